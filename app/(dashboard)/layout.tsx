@@ -1,0 +1,46 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { type NavItem, NavLinks } from '@/components/nav-links';
+import { can, ROLE_LABELS } from '@/lib/auth/permissions';
+import { requirePageActor } from '@/lib/http/session';
+import { signOutAction } from './actions';
+
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  // Layouts do not guard pages on their own; each page checks again.
+  const actor = await requirePageActor();
+  const nav: NavItem[] = [{ href: '/locks', label: 'Locks' }];
+  if (can(actor.role, 'settings.manage')) nav.push({ href: '/settings', label: 'Settings' });
+
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+          <Link href="/" className="text-lg font-semibold tracking-tight text-brand-900">
+            Keyhold
+          </Link>
+          <span className="text-sm text-slate-500" data-testid="organization-name">
+            {actor.organizationName}
+          </span>
+          <NavLinks items={nav} />
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <span className="text-slate-700" data-testid="signed-in-as">
+              {actor.name}
+              <span className="ml-2 rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-600">
+                {ROLE_LABELS[actor.role]}
+              </span>
+            </span>
+            <form action={signOutAction}>
+              <button
+                type="submit"
+                className="rounded-md border border-slate-300 px-3 py-1.5 text-slate-700 hover:bg-slate-100"
+              >
+                Sign out
+              </button>
+            </form>
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+    </div>
+  );
+}

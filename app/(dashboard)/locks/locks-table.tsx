@@ -1,0 +1,182 @@
+'use client';
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { usePathname, useRouter } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { fetchJson } from '@/components/query-client';
+import type { LockPage, LockSummary } from '@/lib/devices/locks';
+import { locksListUrl, queryKeys } from '@/lib/query-keys';
+
+const LOW_BATTERY = 0.2;
+
+export function LocksTable({
+  initialSearch,
+  initialPage,
+}: {
+  initialSearch: string;
+  initialPage: number;
+}) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [search, setSearch] = useState(initialSearch);
+  const [submittedSearch, setSubmittedSearch] = useState(initialSearch);
+  const [page, setPage] = useState(initialPage);
+
+  const input = { search: submittedSearch || undefined, page };
+  const { data, isFetching, error } = useQuery({
+    queryKey: queryKeys.locks.list(input),
+    queryFn: () => fetchJson<LockPage>(`/api/locks${locksListUrl(input)}`),
+    placeholderData: keepPreviousData,
+    // Online state and battery change under us; keep the list live.
+    refetchInterval: 5_000,
+  });
+
+  // Keep the address shareable: the search and page live in the URL.
+  useEffect(() => {
+    router.replace(`${pathname}${locksListUrl(input)}`, { scroll: false });
+  }, [router, pathname, input.search, input.page]);
+
+  // Search as the user types, a moment after they stop.
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      if (search.trim() !== submittedSearch) {
+        setSubmittedSearch(search.trim());
+        setPage(1);
+      }
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [search, submittedSearch]);
+
+  const locks = data?.locks ?? [];
+  const total = data?.total ?? 0;
+  const first = total === 0 ? 0 : (page - 1) * (data?.pageSize ?? 25) + 1;
+  const last = Math.min(total, page * (data?.pageSize ?? 25));
+
+  return (
+    <section aria-labelledby="locks-heading" className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 id="locks-heading" className="text-xl font-semibold">
+            Locks
+          </h1>
+          <p className="text-sm text-slate-600">
+            Every lock Keyhold manages, with what it holds now.
+          </p>
+        </div>
+        <form role="search" onSubmit={(e) => e.preventDefault()} className="w-full sm:w-72">
+          <label htmlFor="lock-search" className="sr-only">
+            Search locks
+          </label>
+          <input
+            id="lock-search"
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="Search by lock, room or property"
+            maxLength={100}
+            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none"
+          />
+        </form>
+      </div>
+
+      {error ? (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          Could not refresh the locks: {error.message}
+        </p>
+      ) : null}
+
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+            <tr>
+              <th scope="col" className="px-4 py-3">Lock</th>
+              <th scope="col" className="px-4 py-3">Room</th>
+              <th scope="col" className="hidden px-4 py-3 md:table-cell">Property</th>
+              <th scope="col" className="px-4 py-3">Connection</th>
+              <th scope="col" className="px-4 py-3">Battery</th>
+              <th scope="col" className="hidden px-4 py-3 sm:table-cell">Codes on lock</th>
+              <th scope="col" className="hidden px-4 py-3 md:table-cell">Issues</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {locks.map((lock) => (
+              <LockRow key={lock.id} lock={lock} />
+            ))}
+          </tbody>
+        </table>
+        {locks.length === 0 ? (
+          <p className="px-4 py-10 text-center text-slate-600">
+            {submittedSearch
+              ? `No locks match “${submittedSearch}”.`
+              : 'No locks yet. Locks appear here once an adapter reports them.'}
+          </p>
+        ) : null}
+      </div>
+
+      <div className="flex items-center justify-between text-sm text-slate-600">
+        <p aria-live="polite">
+          {total > 0 ? `${first}–${last} of ${total} locks` : ''}
+          {isFetching ? <span className="ml-2 text-slate-400">Refreshing…</span> : null}
+        </p>
+        <div className="flex gap-2">
+          <button
+            type="button"
+            onClick={() => setPage((p) => Math.max(1, p - 1))}
+            disabled={page <= 1}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 disabled:opacity-40"
+          >
+            Previous
+          </button>
+          <button
+            type="button"
+            onClick={() => setPage((p) => p + 1)}
+            disabled={last >= total}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 disabled:opacity-40"
+          >
+            Next
+          </button>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function LockRow({ lock }: { lock: LockSummary }) {
+  const battery = lock.batteryLevel === null ? null : Math.round(lock.batteryLevel * 100);
+  const lowBattery = lock.batteryLevel !== null && lock.batteryLevel < LOW_BATTERY;
+  return (
+    <tr data-testid="lock-row">
+      <td className="px-4 py-3 font-medium text-slate-900">{lock.name}</td>
+      <td className="px-4 py-3">{lock.room ?? '—'}</td>
+      <td className="hidden px-4 py-3 text-slate-600 md:table-cell">{lock.propertyName ?? 'Not placed'}</td>
+      <td className="px-4 py-3">
+        {lock.online ? (
+          <span className="inline-flex items-center gap-1.5 text-emerald-700">
+            <span aria-hidden className="size-2 rounded-full bg-emerald-500" /> Online
+          </span>
+        ) : (
+          <span className="inline-flex items-center gap-1.5 font-medium text-red-700">
+            <span aria-hidden className="size-2 rounded-full bg-red-500" /> Offline
+          </span>
+        )}
+      </td>
+      <td className={`px-4 py-3 ${lowBattery ? 'font-medium text-red-700' : ''}`}>
+        {battery === null ? '—' : `${battery}%`}
+        {lowBattery ? <span className="ml-1 text-xs">(low)</span> : null}
+      </td>
+      <td className="hidden px-4 py-3 sm:table-cell">
+        {lock.codesOnLock}
+        {lock.slotLimit ? <span className="text-slate-500"> / {lock.slotLimit}</span> : null}
+      </td>
+      <td className="hidden px-4 py-3 md:table-cell">
+        {lock.errorCount + lock.warningCount === 0 ? (
+          <span className="text-slate-400">None</span>
+        ) : (
+          <span className="text-amber-700">
+            {lock.errorCount} errors, {lock.warningCount} warnings
+          </span>
+        )}
+      </td>
+    </tr>
+  );
+}

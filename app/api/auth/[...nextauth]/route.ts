@@ -1,0 +1,4 @@
+// Auth.js endpoints: session, CSRF token, sign-out.
+import { handlers } from '@/auth';
+
+export const { GET, POST } = handlers;

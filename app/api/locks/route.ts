@@ -1,0 +1,9 @@
+// GET /api/locks — the signed-in member's locks, for the live locks list.
+import { getDb } from '@/db/client';
+import { listLocks } from '@/lib/devices/locks';
+import { withActor } from '@/lib/http/route';
+
+export const GET = withActor('locks.read', async (actor, request) => {
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  return listLocks(await getDb(), actor, params);
+});

@@ -1,0 +1,16 @@
+import Link from 'next/link';
+
+export default function NotFound() {
+  return (
+    <main className="mx-auto flex min-h-[60vh] max-w-md flex-col items-center justify-center gap-3 p-6 text-center">
+      <p className="text-sm font-semibold text-brand-600">404</p>
+      <h1 className="text-2xl font-semibold">Page not found</h1>
+      <p className="text-slate-600">
+        This page does not exist, or your role does not give you access to it.
+      </p>
+      <Link href="/" className="text-brand-600 underline underline-offset-4 hover:text-brand-700">
+        Back to Keyhold
+      </Link>
+    </main>
+  );
+}

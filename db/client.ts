@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { type SQL, sql } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { env } from '@/lib/env';
+import * as schema from './schema';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Anything a query function can run on: the database or an open transaction. */
+export type Executor = Db | Tx;
+
+export type Database = {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+};
+
+export const migrationsFolder = join(process.cwd(), 'db', 'migrations');
+
+/** Any constant works; it only has to be the same in every Keyhold instance. */
+const MIGRATION_LOCK_KEY = 7_304_221;
+
+/**
+ * Open a database and bring its schema up to date. With a URL, postgres.js
+ * against that server; otherwise an embedded PGlite in `pgliteDir` (or in
+ * memory when it is undefined).
+ */
+export async function openDatabase(options: {
+  url?: string;
+  pgliteDir?: string;
+  max?: number;
+}): Promise<Database> {
+  if (options.url) {
+    // Several instances may start at once: one migrates, the others wait. The
+    // advisory lock belongs to a session, so migrate over a one-connection client.
+    const migrator = postgres(options.url, { max: 1, onnotice: () => {} });
+    try {
+      await migrator`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+      await migratePostgres(drizzlePostgres({ client: migrator }), { migrationsFolder });
+    } finally {
+      await migrator.end({ timeout: 5 });
+    }
+    const client = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} });
+    const db = drizzlePostgres({ client, schema }) as unknown as Db;
+    return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+  }
+  if (options.pgliteDir) mkdirSync(dirname(options.pgliteDir), { recursive: true });
+  const client = await PGlite.create(options.pgliteDir);
+  const db = drizzlePglite({ client, schema });
+  await migratePglite(db, { migrationsFolder });
+  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
+}
+
+// PGlite does not lock its directory: two instances on one directory silently
+// lose each other's writes. Keep exactly one per process, across Next's bundles.
+const shared = globalThis as unknown as { __keyholdDatabase?: Promise<Database> };
+
+/** The process's database, opened and migrated on first use. */
+export function getDatabase(): Promise<Database> {
+  if (!shared.__keyholdDatabase) {
+    const settings = env();
+    shared.__keyholdDatabase = openDatabase({
+      url: settings.DATABASE_URL,
+      pgliteDir: settings.pgliteDir,
+    }).catch((error: unknown) => {
+      shared.__keyholdDatabase = undefined;
+      throw error;
+    });
+  }
+  return shared.__keyholdDatabase;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDatabase()).db;
+}
+
+/** Rows of a raw query, whichever driver ran it. */
+export async function queryRows<T extends Record<string, unknown>>(
+  executor: Executor,
+  query: SQL,
+): Promise<T[]> {
+  const result = (await executor.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}
+
+export { schema, sql };

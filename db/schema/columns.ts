@@ -1,0 +1,30 @@
+import { sql } from 'drizzle-orm';
+import { jsonb, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** An error or warning as Seam shapes it: `{ error_code | warning_code, message, created_at }`. */
+export type Issue = {
+  code: string;
+  message: string;
+  createdAt: string;
+  /** Extra fields some issues carry, e.g. `change_type` on conflicting_external_modification. */
+  detail?: Record<string, unknown>;
+};
+
+export const id = () =>
+  uuid('id')
+    .primaryKey()
+    .default(sql`gen_random_uuid()`);
+
+export const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const updatedAt = () =>
+  timestamp('updated_at', { withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date());
+
+export const issues = (name: 'errors' | 'warnings') =>
+  jsonb(name)
+    .$type<Issue[]>()
+    .notNull()
+    .default(sql`'[]'::jsonb`);

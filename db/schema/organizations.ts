@@ -1,0 +1,92 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  time,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { createdAt, id, updatedAt } from './columns';
+
+export const memberRole = pgEnum('member_role', ['admin', 'owner', 'front_desk']);
+
+export const organizations = pgTable('organizations', {
+  id: id(),
+  name: text('name').notNull(),
+  /** Default for new properties; each property keeps its own zone. */
+  timeZone: text('time_zone').notNull().default('UTC'),
+  defaultCheckInTime: time('default_check_in_time').notNull().default('15:00'),
+  defaultCheckOutTime: time('default_check_out_time').notNull().default('11:00'),
+  /** Minutes before `starts_at` a time-bound code is programmed (the guide says 30). */
+  programmingLeadMinutes: integer('programming_lead_minutes').notNull().default(30),
+  backupPoolSize: integer('backup_pool_size').notNull().default(5),
+  /** Minutes before arrival the guest code message goes out, once the code is set. */
+  guestMessageLeadMinutes: integer('guest_message_lead_minutes').notNull().default(1440),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    /** Stored lowercased; compared lowercased. */
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(t.email)],
+);
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: memberRole('role').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('memberships_organization_user_key').on(t.organizationId, t.userId),
+    index('memberships_user_idx').on(t.userId),
+  ],
+);
+
+/** Failed and successful sign-ins, for rate limiting across app instances. No passwords. */
+export const signInAttempts = pgTable(
+  'sign_in_attempts',
+  {
+    id: id(),
+    email: text('email').notNull(),
+    ip: text('ip').notNull(),
+    succeeded: boolean('succeeded').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('sign_in_attempts_email_idx')
+      .on(t.email, t.createdAt)
+      .where(sql`not ${t.succeeded}`),
+    index('sign_in_attempts_ip_idx')
+      .on(t.ip, t.createdAt)
+      .where(sql`not ${t.succeeded}`),
+  ],
+);
+
+export type Organization = typeof organizations.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+export type MemberRole = (typeof memberRole.enumValues)[number];

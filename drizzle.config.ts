@@ -1,0 +1,9 @@
+import { defineConfig } from 'drizzle-kit';
+
+// Only `drizzle-kit generate` is used: it reads the schema and writes SQL,
+// never touching a database. Migrations are applied by db/migrate.ts at start.
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './db/schema/index.ts',
+  out: './db/migrations',
+});

@@ -1,0 +1,127 @@
+import { and, asc, count, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '@/db/client';
+import { accessCodes, devices, properties } from '@/db/schema';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+
+export const LOCKS_PAGE_SIZE = 25;
+
+export const listLocksSchema = z.object({
+  search: z
+    .string()
+    .trim()
+    .max(100, 'Search must be at most 100 characters.')
+    .optional()
+    .transform((v) => v || undefined),
+  page: z.coerce
+    .number({ error: 'Page must be a number.' })
+    .int('Page must be a whole number.')
+    .min(1, 'Page must be 1 or more.')
+    .max(10_000, 'Page is too large.')
+    .default(1),
+});
+
+export type ListLocksInput = z.input<typeof listLocksSchema>;
+
+export type LockSummary = {
+  id: string;
+  name: string;
+  room: string | null;
+  propertyId: string | null;
+  propertyName: string | null;
+  timeZone: string | null;
+  adapter: string;
+  online: boolean;
+  batteryLevel: number | null;
+  slotLimit: number | null;
+  /** Codes Keyhold knows are on the lock now. */
+  codesOnLock: number;
+  errorCount: number;
+  warningCount: number;
+};
+
+export type LockPage = {
+  locks: LockSummary[];
+  page: number;
+  pageSize: number;
+  total: number;
+};
+
+// Codes that occupy a slot on the lock right now, as far as Keyhold knows.
+const codesOnLock = sql<number>`(
+  select count(*)::int from ${accessCodes}
+  where ${accessCodes.deviceId} = ${devices.id} and ${accessCodes.status} in ('set', 'removing')
+)`;
+
+const summaryColumns = {
+  id: devices.id,
+  name: devices.name,
+  room: devices.room,
+  propertyId: devices.propertyId,
+  propertyName: properties.name,
+  timeZone: properties.timeZone,
+  adapter: devices.adapter,
+  online: devices.online,
+  batteryLevel: devices.batteryLevel,
+  slotLimit: devices.slotLimit,
+  codesOnLock,
+  errorCount: sql<number>`jsonb_array_length(${devices.errors})`,
+  warningCount: sql<number>`jsonb_array_length(${devices.warnings})`,
+};
+
+/** The organization's active locks, searchable by name, room or property, a page at a time. */
+export async function listLocks(
+  db: Executor,
+  actor: Actor,
+  input: ListLocksInput = {},
+): Promise<LockPage> {
+  assertCan(actor, 'locks.read');
+  const { search, page } = listLocksSchema.parse(input);
+
+  const conditions: SQL[] = [
+    eq(devices.organizationId, actor.organizationId),
+    eq(devices.status, 'active'),
+  ];
+  if (search) {
+    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const match = or(
+      ilike(devices.name, pattern),
+      ilike(devices.room, pattern),
+      ilike(properties.name, pattern),
+    );
+    if (match) conditions.push(match);
+  }
+  const where = and(...conditions);
+
+  const [locks, [totals]] = await Promise.all([
+    db
+      .select(summaryColumns)
+      .from(devices)
+      .leftJoin(properties, eq(properties.id, devices.propertyId))
+      .where(where)
+      .orderBy(asc(properties.name), asc(devices.room), asc(devices.name), asc(devices.id))
+      .limit(LOCKS_PAGE_SIZE)
+      .offset((page - 1) * LOCKS_PAGE_SIZE),
+    db
+      .select({ total: count() })
+      .from(devices)
+      .leftJoin(properties, eq(properties.id, devices.propertyId))
+      .where(where),
+  ]);
+  return { locks, page, pageSize: LOCKS_PAGE_SIZE, total: totals?.total ?? 0 };
+}
+
+/** One lock of the actor's organization; another organization's lock is not found. */
+export async function getLock(db: Executor, actor: Actor, deviceId: string): Promise<LockSummary> {
+  assertCan(actor, 'locks.read', 'Lock');
+  if (!z.uuid().safeParse(deviceId).success) throw AppError.notFound('Lock');
+  const [lock] = await db
+    .select(summaryColumns)
+    .from(devices)
+    .leftJoin(properties, eq(properties.id, devices.propertyId))
+    .where(and(eq(devices.id, deviceId), eq(devices.organizationId, actor.organizationId)))
+    .limit(1);
+  if (!lock) throw AppError.notFound('Lock');
+  return lock;
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Empty environment variables mean "not set", as in most deploy tools' UIs. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const postgresUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a postgres:// or postgresql:// URL with a host' },
+);
+
+const envSchema = z.object({
+  DATABASE_URL: optional(postgresUrl),
+  DATA_DIR: optional(z.string()).transform((v) => resolve(/*turbopackIgnore: true*/ v ?? '.data')),
+  PGLITE_DIR: optional(z.string()),
+  AUTH_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+  CRON_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
+  TICK_SECONDS: optional(z.coerce.number().int().min(0).max(3600)).transform((v) => v ?? 10),
+  PROGRAMMING_LEAD_MINUTES: optional(z.coerce.number().int().min(0).max(10_080)).transform(
+    (v) => v ?? 30,
+  ),
+  BACKUP_POOL_SIZE: optional(z.coerce.number().int().min(0).max(50)).transform((v) => v ?? 5),
+  SEED_DEMO: optional(flag).transform((v) => v ?? true),
+  DEMO_PASSWORD: optional(z.string().min(8, 'must be at least 8 characters')),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).transform(
+    (v) => v ?? 'info',
+  ),
+  SIGN_IN_MAX_FAILURES_PER_EMAIL: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 5),
+  SIGN_IN_MAX_FAILURES_PER_IP: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 20),
+  SIGN_IN_WINDOW_MINUTES: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 15),
+});
+
+export type Env = z.infer<typeof envSchema> & {
+  AUTH_SECRET: string;
+  CRON_SECRET: string;
+  /** Where the embedded database lives when DATABASE_URL is unset. */
+  pgliteDir: string;
+};
+
+/** A setting that cannot be used. Its message is one line naming the variable, never its value. */
+export class EnvError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid setting ${variable}: ${problem}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parse settings without touching the disk; throws EnvError. */
+export function parseEnv(source: Record<string, string | undefined>) {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    throw new EnvError(variable, issue?.message ?? 'invalid');
+  }
+  return result.data;
+}
+
+type Secrets = { AUTH_SECRET: string; CRON_SECRET: string };
+
+/**
+ * Secrets a bare machine needs but nobody configured: generated once and kept
+ * in the data directory so sessions survive restarts. Several app instances
+ * must share them, so production sets AUTH_SECRET and CRON_SECRET instead.
+ */
+function loadOrCreateSecrets(dataDir: string): Secrets {
+  const file = join(dataDir, 'secrets.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secrets: Secrets = {
+      AUTH_SECRET: randomBytes(32).toString('base64url'),
+      CRON_SECRET: randomBytes(24).toString('base64url'),
+    };
+    try {
+      // `wx`: if another process wrote the file first, use theirs.
+      writeFileSync(file, JSON.stringify(secrets, null, 2), { flag: 'wx', mode: 0o600 });
+      return secrets;
+    } catch {
+      return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+    }
+  }
+}
+
+let cached: Env | undefined;
+
+/** The validated settings, read once per process. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = parseEnv(process.env);
+  const needsSecrets = !parsed.AUTH_SECRET || !parsed.CRON_SECRET;
+  const generated = needsSecrets ? loadOrCreateSecrets(parsed.DATA_DIR) : undefined;
+  cached = {
+    ...parsed,
+    AUTH_SECRET: parsed.AUTH_SECRET ?? (generated as Secrets).AUTH_SECRET,
+    CRON_SECRET: parsed.CRON_SECRET ?? (generated as Secrets).CRON_SECRET,
+    pgliteDir: resolve(/*turbopackIgnore: true*/ parsed.PGLITE_DIR ?? join(parsed.DATA_DIR, 'pglite')),
+  };
+  return cached;
+}

@@ -1,0 +1,40 @@
+import { headers } from 'next/headers';
+import { notFound, redirect } from 'next/navigation';
+import { auth } from '@/auth';
+import { getDb } from '@/db/client';
+import { type Actor, assertCan, loadActor } from '@/lib/auth/actor';
+import type { Permission } from '@/lib/auth/permissions';
+import { AppError } from '@/lib/errors';
+
+/** The signed-in member, or null. Reads the membership from the database every time. */
+export async function currentActor(): Promise<Actor | null> {
+  const session = await auth();
+  const userId = session?.user?.id;
+  if (!userId) return null;
+  return loadActor(await getDb(), userId);
+}
+
+/**
+ * For pages: the signed-in member allowed to do `permission`. Signed-out
+ * visitors go to sign-in; members without the permission get the 404 page.
+ */
+export async function requirePageActor(permission?: Permission): Promise<Actor> {
+  const actor = await currentActor();
+  if (!actor) {
+    const path = (await headers()).get('x-keyhold-path') ?? '/';
+    redirect(`/sign-in?callbackUrl=${encodeURIComponent(path)}`);
+  }
+  if (permission) {
+    try {
+      assertCan(actor, permission);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'not_found') notFound();
+      throw error;
+    }
+  }
+  return actor;
+}
+
+export async function requestId(): Promise<string | null> {
+  return (await headers()).get('x-request-id');
+}

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { type NextRequest, NextResponse } from 'next/server';
+
+// Names Auth.js gives its session cookie over http and https.
+const SESSION_COOKIES = ['authjs.session-token', '__Secure-authjs.session-token'];
+
+const PUBLIC_PATHS = ['/sign-in', '/api/'];
+
+/**
+ * Tags every request with an id for the logs, and sends visitors without a
+ * session cookie to sign-in. This is a convenience, not a guard: every page,
+ * action and route handler checks the member itself (lib/http/session.ts).
+ */
+export default function proxy(request: NextRequest) {
+  const requestId = request.headers.get('x-request-id') || randomUUID();
+  const { pathname, search } = request.nextUrl;
+
+  const isPublic = PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(p));
+  const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
+  if (!isPublic && !hasSession) {
+    const url = request.nextUrl.clone();
+    url.pathname = '/sign-in';
+    url.search = `?callbackUrl=${encodeURIComponent(pathname + search)}`;
+    const response = NextResponse.redirect(url);
+    response.headers.set('x-request-id', requestId);
+    return response;
+  }
+
+  const forwarded = new Headers(request.headers);
+  forwarded.set('x-request-id', requestId);
+  forwarded.set('x-keyhold-path', pathname + search);
+  const response = NextResponse.next({ request: { headers: forwarded } });
+  response.headers.set('x-request-id', requestId);
+  return response;
+}
+
+export const config = {
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico)$).*)'],
+};
