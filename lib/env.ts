@@ -98,19 +98,23 @@ function loadOrCreateSecrets(dataDir: string): Secrets {
   }
 }
 
-let cached: Env | undefined;
-
-/** The validated settings, read once per process. */
-export function env(): Env {
-  if (cached) return cached;
-  const parsed = parseEnv(process.env);
+/** Settings from `source`, with missing secrets generated and kept in DATA_DIR. Throws EnvError. */
+export function loadEnv(source: Record<string, string | undefined>): Env {
+  const parsed = parseEnv(source);
   const needsSecrets = !parsed.AUTH_SECRET || !parsed.CRON_SECRET;
   const generated = needsSecrets ? loadOrCreateSecrets(parsed.DATA_DIR) : undefined;
-  cached = {
+  return {
     ...parsed,
     AUTH_SECRET: parsed.AUTH_SECRET ?? (generated as Secrets).AUTH_SECRET,
     CRON_SECRET: parsed.CRON_SECRET ?? (generated as Secrets).CRON_SECRET,
     pgliteDir: resolve(/*turbopackIgnore: true*/ parsed.PGLITE_DIR ?? join(parsed.DATA_DIR, 'pglite')),
   };
+}
+
+let cached: Env | undefined;
+
+/** The validated settings, read once per process. */
+export function env(): Env {
+  cached ??= loadEnv(process.env);
   return cached;
 }

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 const context = new AsyncLocalStorage<{ requestId: string }>();
 
@@ -30,21 +30,31 @@ const REDACT = [
   '*.cookie',
   'headers.authorization',
   'headers.cookie',
+  '*.headers.authorization',
+  '*.headers.cookie',
 ];
+
+/** A JSON logger with Keyhold's redaction and request ids; tests pass their own destination. */
+export function createLogger(destination?: DestinationStream, level = process.env.LOG_LEVEL || 'info') {
+  return pino(
+    {
+      level,
+      base: { service: 'keyhold' },
+      redact: { paths: REDACT, censor: '[redacted]' },
+      mixin: () => {
+        const store = context.getStore();
+        return store ? { requestId: store.requestId } : {};
+      },
+    },
+    destination,
+  );
+}
 
 let root: Logger | undefined;
 
-/** The process's JSON logger; every line carries the current request id. */
+/** The process's logger; every line carries the current request id. */
 export function logger(): Logger {
-  root ??= pino({
-    level: process.env.LOG_LEVEL || 'info',
-    base: { service: 'keyhold' },
-    redact: { paths: REDACT, censor: '[redacted]' },
-    mixin: () => {
-      const store = context.getStore();
-      return store ? { requestId: store.requestId } : {};
-    },
-  });
+  root ??= createLogger();
   return root;
 }
 

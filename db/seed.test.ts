@@ -1,0 +1,81 @@
+import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignIn } from '@/lib/auth/sign-in';
+import { formatInZone } from '@/lib/time';
+import {
+  devices,
+  memberships,
+  organizations,
+  properties,
+  reservationDevices,
+  reservations,
+  simulatedLocks,
+  users,
+} from './schema';
+import { seedDemo } from './seed';
+import { createTestDatabase, type TestDatabase } from './testing';
+
+const NOW = new Date('2026-11-26T14:00:00Z');
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.close();
+});
+
+describe('seedDemo', () => {
+  it('fills an empty database with Harbor Hotel once, even when two instances start together', async () => {
+    const results = await Promise.all([
+      seedDemo(database.db, { now: NOW, password: 'demo-password' }),
+      seedDemo(database.db, { now: NOW, password: 'demo-password' }),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await seedDemo(database.db, { now: NOW, password: 'demo-password' })).toBeNull();
+
+    const db = database.db;
+    const [orgs] = await db.select({ n: count() }).from(organizations);
+    expect(orgs?.n).toBe(1);
+    const roles = await db
+      .select({ role: memberships.role, email: users.email })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId));
+    expect(roles.map((r) => r.role).sort()).toEqual(['admin', 'front_desk', 'owner']);
+
+    const [property] = await db.select().from(properties);
+    expect(property?.timeZone).toBe('America/New_York');
+    const locks = await db.select().from(devices);
+    expect(locks).toHaveLength(12);
+    expect(new Set(locks.map((l) => l.room)).size).toBe(12);
+    // Every demo lock exists on the simulated "hardware" too.
+    const hardware = await db.select({ id: simulatedLocks.id }).from(simulatedLocks);
+    expect(hardware.map((h) => h.id).sort()).toEqual(locks.map((l) => l.externalId).sort());
+
+    const stays = await db.select().from(reservations);
+    expect(stays.length).toBeGreaterThanOrEqual(4);
+    for (const stay of stays) {
+      // Check-in at 15:00 and check-out at 11:00 in the hotel's own zone.
+      expect(formatInZone(stay.startsAt, 'America/New_York')).toMatch(/15:00$/);
+      expect(formatInZone(stay.endsAt, 'America/New_York')).toMatch(/11:00$/);
+      expect(stay.endsAt.getTime()).toBeGreaterThan(stay.startsAt.getTime());
+    }
+    const around = stays.filter((s) => Math.abs(s.startsAt.getTime() - NOW.getTime()) < 3 * 86_400_000);
+    expect(around.length).toBe(stays.length);
+    const links = await db.select().from(reservationDevices);
+    expect(links).toHaveLength(stays.length);
+  });
+
+  it('lets every demo user sign in with the printed password', async () => {
+    const demoUsers = await database.db.select({ email: users.email }).from(users);
+    for (const { email } of demoUsers) {
+      const result = await verifySignIn(
+        database.db,
+        { email, password: 'demo-password', ip: '127.0.0.1' },
+        NOW,
+        { maxFailuresPerEmail: 5, maxFailuresPerIp: 20, windowMinutes: 15 },
+      );
+      expect(result.ok).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { getTableName, isTable, sql, type Table } from 'drizzle-orm';
+import postgres from 'postgres';
+import { hashPassword } from '@/lib/auth/password';
+import { type Database, type Db, openDatabase } from './client';
+import * as schema from './schema';
+
+export type TestDatabase = Database & {
+  /** Empty every table, keeping the schema. */
+  truncate(): Promise<void>;
+};
+
+const tableNames = Object.values(schema as Record<string, unknown>)
+  .filter((value): value is Table => isTable(value))
+  .map((table) => `"${getTableName(table)}"`)
+  .join(', ');
+
+/**
+ * A database of its own for one test file: a fresh database on the server at
+ * DATABASE_URL when it is set (dropped on close), otherwise an in-memory
+ * PGlite. Never a mock.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.DATABASE_URL;
+  let database: Database;
+  let dropDatabase = async () => {};
+  if (serverUrl) {
+    const name = `keyhold_test_${randomBytes(6).toString('hex')}`;
+    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    database = await openDatabase({ url: url.toString(), max: 5 });
+    dropDatabase = async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 5 });
+    };
+  } else {
+    database = await openDatabase({});
+  }
+  return {
+    ...database,
+    async truncate() {
+      await database.db.execute(sql.raw(`truncate ${tableNames} restart identity cascade`));
+    },
+    async close() {
+      await database.close();
+      await dropDatabase();
+    },
+  };
+}
+
+type Role = schema.MemberRole;
+
+/** An organization with one member per requested role, a property and `locks` simulated locks. */
+export async function createOrganization(
+  db: Db,
+  options: { name?: string; roles?: Role[]; locks?: number; password?: string } = {},
+) {
+  const name = options.name ?? `Org ${randomBytes(3).toString('hex')}`;
+  const [org] = await db
+    .insert(schema.organizations)
+    .values({ name, timeZone: 'America/New_York' })
+    .returning();
+  if (!org) throw new Error('no organization');
+  const passwordHash = await hashPassword(options.password ?? 'correct horse battery');
+  const members: Record<string, { userId: string; email: string }> = {};
+  for (const role of options.roles ?? ['admin']) {
+    const email = `${role}.${randomBytes(4).toString('hex')}@example.com`;
+    const [user] = await db
+      .insert(schema.users)
+      .values({ email, name: `${role} of ${name}`, passwordHash })
+      .returning({ id: schema.users.id });
+    if (!user) throw new Error('no user');
+    await db
+      .insert(schema.memberships)
+      .values({ organizationId: org.id, userId: user.id, role });
+    members[role] = { userId: user.id, email };
+  }
+  const [property] = await db
+    .insert(schema.properties)
+    .values({ organizationId: org.id, name: `${name} Inn`, timeZone: 'America/New_York' })
+    .returning();
+  if (!property) throw new Error('no property');
+  const locks =
+    (options.locks ?? 0) > 0
+      ? await db
+          .insert(schema.devices)
+          .values(
+            Array.from({ length: options.locks ?? 0 }, (_, i) => ({
+              organizationId: org.id,
+              propertyId: property.id,
+              adapter: 'simulated' as const,
+              externalId: `sim_${org.id.slice(0, 8)}_${i + 1}`,
+              name: `Room ${101 + i}`,
+              room: String(101 + i),
+              slotLimit: 20,
+            })),
+          )
+          .returning()
+      : [];
+  return { org, property, members, locks };
+}

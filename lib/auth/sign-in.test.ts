@@ -1,0 +1,136 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { memberships, signInAttempts, users } from '@/db/schema';
+import { createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
+import { loadActor } from './actor';
+import { type SignInLimits, signInSchema, verifySignIn } from './sign-in';
+
+const LIMITS: SignInLimits = { maxFailuresPerEmail: 3, maxFailuresPerIp: 6, windowMinutes: 15 };
+const PASSWORD = 'correct horse battery';
+const NOW = new Date('2026-11-26T12:00:00Z');
+const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
+
+let database: TestDatabase;
+let email: string;
+let userId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.close();
+});
+beforeEach(async () => {
+  await database.truncate();
+  const { members } = await createOrganization(database.db, { roles: ['owner'], password: PASSWORD });
+  email = members.owner?.email ?? '';
+  userId = members.owner?.userId ?? '';
+});
+
+const attempt = (input: { email: string; password: string; ip?: string }, at = NOW) =>
+  verifySignIn(database.db, { ip: '10.0.0.1', ...input }, at, LIMITS);
+
+describe('verifySignIn', () => {
+  it('accepts the right password and records the sign-in time', async () => {
+    expect(await attempt({ email, password: PASSWORD })).toEqual({ ok: true, userId });
+    const [user] = await database.db.select().from(users).where(eq(users.id, userId));
+    expect(user?.lastSignInAt?.toISOString()).toBe(NOW.toISOString());
+  });
+
+  it('answers a wrong password and an unknown email the same way', async () => {
+    const wrong = await attempt({ email, password: 'wrong password' });
+    const unknown = await attempt({ email: 'nobody@example.com', password: PASSWORD });
+    expect(wrong).toEqual({ ok: false, reason: 'invalid_credentials' });
+    expect(unknown).toEqual(wrong);
+  });
+
+  it('refuses a disabled user and a user with no organization', async () => {
+    await database.db.update(users).set({ disabledAt: NOW }).where(eq(users.id, userId));
+    expect(await attempt({ email, password: PASSWORD })).toMatchObject({ ok: false });
+    await database.db.update(users).set({ disabledAt: null }).where(eq(users.id, userId));
+    await database.db.delete(memberships).where(eq(memberships.userId, userId));
+    expect(await attempt({ email, password: PASSWORD })).toMatchObject({
+      ok: false,
+      reason: 'invalid_credentials',
+    });
+  });
+
+  it('slows down repeated failures for one email, even with the right password', async () => {
+    for (let i = 0; i < LIMITS.maxFailuresPerEmail; i++) {
+      expect(await attempt({ email, password: `guess ${i}` })).toMatchObject({
+        reason: 'invalid_credentials',
+      });
+    }
+    expect(await attempt({ email, password: PASSWORD })).toEqual({
+      ok: false,
+      reason: 'rate_limited',
+    });
+    // Another address from the same IP is not locked out by this email's failures alone.
+    const other = await createOrganization(database.db, { roles: ['admin'], password: PASSWORD });
+    expect(
+      await attempt({ email: other.members.admin?.email ?? '', password: PASSWORD }),
+    ).toMatchObject({ ok: true });
+    // Once the window has passed the right password works again.
+    expect(await attempt({ email, password: PASSWORD }, minutes(16))).toEqual({ ok: true, userId });
+  });
+
+  it('slows down one IP trying many emails', async () => {
+    for (let i = 0; i < LIMITS.maxFailuresPerIp; i++) {
+      await attempt({ email: `guess${i}@example.com`, password: 'x', ip: '203.0.113.9' });
+    }
+    expect(await attempt({ email, password: PASSWORD, ip: '203.0.113.9' })).toEqual({
+      ok: false,
+      reason: 'rate_limited',
+    });
+    expect(await attempt({ email, password: PASSWORD, ip: '203.0.113.10' })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('keeps no password in the attempts it records', async () => {
+    await attempt({ email, password: 'a very secret guess' });
+    const rows = await database.db.select().from(signInAttempts);
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain('a very secret guess');
+  });
+});
+
+describe('signInSchema', () => {
+  it.each([
+    [{ email: '', password: 'x' }, 'email', 'Enter your email.'],
+    [{ email: 'a@b.co', password: '' }, 'password', 'Enter your password.'],
+    [{ email: 'not-an-email', password: 'x' }, 'email', 'Enter a valid email address.'],
+    [
+      { email: 'a@b.co', password: 'x'.repeat(10 * 1024) },
+      'password',
+      'Password must be at most 1024 characters.',
+    ],
+  ])('%j → %s: %s', (input, field, message) => {
+    const result = signInSchema.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({ path: [field], message });
+  });
+
+  it('matches emails case-insensitively', () => {
+    expect(signInSchema.parse({ email: ' Owner@Harbor.Example ', password: 'x' }).email).toBe(
+      'owner@harbor.example',
+    );
+  });
+});
+
+describe('loadActor', () => {
+  it('reads the role from the membership on every call', async () => {
+    expect(await loadActor(database.db, userId)).toMatchObject({ role: 'owner', userId });
+    await database.db
+      .update(memberships)
+      .set({ role: 'front_desk' })
+      .where(eq(memberships.userId, userId));
+    expect(await loadActor(database.db, userId)).toMatchObject({ role: 'front_desk' });
+  });
+
+  it('finds no actor for a disabled or unknown user', async () => {
+    await database.db.update(users).set({ disabledAt: NOW }).where(eq(users.id, userId));
+    expect(await loadActor(database.db, userId)).toBeNull();
+    expect(await loadActor(database.db, '00000000-0000-4000-8000-000000000000')).toBeNull();
+  });
+});

@@ -1,0 +1,102 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessCodes, devices } from '@/db/schema';
+import { createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
+import { type Actor, loadActor } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+import { getLock, LOCKS_PAGE_SIZE, listLocks } from './locks';
+
+let database: TestDatabase;
+let harbor: Awaited<ReturnType<typeof createOrganization>>;
+let rival: Awaited<ReturnType<typeof createOrganization>>;
+let frontDesk: Actor;
+let rivalAdmin: Actor;
+
+async function actorFor(userId: string | undefined): Promise<Actor> {
+  const actor = userId ? await loadActor(database.db, userId) : null;
+  if (!actor) throw new Error('no actor');
+  return actor;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  harbor = await createOrganization(database.db, {
+    name: 'Harbor',
+    roles: ['admin', 'front_desk'],
+    locks: 30,
+  });
+  rival = await createOrganization(database.db, { name: 'Rival', roles: ['admin'], locks: 3 });
+  frontDesk = await actorFor(harbor.members.front_desk?.userId);
+  rivalAdmin = await actorFor(rival.members.admin?.userId);
+});
+afterAll(async () => {
+  await database.close();
+});
+
+describe('listLocks', () => {
+  it('lists only the actor’s organization, a page at a time', async () => {
+    const first = await listLocks(database.db, frontDesk, {});
+    expect(first.total).toBe(30);
+    expect(first.locks).toHaveLength(LOCKS_PAGE_SIZE);
+    const second = await listLocks(database.db, frontDesk, { page: '2' });
+    expect(second.locks).toHaveLength(30 - LOCKS_PAGE_SIZE);
+    const ids = new Set([...first.locks, ...second.locks].map((l) => l.id));
+    expect(ids.size).toBe(30);
+    for (const lock of rival.locks) expect(ids.has(lock.id)).toBe(false);
+
+    const theirs = await listLocks(database.db, rivalAdmin, {});
+    expect(theirs.locks.map((l) => l.id).sort()).toEqual(rival.locks.map((l) => l.id).sort());
+  });
+
+  it('searches by room, lock name and property', async () => {
+    const byRoom = await listLocks(database.db, frontDesk, { search: '104' });
+    expect(byRoom.locks.map((l) => l.room)).toEqual(['104']);
+    const byProperty = await listLocks(database.db, frontDesk, { search: 'harbor inn' });
+    expect(byProperty.total).toBe(30);
+    const none = await listLocks(database.db, frontDesk, { search: '%' });
+    expect(none.total).toBe(0);
+  });
+
+  it('counts the codes on each lock and hides retired locks', async () => {
+    const [lock, retired] = harbor.locks;
+    if (!lock || !retired) throw new Error('locks missing');
+    await database.db.insert(accessCodes).values([
+      { organizationId: harbor.org.id, deviceId: lock.id, type: 'ongoing', code: '1234', status: 'set' },
+      { organizationId: harbor.org.id, deviceId: lock.id, type: 'ongoing', code: '2345', status: 'unset' },
+    ]);
+    await database.db
+      .update(devices)
+      .set({ status: 'removed' })
+      .where(eq(devices.id, retired.id));
+    const page = await listLocks(database.db, frontDesk, { search: lock.room ?? '' });
+    expect(page.locks.find((l) => l.id === lock.id)?.codesOnLock).toBe(1);
+    const all = await listLocks(database.db, frontDesk, { page: 1 });
+    expect(all.total).toBe(29);
+  });
+
+  it('refuses bad paging input with a message naming the problem', async () => {
+    await expect(listLocks(database.db, frontDesk, { page: 'zero' })).rejects.toThrow(
+      /Page must be a number/,
+    );
+    await expect(listLocks(database.db, frontDesk, { page: 0 })).rejects.toThrow(/Page must be 1 or more/);
+  });
+});
+
+describe('getLock', () => {
+  it('answers not found for another organization’s lock', async () => {
+    const theirs = rival.locks[0];
+    if (!theirs) throw new Error('no rival lock');
+    await expect(getLock(database.db, frontDesk, theirs.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    expect((await getLock(database.db, rivalAdmin, theirs.id)).id).toBe(theirs.id);
+  });
+
+  it('answers not found for an id that is not a uuid', async () => {
+    const error = await getLock(database.db, frontDesk, 'not-a-uuid').catch((e) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.code).toBe('not_found');
+  });
+});
+
+

@@ -1,0 +1,77 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EnvError, loadEnv, parseEnv } from './env';
+
+describe('parseEnv', () => {
+  it('works on a bare machine with defaults', () => {
+    const settings = parseEnv({});
+    expect(settings.DATABASE_URL).toBeUndefined();
+    expect(settings.TICK_SECONDS).toBe(10);
+    expect(settings.PROGRAMMING_LEAD_MINUTES).toBe(30);
+    expect(settings.BACKUP_POOL_SIZE).toBe(5);
+    expect(settings.SEED_DEMO).toBe(true);
+    expect(settings.DATA_DIR).toMatch(/\.data$/);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(parseEnv({ DATABASE_URL: '', TICK_SECONDS: '' }).TICK_SECONDS).toBe(10);
+  });
+
+  it.each([
+    'not a url',
+    'mysql://root@localhost/keyhold',
+    'postgres:///no-host',
+    'http://example.com',
+  ])('refuses DATABASE_URL=%s in one line naming the variable, not its value', (value) => {
+    let thrown: unknown;
+    try {
+      parseEnv({ DATABASE_URL: value });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(EnvError);
+    const message = (thrown as EnvError).message;
+    expect(message).toContain('DATABASE_URL');
+    expect(message).not.toContain('\n');
+    expect(message).not.toContain(value);
+  });
+
+  it('accepts postgres and postgresql URLs', () => {
+    expect(parseEnv({ DATABASE_URL: 'postgresql://u:p@db:5432/keyhold' }).DATABASE_URL).toBe(
+      'postgresql://u:p@db:5432/keyhold',
+    );
+  });
+
+  it('names the variable for other bad settings', () => {
+    expect(() => parseEnv({ TICK_SECONDS: 'soon' })).toThrow(/TICK_SECONDS/);
+    expect(() => parseEnv({ AUTH_SECRET: 'short' })).toThrow(/AUTH_SECRET/);
+    expect(() => parseEnv({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
+  });
+});
+
+describe('loadEnv', () => {
+  it('generates secrets once and keeps them in DATA_DIR', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyhold-env-'));
+    const first = loadEnv({ DATA_DIR: dir });
+    const second = loadEnv({ DATA_DIR: dir });
+    expect(first.AUTH_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(first.CRON_SECRET.length).toBeGreaterThanOrEqual(16);
+    expect(second.AUTH_SECRET).toBe(first.AUTH_SECRET);
+    expect(second.CRON_SECRET).toBe(first.CRON_SECRET);
+    expect(statSync(join(dir, 'secrets.json')).mode & 0o077).toBe(0);
+    expect(first.pgliteDir).toBe(join(dir, 'pglite'));
+  });
+
+  it('prefers configured secrets', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyhold-env-'));
+    const settings = loadEnv({
+      DATA_DIR: dir,
+      AUTH_SECRET: 'a'.repeat(40),
+      CRON_SECRET: 'c'.repeat(20),
+    });
+    expect(settings.AUTH_SECRET).toBe('a'.repeat(40));
+    expect(settings.CRON_SECRET).toBe('c'.repeat(20));
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { formatInZone, isValidTimeZone, wallTimeInZone } from './time';
+
+describe('wallTimeInZone', () => {
+  it.each([
+    // New York switches to daylight time on 2026-03-08 at 02:00.
+    { now: '2026-03-07T17:00:00Z', days: 0, time: '15:00', expected: '2026-03-07T20:00:00.000Z' },
+    { now: '2026-03-07T17:00:00Z', days: 1, time: '15:00', expected: '2026-03-08T19:00:00.000Z' },
+    { now: '2026-03-07T17:00:00Z', days: 1, time: '11:00', expected: '2026-03-08T15:00:00.000Z' },
+    // And back on 2026-11-01.
+    { now: '2026-10-31T12:00:00Z', days: 1, time: '15:00', expected: '2026-11-01T20:00:00.000Z' },
+    // 03:00 UTC on the 26th is still the 25th in New York.
+    { now: '2026-11-26T03:00:00Z', days: 0, time: '15:00', expected: '2026-11-25T20:00:00.000Z' },
+  ])('$days day(s) after $now at $time New York is $expected', ({ now, days, time, expected }) => {
+    expect(wallTimeInZone(new Date(now), 'America/New_York', days, time).toISOString()).toBe(
+      expected,
+    );
+  });
+
+  it('works in zones east of UTC', () => {
+    expect(
+      wallTimeInZone(new Date('2026-07-01T23:30:00Z'), 'Asia/Tokyo', 0, '15:00').toISOString(),
+    ).toBe('2026-07-02T06:00:00.000Z');
+  });
+});
+
+describe('isValidTimeZone', () => {
+  it.each([
+    ['America/New_York', true],
+    ['Europe/Lisbon', true],
+    ['UTC', true],
+    ['Mars/Olympus_Mons', false],
+    ['', false],
+  ])('%s → %s', (zone, valid) => {
+    expect(isValidTimeZone(zone)).toBe(valid);
+  });
+});
+
+describe('formatInZone', () => {
+  it('shows the property zone’s wall time', () => {
+    expect(formatInZone(new Date('2026-11-26T20:00:00Z'), 'America/New_York')).toBe(
+      '26 Nov, 15:00',
+    );
+  });
+});
