@@ -39,7 +39,10 @@ export async function fetchJson<T>(url: string): Promise<T> {
     const body = (await response.json().catch(() => null)) as {
       error?: { message?: string };
     } | null;
-    throw new HttpError(response.status, body?.error?.message ?? `Request failed (${response.status})`);
+    throw new HttpError(
+      response.status,
+      body?.error?.message ?? `Request failed (${response.status})`,
+    );
   }
   return (await response.json()) as T;
 }

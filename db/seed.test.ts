@@ -60,7 +60,9 @@ describe('seedDemo', () => {
       expect(formatInZone(stay.endsAt, 'America/New_York')).toMatch(/11:00$/);
       expect(stay.endsAt.getTime()).toBeGreaterThan(stay.startsAt.getTime());
     }
-    const around = stays.filter((s) => Math.abs(s.startsAt.getTime() - NOW.getTime()) < 3 * 86_400_000);
+    const around = stays.filter(
+      (s) => Math.abs(s.startsAt.getTime() - NOW.getTime()) < 3 * 86_400_000,
+    );
     expect(around.length).toBe(stays.length);
     const links = await db.select().from(reservationDevices);
     expect(links).toHaveLength(stays.length);

@@ -60,7 +60,9 @@ export async function seedDemo(
 
     const insertedUsers = await tx
       .insert(users)
-      .values(DEMO_USERS.map((u, i) => ({ email: u.email, name: u.name, passwordHash: hashes[i] ?? '' })))
+      .values(
+        DEMO_USERS.map((u, i) => ({ email: u.email, name: u.name, passwordHash: hashes[i] ?? '' })),
+      )
       .returning({ id: users.id, email: users.email });
     await tx.insert(memberships).values(
       DEMO_USERS.map((u) => ({

@@ -72,9 +72,7 @@ export async function createOrganization(
       .values({ email, name: `${role} of ${name}`, passwordHash })
       .returning({ id: schema.users.id });
     if (!user) throw new Error('no user');
-    await db
-      .insert(schema.memberships)
-      .values({ organizationId: org.id, userId: user.id, role });
+    await db.insert(schema.memberships).values({ organizationId: org.id, userId: user.id, role });
     members[role] = { userId: user.id, email };
   }
   const [property] = await db

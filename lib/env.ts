@@ -13,7 +13,9 @@ const postgresUrl = z.string().refine(
   (value) => {
     try {
       const url = new URL(value);
-      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+      return (
+        (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== ''
+      );
     } catch {
       return false;
     }
@@ -34,9 +36,9 @@ const envSchema = z.object({
   BACKUP_POOL_SIZE: optional(z.coerce.number().int().min(0).max(50)).transform((v) => v ?? 5),
   SEED_DEMO: optional(flag).transform((v) => v ?? true),
   DEMO_PASSWORD: optional(z.string().min(8, 'must be at least 8 characters')),
-  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).transform(
-    (v) => v ?? 'info',
-  ),
+  LOG_LEVEL: optional(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  ).transform((v) => v ?? 'info'),
   SIGN_IN_MAX_FAILURES_PER_EMAIL: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 5),
   SIGN_IN_MAX_FAILURES_PER_IP: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 20),
   SIGN_IN_WINDOW_MINUTES: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 15),
@@ -107,7 +109,9 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
     ...parsed,
     AUTH_SECRET: parsed.AUTH_SECRET ?? (generated as Secrets).AUTH_SECRET,
     CRON_SECRET: parsed.CRON_SECRET ?? (generated as Secrets).CRON_SECRET,
-    pgliteDir: resolve(/*turbopackIgnore: true*/ parsed.PGLITE_DIR ?? join(parsed.DATA_DIR, 'pglite')),
+    pgliteDir: resolve(
+      /*turbopackIgnore: true*/ parsed.PGLITE_DIR ?? join(parsed.DATA_DIR, 'pglite'),
+    ),
   };
 }
 

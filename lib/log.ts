@@ -35,7 +35,10 @@ const REDACT = [
 ];
 
 /** A JSON logger with Keyhold's redaction and request ids; tests pass their own destination. */
-export function createLogger(destination?: DestinationStream, level = process.env.LOG_LEVEL || 'info') {
+export function createLogger(
+  destination?: DestinationStream,
+  level = process.env.LOG_LEVEL || 'info',
+) {
   return pino(
     {
       level,

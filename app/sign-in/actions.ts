@@ -15,7 +15,10 @@ export type SignInState = {
   email?: string;
 };
 
-export async function signInAction(_previous: SignInState, formData: FormData): Promise<SignInState> {
+export async function signInAction(
+  _previous: SignInState,
+  formData: FormData,
+): Promise<SignInState> {
   const email = formData.get('email');
   const parsed = signInSchema.safeParse({
     email: typeof email === 'string' ? email : '',

@@ -20,7 +20,9 @@ export default async function SignInPage({
       <div className="w-full max-w-sm">
         <div className="mb-8 text-center">
           <p className="text-2xl font-semibold tracking-tight text-brand-900">Keyhold</p>
-          <p className="mt-1 text-sm text-slate-600">Access codes on every lock, before every arrival.</p>
+          <p className="mt-1 text-sm text-slate-600">
+            Access codes on every lock, before every arrival.
+          </p>
         </div>
         <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
           <h1 className="mb-5 text-lg font-semibold">Sign in</h1>

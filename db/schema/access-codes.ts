@@ -92,9 +92,7 @@ export const accessCodes = pgTable(
   },
   (t) => [
     // The tick's claim: due codes in time order.
-    index('access_codes_due_idx')
-      .on(t.nextAttemptAt)
-      .where(sql`${t.nextAttemptAt} is not null`),
+    index('access_codes_due_idx').on(t.nextAttemptAt).where(sql`${t.nextAttemptAt} is not null`),
     index('access_codes_device_idx').on(t.deviceId, t.status),
     index('access_codes_organization_idx').on(t.organizationId, t.createdAt),
     index('access_codes_reservation_idx').on(t.reservationId),

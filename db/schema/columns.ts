@@ -10,12 +10,10 @@ export type Issue = {
   detail?: Record<string, unknown>;
 };
 
-export const id = () =>
-  uuid('id')
-    .primaryKey()
-    .default(sql`gen_random_uuid()`);
+export const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
 
-export const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+export const createdAt = () =>
+  timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 export const updatedAt = () =>
   timestamp('updated_at', { withTimezone: true })
@@ -24,7 +22,4 @@ export const updatedAt = () =>
     .$onUpdate(() => new Date());
 
 export const issues = (name: 'errors' | 'warnings') =>
-  jsonb(name)
-    .$type<Issue[]>()
-    .notNull()
-    .default(sql`'[]'::jsonb`);
+  jsonb(name).$type<Issue[]>().notNull().default(sql`'[]'::jsonb`);

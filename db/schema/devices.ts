@@ -101,9 +101,7 @@ export const devices = pgTable(
     uniqueIndex('devices_adapter_external_key').on(t.organizationId, t.adapter, t.externalId),
     index('devices_organization_idx').on(t.organizationId, t.status, t.name),
     index('devices_property_idx').on(t.propertyId),
-    index('devices_next_sync_idx')
-      .on(t.nextSyncAt)
-      .where(sql`${t.status} = 'active'`),
+    index('devices_next_sync_idx').on(t.nextSyncAt).where(sql`${t.status} = 'active'`),
   ],
 );
 

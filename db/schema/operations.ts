@@ -119,9 +119,7 @@ export const messages = pgTable(
   },
   (t) => [
     uniqueIndex('messages_idempotency_key').on(t.idempotencyKey),
-    index('messages_due_idx')
-      .on(t.nextAttemptAt)
-      .where(sql`${t.status} in ('queued', 'sending')`),
+    index('messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'sending')`),
     index('messages_reservation_idx').on(t.reservationId, t.createdAt),
   ],
 );

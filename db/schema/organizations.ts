@@ -77,12 +77,8 @@ export const signInAttempts = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index('sign_in_attempts_email_idx')
-      .on(t.email, t.createdAt)
-      .where(sql`not ${t.succeeded}`),
-    index('sign_in_attempts_ip_idx')
-      .on(t.ip, t.createdAt)
-      .where(sql`not ${t.succeeded}`),
+    index('sign_in_attempts_email_idx').on(t.email, t.createdAt).where(sql`not ${t.succeeded}`),
+    index('sign_in_attempts_ip_idx').on(t.ip, t.createdAt).where(sql`not ${t.succeeded}`),
   ],
 );
 

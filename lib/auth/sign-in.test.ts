@@ -22,7 +22,10 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await database.truncate();
-  const { members } = await createOrganization(database.db, { roles: ['owner'], password: PASSWORD });
+  const { members } = await createOrganization(database.db, {
+    roles: ['owner'],
+    password: PASSWORD,
+  });
   email = members.owner?.email ?? '';
   userId = members.owner?.userId ?? '';
 });

@@ -93,9 +93,6 @@ export async function verifySignIn(
 }
 
 /** `count(expr)` counts non-null values; this yields null when the row does not match. */
-function matching(
-  column: typeof signInAttempts.email | typeof signInAttempts.ip,
-  value: string,
-) {
+function matching(column: typeof signInAttempts.email | typeof signInAttempts.ip, value: string) {
   return sql`case when ${column} = ${value} then 1 end`;
 }

@@ -61,13 +61,22 @@ describe('listLocks', () => {
     const [lock, retired] = harbor.locks;
     if (!lock || !retired) throw new Error('locks missing');
     await database.db.insert(accessCodes).values([
-      { organizationId: harbor.org.id, deviceId: lock.id, type: 'ongoing', code: '1234', status: 'set' },
-      { organizationId: harbor.org.id, deviceId: lock.id, type: 'ongoing', code: '2345', status: 'unset' },
+      {
+        organizationId: harbor.org.id,
+        deviceId: lock.id,
+        type: 'ongoing',
+        code: '1234',
+        status: 'set',
+      },
+      {
+        organizationId: harbor.org.id,
+        deviceId: lock.id,
+        type: 'ongoing',
+        code: '2345',
+        status: 'unset',
+      },
     ]);
-    await database.db
-      .update(devices)
-      .set({ status: 'removed' })
-      .where(eq(devices.id, retired.id));
+    await database.db.update(devices).set({ status: 'removed' }).where(eq(devices.id, retired.id));
     const page = await listLocks(database.db, frontDesk, { search: lock.room ?? '' });
     expect(page.locks.find((l) => l.id === lock.id)?.codesOnLock).toBe(1);
     const all = await listLocks(database.db, frontDesk, { page: 1 });
@@ -78,7 +87,9 @@ describe('listLocks', () => {
     await expect(listLocks(database.db, frontDesk, { page: 'zero' })).rejects.toThrow(
       /Page must be a number/,
     );
-    await expect(listLocks(database.db, frontDesk, { page: 0 })).rejects.toThrow(/Page must be 1 or more/);
+    await expect(listLocks(database.db, frontDesk, { page: 0 })).rejects.toThrow(
+      /Page must be 1 or more/,
+    );
   });
 });
 
@@ -98,5 +109,3 @@ describe('getLock', () => {
     expect(error.code).toBe('not_found');
   });
 });
-
-

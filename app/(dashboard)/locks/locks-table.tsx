@@ -32,9 +32,10 @@ export function LocksTable({
   });
 
   // Keep the address shareable: the search and page live in the URL.
+  const query = locksListUrl(input);
   useEffect(() => {
-    router.replace(`${pathname}${locksListUrl(input)}`, { scroll: false });
-  }, [router, pathname, input.search, input.page]);
+    router.replace(`${pathname}${query}`, { scroll: false });
+  }, [router, pathname, query]);
 
   // Search as the user types, a moment after they stop.
   useEffect(() => {
@@ -63,7 +64,7 @@ export function LocksTable({
             Every lock Keyhold manages, with what it holds now.
           </p>
         </div>
-        <form role="search" onSubmit={(e) => e.preventDefault()} className="w-full sm:w-72">
+        <div className="w-full sm:w-72">
           <label htmlFor="lock-search" className="sr-only">
             Search locks
           </label>
@@ -76,11 +77,14 @@ export function LocksTable({
             maxLength={100}
             className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none"
           />
-        </form>
+        </div>
       </div>
 
       {error ? (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+        <p
+          role="alert"
+          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+        >
           Could not refresh the locks: {error.message}
         </p>
       ) : null}
@@ -89,13 +93,27 @@ export function LocksTable({
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
             <tr>
-              <th scope="col" className="px-4 py-3">Lock</th>
-              <th scope="col" className="px-4 py-3">Room</th>
-              <th scope="col" className="hidden px-4 py-3 md:table-cell">Property</th>
-              <th scope="col" className="px-4 py-3">Connection</th>
-              <th scope="col" className="px-4 py-3">Battery</th>
-              <th scope="col" className="hidden px-4 py-3 sm:table-cell">Codes on lock</th>
-              <th scope="col" className="hidden px-4 py-3 md:table-cell">Issues</th>
+              <th scope="col" className="px-4 py-3">
+                Lock
+              </th>
+              <th scope="col" className="px-4 py-3">
+                Room
+              </th>
+              <th scope="col" className="hidden px-4 py-3 md:table-cell">
+                Property
+              </th>
+              <th scope="col" className="px-4 py-3">
+                Connection
+              </th>
+              <th scope="col" className="px-4 py-3">
+                Battery
+              </th>
+              <th scope="col" className="hidden px-4 py-3 sm:table-cell">
+                Codes on lock
+              </th>
+              <th scope="col" className="hidden px-4 py-3 md:table-cell">
+                Issues
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -148,7 +166,9 @@ function LockRow({ lock }: { lock: LockSummary }) {
     <tr data-testid="lock-row">
       <td className="px-4 py-3 font-medium text-slate-900">{lock.name}</td>
       <td className="px-4 py-3">{lock.room ?? '—'}</td>
-      <td className="hidden px-4 py-3 text-slate-600 md:table-cell">{lock.propertyName ?? 'Not placed'}</td>
+      <td className="hidden px-4 py-3 text-slate-600 md:table-cell">
+        {lock.propertyName ?? 'Not placed'}
+      </td>
       <td className="px-4 py-3">
         {lock.online ? (
           <span className="inline-flex items-center gap-1.5 text-emerald-700">

@@ -15,7 +15,12 @@ async function tick(request: Request) {
     const presented = request.headers.get('authorization')?.replace(/^Bearer\s+/i, '') ?? '';
     if (!presented || !secretsMatch(presented, env().CRON_SECRET)) {
       return NextResponse.json(
-        { error: { code: 'unauthenticated', message: 'A valid CRON_SECRET bearer token is required.' } },
+        {
+          error: {
+            code: 'unauthenticated',
+            message: 'A valid CRON_SECRET bearer token is required.',
+          },
+        },
         { status: 401 },
       );
     }

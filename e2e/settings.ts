@@ -1,0 +1,15 @@
+/** Shared by the e2e server script and the tests. Not secrets: a throwaway test server. */
+export const E2E = {
+  port: 3100,
+  password: 'harbor-e2e-password',
+  cronSecret: 'e2e-cron-secret-0123456789',
+  users: {
+    admin: { email: 'admin@harbor.example', name: 'Alex Admin', label: 'Admin' },
+    owner: { email: 'owner@harbor.example', name: 'Olivia Owner', label: 'Owner' },
+    front_desk: { email: 'frontdesk@harbor.example', name: 'Frank Desk', label: 'Front desk' },
+  },
+} as const;
+
+export type Role = keyof typeof E2E.users;
+export const ROLES = Object.keys(E2E.users) as Role[];
+export const storageStatePath = (role: Role) => `e2e/.auth/${role}.json`;

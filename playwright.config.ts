@@ -1,0 +1,51 @@
+import { defineConfig } from '@playwright/test';
+import { E2E, ROLES, storageStatePath } from './e2e/settings';
+
+// Debian's Chromium by default; set CHROMIUM_PATH (or empty it) for Playwright's own browser.
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  fullyParallel: true,
+  workers: 2,
+  retries: process.env.CI ? 1 : 0,
+  reporter: [['list']],
+  timeout: 30_000,
+  use: {
+    baseURL: `http://127.0.0.1:${E2E.port}`,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: executablePath || undefined,
+      args: [
+        '--no-sandbox',
+        '--disable-dev-shm-usage',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  projects: [
+    { name: 'setup', testMatch: /auth\.setup\.ts/ },
+    { name: 'signed-out', testMatch: /signed-out\/.*\.spec\.ts/ },
+    ...ROLES.map((role) => ({
+      name: role,
+      testMatch: /roles\/.*\.spec\.ts/,
+      dependencies: ['setup'],
+      use: { storageState: storageStatePath(role) },
+      metadata: { role },
+    })),
+  ],
+  webServer: {
+    command: 'npx tsx scripts/e2e-server.ts',
+    url: `http://127.0.0.1:${E2E.port}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,48 @@
+// The server Playwright tests against: the production build on its own fresh
+// database (a new database on DATABASE_URL's server, or its own PGlite
+// directory), seeded with the demo and a known password.
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import postgres from 'postgres';
+import { E2E } from '../e2e/settings';
+
+async function freshDatabaseUrl(serverUrl: string): Promise<string> {
+  const name = 'keyhold_e2e';
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function main() {
+  const dataDir = resolve('.data', 'e2e');
+  rmSync(dataDir, { recursive: true, force: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(E2E.port),
+    DEMO_PASSWORD: E2E.password,
+    CRON_SECRET: E2E.cronSecret,
+    SEED_DEMO: 'true',
+    TICK_SECONDS: '2',
+  };
+  if (process.env.DATABASE_URL) env.DATABASE_URL = await freshDatabaseUrl(process.env.DATABASE_URL);
+  else env.PGLITE_DIR = join(dataDir, 'pglite');
+
+  const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
+  const child = spawn(process.execPath, [nextBin, 'start', '-p', String(E2E.port)], {
+    env,
+    stdio: 'inherit',
+  });
+  const stop = () => child.kill('SIGTERM');
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+void main();
