@@ -8,7 +8,7 @@ describe('parseEnv', () => {
   it('works on a bare machine with defaults', () => {
     const settings = parseEnv({});
     expect(settings.DATABASE_URL).toBeUndefined();
-    expect(settings.TICK_SECONDS).toBe(10);
+    expect(settings.TICK_SECONDS).toBe(15);
     expect(settings.PROGRAMMING_LEAD_MINUTES).toBe(30);
     expect(settings.BACKUP_POOL_SIZE).toBe(5);
     expect(settings.SEED_DEMO).toBe(true);
@@ -16,7 +16,7 @@ describe('parseEnv', () => {
   });
 
   it('treats empty values as unset', () => {
-    expect(parseEnv({ DATABASE_URL: '', TICK_SECONDS: '' }).TICK_SECONDS).toBe(10);
+    expect(parseEnv({ DATABASE_URL: '', TICK_SECONDS: '' }).TICK_SECONDS).toBe(15);
   });
 
   it.each([

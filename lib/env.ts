@@ -29,7 +29,7 @@ const envSchema = z.object({
   PGLITE_DIR: optional(z.string()),
   AUTH_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   CRON_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
-  TICK_SECONDS: optional(z.coerce.number().int().min(0).max(3600)).transform((v) => v ?? 10),
+  TICK_SECONDS: optional(z.coerce.number().int().min(0).max(3600)).transform((v) => v ?? 15),
   PROGRAMMING_LEAD_MINUTES: optional(z.coerce.number().int().min(0).max(10_080)).transform(
     (v) => v ?? 30,
   ),

@@ -75,11 +75,13 @@ export const accessCodes = pgTable(
     // What the reconciler needs.
     desiredState: desiredState('desired_state').notNull().default('present'),
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * Bumped by every edit a person or the API makes. A tick that worked from
+     * an older revision records only what the lock did and looks again.
+     */
+    revision: integer('revision').notNull().default(0),
     /** When the tick should next look at this code; null when nothing is due. */
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).defaultNow(),
-    /** A tick holding this code until then; another tick skips it. */
-    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
-    leaseOwner: text('lease_owner'),
     lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
     setOnDeviceAt: timestamp('set_on_device_at', { withTimezone: true }),
     removedFromDeviceAt: timestamp('removed_from_device_at', { withTimezone: true }),

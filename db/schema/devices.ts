@@ -92,6 +92,12 @@ export const devices = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     /** A device discovery found that nobody has confirmed as new or as a replacement. */
     needsPlacement: boolean('needs_placement').notNull().default(false),
+    /**
+     * A tick working on this lock holds it until then, so the lock gets one
+     * operation at a time even with several app instances ticking.
+     */
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+    leaseOwner: text('lease_owner'),
     lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
     nextSyncAt: timestamp('next_sync_at', { withTimezone: true }),
     createdAt: createdAt(),

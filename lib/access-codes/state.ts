@@ -1,0 +1,339 @@
+import type { AccessCode, AccessCodeStatus, Issue } from '@/db/schema';
+import type { LockFailureKind } from '@/lib/locks/adapter';
+
+/**
+ * The access-code state machine (DESIGN.md "The reconciler"): given what
+ * Keyhold knows about a code and the time, what should the tick do; given what
+ * the lock answered, what does the code look like afterwards. Pure: no
+ * database, no adapter, no clock.
+ */
+
+export type CodeState = Pick<
+  AccessCode,
+  | 'type'
+  | 'startsAt'
+  | 'endsAt'
+  | 'status'
+  | 'errors'
+  | 'warnings'
+  | 'desiredState'
+  | 'attempts'
+  | 'externalRef'
+  | 'deletedAt'
+>;
+
+export type LockPolicy = {
+  /** Minutes before starts_at a code is put on a lock without native schedules. */
+  leadMinutes: number;
+  /** The lock stores the window itself, so codes can go on early. */
+  nativeScheduling: boolean;
+};
+
+/** Seam preloads natively scheduled codes this long before starts_at. */
+export const NATIVE_SCHEDULING_HOURS = 72;
+export const MAX_SET_ATTEMPTS = 5;
+export const MAX_REMOVE_ATTEMPTS = 3;
+const BACKOFF_BASE_MS = 30_000;
+const BACKOFF_CAP_MS = 15 * 60_000;
+
+export type Decision =
+  /** Put the code on the lock (or rewrite it there). */
+  | { kind: 'set'; scheduleOnLock: boolean }
+  /** Take the code off the lock. */
+  | { kind: 'remove' }
+  /** It is on the lock and its window has begun: it is `set` now. */
+  | { kind: 'activate' }
+  /** It never reached the lock and is no longer wanted: done. */
+  | { kind: 'forget' }
+  /** Nothing to do until `until` (null: until something changes). */
+  | { kind: 'wait'; until: Date | null };
+
+/** When a time-bound code should start going onto its lock; null for ongoing codes (at once). */
+export function programmingTime(
+  code: Pick<CodeState, 'type' | 'startsAt'>,
+  policy: LockPolicy,
+): Date | null {
+  if (code.type === 'ongoing' || !code.startsAt) return null;
+  const aheadMs = policy.nativeScheduling
+    ? NATIVE_SCHEDULING_HOURS * 3_600_000
+    : policy.leadMinutes * 60_000;
+  return new Date(code.startsAt.getTime() - aheadMs);
+}
+
+function isFinished(code: CodeState, now: Date): boolean {
+  if (code.desiredState === 'absent' || code.deletedAt) return true;
+  return code.type === 'time_bound' && code.endsAt !== null && now >= code.endsAt;
+}
+
+/** Whether the code belongs on its lock at `now`. */
+export function wantsOnLock(code: CodeState, policy: LockPolicy, now: Date): boolean {
+  if (isFinished(code, now)) return false;
+  if (code.type === 'ongoing') return true;
+  const from = programmingTime(code, policy);
+  return from !== null && now >= from;
+}
+
+/**
+ * The lock may hold this code: we have its reference, or an attempt to set
+ * or remove it was under way (a tick may have died after the lock answered).
+ */
+export function mayBeOnLock(code: CodeState): boolean {
+  return code.externalRef !== null || code.status === 'setting' || code.status === 'removing';
+}
+
+function hasBegun(code: CodeState, now: Date): boolean {
+  return code.type === 'ongoing' || (code.startsAt !== null && now >= code.startsAt);
+}
+
+export function decide(code: CodeState, policy: LockPolicy, now: Date): Decision {
+  if (code.status === 'removed') return { kind: 'wait', until: null };
+  if (wantsOnLock(code, policy, now)) {
+    const confirmed = code.externalRef !== null && code.status !== 'setting';
+    if (!confirmed || code.status === 'removing') {
+      return { kind: 'set', scheduleOnLock: policy.nativeScheduling && code.type === 'time_bound' };
+    }
+    if (code.status === 'unset' && hasBegun(code, now)) return { kind: 'activate' };
+    return { kind: 'wait', until: nextBoundary(code, now) };
+  }
+  if (mayBeOnLock(code)) return { kind: 'remove' };
+  if (isFinished(code, now)) return { kind: 'forget' };
+  return { kind: 'wait', until: programmingTime(code, policy) };
+}
+
+/** The next moment the code's situation changes by itself: its start, then its end. */
+function nextBoundary(code: CodeState, now: Date): Date | null {
+  if (code.type === 'ongoing') return null;
+  if (code.startsAt && now < code.startsAt) return code.startsAt;
+  return code.endsAt;
+}
+
+/** The status to show while the tick acts on a decision. */
+export function workingStatus(
+  code: CodeState,
+  decision: Decision,
+  now: Date,
+): AccessCodeStatus | null {
+  if (decision.kind === 'remove') return 'removing';
+  // Before starts_at a code being programmed early stays `unset`, as in Seam.
+  if (decision.kind === 'set' && hasBegun(code, now)) return 'setting';
+  return null;
+}
+
+export function backoffMs(attempts: number, random: () => number = Math.random): number {
+  const base = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.5 + random() * 0.5));
+}
+
+export type LockFailureResult = { ok: false; kind: LockFailureKind; message: string };
+export type LockResult = { ok: true; ref: string | null } | LockFailureResult;
+
+export type CodePatch = {
+  status: AccessCodeStatus;
+  errors: Issue[];
+  warnings: Issue[];
+  attempts: number;
+  nextAttemptAt: Date | null;
+  externalRef: string | null;
+  isScheduledOnDevice?: boolean;
+  setOnDeviceAt?: Date;
+  removedFromDeviceAt?: Date;
+  lastAttemptAt?: Date;
+};
+
+export type CodeEventDraft = {
+  eventType: string;
+  statusFrom: AccessCodeStatus;
+  statusTo: AccessCodeStatus;
+  detail?: Record<string, unknown>;
+};
+
+const SET_PROBLEMS = [
+  'delay_in_setting_on_device',
+  'failed_to_set_on_device',
+  'no_space_for_access_code_on_device',
+  'duplicate_code_on_device',
+  'conflicting_external_modification',
+];
+const REMOVE_PROBLEMS = ['delay_in_removing_from_device', 'failed_to_remove_from_device'];
+
+export const ISSUE_MESSAGES: Record<string, string> = {
+  delay_in_setting_on_device: 'Programming the code on the lock is delayed; still retrying.',
+  failed_to_set_on_device: 'The code is not on the lock. Give the guest a backup code.',
+  no_space_for_access_code_on_device: 'The lock has no free code slots.',
+  duplicate_code_on_device: 'The same digits are already on this lock.',
+  conflicting_external_modification:
+    'The code was changed or removed at the lock; Keyhold is setting it again.',
+  delay_in_removing_from_device: 'Removing the code from the lock is delayed; still retrying.',
+  failed_to_remove_from_device:
+    'The code could not be removed from the lock and may still open the door.',
+};
+
+export function withIssue(
+  list: Issue[],
+  code: string,
+  now: Date,
+  detail?: Record<string, unknown>,
+  message = ISSUE_MESSAGES[code] ?? code,
+): Issue[] {
+  if (list.some((i) => i.code === code)) return list;
+  return [...list, { code, message, createdAt: now.toISOString(), ...(detail ? { detail } : {}) }];
+}
+
+export function withoutIssues(list: Issue[], codes: string[]): Issue[] {
+  return list.filter((i) => !codes.includes(i.code));
+}
+
+/** Events for issues that appeared in `after` and were not in `before`. */
+function raised(before: Issue[], after: Issue[], status: [AccessCodeStatus, AccessCodeStatus]) {
+  return after
+    .filter((i) => !before.some((b) => b.code === i.code))
+    .map(
+      (i): CodeEventDraft => ({
+        eventType: i.code,
+        statusFrom: status[0],
+        statusTo: status[1],
+        detail: i.detail,
+      }),
+    );
+}
+
+/**
+ * What the code looks like after the tick acted on `decision` and the lock
+ * answered `result` (undefined for decisions that need no lock call).
+ */
+export function applyOutcome(
+  code: CodeState,
+  decision: Exclude<Decision, { kind: 'wait' }>,
+  result: LockResult | undefined,
+  policy: LockPolicy,
+  now: Date,
+  random: () => number = Math.random,
+): { patch: CodePatch; events: CodeEventDraft[] } {
+  const from = code.status;
+  const base = {
+    errors: code.errors,
+    warnings: code.warnings,
+    attempts: code.attempts,
+    externalRef: code.externalRef,
+  };
+
+  switch (decision.kind) {
+    case 'activate': {
+      const patch: CodePatch = {
+        ...base,
+        status: 'set',
+        errors: withoutIssues(code.errors, ['failed_to_set_on_device']),
+        nextAttemptAt: nextBoundary(code, now),
+      };
+      return { patch, events: [{ eventType: 'set_on_device', statusFrom: from, statusTo: 'set' }] };
+    }
+    case 'forget':
+      return {
+        patch: { ...base, status: 'removed', nextAttemptAt: null, attempts: 0 },
+        events: [],
+      };
+    case 'set': {
+      if (result?.ok) {
+        const begun = hasBegun(code, now);
+        const status: AccessCodeStatus = begun ? 'set' : 'unset';
+        const patch: CodePatch = {
+          status,
+          errors: withoutIssues(code.errors, SET_PROBLEMS),
+          warnings: withoutIssues(code.warnings, SET_PROBLEMS),
+          attempts: 0,
+          externalRef: result.ref ?? code.externalRef,
+          isScheduledOnDevice: decision.scheduleOnLock,
+          setOnDeviceAt: now,
+          lastAttemptAt: now,
+          nextAttemptAt: nextBoundary(code, now),
+        };
+        return {
+          patch,
+          events: [
+            {
+              eventType: begun ? 'set_on_device' : 'scheduled_on_device',
+              statusFrom: from,
+              statusTo: status,
+            },
+          ],
+        };
+      }
+      const failure = result ?? { ok: false, kind: 'transient', message: 'no answer' };
+      const attempts = code.attempts + 1;
+      const begun = hasBegun(code, now);
+      const warnings = withIssue(code.warnings, 'delay_in_setting_on_device', now);
+      let errors = code.errors;
+      if (failure.kind === 'no_space') {
+        errors = withIssue(errors, 'no_space_for_access_code_on_device', now);
+      }
+      if (failure.kind === 'duplicate_code')
+        errors = withIssue(errors, 'duplicate_code_on_device', now);
+      if (attempts >= MAX_SET_ATTEMPTS || (code.type === 'time_bound' && begun)) {
+        errors = withIssue(errors, 'failed_to_set_on_device', now);
+      }
+      const status: AccessCodeStatus = begun ? 'setting' : 'unset';
+      let next = new Date(now.getTime() + backoffMs(attempts, random));
+      // Never sleep through check-in: at starts_at the missing code becomes an error.
+      if (!begun && code.startsAt && next > code.startsAt) next = code.startsAt;
+      const patch: CodePatch = {
+        ...base,
+        status,
+        errors,
+        warnings,
+        attempts,
+        lastAttemptAt: now,
+        nextAttemptAt: next,
+      };
+      return {
+        patch,
+        events: [
+          ...raised(code.warnings, warnings, [from, status]),
+          ...raised(code.errors, errors, [from, status]),
+        ],
+      };
+    }
+    case 'remove': {
+      if (result?.ok) {
+        const finished = isFinished(code, now);
+        const status: AccessCodeStatus = finished ? 'removed' : 'unset';
+        const patch: CodePatch = {
+          status,
+          errors: withoutIssues(code.errors, [...REMOVE_PROBLEMS, ...SET_PROBLEMS]),
+          warnings: withoutIssues(code.warnings, [...REMOVE_PROBLEMS, ...SET_PROBLEMS]),
+          attempts: 0,
+          externalRef: null,
+          isScheduledOnDevice: false,
+          removedFromDeviceAt: now,
+          lastAttemptAt: now,
+          nextAttemptAt: finished ? null : programmingTime(code, policy),
+        };
+        return {
+          patch,
+          events: [{ eventType: 'removed_from_device', statusFrom: from, statusTo: status }],
+        };
+      }
+      const attempts = code.attempts + 1;
+      const warnings = withIssue(code.warnings, 'delay_in_removing_from_device', now);
+      const errors =
+        attempts >= MAX_REMOVE_ATTEMPTS
+          ? withIssue(code.errors, 'failed_to_remove_from_device', now)
+          : code.errors;
+      const patch: CodePatch = {
+        ...base,
+        status: 'removing',
+        errors,
+        warnings,
+        attempts,
+        lastAttemptAt: now,
+        nextAttemptAt: new Date(now.getTime() + backoffMs(attempts, random)),
+      };
+      return {
+        patch,
+        events: [
+          ...raised(code.warnings, warnings, [from, 'removing']),
+          ...raised(code.errors, errors, [from, 'removing']),
+        ],
+      };
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type { CodeConstraints } from '@/db/schema';
+
+/**
+ * One interface for every way Keyhold reaches a lock (DESIGN.md "Lock
+ * adapters"). Devices are named by their id at the adapter (`externalId`);
+ * codes by Keyhold's access-code id, so a retried call after a lost reply
+ * finds the code it already made instead of adding a second.
+ */
+export interface LockAdapter {
+  readonly name: string;
+  /** Every device the account can see now. */
+  listDevices(): Promise<AdapterDevice[]>;
+  /** One device, or null when the adapter no longer knows it. */
+  getDevice(externalId: string): Promise<AdapterDevice | null>;
+  /** The codes on the lock now, Keyhold's and anyone else's. */
+  listCodes(externalId: string): Promise<CodeOnLock[]>;
+  /** Put a code on the lock, or rewrite Keyhold's code of that id. */
+  setCode(externalId: string, code: SetCodeRequest): Promise<CodeOnLock>;
+  /** Take Keyhold's code off the lock. Removing a code that is not there succeeds. */
+  removeCode(externalId: string, keyholdCodeId: string): Promise<void>;
+}
+
+export type AdapterDevice = {
+  externalId: string;
+  name: string;
+  online: boolean;
+  batteryLevel: number | null;
+  constraints: CodeConstraints;
+  slotLimit: number | null;
+  supportsNativeScheduling: boolean;
+};
+
+export type CodeOnLock = {
+  /** The code's reference at the adapter. */
+  ref: string;
+  code: string;
+  name: string | null;
+  startsAt: Date | null;
+  endsAt: Date | null;
+  /** Set when Keyhold put it there. */
+  keyholdCodeId: string | null;
+};
+
+export type SetCodeRequest = {
+  keyholdCodeId: string;
+  code: string;
+  name: string | null;
+  /** Sent only when the lock should keep the window itself (native scheduling). */
+  startsAt?: Date | null;
+  endsAt?: Date | null;
+};
+
+export type LockFailureKind = 'offline' | 'no_space' | 'duplicate_code' | 'transient' | 'not_found';
+
+/** An expected failure at the lock. Anything else an adapter throws is a bug. */
+export class LockFailure extends Error {
+  constructor(
+    readonly kind: LockFailureKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LockFailure';
+  }
+}

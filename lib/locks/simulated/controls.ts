@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { simulatedLockCodes, simulatedLocks } from '@/db/schema';
+import { AppError } from '@/lib/errors';
+
+/**
+ * The simulated lock's knobs and the things a person can do to real hardware:
+ * unplug it, punch codes in at the keypad, factory-reset it. For demos, tests
+ * and the admin CLI; each caller checks the actor's role first.
+ */
+
+export type SimulatedLockKnobs = {
+  online: boolean;
+  batteryLevel: number;
+  latencyMs: number;
+  slotLimit: number;
+  failureRate: number;
+  supportsNativeScheduling: boolean;
+  allowedLengths: number[];
+};
+
+export function newSimulatedLockId(): string {
+  return `sim_${randomBytes(8).toString('hex')}`;
+}
+
+export async function createSimulatedLock(
+  db: Executor,
+  organizationId: string,
+  lock: { name: string; id?: string } & Partial<SimulatedLockKnobs>,
+): Promise<string> {
+  const id = lock.id ?? newSimulatedLockId();
+  await db.insert(simulatedLocks).values({ ...lock, id, organizationId });
+  return id;
+}
+
+async function findLock(db: Executor, organizationId: string, lockId: string) {
+  const [lock] = await db
+    .select()
+    .from(simulatedLocks)
+    .where(and(eq(simulatedLocks.id, lockId), eq(simulatedLocks.organizationId, organizationId)));
+  if (!lock) throw AppError.notFound('Simulated lock');
+  return lock;
+}
+
+export async function setSimulatedLockKnobs(
+  db: Executor,
+  organizationId: string,
+  lockId: string,
+  knobs: Partial<SimulatedLockKnobs>,
+): Promise<void> {
+  await findLock(db, organizationId, lockId);
+  await db.update(simulatedLocks).set(knobs).where(eq(simulatedLocks.id, lockId));
+}
+
+/** Someone deletes Keyhold's code at the keypad or in the vendor's app. */
+export async function removeCodeAtLock(
+  db: Executor,
+  organizationId: string,
+  lockId: string,
+  keyholdCodeId: string,
+): Promise<void> {
+  await findLock(db, organizationId, lockId);
+  await db
+    .delete(simulatedLockCodes)
+    .where(
+      and(
+        eq(simulatedLockCodes.lockId, lockId),
+        eq(simulatedLockCodes.keyholdCodeId, keyholdCodeId),
+      ),
+    );
+}
+
+/** Someone changes the digits of Keyhold's code at the lock. */
+export async function changeCodeAtLock(
+  db: Executor,
+  organizationId: string,
+  lockId: string,
+  keyholdCodeId: string,
+  digits: string,
+): Promise<void> {
+  await findLock(db, organizationId, lockId);
+  await db
+    .update(simulatedLockCodes)
+    .set({ code: digits })
+    .where(
+      and(
+        eq(simulatedLockCodes.lockId, lockId),
+        eq(simulatedLockCodes.keyholdCodeId, keyholdCodeId),
+      ),
+    );
+}
+
+/** A code someone added at the lock itself, outside Keyhold. */
+export async function addCodeAtLock(
+  db: Executor,
+  organizationId: string,
+  lockId: string,
+  digits: string,
+  name = 'Added at the lock',
+): Promise<void> {
+  await findLock(db, organizationId, lockId);
+  await db.insert(simulatedLockCodes).values({ lockId, code: digits, name });
+}
+
+/**
+ * A factory reset: the lock forgets every code and comes back under a new
+ * device id; the old id stays offline for good. Returns the new id.
+ */
+export async function factoryResetLock(
+  db: Executor,
+  organizationId: string,
+  lockId: string,
+  now: Date,
+): Promise<string> {
+  const lock = await findLock(db, organizationId, lockId);
+  const newId = newSimulatedLockId();
+  await db.delete(simulatedLockCodes).where(eq(simulatedLockCodes.lockId, lockId));
+  await db
+    .update(simulatedLocks)
+    .set({ online: false, resetAt: now })
+    .where(eq(simulatedLocks.id, lockId));
+  const { id: _old, resetAt: _reset, createdAt: _created, ...knobs } = lock;
+  await db.insert(simulatedLocks).values({ ...knobs, id: newId, online: true });
+  return newId;
+}
