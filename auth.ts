@@ -1,7 +1,7 @@
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { getDb } from '@/db/client';
-import { signInSchema, verifySignIn } from '@/lib/auth/sign-in';
+import { clientAddress, signInSchema, verifySignIn } from '@/lib/auth/sign-in';
 import { clock } from '@/lib/clock';
 import { env } from '@/lib/env';
 import { logger } from '@/lib/log';
@@ -9,11 +9,6 @@ import { logger } from '@/lib/log';
 /** Thrown by authorize so the sign-in form can say "slow down" rather than "wrong password". */
 class RateLimitedSignIn extends CredentialsSignin {
   code = 'rate_limited';
-}
-
-function clientIp(headers: Headers): string {
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || headers.get('x-real-ip') || 'unknown';
 }
 
 // The config is built on first use so `next build` never reads settings or
@@ -34,7 +29,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           if (!parsed.success) return null;
           const result = await verifySignIn(
             await getDb(),
-            { ...parsed.data, ip: clientIp(request.headers) },
+            {
+              ...parsed.data,
+              ip: clientAddress(
+                request.headers.get('x-forwarded-for'),
+                settings.TRUSTED_PROXY_HOPS,
+              ),
+            },
             clock.now(),
             {
               maxFailuresPerEmail: settings.SIGN_IN_MAX_FAILURES_PER_EMAIL,
@@ -62,7 +63,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       // Auth.js logs failed sign-ins as errors with stacks; they are expected outcomes here.
       error(error) {
         if (error instanceof CredentialsSignin) return;
-        logger().error({ err: { name: error.name, message: error.message } }, 'auth error');
+        // The cause (a database error, say) is what tells an operator what broke.
+        logger().error({ err: error }, 'auth error');
       },
       warn(code) {
         logger().warn({ code }, 'auth warning');

@@ -12,7 +12,9 @@ const PUBLIC_PATHS = ['/sign-in', '/api/'];
  * action and route handler checks the member itself (lib/http/session.ts).
  */
 export default function proxy(request: NextRequest) {
-  const requestId = request.headers.get('x-request-id') || randomUUID();
+  // A caller's own id is kept when it is short and plain (a load balancer's), never trusted blindly.
+  const offered = request.headers.get('x-request-id');
+  const requestId = offered && /^[A-Za-z0-9._-]{1,64}$/.test(offered) ? offered : randomUUID();
   const { pathname, search } = request.nextUrl;
 
   const isPublic = PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(p));

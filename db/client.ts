@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
@@ -51,12 +51,60 @@ export async function openDatabase(options: {
     const db = drizzlePostgres({ client, schema }) as unknown as Db;
     return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
   }
-  if (options.pgliteDir) mkdirSync(dirname(options.pgliteDir), { recursive: true });
+  let release = () => {};
+  if (options.pgliteDir) {
+    mkdirSync(dirname(options.pgliteDir), { recursive: true });
+    release = claimDirectory(options.pgliteDir);
+  }
   const client = await PGlite.create(options.pgliteDir);
   const db = drizzlePglite({ client, schema });
   await migratePglite(db, { migrationsFolder });
-  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
+  return {
+    db: db as unknown as Db,
+    kind: 'pglite',
+    close: async () => {
+      await client.close();
+      release();
+    },
+  };
 }
+
+/**
+ * PGlite does not lock its directory, and two processes on one directory
+ * silently lose each other's writes. Keep a lock file with our pid; a lock
+ * left by a process that is gone is taken over.
+ */
+function claimDirectory(dir: string): () => void {
+  const lockFile = `${dir}.lock`;
+  try {
+    const holder = Number(readFileSync(lockFile, 'utf8'));
+    if (holder && holder !== process.pid && isAlive(holder)) {
+      throw new DatabaseInUseError(
+        `The embedded database ${dir} is in use by process ${holder}. Stop that process, or set PGLITE_DIR to another directory.`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof DatabaseInUseError) throw error;
+  }
+  writeFileSync(lockFile, String(process.pid));
+  const release = () => rmSync(lockFile, { force: true });
+  process.once('exit', release);
+  return () => {
+    process.off('exit', release);
+    release();
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class DatabaseInUseError extends Error {}
 
 // PGlite does not lock its directory: two instances on one directory silently
 // lose each other's writes. Keep exactly one per process, across Next's bundles.

@@ -3,6 +3,7 @@ export const E2E = {
   port: 3100,
   password: 'harbor-e2e-password',
   cronSecret: 'e2e-cron-secret-0123456789',
+  authSecret: 'e2e-auth-secret-0123456789-0123456789-0123456789',
   users: {
     admin: { email: 'admin@harbor.example', name: 'Alex Admin', label: 'Admin' },
     owner: { email: 'owner@harbor.example', name: 'Olivia Owner', label: 'Owner' },

@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,6 @@ describe('parseEnv', () => {
     expect(settings.TICK_SECONDS).toBe(15);
     expect(settings.PROGRAMMING_LEAD_MINUTES).toBe(30);
     expect(settings.BACKUP_POOL_SIZE).toBe(5);
-    expect(settings.SEED_DEMO).toBe(true);
     expect(settings.DATA_DIR).toMatch(/\.data$/);
   });
 
@@ -62,6 +61,36 @@ describe('loadEnv', () => {
     expect(second.CRON_SECRET).toBe(first.CRON_SECRET);
     expect(statSync(join(dir, 'secrets.json')).mode & 0o077).toBe(0);
     expect(first.pgliteDir).toBe(join(dir, 'pglite'));
+  });
+
+  it('seeds the demo on the embedded database only, unless told', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyhold-env-'));
+    const secrets = { AUTH_SECRET: 'a'.repeat(40), CRON_SECRET: 'c'.repeat(20) };
+    expect(loadEnv({ DATA_DIR: dir }).SEED_DEMO).toBe(true);
+    const url = 'postgres://postgres@127.0.0.1/keyhold';
+    expect(loadEnv({ DATA_DIR: dir, DATABASE_URL: url, ...secrets }).SEED_DEMO).toBe(false);
+    expect(
+      loadEnv({ DATA_DIR: dir, DATABASE_URL: url, SEED_DEMO: 'true', ...secrets }).SEED_DEMO,
+    ).toBe(true);
+  });
+
+  it('requires shared secrets when several instances may share DATABASE_URL', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyhold-env-'));
+    const url = 'postgres://postgres@127.0.0.1/keyhold';
+    expect(() => loadEnv({ DATA_DIR: dir, DATABASE_URL: url })).toThrow(
+      /^Invalid setting AUTH_SECRET: must be set when DATABASE_URL is set/,
+    );
+    expect(() =>
+      loadEnv({ DATA_DIR: dir, DATABASE_URL: url, AUTH_SECRET: 'a'.repeat(32) }),
+    ).toThrow(/CRON_SECRET/);
+  });
+
+  it('replaces a damaged secrets file instead of failing later', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyhold-env-'));
+    writeFileSync(join(dir, 'secrets.json'), '{"AUTH_SECRET": "short"');
+    const settings = loadEnv({ DATA_DIR: dir });
+    expect(settings.CRON_SECRET.length).toBeGreaterThanOrEqual(16);
+    expect(loadEnv({ DATA_DIR: dir }).AUTH_SECRET).toBe(settings.AUTH_SECRET);
   });
 
   it('prefers configured secrets', () => {

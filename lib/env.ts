@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -34,17 +34,26 @@ const envSchema = z.object({
     (v) => v ?? 30,
   ),
   BACKUP_POOL_SIZE: optional(z.coerce.number().int().min(0).max(50)).transform((v) => v ?? 5),
-  SEED_DEMO: optional(flag).transform((v) => v ?? true),
+  /** Defaults to on for the embedded database only: a production Postgres gets no demo users. */
+  SEED_DEMO: optional(flag),
   DEMO_PASSWORD: optional(z.string().min(8, 'must be at least 8 characters')),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   ).transform((v) => v ?? 'info'),
   SIGN_IN_MAX_FAILURES_PER_EMAIL: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 5),
   SIGN_IN_MAX_FAILURES_PER_IP: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 20),
+  PORT: optional(z.coerce.number().int().min(1).max(65_535)).transform((v) => v ?? 3000),
+  /**
+   * How many reverse proxies in front of Keyhold append to X-Forwarded-For.
+   * 0 (no proxy): the header is the client's own claim, so the per-IP sign-in
+   * limit is not applied.
+   */
+  TRUSTED_PROXY_HOPS: optional(z.coerce.number().int().min(0).max(10)).transform((v) => v ?? 0),
   SIGN_IN_WINDOW_MINUTES: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 15),
 });
 
-export type Env = z.infer<typeof envSchema> & {
+export type Env = Omit<z.infer<typeof envSchema>, 'SEED_DEMO'> & {
+  SEED_DEMO: boolean;
   AUTH_SECRET: string;
   CRON_SECRET: string;
   /** Where the embedded database lives when DATABASE_URL is unset. */
@@ -73,40 +82,70 @@ export function parseEnv(source: Record<string, string | undefined>) {
   return result.data;
 }
 
-type Secrets = { AUTH_SECRET: string; CRON_SECRET: string };
+const secretsSchema = z.object({
+  AUTH_SECRET: z.string().min(32),
+  CRON_SECRET: z.string().min(16),
+});
+type Secrets = z.infer<typeof secretsSchema>;
+
+function readSecrets(file: string): Secrets | undefined {
+  try {
+    return secretsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Secrets a bare machine needs but nobody configured: generated once and kept
- * in the data directory so sessions survive restarts. Several app instances
- * must share them, so production sets AUTH_SECRET and CRON_SECRET instead.
+ * in the data directory so sessions survive restarts. Written to a temporary
+ * file and linked into place, so a reader never sees half a file and the first
+ * writer wins.
  */
 function loadOrCreateSecrets(dataDir: string): Secrets {
   const file = join(dataDir, 'secrets.json');
+  const existing = readSecrets(file);
+  if (existing) return existing;
+  mkdirSync(dataDir, { recursive: true });
+  const fresh: Secrets = {
+    AUTH_SECRET: randomBytes(32).toString('base64url'),
+    CRON_SECRET: randomBytes(24).toString('base64url'),
+  };
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(temp, JSON.stringify(fresh, null, 2), { mode: 0o600 });
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+    linkSync(temp, file);
   } catch {
-    mkdirSync(dataDir, { recursive: true });
-    const secrets: Secrets = {
-      AUTH_SECRET: randomBytes(32).toString('base64url'),
-      CRON_SECRET: randomBytes(24).toString('base64url'),
-    };
-    try {
-      // `wx`: if another process wrote the file first, use theirs.
-      writeFileSync(file, JSON.stringify(secrets, null, 2), { flag: 'wx', mode: 0o600 });
-      return secrets;
-    } catch {
-      return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
-    }
+    // Another process linked first, or an unreadable file is in the way: replace it.
+    if (!readSecrets(file)) renameSync(temp, file);
+  } finally {
+    rmSync(temp, { force: true });
   }
+  const kept = readSecrets(file);
+  if (!kept) throw new EnvError('AUTH_SECRET', `could not keep a generated secret in ${file}`);
+  return kept;
 }
 
 /** Settings from `source`, with missing secrets generated and kept in DATA_DIR. Throws EnvError. */
 export function loadEnv(source: Record<string, string | undefined>): Env {
   const parsed = parseEnv(source);
+  if (parsed.DATABASE_URL) {
+    // Several instances share one Postgres; secrets generated per machine would
+    // not match between them.
+    for (const name of ['AUTH_SECRET', 'CRON_SECRET'] as const) {
+      if (!parsed[name]) {
+        throw new EnvError(
+          name,
+          'must be set when DATABASE_URL is set (the same on every instance)',
+        );
+      }
+    }
+  }
   const needsSecrets = !parsed.AUTH_SECRET || !parsed.CRON_SECRET;
   const generated = needsSecrets ? loadOrCreateSecrets(parsed.DATA_DIR) : undefined;
   return {
     ...parsed,
+    SEED_DEMO: parsed.SEED_DEMO ?? !parsed.DATABASE_URL,
     AUTH_SECRET: parsed.AUTH_SECRET ?? (generated as Secrets).AUTH_SECRET,
     CRON_SECRET: parsed.CRON_SECRET ?? (generated as Secrets).CRON_SECRET,
     pgliteDir: resolve(

@@ -40,3 +40,28 @@ describe('logger', () => {
     expect(lines[0]).toMatchObject({ password: '[redacted]', accessCode: { id: 'a' } });
   });
 });
+
+describe('error serialization', () => {
+  it('keeps the SQL of a failed query but not its parameters', async () => {
+    const { createTestDatabase } = await import('@/db/testing');
+    const { accessCodes } = await import('@/db/schema');
+    const database = await createTestDatabase();
+    const { lines, logger } = capture();
+    try {
+      await database.db.insert(accessCodes).values({
+        organizationId: '00000000-0000-4000-8000-000000000000',
+        deviceId: '00000000-0000-4000-8000-000000000000',
+        type: 'ongoing',
+        code: '739104',
+      });
+      throw new Error('the insert should have failed');
+    } catch (error) {
+      logger.error({ err: error }, 'insert failed');
+    } finally {
+      await database.close();
+    }
+    const text = JSON.stringify(lines[0]);
+    expect(text).toContain('insert into');
+    expect(text).not.toContain('739104');
+  });
+});

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { env } from './env';
 
 const context = new AsyncLocalStorage<{ requestId: string }>();
 
@@ -32,18 +33,36 @@ const REDACT = [
   'headers.cookie',
   '*.headers.authorization',
   '*.headers.cookie',
+  'params',
+  '*.params',
 ];
 
+/**
+ * Errors as they may be logged. Drizzle puts a failed query's parameters (PINs,
+ * emails, hashes) into the message and a `params` field; keep the SQL text and
+ * drop the values, here and in every cause.
+ */
+export function serializeError(error: unknown, depth = 0): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const out: Record<string, unknown> = {
+    type: error.name,
+    message: error.message.split('\nparams:')[0],
+  };
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') out.code = code;
+  if (error.stack) out.stack = error.stack.split('\nparams:')[0];
+  if (error.cause && depth < 3) out.cause = serializeError(error.cause, depth + 1);
+  return out;
+}
+
 /** A JSON logger with Keyhold's redaction and request ids; tests pass their own destination. */
-export function createLogger(
-  destination?: DestinationStream,
-  level = process.env.LOG_LEVEL || 'info',
-) {
+export function createLogger(destination?: DestinationStream, level = 'info') {
   return pino(
     {
       level,
       base: { service: 'keyhold' },
       redact: { paths: REDACT, censor: '[redacted]' },
+      serializers: { err: serializeError, error: serializeError },
       mixin: () => {
         const store = context.getStore();
         return store ? { requestId: store.requestId } : {};
@@ -55,9 +74,18 @@ export function createLogger(
 
 let root: Logger | undefined;
 
+function logLevel(): string {
+  try {
+    return env().LOG_LEVEL;
+  } catch {
+    // Bad settings are reported by start-up itself; logging must still work.
+    return 'info';
+  }
+}
+
 /** The process's logger; every line carries the current request id. */
 export function logger(): Logger {
-  root ??= createLogger();
+  root ??= createLogger(undefined, logLevel());
   return root;
 }
 

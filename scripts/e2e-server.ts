@@ -8,8 +8,10 @@ import { join, resolve } from 'node:path';
 import postgres from 'postgres';
 import { E2E } from '../e2e/settings';
 
+/** A database beside the one DATABASE_URL names, so parallel CI runs never share one. */
 async function freshDatabaseUrl(serverUrl: string): Promise<string> {
-  const name = 'keyhold_e2e';
+  const base = new URL(serverUrl).pathname.slice(1) || 'keyhold';
+  const name = `${base}_e2e`.replace(/[^A-Za-z0-9_]/g, '_');
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.unsafe(`create database ${name}`);
@@ -27,6 +29,7 @@ async function main() {
     DATA_DIR: dataDir,
     PORT: String(E2E.port),
     DEMO_PASSWORD: E2E.password,
+    AUTH_SECRET: E2E.authSecret,
     CRON_SECRET: E2E.cronSecret,
     SEED_DEMO: 'true',
     TICK_SECONDS: '2',
@@ -42,6 +45,7 @@ async function main() {
   const stop = () => child.kill('SIGTERM');
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // The database is dropped by whoever made DATABASE_URL's (.ci/run), or on the next run.
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 

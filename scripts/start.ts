@@ -11,21 +11,29 @@ function run(args: string[]): Promise<number> {
     // Own process group, so stopping `npm start` also stops next-server.
     const child = spawn(process.execPath, [nextBin, ...args], { stdio: 'inherit', detached: true });
     const forward = (signal: NodeJS.Signals) => {
-      if (child.pid) process.kill(-child.pid, signal);
+      try {
+        if (child.pid) process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
+      }
     };
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const signal of signals) process.on(signal, forward);
+    // If this process dies first, take the server with it: a stray server keeps the embedded database.
+    const onExit = () => forward('SIGTERM');
+    process.on('exit', onExit);
     child.on('exit', (code, signal) => {
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
+      for (const s of signals) process.off(s, forward);
+      process.off('exit', onExit);
       resolvePromise(code ?? (signal ? 1 : 0));
     });
   });
 }
 
 async function main() {
+  let settings: ReturnType<typeof loadEnv>;
   try {
-    loadEnv(process.env);
+    settings = loadEnv(process.env);
   } catch (error) {
     if (error instanceof EnvError) {
       console.error(`Keyhold cannot start. ${error.message}`);
@@ -38,8 +46,7 @@ async function main() {
     const built = await run(['build']);
     if (built !== 0) process.exit(built);
   }
-  const port = process.env.PORT || '3000';
-  process.exit(await run(['start', '-p', port]));
+  process.exit(await run(['start', '-p', String(settings.PORT)]));
 }
 
 void main();

@@ -1,11 +1,12 @@
 'use server';
 
+import { headers } from 'next/headers';
 import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn } from '@/auth';
 import { signInSchema } from '@/lib/auth/sign-in';
 import { GENERIC_ERROR_MESSAGE } from '@/lib/errors';
 import { safeCallbackUrl } from '@/lib/http/callback-url';
-import { logger } from '@/lib/log';
+import { logger, withRequestId } from '@/lib/log';
 
 export type SignInState = {
   /** A message for the whole form. */
@@ -16,9 +17,14 @@ export type SignInState = {
 };
 
 export async function signInAction(
-  _previous: SignInState,
+  previous: SignInState,
   formData: FormData,
 ): Promise<SignInState> {
+  const requestId = (await headers()).get('x-request-id');
+  return withRequestId(requestId, () => attemptSignIn(previous, formData));
+}
+
+async function attemptSignIn(_previous: SignInState, formData: FormData): Promise<SignInState> {
   const email = formData.get('email');
   const parsed = signInSchema.safeParse({
     email: typeof email === 'string' ? email : '',
@@ -54,7 +60,7 @@ export async function signInAction(
       };
     }
     if (error instanceof AuthError) {
-      logger().error({ err: { name: error.name, type: error.type } }, 'sign-in failed');
+      logger().error({ err: error }, 'sign-in failed');
       return { error: GENERIC_ERROR_MESSAGE, email: echoedEmail };
     }
     // Next's redirect after a successful sign-in is thrown; let it through.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memberships, signInAttempts, users } from '@/db/schema';
 import { createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
 import { loadActor } from './actor';
-import { type SignInLimits, signInSchema, verifySignIn } from './sign-in';
+import { clientAddress, type SignInLimits, signInSchema, verifySignIn } from './sign-in';
 
 const LIMITS: SignInLimits = { maxFailuresPerEmail: 3, maxFailuresPerIp: 6, windowMinutes: 15 };
 const PASSWORD = 'correct horse battery';
@@ -30,7 +30,7 @@ beforeEach(async () => {
   userId = members.owner?.userId ?? '';
 });
 
-const attempt = (input: { email: string; password: string; ip?: string }, at = NOW) =>
+const attempt = (input: { email: string; password: string; ip?: string | null }, at = NOW) =>
   verifySignIn(database.db, { ip: '10.0.0.1', ...input }, at, LIMITS);
 
 describe('verifySignIn', () => {
@@ -90,11 +90,51 @@ describe('verifySignIn', () => {
     });
   });
 
+  it('holds the limit against a burst of parallel guesses', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => attempt({ email, password: `burst ${i}` })),
+    );
+    const checked = results.filter((r) => !r.ok && r.reason === 'invalid_credentials');
+    expect(checked).toHaveLength(LIMITS.maxFailuresPerEmail);
+    expect(await attempt({ email, password: PASSWORD })).toMatchObject({ reason: 'rate_limited' });
+  });
+
+  it('counts failures since the last successful sign-in', async () => {
+    await attempt({ email, password: 'wrong 1' });
+    await attempt({ email, password: 'wrong 2' });
+    expect(await attempt({ email, password: PASSWORD }, minutes(1))).toMatchObject({ ok: true });
+    await attempt({ email, password: 'wrong 3' }, minutes(2));
+    await attempt({ email, password: 'wrong 4' }, minutes(2));
+    expect(await attempt({ email, password: PASSWORD }, minutes(3))).toMatchObject({ ok: true });
+  });
+
+  it('applies no per-address limit when the address cannot be trusted', async () => {
+    for (let i = 0; i < LIMITS.maxFailuresPerIp; i++) {
+      await attempt({ email: `guess${i}@example.com`, password: 'x', ip: null });
+    }
+    expect(
+      await verifySignIn(database.db, { email, password: PASSWORD, ip: null }, NOW, LIMITS),
+    ).toMatchObject({ ok: true });
+  });
+
   it('keeps no password in the attempts it records', async () => {
     await attempt({ email, password: 'a very secret guess' });
     const rows = await database.db.select().from(signInAttempts);
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain('a very secret guess');
+  });
+});
+
+describe('clientAddress', () => {
+  it.each([
+    ['203.0.113.7', 0, null],
+    ['203.0.113.7', 1, '203.0.113.7'],
+    ['spoofed, 203.0.113.7', 1, '203.0.113.7'],
+    ['spoofed, 203.0.113.7, 10.0.0.2', 2, '203.0.113.7'],
+    ['203.0.113.7', 3, null],
+    [null, 1, null],
+  ] as const)('%s with %i trusted hops → %s', (header, hops, expected) => {
+    expect(clientAddress(header, hops)).toBe(expected);
   });
 });
 

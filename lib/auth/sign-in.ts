@@ -1,4 +1,4 @@
-import { and, count, eq, gt, not, or, sql } from 'drizzle-orm';
+import { and, count, eq, gt, lt, not, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { memberships, signInAttempts, users } from '@/db/schema';
@@ -30,38 +30,57 @@ export type SignInResult =
   | { ok: true; userId: string }
   | { ok: false; reason: 'invalid_credentials' | 'rate_limited' };
 
+const NO_USER = '00000000-0000-0000-0000-000000000000';
+
 /**
  * Check an email and password. Unknown email, wrong password, a disabled user
  * and a user without an organization all answer `invalid_credentials`, after
- * the same argon2 work. Too many recent failures for the email or the IP
- * answer `rate_limited` without checking the password at all.
+ * the same argon2 and database work. Too many recent failures for the email
+ * (since its last success) or for the client address answer `rate_limited`
+ * without checking the password at all.
+ *
+ * The attempt is counted before the password is checked, under a per-email
+ * lock, so a burst of parallel guesses cannot all slip under the limit.
+ * `ip` is null when the address cannot be trusted; then only the email limit
+ * applies.
  */
 export async function verifySignIn(
   db: Db,
-  input: SignInInput & { ip: string },
+  input: SignInInput & { ip: string | null },
   now: Date,
   limits: SignInLimits,
 ): Promise<SignInResult> {
   const since = new Date(now.getTime() - limits.windowMinutes * 60_000);
-  const [recent] = await db
-    .select({
-      byEmail: count(matching(signInAttempts.email, input.email)),
-      byIp: count(matching(signInAttempts.ip, input.ip)),
-    })
-    .from(signInAttempts)
-    .where(
-      and(
-        not(signInAttempts.succeeded),
-        gt(signInAttempts.createdAt, since),
-        or(eq(signInAttempts.email, input.email), eq(signInAttempts.ip, input.ip)),
-      ),
-    );
-  if (
-    (recent?.byEmail ?? 0) >= limits.maxFailuresPerEmail ||
-    (recent?.byIp ?? 0) >= limits.maxFailuresPerIp
-  ) {
-    return { ok: false, reason: 'rate_limited' };
-  }
+  const attemptId = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${input.email}, 0))`);
+    const lastSuccess = sql`(select coalesce(max(${signInAttempts.createdAt}), '-infinity')
+      from ${signInAttempts} where ${signInAttempts.email} = ${input.email} and ${signInAttempts.succeeded})`;
+    const [recent] = await tx
+      .select({
+        byEmail: count(
+          sql`case when ${signInAttempts.email} = ${input.email} and ${signInAttempts.createdAt} > ${lastSuccess} then 1 end`,
+        ),
+        byIp: count(sql`case when ${signInAttempts.ip} = ${input.ip ?? ''} then 1 end`),
+      })
+      .from(signInAttempts)
+      .where(
+        and(
+          not(signInAttempts.succeeded),
+          gt(signInAttempts.createdAt, since),
+          or(eq(signInAttempts.email, input.email), eq(signInAttempts.ip, input.ip ?? '')),
+        ),
+      );
+    const limited =
+      (recent?.byEmail ?? 0) >= limits.maxFailuresPerEmail ||
+      (input.ip !== null && (recent?.byIp ?? 0) >= limits.maxFailuresPerIp);
+    if (limited) return null;
+    const [row] = await tx
+      .insert(signInAttempts)
+      .values({ email: input.email, ip: input.ip ?? 'untrusted', succeeded: false, createdAt: now })
+      .returning({ id: signInAttempts.id });
+    return row?.id ?? null;
+  });
+  if (!attemptId) return { ok: false, reason: 'rate_limited' };
 
   const [user] = await db
     .select({ id: users.id, passwordHash: users.passwordHash, disabledAt: users.disabledAt })
@@ -72,27 +91,36 @@ export async function verifySignIn(
     user?.passwordHash ?? (await dummyPasswordHash()),
     input.password,
   );
-  const [membership] = user
-    ? await db
-        .select({ id: memberships.id })
-        .from(memberships)
-        .where(eq(memberships.userId, user.id))
-        .limit(1)
-    : [];
-  const ok = Boolean(user && passwordOk && !user.disabledAt && membership);
-
-  await db.insert(signInAttempts).values({
-    email: input.email,
-    ip: input.ip,
-    succeeded: ok,
-    createdAt: now,
-  });
-  if (!ok || !user) return { ok: false, reason: 'invalid_credentials' };
+  const [membership] = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(eq(memberships.userId, user?.id ?? NO_USER))
+    .limit(1);
+  if (!user || !passwordOk || user.disabledAt || !membership) {
+    return { ok: false, reason: 'invalid_credentials' };
+  }
+  await db.update(signInAttempts).set({ succeeded: true }).where(eq(signInAttempts.id, attemptId));
   await db.update(users).set({ lastSignInAt: now }).where(eq(users.id, user.id));
   return { ok: true, userId: user.id };
 }
 
-/** `count(expr)` counts non-null values; this yields null when the row does not match. */
-function matching(column: typeof signInAttempts.email | typeof signInAttempts.ip, value: string) {
-  return sql`case when ${column} = ${value} then 1 end`;
+/** Forget attempts older than a day; the limits only look back minutes. */
+export async function pruneSignInAttempts(db: Db, now: Date): Promise<void> {
+  await db
+    .delete(signInAttempts)
+    .where(lt(signInAttempts.createdAt, new Date(now.getTime() - 86_400_000)));
+}
+
+/**
+ * The client's address as the Nth-from-last X-Forwarded-For entry, where N is
+ * the number of trusted proxies that append to it. Without a trusted proxy the
+ * header is whatever the client sent, so there is no address to trust.
+ */
+export function clientAddress(forwardedFor: string | null, trustedHops: number): string | null {
+  if (trustedHops === 0 || !forwardedFor) return null;
+  const hops = forwardedFor
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  return hops[hops.length - trustedHops] ?? null;
 }

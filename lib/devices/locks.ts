@@ -54,6 +54,12 @@ const codesOnLock = sql<number>`(
   where ${accessCodes.deviceId} = ${devices.id} and ${accessCodes.status} in ('set', 'removing')
 )`;
 
+// The organization is part of the join so a mislinked row can never show another tenant's property.
+const propertyOfDevice = and(
+  eq(properties.id, devices.propertyId),
+  eq(properties.organizationId, devices.organizationId),
+);
+
 const summaryColumns = {
   id: devices.id,
   name: devices.name,
@@ -98,16 +104,12 @@ export async function listLocks(
     db
       .select(summaryColumns)
       .from(devices)
-      .leftJoin(properties, eq(properties.id, devices.propertyId))
+      .leftJoin(properties, propertyOfDevice)
       .where(where)
       .orderBy(asc(properties.name), asc(devices.room), asc(devices.name), asc(devices.id))
       .limit(LOCKS_PAGE_SIZE)
       .offset((page - 1) * LOCKS_PAGE_SIZE),
-    db
-      .select({ total: count() })
-      .from(devices)
-      .leftJoin(properties, eq(properties.id, devices.propertyId))
-      .where(where),
+    db.select({ total: count() }).from(devices).leftJoin(properties, propertyOfDevice).where(where),
   ]);
   return { locks, page, pageSize: LOCKS_PAGE_SIZE, total: totals?.total ?? 0 };
 }
@@ -119,7 +121,7 @@ export async function getLock(db: Executor, actor: Actor, deviceId: string): Pro
   const [lock] = await db
     .select(summaryColumns)
     .from(devices)
-    .leftJoin(properties, eq(properties.id, devices.propertyId))
+    .leftJoin(properties, propertyOfDevice)
     .where(and(eq(devices.id, deviceId), eq(devices.organizationId, actor.organizationId)))
     .limit(1);
   if (!lock) throw AppError.notFound('Lock');

@@ -1,18 +1,22 @@
 import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
+import { cache } from 'react';
 import { auth } from '@/auth';
 import { getDb } from '@/db/client';
 import { type Actor, assertCan, loadActor } from '@/lib/auth/actor';
 import type { Permission } from '@/lib/auth/permissions';
 import { AppError } from '@/lib/errors';
 
-/** The signed-in member, or null. Reads the membership from the database every time. */
-export async function currentActor(): Promise<Actor | null> {
+/**
+ * The signed-in member, or null. Reads the membership from the database on
+ * every request (once per request: the layout and the page share the answer).
+ */
+export const currentActor = cache(async (): Promise<Actor | null> => {
   const session = await auth();
   const userId = session?.user?.id;
   if (!userId) return null;
   return loadActor(await getDb(), userId);
-}
+});
 
 /**
  * For pages: the signed-in member allowed to do `permission`. Signed-out
@@ -33,8 +37,4 @@ export async function requirePageActor(permission?: Permission): Promise<Actor> 
     }
   }
   return actor;
-}
-
-export async function requestId(): Promise<string | null> {
-  return (await headers()).get('x-request-id');
 }

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getDatabase } from '@/db/client';
+import { DatabaseInUseError, getDatabase } from '@/db/client';
 import { type DemoSeed, seedDemo } from '@/db/seed';
+import { dummyPasswordHash } from '@/lib/auth/password';
 import { clock } from '@/lib/clock';
 import { EnvError, env } from '@/lib/env';
 import { logger, withRequestId } from '@/lib/log';
@@ -29,8 +30,17 @@ export async function boot(): Promise<void> {
     throw error;
   }
 
+  // Computed now so the first sign-in with an unknown email costs no more than any other.
+  void dummyPasswordHash();
+
   const started = performance.now();
-  const database = await getDatabase();
+  let database: Awaited<ReturnType<typeof getDatabase>>;
+  try {
+    database = await getDatabase();
+  } catch (error) {
+    console.error(`Keyhold cannot start. ${describeDatabaseError(error, settings.DATABASE_URL)}`);
+    process.exit(1);
+  }
   logger().info(
     {
       event: 'database_ready',
@@ -55,6 +65,16 @@ export async function boot(): Promise<void> {
   if (settings.TICK_SECONDS > 0) scheduleTicks(settings.TICK_SECONDS * 1000);
 }
 
+/** One line an operator can act on; never the URL's password. */
+function describeDatabaseError(error: unknown, url: string | undefined): string {
+  if (error instanceof DatabaseInUseError) return error.message;
+  const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+  const code = (error as { code?: unknown })?.code;
+  if (!url) return `The embedded database could not be opened: ${detail}`;
+  const { hostname, port } = new URL(url);
+  return `Could not open DATABASE_URL (${hostname}:${port || 5432}): ${typeof code === 'string' ? code : detail}`;
+}
+
 function scheduleTicks(intervalMs: number) {
   const loop = async () => {
     await withRequestId(null, async () => {
@@ -71,12 +91,9 @@ function scheduleTicks(intervalMs: number) {
   setTimeout(loop, 1000).unref();
 }
 
-/**
- * The demo's sign-in details go to the terminal, not the JSON log: the log
- * never carries a password.
- */
+/** The demo's sign-in details, printed for the person who just ran `npm start`. */
 function announceDemo(seed: DemoSeed, dataDir: string, passwordFromEnv: boolean) {
-  const port = process.env.PORT || '3000';
+  const port = env().PORT;
   const lines = [
     '',
     `  Keyhold demo data created: ${seed.organizationName}`,
@@ -84,7 +101,10 @@ function announceDemo(seed: DemoSeed, dataDir: string, passwordFromEnv: boolean)
     ...seed.users.map((u) => `    ${u.role.padEnd(11)} ${u.email}`),
     passwordFromEnv
       ? '  Password: the value of DEMO_PASSWORD'
-      : `  Password: ${seed.password}   (also saved in ${join(dataDir, 'demo-credentials.txt')})`,
+      : // Shown only on a terminal: elsewhere stdout is a log, and logs never carry passwords.
+        process.stdout.isTTY
+        ? `  Password: ${seed.password}   (also saved in ${join(dataDir, 'demo-credentials.txt')})`
+        : `  Password: saved in ${join(dataDir, 'demo-credentials.txt')}`,
     '',
   ];
   if (!passwordFromEnv) {

@@ -1,7 +1,7 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { usePathname, useRouter } from 'next/navigation';
+import { usePathname } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { fetchJson } from '@/components/query-client';
 import type { LockPage, LockSummary } from '@/lib/devices/locks';
@@ -16,7 +16,6 @@ export function LocksTable({
   initialSearch: string;
   initialPage: number;
 }) {
-  const router = useRouter();
   const pathname = usePathname();
   const [search, setSearch] = useState(initialSearch);
   const [submittedSearch, setSubmittedSearch] = useState(initialSearch);
@@ -31,11 +30,12 @@ export function LocksTable({
     refetchInterval: 5_000,
   });
 
-  // Keep the address shareable: the search and page live in the URL.
+  // Keep the address shareable: the search and page live in the URL. The list
+  // itself comes from the query, so the server page need not render again.
   const query = locksListUrl(input);
   useEffect(() => {
-    router.replace(`${pathname}${query}`, { scroll: false });
-  }, [router, pathname, query]);
+    window.history.replaceState(null, '', `${pathname}${query}`);
+  }, [pathname, query]);
 
   // Search as the user types, a moment after they stop.
   useEffect(() => {
