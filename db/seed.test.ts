@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignIn } from '@/lib/auth/sign-in';
 import { formatInZone } from '@/lib/time';
 import {
+  accessCodes,
   devices,
   memberships,
   organizations,
@@ -61,11 +62,21 @@ describe('seedDemo', () => {
       expect(stay.endsAt.getTime()).toBeGreaterThan(stay.startsAt.getTime());
     }
     const around = stays.filter(
-      (s) => Math.abs(s.startsAt.getTime() - NOW.getTime()) < 3 * 86_400_000,
+      (s) => Math.abs(s.startsAt.getTime() - NOW.getTime()) < 4 * 86_400_000,
     );
     expect(around.length).toBe(stays.length);
     const links = await db.select().from(reservationDevices);
     expect(links).toHaveLength(stays.length);
+    // Each stay has its guest code on its lock, waiting for the tick.
+    const codes = await db.select().from(accessCodes);
+    expect(codes).toHaveLength(stays.length);
+    for (const code of codes) {
+      expect(code).toMatchObject({ type: 'time_bound', status: 'unset', isBackup: false });
+      expect(code.code).toMatch(/^\d{6}$/);
+      const stay = stays.find((s) => s.id === code.reservationId);
+      expect(code.startsAt?.toISOString()).toBe(stay?.startsAt.toISOString());
+      expect(code.endsAt?.toISOString()).toBe(stay?.endsAt.toISOString());
+    }
   });
 
   it('lets every demo user sign in with the printed password', async () => {

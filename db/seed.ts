@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
-import { wallTimeInZone } from '@/lib/time';
+import { createReservation } from '@/lib/reservations/operations';
+import { localDateTimeParts, wallTimeInZone } from '@/lib/time';
 import type { Db } from './client';
 import {
   devices,
@@ -9,8 +11,6 @@ import {
   memberships,
   organizations,
   properties,
-  reservationDevices,
-  reservations,
   simulatedLocks,
   users,
 } from './schema';
@@ -130,33 +130,44 @@ export async function seedDemo(
       .returning({ id: devices.id, room: devices.room });
     const deviceByRoom = new Map(insertedDevices.map((d) => [d.room, d.id]));
 
+    // Stays go through the same operation as the dashboard's, so each gets its guest codes.
+    const admin = insertedUsers.find((u) => u.email === DEMO_USERS[0]?.email);
+    if (!admin) throw new Error('admin user missing');
+    const actor: Actor = {
+      userId: admin.id,
+      name: DEMO_USERS[0]?.name ?? 'Admin',
+      email: admin.email,
+      organizationId: org.id,
+      organizationName: 'Harbor Hotel',
+      role: 'admin',
+    };
+    const day = (offset: number) =>
+      localDateTimeParts(wallTimeInZone(options.now, ZONE, offset, '12:00'), ZONE).date;
     const stays = [
       { guest: 'Maya Lindqvist', room: '101', from: -1, nights: 2, email: 'maya@example.com' },
       { guest: 'Tomás Ferreira', room: '102', from: 0, nights: 3, email: 'tomas@example.com' },
       { guest: 'Aiko Tanaka', room: '204', from: 0, nights: 1, email: 'aiko@example.com' },
       { guest: 'Samuel Okafor', room: '201', from: 1, nights: 4, email: 'samuel@example.com' },
       { guest: 'Lena Fischer', room: '106', from: 2, nights: 2, email: 'lena@example.com' },
-      { guest: 'Priya Raman', room: '103', from: -3, nights: 2, email: 'priya@example.com' },
+      { guest: 'Priya Raman', room: '203', from: 3, nights: 2, email: 'priya@example.com' },
     ];
     for (const stay of stays) {
-      const [reservation] = await tx
-        .insert(reservations)
-        .values({
-          organizationId: org.id,
+      const deviceId = deviceByRoom.get(stay.room);
+      if (!deviceId) continue;
+      await createReservation(
+        tx,
+        actor,
+        {
           propertyId: property.id,
           guestName: stay.guest,
           guestEmail: stay.email,
-          startsAt: wallTimeInZone(options.now, ZONE, stay.from, '15:00'),
-          endsAt: wallTimeInZone(options.now, ZONE, stay.from + stay.nights, '11:00'),
+          checkInDate: day(stay.from),
+          checkOutDate: day(stay.from + stay.nights),
+          deviceIds: [deviceId],
           source: 'demo',
-        })
-        .returning({ id: reservations.id });
-      const deviceId = deviceByRoom.get(stay.room);
-      if (reservation && deviceId) {
-        await tx
-          .insert(reservationDevices)
-          .values({ reservationId: reservation.id, deviceId, organizationId: org.id });
-      }
+        },
+        options.now,
+      );
     }
 
     return { organizationName: 'Harbor Hotel', password, users: DEMO_USERS };

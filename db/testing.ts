@@ -99,3 +99,52 @@ export async function createOrganization(
       : [];
   return { org, property, members, locks };
 }
+
+/** A simulated lock on the "hardware" side and the Keyhold device that manages it. */
+export async function addSimulatedLock(
+  db: Db,
+  options: {
+    organizationId: string;
+    propertyId: string;
+    name?: string;
+    room?: string;
+    online?: boolean;
+    slotLimit?: number;
+    latencyMs?: number;
+    failureRate?: number;
+    supportsNativeScheduling?: boolean;
+    allowedLengths?: number[];
+  },
+) {
+  const name = options.name ?? `Room ${options.room ?? randomBytes(2).toString('hex')}`;
+  const externalId = `sim_${randomBytes(8).toString('hex')}`;
+  const allowedLengths = options.allowedLengths ?? [4, 5, 6];
+  await db.insert(schema.simulatedLocks).values({
+    id: externalId,
+    organizationId: options.organizationId,
+    name,
+    online: options.online ?? true,
+    slotLimit: options.slotLimit ?? 20,
+    latencyMs: options.latencyMs ?? 0,
+    failureRate: options.failureRate ?? 0,
+    supportsNativeScheduling: options.supportsNativeScheduling ?? false,
+    allowedLengths,
+  });
+  const [device] = await db
+    .insert(schema.devices)
+    .values({
+      organizationId: options.organizationId,
+      propertyId: options.propertyId,
+      adapter: 'simulated',
+      externalId,
+      name,
+      room: options.room ?? null,
+      online: options.online ?? true,
+      slotLimit: options.slotLimit ?? 20,
+      supportsNativeScheduling: options.supportsNativeScheduling ?? false,
+      codeConstraints: { allowedLengths, digitsOnly: true },
+    })
+    .returning();
+  if (!device) throw new Error('no device');
+  return device;
+}

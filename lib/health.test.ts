@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
 import { createTestDatabase, type TestDatabase } from '@/db/testing';
 import { getHealth } from './health';
-import { runTick } from './tick';
+import { defaultAdapters } from './locks/registry';
+import { runTick } from './reconciler/tick';
 
 let database: TestDatabase;
 
@@ -29,7 +30,7 @@ describe('getHealth', () => {
 
   it('reports when the last tick ran', async () => {
     const tickAt = new Date('2026-11-26T10:00:00Z');
-    await runTick(database.db, tickAt);
+    await runTick(database.db, { now: tickAt, adapters: defaultAdapters(database.db) });
     const health = await getHealth(database.db, new Date('2026-11-26T10:01:00Z'));
     expect(new Date(health.lastTickAt ?? 0).getTime()).toBeGreaterThanOrEqual(tickAt.getTime());
     expect(health.lastTickAgeSeconds).toBeGreaterThanOrEqual(59);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatInZone, isValidTimeZone, wallTimeInZone } from './time';
+import { formatInZone, isValidTimeZone, wallTimeInZone, zonedInstant } from './time';
 
 describe('wallTimeInZone', () => {
   it.each([
@@ -21,6 +21,20 @@ describe('wallTimeInZone', () => {
     expect(
       wallTimeInZone(new Date('2026-07-01T23:30:00Z'), 'Asia/Tokyo', 0, '15:00').toISOString(),
     ).toBe('2026-07-02T06:00:00.000Z');
+  });
+});
+
+describe('zonedInstant', () => {
+  it.each([
+    ['2026-03-07', '15:00', 'America/New_York', '2026-03-07T20:00:00.000Z'],
+    ['2026-03-08', '15:00', 'America/New_York', '2026-03-08T19:00:00.000Z'],
+    // 02:30 does not exist in New York on 2026-03-08.
+    ['2026-03-08', '02:30', 'America/New_York', '2026-03-08T07:30:00.000Z'],
+    ['2026-11-01', '11:00', 'America/New_York', '2026-11-01T16:00:00.000Z'],
+    ['2026-07-02', '15:00', 'Asia/Tokyo', '2026-07-02T06:00:00.000Z'],
+    ['2026-10-25', '11:00', 'Europe/Lisbon', '2026-10-25T11:00:00.000Z'],
+  ])('%s %s in %s is %s', (date, time, zone, expected) => {
+    expect(zonedInstant(date, time, zone).toISOString()).toBe(expected);
   });
 });
 

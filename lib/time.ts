@@ -23,6 +23,17 @@ export function wallTimeInZone(now: Date, zone: string, days: number, time: stri
   return new Date(at.getTime());
 }
 
+/**
+ * The instant a local date and time happen in a zone: "2026-03-08" "15:00" in
+ * New York is 19:00 UTC (daylight time). A time that does not exist locally
+ * (02:30 on the night clocks go forward) moves forward by the gap.
+ */
+export function zonedInstant(date: string, time: string, zone: string): Date {
+  const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
+  const [hours = 0, minutes = 0] = time.split(':').map(Number);
+  return new Date(new TZDate(year, month - 1, day, hours, minutes, 0, zone).getTime());
+}
+
 /** "Nov 26, 15:00" in the property's zone. */
 export function formatInZone(at: Date, zone: string): string {
   return new Intl.DateTimeFormat('en-GB', {
@@ -33,4 +44,22 @@ export function formatInZone(at: Date, zone: string): string {
     minute: '2-digit',
     hourCycle: 'h23',
   }).format(at);
+}
+
+/** A moment as the property's local date ("2026-12-24") and time ("15:00"). */
+export function localDateTimeParts(at: Date, zone: string): { date: string; time: string } {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return {
+    date: `${get('year')}-${get('month')}-${get('day')}`,
+    time: `${get('hour')}:${get('minute')}`,
+  };
 }

@@ -53,7 +53,7 @@ CREATE TABLE "access_codes" (
 	"removed_from_device_at" timestamp with time zone,
 	"deleted_at" timestamp with time zone,
 	"created_by_user_id" uuid,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -67,7 +67,7 @@ CREATE TABLE "adapter_connections" (
 	"errors" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"last_checked_at" timestamp with time zone,
 	"last_discovered_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -99,8 +99,8 @@ CREATE TABLE "devices" (
 	"lease_expires_at" timestamp with time zone,
 	"lease_owner" text,
 	"last_synced_at" timestamp with time zone,
-	"next_sync_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"next_sync_at" timestamp with time zone DEFAULT now(),
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -112,7 +112,7 @@ CREATE TABLE "simulated_lock_codes" (
 	"starts_at" timestamp with time zone,
 	"ends_at" timestamp with time zone,
 	"keyhold_code_id" uuid,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "simulated_locks" (
@@ -127,7 +127,7 @@ CREATE TABLE "simulated_locks" (
 	"supports_native_scheduling" boolean DEFAULT false NOT NULL,
 	"allowed_lengths" integer[] DEFAULT '{4,5,6,7,8}'::integer[] NOT NULL,
 	"reset_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "alerts" (
@@ -156,7 +156,7 @@ CREATE TABLE "api_keys" (
 	"created_by_user_id" uuid,
 	"last_used_at" timestamp with time zone,
 	"revoked_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "audit_log" (
@@ -169,7 +169,7 @@ CREATE TABLE "audit_log" (
 	"target_id" text,
 	"detail" jsonb,
 	"request_id" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "message_templates" (
@@ -179,7 +179,7 @@ CREATE TABLE "message_templates" (
 	"channel" "message_channel" NOT NULL,
 	"subject" text,
 	"body" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -202,7 +202,7 @@ CREATE TABLE "messages" (
 	"last_error" text,
 	"sent_at" timestamp with time zone,
 	"created_by_user_id" uuid,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -217,7 +217,7 @@ CREATE TABLE "memberships" (
 	"organization_id" uuid NOT NULL,
 	"user_id" uuid NOT NULL,
 	"role" "member_role" NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "organizations" (
@@ -229,7 +229,7 @@ CREATE TABLE "organizations" (
 	"programming_lead_minutes" integer DEFAULT 30 NOT NULL,
 	"backup_pool_size" integer DEFAULT 5 NOT NULL,
 	"guest_message_lead_minutes" integer DEFAULT 1440 NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -238,7 +238,7 @@ CREATE TABLE "sign_in_attempts" (
 	"email" text NOT NULL,
 	"ip" text NOT NULL,
 	"succeeded" boolean NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "users" (
@@ -248,7 +248,7 @@ CREATE TABLE "users" (
 	"password_hash" text NOT NULL,
 	"disabled_at" timestamp with time zone,
 	"last_sign_in_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "users_email_lowercase" CHECK ("users"."email" = lower("users"."email"))
 );
@@ -261,7 +261,7 @@ CREATE TABLE "properties" (
 	"time_zone" text NOT NULL,
 	"check_in_time" time DEFAULT '15:00' NOT NULL,
 	"check_out_time" time DEFAULT '11:00' NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -286,7 +286,7 @@ CREATE TABLE "reservations" (
 	"external_uid" text,
 	"notes" text,
 	"cancelled_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

@@ -12,8 +12,9 @@ export type Issue = {
 
 export const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
 
+/** Millisecond precision, so a JavaScript Date read back compares equal (page cursors rely on it). */
 export const createdAt = () =>
-  timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+  timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow();
 
 export const updatedAt = () =>
   timestamp('updated_at', { withTimezone: true })

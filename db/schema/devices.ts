@@ -99,7 +99,8 @@ export const devices = pgTable(
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
     leaseOwner: text('lease_owner'),
     lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
-    nextSyncAt: timestamp('next_sync_at', { withTimezone: true }),
+    /** When the tick next reads the lock's codes back; a new lock is read at once. */
+    nextSyncAt: timestamp('next_sync_at', { withTimezone: true }).defaultNow(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -5,8 +5,9 @@ import { type DemoSeed, seedDemo } from '@/db/seed';
 import { dummyPasswordHash } from '@/lib/auth/password';
 import { clock } from '@/lib/clock';
 import { EnvError, env } from '@/lib/env';
+import { defaultAdapters } from '@/lib/locks/registry';
 import { logger, withRequestId } from '@/lib/log';
-import { runTick } from '@/lib/tick';
+import { runTick } from '@/lib/reconciler/tick';
 
 const state = globalThis as unknown as { __keyholdBooted?: boolean };
 
@@ -80,7 +81,7 @@ function scheduleTicks(intervalMs: number) {
     await withRequestId(null, async () => {
       try {
         const { db } = await getDatabase();
-        await runTick(db, clock.now());
+        await runTick(db, { now: clock.now(), adapters: defaultAdapters(db) });
       } catch (error) {
         logger().error({ err: error }, 'tick failed');
       }

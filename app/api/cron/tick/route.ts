@@ -5,8 +5,9 @@ import { secretsMatch } from '@/lib/auth/secret';
 import { clock } from '@/lib/clock';
 import { env } from '@/lib/env';
 import { jsonError } from '@/lib/http/route';
+import { defaultAdapters } from '@/lib/locks/registry';
 import { withRequestId } from '@/lib/log';
-import { runTick } from '@/lib/tick';
+import { runTick } from '@/lib/reconciler/tick';
 
 export const dynamic = 'force-dynamic';
 
@@ -25,8 +26,9 @@ async function tick(request: Request) {
       );
     }
     try {
-      const result = await runTick(await getDb(), clock.now());
-      return NextResponse.json({ ok: true, durationMs: result.durationMs });
+      const db = await getDb();
+      const stats = await runTick(db, { now: clock.now(), adapters: defaultAdapters(db) });
+      return NextResponse.json({ ok: true, ...stats });
     } catch (error) {
       return jsonError(error);
     }

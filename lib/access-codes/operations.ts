@@ -1,0 +1,372 @@
+import { and, asc, eq, gt, inArray, isNull, ne, or, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '@/db/client';
+import { type AccessCode, accessCodeEvents, accessCodes } from '@/db/schema';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+import { windowProblem } from './rules';
+import {
+  assertCodeFits,
+  firstAttemptAt,
+  insertCodes,
+  leadMinutesOf,
+  liveCodesOn,
+  loadLocks,
+  lockCodeChanges,
+  pickCode,
+  policyFor,
+  recordCodeEvent,
+} from './store';
+
+const name = z
+  .string({ error: 'name must be text.' })
+  .trim()
+  .max(100, 'name must be at most 100 characters.')
+  .nullish()
+  .transform((v) => v || null);
+const code = z
+  .string({ error: 'code must be text.' })
+  .trim()
+  .min(1, 'code must not be empty.')
+  .max(12, 'code must be at most 12 characters.');
+const instant = (field: string) =>
+  z.coerce.date({ error: `${field} must be an ISO 8601 date and time.` });
+
+export const createAccessCodeSchema = z
+  .object({
+    deviceId: z.uuid({ error: 'device_id must be a lock id.' }),
+    name,
+    code: code.optional(),
+    startsAt: instant('starts_at').optional(),
+    endsAt: instant('ends_at').optional(),
+    preferredCodeLength: z.number().int().min(4).max(12).optional(),
+  })
+  .refine((v) => (v.startsAt === undefined) === (v.endsAt === undefined), {
+    message:
+      'starts_at and ends_at go together: give both for a time-bound code, neither for an ongoing one.',
+    path: ['endsAt'],
+  });
+export type CreateAccessCodeInput = z.input<typeof createAccessCodeSchema>;
+
+export const updateAccessCodeSchema = z.object({
+  name: name.optional(),
+  code: code.optional(),
+  startsAt: instant('starts_at').optional(),
+  endsAt: instant('ends_at').optional(),
+  /** 'ongoing' drops the window; a window makes an ongoing code time-bound. */
+  type: z.enum(['ongoing', 'time_bound']).optional(),
+});
+export type UpdateAccessCodeInput = z.input<typeof updateAccessCodeSchema>;
+
+const SEAM_FIELD: Record<string, string> = {
+  deviceId: 'device_id',
+  startsAt: 'starts_at',
+  endsAt: 'ends_at',
+  preferredCodeLength: 'preferred_code_length',
+};
+
+/** Parse with zod and answer the first problem as an AppError naming the field. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const key = String(issue?.path[0] ?? '');
+  throw new AppError('invalid_input', issue?.message ?? 'Invalid input.', {
+    field: SEAM_FIELD[key] ?? key,
+  });
+}
+
+function assertWindow(window: { startsAt: Date; endsAt: Date }, now: Date): void {
+  const problem = windowProblem(window, now);
+  if (problem) throw new AppError('invalid_input', problem.message, { field: problem.field });
+}
+
+/**
+ * Create a code on one lock: time-bound when a window is given, ongoing when
+ * not; the digits given, or generated to fit the lock and clash with nothing
+ * on it at an overlapping time.
+ */
+export async function createAccessCode(
+  db: Executor,
+  actor: Actor,
+  input: CreateAccessCodeInput,
+  now: Date,
+): Promise<AccessCode> {
+  assertCan(actor, 'codes.manage', 'Lock');
+  const data = parseInput(createAccessCodeSchema, input);
+  const window =
+    data.startsAt && data.endsAt
+      ? { startsAt: data.startsAt, endsAt: data.endsAt }
+      : { startsAt: null, endsAt: null };
+  if (window.startsAt && window.endsAt) assertWindow(window, now);
+
+  return db.transaction(async (tx) => {
+    const [lock] = await loadLocks(tx, actor.organizationId, [data.deviceId]);
+    if (!lock) throw AppError.notFound('Lock');
+    await lockCodeChanges(tx, [lock.id]);
+    const live = await liveCodesOn(tx, [lock.id]);
+    const digits = data.code ?? pickCode([lock], window, live, data.preferredCodeLength);
+    assertCodeFits(digits, window, lock, live);
+    const type = window.startsAt ? 'time_bound' : 'ongoing';
+    const policy = policyFor(lock, await leadMinutesOf(tx, actor.organizationId));
+    const [row] = await insertCodes(
+      tx,
+      [
+        {
+          organizationId: actor.organizationId,
+          deviceId: lock.id,
+          type,
+          code: digits,
+          name: data.name,
+          ...window,
+          nextAttemptAt: firstAttemptAt({ type, startsAt: window.startsAt }, policy, now),
+          createdByUserId: actor.userId,
+        },
+      ],
+      actor.userId,
+    );
+    if (!row) throw new Error('access code insert returned nothing');
+    return row;
+  });
+}
+
+/** A live code of the actor's organization, for update; another organization's is not found. */
+async function findCode(tx: Executor, actor: Actor, accessCodeId: string): Promise<AccessCode> {
+  if (!z.uuid().safeParse(accessCodeId).success) throw AppError.notFound('Access code');
+  const [row] = await tx
+    .select()
+    .from(accessCodes)
+    .where(
+      and(
+        eq(accessCodes.id, accessCodeId),
+        eq(accessCodes.organizationId, actor.organizationId),
+        isNull(accessCodes.deletedAt),
+        ne(accessCodes.status, 'removed'),
+      ),
+    )
+    .for('update');
+  if (!row) throw AppError.notFound('Access code');
+  return row;
+}
+
+/**
+ * Change a code's name, digits or window. A change the lock must hear about
+ * (new digits; a new window on a lock that keeps windows) reprograms it.
+ */
+export async function updateAccessCode(
+  db: Executor,
+  actor: Actor,
+  accessCodeId: string,
+  input: UpdateAccessCodeInput,
+  now: Date,
+): Promise<AccessCode> {
+  assertCan(actor, 'codes.manage', 'Access code');
+  const data = parseInput(updateAccessCodeSchema, input);
+  return db.transaction(async (tx) => {
+    const current = await findCode(tx, actor, accessCodeId);
+    return applyCodeChange(tx, actor, current, data, now);
+  });
+}
+
+/** The shared body of code updates, also used when a reservation moves. */
+export async function applyCodeChange(
+  tx: Executor,
+  actor: Actor,
+  current: AccessCode,
+  data: z.output<typeof updateAccessCodeSchema>,
+  now: Date,
+): Promise<AccessCode> {
+  const toOngoing = data.type === 'ongoing';
+  const startsAt = toOngoing ? null : (data.startsAt ?? current.startsAt);
+  const endsAt = toOngoing ? null : (data.endsAt ?? current.endsAt);
+  if ((startsAt === null) !== (endsAt === null)) {
+    throw new AppError('invalid_input', 'A time-bound code needs both starts_at and ends_at.', {
+      field: startsAt ? 'ends_at' : 'starts_at',
+    });
+  }
+  const window = { startsAt, endsAt };
+  if (startsAt && endsAt) assertWindow({ startsAt, endsAt }, now);
+  const type = startsAt ? 'time_bound' : 'ongoing';
+
+  const [lock] = await loadLocks(tx, actor.organizationId, [current.deviceId]);
+  if (!lock) throw AppError.notFound('Lock');
+  await lockCodeChanges(tx, [lock.id]);
+  const digits = data.code ?? current.code ?? '';
+  assertCodeFits(digits, window, lock, await liveCodesOn(tx, [lock.id]), [current.id]);
+
+  const codeChanged = digits !== current.code;
+  const windowChanged =
+    startsAt?.getTime() !== current.startsAt?.getTime() ||
+    endsAt?.getTime() !== current.endsAt?.getTime();
+  const nameChanged = data.name !== undefined && data.name !== current.name;
+  if (!codeChanged && !windowChanged && !nameChanged) return current;
+
+  const onLock = current.externalRef !== null || current.status === 'setting';
+  const reprogram = onLock && (codeChanged || (windowChanged && current.isScheduledOnDevice));
+  const policy = policyFor(lock, await leadMinutesOf(tx, actor.organizationId));
+  const [row] = await tx
+    .update(accessCodes)
+    .set({
+      code: digits,
+      name: data.name !== undefined ? data.name : current.name,
+      type,
+      startsAt,
+      endsAt,
+      status: reprogram ? 'setting' : current.status,
+      attempts: 0,
+      revision: current.revision + 1,
+      // Let the tick look again now: the change may move when it programs or removes.
+      nextAttemptAt: onLock ? now : firstAttemptAt({ type, startsAt }, policy, now),
+    })
+    .where(eq(accessCodes.id, current.id))
+    .returning();
+  if (!row) throw AppError.notFound('Access code');
+  const changes: [boolean, string][] = [
+    [codeChanged, 'code_changed'],
+    [windowChanged, 'time_frame_changed'],
+    [nameChanged, 'name_changed'],
+  ];
+  for (const [changed, eventType] of changes) {
+    if (!changed) continue;
+    await recordCodeEvent(tx, row, eventType, actor.userId, {
+      ...(windowChanged
+        ? { starts_at: startsAt?.toISOString() ?? null, ends_at: endsAt?.toISOString() ?? null }
+        : {}),
+    });
+  }
+  return row;
+}
+
+/** Delete a code: it disappears from lists at once and the tick takes it off the lock. */
+export async function deleteAccessCode(
+  db: Executor,
+  actor: Actor,
+  accessCodeId: string,
+  now: Date,
+): Promise<void> {
+  assertCan(actor, 'codes.manage', 'Access code');
+  await db.transaction(async (tx) => {
+    const current = await findCode(tx, actor, accessCodeId);
+    await markDeleted(tx, [current], actor.userId, now);
+  });
+}
+
+/** Mark codes deleted and due now, with a `deleted` event each. */
+export async function markDeleted(
+  tx: Executor,
+  codes: Pick<AccessCode, 'id' | 'organizationId' | 'deviceId' | 'status' | 'revision'>[],
+  actorUserId: string | null,
+  now: Date,
+): Promise<void> {
+  if (codes.length === 0) return;
+  for (const c of codes) {
+    await tx
+      .update(accessCodes)
+      .set({
+        deletedAt: now,
+        desiredState: 'absent',
+        nextAttemptAt: now,
+        attempts: 0,
+        revision: c.revision + 1,
+      })
+      .where(eq(accessCodes.id, c.id));
+  }
+  await tx.insert(accessCodeEvents).values(
+    codes.map((c) => ({
+      organizationId: c.organizationId,
+      accessCodeId: c.id,
+      deviceId: c.deviceId,
+      eventType: 'deleted',
+      statusFrom: c.status,
+      statusTo: c.status,
+      actorUserId,
+    })),
+  );
+}
+
+/** One live code of the actor's organization. */
+export async function getAccessCode(
+  db: Executor,
+  actor: Actor,
+  accessCodeId: string,
+): Promise<AccessCode> {
+  assertCan(actor, 'codes.read', 'Access code');
+  if (!z.uuid().safeParse(accessCodeId).success) throw AppError.notFound('Access code');
+  const [row] = await db
+    .select()
+    .from(accessCodes)
+    .where(
+      and(
+        eq(accessCodes.id, accessCodeId),
+        eq(accessCodes.organizationId, actor.organizationId),
+        isNull(accessCodes.deletedAt),
+        ne(accessCodes.status, 'removed'),
+      ),
+    );
+  if (!row) throw AppError.notFound('Access code');
+  return hideUnpulledBackup(row);
+}
+
+export const listAccessCodesSchema = z.object({
+  deviceId: z.uuid({ error: 'device_id must be a lock id.' }).optional(),
+  reservationId: z.uuid({ error: 'reservation_id must be a reservation id.' }).optional(),
+  accessCodeIds: z
+    .array(z.uuid({ error: 'access_code_ids must be code ids.' }))
+    .max(500)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** The last code of the previous page: `createdAt|id`. */
+  after: z.string().max(100).optional(),
+});
+export type ListAccessCodesInput = z.input<typeof listAccessCodesSchema>;
+
+/** Live codes of the actor's organization, oldest first, a page at a time. */
+export async function listAccessCodes(
+  db: Executor,
+  actor: Actor,
+  input: ListAccessCodesInput,
+): Promise<{ accessCodes: AccessCode[]; nextCursor: string | null }> {
+  assertCan(actor, 'codes.read', 'Access code');
+  const data = parseInput(listAccessCodesSchema, input);
+  const conditions: (SQL | undefined)[] = [
+    eq(accessCodes.organizationId, actor.organizationId),
+    isNull(accessCodes.deletedAt),
+    ne(accessCodes.status, 'removed'),
+    data.deviceId ? eq(accessCodes.deviceId, data.deviceId) : undefined,
+    data.reservationId ? eq(accessCodes.reservationId, data.reservationId) : undefined,
+    data.accessCodeIds ? inArray(accessCodes.id, data.accessCodeIds) : undefined,
+  ];
+  if (data.after) {
+    const [at, id] = data.after.split('|');
+    const after = new Date(at ?? '');
+    if (Number.isNaN(after.getTime()) || !id) {
+      throw new AppError('invalid_input', 'The page cursor is not valid.', {
+        field: 'page_cursor',
+      });
+    }
+    conditions.push(
+      or(
+        gt(accessCodes.createdAt, after),
+        and(eq(accessCodes.createdAt, after), gt(accessCodes.id, id)),
+      ),
+    );
+  }
+  const rows = await db
+    .select()
+    .from(accessCodes)
+    .where(and(...conditions))
+    .orderBy(asc(accessCodes.createdAt), asc(accessCodes.id))
+    .limit(data.limit + 1);
+  const page = rows.slice(0, data.limit);
+  const last = page.at(-1);
+  return {
+    accessCodes: page.map(hideUnpulledBackup),
+    nextCursor:
+      rows.length > data.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
+  };
+}
+
+/** Backup digits are nobody's business until the backup is pulled. */
+function hideUnpulledBackup(row: AccessCode): AccessCode {
+  return row.isBackup && !row.pulledAt ? { ...row, code: null } : row;
+}

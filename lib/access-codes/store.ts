@@ -1,0 +1,228 @@
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import {
+  type AccessCode,
+  accessCodeEvents,
+  accessCodes,
+  type Device,
+  devices,
+  organizations,
+} from '@/db/schema';
+import { AppError } from '@/lib/errors';
+import {
+  codeProblem,
+  commonLengths,
+  defaultLength,
+  generateCode,
+  type Window,
+  windowsOverlap,
+} from './rules';
+import { type LockPolicy, programmingTime } from './state';
+
+/**
+ * Shared steps of the access-code and reservation operations. Callers have
+ * already checked the actor; every function here takes the organization id
+ * and runs inside the caller's transaction.
+ */
+
+export type LockForCodes = Pick<
+  Device,
+  'id' | 'name' | 'codeConstraints' | 'supportsNativeScheduling' | 'organizationId' | 'propertyId'
+>;
+
+/** Active locks of the organization, by id; a missing or foreign id is not found. */
+export async function loadLocks(
+  tx: Executor,
+  organizationId: string,
+  deviceIds: string[],
+): Promise<LockForCodes[]> {
+  if (deviceIds.length === 0) return [];
+  const rows = await tx
+    .select({
+      id: devices.id,
+      name: devices.name,
+      codeConstraints: devices.codeConstraints,
+      supportsNativeScheduling: devices.supportsNativeScheduling,
+      organizationId: devices.organizationId,
+      propertyId: devices.propertyId,
+    })
+    .from(devices)
+    .where(
+      and(
+        inArray(devices.id, deviceIds),
+        eq(devices.organizationId, organizationId),
+        eq(devices.status, 'active'),
+      ),
+    );
+  for (const id of deviceIds) {
+    if (!rows.some((r) => r.id === id)) {
+      throw new AppError('not_found', 'Lock not found.', { field: 'device_id' });
+    }
+  }
+  return rows;
+}
+
+export async function leadMinutesOf(tx: Executor, organizationId: string): Promise<number> {
+  const [org] = await tx
+    .select({ lead: organizations.programmingLeadMinutes })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId));
+  return org?.lead ?? 30;
+}
+
+/**
+ * Serialize code changes per lock for the rest of the transaction, so two
+ * requests cannot both pass the duplicate check with the same digits.
+ */
+export async function lockCodeChanges(tx: Executor, deviceIds: string[]): Promise<void> {
+  for (const id of [...deviceIds].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${id}, 0))`);
+  }
+}
+
+/** Live codes on these locks: everything not deleted and not yet off the lock for good. */
+export async function liveCodesOn(tx: Executor, deviceIds: string[]) {
+  if (deviceIds.length === 0) return [];
+  return tx
+    .select({
+      id: accessCodes.id,
+      deviceId: accessCodes.deviceId,
+      code: accessCodes.code,
+      startsAt: accessCodes.startsAt,
+      endsAt: accessCodes.endsAt,
+    })
+    .from(accessCodes)
+    .where(
+      and(
+        inArray(accessCodes.deviceId, deviceIds),
+        isNull(accessCodes.deletedAt),
+        ne(accessCodes.status, 'removed'),
+      ),
+    );
+}
+
+type LiveCode = Awaited<ReturnType<typeof liveCodesOn>>[number];
+
+/** Refuse digits the lock cannot take or that clash with another code there at an overlapping time. */
+export function assertCodeFits(
+  digits: string,
+  window: Window,
+  lock: LockForCodes,
+  live: LiveCode[],
+  ignoreIds: string[] = [],
+): void {
+  const problem = codeProblem(digits, lock.codeConstraints);
+  if (problem) throw new AppError('invalid_input', problem, { field: 'code' });
+  const clash = live.find(
+    (c) =>
+      c.deviceId === lock.id &&
+      c.code === digits &&
+      !ignoreIds.includes(c.id) &&
+      windowsOverlap(c, window),
+  );
+  if (clash) {
+    throw new AppError(
+      'invalid_input',
+      `That code is already in use on ${lock.name} at an overlapping time. Choose other digits.`,
+      { field: 'code' },
+    );
+  }
+}
+
+/** Digits that every lock accepts and none of them holds at an overlapping time. */
+export function pickCode(
+  locks: LockForCodes[],
+  window: Window,
+  live: LiveCode[],
+  preferredLength?: number,
+): string {
+  const length = defaultLength(commonLengths(locks.map((l) => l.codeConstraints)), preferredLength);
+  if (length === undefined) {
+    throw new AppError(
+      'invalid_input',
+      'These locks share no code length; give each its own code.',
+      {
+        field: 'device_ids',
+      },
+    );
+  }
+  const lockIds = new Set(locks.map((l) => l.id));
+  const taken = new Set(
+    live
+      .filter((c) => lockIds.has(c.deviceId) && windowsOverlap(c, window))
+      .map((c) => c.code ?? ''),
+  );
+  return generateCode(length, taken);
+}
+
+export function policyFor(
+  lock: Pick<Device, 'supportsNativeScheduling'>,
+  leadMinutes: number,
+): LockPolicy {
+  return { leadMinutes, nativeScheduling: lock.supportsNativeScheduling };
+}
+
+/** When the tick should first look at a new or changed code: its programming time, or now. */
+export function firstAttemptAt(
+  code: Pick<AccessCode, 'type' | 'startsAt'>,
+  policy: LockPolicy,
+  now: Date,
+): Date {
+  const at = programmingTime(code, policy);
+  return at && at > now ? at : now;
+}
+
+export type NewCode = {
+  organizationId: string;
+  deviceId: string;
+  reservationId?: string | null;
+  type: 'time_bound' | 'ongoing';
+  code: string;
+  name: string | null;
+  startsAt: Date | null;
+  endsAt: Date | null;
+  nextAttemptAt: Date;
+  createdByUserId?: string | null;
+  isBackup?: boolean;
+};
+
+/** Insert codes and their `created` events in one go. */
+export async function insertCodes(tx: Executor, codes: NewCode[], actorUserId: string | null) {
+  if (codes.length === 0) return [];
+  const rows = await tx.insert(accessCodes).values(codes).returning();
+  await tx.insert(accessCodeEvents).values(
+    rows.map((row) => ({
+      organizationId: row.organizationId,
+      accessCodeId: row.id,
+      deviceId: row.deviceId,
+      eventType: 'created',
+      statusTo: row.status,
+      actorUserId,
+      detail: {
+        type: row.type,
+        starts_at: row.startsAt?.toISOString() ?? null,
+        ends_at: row.endsAt?.toISOString() ?? null,
+      },
+    })),
+  );
+  return rows;
+}
+
+export async function recordCodeEvent(
+  tx: Executor,
+  code: Pick<AccessCode, 'id' | 'organizationId' | 'deviceId' | 'status'>,
+  eventType: string,
+  actorUserId: string | null,
+  detail?: Record<string, unknown>,
+): Promise<void> {
+  await tx.insert(accessCodeEvents).values({
+    organizationId: code.organizationId,
+    accessCodeId: code.id,
+    deviceId: code.deviceId,
+    eventType,
+    statusFrom: code.status,
+    statusTo: code.status,
+    actorUserId,
+    detail,
+  });
+}

@@ -1,0 +1,546 @@
+import { hostname } from 'node:os';
+import pLimit from 'p-limit';
+import { type Db, queryRows, sql } from '@/db/client';
+import type { AccessCode, AccessCodeStatus, Device, Issue } from '@/db/schema';
+import {
+  applyOutcome,
+  type CodeEventDraft,
+  type CodePatch,
+  type Decision,
+  decide,
+  type LockPolicy,
+  type LockResult,
+  withIssue,
+  withoutIssues,
+  workingStatus,
+} from '@/lib/access-codes/state';
+import { pruneSignInAttempts } from '@/lib/auth/sign-in';
+import { type LockAdapter, LockFailure } from '@/lib/locks/adapter';
+import type { AdapterResolver } from '@/lib/locks/registry';
+import { logger } from '@/lib/log';
+import { recordLastTick } from '@/lib/system-state';
+
+/**
+ * The reconciler (DESIGN.md "The reconciler"). Each round claims the locks
+ * with due work, leases them so no other tick touches them, acts through their
+ * adapters (many locks at once, one operation at a time per lock) and records
+ * every outcome in one transaction per lock, with the lease's release. A tick
+ * killed anywhere loses nothing: an unreleased lease expires and the next tick
+ * repeats the work, and adapters are idempotent by Keyhold's code id.
+ */
+
+export const INSTANCE_ID = `${hostname()}:${process.pid}`;
+
+export type TickOptions = {
+  now: Date;
+  adapters: AdapterResolver;
+  /** Locks worked on at once. */
+  concurrency?: number;
+  /** Locks claimed per round. */
+  locksPerRound?: number;
+  /** Most codes acted on per lock per round. */
+  codesPerLock?: number;
+  leaseMs?: number;
+  /** How often each lock's actual codes are read back. */
+  syncIntervalMs?: number;
+  /** Stop starting new rounds after this long; the rest waits for the next tick. */
+  budgetMs?: number;
+  instance?: string;
+  random?: () => number;
+  /** Fault injection for tests: runs inside each lock's record transaction, before commit. */
+  beforeCommit?: (deviceId: string) => void | Promise<void>;
+};
+
+export type TickStats = {
+  rounds: number;
+  locks: number;
+  codesActed: number;
+  set: number;
+  removed: number;
+  failed: number;
+  synced: number;
+  durationMs: number;
+};
+
+type ClaimedLock = Pick<
+  Device,
+  | 'id'
+  | 'organizationId'
+  | 'adapter'
+  | 'connectionId'
+  | 'externalId'
+  | 'name'
+  | 'online'
+  | 'errors'
+  | 'supportsNativeScheduling'
+> & { leadMinutes: number; syncDue: boolean; codes: AccessCode[] };
+
+type Outcome = {
+  code: AccessCode;
+  patch: CodePatch;
+  events: CodeEventDraft[];
+  acted: 'set' | 'remove' | null;
+  failed: boolean;
+};
+
+const DEFAULTS = {
+  concurrency: 32,
+  codesPerLock: 50,
+  leaseMs: 120_000,
+  syncIntervalMs: 5 * 60_000,
+  budgetMs: 50_000,
+};
+
+export async function runTick(db: Db, options: TickOptions): Promise<TickStats> {
+  const started = performance.now();
+  const settings = { ...DEFAULTS, ...options, instance: options.instance ?? INSTANCE_ID };
+  const locksPerRound = options.locksPerRound ?? settings.concurrency * 8;
+  const limit = pLimit(settings.concurrency);
+  const stats: TickStats = {
+    rounds: 0,
+    locks: 0,
+    codesActed: 0,
+    set: 0,
+    removed: 0,
+    failed: 0,
+    synced: 0,
+    durationMs: 0,
+  };
+
+  while (performance.now() - started < settings.budgetMs) {
+    const claimed = await claimLocks(db, settings, locksPerRound);
+    if (claimed.length === 0) break;
+    stats.rounds++;
+    stats.locks += claimed.length;
+    await Promise.all(
+      claimed.map((lock) =>
+        limit(async () => {
+          try {
+            const result = await reconcileLock(db, lock, settings);
+            stats.codesActed += result.acted;
+            stats.set += result.set;
+            stats.removed += result.removed;
+            stats.failed += result.failed;
+            stats.synced += result.synced ? 1 : 0;
+          } catch (error) {
+            // The lease expires and a later tick repeats this lock's work.
+            logger().error({ err: error, deviceId: lock.id }, 'reconciling a lock failed');
+          }
+        }),
+      ),
+    );
+    if (claimed.length < locksPerRound) break;
+  }
+
+  await pruneSignInAttempts(db, settings.now);
+  stats.durationMs = Math.round(performance.now() - started);
+  await recordLastTick(db, {
+    startedAt: settings.now.toISOString(),
+    finishedAt: new Date(settings.now.getTime() + stats.durationMs).toISOString(),
+    durationMs: stats.durationMs,
+    instance: settings.instance,
+  });
+  if (stats.locks > 0) logger().info({ event: 'tick', ...stats }, 'tick finished');
+  return stats;
+}
+
+type Settings = typeof DEFAULTS & TickOptions & { instance: string };
+
+/**
+ * Claim the locks whose work is most overdue (nearest arrivals first), lease
+ * them, load their due codes, and mark the codes about to be worked on
+ * (`setting`, `removing`) — one transaction.
+ */
+async function claimLocks(db: Db, s: Settings, count: number): Promise<ClaimedLock[]> {
+  return db.transaction(async (tx) => {
+    const now = s.now.toISOString();
+    const leaseUntil = new Date(s.now.getTime() + s.leaseMs).toISOString();
+    const locks = await queryRows<{
+      id: string;
+      organization_id: string;
+      adapter: Device['adapter'];
+      connection_id: string | null;
+      external_id: string;
+      name: string;
+      online: boolean;
+      errors: Issue[];
+      supports_native_scheduling: boolean;
+      lead_minutes: number;
+      sync_due: boolean;
+    }>(
+      tx,
+      sql`
+        with due as (
+          select device_id, min(next_attempt_at) as due_at
+          from access_codes where next_attempt_at <= ${now}::timestamptz
+          group by device_id
+          union all
+          select id, next_sync_at from devices
+          where status = 'active' and next_sync_at <= ${now}::timestamptz
+        ),
+        ranked as (
+          select device_id, min(due_at) as due_at from due group by device_id
+        ),
+        picked as (
+          select d.id, r.due_at from devices d join ranked r on r.device_id = d.id
+          where d.status = 'active'
+            and (d.lease_expires_at is null or d.lease_expires_at <= ${now}::timestamptz)
+          order by r.due_at
+          limit ${count}
+          for update of d skip locked
+        )
+        update devices d
+        set lease_expires_at = ${leaseUntil}::timestamptz, lease_owner = ${s.instance}
+        from picked p, organizations o
+        where d.id = p.id and o.id = d.organization_id
+        returning d.id, d.organization_id, d.adapter, d.connection_id, d.external_id, d.name,
+          d.online, d.errors, d.supports_native_scheduling,
+          o.programming_lead_minutes as lead_minutes,
+          coalesce(d.next_sync_at <= ${now}::timestamptz, false) as sync_due`,
+    );
+    if (locks.length === 0) return [];
+
+    const ids = locks.map((l) => l.id);
+    const codes = await tx.query.accessCodes.findMany({
+      where: (c, { and, inArray, lte }) =>
+        and(inArray(c.deviceId, ids), lte(c.nextAttemptAt, s.now)),
+      orderBy: (c, { asc }) => [asc(c.nextAttemptAt)],
+    });
+    const byLock = new Map<string, AccessCode[]>();
+    for (const code of codes) {
+      const list = byLock.get(code.deviceId) ?? [];
+      if (list.length < s.codesPerLock) list.push(code);
+      byLock.set(code.deviceId, list);
+    }
+
+    const claimed = locks.map(
+      (l): ClaimedLock => ({
+        id: l.id,
+        organizationId: l.organization_id,
+        adapter: l.adapter,
+        connectionId: l.connection_id,
+        externalId: l.external_id,
+        name: l.name,
+        online: l.online,
+        errors: l.errors,
+        supportsNativeScheduling: l.supports_native_scheduling,
+        leadMinutes: l.lead_minutes,
+        syncDue: l.sync_due,
+        codes: byLock.get(l.id) ?? [],
+      }),
+    );
+
+    const marks: { id: string; status: AccessCodeStatus }[] = [];
+    for (const lock of claimed) {
+      for (const code of lock.codes) {
+        const status = workingStatus(code, decide(code, policyOf(lock), s.now), s.now);
+        if (status && status !== code.status) {
+          marks.push({ id: code.id, status });
+          code.status = status;
+        }
+      }
+    }
+    if (marks.length > 0) {
+      await tx.execute(sql`
+        update access_codes c set status = m.status::access_code_status
+        from jsonb_to_recordset(${JSON.stringify(marks)}::jsonb) as m(id uuid, status text)
+        where c.id = m.id`);
+    }
+    return claimed;
+  });
+}
+
+function policyOf(lock: ClaimedLock): LockPolicy {
+  return { leadMinutes: lock.leadMinutes, nativeScheduling: lock.supportsNativeScheduling };
+}
+
+/**
+ * Order of work on one lock: removals first (they free slots), then guest
+ * codes by arrival, then ongoing codes, backup codes last — so when slots are
+ * short the nearest arrival gets one and a pool code never takes a guest's.
+ */
+function workOrder(a: { code: AccessCode; decision: Decision }, b: typeof a): number {
+  const rank = (x: typeof a) =>
+    x.decision.kind === 'remove' ? 0 : x.code.isBackup ? 3 : x.code.type === 'ongoing' ? 2 : 1;
+  const byRank = rank(a) - rank(b);
+  if (byRank !== 0) return byRank;
+  return (a.code.startsAt?.getTime() ?? 0) - (b.code.startsAt?.getTime() ?? 0);
+}
+
+async function reconcileLock(db: Db, lock: ClaimedLock, s: Settings) {
+  const adapter = s.adapters(lock);
+  const policy = policyOf(lock);
+  const now = s.now;
+  const outcomes: Outcome[] = [];
+  let online: boolean | undefined;
+
+  const codes = new Map(lock.codes.map((c) => [c.id, c]));
+  const syncEvents = new Map<string, CodeEventDraft[]>();
+  let synced = false;
+  if (lock.syncDue) {
+    try {
+      await syncLock(db, adapter, lock, codes, syncEvents, now);
+      synced = true;
+      online = true;
+    } catch (error) {
+      if (!(error instanceof LockFailure)) throw error;
+      if (error.kind === 'offline') online = false;
+      synced = error.kind === 'offline' || error.kind === 'not_found';
+    }
+  }
+
+  const work = [...codes.values()]
+    .map((code) => ({ code, decision: decide(code, policy, now) }))
+    .sort(workOrder);
+  let offlineFailure: LockResult | undefined;
+  for (const { code, decision } of work) {
+    if (decision.kind === 'wait') {
+      outcomes.push({
+        code,
+        patch: {
+          status: code.status,
+          errors: code.errors,
+          warnings: code.warnings,
+          attempts: code.attempts,
+          externalRef: code.externalRef,
+          nextAttemptAt: decision.until,
+        },
+        events: syncEvents.get(code.id) ?? [],
+        acted: null,
+        failed: false,
+      });
+      continue;
+    }
+    let result: LockResult | undefined;
+    if (decision.kind === 'set' || decision.kind === 'remove') {
+      // An offline lock fails every call the same way; do not wait on it again.
+      result = offlineFailure ?? (await callLock(adapter, lock, code, decision));
+      if (!result.ok && result.kind === 'offline') {
+        offlineFailure = result;
+        online = false;
+      } else if (result.ok) {
+        online = true;
+      }
+    }
+    const { patch, events } = applyOutcome(code, decision, result, policy, now, s.random);
+    outcomes.push({
+      code,
+      patch,
+      events: [...(syncEvents.get(code.id) ?? []), ...events],
+      acted: decision.kind === 'set' || decision.kind === 'remove' ? decision.kind : null,
+      failed: result !== undefined && !result.ok,
+    });
+  }
+
+  await record(db, lock, outcomes, { online, synced }, s);
+  return {
+    acted: outcomes.filter((o) => o.acted).length,
+    set: outcomes.filter((o) => o.acted === 'set' && !o.failed).length,
+    removed: outcomes.filter((o) => o.acted === 'remove' && !o.failed).length,
+    failed: outcomes.filter((o) => o.failed).length,
+    synced,
+  };
+}
+
+async function callLock(
+  adapter: LockAdapter,
+  lock: ClaimedLock,
+  code: AccessCode,
+  decision: Extract<Decision, { kind: 'set' | 'remove' }>,
+): Promise<LockResult> {
+  try {
+    if (decision.kind === 'remove') {
+      await adapter.removeCode(lock.externalId, code.id);
+      return { ok: true, ref: null };
+    }
+    const onLock = await adapter.setCode(lock.externalId, {
+      keyholdCodeId: code.id,
+      code: code.code ?? '',
+      name: code.name,
+      ...(decision.scheduleOnLock ? { startsAt: code.startsAt, endsAt: code.endsAt } : {}),
+    });
+    return { ok: true, ref: onLock.ref };
+  } catch (error) {
+    if (error instanceof LockFailure)
+      return { ok: false, kind: error.kind, message: error.message };
+    // Not a failure the adapter knows: a bug. Keep retrying, but say so loudly.
+    logger().error(
+      { err: error, deviceId: lock.id, accessCodeId: code.id, adapter: lock.adapter },
+      'lock adapter threw an unexpected error',
+    );
+    return { ok: false, kind: 'transient', message: 'The lock adapter failed unexpectedly.' };
+  }
+}
+
+/**
+ * Compare what the lock holds with what Keyhold believes it holds. A code
+ * removed or changed at the lock is set again (conflicting_external_modification
+ * until it is back); a Keyhold code the lock still holds but nobody wants any
+ * more is taken off at once.
+ */
+async function syncLock(
+  db: Db,
+  adapter: LockAdapter,
+  lock: ClaimedLock,
+  codes: Map<string, AccessCode>,
+  events: Map<string, CodeEventDraft[]>,
+  now: Date,
+): Promise<void> {
+  const onLock = await adapter.listCodes(lock.externalId);
+  const known = await db.query.accessCodes.findMany({
+    where: (c, { and, eq, ne }) => and(eq(c.deviceId, lock.id), ne(c.status, 'removed')),
+  });
+  const knownIds = new Set(known.map((c) => c.id));
+  for (const held of onLock) {
+    if (held.keyholdCodeId && !knownIds.has(held.keyholdCodeId)) {
+      await adapter.removeCode(lock.externalId, held.keyholdCodeId);
+      logger().warn(
+        { deviceId: lock.id, accessCodeId: held.keyholdCodeId },
+        'removed a Keyhold code the lock still held after it was finished',
+      );
+    }
+  }
+  for (const believed of known) {
+    const isOnLockConfirmed =
+      believed.externalRef !== null && (believed.status === 'set' || believed.status === 'unset');
+    if (!isOnLockConfirmed || believed.deletedAt) continue;
+    const held = onLock.find((c) => c.keyholdCodeId === believed.id);
+    const changeType = !held ? 'removed' : held.code !== believed.code ? 'modified' : null;
+    if (!changeType) continue;
+    const code = codes.get(believed.id) ?? believed;
+    const begun = code.type === 'ongoing' || (code.startsAt !== null && now >= code.startsAt);
+    const status: AccessCodeStatus = begun ? 'setting' : 'unset';
+    events.set(code.id, [
+      {
+        eventType:
+          changeType === 'removed' ? 'deleted_external_to_seam' : 'modified_external_to_seam',
+        statusFrom: code.status,
+        statusTo: status,
+        detail: { change_type: changeType },
+      },
+      ...(code.errors.some((e) => e.code === 'conflicting_external_modification')
+        ? []
+        : [
+            {
+              eventType: 'conflicting_external_modification',
+              statusFrom: code.status,
+              statusTo: status,
+              detail: { change_type: changeType },
+            },
+          ]),
+    ]);
+    codes.set(code.id, {
+      ...code,
+      status,
+      externalRef: changeType === 'removed' ? null : code.externalRef,
+      errors: withIssue(code.errors, 'conflicting_external_modification', now, {
+        change_type: changeType,
+      }),
+    });
+  }
+}
+
+async function record(
+  db: Db,
+  lock: ClaimedLock,
+  outcomes: Outcome[],
+  device: { online: boolean | undefined; synced: boolean },
+  s: Settings,
+): Promise<void> {
+  const rows = outcomes.map(({ code, patch }) => ({
+    id: code.id,
+    revision: code.revision,
+    status: patch.status,
+    errors: patch.errors,
+    warnings: patch.warnings,
+    attempts: patch.attempts,
+    next_attempt_at: patch.nextAttemptAt?.toISOString() ?? null,
+    external_ref: patch.externalRef,
+    is_scheduled_on_device: patch.isScheduledOnDevice ?? null,
+    set_on_device_at: patch.setOnDeviceAt?.toISOString() ?? null,
+    removed_from_device_at: patch.removedFromDeviceAt?.toISOString() ?? null,
+    last_attempt_at: patch.lastAttemptAt?.toISOString() ?? null,
+  }));
+  const events = outcomes.flatMap(({ code, events }) =>
+    events.map((e) => ({
+      organization_id: lock.organizationId,
+      access_code_id: code.id,
+      device_id: lock.id,
+      event_type: e.eventType,
+      status_from: e.statusFrom,
+      status_to: e.statusTo,
+      detail: e.detail ?? null,
+    })),
+  );
+  const now = s.now.toISOString();
+  const deviceErrors =
+    device.online === undefined
+      ? lock.errors
+      : device.online
+        ? withoutIssues(lock.errors, ['device_disconnected'])
+        : withIssue(
+            lock.errors,
+            'device_disconnected',
+            s.now,
+            undefined,
+            `${lock.name} is offline.`,
+          );
+
+  await db.transaction(async (tx) => {
+    if (rows.length > 0) {
+      const patches = sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
+        id uuid, revision int, status text, errors jsonb, warnings jsonb, attempts int,
+        next_attempt_at timestamptz, external_ref text, is_scheduled_on_device boolean,
+        set_on_device_at timestamptz, removed_from_device_at timestamptz, last_attempt_at timestamptz)`;
+      await tx.execute(sql`
+        update access_codes c set
+          status = v.status::access_code_status,
+          errors = v.errors,
+          warnings = v.warnings,
+          attempts = v.attempts,
+          next_attempt_at = v.next_attempt_at,
+          external_ref = v.external_ref,
+          is_scheduled_on_device = coalesce(v.is_scheduled_on_device, c.is_scheduled_on_device),
+          set_on_device_at = coalesce(v.set_on_device_at, c.set_on_device_at),
+          removed_from_device_at = coalesce(v.removed_from_device_at, c.removed_from_device_at),
+          last_attempt_at = coalesce(v.last_attempt_at, c.last_attempt_at),
+          updated_at = now()
+        from ${patches}
+        where c.id = v.id and c.revision = v.revision`);
+      // Edited by a person while the lock was busy: keep their edit, record
+      // what the lock now holds, and look at the code again straight away.
+      await tx.execute(sql`
+        update access_codes c set
+          external_ref = v.external_ref,
+          set_on_device_at = coalesce(v.set_on_device_at, c.set_on_device_at),
+          removed_from_device_at = coalesce(v.removed_from_device_at, c.removed_from_device_at),
+          next_attempt_at = ${now}::timestamptz,
+          updated_at = now()
+        from ${patches}
+        where c.id = v.id and c.revision <> v.revision`);
+    }
+    if (events.length > 0) {
+      await tx.execute(sql`
+        insert into access_code_events
+          (organization_id, access_code_id, device_id, event_type, status_from, status_to, detail, occurred_at)
+        select organization_id, access_code_id, device_id, event_type,
+          status_from::access_code_status, status_to::access_code_status, detail, ${now}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(
+          organization_id uuid, access_code_id uuid, device_id uuid, event_type text,
+          status_from text, status_to text, detail jsonb)`);
+    }
+    await tx.execute(sql`
+      update devices set
+        lease_expires_at = null,
+        lease_owner = null,
+        online = coalesce(${device.online ?? null}::boolean, online),
+        errors = ${JSON.stringify(deviceErrors)}::jsonb,
+        last_synced_at = case when ${device.synced} then ${now}::timestamptz else last_synced_at end,
+        next_sync_at = case when ${device.synced}
+          then ${new Date(s.now.getTime() + s.syncIntervalMs).toISOString()}::timestamptz
+          else next_sync_at end,
+        updated_at = now()
+      where id = ${lock.id} and lease_owner = ${s.instance}`);
+    await s.beforeCommit?.(lock.id);
+  });
+}

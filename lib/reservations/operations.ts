@@ -1,0 +1,463 @@
+import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '@/db/client';
+import {
+  type AccessCode,
+  accessCodes,
+  properties,
+  type Reservation,
+  reservationDevices,
+  reservations,
+} from '@/db/schema';
+import { applyCodeChange, markDeleted, parseInput } from '@/lib/access-codes/operations';
+import { windowProblem } from '@/lib/access-codes/rules';
+import {
+  assertCodeFits,
+  firstAttemptAt,
+  insertCodes,
+  type LockForCodes,
+  leadMinutesOf,
+  liveCodesOn,
+  loadLocks,
+  lockCodeChanges,
+  pickCode,
+  policyFor,
+} from '@/lib/access-codes/store';
+import { recordAudit } from '@/lib/audit';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+import { localDateTimeParts, zonedInstant } from '@/lib/time';
+
+const localDate = (field: string) =>
+  z
+    .string({ error: `${field} is required.` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${field} must be a date like 2026-12-24.`);
+const localTime = (field: string) =>
+  z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, `${field} must be a time like 15:00.`)
+    .optional();
+
+const guest = {
+  guestName: z
+    .string({ error: 'Guest name is required.' })
+    .trim()
+    .min(1, 'Guest name is required.')
+    .max(200, 'Guest name must be at most 200 characters.'),
+  guestEmail: z
+    .email({ error: 'Guest email must be a valid email address.' })
+    .max(320)
+    .nullish()
+    .transform((v) => v || null),
+  guestPhone: z
+    .string()
+    .trim()
+    .regex(/^\+[1-9]\d{6,14}$/, 'Guest phone must be in international form, like +14155550123.')
+    .nullish()
+    .transform((v) => v || null),
+};
+
+/** Times are the property's local dates and times; missing times use its check-in and check-out times. */
+export const createReservationSchema = z.object({
+  propertyId: z.uuid({ error: 'Property is required.' }),
+  ...guest,
+  checkInDate: localDate('Check-in date'),
+  checkInTime: localTime('Check-in time'),
+  checkOutDate: localDate('Check-out date'),
+  checkOutTime: localTime('Check-out time'),
+  deviceIds: z
+    .array(z.uuid({ error: 'Each lock must be a lock id.' }))
+    .min(1, 'Choose at least one lock.')
+    .max(20, 'A stay can open at most 20 locks.'),
+  source: z.string().trim().max(50).default('manual'),
+  externalUid: z.string().trim().max(200).nullish(),
+  notes: z.string().trim().max(2000).nullish(),
+});
+export type CreateReservationInput = z.input<typeof createReservationSchema>;
+
+export const updateReservationSchema = z.object({
+  guestName: guest.guestName.optional(),
+  guestEmail: guest.guestEmail.optional(),
+  guestPhone: guest.guestPhone.optional(),
+  checkInDate: localDate('Check-in date').optional(),
+  checkInTime: localTime('Check-in time'),
+  checkOutDate: localDate('Check-out date').optional(),
+  checkOutTime: localTime('Check-out time'),
+  deviceIds: createReservationSchema.shape.deviceIds.optional(),
+  notes: z.string().trim().max(2000).nullish(),
+});
+export type UpdateReservationInput = z.input<typeof updateReservationSchema>;
+
+type PropertyTimes = { id: string; timeZone: string; checkInTime: string; checkOutTime: string };
+
+async function findProperty(
+  tx: Executor,
+  actor: Actor,
+  propertyId: string,
+): Promise<PropertyTimes> {
+  const [property] = await tx
+    .select({
+      id: properties.id,
+      timeZone: properties.timeZone,
+      checkInTime: properties.checkInTime,
+      checkOutTime: properties.checkOutTime,
+    })
+    .from(properties)
+    .where(and(eq(properties.id, propertyId), eq(properties.organizationId, actor.organizationId)));
+  if (!property) throw new AppError('not_found', 'Property not found.', { field: 'propertyId' });
+  return property;
+}
+
+function stayWindow(
+  property: PropertyTimes,
+  dates: { checkInDate: string; checkInTime?: string; checkOutDate: string; checkOutTime?: string },
+  now: Date,
+) {
+  const startsAt = zonedInstant(
+    dates.checkInDate,
+    dates.checkInTime ?? property.checkInTime.slice(0, 5),
+    property.timeZone,
+  );
+  const endsAt = zonedInstant(
+    dates.checkOutDate,
+    dates.checkOutTime ?? property.checkOutTime.slice(0, 5),
+    property.timeZone,
+  );
+  const problem = windowProblem({ startsAt, endsAt }, now);
+  if (problem) {
+    const message =
+      problem.field === 'ends_at' && problem.message.startsWith('ends_at must be after')
+        ? 'Check-out must be after check-in.'
+        : problem.message.replace('ends_at', 'Check-out').replace('A time-bound code', 'A stay');
+    throw new AppError('invalid_input', message, { field: 'checkOutDate' });
+  }
+  return { startsAt, endsAt };
+}
+
+/** The stay's locks: the organization's, active, and at the stay's property. */
+async function locksForStay(
+  tx: Executor,
+  actor: Actor,
+  propertyId: string,
+  deviceIds: string[],
+): Promise<LockForCodes[]> {
+  const unique = [...new Set(deviceIds)];
+  const locks = await loadLocks(tx, actor.organizationId, unique).catch((error: unknown) => {
+    if (error instanceof AppError) {
+      throw new AppError('invalid_input', 'One of the chosen locks does not exist.', {
+        field: 'deviceIds',
+      });
+    }
+    throw error;
+  });
+  for (const lock of locks) {
+    if (lock.propertyId !== propertyId) {
+      throw new AppError('invalid_input', `${lock.name} is not at this property.`, {
+        field: 'deviceIds',
+      });
+    }
+  }
+  await lockCodeChanges(tx, unique);
+  return locks;
+}
+
+/** Guest codes for a stay on `locks`, sharing one PIN where the locks allow it. */
+async function createGuestCodes(
+  tx: Executor,
+  actor: Actor,
+  reservation: Pick<Reservation, 'id' | 'guestName' | 'startsAt' | 'endsAt'>,
+  locks: LockForCodes[],
+  now: Date,
+  preferredDigits?: string | null,
+): Promise<AccessCode[]> {
+  if (locks.length === 0) return [];
+  const window = { startsAt: reservation.startsAt, endsAt: reservation.endsAt };
+  const live = await liveCodesOn(
+    tx,
+    locks.map((l) => l.id),
+  );
+  let digits = preferredDigits ?? null;
+  if (digits) {
+    try {
+      for (const lock of locks) assertCodeFits(digits, window, lock, live);
+    } catch {
+      digits = null;
+    }
+  }
+  digits ??= pickCode(locks, window, live);
+  const lead = await leadMinutesOf(tx, actor.organizationId);
+  return insertCodes(
+    tx,
+    locks.map((lock) => ({
+      organizationId: actor.organizationId,
+      deviceId: lock.id,
+      reservationId: reservation.id,
+      type: 'time_bound' as const,
+      code: digits,
+      name: reservation.guestName,
+      ...window,
+      nextAttemptAt: firstAttemptAt(
+        { type: 'time_bound', startsAt: window.startsAt },
+        policyFor(lock, lead),
+        now,
+      ),
+      createdByUserId: actor.userId,
+    })),
+    actor.userId,
+  );
+}
+
+export type ReservationWithCodes = Reservation & { deviceIds: string[]; accessCodes: AccessCode[] };
+
+/** Create a stay and, in the same transaction, its guest code on each of its locks. */
+export async function createReservation(
+  db: Executor,
+  actor: Actor,
+  input: CreateReservationInput,
+  now: Date,
+): Promise<ReservationWithCodes> {
+  assertCan(actor, 'reservations.manage', 'Property');
+  const data = parseInput(createReservationSchema, input);
+  return db.transaction(async (tx) => {
+    const property = await findProperty(tx, actor, data.propertyId);
+    const window = stayWindow(property, data, now);
+    const locks = await locksForStay(tx, actor, property.id, data.deviceIds);
+    const [reservation] = await tx
+      .insert(reservations)
+      .values({
+        organizationId: actor.organizationId,
+        propertyId: property.id,
+        guestName: data.guestName,
+        guestEmail: data.guestEmail,
+        guestPhone: data.guestPhone,
+        ...window,
+        source: data.source,
+        externalUid: data.externalUid ?? null,
+        notes: data.notes ?? null,
+      })
+      .returning();
+    if (!reservation) throw new Error('reservation insert returned nothing');
+    await tx.insert(reservationDevices).values(
+      locks.map((l) => ({
+        reservationId: reservation.id,
+        deviceId: l.id,
+        organizationId: actor.organizationId,
+      })),
+    );
+    const codes = await createGuestCodes(tx, actor, reservation, locks, now);
+    await recordAudit(tx, actor, {
+      action: 'reservation.created',
+      targetType: 'reservation',
+      targetId: reservation.id,
+      detail: { locks: locks.length },
+    });
+    return { ...reservation, deviceIds: locks.map((l) => l.id), accessCodes: codes };
+  });
+}
+
+async function findReservation(tx: Executor, actor: Actor, reservationId: string) {
+  if (!z.uuid().safeParse(reservationId).success) throw AppError.notFound('Reservation');
+  const [row] = await tx
+    .select()
+    .from(reservations)
+    .where(
+      and(
+        eq(reservations.id, reservationId),
+        eq(reservations.organizationId, actor.organizationId),
+      ),
+    )
+    .for('update');
+  if (!row) throw AppError.notFound('Reservation');
+  return row;
+}
+
+async function guestCodesOf(tx: Executor, reservationId: string): Promise<AccessCode[]> {
+  return tx
+    .select()
+    .from(accessCodes)
+    .where(
+      and(
+        eq(accessCodes.reservationId, reservationId),
+        isNull(accessCodes.deletedAt),
+        ne(accessCodes.status, 'removed'),
+      ),
+    );
+}
+
+/**
+ * Change a stay. New dates move its codes' windows (and the lock's, where the
+ * lock keeps them); locks taken off the stay lose their code; locks added get
+ * one, with the stay's PIN where that lock can take it.
+ */
+export async function updateReservation(
+  db: Executor,
+  actor: Actor,
+  reservationId: string,
+  input: UpdateReservationInput,
+  now: Date,
+): Promise<ReservationWithCodes> {
+  assertCan(actor, 'reservations.manage', 'Reservation');
+  const data = parseInput(updateReservationSchema, input);
+  return db.transaction(async (tx) => {
+    const current = await findReservation(tx, actor, reservationId);
+    if (current.status === 'cancelled') {
+      throw new AppError('conflict', 'This reservation is cancelled; create a new one instead.');
+    }
+    const property = await findProperty(tx, actor, current.propertyId);
+    const datesChanged =
+      data.checkInDate || data.checkInTime || data.checkOutDate || data.checkOutTime;
+    const window = datesChanged
+      ? stayWindow(
+          property,
+          {
+            checkInDate: data.checkInDate ?? localDateOf(current.startsAt, property.timeZone),
+            checkInTime: data.checkInTime ?? localTimeOf(current.startsAt, property.timeZone),
+            checkOutDate: data.checkOutDate ?? localDateOf(current.endsAt, property.timeZone),
+            checkOutTime: data.checkOutTime ?? localTimeOf(current.endsAt, property.timeZone),
+          },
+          now,
+        )
+      : { startsAt: current.startsAt, endsAt: current.endsAt };
+
+    const [reservation] = await tx
+      .update(reservations)
+      .set({
+        guestName: data.guestName ?? current.guestName,
+        guestEmail: data.guestEmail !== undefined ? data.guestEmail : current.guestEmail,
+        guestPhone: data.guestPhone !== undefined ? data.guestPhone : current.guestPhone,
+        notes: data.notes !== undefined ? (data.notes ?? null) : current.notes,
+        ...window,
+      })
+      .where(eq(reservations.id, current.id))
+      .returning();
+    if (!reservation) throw AppError.notFound('Reservation');
+
+    const linked = await tx
+      .select({ deviceId: reservationDevices.deviceId })
+      .from(reservationDevices)
+      .where(eq(reservationDevices.reservationId, current.id));
+    const before = linked.map((l) => l.deviceId);
+    const after = data.deviceIds ? [...new Set(data.deviceIds)] : before;
+    const added = after.filter((id) => !before.includes(id));
+    const removed = before.filter((id) => !after.includes(id));
+    const addedLocks = await locksForStay(tx, actor, property.id, added);
+    if (removed.length > 0) {
+      await tx
+        .delete(reservationDevices)
+        .where(
+          and(
+            eq(reservationDevices.reservationId, current.id),
+            inArray(reservationDevices.deviceId, removed),
+          ),
+        );
+    }
+    if (addedLocks.length > 0) {
+      await tx.insert(reservationDevices).values(
+        addedLocks.map((l) => ({
+          reservationId: current.id,
+          deviceId: l.id,
+          organizationId: actor.organizationId,
+        })),
+      );
+    }
+
+    const codes = await guestCodesOf(tx, current.id);
+    await markDeleted(
+      tx,
+      codes.filter((c) => removed.includes(c.deviceId)),
+      actor.userId,
+      now,
+    );
+    const kept = codes.filter((c) => !removed.includes(c.deviceId));
+    const updated: AccessCode[] = [];
+    for (const code of kept) {
+      updated.push(
+        await applyCodeChange(
+          tx,
+          actor,
+          code,
+          { startsAt: window.startsAt, endsAt: window.endsAt, name: reservation.guestName },
+          now,
+        ),
+      );
+    }
+    const created = await createGuestCodes(
+      tx,
+      actor,
+      reservation,
+      addedLocks,
+      now,
+      kept[0]?.code ?? null,
+    );
+    await recordAudit(tx, actor, {
+      action: 'reservation.updated',
+      targetType: 'reservation',
+      targetId: current.id,
+      detail: {
+        datesChanged: Boolean(datesChanged),
+        locksAdded: added.length,
+        locksRemoved: removed.length,
+      },
+    });
+    return { ...reservation, deviceIds: after, accessCodes: [...updated, ...created] };
+  });
+}
+
+/** Cancel a stay: its codes come off every lock. */
+export async function cancelReservation(
+  db: Executor,
+  actor: Actor,
+  reservationId: string,
+  now: Date,
+): Promise<Reservation> {
+  assertCan(actor, 'reservations.manage', 'Reservation');
+  return db.transaction(async (tx) => {
+    const current = await findReservation(tx, actor, reservationId);
+    if (current.status === 'cancelled') return current;
+    const [reservation] = await tx
+      .update(reservations)
+      .set({ status: 'cancelled', cancelledAt: now })
+      .where(eq(reservations.id, current.id))
+      .returning();
+    await markDeleted(tx, await guestCodesOf(tx, current.id), actor.userId, now);
+    await recordAudit(tx, actor, {
+      action: 'reservation.cancelled',
+      targetType: 'reservation',
+      targetId: current.id,
+    });
+    if (!reservation) throw AppError.notFound('Reservation');
+    return reservation;
+  });
+}
+
+/** A stay with its locks and live guest codes. */
+export async function getReservation(
+  db: Executor,
+  actor: Actor,
+  reservationId: string,
+): Promise<ReservationWithCodes> {
+  assertCan(actor, 'reservations.read', 'Reservation');
+  if (!z.uuid().safeParse(reservationId).success) throw AppError.notFound('Reservation');
+  const [reservation] = await db
+    .select()
+    .from(reservations)
+    .where(
+      and(
+        eq(reservations.id, reservationId),
+        eq(reservations.organizationId, actor.organizationId),
+      ),
+    );
+  if (!reservation) throw AppError.notFound('Reservation');
+  const links = await db
+    .select({ deviceId: reservationDevices.deviceId })
+    .from(reservationDevices)
+    .where(eq(reservationDevices.reservationId, reservation.id));
+  return {
+    ...reservation,
+    deviceIds: links.map((l) => l.deviceId),
+    accessCodes: await guestCodesOf(db, reservation.id),
+  };
+}
+
+const localDateOf = (at: Date, zone: string) => localDateTimeParts(at, zone).date;
+const localTimeOf = (at: Date, zone: string) => localDateTimeParts(at, zone).time;
