@@ -18,6 +18,12 @@ export type Executor = Db | Tx;
 
 export type Database = {
   db: Db;
+  /**
+   * For the simulated adapter's locks only: a small pool whose commits do not
+   * wait for the disk. A simulated lock stands in for hardware, whose memory is
+   * not Keyhold's data; Keyhold's own rows always go through `db`.
+   */
+  hardware: Db;
   kind: 'pglite' | 'postgres';
   close(): Promise<void>;
 };
@@ -48,8 +54,20 @@ export async function openDatabase(options: {
       await migrator.end({ timeout: 5 });
     }
     const client = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} });
+    const hardwareClient = postgres(options.url, {
+      max: 8,
+      onnotice: () => {},
+      connection: { synchronous_commit: 'off' },
+    });
     const db = drizzlePostgres({ client, schema }) as unknown as Db;
-    return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+    return {
+      db,
+      hardware: drizzlePostgres({ client: hardwareClient, schema }) as unknown as Db,
+      kind: 'postgres',
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), hardwareClient.end({ timeout: 5 })]);
+      },
+    };
   }
   let release = () => {};
   if (options.pgliteDir) {
@@ -61,6 +79,7 @@ export async function openDatabase(options: {
   await migratePglite(db, { migrationsFolder });
   return {
     db: db as unknown as Db,
+    hardware: db as unknown as Db,
     kind: 'pglite',
     close: async () => {
       await client.close();

@@ -20,7 +20,7 @@ const tableNames = Object.values(schema as Record<string, unknown>)
  * DATABASE_URL when it is set (dropped on close), otherwise an in-memory
  * PGlite. Never a mock.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { max?: number } = {}): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   let database: Database;
   let dropDatabase = async () => {};
@@ -30,7 +30,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.unsafe(`create database ${name}`);
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    database = await openDatabase({ url: url.toString(), max: 5 });
+    database = await openDatabase({ url: url.toString(), max: options.max ?? 5 });
     dropDatabase = async () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end({ timeout: 5 });

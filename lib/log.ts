@@ -78,8 +78,11 @@ function logLevel(): string {
   try {
     return env().LOG_LEVEL;
   } catch {
-    // Bad settings are reported by start-up itself; logging must still work.
-    return 'info';
+    // Other settings are bad (start-up reports them); logging must still work.
+    const level = process.env.LOG_LEVEL ?? '';
+    return ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)
+      ? level
+      : 'info';
   }
 }
 

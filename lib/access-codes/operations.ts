@@ -29,8 +29,12 @@ const code = z
   .trim()
   .min(1, 'code must not be empty.')
   .max(12, 'code must be at most 12 characters.');
+/** An ISO 8601 instant; null or empty means "not given", never 1970. */
 const instant = (field: string) =>
-  z.coerce.date({ error: `${field} must be an ISO 8601 date and time.` });
+  z.preprocess(
+    (v) => (v === null || v === '' ? undefined : v),
+    z.coerce.date({ error: `${field} must be an ISO 8601 date and time.` }),
+  );
 
 export const createAccessCodeSchema = z
   .object({
@@ -164,7 +168,17 @@ export async function updateAccessCode(
   const data = parseInput(updateAccessCodeSchema, input);
   return db.transaction(async (tx) => {
     const current = await findCode(tx, actor, accessCodeId);
-    return applyCodeChange(tx, actor, current, data, now);
+    if (current.isBackup) {
+      // The pool owns its codes; editing one would also reveal its digits.
+      throw new AppError(
+        'invalid_input',
+        'Backup codes are managed by the backup pool and cannot be edited.',
+        {
+          field: 'access_code_id',
+        },
+      );
+    }
+    return hideUnpulledBackup(await applyCodeChange(tx, actor, current, data, now));
   });
 }
 
@@ -339,7 +353,9 @@ export async function listAccessCodes(
   if (data.after) {
     const [at, id] = data.after.split('|');
     const after = new Date(at ?? '');
-    if (Number.isNaN(after.getTime()) || !id) {
+    const wellFormed =
+      /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at ?? '') && z.uuid().safeParse(id).success;
+    if (!wellFormed || Number.isNaN(after.getTime()) || !id) {
       throw new AppError('invalid_input', 'The page cursor is not valid.', {
         field: 'page_cursor',
       });

@@ -20,6 +20,8 @@ export type CodeState = Pick<
   | 'attempts'
   | 'externalRef'
   | 'deletedAt'
+  | 'lastAttemptAt'
+  | 'removedFromDeviceAt'
 >;
 
 export type LockPolicy = {
@@ -74,11 +76,16 @@ export function wantsOnLock(code: CodeState, policy: LockPolicy, now: Date): boo
 }
 
 /**
- * The lock may hold this code: we have its reference, or an attempt to set
- * or remove it was under way (a tick may have died after the lock answered).
+ * The lock may hold this code: we have its reference, or an attempt to set it
+ * was made since it was last taken off (the lock may have taken it and the
+ * answer, or the tick that heard it, been lost), or a removal is under way.
  */
 export function mayBeOnLock(code: CodeState): boolean {
-  return code.externalRef !== null || code.status === 'setting' || code.status === 'removing';
+  if (code.externalRef !== null || code.status === 'setting' || code.status === 'removing') {
+    return true;
+  }
+  if (!code.lastAttemptAt) return false;
+  return !code.removedFromDeviceAt || code.lastAttemptAt > code.removedFromDeviceAt;
 }
 
 function hasBegun(code: CodeState, now: Date): boolean {
@@ -155,6 +162,12 @@ const SET_PROBLEMS = [
   'conflicting_external_modification',
 ];
 const REMOVE_PROBLEMS = ['delay_in_removing_from_device', 'failed_to_remove_from_device'];
+
+/** Failures count per phase: the first failed removal after failed sets is attempt 1. */
+function attemptsIn(code: CodeState, phase: 'set' | 'remove'): number {
+  const marker = phase === 'set' ? 'delay_in_setting_on_device' : 'delay_in_removing_from_device';
+  return code.warnings.some((w) => w.code === marker) ? code.attempts + 1 : 1;
+}
 
 export const ISSUE_MESSAGES: Record<string, string> = {
   delay_in_setting_on_device: 'Programming the code on the lock is delayed; still retrying.',
@@ -238,8 +251,8 @@ export function applyOutcome(
         const status: AccessCodeStatus = begun ? 'set' : 'unset';
         const patch: CodePatch = {
           status,
-          errors: withoutIssues(code.errors, SET_PROBLEMS),
-          warnings: withoutIssues(code.warnings, SET_PROBLEMS),
+          errors: withoutIssues(code.errors, [...SET_PROBLEMS, ...REMOVE_PROBLEMS]),
+          warnings: withoutIssues(code.warnings, [...SET_PROBLEMS, ...REMOVE_PROBLEMS]),
           attempts: 0,
           externalRef: result.ref ?? code.externalRef,
           isScheduledOnDevice: decision.scheduleOnLock,
@@ -259,9 +272,13 @@ export function applyOutcome(
         };
       }
       const failure = result ?? { ok: false, kind: 'transient', message: 'no answer' };
-      const attempts = code.attempts + 1;
+      const attempts = attemptsIn(code, 'set');
       const begun = hasBegun(code, now);
-      const warnings = withIssue(code.warnings, 'delay_in_setting_on_device', now);
+      const warnings = withIssue(
+        withoutIssues(code.warnings, ['delay_in_removing_from_device']),
+        'delay_in_setting_on_device',
+        now,
+      );
       let errors = code.errors;
       if (failure.kind === 'no_space') {
         errors = withIssue(errors, 'no_space_for_access_code_on_device', now);
@@ -312,8 +329,12 @@ export function applyOutcome(
           events: [{ eventType: 'removed_from_device', statusFrom: from, statusTo: status }],
         };
       }
-      const attempts = code.attempts + 1;
-      const warnings = withIssue(code.warnings, 'delay_in_removing_from_device', now);
+      const attempts = attemptsIn(code, 'remove');
+      const warnings = withIssue(
+        withoutIssues(code.warnings, ['delay_in_setting_on_device']),
+        'delay_in_removing_from_device',
+        now,
+      );
       const errors =
         attempts >= MAX_REMOVE_ATTEMPTS
           ? withIssue(code.errors, 'failed_to_remove_from_device', now)

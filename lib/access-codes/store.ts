@@ -129,6 +129,22 @@ export function assertCodeFits(
   }
 }
 
+/**
+ * One PIN per lock: the same digits on every lock where they all share a
+ * length (a guest remembers one code), else digits of its own for each lock.
+ */
+export function pickCodes(
+  locks: LockForCodes[],
+  window: Window,
+  live: LiveCode[],
+): Map<string, string> {
+  if (commonLengths(locks.map((l) => l.codeConstraints)).length > 0) {
+    const shared = pickCode(locks, window, live);
+    return new Map(locks.map((l) => [l.id, shared]));
+  }
+  return new Map(locks.map((l) => [l.id, pickCode([l], window, live)]));
+}
+
 /** Digits that every lock accepts and none of them holds at an overlapping time. */
 export function pickCode(
   locks: LockForCodes[],

@@ -47,8 +47,10 @@ export type TickOptions = {
   budgetMs?: number;
   instance?: string;
   random?: () => number;
-  /** Fault injection for tests: runs inside each lock's record transaction, before commit. */
-  beforeCommit?: (deviceId: string) => void | Promise<void>;
+  /** Locks whose outcomes are written in one transaction. */
+  recordBatch?: number;
+  /** Fault injection for tests: runs inside each record transaction, before commit. */
+  beforeCommit?: (deviceIds: string[]) => void | Promise<void>;
 };
 
 export type TickStats = {
@@ -60,6 +62,10 @@ export type TickStats = {
   failed: number;
   synced: number;
   durationMs: number;
+  /** Each round's time, claim to last record. */
+  roundMs: number[];
+  /** The budget ran out with work left: run again soon. */
+  more: boolean;
 };
 
 type ClaimedLock = Pick<
@@ -85,10 +91,11 @@ type Outcome = {
 
 const DEFAULTS = {
   concurrency: 32,
+  recordBatch: 32,
   codesPerLock: 50,
   leaseMs: 120_000,
   syncIntervalMs: 5 * 60_000,
-  budgetMs: 50_000,
+  budgetMs: 10_000,
 };
 
 export async function runTick(db: Db, options: TickOptions): Promise<TickStats> {
@@ -105,23 +112,23 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     failed: 0,
     synced: 0,
     durationMs: 0,
+    roundMs: [],
+    more: false,
   };
 
   while (performance.now() - started < settings.budgetMs) {
+    const roundStarted = performance.now();
     const claimed = await claimLocks(db, settings, locksPerRound);
     if (claimed.length === 0) break;
     stats.rounds++;
     stats.locks += claimed.length;
+    const recorder = new Recorder(db, settings);
     await Promise.all(
       claimed.map((lock) =>
         limit(async () => {
           try {
-            const result = await reconcileLock(db, lock, settings);
-            stats.codesActed += result.acted;
-            stats.set += result.set;
-            stats.removed += result.removed;
-            stats.failed += result.failed;
-            stats.synced += result.synced ? 1 : 0;
+            const result = await reconcileLock(lock, settings, db);
+            await recorder.add(result);
           } catch (error) {
             // The lease expires and a later tick repeats this lock's work.
             logger().error({ err: error, deviceId: lock.id }, 'reconciling a lock failed');
@@ -129,7 +136,15 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
         }),
       ),
     );
+    await recorder.flush();
+    stats.codesActed += recorder.totals.acted;
+    stats.set += recorder.totals.set;
+    stats.removed += recorder.totals.removed;
+    stats.failed += recorder.totals.failed;
+    stats.synced += recorder.totals.synced;
+    stats.roundMs.push(Math.round(performance.now() - roundStarted));
     if (claimed.length < locksPerRound) break;
+    stats.more = performance.now() - started >= settings.budgetMs;
   }
 
   await pruneSignInAttempts(db, settings.now);
@@ -140,7 +155,10 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     durationMs: stats.durationMs,
     instance: settings.instance,
   });
-  if (stats.locks > 0) logger().info({ event: 'tick', ...stats }, 'tick finished');
+  if (stats.locks > 0) {
+    const { roundMs: _rounds, more: _more, ...summary } = stats;
+    logger().info({ event: 'tick', ...summary }, 'tick finished');
+  }
   return stats;
 }
 
@@ -230,20 +248,27 @@ async function claimLocks(db: Db, s: Settings, count: number): Promise<ClaimedLo
       }),
     );
 
-    const marks: { id: string; status: AccessCodeStatus }[] = [];
+    // Mark what is about to happen before the lock hears of it, so a tick that
+    // dies mid-call leaves a code that is known to be possibly on the lock.
+    const marks: { id: string; status: AccessCodeStatus | null; attempted: boolean }[] = [];
     for (const lock of claimed) {
       for (const code of lock.codes) {
-        const status = workingStatus(code, decide(code, policyOf(lock), s.now), s.now);
-        if (status && status !== code.status) {
-          marks.push({ id: code.id, status });
-          code.status = status;
+        const decision = decide(code, policyOf(lock), s.now);
+        const status = workingStatus(code, decision, s.now);
+        const attempted = decision.kind === 'set';
+        if ((status && status !== code.status) || attempted) {
+          marks.push({ id: code.id, status, attempted });
+          if (status) code.status = status;
+          if (attempted) code.lastAttemptAt = s.now;
         }
       }
     }
     if (marks.length > 0) {
       await tx.execute(sql`
-        update access_codes c set status = m.status::access_code_status
-        from jsonb_to_recordset(${JSON.stringify(marks)}::jsonb) as m(id uuid, status text)
+        update access_codes c set
+          status = coalesce(m.status::access_code_status, c.status),
+          last_attempt_at = case when m.attempted then ${now}::timestamptz else c.last_attempt_at end
+        from jsonb_to_recordset(${JSON.stringify(marks)}::jsonb) as m(id uuid, status text, attempted boolean)
         where c.id = m.id`);
     }
     return claimed;
@@ -267,7 +292,15 @@ function workOrder(a: { code: AccessCode; decision: Decision }, b: typeof a): nu
   return (a.code.startsAt?.getTime() ?? 0) - (b.code.startsAt?.getTime() ?? 0);
 }
 
-async function reconcileLock(db: Db, lock: ClaimedLock, s: Settings) {
+type LockResultSet = {
+  lock: ClaimedLock;
+  outcomes: Outcome[];
+  online: boolean | undefined;
+  synced: boolean;
+};
+
+/** Talk to one lock: sync it if due, then act on its due codes, in work order. */
+async function reconcileLock(lock: ClaimedLock, s: Settings, db: Db): Promise<LockResultSet> {
   const adapter = s.adapters(lock);
   const policy = policyOf(lock);
   const now = s.now;
@@ -332,14 +365,49 @@ async function reconcileLock(db: Db, lock: ClaimedLock, s: Settings) {
     });
   }
 
-  await record(db, lock, outcomes, { online, synced }, s);
-  return {
-    acted: outcomes.filter((o) => o.acted).length,
-    set: outcomes.filter((o) => o.acted === 'set' && !o.failed).length,
-    removed: outcomes.filter((o) => o.acted === 'remove' && !o.failed).length,
-    failed: outcomes.filter((o) => o.failed).length,
-    synced,
-  };
+  return { lock, outcomes, online, synced };
+}
+
+/**
+ * Writes finished locks' outcomes, many locks per transaction: one
+ * transaction per lock would cap the tick at the database's commit rate.
+ */
+class Recorder {
+  private pending: LockResultSet[] = [];
+  readonly totals = { acted: 0, set: 0, removed: 0, failed: 0, synced: 0 };
+
+  constructor(
+    private readonly db: Db,
+    private readonly settings: Settings,
+  ) {}
+
+  async add(result: LockResultSet): Promise<void> {
+    this.pending.push(result);
+    if (this.pending.length >= this.settings.recordBatch) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      await record(this.db, batch, this.settings);
+    } catch (error) {
+      // Nothing of this batch was written; the leases expire and a later tick redoes it.
+      logger().error(
+        { err: error, deviceIds: batch.map((b) => b.lock.id) },
+        'recording lock outcomes failed',
+      );
+      return;
+    }
+    for (const { outcomes, synced } of batch) {
+      this.totals.acted += outcomes.filter((o) => o.acted).length;
+      this.totals.set += outcomes.filter((o) => o.acted === 'set' && !o.failed).length;
+      this.totals.removed += outcomes.filter((o) => o.acted === 'remove' && !o.failed).length;
+      this.totals.failed += outcomes.filter((o) => o.failed).length;
+      this.totals.synced += synced ? 1 : 0;
+    }
+  }
 }
 
 async function callLock(
@@ -429,10 +497,11 @@ async function syncLock(
             },
           ]),
     ]);
+    // Without a confirmed reference the code is set again, digits and all.
     codes.set(code.id, {
       ...code,
       status,
-      externalRef: changeType === 'removed' ? null : code.externalRef,
+      externalRef: null,
       errors: withIssue(code.errors, 'conflicting_external_modification', now, {
         change_type: changeType,
       }),
@@ -440,51 +509,56 @@ async function syncLock(
   }
 }
 
-async function record(
-  db: Db,
-  lock: ClaimedLock,
-  outcomes: Outcome[],
-  device: { online: boolean | undefined; synced: boolean },
-  s: Settings,
-): Promise<void> {
-  const rows = outcomes.map(({ code, patch }) => ({
-    id: code.id,
-    revision: code.revision,
-    status: patch.status,
-    errors: patch.errors,
-    warnings: patch.warnings,
-    attempts: patch.attempts,
-    next_attempt_at: patch.nextAttemptAt?.toISOString() ?? null,
-    external_ref: patch.externalRef,
-    is_scheduled_on_device: patch.isScheduledOnDevice ?? null,
-    set_on_device_at: patch.setOnDeviceAt?.toISOString() ?? null,
-    removed_from_device_at: patch.removedFromDeviceAt?.toISOString() ?? null,
-    last_attempt_at: patch.lastAttemptAt?.toISOString() ?? null,
-  }));
-  const events = outcomes.flatMap(({ code, events }) =>
-    events.map((e) => ({
-      organization_id: lock.organizationId,
-      access_code_id: code.id,
-      device_id: lock.id,
-      event_type: e.eventType,
-      status_from: e.statusFrom,
-      status_to: e.statusTo,
-      detail: e.detail ?? null,
+/** One transaction: code patches, their events, and each lock's state with its lease released. */
+async function record(db: Db, batch: LockResultSet[], s: Settings): Promise<void> {
+  const rows = batch.flatMap(({ outcomes }) =>
+    outcomes.map(({ code, patch }) => ({
+      id: code.id,
+      revision: code.revision,
+      status: patch.status,
+      errors: patch.errors,
+      warnings: patch.warnings,
+      attempts: patch.attempts,
+      next_attempt_at: patch.nextAttemptAt?.toISOString() ?? null,
+      external_ref: patch.externalRef,
+      is_scheduled_on_device: patch.isScheduledOnDevice ?? null,
+      set_on_device_at: patch.setOnDeviceAt?.toISOString() ?? null,
+      removed_from_device_at: patch.removedFromDeviceAt?.toISOString() ?? null,
+      last_attempt_at: patch.lastAttemptAt?.toISOString() ?? null,
     })),
   );
+  const events = batch.flatMap(({ lock, outcomes }) =>
+    outcomes.flatMap(({ code, events }) =>
+      events.map((e) => ({
+        organization_id: lock.organizationId,
+        access_code_id: code.id,
+        device_id: lock.id,
+        event_type: e.eventType,
+        status_from: e.statusFrom,
+        status_to: e.statusTo,
+        detail: e.detail ?? null,
+      })),
+    ),
+  );
   const now = s.now.toISOString();
-  const deviceErrors =
-    device.online === undefined
-      ? lock.errors
-      : device.online
-        ? withoutIssues(lock.errors, ['device_disconnected'])
-        : withIssue(
-            lock.errors,
-            'device_disconnected',
-            s.now,
-            undefined,
-            `${lock.name} is offline.`,
-          );
+  const nextSync = new Date(s.now.getTime() + s.syncIntervalMs).toISOString();
+  const locks = batch.map(({ lock, online, synced }) => ({
+    id: lock.id,
+    online: online ?? null,
+    synced,
+    errors:
+      online === undefined
+        ? lock.errors
+        : online
+          ? withoutIssues(lock.errors, ['device_disconnected'])
+          : withIssue(
+              lock.errors,
+              'device_disconnected',
+              s.now,
+              undefined,
+              `${lock.name} is offline.`,
+            ),
+  }));
 
   await db.transaction(async (tx) => {
     if (rows.length > 0) {
@@ -530,17 +604,17 @@ async function record(
           status_from text, status_to text, detail jsonb)`);
     }
     await tx.execute(sql`
-      update devices set
+      update devices d set
         lease_expires_at = null,
         lease_owner = null,
-        online = coalesce(${device.online ?? null}::boolean, online),
-        errors = ${JSON.stringify(deviceErrors)}::jsonb,
-        last_synced_at = case when ${device.synced} then ${now}::timestamptz else last_synced_at end,
-        next_sync_at = case when ${device.synced}
-          then ${new Date(s.now.getTime() + s.syncIntervalMs).toISOString()}::timestamptz
-          else next_sync_at end,
+        online = coalesce(l.online, d.online),
+        errors = l.errors,
+        last_synced_at = case when l.synced then ${now}::timestamptz else d.last_synced_at end,
+        next_sync_at = case when l.synced then ${nextSync}::timestamptz else d.next_sync_at end,
         updated_at = now()
-      where id = ${lock.id} and lease_owner = ${s.instance}`);
-    await s.beforeCommit?.(lock.id);
+      from jsonb_to_recordset(${JSON.stringify(locks)}::jsonb)
+        as l(id uuid, online boolean, synced boolean, errors jsonb)
+      where d.id = l.id and d.lease_owner = ${s.instance}`);
+    await s.beforeCommit?.(batch.map((b) => b.lock.id));
   });
 }

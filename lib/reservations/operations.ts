@@ -20,7 +20,7 @@ import {
   liveCodesOn,
   loadLocks,
   lockCodeChanges,
-  pickCode,
+  pickCodes,
   policyFor,
 } from '@/lib/access-codes/store';
 import { recordAudit } from '@/lib/audit';
@@ -176,15 +176,16 @@ async function createGuestCodes(
     tx,
     locks.map((l) => l.id),
   );
-  let digits = preferredDigits ?? null;
-  if (digits) {
+  let digits: Map<string, string> | null = null;
+  if (preferredDigits) {
     try {
-      for (const lock of locks) assertCodeFits(digits, window, lock, live);
+      for (const lock of locks) assertCodeFits(preferredDigits, window, lock, live);
+      digits = new Map(locks.map((l) => [l.id, preferredDigits]));
     } catch {
       digits = null;
     }
   }
-  digits ??= pickCode(locks, window, live);
+  digits ??= pickCodes(locks, window, live);
   const lead = await leadMinutesOf(tx, actor.organizationId);
   return insertCodes(
     tx,
@@ -193,7 +194,7 @@ async function createGuestCodes(
       deviceId: lock.id,
       reservationId: reservation.id,
       type: 'time_bound' as const,
-      code: digits,
+      code: digits.get(lock.id) ?? '',
       name: reservation.guestName,
       ...window,
       nextAttemptAt: firstAttemptAt(
@@ -222,6 +223,27 @@ export async function createReservation(
     const property = await findProperty(tx, actor, data.propertyId);
     const window = stayWindow(property, data, now);
     const locks = await locksForStay(tx, actor, property.id, data.deviceIds);
+    if (data.externalUid) {
+      const [existing] = await tx
+        .select({ id: reservations.id })
+        .from(reservations)
+        .where(
+          and(
+            eq(reservations.organizationId, actor.organizationId),
+            eq(reservations.source, data.source),
+            eq(reservations.externalUid, data.externalUid),
+          ),
+        );
+      if (existing) {
+        throw new AppError(
+          'conflict',
+          'A reservation with this external id already exists; update it instead.',
+          {
+            field: 'externalUid',
+          },
+        );
+      }
+    }
     const [reservation] = await tx
       .insert(reservations)
       .values({

@@ -78,16 +78,19 @@ function describeDatabaseError(error: unknown, url: string | undefined): string 
 
 function scheduleTicks(intervalMs: number) {
   const loop = async () => {
-    await withRequestId(null, async () => {
+    const more = await withRequestId(null, async () => {
       try {
-        const { db } = await getDatabase();
-        await runTick(db, { now: clock.now(), adapters: defaultAdapters(db) });
+        const { db, hardware } = await getDatabase();
+        const stats = await runTick(db, { now: clock.now(), adapters: defaultAdapters(hardware) });
+        return stats.more;
       } catch (error) {
         logger().error({ err: error }, 'tick failed');
+        return false;
       }
     });
-    // The next tick is scheduled after this one ends, so ticks never overlap in one process.
-    setTimeout(loop, intervalMs).unref();
+    // The next tick starts after this one ends, so ticks never overlap in one
+    // process; straight away when this one left work for lack of time.
+    setTimeout(loop, more ? 0 : intervalMs).unref();
   };
   setTimeout(loop, 1000).unref();
 }

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { type Executor, queryRows } from '@/db/client';
+import type { Executor } from '@/db/client';
 import { simulatedLockCodes, simulatedLocks } from '@/db/schema';
 import {
   type AdapterDevice,
@@ -35,7 +35,7 @@ export class SimulatedAdapter implements LockAdapter {
   }
 
   async getDevice(externalId: string): Promise<AdapterDevice | null> {
-    const lock = await this.find(externalId);
+    const lock = await this.read(externalId);
     return lock && !lock.resetAt ? toDevice(lock) : null;
   }
 
@@ -50,53 +50,74 @@ export class SimulatedAdapter implements LockAdapter {
 
   async setCode(externalId: string, request: SetCodeRequest): Promise<CodeOnLock> {
     const lock = await this.reach(externalId);
-    // One statement: refuse duplicates and a full lock, else insert or rewrite
-    // Keyhold's code of this id (a retry finds the row it made before).
-    const [row] = await queryRows<{
-      written: Record<string, string | null> | null;
-      duplicate: boolean;
-    }>(
-      this.db,
-      sql`
-      with
-        dup as (
-          select 1 from ${simulatedLockCodes}
-          where lock_id = ${externalId} and code = ${request.code}
-            and keyhold_code_id is distinct from ${request.keyholdCodeId}::uuid
-          limit 1),
-        mine as (
-          select 1 from ${simulatedLockCodes}
-          where lock_id = ${externalId} and keyhold_code_id = ${request.keyholdCodeId}::uuid),
-        used as (select count(*)::int as n from ${simulatedLockCodes} where lock_id = ${externalId}),
-        written as (
-          insert into ${simulatedLockCodes} (lock_id, code, name, starts_at, ends_at, keyhold_code_id)
-          select ${externalId}, ${request.code}, ${request.name},
-                 ${request.startsAt?.toISOString() ?? null}::timestamptz,
-                 ${request.endsAt?.toISOString() ?? null}::timestamptz, ${request.keyholdCodeId}::uuid
-          where not exists (select 1 from dup)
-            and (exists (select 1 from mine) or (select n from used) < ${lock.slotLimit})
-          on conflict (lock_id, keyhold_code_id) do update
-            set code = excluded.code, name = excluded.name,
-                starts_at = excluded.starts_at, ends_at = excluded.ends_at
-          returning id, code, name, starts_at, ends_at, keyhold_code_id)
-      select
-        (select row_to_json(written) from written) as written,
-        exists (select 1 from dup) as duplicate
-    `,
+    // One prepared statement on the happy path: insert, or rewrite Keyhold's
+    // code of this id (a retry finds the row it made before), unless the
+    // digits are taken or the lock is full.
+    const [written] = await this.setStatement().execute({
+      lockId: externalId,
+      code: request.code,
+      name: request.name,
+      startsAt: request.startsAt?.toISOString() ?? null,
+      endsAt: request.endsAt?.toISOString() ?? null,
+      keyholdCodeId: request.keyholdCodeId,
+      slotLimit: lock.slotLimit,
+    });
+    if (written) return toCode(written);
+    const others = and(
+      eq(simulatedLockCodes.lockId, externalId),
+      sql`${simulatedLockCodes.keyholdCodeId} is distinct from ${request.keyholdCodeId}::uuid`,
     );
-    if (row?.duplicate) {
-      throw new LockFailure('duplicate_code', `${lock.name} already holds these digits.`);
-    }
-    if (!row?.written) throw new LockFailure('no_space', `${lock.name} has no free code slots.`);
-    const w = row.written;
-    return {
-      ref: String(w.id),
-      code: String(w.code),
-      name: w.name ?? null,
-      startsAt: w.starts_at ? new Date(w.starts_at) : null,
-      endsAt: w.ends_at ? new Date(w.ends_at) : null,
-      keyholdCodeId: w.keyhold_code_id ?? null,
-    };
+    const [clash] = await this.db
+      .select({ id: simulatedLockCodes.id })
+      .from(simulatedLockCodes)
+      .where(and(others, eq(simulatedLockCodes.code, request.code)))
+      .limit(1);
+    if (clash) throw new LockFailure('duplicate_code', `${lock.name} already holds these digits.`);
+    throw new LockFailure('no_space', `${lock.name} has no free code slots.`);
+  }
+
+  private prepared: ReturnType<SimulatedAdapter['buildSetStatement']> | undefined;
+
+  private setStatement() {
+    this.prepared ??= this.buildSetStatement();
+    return this.prepared;
+  }
+
+  private buildSetStatement() {
+    const p = (name: string) => sql.placeholder(name);
+    const others = sql`${simulatedLockCodes.lockId} = ${p('lockId')}
+      and ${simulatedLockCodes.keyholdCodeId} is distinct from ${p('keyholdCodeId')}::uuid`;
+    return this.db
+      .insert(simulatedLockCodes)
+      .select(
+        this.db
+          .select({
+            id: sql`gen_random_uuid()`.as('id'),
+            lockId: sql`${p('lockId')}`.as('lock_id'),
+            code: sql`${p('code')}`.as('code'),
+            name: sql`${p('name')}`.as('name'),
+            startsAt: sql`${p('startsAt')}::timestamptz`.as('starts_at'),
+            endsAt: sql`${p('endsAt')}::timestamptz`.as('ends_at'),
+            keyholdCodeId: sql`${p('keyholdCodeId')}::uuid`.as('keyhold_code_id'),
+            createdAt: sql`now()`.as('created_at'),
+          })
+          .from(sql`(select 1) as one`)
+          .where(
+            sql`not exists (select 1 from ${simulatedLockCodes} where ${others} and ${simulatedLockCodes.code} = ${p('code')})
+              and (select count(*) from ${simulatedLockCodes} where ${others}) < ${p('slotLimit')}::int`,
+          ),
+      )
+      .onConflictDoUpdate({
+        target: [simulatedLockCodes.lockId, simulatedLockCodes.keyholdCodeId],
+        set: {
+          code: sql`excluded.code`,
+          name: sql`excluded.name`,
+          startsAt: sql`excluded.starts_at`,
+          endsAt: sql`excluded.ends_at`,
+        },
+      })
+      .returning()
+      .prepare('simulated_lock_set_code');
   }
 
   async removeCode(externalId: string, keyholdCodeId: string): Promise<void> {
@@ -111,7 +132,21 @@ export class SimulatedAdapter implements LockAdapter {
       );
   }
 
+  /**
+   * The lock's knobs, read at most once a second per adapter: a tick makes many
+   * calls to one lock, and a knob turned by a test or a demo shows within a second.
+   */
+  private readonly knobs = new Map<string, { at: number; lock: LockRow | undefined }>();
+
   private async find(externalId: string): Promise<LockRow | undefined> {
+    const cached = this.knobs.get(externalId);
+    if (cached && performance.now() - cached.at < 1000) return cached.lock;
+    const lock = await this.read(externalId);
+    this.knobs.set(externalId, { at: performance.now(), lock });
+    return lock;
+  }
+
+  private async read(externalId: string): Promise<LockRow | undefined> {
     const [lock] = await this.db
       .select()
       .from(simulatedLocks)

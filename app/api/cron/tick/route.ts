@@ -1,6 +1,6 @@
 // POST /api/cron/tick — one reconciler tick, for any outside scheduler (bearer CRON_SECRET).
 import { NextResponse } from 'next/server';
-import { getDb } from '@/db/client';
+import { getDatabase } from '@/db/client';
 import { secretsMatch } from '@/lib/auth/secret';
 import { clock } from '@/lib/clock';
 import { env } from '@/lib/env';
@@ -26,8 +26,8 @@ async function tick(request: Request) {
       );
     }
     try {
-      const db = await getDb();
-      const stats = await runTick(db, { now: clock.now(), adapters: defaultAdapters(db) });
+      const { db, hardware } = await getDatabase();
+      const stats = await runTick(db, { now: clock.now(), adapters: defaultAdapters(hardware) });
       return NextResponse.json({ ok: true, ...stats });
     } catch (error) {
       return jsonError(error);

@@ -1,0 +1,171 @@
+// npm run bench:tick -- [--locks 2000] [--codes 10000] [--latency 0] [--concurrency 32]
+//                        [--budget 10000] [--engine pglite|postgres|both]
+//
+// Seeds N simulated locks with M ongoing codes that are all due now, runs
+// ticks until every code is on its lock, and prints codes/s, ticks needed,
+// p50/p95 time per tick and peak RSS. Lock sync is not due during the run, so
+// the figures are for programming codes alone.
+import { parseArgs } from 'node:util';
+import { count, isNotNull, lte } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { accessCodes, devices, simulatedLocks } from '@/db/schema';
+import { createOrganization, createTestDatabase } from '@/db/testing';
+import { generateCode } from '@/lib/access-codes/rules';
+import { defaultAdapters } from '@/lib/locks/registry';
+import { runTick } from '@/lib/reconciler/tick';
+
+const { values } = parseArgs({
+  options: {
+    locks: { type: 'string', default: '2000' },
+    codes: { type: 'string', default: '10000' },
+    latency: { type: 'string', default: '0' },
+    concurrency: { type: 'string', default: '32' },
+    engine: { type: 'string' },
+    budget: { type: 'string', default: '10000' },
+  },
+});
+const LOCKS = Number(values.locks);
+const CODES = Number(values.codes);
+const LATENCY = Number(values.latency);
+const CONCURRENCY = Number(values.concurrency);
+/** Each tick stops starting rounds after this long, as a deployment's would. */
+const BUDGET = Number(values.budget);
+const engines =
+  values.engine === 'both' || (!values.engine && process.env.DATABASE_URL)
+    ? ['pglite', 'postgres']
+    : [values.engine ?? 'pglite'];
+
+async function chunked<T>(rows: T[], size: number, insert: (chunk: T[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+}
+
+async function seed(db: Db, now: Date) {
+  const { org, property } = await createOrganization(db, { name: 'Bench Hotel' });
+  const far = new Date(now.getTime() + 365 * 86_400_000);
+  const locks = Array.from({ length: LOCKS }, (_, i) => ({
+    id: `sim_bench_${i}`,
+    organizationId: org.id,
+    name: `Room ${i + 1}`,
+    latencyMs: LATENCY,
+    slotLimit: Math.ceil(CODES / LOCKS) + 5,
+    allowedLengths: [6],
+  }));
+  await chunked(locks, 1000, (chunk) => db.insert(simulatedLocks).values(chunk));
+  const deviceRows: { id: string }[] = [];
+  await chunked(locks, 1000, async (chunk) => {
+    const rows = await db
+      .insert(devices)
+      .values(
+        chunk.map((l) => ({
+          organizationId: org.id,
+          propertyId: property.id,
+          adapter: 'simulated' as const,
+          externalId: l.id,
+          name: l.name,
+          slotLimit: l.slotLimit,
+          codeConstraints: { allowedLengths: [6], digitsOnly: true },
+          nextSyncAt: far,
+        })),
+      )
+      .returning({ id: devices.id });
+    deviceRows.push(...rows);
+  });
+  const taken = new Map<string, Set<string>>();
+  const codes = Array.from({ length: CODES }, (_, i) => {
+    const deviceId = deviceRows[i % deviceRows.length]?.id ?? '';
+    const used = taken.get(deviceId) ?? new Set<string>();
+    taken.set(deviceId, used);
+    const code = generateCode(6, used);
+    used.add(code);
+    return {
+      organizationId: org.id,
+      deviceId,
+      type: 'ongoing' as const,
+      code,
+      name: `Bench ${i}`,
+      nextAttemptAt: now,
+    };
+  });
+  await chunked(codes, 1000, (chunk) => db.insert(accessCodes).values(chunk));
+}
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? 0;
+}
+
+async function bench(engine: string) {
+  const saved = process.env.DATABASE_URL;
+  if (engine === 'pglite') delete process.env.DATABASE_URL;
+  const database = await createTestDatabase({ max: 20 });
+  process.env.DATABASE_URL = saved;
+  const db = database.db;
+  const now = new Date();
+  const seedStarted = performance.now();
+  await seed(db, now);
+  const seedMs = performance.now() - seedStarted;
+
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 100);
+  const tickMs: number[] = [];
+  const roundMs: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < 1000; i++) {
+    const t = performance.now();
+    const stats = await runTick(db, {
+      now,
+      adapters: defaultAdapters(database.hardware),
+      concurrency: CONCURRENCY,
+      budgetMs: BUDGET,
+    });
+    if (stats.locks === 0) break;
+    tickMs.push(performance.now() - t);
+    roundMs.push(...stats.roundMs);
+  }
+  const wallMs = performance.now() - started;
+  clearInterval(sampler);
+
+  const [left] = await db
+    .select({ n: count() })
+    .from(accessCodes)
+    .where(lte(accessCodes.nextAttemptAt, now));
+  const [onLocks] = await db
+    .select({ n: count() })
+    .from(accessCodes)
+    .where(isNotNull(accessCodes.setOnDeviceAt));
+  const sorted = [...tickMs].sort((a, b) => a - b);
+  const rounds = [...roundMs].sort((a, b) => a - b);
+  const ideal = (CODES * LATENCY) / CONCURRENCY;
+  console.log(
+    JSON.stringify(
+      {
+        engine,
+        locks: LOCKS,
+        codes: CODES,
+        latencyMs: LATENCY,
+        concurrency: CONCURRENCY,
+        seedSeconds: +(seedMs / 1000).toFixed(1),
+        codesSet: onLocks?.n,
+        codesStillDue: left?.n,
+        wallSeconds: +(wallMs / 1000).toFixed(2),
+        codesPerSecond: Math.round((CODES / wallMs) * 1000),
+        ticks: tickMs.length,
+        tickP50Ms: Math.round(percentile(sorted, 0.5)),
+        tickP95Ms: Math.round(percentile(sorted, 0.95)),
+        rounds: rounds.length,
+        roundP50Ms: Math.round(percentile(rounds, 0.5)),
+        roundP95Ms: Math.round(percentile(rounds, 0.95)),
+        peakRssMb: Math.round(peakRss / 1024 / 1024),
+        ...(LATENCY > 0
+          ? { idealSeconds: +(ideal / 1000).toFixed(1), ofIdeal: +(wallMs / ideal).toFixed(2) }
+          : {}),
+      },
+      null,
+      2,
+    ),
+  );
+  await database.close();
+}
+
+for (const engine of engines) await bench(engine);

@@ -1,0 +1,627 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  accessCodeEvents,
+  accessCodes,
+  auditLog,
+  properties,
+  reservationDevices,
+  reservations,
+} from '@/db/schema';
+import {
+  addSimulatedLock,
+  createOrganization,
+  createTestDatabase,
+  type TestDatabase,
+} from '@/db/testing';
+import { createAccessCode, listAccessCodes } from '@/lib/access-codes/operations';
+import { type Actor, loadActor } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+import {
+  type CreateReservationInput,
+  cancelReservation,
+  createReservation,
+  getReservation,
+  updateReservation,
+} from './operations';
+
+const NOW = new Date('2026-11-26T12:00:00Z');
+const ZONE = 'America/New_York';
+
+let database: TestDatabase;
+let harbor: Awaited<ReturnType<typeof createOrganization>>;
+let rival: Awaited<ReturnType<typeof createOrganization>>;
+let annexId: string;
+let frontDesk: Actor;
+let rivalAdmin: Actor;
+let rivalLock: Awaited<ReturnType<typeof addSimulatedLock>>;
+let lockCount = 0;
+
+async function actorFor(userId: string | undefined): Promise<Actor> {
+  const actor = userId ? await loadActor(database.db, userId) : null;
+  if (!actor) throw new Error('no actor');
+  return actor;
+}
+
+/** A fresh lock at Harbor Inn (or another Harbor property). */
+async function newLock(options: { propertyId?: string; allowedLengths?: number[] } = {}) {
+  lockCount += 1;
+  return addSimulatedLock(database.db, {
+    organizationId: harbor.org.id,
+    propertyId: options.propertyId ?? harbor.property.id,
+    name: `Room ${300 + lockCount}`,
+    room: String(300 + lockCount),
+    allowedLengths: options.allowedLengths,
+  });
+}
+
+function stay(overrides: Partial<CreateReservationInput> = {}): CreateReservationInput {
+  return {
+    propertyId: harbor.property.id,
+    guestName: 'Ada Lovelace',
+    guestEmail: 'ada@example.com',
+    guestPhone: '+14155550123',
+    checkInDate: '2026-12-10',
+    checkOutDate: '2026-12-13',
+    deviceIds: [],
+    ...overrides,
+  };
+}
+
+async function rowCounts() {
+  const tables = { reservations, reservationDevices, accessCodes, accessCodeEvents, auditLog };
+  const counts: Record<string, number | undefined> = {};
+  for (const [name, table] of Object.entries(tables)) {
+    const [row] = await database.db.select({ n: count() }).from(table);
+    counts[name] = row?.n;
+  }
+  return counts;
+}
+
+/** Run a call that must be refused: answer its AppError, having checked nothing was written. */
+async function refused(run: () => Promise<unknown>): Promise<AppError> {
+  const before = await rowCounts();
+  let caught: unknown = null;
+  try {
+    await run();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, 'the call should have been refused').toBeInstanceOf(AppError);
+  expect(await rowCounts()).toEqual(before);
+  return caught as AppError;
+}
+
+async function eventTypesOf(accessCodeId: string) {
+  const rows = await database.db
+    .select()
+    .from(accessCodeEvents)
+    .where(eq(accessCodeEvents.accessCodeId, accessCodeId))
+    .orderBy(asc(accessCodeEvents.id));
+  return rows.map((r) => r.eventType);
+}
+
+const byDevice = <T extends { deviceId: string }>(rows: T[]) =>
+  new Map(rows.map((r) => [r.deviceId, r]));
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  harbor = await createOrganization(database.db, {
+    name: 'Harbor',
+    roles: ['admin', 'front_desk'],
+  });
+  rival = await createOrganization(database.db, { name: 'Rival', roles: ['admin'] });
+  frontDesk = await actorFor(harbor.members.front_desk?.userId);
+  rivalAdmin = await actorFor(rival.members.admin?.userId);
+  const [annex] = await database.db
+    .insert(properties)
+    .values({
+      organizationId: harbor.org.id,
+      name: 'Harbor Annex',
+      timeZone: ZONE,
+      checkInTime: '16:00',
+      checkOutTime: '10:30',
+    })
+    .returning();
+  if (!annex) throw new Error('no annex');
+  annexId = annex.id;
+  rivalLock = await addSimulatedLock(database.db, {
+    organizationId: rival.org.id,
+    propertyId: rival.property.id,
+    name: 'Rival Penthouse Secret',
+  });
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+describe('createReservation', () => {
+  it('gives each lock one time-bound guest code, same digits, for exactly the stay', async () => {
+    const room = await newLock();
+    const gate = await newLock();
+    const created = await createReservation(
+      database.db,
+      frontDesk,
+      stay({
+        checkInDate: '2027-03-14',
+        checkInTime: '15:00',
+        checkOutDate: '2027-03-16',
+        checkOutTime: '11:00',
+        deviceIds: [room.id, gate.id],
+      }),
+      NOW,
+    );
+    // 2027-03-14 is the Sunday US daylight time starts: 15:00 that afternoon is EDT (UTC-4).
+    expect(created.startsAt).toEqual(new Date('2027-03-14T19:00:00Z'));
+    expect(created.endsAt).toEqual(new Date('2027-03-16T15:00:00Z'));
+    expect(created.status).toBe('confirmed');
+    expect([...created.deviceIds].sort()).toEqual([room.id, gate.id].sort());
+
+    expect(created.accessCodes).toHaveLength(2);
+    const codes = byDevice(created.accessCodes);
+    const digits = codes.get(room.id)?.code;
+    expect(digits).toMatch(/^\d{6}$/);
+    for (const lock of [room, gate]) {
+      const code = codes.get(lock.id);
+      expect(code).toMatchObject({
+        type: 'time_bound',
+        code: digits,
+        name: 'Ada Lovelace',
+        reservationId: created.id,
+        status: 'unset',
+        createdByUserId: frontDesk.userId,
+      });
+      expect(code?.startsAt).toEqual(created.startsAt);
+      expect(code?.endsAt).toEqual(created.endsAt);
+      expect(await eventTypesOf(code?.id ?? '')).toEqual(['created']);
+    }
+
+    const read = await getReservation(database.db, frontDesk, created.id);
+    expect(read.accessCodes.map((c) => c.id).sort()).toEqual(
+      created.accessCodes.map((c) => c.id).sort(),
+    );
+    expect(read).toMatchObject({ guestEmail: 'ada@example.com', guestPhone: '+14155550123' });
+  });
+
+  it('converts local times in the property’s zone on both sides of the DST change', async () => {
+    // The premise: New York clocks jump from 02:00 EST to 03:00 EDT on Sunday 2027-03-14.
+    const zoneName = (iso: string) =>
+      new Intl.DateTimeFormat('en-US', { timeZone: ZONE, timeZoneName: 'short', weekday: 'long' })
+        .formatToParts(new Date(iso))
+        .filter((p) => p.type === 'weekday' || p.type === 'timeZoneName')
+        .map((p) => p.value);
+    expect(zoneName('2027-03-14T06:59:00Z')).toEqual(['Sunday', 'EST']);
+    expect(zoneName('2027-03-14T07:00:00Z')).toEqual(['Sunday', 'EDT']);
+
+    const room = await newLock();
+    const created = await createReservation(
+      database.db,
+      frontDesk,
+      stay({
+        checkInDate: '2027-03-13',
+        checkInTime: '15:00',
+        checkOutDate: '2027-03-15',
+        checkOutTime: '11:00',
+        deviceIds: [room.id],
+      }),
+      NOW,
+    );
+    expect(created.startsAt).toEqual(new Date('2027-03-13T20:00:00Z'));
+    expect(created.endsAt).toEqual(new Date('2027-03-15T15:00:00Z'));
+    expect(created.accessCodes[0]?.startsAt).toEqual(new Date('2027-03-13T20:00:00Z'));
+    expect(created.accessCodes[0]?.endsAt).toEqual(new Date('2027-03-15T15:00:00Z'));
+  });
+
+  it('uses the property’s check-in and check-out times when none are given', async () => {
+    const room = await newLock();
+    const inn = await createReservation(
+      database.db,
+      frontDesk,
+      stay({ checkInDate: '2026-12-10', checkOutDate: '2026-12-13', deviceIds: [room.id] }),
+      NOW,
+    );
+    // Harbor Inn: 15:00 and 11:00, Eastern Standard Time (UTC-5) in December.
+    expect(inn.startsAt).toEqual(new Date('2026-12-10T20:00:00Z'));
+    expect(inn.endsAt).toEqual(new Date('2026-12-13T16:00:00Z'));
+
+    const annexRoom = await newLock({ propertyId: annexId });
+    const annex = await createReservation(
+      database.db,
+      frontDesk,
+      stay({
+        propertyId: annexId,
+        checkInDate: '2026-12-10',
+        checkOutDate: '2026-12-13',
+        deviceIds: [annexRoom.id],
+      }),
+      NOW,
+    );
+    // Harbor Annex: 16:00 and 10:30.
+    expect(annex.startsAt).toEqual(new Date('2026-12-10T21:00:00Z'));
+    expect(annex.endsAt).toEqual(new Date('2026-12-13T15:30:00Z'));
+    expect(annex.accessCodes[0]?.startsAt).toEqual(annex.startsAt);
+    expect(annex.accessCodes[0]?.endsAt).toEqual(annex.endsAt);
+  });
+});
+
+describe('createReservation refuses bad input and changes nothing', () => {
+  it('refuses a check-out that is not after check-in, or already past', async () => {
+    const room = await newLock();
+    const cases: [Partial<CreateReservationInput>, RegExp][] = [
+      [
+        {
+          checkInDate: '2026-12-10',
+          checkInTime: '15:00',
+          checkOutDate: '2026-12-10',
+          checkOutTime: '15:00',
+        },
+        /^Check-out must be after check-in\.$/,
+      ],
+      [{ checkInDate: '2026-12-13', checkOutDate: '2026-12-10' }, /after check-in/],
+      [{ checkInDate: '2026-11-20', checkOutDate: '2026-11-25' }, /future/],
+    ];
+    for (const [dates, message] of cases) {
+      const error = await refused(() =>
+        createReservation(database.db, frontDesk, stay({ ...dates, deviceIds: [room.id] }), NOW),
+      );
+      expect(error.code).toBe('invalid_input');
+      expect(error.options.field).toBe('checkOutDate');
+      expect(error.message).toMatch(message);
+    }
+  });
+
+  it('answers not found for a property that does not exist or is another organization’s', async () => {
+    const room = await newLock();
+    for (const propertyId of [randomUUID(), rival.property.id]) {
+      const error = await refused(() =>
+        createReservation(database.db, frontDesk, stay({ propertyId, deviceIds: [room.id] }), NOW),
+      );
+      expect(error.code).toBe('not_found');
+      expect(error.message).toBe('Property not found.');
+    }
+  });
+
+  it('refuses a lock of another property or another organization, naming deviceIds', async () => {
+    const room = await newLock();
+    const annexRoom = await newLock({ propertyId: annexId });
+    const elsewhere = await refused(() =>
+      createReservation(database.db, frontDesk, stay({ deviceIds: [room.id, annexRoom.id] }), NOW),
+    );
+    expect(elsewhere.code).toBe('invalid_input');
+    expect(elsewhere.options.field).toBe('deviceIds');
+    expect(elsewhere.message).toBe(`${annexRoom.name} is not at this property.`);
+
+    for (const foreign of [rivalLock.id, randomUUID()]) {
+      const error = await refused(() =>
+        createReservation(database.db, frontDesk, stay({ deviceIds: [room.id, foreign] }), NOW),
+      );
+      expect(error.code).toBe('invalid_input');
+      expect(error.options.field).toBe('deviceIds');
+      expect(error.message).not.toContain(rivalLock.name);
+    }
+    expect(
+      (await listAccessCodes(database.db, rivalAdmin, { deviceId: rivalLock.id })).accessCodes,
+    ).toEqual([]);
+  });
+
+  it('refuses a stay with no locks', async () => {
+    const error = await refused(() =>
+      createReservation(database.db, frontDesk, stay({ deviceIds: [] }), NOW),
+    );
+    expect(error.code).toBe('invalid_input');
+    expect(error.options.field).toBe('deviceIds');
+    expect(error.message).toMatch(/at least one lock/);
+  });
+
+  it('refuses a bad phone number or email, naming the field', async () => {
+    const room = await newLock();
+    const phone = await refused(() =>
+      createReservation(
+        database.db,
+        frontDesk,
+        stay({ guestPhone: '555-0123', deviceIds: [room.id] }),
+        NOW,
+      ),
+    );
+    expect(phone.code).toBe('invalid_input');
+    expect(phone.options.field).toBe('guestPhone');
+    expect(phone.message).toMatch(/international form/);
+
+    const email = await refused(() =>
+      createReservation(
+        database.db,
+        frontDesk,
+        stay({ guestEmail: 'ada-at-example.com', deviceIds: [room.id] }),
+        NOW,
+      ),
+    );
+    expect(email.code).toBe('invalid_input');
+    expect(email.options.field).toBe('guestEmail');
+    expect(email.message).toMatch(/email/);
+  });
+});
+
+describe('updateReservation', () => {
+  it('moves every guest code’s window with the stay’s dates', async () => {
+    const room = await newLock();
+    const gate = await newLock();
+    const created = await createReservation(
+      database.db,
+      frontDesk,
+      stay({ deviceIds: [room.id, gate.id] }),
+      NOW,
+    );
+    const digits = created.accessCodes[0]?.code;
+
+    // Only the dates move: check-in keeps 15:00, check-out gets a late 12:00.
+    const updated = await updateReservation(
+      database.db,
+      frontDesk,
+      created.id,
+      { checkInDate: '2026-12-11', checkOutDate: '2026-12-14', checkOutTime: '12:00' },
+      NOW,
+    );
+    const startsAt = new Date('2026-12-11T20:00:00Z');
+    const endsAt = new Date('2026-12-14T17:00:00Z');
+    expect(updated.startsAt).toEqual(startsAt);
+    expect(updated.endsAt).toEqual(endsAt);
+
+    const read = await getReservation(database.db, frontDesk, created.id);
+    expect(read.startsAt).toEqual(startsAt);
+    expect(read.accessCodes.map((c) => c.id).sort()).toEqual(
+      created.accessCodes.map((c) => c.id).sort(),
+    );
+    for (const code of read.accessCodes) {
+      expect(code.startsAt).toEqual(startsAt);
+      expect(code.endsAt).toEqual(endsAt);
+      expect(code.code).toBe(digits);
+      expect(await eventTypesOf(code.id)).toEqual(['created', 'time_frame_changed']);
+    }
+    const [moved] = await database.db
+      .select()
+      .from(accessCodeEvents)
+      .where(
+        and(
+          eq(accessCodeEvents.accessCodeId, read.accessCodes[0]?.id ?? ''),
+          eq(accessCodeEvents.eventType, 'time_frame_changed'),
+        ),
+      );
+    expect(moved?.detail).toEqual({
+      starts_at: startsAt.toISOString(),
+      ends_at: endsAt.toISOString(),
+    });
+  });
+
+  it('deletes the code of a lock taken off the stay', async () => {
+    const room = await newLock();
+    const gate = await newLock();
+    const created = await createReservation(
+      database.db,
+      frontDesk,
+      stay({ deviceIds: [room.id, gate.id] }),
+      NOW,
+    );
+    const gateCode = byDevice(created.accessCodes).get(gate.id);
+    if (!gateCode) throw new Error('no gate code');
+
+    const updated = await updateReservation(
+      database.db,
+      frontDesk,
+      created.id,
+      { deviceIds: [room.id] },
+      NOW,
+    );
+    expect(updated.deviceIds).toEqual([room.id]);
+    const read = await getReservation(database.db, frontDesk, created.id);
+    expect(read.deviceIds).toEqual([room.id]);
+    expect(read.accessCodes.map((c) => c.deviceId)).toEqual([room.id]);
+    expect(
+      (await listAccessCodes(database.db, frontDesk, { deviceId: gate.id })).accessCodes,
+    ).toEqual([]);
+    const [gateRow] = await database.db
+      .select()
+      .from(accessCodes)
+      .where(eq(accessCodes.id, gateCode.id));
+    expect(gateRow).toMatchObject({ desiredState: 'absent', deletedAt: NOW });
+    expect(await eventTypesOf(gateCode.id)).toEqual(['created', 'deleted']);
+  });
+
+  it('gives a lock added to the stay a code with the stay’s digits and window', async () => {
+    const room = await newLock();
+    const created = await createReservation(
+      database.db,
+      frontDesk,
+      stay({ deviceIds: [room.id] }),
+      NOW,
+    );
+    const digits = created.accessCodes[0]?.code;
+    const pool = await newLock();
+    const updated = await updateReservation(
+      database.db,
+      frontDesk,
+      created.id,
+      { deviceIds: [room.id, pool.id] },
+      NOW,
+    );
+    expect([...updated.deviceIds].sort()).toEqual([room.id, pool.id].sort());
+    const read = await getReservation(database.db, frontDesk, created.id);
+    const poolCode = byDevice(read.accessCodes).get(pool.id);
+    expect(poolCode).toMatchObject({
+      code: digits,
+      type: 'time_bound',
+      reservationId: created.id,
+      name: 'Ada Lovelace',
+    });
+    expect(poolCode?.startsAt).toEqual(created.startsAt);
+    expect(poolCode?.endsAt).toEqual(created.endsAt);
+    expect(byDevice(read.accessCodes).get(room.id)?.id).toBe(created.accessCodes[0]?.id);
+  });
+
+  it('gives an added lock other digits when the stay’s are taken there at that time', async () => {
+    const room = await newLock();
+    const created = await createReservation(
+      database.db,
+      frontDesk,
+      stay({ deviceIds: [room.id] }),
+      NOW,
+    );
+    const digits = created.accessCodes[0]?.code ?? '';
+    const gym = await newLock();
+    await createAccessCode(database.db, frontDesk, { deviceId: gym.id, code: digits }, NOW);
+    await updateReservation(
+      database.db,
+      frontDesk,
+      created.id,
+      { deviceIds: [room.id, gym.id] },
+      NOW,
+    );
+    const gymCodes = (await listAccessCodes(database.db, frontDesk, { deviceId: gym.id }))
+      .accessCodes;
+    expect(gymCodes).toHaveLength(2);
+    const guest = gymCodes.find((c) => c.reservationId === created.id);
+    expect(guest?.code).toMatch(/^\d{6}$/);
+    expect(guest?.code).not.toBe(digits);
+  });
+
+  it('refuses a foreign lock or a backwards stay and changes nothing', async () => {
+    const room = await newLock();
+    const created = await createReservation(
+      database.db,
+      frontDesk,
+      stay({ deviceIds: [room.id] }),
+      NOW,
+    );
+    const foreign = await refused(() =>
+      updateReservation(
+        database.db,
+        frontDesk,
+        created.id,
+        { deviceIds: [room.id, rivalLock.id], guestName: 'Changed' },
+        NOW,
+      ),
+    );
+    expect(foreign.code).toBe('invalid_input');
+    expect(foreign.options.field).toBe('deviceIds');
+
+    const backwards = await refused(() =>
+      updateReservation(database.db, frontDesk, created.id, { checkOutDate: '2026-12-09' }, NOW),
+    );
+    expect(backwards.code).toBe('invalid_input');
+    expect(backwards.options.field).toBe('checkOutDate');
+
+    const read = await getReservation(database.db, frontDesk, created.id);
+    expect(read).toMatchObject({ guestName: 'Ada Lovelace', deviceIds: [room.id] });
+    expect(read.endsAt).toEqual(created.endsAt);
+    expect(read.accessCodes[0]?.endsAt).toEqual(created.endsAt);
+  });
+
+  it('answers not found to another organization', async () => {
+    const room = await newLock();
+    const created = await createReservation(
+      database.db,
+      frontDesk,
+      stay({ deviceIds: [room.id] }),
+      NOW,
+    );
+    const calls = [
+      () => getReservation(database.db, rivalAdmin, created.id),
+      () => updateReservation(database.db, rivalAdmin, created.id, { guestName: 'Mallory' }, NOW),
+      () => cancelReservation(database.db, rivalAdmin, created.id, NOW),
+    ];
+    for (const call of calls) {
+      const error = await refused(call);
+      expect(error.code).toBe('not_found');
+    }
+    const read = await getReservation(database.db, frontDesk, created.id);
+    expect(read).toMatchObject({ guestName: 'Ada Lovelace', status: 'confirmed' });
+    expect(read.accessCodes).toHaveLength(1);
+  });
+});
+
+describe('cancelReservation', () => {
+  it('deletes every code of the stay; cancelling again is harmless; updating it is a conflict', async () => {
+    const room = await newLock();
+    const gate = await newLock();
+    const created = await createReservation(
+      database.db,
+      frontDesk,
+      stay({ deviceIds: [room.id, gate.id] }),
+      NOW,
+    );
+    const cancelled = await cancelReservation(database.db, frontDesk, created.id, NOW);
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelledAt: NOW });
+
+    const read = await getReservation(database.db, frontDesk, created.id);
+    expect(read.status).toBe('cancelled');
+    expect(read.accessCodes).toEqual([]);
+    for (const lock of [room, gate]) {
+      expect(
+        (await listAccessCodes(database.db, frontDesk, { deviceId: lock.id })).accessCodes,
+      ).toEqual([]);
+    }
+    for (const code of created.accessCodes) {
+      expect(await eventTypesOf(code.id)).toEqual(['created', 'deleted']);
+    }
+
+    const before = await rowCounts();
+    const again = await cancelReservation(database.db, frontDesk, created.id, NOW);
+    expect(again).toMatchObject({ id: created.id, status: 'cancelled', cancelledAt: NOW });
+    expect(await rowCounts()).toEqual(before);
+
+    const conflict = await refused(() =>
+      updateReservation(
+        database.db,
+        frontDesk,
+        created.id,
+        { checkOutDate: '2026-12-15', deviceIds: [room.id, gate.id] },
+        NOW,
+      ),
+    );
+    expect(conflict.code).toBe('conflict');
+    expect((await getReservation(database.db, frontDesk, created.id)).endsAt).toEqual(
+      created.endsAt,
+    );
+  });
+});
+
+describe('audit log', () => {
+  it('records created, updated and cancelled, by whom, with no PIN in the detail', async () => {
+    const room = await newLock();
+    const gate = await newLock();
+    const created = await createReservation(
+      database.db,
+      frontDesk,
+      stay({ deviceIds: [room.id] }),
+      NOW,
+    );
+    const digits = created.accessCodes[0]?.code ?? '';
+    expect(digits).toMatch(/^\d{6}$/);
+    await updateReservation(
+      database.db,
+      frontDesk,
+      created.id,
+      { checkOutDate: '2026-12-14', deviceIds: [room.id, gate.id] },
+      NOW,
+    );
+    await cancelReservation(database.db, frontDesk, created.id, NOW);
+
+    const entries = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetType, 'reservation'), eq(auditLog.targetId, created.id)))
+      .orderBy(asc(auditLog.id));
+    expect(entries.map((e) => e.action)).toEqual([
+      'reservation.created',
+      'reservation.updated',
+      'reservation.cancelled',
+    ]);
+    for (const entry of entries) {
+      expect(entry.organizationId).toBe(harbor.org.id);
+      expect(entry.actorUserId).toBe(frontDesk.userId);
+      expect(JSON.stringify(entry.detail ?? {})).not.toContain(digits);
+    }
+    expect(entries[0]?.detail).toEqual({ locks: 1 });
+    expect(entries[1]?.detail).toEqual({ datesChanged: true, locksAdded: 1, locksRemoved: 0 });
+  });
+});
