@@ -92,3 +92,35 @@ describe('seedDemo', () => {
     }
   });
 });
+
+describe('the demo, left running', () => {
+  it('gets the in-house guest’s code onto the lock on the first tick, and flags the offline room', async () => {
+    const { defaultAdapters } = await import('@/lib/locks/registry');
+    const { runTick } = await import('@/lib/reconciler/tick');
+    const { accessCodes: codesTable } = await import('./schema');
+    const now = new Date('2026-11-26T14:00:00Z');
+    const fresh = await createTestDatabase();
+    try {
+      await seedDemo(fresh.db, { now, password: 'demo-password' });
+      await runTick(fresh.db, { now, adapters: defaultAdapters(fresh.db) });
+      const rows = await fresh.db
+        .select({
+          name: reservations.guestName,
+          status: codesTable.status,
+          warnings: codesTable.warnings,
+        })
+        .from(codesTable)
+        .innerJoin(reservations, eq(reservations.id, codesTable.reservationId));
+      const byGuest = new Map(rows.map((r) => [r.name, r]));
+      // Maya checked in yesterday: her code is on Room 101 and live.
+      expect(byGuest.get('Maya Lindqvist')?.status).toBe('set');
+      // Lena arrives in two days at a room whose lock keeps windows: on the lock, not yet live.
+      expect(byGuest.get('Lena Fischer')?.status).toBe('unset');
+      // Aiko's Room 204 is offline; her arrival today is being retried, with a warning.
+      const aiko = byGuest.get('Aiko Tanaka');
+      expect(aiko?.warnings.map((w) => w.code)).toContain('delay_in_setting_on_device');
+    } finally {
+      await fresh.close();
+    }
+  });
+});

@@ -31,6 +31,15 @@ test('search narrows the list and shows the offline lock', async ({ page }) => {
   await expect(page.getByText('No locks match “no such room”.')).toBeVisible();
 });
 
+test('guest codes reach the locks on their own, and the list shows it live', async ({ page }) => {
+  await page.goto('/locks?search=101');
+  const row = page.getByTestId('lock-row').first();
+  await expect(row).toContainText('Room 101');
+  // Maya has been in-house since yesterday: the tick puts her code on Room 101
+  // within a few seconds, and the list refreshes without a reload.
+  await expect(row.getByTestId('codes-on-lock')).toHaveText('1 / 20', { timeout: 20_000 });
+});
+
 test('settings are for admins only', async ({ page }, info) => {
   const role = roleOf(info);
   const nav = page.getByRole('navigation', { name: 'Main' });

@@ -184,7 +184,7 @@ function LockRow({ lock }: { lock: LockSummary }) {
         {battery === null ? '—' : `${battery}%`}
         {lowBattery ? <span className="ml-1 text-xs">(low)</span> : null}
       </td>
-      <td className="hidden px-4 py-3 sm:table-cell">
+      <td className="hidden px-4 py-3 sm:table-cell" data-testid="codes-on-lock">
         {lock.codesOnLock}
         {lock.slotLimit ? <span className="text-slate-500"> / {lock.slotLimit}</span> : null}
       </td>
