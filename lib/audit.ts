@@ -16,6 +16,7 @@ export async function recordAudit(
   await tx.insert(auditLog).values({
     organizationId: actor.organizationId,
     actorUserId: actor.userId,
+    actorApiKeyId: actor.apiKeyId ?? null,
     action: entry.action,
     targetType: entry.targetType,
     targetId: entry.targetId,

@@ -130,6 +130,16 @@ CREATE TABLE "simulated_locks" (
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "action_attempts" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"organization_id" uuid NOT NULL,
+	"action_type" text NOT NULL,
+	"status" text NOT NULL,
+	"result" jsonb,
+	"error" jsonb,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "alerts" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"organization_id" uuid NOT NULL,
@@ -308,6 +318,7 @@ ALTER TABLE "devices" ADD CONSTRAINT "devices_connection_id_adapter_connections_
 ALTER TABLE "devices" ADD CONSTRAINT "devices_replaced_by_device_id_devices_id_fk" FOREIGN KEY ("replaced_by_device_id") REFERENCES "public"."devices"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "simulated_lock_codes" ADD CONSTRAINT "simulated_lock_codes_lock_id_simulated_locks_id_fk" FOREIGN KEY ("lock_id") REFERENCES "public"."simulated_locks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "simulated_locks" ADD CONSTRAINT "simulated_locks_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "action_attempts" ADD CONSTRAINT "action_attempts_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "alerts" ADD CONSTRAINT "alerts_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "alerts" ADD CONSTRAINT "alerts_device_id_devices_id_fk" FOREIGN KEY ("device_id") REFERENCES "public"."devices"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "alerts" ADD CONSTRAINT "alerts_access_code_id_access_codes_id_fk" FOREIGN KEY ("access_code_id") REFERENCES "public"."access_codes"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -347,6 +358,7 @@ CREATE INDEX "devices_next_sync_idx" ON "devices" USING btree ("next_sync_at") W
 CREATE INDEX "simulated_lock_codes_lock_idx" ON "simulated_lock_codes" USING btree ("lock_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "simulated_lock_codes_keyhold_key" ON "simulated_lock_codes" USING btree ("lock_id","keyhold_code_id");--> statement-breakpoint
 CREATE INDEX "simulated_locks_organization_idx" ON "simulated_locks" USING btree ("organization_id");--> statement-breakpoint
+CREATE INDEX "action_attempts_organization_idx" ON "action_attempts" USING btree ("organization_id","created_at");--> statement-breakpoint
 CREATE INDEX "alerts_organization_idx" ON "alerts" USING btree ("organization_id","status","opened_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "alerts_live_key" ON "alerts" USING btree ("organization_id","dedupe_key") WHERE "alerts"."status" <> 'resolved';--> statement-breakpoint
 CREATE UNIQUE INDEX "api_keys_hash_key" ON "api_keys" USING btree ("key_hash");--> statement-breakpoint

@@ -184,3 +184,26 @@ export type Alert = typeof alerts.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
+
+/**
+ * What the Seam-style API answers for create, update and delete: Keyhold
+ * records the change at once, so every attempt is born finished.
+ */
+export const actionAttempts = pgTable(
+  'action_attempts',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    /** e.g. CREATE_ACCESS_CODE, UPDATE_ACCESS_CODE, DELETE_ACCESS_CODE. */
+    actionType: text('action_type').notNull(),
+    status: text('status').notNull(),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    error: jsonb('error').$type<{ type: string; message: string }>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('action_attempts_organization_idx').on(t.organizationId, t.createdAt)],
+);
+
+export type ActionAttempt = typeof actionAttempts.$inferSelect;

@@ -14,6 +14,7 @@ import {
   loadLocks,
   lockCodeChanges,
   pickCode,
+  pickCodes,
   policyFor,
   recordCodeEvent,
 } from './store';
@@ -385,4 +386,143 @@ export async function listAccessCodes(
 /** Backup digits are nobody's business until the backup is pulled. */
 function hideUnpulledBackup(row: AccessCode): AccessCode {
   return row.isBackup && !row.pulledAt ? { ...row, code: null } : row;
+}
+
+export const createAccessCodesSchema = z.object({
+  deviceIds: z
+    .array(z.uuid({ error: 'device_ids must hold lock ids.' }))
+    .min(1, 'device_ids must name at least one lock.')
+    .max(100, 'device_ids may name at most 100 locks.'),
+  name,
+  code: code.optional(),
+  startsAt: instant('starts_at').optional(),
+  endsAt: instant('ends_at').optional(),
+  /** `throw`: all locks share the digits or nothing is created. */
+  behaviorWhenCodeCannotBeShared: z.enum(['throw', 'create_random_code']).default('throw'),
+});
+
+/**
+ * One code on each of several locks, sharing digits where every lock allows
+ * it — all in one transaction, so a failure creates nothing.
+ */
+export async function createAccessCodes(
+  db: Executor,
+  actor: Actor,
+  input: z.input<typeof createAccessCodesSchema>,
+  now: Date,
+): Promise<AccessCode[]> {
+  assertCan(actor, 'codes.manage', 'Lock');
+  const data = parseInput(createAccessCodesSchema, input);
+  if ((data.startsAt === undefined) !== (data.endsAt === undefined)) {
+    throw new AppError('invalid_input', 'starts_at and ends_at go together.', { field: 'ends_at' });
+  }
+  const window =
+    data.startsAt && data.endsAt
+      ? { startsAt: data.startsAt, endsAt: data.endsAt }
+      : { startsAt: null, endsAt: null };
+  if (window.startsAt && window.endsAt) assertWindow(window, now);
+  const ids = [...new Set(data.deviceIds)];
+  return db.transaction(async (tx) => {
+    const locks = await loadLocks(tx, actor.organizationId, ids);
+    await lockCodeChanges(tx, ids);
+    const live = await liveCodesOn(tx, ids);
+    let digits: Map<string, string>;
+    if (data.code) {
+      const given = data.code;
+      for (const lock of locks) assertCodeFits(given, window, lock, live);
+      digits = new Map(locks.map((l) => [l.id, given]));
+    } else {
+      digits = pickCodes(locks, window, live);
+      const shared = new Set(digits.values()).size <= 1;
+      if (!shared && data.behaviorWhenCodeCannotBeShared === 'throw') {
+        throw new AppError('invalid_input', 'These locks cannot share one code.', {
+          field: 'device_ids',
+        });
+      }
+    }
+    const type = window.startsAt ? 'time_bound' : 'ongoing';
+    const lead = await leadMinutesOf(tx, actor.organizationId);
+    return insertCodes(
+      tx,
+      locks.map((lock) => ({
+        organizationId: actor.organizationId,
+        deviceId: lock.id,
+        type,
+        code: digits.get(lock.id) ?? '',
+        name: data.name,
+        ...window,
+        nextAttemptAt: firstAttemptAt(
+          { type, startsAt: window.startsAt },
+          policyFor(lock, lead),
+          now,
+        ),
+        createdByUserId: actor.userId,
+      })),
+      actor.userId,
+    );
+  });
+}
+
+/** Digits that would fit a lock now (nothing is written). */
+export async function generateAccessCode(
+  db: Executor,
+  actor: Actor,
+  deviceId: string,
+  preferredLength?: number,
+): Promise<string> {
+  assertCan(actor, 'codes.read', 'Lock');
+  if (!z.uuid().safeParse(deviceId).success) throw AppError.notFound('Lock');
+  const locks = await loadLocks(db, actor.organizationId, [deviceId]);
+  const window = { startsAt: null, endsAt: null };
+  return pickCode(locks, window, await liveCodesOn(db, [deviceId]), preferredLength);
+}
+
+/** A live code found by its lock and digits (Seam's `get` by `device_id` + `code`). */
+export async function getAccessCodeByDigits(
+  db: Executor,
+  actor: Actor,
+  deviceId: string,
+  digits: string,
+): Promise<AccessCode> {
+  assertCan(actor, 'codes.read', 'Access code');
+  if (!z.uuid().safeParse(deviceId).success) throw AppError.notFound('Access code');
+  const [row] = await db
+    .select()
+    .from(accessCodes)
+    .where(
+      and(
+        eq(accessCodes.organizationId, actor.organizationId),
+        eq(accessCodes.deviceId, deviceId),
+        eq(accessCodes.code, digits),
+        eq(accessCodes.isBackup, false),
+        isNull(accessCodes.deletedAt),
+        ne(accessCodes.status, 'removed'),
+      ),
+    )
+    .limit(1);
+  if (!row) throw AppError.notFound('Access code');
+  return row;
+}
+
+/**
+ * Delete, safe to repeat: a code this organization already deleted answers
+ * as deleted again (the SDK retries DELETE after a lost reply).
+ */
+export async function deleteAccessCodeIdempotent(
+  db: Executor,
+  actor: Actor,
+  accessCodeId: string,
+  now: Date,
+): Promise<void> {
+  assertCan(actor, 'codes.manage', 'Access code');
+  if (!z.uuid().safeParse(accessCodeId).success) throw AppError.notFound('Access code');
+  const [row] = await db
+    .select({ deletedAt: accessCodes.deletedAt, status: accessCodes.status })
+    .from(accessCodes)
+    .where(
+      and(eq(accessCodes.id, accessCodeId), eq(accessCodes.organizationId, actor.organizationId)),
+    );
+  if (!row) throw AppError.notFound('Access code');
+  if (row.deletedAt) return;
+  await deleteAccessCode(db, actor, accessCodeId, now);
 }

@@ -4,9 +4,14 @@ import { type MemberRole, memberships, organizations, users } from '@/db/schema'
 import { AppError } from '@/lib/errors';
 import { can, type Permission } from './permissions';
 
-/** Who is acting: a signed-in member of one organization. Read from the database on every request. */
+/**
+ * Who is acting: a signed-in member of one organization, or an API key of
+ * one (then `userId` is null and `apiKeyId` is set). Read from the database
+ * on every request.
+ */
 export type Actor = {
-  userId: string;
+  userId: string | null;
+  apiKeyId?: string;
   name: string;
   email: string;
   organizationId: string;

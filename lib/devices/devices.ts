@@ -1,0 +1,95 @@
+import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '@/db/client';
+import { type Device, devices, type Property, properties } from '@/db/schema';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+
+export type DeviceWithProperty = {
+  device: Device;
+  property: Pick<Property, 'name' | 'timeZone'> | null;
+};
+
+const propertyOfDevice = and(
+  eq(properties.id, devices.propertyId),
+  eq(properties.organizationId, devices.organizationId),
+);
+
+/** One active lock of the actor's organization, whole; another organization's is not found. */
+export async function getDevice(
+  db: Executor,
+  actor: Actor,
+  deviceId: string,
+): Promise<DeviceWithProperty> {
+  assertCan(actor, 'locks.read', 'Lock');
+  if (!z.uuid().safeParse(deviceId).success) throw AppError.notFound('Lock');
+  const [row] = await db
+    .select({ device: devices, property: { name: properties.name, timeZone: properties.timeZone } })
+    .from(devices)
+    .leftJoin(properties, propertyOfDevice)
+    .where(
+      and(
+        eq(devices.id, deviceId),
+        eq(devices.organizationId, actor.organizationId),
+        eq(devices.status, 'active'),
+      ),
+    );
+  if (!row) throw AppError.notFound('Lock');
+  return row;
+}
+
+/** Active locks, oldest first, a page at a time; `after` is the last id of the previous page. */
+export async function listDevices(
+  db: Executor,
+  actor: Actor,
+  input: { limit: number; after?: string; deviceIds?: string[] },
+): Promise<{ devices: DeviceWithProperty[]; nextAfter: string | null }> {
+  assertCan(actor, 'locks.read', 'Lock');
+  const conditions: (SQL | undefined)[] = [
+    eq(devices.organizationId, actor.organizationId),
+    eq(devices.status, 'active'),
+    input.deviceIds ? inArray(devices.id, input.deviceIds) : undefined,
+  ];
+  if (input.after) {
+    const [at, id] = input.after.split('|');
+    const after = new Date(at ?? '');
+    if (Number.isNaN(after.getTime()) || !z.uuid().safeParse(id).success || !id) {
+      throw new AppError('invalid_input', 'The page cursor is not valid.', {
+        field: 'page_cursor',
+      });
+    }
+    conditions.push(
+      or(gt(devices.createdAt, after), and(eq(devices.createdAt, after), gt(devices.id, id))),
+    );
+  }
+  const rows = await db
+    .select({ device: devices, property: { name: properties.name, timeZone: properties.timeZone } })
+    .from(devices)
+    .leftJoin(properties, propertyOfDevice)
+    .where(and(...conditions))
+    .orderBy(asc(devices.createdAt), asc(devices.id))
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1)?.device;
+  return {
+    devices: page.map((r) => ({
+      device: r.device,
+      property: r.property?.name ? r.property : null,
+    })),
+    nextAfter:
+      rows.length > input.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
+  };
+}
+
+/** Turn on the backup code pool for a lock (Seam: any create with use_backup_access_code_pool). */
+export async function enableBackupPool(
+  db: Executor,
+  actor: Actor,
+  deviceId: string,
+): Promise<void> {
+  assertCan(actor, 'codes.manage', 'Lock');
+  await db
+    .update(devices)
+    .set({ backupPoolEnabled: true })
+    .where(and(eq(devices.id, deviceId), eq(devices.organizationId, actor.organizationId)));
+}

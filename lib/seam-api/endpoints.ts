@@ -1,0 +1,313 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '@/db/client';
+import { type AccessCode, actionAttempts, devices } from '@/db/schema';
+import {
+  createAccessCode,
+  createAccessCodes,
+  deleteAccessCodeIdempotent,
+  generateAccessCode,
+  getAccessCode,
+  getAccessCodeByDigits,
+  listAccessCodes,
+  updateAccessCode,
+} from '@/lib/access-codes/operations';
+import type { Actor } from '@/lib/auth/actor';
+import { enableBackupPool, getDevice, listDevices } from '@/lib/devices/devices';
+import { AppError } from '@/lib/errors';
+import { seamBoolean, seamDate, seamId, seamIdList, seamInteger, seamString } from './params';
+import { toSeamAccessCode, toSeamActionAttempt, toSeamDevice } from './shapes';
+
+/**
+ * The Seam-style endpoints. Each parses Seam's parameters (snake_case, from a
+ * query string or a body), calls the same lib/ function the dashboard uses,
+ * and answers in Seam's shape. Unknown parameters are ignored, as Seam does.
+ */
+
+export type EndpointContext = { db: Executor; actor: Actor; now: Date };
+type Endpoint = (ctx: EndpointContext, params: Record<string, unknown>) => Promise<object>;
+
+const codeFields = {
+  name: seamString('name', 100).nullish(),
+  code: seamString('code', 12).optional(),
+  starts_at: seamDate('starts_at').optional(),
+  ends_at: seamDate('ends_at').optional(),
+};
+
+const createSchema = z.object({
+  device_id: seamId('device_id'),
+  ...codeFields,
+  use_backup_access_code_pool: seamBoolean('use_backup_access_code_pool').optional(),
+  preferred_code_length: seamInteger('preferred_code_length', 4, 12).optional(),
+});
+
+const createMultipleSchema = z.object({
+  device_ids: seamIdList('device_ids', 100),
+  ...codeFields,
+  behavior_when_code_cannot_be_shared: z
+    .enum(['throw', 'create_random_code'], {
+      error: 'behavior_when_code_cannot_be_shared must be throw or create_random_code.',
+    })
+    .optional(),
+  use_backup_access_code_pool: seamBoolean('use_backup_access_code_pool').optional(),
+});
+
+const getSchema = z
+  .object({
+    access_code_id: seamId('access_code_id').optional(),
+    device_id: seamId('device_id').optional(),
+    code: seamString('code', 12).optional(),
+  })
+  .refine((p) => p.access_code_id || (p.device_id && p.code), {
+    message: 'Give access_code_id, or both device_id and code.',
+    path: ['access_code_id'],
+  });
+
+const listSchema = z.object({
+  device_id: seamId('device_id').optional(),
+  access_code_ids: seamIdList('access_code_ids').optional(),
+  limit: seamInteger('limit', 1, 55_000).optional(),
+  page_cursor: seamString('page_cursor', 200).nullish(),
+});
+
+const updateSchema = z.object({
+  access_code_id: seamId('access_code_id'),
+  ...codeFields,
+  type: z
+    .enum(['ongoing', 'time_bound'], { error: 'type must be ongoing or time_bound.' })
+    .optional(),
+});
+
+const idSchema = (field: string) => z.object({ [field]: seamId(field) });
+
+const pageSchema = z.object({
+  limit: seamInteger('limit', 1, 10_000).optional(),
+  page_cursor: seamString('page_cursor', 200).nullish(),
+  device_ids: seamIdList('device_ids').optional(),
+});
+
+const PAGE_LIMIT = 1000;
+
+function encodeCursor(after: string | null): string | null {
+  return after ? Buffer.from(after).toString('base64url') : null;
+}
+
+function decodeCursor(cursor: string | null | undefined): string | undefined {
+  if (!cursor) return undefined;
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!decoded.includes('|')) {
+    throw new AppError('invalid_input', 'The page cursor is not valid.', { field: 'page_cursor' });
+  }
+  return decoded;
+}
+
+function pagination(after: string | null) {
+  const cursor = encodeCursor(after);
+  return { has_next_page: cursor !== null, next_page_cursor: cursor, next_page_url: null };
+}
+
+/** The locks behind a set of codes, for the device errors Seam shows on each code. */
+async function withDevices(ctx: EndpointContext, codes: AccessCode[]) {
+  const ids = [...new Set(codes.map((c) => c.deviceId))];
+  const rows =
+    ids.length === 0
+      ? []
+      : await ctx.db
+          .select({ id: devices.id, errors: devices.errors })
+          .from(devices)
+          .where(
+            and(inArray(devices.id, ids), eq(devices.organizationId, ctx.actor.organizationId)),
+          );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return codes.map((c) => toSeamAccessCode(c, byId.get(c.deviceId)));
+}
+
+async function actionAttempt(
+  ctx: EndpointContext,
+  actionType: string,
+  result: Record<string, unknown>,
+) {
+  const [row] = await ctx.db
+    .insert(actionAttempts)
+    .values({
+      organizationId: ctx.actor.organizationId,
+      actionType,
+      status: 'success',
+      result,
+    })
+    .returning();
+  if (!row) throw new Error('action attempt insert returned nothing');
+  return toSeamActionAttempt(row);
+}
+
+const window = (p: { starts_at?: Date; ends_at?: Date }) => ({
+  startsAt: p.starts_at,
+  endsAt: p.ends_at,
+});
+
+export const ENDPOINTS: Record<string, Endpoint> = {
+  'access_codes/create': async (ctx, params) => {
+    const p = createSchema.parse(params);
+    const code = await createAccessCode(
+      ctx.db,
+      ctx.actor,
+      {
+        deviceId: p.device_id,
+        name: p.name,
+        code: p.code,
+        ...window(p),
+        preferredCodeLength: p.preferred_code_length,
+      },
+      ctx.now,
+    );
+    if (p.use_backup_access_code_pool) await enableBackupPool(ctx.db, ctx.actor, p.device_id);
+    const [shaped] = await withDevices(ctx, [code]);
+    return {
+      access_code: shaped,
+      action_attempt: await actionAttempt(ctx, 'CREATE_ACCESS_CODE', { access_code: shaped }),
+    };
+  },
+
+  'access_codes/create_multiple': async (ctx, params) => {
+    const p = createMultipleSchema.parse(params);
+    const codes = await createAccessCodes(
+      ctx.db,
+      ctx.actor,
+      {
+        deviceIds: p.device_ids,
+        name: p.name,
+        code: p.code,
+        ...window(p),
+        behaviorWhenCodeCannotBeShared: p.behavior_when_code_cannot_be_shared,
+      },
+      ctx.now,
+    );
+    if (p.use_backup_access_code_pool) {
+      for (const id of p.device_ids) await enableBackupPool(ctx.db, ctx.actor, id);
+    }
+    return { access_codes: await withDevices(ctx, codes) };
+  },
+
+  'access_codes/get': async (ctx, params) => {
+    const p = getSchema.parse(params);
+    const code = p.access_code_id
+      ? await getAccessCode(ctx.db, ctx.actor, p.access_code_id)
+      : await getAccessCodeByDigits(ctx.db, ctx.actor, p.device_id ?? '', p.code ?? '');
+    const [shaped] = await withDevices(ctx, [code]);
+    return { access_code: shaped };
+  },
+
+  'access_codes/list': async (ctx, params) => {
+    const p = listSchema.parse(params);
+    if (!p.device_id && !p.access_code_ids) {
+      throw new AppError('invalid_input', 'Give device_id or access_code_ids.', {
+        field: 'device_id',
+      });
+    }
+    if (p.device_id) await getDevice(ctx.db, ctx.actor, p.device_id);
+    const page = await listAccessCodes(ctx.db, ctx.actor, {
+      deviceId: p.device_id,
+      accessCodeIds: p.access_code_ids,
+      limit: Math.min(p.limit ?? PAGE_LIMIT, PAGE_LIMIT),
+      after: decodeCursor(p.page_cursor),
+    });
+    return {
+      access_codes: await withDevices(ctx, page.accessCodes),
+      pagination: pagination(page.nextCursor),
+    };
+  },
+
+  'access_codes/update': async (ctx, params) => {
+    const p = updateSchema.parse(params);
+    const code = await updateAccessCode(
+      ctx.db,
+      ctx.actor,
+      p.access_code_id,
+      { name: p.name, code: p.code, ...window(p), type: p.type },
+      ctx.now,
+    );
+    const [shaped] = await withDevices(ctx, [code]);
+    return {
+      action_attempt: await actionAttempt(ctx, 'UPDATE_ACCESS_CODE', { access_code: shaped }),
+    };
+  },
+
+  'access_codes/delete': async (ctx, params) => {
+    const p = idSchema('access_code_id').parse(params);
+    const id = String(p.access_code_id);
+    await deleteAccessCodeIdempotent(ctx.db, ctx.actor, id, ctx.now);
+    return { action_attempt: await actionAttempt(ctx, 'DELETE_ACCESS_CODE', {}) };
+  },
+
+  'access_codes/generate_code': async (ctx, params) => {
+    const p = z
+      .object({
+        device_id: seamId('device_id'),
+        preferred_code_length: seamInteger('preferred_code_length', 4, 12).optional(),
+      })
+      .parse(params);
+    const code = await generateAccessCode(ctx.db, ctx.actor, p.device_id, p.preferred_code_length);
+    return { generated_code: { device_id: p.device_id, code } };
+  },
+
+  'access_codes/pull_backup_access_code': async (ctx, params) => {
+    const p = idSchema('access_code_id').parse(params);
+    await getAccessCode(ctx.db, ctx.actor, String(p.access_code_id));
+    throw new AppError(
+      'conflict',
+      'Backup access code pools are not available on this Keyhold yet; give the guest a new code instead.',
+    );
+  },
+
+  'devices/get': async (ctx, params) => {
+    const p = idSchema('device_id').parse(params);
+    const { device, property } = await getDevice(ctx.db, ctx.actor, String(p.device_id));
+    return { device: toSeamDevice(device, property) };
+  },
+
+  'devices/list': async (ctx, params) => {
+    const p = pageSchema.parse(params);
+    const page = await listDevices(ctx.db, ctx.actor, {
+      limit: Math.min(p.limit ?? PAGE_LIMIT, PAGE_LIMIT),
+      after: decodeCursor(p.page_cursor),
+      deviceIds: p.device_ids,
+    });
+    return {
+      devices: page.devices.map((d) => toSeamDevice(d.device, d.property)),
+      pagination: pagination(page.nextAfter),
+    };
+  },
+
+  'locks/get': async (ctx, params) => {
+    const p = idSchema('device_id').parse(params);
+    const { device, property } = await getDevice(ctx.db, ctx.actor, String(p.device_id));
+    const shaped = toSeamDevice(device, property);
+    return { device: shaped, lock: shaped };
+  },
+
+  'locks/list': async (ctx, params) => {
+    const p = pageSchema.parse(params);
+    const page = await listDevices(ctx.db, ctx.actor, {
+      limit: Math.min(p.limit ?? PAGE_LIMIT, PAGE_LIMIT),
+      after: decodeCursor(p.page_cursor),
+      deviceIds: p.device_ids,
+    });
+    const shaped = page.devices.map((d) => toSeamDevice(d.device, d.property));
+    return { devices: shaped, locks: shaped, pagination: pagination(page.nextAfter) };
+  },
+
+  'action_attempts/get': async (ctx, params) => {
+    const p = idSchema('action_attempt_id').parse(params);
+    const [row] = await ctx.db
+      .select()
+      .from(actionAttempts)
+      .where(
+        and(
+          eq(actionAttempts.id, String(p.action_attempt_id)),
+          eq(actionAttempts.organizationId, ctx.actor.organizationId),
+        ),
+      );
+    if (!row) throw AppError.notFound('Action attempt');
+    return { action_attempt: toSeamActionAttempt(row) };
+  },
+};

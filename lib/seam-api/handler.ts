@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '@/db/client';
+import { authenticateApiKey } from '@/lib/api-keys';
+import { logger, withRequestId } from '@/lib/log';
+import { ENDPOINTS } from './endpoints';
+import { toSeamError } from './errors';
+import { readParams } from './params';
+
+export type SeamApiDeps = { getDb: () => Promise<Db>; now: () => Date };
+
+function json(status: number, body: object, requestId: string): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'seam-request-id': requestId },
+  });
+}
+
+/**
+ * Answer one Seam-style request (`path` is what follows /api/seam/). Any verb
+ * on any path; a Seam API key in `Authorization: Bearer`; Seam's envelope for
+ * every answer, with a `seam-request-id` header. Plain Request → Response, so
+ * the Next route and the tests' in-process server share it.
+ */
+export async function handleSeamRequest(
+  request: Request,
+  path: string,
+  deps: SeamApiDeps,
+): Promise<Response> {
+  const requestId = request.headers.get('x-request-id') ?? randomUUID();
+  return withRequestId(requestId, async () => {
+    try {
+      const endpoint = ENDPOINTS[path];
+      if (!endpoint) {
+        return json(
+          404,
+          { error: { type: 'not_found', message: `No endpoint /${path}.` }, ok: false },
+          requestId,
+        );
+      }
+      const presented = request.headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1] ?? '';
+      const db = await deps.getDb();
+      const now = deps.now();
+      const actor = presented ? await authenticateApiKey(db, presented.trim(), now) : null;
+      if (!actor) {
+        return json(
+          401,
+          {
+            error: { type: 'unauthorized', message: 'A valid Keyhold API key is required.' },
+            ok: false,
+          },
+          requestId,
+        );
+      }
+      const params = await readParams(request);
+      const result = await endpoint({ db, actor, now }, params);
+      return json(200, { ...result, ok: true }, requestId);
+    } catch (error) {
+      const [status, body] = toSeamError(error);
+      if (status >= 500) logger().error({ path }, 'Seam-style API answered 500');
+      return json(status, body, requestId);
+    }
+  });
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/**
+ * Request parameters as Seam's SDK sends them: a JSON body, a query string
+ * (GET and DELETE), or both. Repeated query keys are arrays, `_strict` is the
+ * SDK's and is dropped, and values arrive as strings — the schemas coerce.
+ */
+export async function readParams(request: Request): Promise<Record<string, unknown>> {
+  const params: Record<string, unknown> = {};
+  const url = new URL(request.url);
+  for (const key of new Set(url.searchParams.keys())) {
+    if (key === '_strict') continue;
+    const values = url.searchParams.getAll(key);
+    params[key] = values.length > 1 ? values : values[0];
+  }
+  const text = request.body ? await request.text() : '';
+  if (text.trim() !== '') {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new BadBody('The request body is not valid JSON.');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new BadBody('The request body must be a JSON object.');
+    }
+    Object.assign(params, body);
+    delete params._strict;
+  }
+  return params;
+}
+
+export class BadBody extends Error {}
+
+// Coercers for values that may arrive as query strings.
+const fromQuery = (v: unknown) => (v === '' ? undefined : v);
+
+export const seamString = (field: string, max = 500) =>
+  z.preprocess(
+    fromQuery,
+    z
+      .string({ error: `${field} must be a string.` })
+      .max(max, `${field} must be at most ${max} characters.`),
+  );
+
+export const seamId = (field: string) =>
+  z.preprocess(fromQuery, z.uuid({ error: `${field} must be a valid id.` }));
+
+export const seamBoolean = (field: string) =>
+  z.preprocess(
+    (v) => (v === 'true' ? true : v === 'false' ? false : fromQuery(v)),
+    z.boolean({ error: `${field} must be true or false.` }),
+  );
+
+export const seamInteger = (field: string, min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : fromQuery(v)),
+    z
+      .number({ error: `${field} must be a number.` })
+      .int(`${field} must be a whole number.`)
+      .min(min, `${field} must be at least ${min}.`)
+      .max(max, `${field} must be at most ${max}.`),
+  );
+
+export const seamDate = (field: string) =>
+  z.preprocess(
+    (v) => (v === null ? undefined : fromQuery(v)),
+    z
+      .string({ error: `${field} must be an ISO 8601 date and time.` })
+      .max(40, `${field} must be an ISO 8601 date and time.`)
+      .refine((s) => !Number.isNaN(Date.parse(s)), `${field} must be an ISO 8601 date and time.`)
+      .transform((s) => new Date(s))
+      .refine(
+        (d) => d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100,
+        `${field} must be between the years 2000 and 2100.`,
+      ),
+  );
+
+export const seamIdList = (field: string, max = 500) =>
+  z.preprocess(
+    (v) => {
+      if (v === undefined) return v;
+      const list = Array.isArray(v) ? v : [v];
+      return list.filter((x) => x !== '');
+    },
+    z
+      .array(z.uuid({ error: `${field} must hold valid ids.` }))
+      .max(max, `${field} holds too many ids.`),
+  );
