@@ -1,0 +1,296 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  isSeamHttpApiError,
+  SeamHttp,
+  SeamHttpInvalidInputError,
+  SeamHttpUnauthorizedError,
+} from '@seamapi/http/connect';
+import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessCodes, devices } from '@/db/schema';
+import {
+  addSimulatedLock,
+  createOrganization,
+  createTestDatabase,
+  type TestDatabase,
+} from '@/db/testing';
+import { createApiKey, revokeApiKey } from '@/lib/api-keys';
+import { loadActor } from '@/lib/auth/actor';
+import { handleSeamRequest } from './handler';
+
+// Seam's official client against Keyhold's Seam-style API, served in process
+// by the same handler as /api/seam on a loopback port.
+
+const NOW = new Date('2026-11-26T12:00:00Z');
+let database: TestDatabase;
+let server: Server;
+let endpoint: string;
+let keyA: string;
+let keyB: string;
+let lockA: string;
+let lockA2: string;
+let lockB: string;
+
+async function startServer(): Promise<Server> {
+  const s = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const request = new Request(url, {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+      body: body.length > 0 && req.method !== 'GET' && req.method !== 'HEAD' ? body : undefined,
+    });
+    const path = url.pathname.replace(/^\/api\/seam\//, '');
+    const response = await handleSeamRequest(request, path, {
+      getDb: async () => database.db,
+      now: () => NOW,
+    });
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  return s;
+}
+
+const seamFor = (key: string) => SeamHttp.fromApiKey(key, { endpoint });
+
+async function keyFor(userId: string | undefined) {
+  const actor = await loadActor(database.db, userId ?? '');
+  if (!actor) throw new Error('no actor');
+  return (await createApiKey(database.db, actor, { name: 'Integration' })).apiKey;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const a = await createOrganization(database.db, { name: 'Harbor', roles: ['admin'] });
+  const b = await createOrganization(database.db, { name: 'Rival', roles: ['admin'] });
+  keyA = await keyFor(a.members.admin?.userId);
+  keyB = await keyFor(b.members.admin?.userId);
+  lockA = (
+    await addSimulatedLock(database.db, {
+      organizationId: a.org.id,
+      propertyId: a.property.id,
+      room: '101',
+    })
+  ).id;
+  lockA2 = (
+    await addSimulatedLock(database.db, {
+      organizationId: a.org.id,
+      propertyId: a.property.id,
+      room: '102',
+    })
+  ).id;
+  lockB = (
+    await addSimulatedLock(database.db, {
+      organizationId: b.org.id,
+      propertyId: b.property.id,
+      room: '9',
+    })
+  ).id;
+  server = await startServer();
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/seam`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await database.close();
+});
+
+describe('the guide’s flow through Seam’s SDK', () => {
+  it('creates, reads, lists, moves and deletes a guest code', async () => {
+    const seam = seamFor(keyA);
+    const created = await seam.accessCodes.create({
+      device_id: lockA,
+      name: 'My Access Code',
+      code: '4821',
+      starts_at: '2026-12-01T20:00:00.000Z',
+      ends_at: '2026-12-03T16:00:00.000Z',
+      use_backup_access_code_pool: true,
+    });
+    expect(created).toMatchObject({
+      device_id: lockA,
+      name: 'My Access Code',
+      code: '4821',
+      type: 'time_bound',
+      status: 'unset',
+      is_managed: true,
+      errors: [],
+      warnings: [],
+      pending_mutations: [],
+      is_backup_access_code_available: false,
+      pulled_backup_access_code_id: null,
+    });
+    const [device] = await database.db.select().from(devices).where(eq(devices.id, lockA));
+    expect(device?.backupPoolEnabled).toBe(true);
+
+    const fetched = await seam.accessCodes.get({ access_code_id: created.access_code_id });
+    expect(fetched.errors).toHaveLength(0);
+    expect(fetched.code).toBe('4821');
+    const byDigits = await seam.accessCodes.get({ device_id: lockA, code: '4821' });
+    expect(byDigits.access_code_id).toBe(created.access_code_id);
+
+    const listed = await seam.accessCodes.list({ device_id: lockA });
+    expect(listed.map((c) => c.access_code_id)).toContain(created.access_code_id);
+
+    await seam.accessCodes.update({
+      access_code_id: created.access_code_id,
+      ends_at: '2026-12-04T16:00:00.000Z',
+    });
+    const moved = await seam.accessCodes.get({ access_code_id: created.access_code_id });
+    expect(moved.ends_at).toBe('2026-12-04T16:00:00.000Z');
+
+    await seam.accessCodes.delete({ access_code_id: created.access_code_id });
+    // The SDK retries DELETE after a lost reply: a repeat must succeed too.
+    await seam.accessCodes.delete({ access_code_id: created.access_code_id });
+    const gone = await seam.accessCodes
+      .get({ access_code_id: created.access_code_id })
+      .catch((e: unknown) => e);
+    expect(isSeamHttpApiError(gone) && gone.code).toBe('access_code_not_found');
+    expect(isSeamHttpApiError(gone) && gone.statusCode).toBe(404);
+  });
+
+  it('creates an ongoing code with generated digits that fit the lock', async () => {
+    const seam = seamFor(keyA);
+    const { code: suggestion } = await seam.accessCodes.generateCode({ device_id: lockA });
+    expect(suggestion).toMatch(/^\d{4,6}$/);
+    const created = await seam.accessCodes.create({ device_id: lockA, name: 'Cleaner' });
+    expect(created.type).toBe('ongoing');
+    expect(created.code).toMatch(/^\d{4,6}$/);
+  });
+
+  it('creates one code on several locks with shared digits', async () => {
+    const seam = seamFor(keyA);
+    const codes = await seam.accessCodes.createMultiple({
+      device_ids: [lockA, lockA2],
+      name: 'Family',
+      starts_at: '2026-12-10T20:00:00.000Z',
+      ends_at: '2026-12-12T16:00:00.000Z',
+    });
+    expect(codes).toHaveLength(2);
+    expect(new Set(codes.map((c) => c.code)).size).toBe(1);
+  });
+
+  it('resolves the action attempt an update returns, and sends seam-request-id', async () => {
+    const seam = seamFor(keyA);
+    const created = await seam.accessCodes.create({ device_id: lockA, name: 'Attempted' });
+    const response = await seam.client.patch('/access_codes/update', {
+      access_code_id: created.access_code_id,
+      name: 'Renamed',
+    });
+    expect(response.headers['seam-request-id']).toBeTruthy();
+    const attemptId = response.data.action_attempt.action_attempt_id;
+    const attempt = await seam.actionAttempts.get({ action_attempt_id: attemptId });
+    expect(attempt).toMatchObject({ status: 'success', action_type: 'UPDATE_ACCESS_CODE' });
+  });
+});
+
+describe('devices and locks', () => {
+  it('lists and gets locks as devices and as locks', async () => {
+    const seam = seamFor(keyA);
+    const all = await seam.devices.list();
+    expect(all.map((d) => d.device_id).sort()).toEqual([lockA, lockA2].sort());
+    const device = await seam.devices.get({ device_id: lockA });
+    expect(device.properties).toMatchObject({ online: true, supported_code_lengths: [4, 5, 6] });
+    const locks = await seam.locks.list();
+    expect(locks).toHaveLength(2);
+    const lock = await seam.locks.get({ device_id: lockA2 });
+    expect(lock.device_id).toBe(lockA2);
+  });
+});
+
+describe('paging', () => {
+  it('walks 120 codes with the SDK’s paginator, each once', async () => {
+    const seam = seamFor(keyA);
+    const lock = await database.db
+      .select({ id: devices.id, organizationId: devices.organizationId })
+      .from(devices)
+      .where(eq(devices.id, lockA2));
+    const target = lock[0];
+    if (!target) throw new Error('lock missing');
+    await database.db.insert(accessCodes).values(
+      Array.from({ length: 120 }, (_, i) => ({
+        organizationId: target.organizationId,
+        deviceId: target.id,
+        type: 'ongoing' as const,
+        code: String(200000 + i),
+        name: `Bulk ${i}`,
+      })),
+    );
+    const [total] = await database.db
+      .select({ n: count() })
+      .from(accessCodes)
+      .where(eq(accessCodes.deviceId, lockA2));
+    const paginator = seam.createPaginator(seam.accessCodes.list({ device_id: lockA2, limit: 50 }));
+    const [firstPage, pagination] = await paginator.firstPage();
+    expect(firstPage).toHaveLength(50);
+    expect(pagination.hasNextPage).toBe(true);
+    const everything = await paginator.flattenToArray();
+    expect(everything).toHaveLength(total?.n ?? 0);
+    expect(new Set(everything.map((c) => c.access_code_id)).size).toBe(everything.length);
+  });
+});
+
+describe('errors', () => {
+  it('raises SeamHttpInvalidInputError naming the field', async () => {
+    const seam = seamFor(keyA);
+    const notAnId = await seam.accessCodes.create({ device_id: 'not-a-lock' }).catch((e) => e);
+    expect(notAnId).toBeInstanceOf(SeamHttpInvalidInputError);
+    expect((notAnId as SeamHttpInvalidInputError).getValidationErrorMessages('device_id')).toEqual([
+      'device_id must be a valid id.',
+    ]);
+    const backwards = await seam.accessCodes
+      .create({
+        device_id: lockA,
+        starts_at: '2026-12-03T16:00:00.000Z',
+        ends_at: '2026-12-01T20:00:00.000Z',
+      })
+      .catch((e) => e);
+    expect(backwards).toBeInstanceOf(SeamHttpInvalidInputError);
+    expect((backwards as Error).message).toBe('ends_at must be after starts_at.');
+    const letters = await seam.accessCodes
+      .create({ device_id: lockA, code: 'abcd' })
+      .catch((e) => e);
+    expect(letters).toBeInstanceOf(SeamHttpInvalidInputError);
+  });
+
+  it('raises SeamHttpUnauthorizedError for an unknown or revoked key', async () => {
+    const unknown = await seamFor('seam_kh_not_a_real_key')
+      .devices.list()
+      .catch((e) => e);
+    expect(unknown).toBeInstanceOf(SeamHttpUnauthorizedError);
+
+    const org = await createOrganization(database.db, { roles: ['admin'] });
+    const actor = await loadActor(database.db, org.members.admin?.userId ?? '');
+    if (!actor) throw new Error('no actor');
+    const { apiKey, key } = await createApiKey(database.db, actor, { name: 'Short-lived' });
+    await expect(seamFor(apiKey).devices.list()).resolves.toEqual([]);
+    await revokeApiKey(database.db, actor, key.id, NOW);
+    await expect(seamFor(apiKey).devices.list()).rejects.toBeInstanceOf(SeamHttpUnauthorizedError);
+  });
+});
+
+describe('isolation', () => {
+  it('answers 404 to another organization’s key and never lists its rows', async () => {
+    const created = await seamFor(keyA).accessCodes.create({ device_id: lockA, name: 'Private' });
+    const seamB = seamFor(keyB);
+    const code = await seamB.accessCodes
+      .get({ access_code_id: created.access_code_id })
+      .catch((e) => e);
+    expect(isSeamHttpApiError(code) && code.code).toBe('access_code_not_found');
+    const device = await seamB.devices.get({ device_id: lockA }).catch((e) => e);
+    expect(isSeamHttpApiError(device) && device.code).toBe('device_not_found');
+    const list = await seamB.accessCodes.list({ device_id: lockA }).catch((e) => e);
+    expect(isSeamHttpApiError(list) && list.statusCode).toBe(404);
+    const del = await seamB.accessCodes
+      .delete({ access_code_id: created.access_code_id })
+      .catch((e) => e);
+    expect(isSeamHttpApiError(del) && del.statusCode).toBe(404);
+    expect((await seamB.devices.list()).map((d) => d.device_id)).toEqual([lockB]);
+    // A's code is untouched.
+    const still = await seamFor(keyA).accessCodes.get({ access_code_id: created.access_code_id });
+    expect(still.name).toBe('Private');
+  });
+});
