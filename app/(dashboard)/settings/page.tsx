@@ -1,17 +1,20 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
+import { listApiKeys } from '@/lib/api-keys';
 import { ROLE_LABELS } from '@/lib/auth/permissions';
 import { requirePageActor } from '@/lib/http/session';
 import { getOrganizationSettings, listMembers } from '@/lib/organizations/members';
+import { ApiKeys } from './api-keys';
 
 export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
   const actor = await requirePageActor('settings.manage');
   const db = await getDb();
-  const [members, settings] = await Promise.all([
+  const [members, settings, keys] = await Promise.all([
     listMembers(db, actor),
     getOrganizationSettings(db, actor),
+    listApiKeys(db, actor),
   ]);
 
   return (
@@ -51,6 +54,13 @@ export default async function SettingsPage() {
             </tbody>
           </table>
         </div>
+      </section>
+
+      <section aria-labelledby="api-keys-heading" className="space-y-3">
+        <h2 id="api-keys-heading" className="font-semibold">
+          API keys
+        </h2>
+        <ApiKeys keys={keys} />
       </section>
 
       <section aria-labelledby="defaults-heading" className="space-y-3">
