@@ -95,17 +95,23 @@ export async function openDatabase(options: {
  */
 function claimDirectory(dir: string): () => void {
   const lockFile = `${dir}.lock`;
-  try {
-    const holder = Number(readFileSync(lockFile, 'utf8'));
-    if (holder && holder !== process.pid && isAlive(holder)) {
-      throw new DatabaseInUseError(
-        `The embedded database ${dir} is in use by process ${holder}. Stop that process, or set PGLITE_DIR to another directory.`,
-      );
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // `wx`: exactly one process creates the lock file.
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      const holder = Number(readFileSync(lockFile, 'utf8'));
+      if (holder && holder !== process.pid && isAlive(holder)) {
+        throw new DatabaseInUseError(
+          `The embedded database ${dir} is in use by process ${holder}. Stop that process, or set PGLITE_DIR to another directory.`,
+        );
+      }
+      // Left by a process that is gone (or by us): take it over.
+      rmSync(lockFile, { force: true });
     }
-  } catch (error) {
-    if (error instanceof DatabaseInUseError) throw error;
   }
-  writeFileSync(lockFile, String(process.pid));
   const release = () => rmSync(lockFile, { force: true });
   process.once('exit', release);
   return () => {

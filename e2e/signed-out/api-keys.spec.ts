@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { E2E } from '../settings';
 
@@ -25,6 +26,23 @@ test('an admin creates an API key, sees it once, uses it with the Seam-style API
   const body = await devices.json();
   expect(body.ok).toBe(true);
   expect(body.devices).toHaveLength(12);
+
+  // The README's example, written for Seam's SDK, runs against Keyhold as is.
+  const example = spawnSync(process.execPath, ['examples/seam-sdk.mjs'], {
+    env: {
+      ...process.env,
+      KEYHOLD_URL: `http://127.0.0.1:${E2E.port}`,
+      KEYHOLD_API_KEY: apiKey,
+      KEYHOLD_LOCK: 'Room 206',
+    },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  expect(example.stderr).toBe('');
+  expect(example.status).toBe(0);
+  expect(example.stdout).toContain('12 locks; using Room 206');
+  expect(example.stdout).toMatch(/Created access code [0-9a-f-]{36}: status unset/);
+  expect(example.stdout).toMatch(/Your access code is: \d{6}/);
 
   // Shown once: after a reload only its first characters remain.
   await page.reload();

@@ -4,6 +4,7 @@ import type { Executor } from '@/db/client';
 import { type AccessCode, accessCodeEvents, accessCodes } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { parseInput } from '@/lib/validation';
 import { windowProblem } from './rules';
 import {
   assertCodeFits,
@@ -62,24 +63,6 @@ export const updateAccessCodeSchema = z.object({
   type: z.enum(['ongoing', 'time_bound']).optional(),
 });
 export type UpdateAccessCodeInput = z.input<typeof updateAccessCodeSchema>;
-
-const SEAM_FIELD: Record<string, string> = {
-  deviceId: 'device_id',
-  startsAt: 'starts_at',
-  endsAt: 'ends_at',
-  preferredCodeLength: 'preferred_code_length',
-};
-
-/** Parse with zod and answer the first problem as an AppError naming the field. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const key = String(issue?.path[0] ?? '');
-  throw new AppError('invalid_input', issue?.message ?? 'Invalid input.', {
-    field: SEAM_FIELD[key] ?? key,
-  });
-}
 
 function assertWindow(window: { startsAt: Date; endsAt: Date }, now: Date): void {
   const problem = windowProblem(window, now);

@@ -4,6 +4,7 @@ import type { Executor } from '@/db/client';
 import { accessCodes, devices, properties } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { parseInput } from '@/lib/validation';
 
 export const LOCKS_PAGE_SIZE = 25;
 
@@ -83,7 +84,7 @@ export async function listLocks(
   input: ListLocksInput = {},
 ): Promise<LockPage> {
   assertCan(actor, 'locks.read');
-  const { search, page } = listLocksSchema.parse(input);
+  const { search, page } = parseInput(listLocksSchema, input);
 
   const conditions: SQL[] = [
     eq(devices.organizationId, actor.organizationId),

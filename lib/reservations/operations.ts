@@ -9,7 +9,7 @@ import {
   reservationDevices,
   reservations,
 } from '@/db/schema';
-import { applyCodeChange, markDeleted, parseInput } from '@/lib/access-codes/operations';
+import { applyCodeChange, markDeleted } from '@/lib/access-codes/operations';
 import { windowProblem } from '@/lib/access-codes/rules';
 import {
   assertCodeFits,
@@ -27,6 +27,7 @@ import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { localDateTimeParts, zonedInstant } from '@/lib/time';
+import { parseInput } from '@/lib/validation';
 
 const localDate = (field: string) =>
   z

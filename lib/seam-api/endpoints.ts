@@ -92,10 +92,14 @@ function encodeCursor(after: string | null): string | null {
   return after ? Buffer.from(after).toString('base64url') : null;
 }
 
+/** `createdAt|id` as encodeCursor writes it, in years Postgres can hold (0001–9999). */
+const CURSOR =
+  /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function decodeCursor(cursor: string | null | undefined): string | undefined {
   if (!cursor) return undefined;
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.includes('|')) {
+  if (!CURSOR.test(decoded)) {
     throw new AppError('invalid_input', 'The page cursor is not valid.', { field: 'page_cursor' });
   }
   return decoded;
@@ -311,3 +315,6 @@ export const ENDPOINTS: Record<string, Endpoint> = {
     return { action_attempt: toSeamActionAttempt(row) };
   },
 };
+
+// No prototype: a path such as `valueOf` or `__proto__` must find no endpoint.
+Object.setPrototypeOf(ENDPOINTS, null);

@@ -40,7 +40,9 @@ export const seamString = (field: string, max = 500) =>
     fromQuery,
     z
       .string({ error: `${field} must be a string.` })
-      .max(max, `${field} must be at most ${max} characters.`),
+      .max(max, `${field} must be at most ${max} characters.`)
+      // Postgres text cannot hold NUL.
+      .refine((s) => !s.includes('\u0000'), `${field} must not contain NUL characters.`),
   );
 
 export const seamId = (field: string) =>

@@ -49,8 +49,14 @@ export async function setSimulatedLockKnobs(
   lockId: string,
   knobs: Partial<SimulatedLockKnobs>,
 ): Promise<void> {
-  await findLock(db, organizationId, lockId);
-  await db.update(simulatedLocks).set(knobs).where(eq(simulatedLocks.id, lockId));
+  const lock = await findLock(db, organizationId, lockId);
+  if (lock.resetAt) {
+    throw new AppError('conflict', 'This lock was factory reset; it answers under its new id.');
+  }
+  await db
+    .update(simulatedLocks)
+    .set(knobs)
+    .where(and(eq(simulatedLocks.id, lockId), eq(simulatedLocks.organizationId, organizationId)));
 }
 
 /** Someone deletes Keyhold's code at the keypad or in the vendor's app. */
@@ -113,14 +119,17 @@ export async function factoryResetLock(
   lockId: string,
   now: Date,
 ): Promise<string> {
-  const lock = await findLock(db, organizationId, lockId);
-  const newId = newSimulatedLockId();
-  await db.delete(simulatedLockCodes).where(eq(simulatedLockCodes.lockId, lockId));
-  await db
-    .update(simulatedLocks)
-    .set({ online: false, resetAt: now })
-    .where(eq(simulatedLocks.id, lockId));
-  const { id: _old, resetAt: _reset, createdAt: _created, ...knobs } = lock;
-  await db.insert(simulatedLocks).values({ ...knobs, id: newId, online: true });
-  return newId;
+  return db.transaction(async (tx) => {
+    const lock = await findLock(tx, organizationId, lockId);
+    if (lock.resetAt) throw new AppError('conflict', 'This lock was already factory reset.');
+    const newId = newSimulatedLockId();
+    await tx.delete(simulatedLockCodes).where(eq(simulatedLockCodes.lockId, lockId));
+    await tx
+      .update(simulatedLocks)
+      .set({ online: false, resetAt: now })
+      .where(and(eq(simulatedLocks.id, lockId), eq(simulatedLocks.organizationId, organizationId)));
+    const { id: _old, resetAt: _reset, createdAt: _created, ...knobs } = lock;
+    await tx.insert(simulatedLocks).values({ ...knobs, id: newId, online: true });
+    return newId;
+  });
 }
