@@ -10,8 +10,9 @@ export async function readParams(request: Request): Promise<Record<string, unkno
   const url = new URL(request.url);
   for (const key of new Set(url.searchParams.keys())) {
     if (key === '_strict') continue;
-    const values = url.searchParams.getAll(key);
-    params[key] = values.length > 1 ? values : values[0];
+    // The SDK sends null as an empty value: treat it as not given.
+    const values = url.searchParams.getAll(key).filter((v) => v !== '');
+    if (values.length > 0) params[key] = values.length > 1 ? values : values[0];
   }
   const text = request.body ? await request.text() : '';
   if (text.trim() !== '') {
@@ -24,8 +25,10 @@ export async function readParams(request: Request): Promise<Record<string, unkno
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new BadBody('The request body must be a JSON object.');
     }
-    Object.assign(params, body);
-    delete params._strict;
+    for (const [key, value] of Object.entries(body)) {
+      // Own keys only: a body key "__proto__" must not become an inherited parameter.
+      if (key !== '_strict' && key !== '__proto__') params[key] = value;
+    }
   }
   return params;
 }
