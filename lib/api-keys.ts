@@ -138,6 +138,7 @@ export async function authenticateApiKey(
     .select({
       id: apiKeys.id,
       name: apiKeys.name,
+      lastUsedAt: apiKeys.lastUsedAt,
       organizationId: apiKeys.organizationId,
       organizationName: organizations.name,
     })
@@ -145,15 +146,18 @@ export async function authenticateApiKey(
     .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
     .where(and(eq(apiKeys.keyHash, hashKey(presented)), isNull(apiKeys.revokedAt)));
   if (!row) return null;
-  await db
-    .update(apiKeys)
-    .set({ lastUsedAt: now })
-    .where(
-      and(
-        eq(apiKeys.id, row.id),
-        or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - 60_000))),
-      ),
-    );
+  const staleBefore = new Date(now.getTime() - 60_000);
+  if (!row.lastUsedAt || row.lastUsedAt < staleBefore) {
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: now })
+      .where(
+        and(
+          eq(apiKeys.id, row.id),
+          or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, staleBefore)),
+        ),
+      );
+  }
   return {
     userId: null,
     apiKeyId: row.id,

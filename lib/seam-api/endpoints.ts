@@ -208,17 +208,22 @@ export const ENDPOINTS: Record<string, Endpoint> = {
         field: 'device_id',
       });
     }
-    if (p.device_id) await getDevice(ctx.db, ctx.actor, p.device_id);
     const page = await listAccessCodes(ctx.db, ctx.actor, {
       deviceId: p.device_id,
       accessCodeIds: p.access_code_ids,
       limit: Math.min(p.limit ?? PAGE_LIMIT, PAGE_LIMIT),
       after: decodeCursor(p.page_cursor),
     });
-    return {
-      access_codes: await withDevices(ctx, page.accessCodes),
-      pagination: pagination(page.nextCursor),
-    };
+    // One lock's codes: read the lock once, for its errors and to answer 404
+    // for a lock that is not this organization's, even when it has no codes.
+    let shaped: ReturnType<typeof toSeamAccessCode>[];
+    if (p.device_id) {
+      const { device } = await getDevice(ctx.db, ctx.actor, p.device_id);
+      shaped = page.accessCodes.map((c) => toSeamAccessCode(c, device));
+    } else {
+      shaped = await withDevices(ctx, page.accessCodes);
+    }
+    return { access_codes: shaped, pagination: pagination(page.nextCursor) };
   },
 
   'access_codes/update': async (ctx, params) => {
