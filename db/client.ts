@@ -164,3 +164,23 @@ export async function queryRows<T extends Record<string, unknown>>(
 }
 
 export { schema, sql };
+
+const preparedByExecutor = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * A prepared query, built once per database handle (or transaction): hot
+ * reads are planned by Postgres once instead of on every request.
+ */
+export function prepared<T>(executor: Executor, name: string, build: () => T): T {
+  let byName = preparedByExecutor.get(executor);
+  if (!byName) {
+    byName = new Map();
+    preparedByExecutor.set(executor, byName);
+  }
+  let query = byName.get(name) as T | undefined;
+  if (!query) {
+    query = build();
+    byName.set(name, query);
+  }
+  return query;
+}

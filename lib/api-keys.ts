@@ -103,13 +103,13 @@ export async function revokeApiKey(
 ): Promise<void> {
   assertCan(actor, 'api_keys.manage');
   if (!z.uuid().safeParse(apiKeyId).success) throw AppError.notFound('API key');
-  await db.transaction(async (tx) => {
+  const revokedHash = await db.transaction(async (tx) => {
     const [row] = await tx
       .select()
       .from(apiKeys)
       .where(and(eq(apiKeys.id, apiKeyId), eq(apiKeys.organizationId, actor.organizationId)));
     if (!row) throw AppError.notFound('API key');
-    if (row.revokedAt) return;
+    if (row.revokedAt) return row.keyHash;
     await tx.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, row.id));
     await recordAudit(tx, actor, {
       action: 'api_key.revoked',
@@ -117,11 +117,22 @@ export async function revokeApiKey(
       targetId: row.id,
       detail: { name: row.name, keyPrefix: row.keyPrefix },
     });
+    return row.keyHash;
   });
+  // After the commit, so no request can re-cache the key as still valid.
+  verified.delete(revokedHash);
 }
 
 /** Keys act with an owner's rights: codes and locks, never members, keys or settings. */
 const API_KEY_ROLE = 'owner' as const;
+
+/**
+ * Verified keys, per process, for a few seconds: a busy integration would
+ * otherwise pay a query per request. Revoking clears this process's entry at
+ * once; another instance stops accepting the key within KEY_CACHE_MS.
+ */
+export const KEY_CACHE_MS = 5_000;
+const verified = new Map<string, { actor: Actor; until: number }>();
 
 /**
  * The organization behind a presented key, as an actor, or null for an
@@ -134,6 +145,10 @@ export async function authenticateApiKey(
   now: Date,
 ): Promise<Actor | null> {
   if (!presented.startsWith(PREFIX) || presented.length > 200) return null;
+  const hash = hashKey(presented);
+  const cached = verified.get(hash);
+  if (cached && cached.until > performance.now()) return cached.actor;
+  verified.delete(hash);
   const [row] = await db
     .select({
       id: apiKeys.id,
@@ -144,7 +159,7 @@ export async function authenticateApiKey(
     })
     .from(apiKeys)
     .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
-    .where(and(eq(apiKeys.keyHash, hashKey(presented)), isNull(apiKeys.revokedAt)));
+    .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)));
   if (!row) return null;
   const staleBefore = new Date(now.getTime() - 60_000);
   if (!row.lastUsedAt || row.lastUsedAt < staleBefore) {
@@ -158,7 +173,7 @@ export async function authenticateApiKey(
         ),
       );
   }
-  return {
+  const actor: Actor = {
     userId: null,
     apiKeyId: row.id,
     name: `API key ${row.name}`,
@@ -167,4 +182,7 @@ export async function authenticateApiKey(
     organizationName: row.organizationName,
     role: API_KEY_ROLE,
   };
+  if (verified.size > 10_000) verified.clear();
+  verified.set(hash, { actor, until: performance.now() + KEY_CACHE_MS });
+  return actor;
 }

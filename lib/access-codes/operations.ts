@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, inArray, isNull, ne, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Executor } from '@/db/client';
+import { type Executor, prepared } from '@/db/client';
 import { type AccessCode, accessCodeEvents, accessCodes } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
@@ -290,17 +290,21 @@ export async function getAccessCode(
 ): Promise<AccessCode> {
   assertCan(actor, 'codes.read', 'Access code');
   if (!z.uuid().safeParse(accessCodeId).success) throw AppError.notFound('Access code');
-  const [row] = await db
-    .select()
-    .from(accessCodes)
-    .where(
-      and(
-        eq(accessCodes.id, accessCodeId),
-        eq(accessCodes.organizationId, actor.organizationId),
-        isNull(accessCodes.deletedAt),
-        ne(accessCodes.status, 'removed'),
-      ),
-    );
+  const query = prepared(db, 'get_access_code', () =>
+    db
+      .select()
+      .from(accessCodes)
+      .where(
+        and(
+          eq(accessCodes.id, sql.placeholder('id')),
+          eq(accessCodes.organizationId, sql.placeholder('organizationId')),
+          isNull(accessCodes.deletedAt),
+          ne(accessCodes.status, 'removed'),
+        ),
+      )
+      .prepare('get_access_code'),
+  );
+  const [row] = await query.execute({ id: accessCodeId, organizationId: actor.organizationId });
   if (!row) throw AppError.notFound('Access code');
   return hideUnpulledBackup(row);
 }

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Executor } from '@/db/client';
+import { type Executor, prepared } from '@/db/client';
 import { type Device, devices, type Property, properties } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
@@ -23,19 +23,26 @@ export async function getDevice(
 ): Promise<DeviceWithProperty> {
   assertCan(actor, 'locks.read', 'Lock');
   if (!z.uuid().safeParse(deviceId).success) throw AppError.notFound('Lock');
-  const [row] = await db
-    .select({ device: devices, property: { name: properties.name, timeZone: properties.timeZone } })
-    .from(devices)
-    .leftJoin(properties, propertyOfDevice)
-    .where(
-      and(
-        eq(devices.id, deviceId),
-        eq(devices.organizationId, actor.organizationId),
-        eq(devices.status, 'active'),
-      ),
-    );
+  const query = prepared(db, 'get_device', () =>
+    db
+      .select({
+        device: devices,
+        property: { name: properties.name, timeZone: properties.timeZone },
+      })
+      .from(devices)
+      .leftJoin(properties, propertyOfDevice)
+      .where(
+        and(
+          eq(devices.id, sql.placeholder('id')),
+          eq(devices.organizationId, sql.placeholder('organizationId')),
+          eq(devices.status, 'active'),
+        ),
+      )
+      .prepare('get_device'),
+  );
+  const [row] = await query.execute({ id: deviceId, organizationId: actor.organizationId });
   if (!row) throw AppError.notFound('Lock');
-  return row;
+  return { device: row.device, property: row.property?.name ? row.property : null };
 }
 
 /** Active locks, oldest first, a page at a time; `after` is the last id of the previous page. */
