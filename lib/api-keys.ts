@@ -132,7 +132,13 @@ const API_KEY_ROLE = 'owner' as const;
  * once; another instance stops accepting the key within KEY_CACHE_MS.
  */
 export const KEY_CACHE_MS = 5_000;
-const verified = new Map<string, { actor: Actor; until: number }>();
+// On globalThis: Next bundles each route separately, and the revoking action
+// and the API route must see one cache.
+const shared = globalThis as unknown as {
+  __keyholdVerifiedKeys?: Map<string, { actor: Actor; until: number }>;
+};
+shared.__keyholdVerifiedKeys ??= new Map();
+const verified = shared.__keyholdVerifiedKeys;
 
 /**
  * The organization behind a presented key, as an actor, or null for an

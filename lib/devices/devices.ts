@@ -3,12 +3,17 @@ import { z } from 'zod';
 import { type Executor, prepared } from '@/db/client';
 import { type Device, devices, type Property, properties } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import { availableBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
 
 export type DeviceWithProperty = {
   device: Device;
   property: Pick<Property, 'name' | 'timeZone'> | null;
+  /** Backup codes a guest could be given now. */
+  availableBackups: number;
 };
+
+const availableBackups = availableBackupsColumn;
 
 const propertyOfDevice = and(
   eq(properties.id, devices.propertyId),
@@ -28,6 +33,7 @@ export async function getDevice(
       .select({
         device: devices,
         property: { name: properties.name, timeZone: properties.timeZone },
+        availableBackups,
       })
       .from(devices)
       .leftJoin(properties, propertyOfDevice)
@@ -42,7 +48,11 @@ export async function getDevice(
   );
   const [row] = await query.execute({ id: deviceId, organizationId: actor.organizationId });
   if (!row) throw AppError.notFound('Lock');
-  return { device: row.device, property: row.property?.name ? row.property : null };
+  return {
+    device: row.device,
+    property: row.property?.name ? row.property : null,
+    availableBackups: row.availableBackups,
+  };
 }
 
 /** Active locks, oldest first, a page at a time; `after` is the last id of the previous page. */
@@ -70,7 +80,11 @@ export async function listDevices(
     );
   }
   const rows = await db
-    .select({ device: devices, property: { name: properties.name, timeZone: properties.timeZone } })
+    .select({
+      device: devices,
+      property: { name: properties.name, timeZone: properties.timeZone },
+      availableBackups,
+    })
     .from(devices)
     .leftJoin(properties, propertyOfDevice)
     .where(and(...conditions))
@@ -82,6 +96,7 @@ export async function listDevices(
     devices: page.map((r) => ({
       device: r.device,
       property: r.property?.name ? r.property : null,
+      availableBackups: r.availableBackups,
     })),
     nextAfter:
       rows.length > input.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,

@@ -49,10 +49,11 @@ export type LockPage = {
   total: number;
 };
 
-// Codes that occupy a slot on the lock right now, as far as Keyhold knows.
+// Codes that occupy a slot on the lock right now, as far as Keyhold knows. Written
+// out in full: a subquery must not depend on how drizzle qualifies columns.
 const codesOnLock = sql<number>`(
-  select count(*)::int from ${accessCodes}
-  where ${accessCodes.deviceId} = ${devices.id} and ${accessCodes.status} in ('set', 'removing')
+  select count(*)::int from access_codes c
+  where c.device_id = devices.id and c.status in ('set', 'removing')
 )`;
 
 // The organization is part of the join so a mislinked row can never show another tenant's property.

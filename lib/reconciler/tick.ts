@@ -15,6 +15,7 @@ import {
   workingStatus,
 } from '@/lib/access-codes/state';
 import { pruneSignInAttempts } from '@/lib/auth/sign-in';
+import { refillPools } from '@/lib/backup-pools/pools';
 import { type LockAdapter, LockFailure } from '@/lib/locks/adapter';
 import type { AdapterResolver } from '@/lib/locks/registry';
 import { logger } from '@/lib/log';
@@ -66,6 +67,7 @@ export type TickStats = {
   roundMs: number[];
   /** The budget ran out with work left: run again soon. */
   more: boolean;
+  backupCodesCreated: number;
 };
 
 type ClaimedLock = Pick<
@@ -114,7 +116,15 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     durationMs: 0,
     roundMs: [],
     more: false,
+    backupCodesCreated: 0,
   };
+
+  try {
+    const pools = await refillPools(db, settings.now);
+    stats.backupCodesCreated = pools.created;
+  } catch (error) {
+    logger().error({ err: error }, 'refilling backup pools failed');
+  }
 
   while (performance.now() - started < settings.budgetMs) {
     const roundStarted = performance.now();

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { type AccessCode, actionAttempts, devices } from '@/db/schema';
@@ -13,6 +13,7 @@ import {
   updateAccessCode,
 } from '@/lib/access-codes/operations';
 import type { Actor } from '@/lib/auth/actor';
+import { availableBackupsColumn, pullBackupAccessCode } from '@/lib/backup-pools/pools';
 import { enableBackupPool, getDevice, listDevices } from '@/lib/devices/devices';
 import { AppError } from '@/lib/errors';
 import { seamBoolean, seamDate, seamId, seamIdList, seamInteger, seamString } from './params';
@@ -117,7 +118,11 @@ async function withDevices(ctx: EndpointContext, codes: AccessCode[]) {
     ids.length === 0
       ? []
       : await ctx.db
-          .select({ id: devices.id, errors: devices.errors })
+          .select({
+            id: devices.id,
+            errors: devices.errors,
+            availableBackups: availableBackupsColumn,
+          })
           .from(devices)
           .where(
             and(inArray(devices.id, ids), eq(devices.organizationId, ctx.actor.organizationId)),
@@ -218,8 +223,8 @@ export const ENDPOINTS: Record<string, Endpoint> = {
     // for a lock that is not this organization's, even when it has no codes.
     let shaped: ReturnType<typeof toSeamAccessCode>[];
     if (p.device_id) {
-      const { device } = await getDevice(ctx.db, ctx.actor, p.device_id);
-      shaped = page.accessCodes.map((c) => toSeamAccessCode(c, device));
+      const { device, availableBackups } = await getDevice(ctx.db, ctx.actor, p.device_id);
+      shaped = page.accessCodes.map((c) => toSeamAccessCode(c, { ...device, availableBackups }));
     } else {
       shaped = await withDevices(ctx, page.accessCodes);
     }
@@ -261,11 +266,10 @@ export const ENDPOINTS: Record<string, Endpoint> = {
 
   'access_codes/pull_backup_access_code': async (ctx, params) => {
     const p = idSchema('access_code_id').parse(params);
-    await getAccessCode(ctx.db, ctx.actor, String(p.access_code_id));
-    throw new AppError(
-      'conflict',
-      'Backup access code pools are not available on this Keyhold yet; give the guest a new code instead.',
-    );
+    const backup = await pullBackupAccessCode(ctx.db, ctx.actor, String(p.access_code_id), ctx.now);
+    const [shaped] = await withDevices(ctx, [backup]);
+    // Current SDKs read access_code, older ones backup_access_code.
+    return { access_code: shaped, backup_access_code: shaped };
   },
 
   'devices/get': async (ctx, params) => {

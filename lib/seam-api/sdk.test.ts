@@ -17,6 +17,8 @@ import {
 } from '@/db/testing';
 import { createApiKey, revokeApiKey } from '@/lib/api-keys';
 import { loadActor } from '@/lib/auth/actor';
+import { defaultAdapters } from '@/lib/locks/registry';
+import { runTick } from '@/lib/reconciler/tick';
 import { handleSeamRequest } from './handler';
 
 // Seam's official client against Keyhold's Seam-style API, served in process
@@ -184,6 +186,43 @@ describe('the guide’s flow through Seam’s SDK', () => {
     const attemptId = response.data.action_attempt.action_attempt_id;
     const attempt = await seam.actionAttempts.get({ action_attempt_id: attemptId });
     expect(attempt).toMatchObject({ status: 'success', action_type: 'UPDATE_ACCESS_CODE' });
+  });
+});
+
+describe('backup codes through the SDK', () => {
+  it('pulls a backup code for a stay, the same one twice, with its digits', async () => {
+    const seam = seamFor(keyA);
+    const stay = await seam.accessCodes.create({
+      device_id: lockA2,
+      name: 'Locked-out guest',
+      starts_at: '2026-11-26T10:00:00.000Z',
+      ends_at: '2026-11-28T16:00:00.000Z',
+      use_backup_access_code_pool: true,
+    });
+    // Nothing is on the lock until ticks have run: the pull says so.
+    const early = await seam.accessCodes
+      .pullBackupAccessCode({ access_code_id: stay.access_code_id })
+      .catch((e: unknown) => e);
+    expect(isSeamHttpApiError(early) && early.statusCode).toBe(409);
+
+    await runTick(database.db, { now: NOW, adapters: defaultAdapters(database.db) });
+    const ready = await seam.accessCodes.get({ access_code_id: stay.access_code_id });
+    expect(ready.is_backup_access_code_available).toBe(true);
+    const listed = await seam.accessCodes.list({ device_id: lockA2 });
+    for (const code of listed.filter((c) => c.is_backup)) expect(code.code).toBeNull();
+
+    const backup = await seam.accessCodes.pullBackupAccessCode({
+      access_code_id: stay.access_code_id,
+    });
+    expect(backup).toMatchObject({ is_backup: true, type: 'time_bound', ends_at: stay.ends_at });
+    expect(backup.code).toMatch(/^\d{4,6}$/);
+    const again = await seam.accessCodes.pullBackupAccessCode({
+      access_code_id: stay.access_code_id,
+    });
+    expect(again.access_code_id).toBe(backup.access_code_id);
+    const original = await seam.accessCodes.get({ access_code_id: stay.access_code_id });
+    expect(original.pulled_backup_access_code_id).toBe(backup.access_code_id);
+    expect(original.warnings.map((w) => w.warning_code)).toContain('using_backup_access_code');
   });
 });
 

@@ -5,7 +5,7 @@ import type { AccessCode, ActionAttempt, Device, Issue, Property } from '@/db/sc
  * names and all, so Seam's SDK and code written for it read them unchanged.
  */
 
-type DeviceForCodes = Pick<Device, 'id' | 'errors'>;
+type DeviceForCodes = Pick<Device, 'id' | 'errors'> & { availableBackups?: number };
 
 const seamError = (issue: Issue, extra: Record<string, unknown>) => ({
   error_code: issue.code,
@@ -44,7 +44,8 @@ export function toSeamAccessCode(code: AccessCode, device?: DeviceForCodes) {
     warnings: code.warnings.map(seamWarning),
     is_managed: true as const,
     is_backup: code.isBackup,
-    is_backup_access_code_available: false,
+    is_backup_access_code_available:
+      code.type === 'time_bound' && !code.isBackup && (device?.availableBackups ?? 0) > 0,
     pulled_backup_access_code_id: code.pulledBackupAccessCodeId,
     is_scheduled_on_device: code.isScheduledOnDevice,
     is_waiting_for_code_assignment: false,

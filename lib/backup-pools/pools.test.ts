@@ -1,0 +1,238 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { accessCodes, auditLog, devices, simulatedLockCodes } from '@/db/schema';
+import {
+  addSimulatedLock,
+  createOrganization,
+  createTestDatabase,
+  type TestDatabase,
+} from '@/db/testing';
+import {
+  createAccessCode,
+  deleteAccessCode,
+  getAccessCode,
+  listAccessCodes,
+} from '@/lib/access-codes/operations';
+import { type Actor, loadActor } from '@/lib/auth/actor';
+import { defaultAdapters } from '@/lib/locks/registry';
+import { runTick } from '@/lib/reconciler/tick';
+import { pullBackupAccessCode } from './pools';
+
+const T0 = new Date('2026-11-26T14:00:00Z');
+const hours = (n: number) => n * 3_600_000;
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+let database: TestDatabase;
+let actor: Actor;
+let frontDesk: Actor;
+let organizationId: string;
+let propertyId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.close();
+});
+beforeEach(async () => {
+  await database.truncate();
+  const org = await createOrganization(database.db, { roles: ['admin', 'front_desk'] });
+  organizationId = org.org.id;
+  propertyId = org.property.id;
+  const admin = await loadActor(database.db, org.members.admin?.userId ?? '');
+  const desk = await loadActor(database.db, org.members.front_desk?.userId ?? '');
+  if (!admin || !desk) throw new Error('no actors');
+  actor = admin;
+  frontDesk = desk;
+});
+
+const tick = (now: Date) =>
+  runTick(database.db, { now, adapters: defaultAdapters(database.db), random: () => 1 });
+
+async function poolLock(options: { slotLimit?: number } = {}) {
+  const lock = await addSimulatedLock(database.db, { organizationId, propertyId, ...options });
+  await database.db.update(devices).set({ backupPoolEnabled: true }).where(eq(devices.id, lock.id));
+  return lock;
+}
+
+async function backups(deviceId: string) {
+  return database.db
+    .select()
+    .from(accessCodes)
+    .where(
+      and(
+        eq(accessCodes.deviceId, deviceId),
+        eq(accessCodes.isBackup, true),
+        isNull(accessCodes.deletedAt),
+      ),
+    );
+}
+
+/** A guest code for a stay running from an hour before T0 to `hours` after it. */
+async function stayCode(deviceId: string, endsInHours = 48) {
+  return createAccessCode(
+    database.db,
+    actor,
+    { deviceId, name: 'Guest', startsAt: at(-hours(1)), endsAt: at(hours(endsInHours)) },
+    at(-hours(2)),
+  );
+}
+
+describe('the pool', () => {
+  it('fills an enabled lock with five healthy backup codes nobody can read', async () => {
+    const lock = await poolLock();
+    const guest = await stayCode(lock.id);
+    await tick(T0);
+    const pool = await backups(lock.id);
+    expect(pool).toHaveLength(5);
+    for (const code of pool)
+      expect(code).toMatchObject({ type: 'ongoing', status: 'set', errors: [] });
+    const digits = new Set([...pool.map((c) => c.code), guest.code]);
+    expect(digits.size).toBe(6);
+    expect(await database.db.select().from(simulatedLockCodes)).toHaveLength(6);
+
+    const listed = await listAccessCodes(database.db, actor, { deviceId: lock.id });
+    for (const code of listed.accessCodes.filter((c) => c.isBackup)) expect(code.code).toBeNull();
+    const one = pool[0];
+    if (!one) throw new Error('no backup');
+    expect((await getAccessCode(database.db, actor, one.id)).code).toBeNull();
+  });
+
+  it('never takes a guest’s slot: backup codes go on last', async () => {
+    const lock = await poolLock({ slotLimit: 3 });
+    const guest = await stayCode(lock.id);
+    await tick(T0);
+    expect((await getAccessCode(database.db, actor, guest.id)).status).toBe('set');
+    const set = (await backups(lock.id)).filter((c) => c.status === 'set');
+    expect(set).toHaveLength(2);
+  });
+
+  it('replaces a backup code that has an error', async () => {
+    const lock = await poolLock();
+    await tick(T0);
+    const [sick] = await backups(lock.id);
+    if (!sick) throw new Error('no backup');
+    await database.db
+      .update(accessCodes)
+      .set({
+        errors: [{ code: 'failed_to_set_on_device', message: 'x', createdAt: T0.toISOString() }],
+      })
+      .where(eq(accessCodes.id, sick.id));
+    await tick(at(hours(1)));
+    const pool = await backups(lock.id);
+    expect(pool.map((c) => c.id)).not.toContain(sick.id);
+    expect(pool.filter((c) => c.status === 'set')).toHaveLength(5);
+    const held = await database.db.select().from(simulatedLockCodes);
+    expect(held.map((h) => h.keyholdCodeId)).not.toContain(sick.id);
+  });
+});
+
+describe('pulling a backup code', () => {
+  it('gives the guest a working code until the stay ends, once, and the pool refills', async () => {
+    const lock = await poolLock();
+    const guest = await stayCode(lock.id, 24);
+    await tick(T0);
+
+    const pulled = await pullBackupAccessCode(database.db, frontDesk, guest.id, at(hours(1)));
+    expect(pulled.code).toMatch(/^\d{6}$/);
+    expect(pulled).toMatchObject({ isBackup: true, type: 'time_bound', status: 'set' });
+    expect(pulled.endsAt?.toISOString()).toBe(guest.endsAt?.toISOString());
+    expect(pulled.pulledByUserId).toBe(frontDesk.userId);
+
+    const again = await pullBackupAccessCode(database.db, frontDesk, guest.id, at(hours(2)));
+    expect(again.id).toBe(pulled.id);
+    const original = await getAccessCode(database.db, actor, guest.id);
+    expect(original.pulledBackupAccessCodeId).toBe(pulled.id);
+    expect(original.warnings.map((w) => w.code)).toContain('using_backup_access_code');
+
+    // The pulled code is readable now; the pool behind it is back to five.
+    expect((await getAccessCode(database.db, actor, pulled.id)).code).toBe(pulled.code);
+    await tick(at(hours(2)));
+    const pool = (await backups(lock.id)).filter((c) => !c.pulledAt && c.status === 'set');
+    expect(pool).toHaveLength(5);
+
+    // Even with the guest's own code deleted, the backup leaves the lock when the stay ends.
+    await deleteAccessCode(database.db, actor, guest.id, at(hours(3)));
+    await tick(at(hours(3)));
+    const stillHeld = await database.db.select().from(simulatedLockCodes);
+    expect(stillHeld.map((h) => h.keyholdCodeId)).toContain(pulled.id);
+    await tick(at(hours(24)));
+    const after = await database.db.select().from(simulatedLockCodes);
+    expect(after.map((h) => h.keyholdCodeId)).not.toContain(pulled.id);
+
+    const audit = await database.db.select().from(auditLog);
+    const entry = audit.find((a) => a.action === 'backup_code.pulled');
+    expect(entry?.actorUserId).toBe(frontDesk.userId);
+    expect(JSON.stringify(audit)).not.toContain(pulled.code ?? 'none');
+  });
+
+  it('refuses ongoing codes, other organizations’ codes, and an empty pool, saying what to do', async () => {
+    const lock = await poolLock();
+    const ongoing = await createAccessCode(database.db, actor, { deviceId: lock.id }, T0);
+    await expect(
+      pullBackupAccessCode(database.db, frontDesk, ongoing.id, T0),
+    ).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
+
+    const other = await createOrganization(database.db, { roles: ['admin'] });
+    const outsider = await loadActor(database.db, other.members.admin?.userId ?? '');
+    if (!outsider) throw new Error('no outsider');
+    const guest = await stayCode(lock.id);
+    await expect(pullBackupAccessCode(database.db, outsider, guest.id, T0)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+
+    // Before any tick the pool has nothing on the lock yet.
+    const empty = await pullBackupAccessCode(database.db, frontDesk, guest.id, T0).catch((e) => e);
+    expect(empty).toMatchObject({ code: 'conflict' });
+    expect(empty.message).toMatch(/No backup code is ready/);
+  });
+
+  it('never hands one backup code to two stays when pulls race', async () => {
+    const locks = [await poolLock(), await poolLock()];
+    const guests = [];
+    for (const lock of locks) {
+      for (let i = 0; i < 7; i++) guests.push(await stayCode(lock.id));
+    }
+    await tick(T0);
+    const results = await Promise.allSettled(
+      guests.map((g) => pullBackupAccessCode(database.db, frontDesk, g.id, at(hours(1)))),
+    );
+    const won = results.filter((r) => r.status === 'fulfilled').map((r) => r.value.id);
+    const lost = results.filter((r) => r.status === 'rejected');
+    expect(new Set(won).size).toBe(won.length);
+    expect(won).toHaveLength(10);
+    for (const r of lost) expect(r.reason).toMatchObject({ code: 'conflict' });
+    await tick(at(hours(2)));
+    for (const lock of locks) {
+      const pool = (await backups(lock.id)).filter((c) => !c.pulledAt && c.status === 'set');
+      expect(pool).toHaveLength(5);
+    }
+  });
+});
+
+describe('pool health on the lock', () => {
+  it('warns of a short pool, errors on an empty one, and warns of many pulled codes', async () => {
+    const lock = await poolLock({ slotLimit: 3 });
+    const guests = [await stayCode(lock.id), await stayCode(lock.id)];
+    await tick(T0);
+    // Two guest codes leave one slot: one backup ready of five, for longer than a refill.
+    await tick(at(hours(1)));
+    let [device] = await database.db.select().from(devices).where(eq(devices.id, lock.id));
+    expect(device?.warnings.map((w) => w.code)).toEqual(['partial_backup_access_code_pool']);
+
+    await setSlots(lock.externalId, 2);
+    const [ready] = (await backups(lock.id)).filter((c) => c.status === 'set');
+    if (!ready) throw new Error('no ready backup');
+    await pullBackupAccessCode(database.db, frontDesk, guests[0]?.id ?? '', at(hours(1)));
+    await tick(at(hours(2)));
+    [device] = await database.db.select().from(devices).where(eq(devices.id, lock.id));
+    expect(device?.errors.map((e) => e.code)).toContain('empty_backup_access_code_pool');
+  });
+});
+
+async function setSlots(externalId: string, slotLimit: number) {
+  const { setSimulatedLockKnobs } = await import('@/lib/locks/simulated/controls');
+  await setSimulatedLockKnobs(database.db, organizationId, externalId, { slotLimit });
+}

@@ -1,0 +1,321 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { type Db, type Executor, queryRows } from '@/db/client';
+import { type AccessCode, accessCodeEvents, accessCodes, devices, type Issue } from '@/db/schema';
+import { markDeleted } from '@/lib/access-codes/operations';
+import { withIssue, withoutIssues } from '@/lib/access-codes/state';
+import {
+  insertCodes,
+  liveCodesOn,
+  loadLocks,
+  lockCodeChanges,
+  pickCode,
+} from '@/lib/access-codes/store';
+import { recordAudit } from '@/lib/audit';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+
+/**
+ * Backup access code pools (the guide's recommendation; DESIGN.md "backup
+ * access code pool"): every enabled lock keeps its organization's pool size
+ * of ongoing backup codes on it, nobody sees their digits until one is
+ * pulled for a stay, and a pulled code leaves the lock when the stay ends.
+ */
+
+/**
+ * How many backup codes a guest could be given now, per lock, as a column of
+ * a query on `devices` (written out in full: drizzle leaves columns
+ * unqualified in single-table selects, which a subquery would misread).
+ */
+export const availableBackupsColumn = sql<number>`(select count(*)::int from access_codes b
+  where b.device_id = devices.id and b.is_backup and b.pulled_at is null
+    and b.deleted_at is null and b.status = 'set' and b.errors = '[]'::jsonb)`;
+
+/** A backup code a guest could be given now: on the lock, healthy, not pulled. */
+export const AVAILABLE_BACKUP = sql`is_backup and pulled_at is null and deleted_at is null
+  and status = 'set' and errors = '[]'::jsonb`;
+
+/**
+ * Keep every enabled pool full: retire backup codes with errors (they are
+ * taken off the lock and replaced) and create codes for what is missing. The
+ * new codes go to the lock through the ordinary reconciler, after any guest
+ * code on the same lock.
+ */
+export async function refillPools(
+  db: Db,
+  now: Date,
+): Promise<{ created: number; retired: number }> {
+  const unhealthy = await db
+    .select()
+    .from(accessCodes)
+    .where(
+      and(
+        eq(accessCodes.isBackup, true),
+        isNull(accessCodes.pulledAt),
+        isNull(accessCodes.deletedAt),
+        sql`${accessCodes.errors} <> '[]'::jsonb`,
+      ),
+    );
+  if (unhealthy.length > 0) {
+    await db.transaction((tx) => markDeleted(tx, unhealthy, null, now));
+  }
+
+  const short = await queryRows<{ device_id: string; organization_id: string; missing: number }>(
+    db,
+    sql`select d.id as device_id, d.organization_id,
+          (o.backup_pool_size - count(c.id))::int as missing
+        from devices d
+        join organizations o on o.id = d.organization_id
+        left join access_codes c on c.device_id = d.id and c.is_backup
+          and c.pulled_at is null and c.deleted_at is null and c.status <> 'removed'
+        where d.backup_pool_enabled and d.status = 'active'
+        group by d.id, d.organization_id, o.backup_pool_size
+        having count(c.id) < o.backup_pool_size`,
+  );
+  let created = 0;
+  for (const pool of short) {
+    created += await db.transaction(async (tx) => {
+      // Serialize with other ticks and with code changes on this lock, then count again.
+      await lockCodeChanges(tx, [pool.device_id]);
+      const [row] = await queryRows<{ missing: number }>(
+        tx,
+        sql`select (o.backup_pool_size - count(c.id))::int as missing
+            from devices d join organizations o on o.id = d.organization_id
+            left join access_codes c on c.device_id = d.id and c.is_backup
+              and c.pulled_at is null and c.deleted_at is null and c.status <> 'removed'
+            where d.id = ${pool.device_id}
+            group by o.backup_pool_size`,
+      );
+      const missing = row?.missing ?? 0;
+      if (missing <= 0) return 0;
+      const locks = await loadLocks(tx, pool.organization_id, [pool.device_id]);
+      const lock = locks[0];
+      if (!lock) return 0;
+      const live = await liveCodesOn(tx, [lock.id]);
+      const window = { startsAt: null, endsAt: null };
+      const codes = [];
+      for (let i = 0; i < missing; i++) {
+        const digits = pickCode([lock], window, live);
+        live.push({ id: '', deviceId: lock.id, code: digits, ...window });
+        codes.push({
+          organizationId: pool.organization_id,
+          deviceId: lock.id,
+          type: 'ongoing' as const,
+          code: digits,
+          name: 'Backup code',
+          startsAt: null,
+          endsAt: null,
+          nextAttemptAt: now,
+          isBackup: true,
+        });
+      }
+      await insertCodes(tx, codes, null);
+      return codes.length;
+    });
+  }
+  await updatePoolHealth(db, now);
+  return { created, retired: unhealthy.length };
+}
+
+/** A pool may take this long to fill before Keyhold calls it unhealthy. */
+const REFILL_GRACE_MS = 5 * 60_000;
+/** Live pulled codes on one lock that suggest programming trouble. */
+const MANY_PULLED = 3;
+
+/**
+ * The lock-level signals Seam gives: `partial_backup_access_code_pool` while a
+ * pool stays short for longer than a refill, `empty_backup_access_code_pool`
+ * when none is ready, and `many_active_backup_codes` when several pulled
+ * codes are live at once.
+ */
+async function updatePoolHealth(db: Db, now: Date): Promise<void> {
+  const since = new Date(now.getTime() - REFILL_GRACE_MS).toISOString();
+  const rows = await queryRows<{
+    id: string;
+    name: string;
+    errors: Issue[];
+    warnings: Issue[];
+    size: number;
+    available: number;
+    stuck: boolean;
+    pulled: number;
+  }>(
+    db,
+    sql`select devices.id, devices.name, devices.errors, devices.warnings,
+          o.backup_pool_size as size,
+          ${availableBackupsColumn} as available,
+          exists (select 1 from access_codes p where p.device_id = devices.id and p.is_backup
+            and p.pulled_at is null and p.deleted_at is null and p.status <> 'set'
+            and p.created_at <= ${since}::timestamptz) as stuck,
+          (select count(*)::int from access_codes q where q.device_id = devices.id and q.is_backup
+            and q.pulled_at is not null and q.deleted_at is null and q.status <> 'removed') as pulled
+        from devices join organizations o on o.id = devices.organization_id
+        where devices.backup_pool_enabled and devices.status = 'active'`,
+  );
+  for (const lock of rows) {
+    const short = lock.available < lock.size && lock.stuck;
+    let warnings = withoutIssues(lock.warnings, [
+      'partial_backup_access_code_pool',
+      'many_active_backup_codes',
+    ]);
+    let errors = withoutIssues(lock.errors, ['empty_backup_access_code_pool']);
+    if (short && lock.available > 0) {
+      warnings = withIssue(
+        warnings,
+        'partial_backup_access_code_pool',
+        now,
+        undefined,
+        `Only ${lock.available} of ${lock.size} backup codes are ready on ${lock.name}.`,
+      );
+    }
+    if (short && lock.available === 0) {
+      errors = withIssue(
+        errors,
+        'empty_backup_access_code_pool',
+        now,
+        undefined,
+        `No backup code is ready on ${lock.name}.`,
+      );
+    }
+    if (lock.pulled >= MANY_PULLED) {
+      warnings = withIssue(
+        warnings,
+        'many_active_backup_codes',
+        now,
+        undefined,
+        `${lock.pulled} pulled backup codes are live on ${lock.name}; guest codes may not be reaching it.`,
+      );
+    }
+    // Keep the original issue (and its created_at) when nothing changed.
+    const keep = (before: Issue[], after: Issue[]) =>
+      after.map((i) => before.find((b) => b.code === i.code) ?? i);
+    warnings = keep(lock.warnings, warnings);
+    errors = keep(lock.errors, errors);
+    if (
+      JSON.stringify(warnings) !== JSON.stringify(lock.warnings) ||
+      JSON.stringify(errors) !== JSON.stringify(lock.errors)
+    ) {
+      await db.update(devices).set({ warnings, errors }).where(eq(devices.id, lock.id));
+    }
+  }
+}
+
+/**
+ * Pull a backup code for a guest whose own code is not working: one healthy
+ * backup from the code's lock, taken atomically, linked to the code, valid
+ * until the code's `ends_at`. Pulling again for the same code returns the
+ * same backup. The caller sees the digits; the audit entry never does.
+ */
+export async function pullBackupAccessCode(
+  db: Executor,
+  actor: Actor,
+  accessCodeId: string,
+  now: Date,
+): Promise<AccessCode> {
+  assertCan(actor, 'backup_codes.pull', 'Access code');
+  return db.transaction(async (tx) => {
+    const [original] = await tx
+      .select()
+      .from(accessCodes)
+      .where(
+        and(
+          eq(accessCodes.id, accessCodeId),
+          eq(accessCodes.organizationId, actor.organizationId),
+          isNull(accessCodes.deletedAt),
+          sql`${accessCodes.status} <> 'removed'`,
+        ),
+      )
+      .for('update');
+    if (!original) throw AppError.notFound('Access code');
+    if (original.isBackup) {
+      throw new AppError(
+        'invalid_input',
+        'This is a backup code itself; pull for the guest’s own code.',
+        {
+          field: 'access_code_id',
+        },
+      );
+    }
+    if (original.type !== 'time_bound' || !original.endsAt) {
+      throw new AppError(
+        'invalid_input',
+        'Backup codes are pulled for a stay’s time-bound code; this code is ongoing.',
+        { field: 'access_code_id' },
+      );
+    }
+    if (original.pulledBackupAccessCodeId) {
+      const [already] = await tx
+        .select()
+        .from(accessCodes)
+        .where(eq(accessCodes.id, original.pulledBackupAccessCodeId));
+      if (already) return already;
+    }
+
+    const [backup] = await tx
+      .select()
+      .from(accessCodes)
+      .where(and(eq(accessCodes.deviceId, original.deviceId), AVAILABLE_BACKUP))
+      .orderBy(accessCodes.createdAt)
+      .limit(1)
+      .for('update', { skipLocked: true });
+    if (!backup) {
+      throw new AppError(
+        'conflict',
+        'No backup code is ready on this lock. Create a new code for the guest, or let them in another way; the pool refills on the next ticks.',
+      );
+    }
+
+    const [pulled] = await tx
+      .update(accessCodes)
+      .set({
+        type: 'time_bound',
+        startsAt: now,
+        endsAt: original.endsAt,
+        pulledAt: now,
+        pulledByUserId: actor.userId,
+        pulledForReservationId: original.reservationId,
+        revision: backup.revision + 1,
+        // Already on the lock; the tick only needs to take it off at ends_at.
+        nextAttemptAt: original.endsAt,
+      })
+      .where(eq(accessCodes.id, backup.id))
+      .returning();
+    await tx
+      .update(accessCodes)
+      .set({
+        pulledBackupAccessCodeId: backup.id,
+        warnings: sql`${accessCodes.warnings} || ${JSON.stringify([
+          {
+            code: 'using_backup_access_code',
+            message: 'A backup code was pulled for this code.',
+            createdAt: now.toISOString(),
+          },
+        ])}::jsonb`,
+        revision: original.revision + 1,
+      })
+      .where(eq(accessCodes.id, original.id));
+    await tx.insert(accessCodeEvents).values(
+      [original, backup].map((c) => ({
+        organizationId: c.organizationId,
+        accessCodeId: c.id,
+        deviceId: c.deviceId,
+        eventType: 'backup_access_code_pulled',
+        statusFrom: c.status,
+        statusTo: c.status,
+        actorUserId: actor.userId,
+        detail: { original_access_code_id: original.id, backup_access_code_id: backup.id },
+      })),
+    );
+    await recordAudit(tx, actor, {
+      action: 'backup_code.pulled',
+      targetType: 'access_code',
+      targetId: original.id,
+      detail: {
+        backupAccessCodeId: backup.id,
+        reservationId: original.reservationId,
+        deviceId: original.deviceId,
+      },
+    });
+    if (!pulled) throw new Error('backup update returned nothing');
+    return pulled;
+  });
+}
