@@ -1,7 +1,7 @@
 import { and, asc, count, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { accessCodes, devices, properties } from '@/db/schema';
+import { devices, properties } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
