@@ -322,6 +322,18 @@ export const listAccessCodesSchema = z.object({
 });
 export type ListAccessCodesInput = z.input<typeof listAccessCodesSchema>;
 
+/** A page cursor: the last code of the previous page as `createdAt|id`. */
+function parseCursor(value: string): { at: Date; id: string } {
+  const [at, id] = value.split('|');
+  const when = new Date(at ?? '');
+  const wellFormed =
+    /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at ?? '') && z.uuid().safeParse(id).success;
+  if (!wellFormed || Number.isNaN(when.getTime()) || !id) {
+    throw new AppError('invalid_input', 'The page cursor is not valid.', { field: 'page_cursor' });
+  }
+  return { at: when, id };
+}
+
 /** Live codes of the actor's organization, oldest first, a page at a time. */
 export async function listAccessCodes(
   db: Executor,
@@ -330,37 +342,56 @@ export async function listAccessCodes(
 ): Promise<{ accessCodes: AccessCode[]; nextCursor: string | null }> {
   assertCan(actor, 'codes.read', 'Access code');
   const data = parseInput(listAccessCodesSchema, input);
-  const conditions: (SQL | undefined)[] = [
-    eq(accessCodes.organizationId, actor.organizationId),
-    isNull(accessCodes.deletedAt),
-    ne(accessCodes.status, 'removed'),
-    data.deviceId ? eq(accessCodes.deviceId, data.deviceId) : undefined,
-    data.reservationId ? eq(accessCodes.reservationId, data.reservationId) : undefined,
-    data.accessCodeIds ? inArray(accessCodes.id, data.accessCodeIds) : undefined,
-  ];
-  if (data.after) {
-    const [at, id] = data.after.split('|');
-    const after = new Date(at ?? '');
-    const wellFormed =
-      /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at ?? '') && z.uuid().safeParse(id).success;
-    if (!wellFormed || Number.isNaN(after.getTime()) || !id) {
-      throw new AppError('invalid_input', 'The page cursor is not valid.', {
-        field: 'page_cursor',
-      });
-    }
-    conditions.push(
-      or(
-        gt(accessCodes.createdAt, after),
-        and(eq(accessCodes.createdAt, after), gt(accessCodes.id, id)),
-      ),
+  const cursor = data.after ? parseCursor(data.after) : null;
+  let rows: AccessCode[];
+  if (data.deviceId && !data.reservationId && !data.accessCodeIds) {
+    // One lock's codes — the API's and the lock page's common read — prepared once.
+    const query = prepared(db, 'list_codes_of_lock', () =>
+      db
+        .select()
+        .from(accessCodes)
+        .where(
+          and(
+            eq(accessCodes.organizationId, sql.placeholder('organizationId')),
+            eq(accessCodes.deviceId, sql.placeholder('deviceId')),
+            isNull(accessCodes.deletedAt),
+            ne(accessCodes.status, 'removed'),
+            sql`(${accessCodes.createdAt}, ${accessCodes.id}) > (${sql.placeholder('afterAt')}::timestamptz, ${sql.placeholder('afterId')}::uuid)`,
+          ),
+        )
+        .orderBy(asc(accessCodes.createdAt), asc(accessCodes.id))
+        .limit(sql.placeholder('limit'))
+        .prepare('list_codes_of_lock'),
     );
+    rows = await query.execute({
+      organizationId: actor.organizationId,
+      deviceId: data.deviceId,
+      afterAt: cursor ? cursor.at.toISOString() : '-infinity',
+      afterId: cursor ? cursor.id : '00000000-0000-0000-0000-000000000000',
+      limit: data.limit + 1,
+    });
+  } else {
+    const conditions: (SQL | undefined)[] = [
+      eq(accessCodes.organizationId, actor.organizationId),
+      isNull(accessCodes.deletedAt),
+      ne(accessCodes.status, 'removed'),
+      data.deviceId ? eq(accessCodes.deviceId, data.deviceId) : undefined,
+      data.reservationId ? eq(accessCodes.reservationId, data.reservationId) : undefined,
+      data.accessCodeIds ? inArray(accessCodes.id, data.accessCodeIds) : undefined,
+      cursor
+        ? or(
+            gt(accessCodes.createdAt, cursor.at),
+            and(eq(accessCodes.createdAt, cursor.at), gt(accessCodes.id, cursor.id)),
+          )
+        : undefined,
+    ];
+    rows = await db
+      .select()
+      .from(accessCodes)
+      .where(and(...conditions))
+      .orderBy(asc(accessCodes.createdAt), asc(accessCodes.id))
+      .limit(data.limit + 1);
   }
-  const rows = await db
-    .select()
-    .from(accessCodes)
-    .where(and(...conditions))
-    .orderBy(asc(accessCodes.createdAt), asc(accessCodes.id))
-    .limit(data.limit + 1);
   const page = rows.slice(0, data.limit);
   const last = page.at(-1);
   return {

@@ -213,19 +213,23 @@ export const ENDPOINTS: Record<string, Endpoint> = {
         field: 'device_id',
       });
     }
-    const page = await listAccessCodes(ctx.db, ctx.actor, {
+    const listing = listAccessCodes(ctx.db, ctx.actor, {
       deviceId: p.device_id,
       accessCodeIds: p.access_code_ids,
       limit: Math.min(p.limit ?? PAGE_LIMIT, PAGE_LIMIT),
       after: decodeCursor(p.page_cursor),
     });
-    // One lock's codes: read the lock once, for its errors and to answer 404
-    // for a lock that is not this organization's, even when it has no codes.
+    // One lock's codes: read the lock alongside, for its errors and to answer
+    // 404 for a lock that is not this organization's, even when it has no codes.
     let shaped: ReturnType<typeof toSeamAccessCode>[];
+    let page: Awaited<typeof listing>;
     if (p.device_id) {
-      const { device, availableBackups } = await getDevice(ctx.db, ctx.actor, p.device_id);
-      shaped = page.accessCodes.map((c) => toSeamAccessCode(c, { ...device, availableBackups }));
+      const [lock, codes] = await Promise.all([getDevice(ctx.db, ctx.actor, p.device_id), listing]);
+      page = codes;
+      const device = { ...lock.device, availableBackups: lock.availableBackups };
+      shaped = page.accessCodes.map((c) => toSeamAccessCode(c, device));
     } else {
+      page = await listing;
       shaped = await withDevices(ctx, page.accessCodes);
     }
     return { access_codes: shaped, pagination: pagination(page.nextCursor) };
