@@ -9,6 +9,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   // Layouts do not guard pages on their own; each page checks again.
   const actor = await requirePageActor();
   const nav: NavItem[] = [{ href: '/locks', label: 'Locks' }];
+  if (can(actor.role, 'backup_codes.pull'))
+    nav.unshift({ href: '/front-desk', label: 'Front desk' });
   if (can(actor.role, 'settings.manage')) nav.push({ href: '/settings', label: 'Settings' });
 
   return (

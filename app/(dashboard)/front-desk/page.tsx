@@ -1,0 +1,110 @@
+import type { Metadata } from 'next';
+import { getDb } from '@/db/client';
+import { clock } from '@/lib/clock';
+import { firstValues } from '@/lib/http/search-params';
+import { requirePageActor } from '@/lib/http/session';
+import { deskSearchSchema, listDeskStays } from '@/lib/reservations/desk';
+import { formatInZone } from '@/lib/time';
+import { PullBackupButton } from './pull-button';
+
+export const metadata: Metadata = { title: 'Front desk' };
+
+const STATUS_WORDS: Record<string, string> = {
+  unset: 'Waiting for check-in',
+  setting: 'Being programmed',
+  set: 'On the lock',
+  removing: 'Being removed',
+};
+
+export default async function FrontDeskPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const actor = await requirePageActor('backup_codes.pull');
+  const parsed = deskSearchSchema.safeParse(firstValues(await searchParams));
+  const q = parsed.success ? parsed.data.q : undefined;
+  const stays = await listDeskStays(await getDb(), actor, { q }, clock.now());
+
+  return (
+    <div className="space-y-5">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-xl font-semibold">Front desk</h1>
+          <p className="text-sm text-slate-600">
+            Guests in-house or arriving in the next 72 hours. A guest who cannot get in gets a
+            backup code in one click.
+          </p>
+        </div>
+        <form className="w-full sm:w-72" action="/front-desk">
+          <label htmlFor="desk-search" className="sr-only">
+            Search guests
+          </label>
+          <input
+            id="desk-search"
+            name="q"
+            type="search"
+            defaultValue={q}
+            maxLength={100}
+            placeholder="Guest name or room"
+            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none"
+          />
+        </form>
+      </div>
+      {parsed.success ? null : (
+        <p role="alert" className="text-sm text-amber-800">
+          {parsed.error.issues[0]?.message}
+        </p>
+      )}
+      {stays.length === 0 ? (
+        <p className="rounded-lg border border-slate-200 bg-white px-4 py-10 text-center text-slate-600">
+          {q ? `No stay matches “${q}”.` : 'No guests in-house or arriving in the next 72 hours.'}
+        </p>
+      ) : (
+        <ul className="space-y-3">
+          {stays.map((stay) => (
+            <li
+              key={stay.reservationId}
+              data-testid="desk-stay"
+              className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+            >
+              <div className="flex flex-wrap items-baseline justify-between gap-2">
+                <p className="font-medium">{stay.guestName}</p>
+                <p className="text-sm text-slate-600">
+                  {formatInZone(stay.startsAt, stay.timeZone)} –{' '}
+                  {formatInZone(stay.endsAt, stay.timeZone)}{' '}
+                  <span className="text-slate-400">({stay.timeZone})</span>
+                </p>
+              </div>
+              <ul className="mt-3 space-y-3">
+                {stay.codes.map((code) => (
+                  <li
+                    key={code.accessCodeId}
+                    className="flex flex-wrap items-start justify-between gap-3"
+                  >
+                    <div className="text-sm">
+                      <p className="font-medium">{code.lockName}</p>
+                      <p className={code.problems.length > 0 ? 'text-red-700' : 'text-slate-600'}>
+                        {STATUS_WORDS[code.status] ?? code.status}
+                        {code.problems.length > 0 ? (
+                          <span title={code.problems.join(', ')}> · needs attention</span>
+                        ) : null}
+                      </p>
+                    </div>
+                    <PullBackupButton
+                      accessCodeId={code.accessCodeId}
+                      guestName={stay.guestName}
+                      lockName={code.lockName}
+                      until={formatInZone(stay.endsAt, stay.timeZone)}
+                      alreadyPulled={code.backupPulled}
+                    />
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

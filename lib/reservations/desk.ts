@@ -1,0 +1,117 @@
+import { and, asc, eq, gt, ilike, isNull, lt, ne, or } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '@/db/client';
+import { accessCodes, devices, properties, reservations } from '@/db/schema';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { parseInput } from '@/lib/validation';
+
+export const deskSearchSchema = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(100, 'Search must be at most 100 characters.')
+    .optional()
+    .transform((v) => v || undefined),
+});
+
+export type DeskStay = {
+  reservationId: string;
+  guestName: string;
+  propertyName: string;
+  timeZone: string;
+  startsAt: Date;
+  endsAt: Date;
+  codes: {
+    accessCodeId: string;
+    lockName: string;
+    room: string | null;
+    status: string;
+    problems: string[];
+    backupPulled: boolean;
+  }[];
+};
+
+/**
+ * Stays the front desk may be asked about: in-house now or arriving within
+ * 72 hours, searchable by guest name or room, with each lock's guest code.
+ * No digits: the desk hands out backup codes, pulled one at a time.
+ */
+export async function listDeskStays(
+  db: Executor,
+  actor: Actor,
+  input: z.input<typeof deskSearchSchema>,
+  now: Date,
+): Promise<DeskStay[]> {
+  assertCan(actor, 'backup_codes.pull');
+  const { q } = parseInput(deskSearchSchema, input);
+  const horizon = new Date(now.getTime() + 72 * 3_600_000);
+  const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const rows = await db
+    .select({
+      reservationId: reservations.id,
+      guestName: reservations.guestName,
+      propertyName: properties.name,
+      timeZone: properties.timeZone,
+      startsAt: reservations.startsAt,
+      endsAt: reservations.endsAt,
+      accessCodeId: accessCodes.id,
+      lockName: devices.name,
+      room: devices.room,
+      status: accessCodes.status,
+      errors: accessCodes.errors,
+      pulled: accessCodes.pulledBackupAccessCodeId,
+    })
+    .from(reservations)
+    .innerJoin(
+      properties,
+      and(
+        eq(properties.id, reservations.propertyId),
+        eq(properties.organizationId, reservations.organizationId),
+      ),
+    )
+    .innerJoin(
+      accessCodes,
+      and(
+        eq(accessCodes.reservationId, reservations.id),
+        eq(accessCodes.organizationId, reservations.organizationId),
+        isNull(accessCodes.deletedAt),
+        ne(accessCodes.status, 'removed'),
+      ),
+    )
+    .innerJoin(devices, eq(devices.id, accessCodes.deviceId))
+    .where(
+      and(
+        eq(reservations.organizationId, actor.organizationId),
+        eq(reservations.status, 'confirmed'),
+        gt(reservations.endsAt, now),
+        lt(reservations.startsAt, horizon),
+        pattern
+          ? or(ilike(reservations.guestName, pattern), ilike(devices.room, pattern))
+          : undefined,
+      ),
+    )
+    .orderBy(asc(reservations.startsAt), asc(reservations.guestName), asc(devices.name));
+
+  const stays = new Map<string, DeskStay>();
+  for (const row of rows) {
+    const stay = stays.get(row.reservationId) ?? {
+      reservationId: row.reservationId,
+      guestName: row.guestName,
+      propertyName: row.propertyName,
+      timeZone: row.timeZone,
+      startsAt: row.startsAt,
+      endsAt: row.endsAt,
+      codes: [],
+    };
+    stay.codes.push({
+      accessCodeId: row.accessCodeId,
+      lockName: row.lockName,
+      room: row.room,
+      status: row.status,
+      problems: row.errors.map((e) => e.code),
+      backupPulled: row.pulled !== null,
+    });
+    stays.set(row.reservationId, stay);
+  }
+  return [...stays.values()];
+}
