@@ -236,3 +236,79 @@ async function setSlots(externalId: string, slotLimit: number) {
   const { setSimulatedLockKnobs } = await import('@/lib/locks/simulated/controls');
   await setSimulatedLockKnobs(database.db, organizationId, externalId, { slotLimit });
 }
+
+describe('reliability', () => {
+  it('serves 200 concurrent pulls on 40 locks without handing a code out twice, then refills', async () => {
+    const locks = [];
+    for (let i = 0; i < 40; i++) locks.push(await poolLock());
+    // Five stays per lock, written in bulk: the pulls are what is under test.
+    const guests = await database.db
+      .insert(accessCodes)
+      .values(
+        locks.flatMap((lock, l) =>
+          Array.from({ length: 5 }, (_, g) => ({
+            organizationId,
+            deviceId: lock.id,
+            type: 'time_bound' as const,
+            code: String(100000 + l * 10 + g),
+            name: `Guest ${l}-${g}`,
+            startsAt: at(hours(24)),
+            endsAt: at(hours(72)),
+            nextAttemptAt: at(hours(23)),
+          })),
+        ),
+      )
+      .returning({ id: accessCodes.id, deviceId: accessCodes.deviceId });
+    await tick(T0);
+    const extra = await stayCode(locks[0]?.id ?? '');
+
+    const results = await Promise.allSettled(
+      [...guests, extra].map((g) =>
+        pullBackupAccessCode(database.db, frontDesk, g.id, at(hours(1))),
+      ),
+    );
+    const codes = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    expect(new Set(codes.map((c) => c.id)).size).toBe(codes.length);
+    expect(codes).toHaveLength(200);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ code: 'conflict' });
+    // Each pulled code came from its own guest's lock.
+    const lockOf = new Map(guests.map((g) => [g.id, g.deviceId]));
+    for (const [i, r] of results.entries()) {
+      if (r.status === 'fulfilled' && i < guests.length) {
+        expect(r.value.deviceId).toBe(lockOf.get(guests[i]?.id ?? ''));
+      }
+    }
+
+    await tick(at(hours(2)));
+    for (const lock of locks) {
+      const pool = (await backups(lock.id)).filter((c) => !c.pulledAt && c.status === 'set');
+      expect(pool).toHaveLength(5);
+    }
+    const [device] = await database.db
+      .select()
+      .from(devices)
+      .where(eq(devices.id, locks[0]?.id ?? ''));
+    expect(device?.warnings.map((w) => w.code)).toContain('many_active_backup_codes');
+  }, 120_000);
+
+  it('leaves no code on a lock that Keyhold does not know after a tick dies mid-refill', async () => {
+    const lock = await poolLock();
+    await runTick(database.db, {
+      now: T0,
+      adapters: defaultAdapters(database.db),
+      beforeCommit: () => {
+        throw new Error('process killed');
+      },
+    });
+    // The lock took the five codes; Keyhold's record of that was lost.
+    expect(await database.db.select().from(simulatedLockCodes)).toHaveLength(5);
+    await tick(at(hours(1)));
+    const held = await database.db.select().from(simulatedLockCodes);
+    const known = await backups(lock.id);
+    expect(held).toHaveLength(5);
+    expect(held.map((h) => h.keyholdCodeId).sort()).toEqual(known.map((k) => k.id).sort());
+    for (const code of known) expect(code.status).toBe('set');
+  });
+});
