@@ -97,23 +97,22 @@ function scheduleTicks(intervalMs: number) {
 
 /** The demo's sign-in details, printed for the person who just ran `npm start`. */
 function announceDemo(seed: DemoSeed, dataDir: string, passwordFromEnv: boolean) {
-  const port = env().PORT;
-  const lines = [
+  const file = join(dataDir, 'demo-credentials.txt');
+  const head = [
     '',
     `  Keyhold demo data created: ${seed.organizationName}`,
-    `  Sign in at http://localhost:${port}/sign-in as any of:`,
+    `  Sign in at http://localhost:${env().PORT}/sign-in as any of:`,
     ...seed.users.map((u) => `    ${u.role.padEnd(11)} ${u.email}`),
-    passwordFromEnv
-      ? '  Password: the value of DEMO_PASSWORD'
-      : // Shown only on a terminal: elsewhere stdout is a log, and logs never carry passwords.
-        process.stdout.isTTY
-        ? `  Password: ${seed.password}   (also saved in ${join(dataDir, 'demo-credentials.txt')})`
-        : `  Password: saved in ${join(dataDir, 'demo-credentials.txt')}`,
-    '',
   ];
-  if (!passwordFromEnv) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(join(dataDir, 'demo-credentials.txt'), `${lines.join('\n')}\n`, { mode: 0o600 });
+  if (passwordFromEnv) {
+    console.log([...head, '  Password: the value of DEMO_PASSWORD', ''].join('\n'));
+    return;
   }
-  console.log(lines.join('\n'));
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, [...head, `  Password: ${seed.password}`, ''].join('\n'), { mode: 0o600 });
+  // On a terminal, show it; elsewhere stdout is a log, and logs never carry passwords.
+  const shown = process.stdout.isTTY
+    ? `  Password: ${seed.password}   (also saved in ${file})`
+    : `  Password: saved in ${file}`;
+  console.log([...head, shown, ''].join('\n'));
 }
