@@ -60,7 +60,13 @@ export async function boot(): Promise<void> {
         poolSize: settings.BACKUP_POOL_SIZE,
       },
     });
-    if (seeded) announceDemo(seeded, settings.DATA_DIR, Boolean(settings.DEMO_PASSWORD));
+    if (seeded)
+      announceDemo(seeded, {
+        dataDir: settings.DATA_DIR,
+        passwordFromEnv: Boolean(settings.DEMO_PASSWORD),
+        port: settings.PORT,
+        tty: Boolean(process.stdout.isTTY),
+      });
   }
 
   if (settings.TICK_SECONDS > 0) scheduleTicks(settings.TICK_SECONDS * 1000);
@@ -96,12 +102,16 @@ function scheduleTicks(intervalMs: number) {
 }
 
 /** The demo's sign-in details, printed for the person who just ran `npm start`. */
-function announceDemo(seed: DemoSeed, dataDir: string, passwordFromEnv: boolean) {
+export function announceDemo(
+  seed: DemoSeed,
+  options: { dataDir: string; passwordFromEnv: boolean; port: number; tty: boolean },
+): void {
+  const { dataDir, passwordFromEnv, port, tty } = options;
   const file = join(dataDir, 'demo-credentials.txt');
   const head = [
     '',
     `  Keyhold demo data created: ${seed.organizationName}`,
-    `  Sign in at http://localhost:${env().PORT}/sign-in as any of:`,
+    `  Sign in at http://localhost:${port}/sign-in as any of:`,
     ...seed.users.map((u) => `    ${u.role.padEnd(11)} ${u.email}`),
   ];
   if (passwordFromEnv) {
@@ -111,7 +121,7 @@ function announceDemo(seed: DemoSeed, dataDir: string, passwordFromEnv: boolean)
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, [...head, `  Password: ${seed.password}`, ''].join('\n'), { mode: 0o600 });
   // On a terminal, show it; elsewhere stdout is a log, and logs never carry passwords.
-  const shown = process.stdout.isTTY
+  const shown = tty
     ? `  Password: ${seed.password}   (also saved in ${file})`
     : `  Password: saved in ${file}`;
   console.log([...head, shown, ''].join('\n'));
