@@ -53,7 +53,8 @@ export type LockPage = {
 // out in full: a subquery must not depend on how drizzle qualifies columns.
 const codesOnLock = sql<number>`(
   select count(*)::int from access_codes c
-  where c.device_id = devices.id and c.status in ('set', 'removing')
+  where c.device_id = devices.id
+    and (c.status in ('set', 'removing') or (c.external_ref is not null and c.status <> 'removed'))
 )`;
 
 // The organization is part of the join so a mislinked row can never show another tenant's property.

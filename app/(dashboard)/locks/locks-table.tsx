@@ -193,10 +193,14 @@ function LockRow({ lock }: { lock: LockSummary }) {
           <span className="text-slate-400">None</span>
         ) : (
           <span className="text-amber-700">
-            {lock.errorCount} errors, {lock.warningCount} warnings
+            {plural(lock.errorCount, 'error')}, {plural(lock.warningCount, 'warning')}
           </span>
         )}
       </td>
     </tr>
   );
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
