@@ -1,8 +1,9 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { type AccessCode, actionAttempts, devices } from '@/db/schema';
+import { actionAttempts, devices } from '@/db/schema';
 import {
+  type AccessCodeListItem,
   createAccessCode,
   createAccessCodes,
   deleteAccessCodeIdempotent,
@@ -112,7 +113,7 @@ function pagination(after: string | null) {
 }
 
 /** The locks behind a set of codes, for the device errors Seam shows on each code. */
-async function withDevices(ctx: EndpointContext, codes: AccessCode[]) {
+async function withDevices(ctx: EndpointContext, codes: AccessCodeListItem[]) {
   const ids = [...new Set(codes.map((c) => c.deviceId))];
   const rows =
     ids.length === 0

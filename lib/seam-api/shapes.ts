@@ -1,4 +1,5 @@
-import type { AccessCode, ActionAttempt, Device, Issue, Property } from '@/db/schema';
+import type { ActionAttempt, Device, Issue, Property } from '@/db/schema';
+import type { AccessCodeListItem } from '@/lib/access-codes/operations';
 
 /**
  * Keyhold's rows in Seam's shapes (reference/seam-api.md §1 and §3), field
@@ -22,7 +23,7 @@ const seamWarning = (issue: Issue) => ({
   ...(issue.detail ?? {}),
 });
 
-export function toSeamAccessCode(code: AccessCode, device?: DeviceForCodes) {
+export function toSeamAccessCode(code: AccessCodeListItem, device?: DeviceForCodes) {
   return {
     access_code_id: code.id,
     device_id: code.deviceId,
