@@ -80,7 +80,14 @@ const updateSchema = z.object({
     .optional(),
 });
 
-const idSchema = (field: string) => z.object({ [field]: seamId(field) });
+// Built once: zod compiles an object schema on first use, so none is made per request.
+const accessCodeIdSchema = z.object({ access_code_id: seamId('access_code_id') });
+const deviceIdSchema = z.object({ device_id: seamId('device_id') });
+const actionAttemptIdSchema = z.object({ action_attempt_id: seamId('action_attempt_id') });
+const generateSchema = z.object({
+  device_id: seamId('device_id'),
+  preferred_code_length: seamInteger('preferred_code_length', 4, 12).optional(),
+});
 
 const pageSchema = z.object({
   limit: seamInteger('limit', 1, 10_000).optional(),
@@ -252,34 +259,29 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   },
 
   'access_codes/delete': async (ctx, params) => {
-    const p = idSchema('access_code_id').parse(params);
-    const id = String(p.access_code_id);
+    const p = accessCodeIdSchema.parse(params);
+    const id = p.access_code_id;
     await deleteAccessCodeIdempotent(ctx.db, ctx.actor, id, ctx.now);
     return { action_attempt: await actionAttempt(ctx, 'DELETE_ACCESS_CODE', {}) };
   },
 
   'access_codes/generate_code': async (ctx, params) => {
-    const p = z
-      .object({
-        device_id: seamId('device_id'),
-        preferred_code_length: seamInteger('preferred_code_length', 4, 12).optional(),
-      })
-      .parse(params);
+    const p = generateSchema.parse(params);
     const code = await generateAccessCode(ctx.db, ctx.actor, p.device_id, p.preferred_code_length);
     return { generated_code: { device_id: p.device_id, code } };
   },
 
   'access_codes/pull_backup_access_code': async (ctx, params) => {
-    const p = idSchema('access_code_id').parse(params);
-    const backup = await pullBackupAccessCode(ctx.db, ctx.actor, String(p.access_code_id), ctx.now);
+    const p = accessCodeIdSchema.parse(params);
+    const backup = await pullBackupAccessCode(ctx.db, ctx.actor, p.access_code_id, ctx.now);
     const [shaped] = await withDevices(ctx, [backup]);
     // Current SDKs read access_code, older ones backup_access_code.
     return { access_code: shaped, backup_access_code: shaped };
   },
 
   'devices/get': async (ctx, params) => {
-    const p = idSchema('device_id').parse(params);
-    const { device, property } = await getDevice(ctx.db, ctx.actor, String(p.device_id));
+    const p = deviceIdSchema.parse(params);
+    const { device, property } = await getDevice(ctx.db, ctx.actor, p.device_id);
     return { device: toSeamDevice(device, property) };
   },
 
@@ -297,8 +299,8 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   },
 
   'locks/get': async (ctx, params) => {
-    const p = idSchema('device_id').parse(params);
-    const { device, property } = await getDevice(ctx.db, ctx.actor, String(p.device_id));
+    const p = deviceIdSchema.parse(params);
+    const { device, property } = await getDevice(ctx.db, ctx.actor, p.device_id);
     const shaped = toSeamDevice(device, property);
     return { device: shaped, lock: shaped };
   },
@@ -315,13 +317,13 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   },
 
   'action_attempts/get': async (ctx, params) => {
-    const p = idSchema('action_attempt_id').parse(params);
+    const p = actionAttemptIdSchema.parse(params);
     const [row] = await ctx.db
       .select()
       .from(actionAttempts)
       .where(
         and(
-          eq(actionAttempts.id, String(p.action_attempt_id)),
+          eq(actionAttempts.id, p.action_attempt_id),
           eq(actionAttempts.organizationId, ctx.actor.organizationId),
         ),
       );
