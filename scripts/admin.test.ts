@@ -66,6 +66,21 @@ describe('npm run admin', { timeout: 90_000 }, () => {
     expect(result.stdout).toBe('');
   });
 
+  it('refuses a backup-pool state other than on or off, naming the flag', () => {
+    const result = admin([
+      'backup-pool',
+      '--organization',
+      '00000000-0000-4000-8000-000000000000',
+      '--property',
+      '00000000-0000-4000-8000-000000000001',
+      '--state',
+      'maybe',
+    ]);
+    expect(result.status).toBe(2);
+    expect(lines(result.stderr)).toHaveLength(1);
+    expect(result.stderr).toContain('--state');
+  });
+
   it('creates an organization with a first property and prints its id', () => {
     const result = admin([
       'create-organization',

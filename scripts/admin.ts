@@ -3,12 +3,14 @@
 // simulated adapter in demos. Bad flags exit 2 before the database is opened;
 // expected failures (AppError) exit 1 with their message; anything else exits
 // 1 with a generic line, details only under LOG_LEVEL=debug.
+
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { type Database, DatabaseInUseError, openDatabase } from '../db/client';
 import { createApiKey, createApiKeySchema, revokeApiKey } from '../lib/api-keys';
 import type { Actor } from '../lib/auth/actor';
+import { setBackupPool } from '../lib/backup-pools/pools';
 import { clock } from '../lib/clock';
 import { type LockSummary, listLocks, listLocksSchema } from '../lib/devices/locks';
 import { EnvError, env } from '../lib/env';
@@ -262,6 +264,30 @@ const commands = {
         ]),
       );
       print(`${locks.length} ${locks.length === 1 ? 'lock' : 'locks'} in ${org}.`);
+    },
+  }),
+
+  'backup-pool': defineCommand({
+    summary:
+      'Turn backup code pools on or off for one lock or every lock of a property. Off takes unpulled backup codes off the locks.',
+    synopsis: '--organization <id> (--lock <device id> | --property <id>) --state on|off',
+    flags: { organization: 'string', lock: 'string', property: 'string', state: 'string' },
+    required: ['organization', 'state'],
+    schema: z.object({
+      organization: organizationFlag,
+      lock: uuidFlag('a Keyhold device id').optional(),
+      property: uuidFlag('a property id').optional(),
+      state: z.enum(['on', 'off'], { error: 'must be on or off' }),
+    }),
+    async run(input, context) {
+      const actor = await actorFor(context, input.organization);
+      const { locks } = await setBackupPool(
+        context.database.db,
+        actor,
+        { deviceId: input.lock, propertyId: input.property, enabled: input.state === 'on' },
+        context.now,
+      );
+      print(`Backup code pools turned ${input.state} on ${locks} lock${locks === 1 ? '' : 's'}.`);
     },
   }),
 

@@ -16,7 +16,7 @@ import {
 import { type Actor, loadActor } from '@/lib/auth/actor';
 import { defaultAdapters } from '@/lib/locks/registry';
 import { runTick } from '@/lib/reconciler/tick';
-import { pullBackupAccessCode } from './pools';
+import { pullBackupAccessCode, setBackupPool } from './pools';
 
 const T0 = new Date('2026-11-26T14:00:00Z');
 const hours = (n: number) => n * 3_600_000;
@@ -310,5 +310,46 @@ describe('reliability', () => {
     expect(held).toHaveLength(5);
     expect(held.map((h) => h.keyholdCodeId).sort()).toEqual(known.map((k) => k.id).sort());
     for (const code of known) expect(code.status).toBe('set');
+  });
+});
+
+describe('turning pools on and off', () => {
+  it('lets an admin turn a property’s pools on, and a lock’s off, taking its unpulled codes away', async () => {
+    const a = await addSimulatedLock(database.db, { organizationId, propertyId });
+    const b = await addSimulatedLock(database.db, { organizationId, propertyId });
+    expect(await setBackupPool(database.db, actor, { propertyId, enabled: true }, T0)).toEqual({
+      locks: 2,
+    });
+    await tick(T0);
+    expect((await backups(a.id)).filter((c) => c.status === 'set')).toHaveLength(5);
+    expect((await backups(b.id)).filter((c) => c.status === 'set')).toHaveLength(5);
+
+    await setBackupPool(database.db, actor, { deviceId: a.id, enabled: false }, at(hours(1)));
+    await tick(at(hours(1)));
+    expect(await backups(a.id)).toHaveLength(0);
+    const held = await database.db
+      .select()
+      .from(simulatedLockCodes)
+      .where(eq(simulatedLockCodes.lockId, a.externalId));
+    expect(held).toHaveLength(0);
+    expect((await backups(b.id)).filter((c) => c.status === 'set')).toHaveLength(5);
+  });
+
+  it('is for admins and owners, inside their organization, and names a bad field', async () => {
+    const lock = await addSimulatedLock(database.db, { organizationId, propertyId });
+    await expect(
+      setBackupPool(database.db, frontDesk, { deviceId: lock.id, enabled: true }, T0),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    const other = await createOrganization(database.db, { roles: ['admin'] });
+    const outsider = await loadActor(database.db, other.members.admin?.userId ?? '');
+    if (!outsider) throw new Error('no outsider');
+    await expect(
+      setBackupPool(database.db, outsider, { deviceId: lock.id, enabled: true }, T0),
+    ).rejects.toMatchObject({ code: 'not_found', options: { field: 'device_id' } });
+    await expect(
+      setBackupPool(database.db, actor, { deviceId: lock.id, propertyId, enabled: true }, T0),
+    ).rejects.toMatchObject({ code: 'invalid_input', options: { field: 'device_id' } });
+    const [device] = await database.db.select().from(devices).where(eq(devices.id, lock.id));
+    expect(device?.backupPoolEnabled).toBe(false);
   });
 });

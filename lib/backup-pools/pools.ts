@@ -1,4 +1,5 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { type Db, type Executor, queryRows } from '@/db/client';
 import { type AccessCode, accessCodeEvents, accessCodes, devices, type Issue } from '@/db/schema';
 import { markDeleted } from '@/lib/access-codes/operations';
@@ -13,6 +14,7 @@ import {
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { parseInput } from '@/lib/validation';
 
 /**
  * Backup access code pools (the guide's recommendation; DESIGN.md "backup
@@ -317,5 +319,75 @@ export async function pullBackupAccessCode(
     });
     if (!pulled) throw new Error('backup update returned nothing');
     return pulled;
+  });
+}
+
+export const setBackupPoolSchema = z
+  .object({
+    deviceId: z.uuid({ error: 'device_id must be a lock id.' }).optional(),
+    propertyId: z.uuid({ error: 'property_id must be a property id.' }).optional(),
+    enabled: z.boolean({ error: 'enabled must be true or false.' }),
+  })
+  .refine((v) => Boolean(v.deviceId) !== Boolean(v.propertyId), {
+    message: 'Give a lock or a property, not both.',
+    path: ['deviceId'],
+  });
+
+/**
+ * Turn the pool on or off for one lock or every lock of a property. Turning
+ * it off takes the unpulled backup codes off the locks; pulled codes stay
+ * until their stay ends.
+ */
+export async function setBackupPool(
+  db: Executor,
+  actor: Actor,
+  input: z.input<typeof setBackupPoolSchema>,
+  now: Date,
+): Promise<{ locks: number }> {
+  assertCan(actor, 'backup_pools.manage', 'Lock');
+  const data = parseInput(setBackupPoolSchema, input);
+  return db.transaction(async (tx) => {
+    const targets = await tx
+      .update(devices)
+      .set({ backupPoolEnabled: data.enabled })
+      .where(
+        and(
+          eq(devices.organizationId, actor.organizationId),
+          eq(devices.status, 'active'),
+          data.deviceId
+            ? eq(devices.id, data.deviceId)
+            : eq(devices.propertyId, data.propertyId ?? ''),
+        ),
+      )
+      .returning({ id: devices.id });
+    if (targets.length === 0) {
+      throw new AppError('not_found', data.deviceId ? 'Lock not found.' : 'Property not found.', {
+        field: data.deviceId ? 'device_id' : 'property_id',
+      });
+    }
+    if (!data.enabled) {
+      const unpulled = await tx
+        .select()
+        .from(accessCodes)
+        .where(
+          and(
+            inArray(
+              accessCodes.deviceId,
+              targets.map((t) => t.id),
+            ),
+            eq(accessCodes.isBackup, true),
+            isNull(accessCodes.pulledAt),
+            isNull(accessCodes.deletedAt),
+          ),
+        );
+      await markDeleted(tx, unpulled, actor.userId, now);
+    }
+    await recordAudit(tx, actor, {
+      action: data.enabled ? 'backup_pool.enabled' : 'backup_pool.disabled',
+      targetType: data.deviceId ? 'device' : 'property',
+      targetId: data.deviceId ?? data.propertyId ?? '',
+      detail: { locks: targets.length },
+    });
+    return { locks: targets.length };
   });
 }
