@@ -11,6 +11,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const nav: NavItem[] = [{ href: '/locks', label: 'Locks' }];
   if (can(actor.role, 'backup_codes.pull'))
     nav.unshift({ href: '/front-desk', label: 'Front desk' });
+  if (can(actor.role, 'permanent_codes.manage')) {
+    nav.push({ href: '/backup-codes', label: 'Backup codes' });
+  }
   if (can(actor.role, 'settings.manage')) nav.push({ href: '/settings', label: 'Settings' });
 
   return (

@@ -38,6 +38,7 @@ CREATE TABLE "access_codes" (
 	"errors" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"warnings" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"is_backup" boolean DEFAULT false NOT NULL,
+	"is_permanent_backup" boolean DEFAULT false NOT NULL,
 	"pulled_backup_access_code_id" uuid,
 	"pulled_at" timestamp with time zone,
 	"pulled_by_user_id" uuid,

@@ -58,6 +58,11 @@ export const accessCodes = pgTable(
     errors: issues('errors'),
     warnings: issues('warnings'),
     isBackup: boolean('is_backup').notNull().default(false),
+    /**
+     * An owner's hand-made ongoing backup code (the guide's "permanent
+     * workflow"): its digits are shown once, at creation, and never again.
+     */
+    isPermanentBackup: boolean('is_permanent_backup').notNull().default(false),
     /** On an original code: the backup pulled for it. */
     pulledBackupAccessCodeId: uuid('pulled_backup_access_code_id').references(
       (): AnyPgColumn => accessCodes.id,

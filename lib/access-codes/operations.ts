@@ -340,6 +340,7 @@ const listColumns = {
   pulledBackupAccessCodeId: accessCodes.pulledBackupAccessCodeId,
   pulledAt: accessCodes.pulledAt,
   isScheduledOnDevice: accessCodes.isScheduledOnDevice,
+  isPermanentBackup: accessCodes.isPermanentBackup,
   createdAt: accessCodes.createdAt,
 };
 export type AccessCodeListItem = Pick<AccessCode, keyof typeof listColumns>;
@@ -423,11 +424,15 @@ export async function listAccessCodes(
   };
 }
 
-/** Backup digits are nobody's business until the backup is pulled. */
-function hideUnpulledBackup<T extends Pick<AccessCode, 'isBackup' | 'pulledAt' | 'code'>>(
-  row: T,
-): T {
-  return row.isBackup && !row.pulledAt ? { ...row, code: null } : row;
+/**
+ * Backup digits are nobody's business until the backup is pulled; a
+ * permanent backup code's are shown once, when it is made, and never again.
+ */
+function hideUnpulledBackup<
+  T extends Pick<AccessCode, 'isBackup' | 'pulledAt' | 'code' | 'isPermanentBackup'>,
+>(row: T): T {
+  const secret = (row.isBackup && !row.pulledAt) || row.isPermanentBackup;
+  return secret ? { ...row, code: null } : row;
 }
 
 export const createAccessCodesSchema = z.object({

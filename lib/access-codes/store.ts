@@ -200,6 +200,7 @@ export type NewCode = {
   nextAttemptAt: Date;
   createdByUserId?: string | null;
   isBackup?: boolean;
+  isPermanentBackup?: boolean;
 };
 
 /** Insert codes and their `created` events in one go. */

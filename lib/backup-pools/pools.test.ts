@@ -16,6 +16,7 @@ import {
 import { type Actor, loadActor } from '@/lib/auth/actor';
 import { defaultAdapters } from '@/lib/locks/registry';
 import { runTick } from '@/lib/reconciler/tick';
+import { createPermanentBackupCode, listPermanentBackupCodes } from './permanent';
 import { pullBackupAccessCode, setBackupPool } from './pools';
 
 const T0 = new Date('2026-11-26T14:00:00Z');
@@ -351,5 +352,38 @@ describe('turning pools on and off', () => {
     ).rejects.toMatchObject({ code: 'invalid_input', options: { field: 'device_id' } });
     const [device] = await database.db.select().from(devices).where(eq(devices.id, lock.id));
     expect(device?.backupPoolEnabled).toBe(false);
+  });
+});
+
+describe('permanent backup codes', () => {
+  it('shows the digits once, hides them afterwards, keeps them out of the pool, and revokes', async () => {
+    const lock = await poolLock();
+    const made = await createPermanentBackupCode(database.db, actor, lock.id, T0);
+    expect(made.code).toMatch(/^\d{6}$/);
+    expect((await getAccessCode(database.db, actor, made.accessCodeId)).code).toBeNull();
+    const listed = await listPermanentBackupCodes(database.db, actor);
+    expect(listed.map((c) => c.accessCodeId)).toEqual([made.accessCodeId]);
+    expect(JSON.stringify(listed)).not.toContain(made.code);
+    const audit = await database.db.select().from(auditLog);
+    expect(JSON.stringify(audit)).not.toContain(made.code);
+
+    await tick(T0);
+    // The pool still has its own five; the permanent code is on the lock beside them.
+    expect((await backups(lock.id)).filter((c) => c.status === 'set')).toHaveLength(5);
+    const held = await database.db.select().from(simulatedLockCodes);
+    expect(held.map((h) => h.code)).toContain(made.code);
+
+    await deleteAccessCode(database.db, actor, made.accessCodeId, at(hours(1)));
+    await tick(at(hours(1)));
+    const after = await database.db.select().from(simulatedLockCodes);
+    expect(after.map((h) => h.code)).not.toContain(made.code);
+    expect(await listPermanentBackupCodes(database.db, actor)).toEqual([]);
+  });
+
+  it('is not for the front desk', async () => {
+    const lock = await poolLock();
+    await expect(
+      createPermanentBackupCode(database.db, frontDesk, lock.id, T0),
+    ).rejects.toMatchObject({ code: 'not_found' });
   });
 });

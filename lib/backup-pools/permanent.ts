@@ -1,0 +1,104 @@
+import { and, desc, eq, isNull, ne } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '@/db/client';
+import { accessCodes, devices } from '@/db/schema';
+import {
+  firstAttemptAt,
+  insertCodes,
+  leadMinutesOf,
+  liveCodesOn,
+  loadLocks,
+  lockCodeChanges,
+  pickCode,
+  policyFor,
+} from '@/lib/access-codes/store';
+import { recordAudit } from '@/lib/audit';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+
+/**
+ * The guide's "permanent backup code workflow": an owner makes an ongoing
+ * code for a lock in one click and hands it out by hand. Its digits are
+ * returned once, here, and hidden everywhere afterwards; revoking it is
+ * deleting it. The guide's warning stands: a reused code lets a guest in
+ * outside their stay.
+ */
+export async function createPermanentBackupCode(
+  db: Executor,
+  actor: Actor,
+  deviceId: string,
+  now: Date,
+): Promise<{ accessCodeId: string; code: string; lockName: string }> {
+  assertCan(actor, 'permanent_codes.manage', 'Lock');
+  if (!z.uuid().safeParse(deviceId).success) {
+    throw new AppError('not_found', 'Lock not found.', { field: 'device_id' });
+  }
+  return db.transaction(async (tx) => {
+    const [lock] = await loadLocks(tx, actor.organizationId, [deviceId]);
+    if (!lock) throw AppError.notFound('Lock');
+    await lockCodeChanges(tx, [lock.id]);
+    const window = { startsAt: null, endsAt: null };
+    const digits = pickCode([lock], window, await liveCodesOn(tx, [lock.id]));
+    const policy = policyFor(lock, await leadMinutesOf(tx, actor.organizationId));
+    const [row] = await insertCodes(
+      tx,
+      [
+        {
+          organizationId: actor.organizationId,
+          deviceId: lock.id,
+          type: 'ongoing',
+          code: digits,
+          name: 'Permanent backup code',
+          ...window,
+          nextAttemptAt: firstAttemptAt({ type: 'ongoing', startsAt: null }, policy, now),
+          createdByUserId: actor.userId,
+          isPermanentBackup: true,
+        },
+      ],
+      actor.userId,
+    );
+    if (!row) throw new Error('permanent code insert returned nothing');
+    await recordAudit(tx, actor, {
+      action: 'permanent_backup_code.created',
+      targetType: 'access_code',
+      targetId: row.id,
+      detail: { deviceId: lock.id },
+    });
+    return { accessCodeId: row.id, code: digits, lockName: lock.name };
+  });
+}
+
+export type PermanentBackupCode = {
+  accessCodeId: string;
+  lockName: string;
+  room: string | null;
+  status: string;
+  createdAt: Date;
+};
+
+/** The organization's permanent backup codes, newest first, without digits. */
+export async function listPermanentBackupCodes(
+  db: Executor,
+  actor: Actor,
+): Promise<PermanentBackupCode[]> {
+  assertCan(actor, 'permanent_codes.manage', 'Lock');
+  return db
+    .select({
+      accessCodeId: accessCodes.id,
+      lockName: devices.name,
+      room: devices.room,
+      status: accessCodes.status,
+      createdAt: accessCodes.createdAt,
+    })
+    .from(accessCodes)
+    .innerJoin(devices, eq(devices.id, accessCodes.deviceId))
+    .where(
+      and(
+        eq(accessCodes.organizationId, actor.organizationId),
+        eq(accessCodes.isPermanentBackup, true),
+        isNull(accessCodes.deletedAt),
+        ne(accessCodes.status, 'removed'),
+      ),
+    )
+    .orderBy(desc(accessCodes.createdAt));
+}
