@@ -4,6 +4,7 @@ import { type Executor, prepared } from '@/db/client';
 import { type AccessCode, accessCodeEvents, accessCodes } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { formatCursor, parseCursor } from '@/lib/pagination';
 import { parseInput } from '@/lib/validation';
 import { windowProblem } from './rules';
 import {
@@ -257,18 +258,21 @@ export async function markDeleted(
   now: Date,
 ): Promise<void> {
   if (codes.length === 0) return;
-  for (const c of codes) {
-    await tx
-      .update(accessCodes)
-      .set({
-        deletedAt: now,
-        desiredState: 'absent',
-        nextAttemptAt: now,
-        attempts: 0,
-        revision: c.revision + 1,
-      })
-      .where(eq(accessCodes.id, c.id));
-  }
+  await tx
+    .update(accessCodes)
+    .set({
+      deletedAt: now,
+      desiredState: 'absent',
+      nextAttemptAt: now,
+      attempts: 0,
+      revision: sql`${accessCodes.revision} + 1`,
+    })
+    .where(
+      inArray(
+        accessCodes.id,
+        codes.map((c) => c.id),
+      ),
+    );
   await tx.insert(accessCodeEvents).values(
     codes.map((c) => ({
       organizationId: c.organizationId,
@@ -345,18 +349,6 @@ const listColumns = {
 };
 export type AccessCodeListItem = Pick<AccessCode, keyof typeof listColumns>;
 
-/** A page cursor: the last code of the previous page as `createdAt|id`. */
-function parseCursor(value: string): { at: Date; id: string } {
-  const [at, id] = value.split('|');
-  const when = new Date(at ?? '');
-  const wellFormed =
-    /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at ?? '') && z.uuid().safeParse(id).success;
-  if (!wellFormed || Number.isNaN(when.getTime()) || !id) {
-    throw new AppError('invalid_input', 'The page cursor is not valid.', { field: 'page_cursor' });
-  }
-  return { at: when, id };
-}
-
 /** Live codes of the actor's organization, oldest first, a page at a time. */
 export async function listAccessCodes(
   db: Executor,
@@ -419,8 +411,7 @@ export async function listAccessCodes(
   const last = page.at(-1);
   return {
     accessCodes: page.map(hideUnpulledBackup),
-    nextCursor:
-      rows.length > data.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
+    nextCursor: rows.length > data.limit && last ? formatCursor(last) : null,
   };
 }
 

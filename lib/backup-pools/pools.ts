@@ -36,6 +36,23 @@ export const availableBackupsColumn = sql<number>`(select count(*)::int from acc
 export const AVAILABLE_BACKUP = sql`is_backup and pulled_at is null and deleted_at is null
   and status = 'set' and errors = '[]'::jsonb`;
 
+/** Enabled pools below their size (one lock's, when given), with how many codes each lacks. */
+function shortPools(executor: Executor, deviceId?: string) {
+  return queryRows<{ device_id: string; organization_id: string; missing: number }>(
+    executor,
+    sql`select d.id as device_id, d.organization_id,
+          (o.backup_pool_size - count(c.id))::int as missing
+        from devices d
+        join organizations o on o.id = d.organization_id
+        left join access_codes c on c.device_id = d.id and c.is_backup
+          and c.pulled_at is null and c.deleted_at is null and c.status <> 'removed'
+        where d.backup_pool_enabled and d.status = 'active'
+          ${deviceId ? sql`and d.id = ${deviceId}` : sql``}
+        group by d.id, d.organization_id, o.backup_pool_size
+        having count(c.id) < o.backup_pool_size`,
+  );
+}
+
 /**
  * Keep every enabled pool full: retire backup codes with errors (they are
  * taken off the lock and replaced) and create codes for what is missing. The
@@ -61,32 +78,13 @@ export async function refillPools(
     await db.transaction((tx) => markDeleted(tx, unhealthy, null, now));
   }
 
-  const short = await queryRows<{ device_id: string; organization_id: string; missing: number }>(
-    db,
-    sql`select d.id as device_id, d.organization_id,
-          (o.backup_pool_size - count(c.id))::int as missing
-        from devices d
-        join organizations o on o.id = d.organization_id
-        left join access_codes c on c.device_id = d.id and c.is_backup
-          and c.pulled_at is null and c.deleted_at is null and c.status <> 'removed'
-        where d.backup_pool_enabled and d.status = 'active'
-        group by d.id, d.organization_id, o.backup_pool_size
-        having count(c.id) < o.backup_pool_size`,
-  );
+  const short = await shortPools(db);
   let created = 0;
   for (const pool of short) {
     created += await db.transaction(async (tx) => {
       // Serialize with other ticks and with code changes on this lock, then count again.
       await lockCodeChanges(tx, [pool.device_id]);
-      const [row] = await queryRows<{ missing: number }>(
-        tx,
-        sql`select (o.backup_pool_size - count(c.id))::int as missing
-            from devices d join organizations o on o.id = d.organization_id
-            left join access_codes c on c.device_id = d.id and c.is_backup
-              and c.pulled_at is null and c.deleted_at is null and c.status <> 'removed'
-            where d.id = ${pool.device_id}
-            group by o.backup_pool_size`,
-      );
+      const [row] = await shortPools(tx, pool.device_id);
       const missing = row?.missing ?? 0;
       if (missing <= 0) return 0;
       const locks = await loadLocks(tx, pool.organization_id, [pool.device_id]);

@@ -5,6 +5,8 @@ import { type Device, devices, type Property, properties } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { availableBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
+import { formatCursor, parseCursor } from '@/lib/pagination';
+import { propertyOfDevice } from './locks';
 
 export type DeviceWithProperty = {
   device: Device;
@@ -14,11 +16,6 @@ export type DeviceWithProperty = {
 };
 
 const availableBackups = availableBackupsColumn;
-
-const propertyOfDevice = and(
-  eq(properties.id, devices.propertyId),
-  eq(properties.organizationId, devices.organizationId),
-);
 
 /** One active lock of the actor's organization, whole; another organization's is not found. */
 export async function getDevice(
@@ -68,15 +65,12 @@ export async function listDevices(
     input.deviceIds ? inArray(devices.id, input.deviceIds) : undefined,
   ];
   if (input.after) {
-    const [at, id] = input.after.split('|');
-    const after = new Date(at ?? '');
-    if (Number.isNaN(after.getTime()) || !z.uuid().safeParse(id).success || !id) {
-      throw new AppError('invalid_input', 'The page cursor is not valid.', {
-        field: 'page_cursor',
-      });
-    }
+    const after = parseCursor(input.after);
     conditions.push(
-      or(gt(devices.createdAt, after), and(eq(devices.createdAt, after), gt(devices.id, id))),
+      or(
+        gt(devices.createdAt, after.at),
+        and(eq(devices.createdAt, after.at), gt(devices.id, after.id)),
+      ),
     );
   }
   const rows = await db
@@ -98,8 +92,7 @@ export async function listDevices(
       property: r.property?.name ? r.property : null,
       availableBackups: r.availableBackups,
     })),
-    nextAfter:
-      rows.length > input.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
+    nextAfter: rows.length > input.limit && last ? formatCursor(last) : null,
   };
 }
 

@@ -58,7 +58,7 @@ const codesOnLock = sql<number>`(
 )`;
 
 // The organization is part of the join so a mislinked row can never show another tenant's property.
-const propertyOfDevice = and(
+export const propertyOfDevice = and(
   eq(properties.id, devices.propertyId),
   eq(properties.organizationId, devices.organizationId),
 );

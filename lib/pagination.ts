@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { AppError } from './errors';
+
+/**
+ * Keyset page cursors shared by every list: the last row of the previous page
+ * as `createdAt|id` (created_at has millisecond precision, so a JavaScript
+ * Date read back compares equal).
+ */
+export function formatCursor(row: { createdAt: Date; id: string }): string {
+  return `${row.createdAt.toISOString()}|${row.id}`;
+}
+
+export function parseCursor(value: string): { at: Date; id: string } {
+  const [at, id] = value.split('|');
+  const when = new Date(at ?? '');
+  const wellFormed =
+    /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at ?? '') && z.uuid().safeParse(id).success;
+  if (!wellFormed || Number.isNaN(when.getTime()) || !id) {
+    throw new AppError('invalid_input', 'The page cursor is not valid.', { field: 'page_cursor' });
+  }
+  return { at: when, id };
+}
