@@ -3,7 +3,8 @@
 //
 // Starts `next start` on a fresh database with one organization, one lock and
 // 55 codes, then drives GET /api/live (trivial), access_codes/get and
-// access_codes/list (55 codes) with autocannon at 50 connections, 10 s each.
+// access_codes/list (55 codes) with autocannon at 50 connections, 10 s each,
+// in 3 rounds (--rounds); prints each figure's median over the rounds.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,6 +22,12 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '10' },
     port: { type: 'string', default: '3300' },
+    // Write a V8 CPU profile of the server to .bench-profiles/ (open it in Chrome DevTools).
+    profile: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    // Each round runs every route once; the table shows each figure's median
+    // over the rounds, so one noisy run on shared cores does not decide it.
+    rounds: { type: 'string', default: '3' },
   },
 });
 const serverUrl = process.env.DATABASE_URL;
@@ -112,7 +119,8 @@ const url = await freshDatabase();
 const { apiKey, deviceId, codeId } = await seed(url);
 const port = values.port;
 const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-const server = spawn(process.execPath, [nextBin, 'start', '-p', port], {
+const profileArgs = values.profile ? ['--cpu-prof', '--cpu-prof-dir', '.bench-profiles'] : [];
+const server = spawn(process.execPath, [...profileArgs, nextBin, 'start', '-p', port], {
   env: {
     ...process.env,
     DATABASE_URL: url,
@@ -129,29 +137,59 @@ try {
   await waitForServer(base);
   const auth = { authorization: `Bearer ${apiKey}` };
   const pid = server.pid ?? 0;
-  const rows = [
-    await run('GET /api/live (trivial)', `${base}/api/live`, {}, pid),
-    await run(
-      'access_codes/get',
-      `${base}/api/seam/access_codes/get?access_code_id=${codeId}`,
-      auth,
-      pid,
-    ),
-    await run(
+  const routes: [string, string, Record<string, string>][] = [
+    ['GET /api/live (trivial)', `${base}/api/live`, {}],
+    ['access_codes/get', `${base}/api/seam/access_codes/get?access_code_id=${codeId}`, auth],
+    [
       'access_codes/list (55 codes)',
       `${base}/api/seam/access_codes/list?device_id=${deviceId}`,
       auth,
-      pid,
-    ),
+    ],
   ];
-  const trivial = rows[0];
+  // --only list: the trivial route (the yardstick) and the routes whose title contains "list".
+  const chosen = routes.filter(
+    ([title]) => !values.only || title.includes(values.only) || title.includes('trivial'),
+  );
+  const rounds: Awaited<ReturnType<typeof run>>[][] = [];
+  for (let round = 0; round < Number(values.rounds); round++) {
+    const rows = [];
+    for (const [title, routeUrl, headers] of chosen)
+      rows.push(await run(title, routeUrl, headers, pid));
+    rounds.push(rows);
+    console.log(
+      `round ${round + 1}:`,
+      rows.map((r) => `${r.route} ${r.requestsPerSecond} req/s p99 ${r.p99Ms} ms`).join('; '),
+    );
+  }
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+  };
+  // Ratios are taken within a round (each route against that round's trivial run), then the median.
+  type Row = Awaited<ReturnType<typeof run>>;
+  const ratios = (i: number, pick: (r: Row) => number) =>
+    rounds.flatMap(([trivial, ...rest]) => {
+      const row = [trivial, ...rest][i];
+      return row && trivial ? [pick(row) / pick(trivial)] : [];
+    });
   console.table(
-    rows.map((r) => ({
-      ...r,
-      ofTrivialRps: trivial ? +(r.requestsPerSecond / trivial.requestsPerSecond).toFixed(2) : null,
-      p99VsTrivial: trivial ? +(r.p99Ms / trivial.p99Ms).toFixed(2) : null,
-    })),
+    chosen.map(([title], i) => {
+      const runs = rounds.flatMap((rows) => rows[i] ?? []);
+      return {
+        route: title,
+        requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+        p50Ms: median(runs.map((r) => r.p50Ms)),
+        p99Ms: median(runs.map((r) => r.p99Ms)),
+        non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+        errors: runs.reduce((n, r) => n + r.errors, 0),
+        serverRssMb: Math.max(...runs.map((r) => r.serverRssMb)),
+        ofTrivialRps: +median(ratios(i, (r) => r.requestsPerSecond)).toFixed(2),
+        p99VsTrivial: +median(ratios(i, (r) => r.p99Ms)).toFixed(2),
+      };
+    }),
   );
 } finally {
+  const exited = new Promise((resolve) => server.once('exit', resolve));
   server.kill('SIGTERM');
+  await exited;
 }

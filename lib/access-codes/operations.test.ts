@@ -571,6 +571,42 @@ describe('listAccessCodes', () => {
     expect(pages.flat()).toEqual(whole.accessCodes.map((c) => c.id));
   });
 
+  it('reads one lock’s codes with the same values as a single get: windows, errors, nulls', async () => {
+    const lock = await newLock();
+    const timed = await createAccessCode(
+      database.db,
+      admin,
+      { deviceId: lock.id, code: '482913', startsAt: day(1), endsAt: day(3), name: 'Ana Ó’Brien' },
+      NOW,
+    );
+    await createAccessCode(database.db, admin, { deviceId: lock.id, code: '739184' }, NOW);
+    await database.db
+      .update(accessCodes)
+      .set({
+        errors: [
+          {
+            code: 'failed_to_set_on_device',
+            message: 'The lock refused it.',
+            createdAt: NOW.toISOString(),
+          },
+        ],
+      })
+      .where(eq(accessCodes.id, timed.id));
+
+    const listed = await listAccessCodes(database.db, admin, { deviceId: lock.id });
+    expect(listed.accessCodes).toHaveLength(2);
+    for (const item of listed.accessCodes) {
+      const single = await getAccessCode(database.db, admin, item.id);
+      const expected = Object.fromEntries(
+        Object.keys(item).map((k) => [k, single[k as keyof typeof single]]),
+      );
+      expect(item).toEqual(expected);
+    }
+    const first = listed.accessCodes.find((c) => c.id === timed.id);
+    expect(first?.startsAt).toEqual(day(1));
+    expect(first?.errors.map((e) => e.code)).toEqual(['failed_to_set_on_device']);
+  });
+
   it('refuses a malformed page cursor, naming page_cursor', async () => {
     for (const after of ['not-a-cursor', 'yesterday|abc', '2026-11-26T12:00:00.000Z|']) {
       const error = await listAccessCodes(database.db, admin, { after }).catch((e: unknown) => e);

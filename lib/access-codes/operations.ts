@@ -349,6 +349,26 @@ const listColumns = {
 };
 export type AccessCodeListItem = Pick<AccessCode, keyof typeof listColumns>;
 
+/** A list row as Postgres writes it in JSON: timestamps as ISO text. */
+type ListItemJson = Omit<AccessCodeListItem, 'startsAt' | 'endsAt' | 'pulledAt' | 'createdAt'> & {
+  startsAt: string | null;
+  endsAt: string | null;
+  pulledAt: string | null;
+  createdAt: string;
+};
+
+const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
+
+function fromJson(row: ListItemJson): AccessCodeListItem {
+  return {
+    ...row,
+    startsAt: dateOrNull(row.startsAt),
+    endsAt: dateOrNull(row.endsAt),
+    pulledAt: dateOrNull(row.pulledAt),
+    createdAt: new Date(row.createdAt),
+  };
+}
+
 /** Live codes of the actor's organization, oldest first, a page at a time. */
 export async function listAccessCodes(
   db: Executor,
@@ -360,31 +380,36 @@ export async function listAccessCodes(
   const cursor = data.after ? parseCursor(data.after) : null;
   let rows: AccessCodeListItem[];
   if (data.deviceId && !data.reservationId && !data.accessCodeIds) {
-    // One lock's codes — the API's and the lock page's common read — prepared once.
-    const query = prepared(db, 'list_codes_of_lock', () =>
-      db
-        .select(listColumns)
-        .from(accessCodes)
-        .where(
-          and(
-            eq(accessCodes.organizationId, sql.placeholder('organizationId')),
-            eq(accessCodes.deviceId, sql.placeholder('deviceId')),
-            isNull(accessCodes.deletedAt),
-            ne(accessCodes.status, 'removed'),
-            sql`(${accessCodes.createdAt}, ${accessCodes.id}) > (${sql.placeholder('afterAt')}::timestamptz, ${sql.placeholder('afterId')}::uuid)`,
-          ),
-        )
-        .orderBy(asc(accessCodes.createdAt), asc(accessCodes.id))
-        .limit(sql.placeholder('limit'))
-        .prepare('list_codes_of_lock'),
-    );
-    rows = await query.execute({
+    // One lock's codes — the API's busiest read. Postgres hands the page back
+    // as one JSON text, which V8 parses natively: mapping 55 rows × 18
+    // columns through the ORM cost more CPU than the rest of the request.
+    const query = prepared(db, 'list_codes_of_lock', () => {
+      const columns = sql.join(
+        Object.entries(listColumns).map(
+          ([key, column]) => sql`${column} as ${sql.identifier(key)}`,
+        ),
+        sql`, `,
+      );
+      const page = sql`(select ${columns} from ${accessCodes} where ${and(
+        eq(accessCodes.organizationId, sql.placeholder('organizationId')),
+        eq(accessCodes.deviceId, sql.placeholder('deviceId')),
+        isNull(accessCodes.deletedAt),
+        ne(accessCodes.status, 'removed'),
+        sql`(${accessCodes.createdAt}, ${accessCodes.id}) > (${sql.placeholder('afterAt')}::timestamptz, ${sql.placeholder('afterId')}::uuid)`,
+      )} order by ${accessCodes.createdAt}, ${accessCodes.id} limit ${sql.placeholder('limit')}) as page`;
+      return db
+        .select({ rows: sql<string>`coalesce(json_agg(page)::text, '[]')` })
+        .from(page)
+        .prepare('list_codes_of_lock');
+    });
+    const [result] = await query.execute({
       organizationId: actor.organizationId,
       deviceId: data.deviceId,
       afterAt: cursor ? cursor.at.toISOString() : '-infinity',
       afterId: cursor ? cursor.id : '00000000-0000-0000-0000-000000000000',
       limit: data.limit + 1,
     });
+    rows = (JSON.parse(result?.rows ?? '[]') as ListItemJson[]).map(fromJson);
   } else {
     const conditions: (SQL | undefined)[] = [
       eq(accessCodes.organizationId, actor.organizationId),

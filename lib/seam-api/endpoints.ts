@@ -1,6 +1,6 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Executor } from '@/db/client';
+import { type Executor, prepared } from '@/db/client';
 import { actionAttempts, devices } from '@/db/schema';
 import {
   type AccessCodeListItem,
@@ -122,19 +122,25 @@ function pagination(after: string | null) {
 /** The locks behind a set of codes, for the device errors Seam shows on each code. */
 async function withDevices(ctx: EndpointContext, codes: AccessCodeListItem[]) {
   const ids = [...new Set(codes.map((c) => c.deviceId))];
-  const rows =
-    ids.length === 0
-      ? []
-      : await ctx.db
-          .select({
-            id: devices.id,
-            errors: devices.errors,
-            availableBackups: availableBackupsColumn,
-          })
-          .from(devices)
-          .where(
-            and(inArray(devices.id, ids), eq(devices.organizationId, ctx.actor.organizationId)),
-          );
+  if (ids.length === 0) return [];
+  // Prepared once: `get` runs this on every call. The ids come from code rows
+  // (uuids), passed as one Postgres array literal so the statement never changes.
+  const query = prepared(ctx.db, 'devices_for_codes', () =>
+    ctx.db
+      .select({ id: devices.id, errors: devices.errors, availableBackups: availableBackupsColumn })
+      .from(devices)
+      .where(
+        and(
+          sql`${devices.id} = any(${sql.placeholder('ids')}::uuid[])`,
+          eq(devices.organizationId, sql.placeholder('organizationId')),
+        ),
+      )
+      .prepare('devices_for_codes'),
+  );
+  const rows = await query.execute({
+    ids: `{${ids.join(',')}}`,
+    organizationId: ctx.actor.organizationId,
+  });
   const byId = new Map(rows.map((r) => [r.id, r]));
   return codes.map((c) => toSeamAccessCode(c, byId.get(c.deviceId)));
 }
