@@ -3,14 +3,16 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
-export type NavItem = { href: string; label: string };
+/** `badge`: a count worth a glance, e.g. open alerts; hidden at 0. */
+export type NavItem = { href: string; label: string; badge?: number };
 
 export function NavLinks({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex flex-wrap gap-1">
       {items.map((item) => {
-        const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+        const active =
+          pathname === item.href || (item.href !== '/' && pathname.startsWith(`${item.href}/`));
         return (
           <Link
             key={item.href}
@@ -21,6 +23,15 @@ export function NavLinks({ items }: { items: NavItem[] }) {
             }`}
           >
             {item.label}
+            {item.badge ? (
+              <span
+                data-testid={`badge-${item.href.slice(1)}`}
+                className="ml-1.5 rounded-full bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white"
+              >
+                {item.badge}
+                <span className="sr-only"> open</span>
+              </span>
+            ) : null}
           </Link>
         );
       })}

@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { type NavItem, NavLinks } from '@/components/nav-links';
+import { getDb } from '@/db/client';
+import { countOpenAlerts } from '@/lib/alerts/alerts';
 import { can, ROLE_LABELS } from '@/lib/auth/permissions';
 import { requirePageActor } from '@/lib/http/session';
 import { signOutAction } from './actions';
@@ -8,13 +10,21 @@ import { signOutAction } from './actions';
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   // Layouts do not guard pages on their own; each page checks again.
   const actor = await requirePageActor();
-  const nav: NavItem[] = [{ href: '/locks', label: 'Locks' }];
-  if (can(actor.role, 'backup_codes.pull'))
-    nav.unshift({ href: '/front-desk', label: 'Front desk' });
-  if (can(actor.role, 'permanent_codes.manage')) {
-    nav.push({ href: '/backup-codes', label: 'Backup codes' });
-  }
-  if (can(actor.role, 'settings.manage')) nav.push({ href: '/settings', label: 'Settings' });
+  const openAlerts = can(actor.role, 'alerts.read')
+    ? await countOpenAlerts(await getDb(), actor)
+    : 0;
+  const nav: NavItem[] = [
+    { href: '/', label: 'Arrivals' },
+    ...(can(actor.role, 'backup_codes.pull') ? [{ href: '/front-desk', label: 'Front desk' }] : []),
+    { href: '/reservations', label: 'Reservations' },
+    { href: '/locks', label: 'Locks' },
+    { href: '/alerts', label: 'Alerts', badge: openAlerts },
+    ...(can(actor.role, 'permanent_codes.manage')
+      ? [{ href: '/backup-codes', label: 'Backup codes' }]
+      : []),
+    ...(can(actor.role, 'audit.read') ? [{ href: '/audit', label: 'Audit log' }] : []),
+    ...(can(actor.role, 'settings.manage') ? [{ href: '/settings', label: 'Settings' }] : []),
+  ];
 
   return (
     <div className="min-h-screen">

@@ -1,8 +1,213 @@
-import { redirect } from 'next/navigation';
+import { formatDistanceStrict } from 'date-fns';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { LiveRefresh } from '@/components/live-refresh';
+import { StatusPill, type Tone } from '@/components/status-pill';
+import { getDb } from '@/db/client';
+import {
+  ARRIVALS_HORIZON_HOURS,
+  type Arrival,
+  type Departure,
+  listArrivals,
+} from '@/lib/arrivals/arrivals';
+import type { LockReadiness, Verdict } from '@/lib/arrivals/readiness';
+import { clock } from '@/lib/clock';
 import { requirePageActor } from '@/lib/http/session';
+import { formatInZone } from '@/lib/time';
 
-// Arrivals will live here; until then the locks list is home.
-export default async function HomePage() {
-  await requirePageActor();
-  redirect('/locks');
+export const metadata: Metadata = { title: 'Arrivals' };
+
+const VERDICTS: Record<Verdict, { label: string; tone: Tone }> = {
+  at_risk: { label: 'At risk', tone: 'red' },
+  needs_attention: { label: 'Needs attention', tone: 'amber' },
+  on_track: { label: 'On track', tone: 'blue' },
+  ready: { label: 'Ready', tone: 'green' },
+};
+
+export default async function ArrivalsPage() {
+  const actor = await requirePageActor('reservations.read');
+  const now = clock.now();
+  const { arrivals, departures } = await listArrivals(await getDb(), actor, now);
+  const counts = arrivals.reduce<Record<Verdict, number>>(
+    (n, a) => {
+      n[a.readiness.verdict] += 1;
+      return n;
+    },
+    { at_risk: 0, needs_attention: 0, on_track: 0, ready: 0 },
+  );
+
+  return (
+    <div className="space-y-8">
+      <LiveRefresh />
+      <section aria-labelledby="arrivals-heading" className="space-y-4">
+        <div>
+          <h1 id="arrivals-heading" className="text-xl font-semibold">
+            Arrivals
+          </h1>
+          <p className="text-sm text-slate-600">
+            Every stay arriving in the next {ARRIVALS_HORIZON_HOURS} hours, those at risk first.
+            Times are in each property’s time zone.
+          </p>
+        </div>
+        {arrivals.length > 0 ? (
+          <ul className="flex flex-wrap gap-2 text-sm" aria-label="Summary">
+            {(Object.keys(VERDICTS) as Verdict[]).map((verdict) => (
+              <li key={verdict} data-testid={`count-${verdict}`}>
+                <StatusPill tone={counts[verdict] > 0 ? VERDICTS[verdict].tone : 'slate'}>
+                  {VERDICTS[verdict].label}: {counts[verdict]}
+                </StatusPill>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {arrivals.length === 0 ? (
+          <p className="rounded-lg border border-slate-200 bg-white px-4 py-10 text-center text-slate-600">
+            No stays arrive in the next {ARRIVALS_HORIZON_HOURS} hours.{' '}
+            <Link href="/reservations/new" className="text-brand-700 underline">
+              Add a reservation
+            </Link>
+          </p>
+        ) : (
+          <ul className="space-y-3">
+            {arrivals.map((arrival) => (
+              <ArrivalCard key={arrival.reservationId} arrival={arrival} now={now} />
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="departures-heading" className="space-y-3">
+        <div>
+          <h2 id="departures-heading" className="text-lg font-semibold">
+            Today’s departures
+          </h2>
+          <p className="text-sm text-slate-600">
+            A guest code still on a lock after check-out opens the door for someone who has left.
+          </p>
+        </div>
+        {departures.length === 0 ? (
+          <p className="rounded-lg border border-slate-200 bg-white px-4 py-6 text-center text-slate-600">
+            Nobody checks out today.
+          </p>
+        ) : (
+          <ul className="space-y-2">
+            {departures.map((departure) => (
+              <DepartureRow key={departure.reservationId} departure={departure} now={now} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function ArrivalCard({ arrival, now }: { arrival: Arrival; now: Date }) {
+  const { readiness } = arrival;
+  const verdict = VERDICTS[readiness.verdict];
+  return (
+    <li
+      data-testid="arrival"
+      data-verdict={readiness.verdict}
+      className={`rounded-lg border bg-white p-4 shadow-sm ${
+        readiness.verdict === 'at_risk' ? 'border-red-300' : 'border-slate-200'
+      }`}
+    >
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <div className="flex flex-wrap items-baseline gap-2">
+          <Link
+            href={`/reservations/${arrival.reservationId}`}
+            className="font-medium text-slate-900 hover:underline"
+          >
+            {arrival.guestName}
+          </Link>
+          <StatusPill tone={verdict.tone}>{verdict.label}</StatusPill>
+        </div>
+        <p className="text-sm text-slate-600">
+          Arrives {formatInZone(arrival.startsAt, arrival.timeZone)} (
+          {formatDistanceStrict(arrival.startsAt, now, { addSuffix: true })}) ·{' '}
+          {arrival.propertyName}
+        </p>
+      </div>
+      <ul className="mt-3 flex flex-wrap gap-2 text-sm" aria-label="Locks">
+        {readiness.locks.map((lock) => (
+          <li key={lock.deviceId}>
+            <LockChip lock={lock} timeZone={arrival.timeZone} />
+          </li>
+        ))}
+      </ul>
+      {readiness.problems.length > 0 ? (
+        <ul className="mt-3 space-y-2" aria-label="Problems">
+          {readiness.problems.map((problem) => (
+            <li
+              key={`${problem.check}:${problem.deviceId ?? ''}`}
+              className="flex flex-wrap items-center justify-between gap-2 rounded-md bg-slate-50 px-3 py-2 text-sm"
+            >
+              <span className={problem.severity === 'error' ? 'text-red-800' : 'text-amber-900'}>
+                {problem.message}
+              </span>
+              <Link
+                href={problem.fix.href}
+                className="rounded-md border border-slate-300 bg-white px-3 py-1 font-medium text-brand-700 hover:bg-brand-50"
+              >
+                {problem.fix.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}
+
+function LockChip({ lock, timeZone }: { lock: LockReadiness; timeZone: string }) {
+  const words =
+    lock.code === 'set'
+      ? 'code on the lock'
+      : lock.code === 'pending'
+        ? lock.programmedAt
+          ? `code goes on ${formatInZone(lock.programmedAt, timeZone)}`
+          : 'code being programmed'
+        : 'code not on the lock';
+  const tone: Tone = lock.code === 'set' ? 'green' : lock.code === 'pending' ? 'slate' : 'red';
+  return (
+    <Link href={`/locks/${lock.deviceId}`} className="hover:underline">
+      <StatusPill tone={tone}>
+        {lock.name}: {words}
+      </StatusPill>
+    </Link>
+  );
+}
+
+function DepartureRow({ departure, now }: { departure: Departure; now: Date }) {
+  const left = departure.stillOnLocks.length > 0;
+  return (
+    <li
+      data-testid="departure"
+      className={`flex flex-wrap items-center justify-between gap-2 rounded-lg border bg-white px-4 py-3 text-sm ${
+        left ? 'border-red-300' : 'border-slate-200'
+      }`}
+    >
+      <span>
+        <span className="font-medium">{departure.guestName}</span>{' '}
+        <span className="text-slate-600">
+          {departure.endsAt <= now ? 'checked out' : 'checks out'}{' '}
+          {formatInZone(departure.endsAt, departure.timeZone)} · {departure.propertyName}
+        </span>
+      </span>
+      {left ? (
+        <span className="flex flex-wrap items-center gap-2 text-red-800">
+          Code still on{' '}
+          {departure.stillOnLocks.map((lock) => (
+            <Link key={lock.deviceId} href={`/locks/${lock.deviceId}`} className="underline">
+              {lock.name}
+            </Link>
+          ))}
+        </span>
+      ) : (
+        <StatusPill tone={departure.endsAt <= now ? 'green' : 'slate'}>
+          {departure.endsAt <= now ? 'Codes off the locks' : 'Staying until check-out'}
+        </StatusPill>
+      )}
+    </li>
+  );
 }

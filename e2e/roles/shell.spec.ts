@@ -8,8 +8,7 @@ test('shows the shell with the organization, the member and the locks list', asy
   page,
 }, info) => {
   const user = E2E.users[roleOf(info)];
-  await page.goto('/');
-  await expect(page).toHaveURL(/\/locks$/);
+  await page.goto('/locks');
   await expect(page.getByTestId('organization-name')).toHaveText('Harbor Hotel');
   await expect(page.getByTestId('signed-in-as')).toContainText(user.name);
   await expect(page.getByTestId('signed-in-as')).toContainText(user.label);

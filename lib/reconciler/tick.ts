@@ -14,6 +14,7 @@ import {
   withoutIssues,
   workingStatus,
 } from '@/lib/access-codes/state';
+import { syncAlerts } from '@/lib/alerts/alerts';
 import { pruneSignInAttempts } from '@/lib/auth/sign-in';
 import { refillPools } from '@/lib/backup-pools/pools';
 import { type LockAdapter, LockFailure } from '@/lib/locks/adapter';
@@ -68,6 +69,8 @@ export type TickStats = {
   /** The budget ran out with work left: run again soon. */
   more: boolean;
   backupCodesCreated: number;
+  alertsOpened: number;
+  alertsResolved: number;
 };
 
 type ClaimedLock = Pick<
@@ -117,6 +120,8 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     roundMs: [],
     more: false,
     backupCodesCreated: 0,
+    alertsOpened: 0,
+    alertsResolved: 0,
   };
 
   try {
@@ -157,6 +162,15 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     stats.more = performance.now() - started >= settings.budgetMs;
   }
 
+  try {
+    // After the rounds, so the alerts reflect what this tick just learned.
+    const alerts = await syncAlerts(db, settings.now);
+    stats.alertsOpened = alerts.opened;
+    stats.alertsResolved = alerts.resolved;
+  } catch (error) {
+    logger().error({ err: error }, 'updating alerts failed');
+  }
+
   await pruneSignInAttempts(db, settings.now);
   stats.durationMs = Math.round(performance.now() - started);
   await recordLastTick(db, {
@@ -165,7 +179,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     durationMs: stats.durationMs,
     instance: settings.instance,
   });
-  if (stats.locks > 0) {
+  if (stats.locks > 0 || stats.alertsOpened > 0 || stats.alertsResolved > 0) {
     const { roundMs: _rounds, more: _more, ...summary } = stats;
     logger().info({ event: 'tick', ...summary }, 'tick finished');
   }

@@ -1,0 +1,143 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessCodes, devices, reservationDevices, reservations } from '@/db/schema';
+import {
+  addSimulatedLock,
+  createOrganization,
+  createTestDatabase,
+  type TestDatabase,
+} from '@/db/testing';
+import { type Actor, loadActor } from '@/lib/auth/actor';
+import { createReservation } from '@/lib/reservations/operations';
+import { listArrivals } from './arrivals';
+
+// 07:00 in New York, where the test organizations' properties are.
+const NOW = new Date('2026-11-26T12:00:00Z');
+const HOUR = 3_600_000;
+
+let database: TestDatabase;
+let harbor: Awaited<ReturnType<typeof createOrganization>>;
+let frontDesk: Actor;
+let rivalOwner: Actor;
+
+async function actorFor(userId: string | undefined): Promise<Actor> {
+  const actor = userId ? await loadActor(database.db, userId) : null;
+  if (!actor) throw new Error('no actor');
+  return actor;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  harbor = await createOrganization(database.db, { roles: ['front_desk'] });
+  const rival = await createOrganization(database.db, { roles: ['owner'] });
+  frontDesk = await actorFor(harbor.members.front_desk?.userId);
+  rivalOwner = await actorFor(rival.members.owner?.userId);
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+const lockIn = (org: typeof harbor, room: string) =>
+  addSimulatedLock(database.db, {
+    organizationId: org.org.id,
+    propertyId: org.property.id,
+    room,
+    name: `Room ${room}`,
+  });
+
+describe('listArrivals', () => {
+  it('lists today’s and the next 72 hours’ arrivals, an offline lock first, and today’s departures with codes left on a lock', async () => {
+    const [r101, r102, r103] = [
+      await lockIn(harbor, '101'),
+      await lockIn(harbor, '102'),
+      await lockIn(harbor, '103'),
+    ];
+    const stay = (guestName: string, checkInDate: string, checkOutDate: string, ids: string[]) =>
+      createReservation(
+        database.db,
+        frontDesk,
+        { propertyId: harbor.property.id, guestName, checkInDate, checkOutDate, deviceIds: ids },
+        NOW,
+      );
+    await stay('Later Larry', '2026-11-28', '2026-11-30', [r101?.id ?? '']);
+    const atRisk = await stay('Offline Olga', '2026-11-27', '2026-11-29', [
+      r101?.id ?? '',
+      r102?.id ?? '',
+    ]);
+    await stay('Next Week Nina', '2026-12-02', '2026-12-04', [r103?.id ?? '']);
+    await stay('In-house Ian', '2026-11-25', '2026-11-28', [r103?.id ?? '']);
+    // Checked in at 06:00, an hour ago, and may not have reached the door yet.
+    await createReservation(
+      database.db,
+      frontDesk,
+      {
+        propertyId: harbor.property.id,
+        guestName: 'Early Eve',
+        checkInDate: '2026-11-26',
+        checkInTime: '06:00',
+        checkOutDate: '2026-11-27',
+        deviceIds: [r103?.id ?? ''],
+      },
+      NOW,
+    );
+    await database.db
+      .update(devices)
+      .set({ online: false })
+      .where(eq(devices.id, r102?.id ?? ''));
+
+    // Left at 06:00 this morning, an hour ago; its code is still on Room 103.
+    const [gone] = await database.db
+      .insert(reservations)
+      .values({
+        organizationId: harbor.org.id,
+        propertyId: harbor.property.id,
+        guestName: 'Departed Dev',
+        startsAt: new Date(NOW.getTime() - 48 * HOUR),
+        endsAt: new Date(NOW.getTime() - HOUR),
+      })
+      .returning();
+    await database.db.insert(reservationDevices).values({
+      reservationId: gone?.id ?? '',
+      deviceId: r103?.id ?? '',
+      organizationId: harbor.org.id,
+    });
+    await database.db.insert(accessCodes).values({
+      organizationId: harbor.org.id,
+      deviceId: r103?.id ?? '',
+      reservationId: gone?.id,
+      type: 'time_bound',
+      code: '927461',
+      startsAt: gone?.startsAt,
+      endsAt: gone?.endsAt,
+      status: 'set',
+    });
+
+    const board = await listArrivals(database.db, frontDesk, NOW);
+    expect(board.arrivals.map((a) => a.guestName)).toEqual([
+      'Offline Olga',
+      'Early Eve',
+      'Later Larry',
+    ]);
+    const [olga, , larry] = board.arrivals;
+    expect(olga?.readiness.verdict).toBe('at_risk');
+    expect(olga?.readiness.problems).toContainEqual(
+      expect.objectContaining({ check: 'online', deviceId: r102?.id, severity: 'error' }),
+    );
+    expect(olga?.readiness.locks.map((l) => [l.name, l.code])).toEqual([
+      ['Room 101', 'pending'],
+      ['Room 102', 'pending'],
+    ]);
+    expect(larry?.readiness.verdict).not.toBe('at_risk');
+    expect(olga?.reservationId).toBe(atRisk.id);
+
+    expect(board.departures).toEqual([
+      expect.objectContaining({
+        guestName: 'Departed Dev',
+        stillOnLocks: [{ deviceId: r103?.id, name: 'Room 103', room: '103' }],
+      }),
+    ]);
+
+    const theirs = await listArrivals(database.db, rivalOwner, NOW);
+    expect(theirs).toEqual({ arrivals: [], departures: [] });
+  });
+});

@@ -1,0 +1,197 @@
+import { and, asc, eq, gte, inArray, isNull, lte, not } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import {
+  accessCodes,
+  devices,
+  messages,
+  organizations,
+  properties,
+  reservationDevices,
+  reservations,
+} from '@/db/schema';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { availableBackupsColumn } from '@/lib/backup-pools/pools';
+import { localDateTimeParts } from '@/lib/time';
+import { assessStay, byUrgency, type Readiness, type StayLock } from './readiness';
+
+/** Stays arriving within this many hours are on the arrivals page. */
+export const ARRIVALS_HORIZON_HOURS = 72;
+const HOUR = 3_600_000;
+
+export type Arrival = {
+  reservationId: string;
+  guestName: string;
+  propertyName: string;
+  timeZone: string;
+  startsAt: Date;
+  endsAt: Date;
+  readiness: Readiness;
+};
+
+export type Departure = {
+  reservationId: string;
+  guestName: string;
+  propertyName: string;
+  timeZone: string;
+  endsAt: Date;
+  /** Locks still holding the guest's code although check-out has passed. */
+  stillOnLocks: { deviceId: string; name: string; room: string | null }[];
+};
+
+export type ArrivalsBoard = { arrivals: Arrival[]; departures: Departure[] };
+
+/**
+ * The arrivals page: every stay arriving today or in the next 72 hours with its
+ * readiness, at-risk stays first, and today's departures (in each property's
+ * zone) with any code still on a lock after check-out. Five queries whatever
+ * the number of stays.
+ */
+export async function listArrivals(db: Executor, actor: Actor, now: Date): Promise<ArrivalsBoard> {
+  assertCan(actor, 'reservations.read', 'Reservation');
+  const org = actor.organizationId;
+  const horizon = new Date(now.getTime() + ARRIVALS_HORIZON_HOURS * HOUR);
+
+  const [policyRow] = await db
+    .select({
+      leadMinutes: organizations.programmingLeadMinutes,
+      poolSize: organizations.backupPoolSize,
+      messageLeadMinutes: organizations.guestMessageLeadMinutes,
+    })
+    .from(organizations)
+    .where(eq(organizations.id, org));
+  if (!policyRow) return { arrivals: [], departures: [] };
+
+  // Arriving within the horizon, or leaving within a day either side of now
+  // (narrowed to "today" per property below).
+  const stays = await db
+    .select({
+      reservationId: reservations.id,
+      guestName: reservations.guestName,
+      propertyName: properties.name,
+      timeZone: properties.timeZone,
+      startsAt: reservations.startsAt,
+      endsAt: reservations.endsAt,
+    })
+    .from(reservations)
+    .innerJoin(properties, eq(properties.id, reservations.propertyId))
+    .where(
+      and(
+        eq(reservations.organizationId, org),
+        eq(reservations.status, 'confirmed'),
+        lte(reservations.startsAt, horizon),
+        gte(reservations.endsAt, new Date(now.getTime() - 24 * HOUR)),
+      ),
+    )
+    .orderBy(asc(reservations.startsAt));
+  const today = (at: Date, zone: string) => localDateTimeParts(at, zone).date;
+  // A guest who checked in at 15:00 may still walk up at 23:00: today's
+  // arrivals stay on the board all day, in the property's zone.
+  const arriving = stays.filter(
+    (s) => s.startsAt >= now || today(s.startsAt, s.timeZone) === today(now, s.timeZone),
+  );
+  const leaving = stays.filter((s) => today(s.endsAt, s.timeZone) === today(now, s.timeZone));
+  const ids = [...new Set([...arriving, ...leaving].map((s) => s.reservationId))];
+  if (ids.length === 0) return { arrivals: [], departures: [] };
+
+  const [links, codes, sent] = await Promise.all([
+    db
+      .select({
+        reservationId: reservationDevices.reservationId,
+        deviceId: devices.id,
+        name: devices.name,
+        room: devices.room,
+        online: devices.online,
+        batteryLevel: devices.batteryLevel,
+        supportsNativeScheduling: devices.supportsNativeScheduling,
+        backupPoolEnabled: devices.backupPoolEnabled,
+        availableBackups: availableBackupsColumn,
+      })
+      .from(reservationDevices)
+      .innerJoin(devices, eq(devices.id, reservationDevices.deviceId))
+      .where(
+        and(
+          eq(reservationDevices.organizationId, org),
+          inArray(reservationDevices.reservationId, ids),
+        ),
+      )
+      .orderBy(asc(devices.name)),
+    db
+      .select({
+        id: accessCodes.id,
+        reservationId: accessCodes.reservationId,
+        deviceId: accessCodes.deviceId,
+        type: accessCodes.type,
+        status: accessCodes.status,
+        startsAt: accessCodes.startsAt,
+        errors: accessCodes.errors,
+      })
+      .from(accessCodes)
+      .where(
+        and(
+          eq(accessCodes.organizationId, org),
+          inArray(accessCodes.reservationId, ids),
+          isNull(accessCodes.deletedAt),
+          not(accessCodes.isBackup),
+        ),
+      ),
+    db
+      .selectDistinct({ reservationId: messages.reservationId })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.organizationId, org),
+          inArray(messages.reservationId, ids),
+          eq(messages.kind, 'guest_code'),
+          eq(messages.status, 'sent'),
+        ),
+      ),
+  ]);
+
+  const codeOf = new Map(codes.map((c) => [`${c.reservationId}:${c.deviceId}`, c]));
+  const locksOf = new Map<string, StayLock[]>();
+  for (const link of links) {
+    const { reservationId, ...lock } = link;
+    const list = locksOf.get(reservationId) ?? [];
+    list.push({ ...lock, code: codeOf.get(`${reservationId}:${lock.deviceId}`) ?? null });
+    locksOf.set(reservationId, list);
+  }
+  const messaged = new Set(sent.map((m) => m.reservationId));
+
+  const arrivals = arriving
+    .map((stay) => ({
+      ...stay,
+      readiness: assessStay(
+        {
+          reservationId: stay.reservationId,
+          guestName: stay.guestName,
+          startsAt: stay.startsAt,
+          locks: locksOf.get(stay.reservationId) ?? [],
+          messageSent: messaged.has(stay.reservationId),
+        },
+        policyRow,
+        now,
+      ),
+    }))
+    .sort(byUrgency);
+
+  const departures = leaving.map((stay) => ({
+    reservationId: stay.reservationId,
+    guestName: stay.guestName,
+    propertyName: stay.propertyName,
+    timeZone: stay.timeZone,
+    endsAt: stay.endsAt,
+    stillOnLocks:
+      stay.endsAt <= now
+        ? (locksOf.get(stay.reservationId) ?? [])
+            .filter((l) => l.code && (l.code.status === 'set' || l.code.status === 'removing'))
+            .map((l) => ({ deviceId: l.deviceId, name: l.name, room: l.room }))
+        : [],
+  }));
+  // Departures with a code still on a lock first: those are the ones to act on.
+  departures.sort(
+    (a, b) =>
+      b.stillOnLocks.length - a.stillOnLocks.length || a.endsAt.getTime() - b.endsAt.getTime(),
+  );
+
+  return { arrivals, departures };
+}

@@ -1,0 +1,200 @@
+import type { AccessCodeStatus, Issue } from '@/db/schema';
+import { programmingTime } from '@/lib/access-codes/state';
+import { LOW_BATTERY } from '@/lib/alerts/alerts';
+
+/**
+ * Is a stay ready for its guest? One verdict per arriving stay from five
+ * checks on each of its locks — the guest code is on the lock, the lock is
+ * online, its battery is not low, its backup pool is full — and the guest has
+ * been sent their code. Pure: the data comes from ./arrivals.ts.
+ */
+
+export type CheckName = 'code' | 'online' | 'battery' | 'backup_pool' | 'message';
+
+export type Problem = {
+  check: CheckName;
+  /** error: the guest may not get in; warning: fix before arrival. */
+  severity: 'error' | 'warning';
+  /** What is wrong, in plain words. */
+  message: string;
+  /** The one action that fixes it. */
+  fix: { label: string; href: string };
+  deviceId?: string;
+};
+
+export type Verdict = 'at_risk' | 'needs_attention' | 'on_track' | 'ready';
+
+export type StayLock = {
+  deviceId: string;
+  name: string;
+  room: string | null;
+  online: boolean;
+  batteryLevel: number | null;
+  supportsNativeScheduling: boolean;
+  backupPoolEnabled: boolean;
+  availableBackups: number;
+  code: {
+    id: string;
+    type: 'time_bound' | 'ongoing';
+    status: AccessCodeStatus;
+    startsAt: Date | null;
+    errors: Issue[];
+  } | null;
+};
+
+export type StayFacts = {
+  reservationId: string;
+  guestName: string;
+  startsAt: Date;
+  locks: StayLock[];
+  messageSent: boolean;
+};
+
+export type LockReadiness = {
+  deviceId: string;
+  name: string;
+  room: string | null;
+  code: 'set' | 'pending' | 'problem';
+  /** When a pending code goes on the lock. */
+  programmedAt: Date | null;
+};
+
+export type Readiness = {
+  verdict: Verdict;
+  problems: Problem[];
+  locks: LockReadiness[];
+};
+
+export type ReadinessPolicy = {
+  leadMinutes: number;
+  poolSize: number;
+  /** How long before arrival the guest should have their code. */
+  messageLeadMinutes: number;
+};
+
+const lockHref = (deviceId: string) => `/locks/${deviceId}`;
+const deskHref = (guestName: string) => `/front-desk?q=${encodeURIComponent(guestName)}`;
+const label = (lock: Pick<StayLock, 'name' | 'room'>) =>
+  lock.room && !lock.name.includes(lock.room) ? `${lock.name} (room ${lock.room})` : lock.name;
+
+export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date): Readiness {
+  const problems: Problem[] = [];
+  const locks: LockReadiness[] = [];
+  const backupFix = { label: 'Pull a backup code', href: deskHref(stay.guestName) };
+
+  for (const lock of stay.locks) {
+    const name = label(lock);
+    const code = lock.code;
+    const programmedAt = code
+      ? programmingTime(code, {
+          leadMinutes: policy.leadMinutes,
+          nativeScheduling: lock.supportsNativeScheduling,
+        })
+      : null;
+    let state: LockReadiness['code'] = 'problem';
+    if (!code) {
+      problems.push({
+        check: 'code',
+        severity: 'error',
+        message: `${name} has no guest code for this stay.`,
+        fix: { label: 'Open the reservation', href: `/reservations/${stay.reservationId}` },
+        deviceId: lock.deviceId,
+      });
+    } else if (code.errors.length > 0) {
+      problems.push({
+        check: 'code',
+        severity: 'error',
+        message: `${name}: ${code.errors[0]?.message ?? 'the code has an error.'}`,
+        fix: backupFix,
+        deviceId: lock.deviceId,
+      });
+    } else if (code.status === 'set') {
+      state = 'set';
+    } else if (programmedAt && programmedAt > now) {
+      state = 'pending';
+    } else {
+      // Due, not on the lock yet, no error: the next ticks are on it, unless the lock is offline.
+      state = 'pending';
+      if (lock.online) {
+        problems.push({
+          check: 'code',
+          severity: 'warning',
+          message: `${name}: the guest code is due and not on the lock yet.`,
+          fix: { label: 'Open the lock', href: lockHref(lock.deviceId) },
+          deviceId: lock.deviceId,
+        });
+      }
+    }
+    locks.push({
+      deviceId: lock.deviceId,
+      name: lock.name,
+      room: lock.room,
+      code: state,
+      programmedAt: state === 'pending' && programmedAt && programmedAt > now ? programmedAt : null,
+    });
+
+    if (!lock.online) {
+      problems.push({
+        check: 'online',
+        severity: 'error',
+        message: `${name} is offline: codes cannot reach it.`,
+        fix: { label: 'Check the lock’s power and connection', href: lockHref(lock.deviceId) },
+        deviceId: lock.deviceId,
+      });
+    }
+    if (lock.batteryLevel !== null && lock.batteryLevel < LOW_BATTERY) {
+      problems.push({
+        check: 'battery',
+        severity: 'warning',
+        message: `${name}: battery at ${Math.round(lock.batteryLevel * 100)}%.`,
+        fix: { label: 'Replace the batteries', href: lockHref(lock.deviceId) },
+        deviceId: lock.deviceId,
+      });
+    }
+    if (lock.backupPoolEnabled && lock.availableBackups < policy.poolSize) {
+      const empty = lock.availableBackups === 0;
+      problems.push({
+        check: 'backup_pool',
+        severity: empty ? 'error' : 'warning',
+        message: empty
+          ? `${name} has no backup code ready for a guest who cannot get in.`
+          : `${name} has ${lock.availableBackups} of ${policy.poolSize} backup codes ready.`,
+        fix: { label: 'See the lock’s pool', href: lockHref(lock.deviceId) },
+        deviceId: lock.deviceId,
+      });
+    }
+  }
+
+  const messageDue = stay.startsAt.getTime() - policy.messageLeadMinutes * 60_000 <= now.getTime();
+  if (!stay.messageSent && messageDue) {
+    problems.push({
+      check: 'message',
+      severity: 'warning',
+      message: 'The guest has not been sent their code.',
+      fix: { label: 'Message the guest', href: deskHref(stay.guestName) },
+    });
+  }
+
+  return { verdict: verdictOf(problems, locks), problems, locks };
+}
+
+function verdictOf(problems: Problem[], locks: LockReadiness[]): Verdict {
+  if (problems.some((p) => p.severity === 'error')) return 'at_risk';
+  if (problems.length > 0) return 'needs_attention';
+  return locks.every((l) => l.code === 'set') ? 'ready' : 'on_track';
+}
+
+const VERDICT_ORDER: Record<Verdict, number> = {
+  at_risk: 0,
+  needs_attention: 1,
+  on_track: 2,
+  ready: 3,
+};
+
+/** At-risk stays first, then the soonest arrival. */
+export function byUrgency<T extends { readiness: Readiness; startsAt: Date }>(a: T, b: T): number {
+  return (
+    VERDICT_ORDER[a.readiness.verdict] - VERDICT_ORDER[b.readiness.verdict] ||
+    a.startsAt.getTime() - b.startsAt.getTime()
+  );
+}
