@@ -8,7 +8,7 @@ for (const role of ROLES) {
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel('Password').fill(E2E.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('heading', { name: 'Locks' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Arrivals', level: 1 })).toBeVisible();
     await page.context().storageState({ path: storageStatePath(role) });
   });
 }
