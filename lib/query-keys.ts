@@ -6,6 +6,18 @@ export const queryKeys = {
     all: ['locks'] as const,
     list: (input: { search?: string; page: number }) =>
       ['locks', 'list', { search: input.search ?? '', page: input.page }] as const,
+    /** One lock's page: under `locks` so invalidating every lock refreshes it too. */
+    detail: (id: string) => ['locks', 'detail', id] as const,
+  },
+  reservations: {
+    all: ['reservations'] as const,
+    list: (input: { search?: string; filter: string; page: number }) =>
+      [
+        'reservations',
+        'list',
+        { search: input.search ?? '', filter: input.filter, page: input.page },
+      ] as const,
+    detail: (id: string) => ['reservations', 'detail', id] as const,
   },
 };
 
@@ -13,6 +25,20 @@ export function locksListUrl(input: ListLocksInput): string {
   const params = new URLSearchParams();
   if (input.search) params.set('search', String(input.search));
   if (input.page && Number(input.page) > 1) params.set('page', String(input.page));
+  const query = params.toString();
+  return query ? `?${query}` : '';
+}
+
+/** The reservations list's query string; the default filter and first page are left out. */
+export function reservationsListUrl(input: {
+  search?: string;
+  filter?: string;
+  page?: number;
+}): string {
+  const params = new URLSearchParams();
+  if (input.search) params.set('search', input.search);
+  if (input.filter && input.filter !== 'current') params.set('filter', input.filter);
+  if (input.page && input.page > 1) params.set('page', String(input.page));
   const query = params.toString();
   return query ? `?${query}` : '';
 }

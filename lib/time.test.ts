@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatInZone, isValidTimeZone, wallTimeInZone, zonedInstant } from './time';
+import {
+  formatInZone,
+  formatZoned,
+  isValidTimeZone,
+  wallTimeInZone,
+  zoneAbbreviation,
+  zonedInstant,
+} from './time';
 
 describe('wallTimeInZone', () => {
   it.each([
@@ -54,6 +61,31 @@ describe('formatInZone', () => {
   it('shows the property zone’s wall time', () => {
     expect(formatInZone(new Date('2026-11-26T20:00:00Z'), 'America/New_York')).toBe(
       '26 Nov, 15:00',
+    );
+  });
+});
+
+describe('zoneAbbreviation', () => {
+  it.each([
+    ['2026-11-26T17:00:00Z', 'America/New_York', 'EST'],
+    ['2026-07-01T17:00:00Z', 'America/New_York', 'EDT'],
+    ['2026-11-26T17:00:00Z', 'Europe/Paris', 'CET'],
+    ['2026-07-01T17:00:00Z', 'Europe/London', 'BST'],
+    ['2026-11-26T17:00:00Z', 'UTC', 'UTC'],
+    // No common abbreviation: the offset is the honest answer.
+    ['2026-11-26T17:00:00Z', 'Asia/Tokyo', 'GMT+9'],
+  ])('%s in %s is %s', (at, zone, expected) => {
+    expect(zoneAbbreviation(new Date(at), zone)).toBe(expected);
+  });
+});
+
+describe('formatZoned', () => {
+  it('names the day, the wall time and the zone, across a DST change', () => {
+    expect(formatZoned(new Date('2026-03-07T20:00:00Z'), 'America/New_York')).toBe(
+      'Sat, 7 Mar 2026, 15:00 EST',
+    );
+    expect(formatZoned(new Date('2026-03-08T19:00:00Z'), 'America/New_York')).toBe(
+      'Sun, 8 Mar 2026, 15:00 EDT',
     );
   });
 });

@@ -1,6 +1,23 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns';
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * One formatter per locale, zone and style, made once: building an
+ * Intl.DateTimeFormat costs far more than using one, and a page of 500 stays
+ * formats thousands of times.
+ */
+function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, made);
+  }
+  return made;
+}
+
 /** True for a zone the runtime knows, e.g. "America/New_York". */
 export function isValidTimeZone(zone: string): boolean {
   try {
@@ -36,7 +53,7 @@ export function zonedInstant(date: string, time: string, zone: string): Date {
 
 /** "Nov 26, 15:00" in the property's zone. */
 export function formatInZone(at: Date, zone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
+  return formatter('en-GB', {
     timeZone: zone,
     day: 'numeric',
     month: 'short',
@@ -48,7 +65,7 @@ export function formatInZone(at: Date, zone: string): string {
 
 /** A moment as the property's local date ("2026-12-24") and time ("15:00"). */
 export function localDateTimeParts(at: Date, zone: string): { date: string; time: string } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
+  const parts = formatter('en-CA', {
     timeZone: zone,
     year: 'numeric',
     month: '2-digit',
@@ -62,4 +79,38 @@ export function localDateTimeParts(at: Date, zone: string): { date: string; time
     date: `${get('year')}-${get('month')}-${get('day')}`,
     time: `${get('hour')}:${get('minute')}`,
   };
+}
+
+/**
+ * The zone's short name at that moment ("EST", "EDT", "CET"). Browsers and
+ * Node only know some abbreviations in some locales (en-US has "EST" but says
+ * "GMT+1" for Paris; en-GB the reverse), so the first real name wins and an
+ * offset like "GMT+9" is the fallback.
+ */
+export function zoneAbbreviation(at: Date, zone: string): string {
+  let fallback = zone;
+  for (const locale of ['en-US', 'en-GB']) {
+    const name = formatter(locale, { timeZone: zone, timeZoneName: 'short' })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value;
+    if (!name) continue;
+    if (!/^(GMT|UTC)[+-]/.test(name)) return name;
+    if (fallback === zone) fallback = name;
+  }
+  return fallback;
+}
+
+/** "Thu 26 Nov 2026, 15:00 EST": a moment as people at the property read it, zone included. */
+export function formatZoned(at: Date, zone: string): string {
+  const local = formatter('en-GB', {
+    timeZone: zone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
+  return `${local} ${zoneAbbreviation(at, zone)}`;
 }

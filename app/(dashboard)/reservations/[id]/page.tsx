@@ -1,0 +1,51 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { makeQueryClient } from '@/components/query-client';
+import { getDb } from '@/db/client';
+import { can } from '@/lib/auth/permissions';
+import { clock } from '@/lib/clock';
+import { AppError } from '@/lib/errors';
+import { requirePageActor } from '@/lib/http/session';
+import { queryKeys } from '@/lib/query-keys';
+import { getReservationDetail, locksAtProperty } from '@/lib/reservations/list';
+import { ReservationView } from './reservation-view';
+
+export const metadata: Metadata = { title: 'Reservation' };
+
+export default async function ReservationPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const actor = await requirePageActor('reservations.read');
+  const { id } = await params;
+  const { saved } = await searchParams;
+  const db = await getDb();
+  let detail: Awaited<ReturnType<typeof getReservationDetail>>;
+  try {
+    detail = await getReservationDetail(db, actor, id, clock.now());
+  } catch (error) {
+    // Another organization's stay, or none: the same 404 either way.
+    if (error instanceof AppError && error.code === 'not_found') notFound();
+    throw error;
+  }
+  const canManage = can(actor.role, 'reservations.manage');
+  const locks = canManage ? await locksAtProperty(db, actor, detail.propertyId) : [];
+
+  const queryClient = makeQueryClient();
+  queryClient.setQueryData(queryKeys.reservations.detail(detail.id), detail);
+
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <ReservationView
+        id={detail.id}
+        justCreated={saved === 'created'}
+        canManage={canManage}
+        propertyLocks={locks}
+      />
+    </HydrationBoundary>
+  );
+}

@@ -1,0 +1,312 @@
+'use client';
+
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { type ReactNode, useEffect, useState } from 'react';
+import { fetchJson } from '@/components/query-client';
+import { queryKeys } from '@/lib/query-keys';
+import type {
+  CodeView,
+  HistoryEntry,
+  IssueView,
+  ReservationDetail,
+  StayLock,
+} from '@/lib/reservations/list';
+import { STAGE_WORDS } from '../reservations-table';
+import { TONE_BADGE, TONE_TEXT } from '../stay-fields';
+import { CancelStay } from './cancel-stay';
+import { EditStayForm } from './edit-stay-form';
+
+type Notice = { title: string; lines: string[] };
+
+export function ReservationView({
+  id,
+  justCreated,
+  canManage,
+  propertyLocks,
+}: {
+  id: string;
+  justCreated: boolean;
+  canManage: boolean;
+  propertyLocks: StayLock[];
+}) {
+  const pathname = usePathname();
+  const queryClient = useQueryClient();
+  const key = queryKeys.reservations.detail(id);
+  const { data: stay, error } = useQuery({
+    queryKey: key,
+    queryFn: () => fetchJson<ReservationDetail>(`/api/reservations/${id}`),
+    // Codes move on every tick; a few seconds keeps "being set" honest.
+    refetchInterval: 4_000,
+  });
+  // What saving did, as it was the moment it was saved; the code list below stays live.
+  const [notice, setNotice] = useState<Notice | null>(() =>
+    justCreated && stay ? { title: 'Reservation created.', lines: stay.effect } : null,
+  );
+
+  // Say "created" once: a reload should not claim it again.
+  useEffect(() => {
+    if (justCreated) window.history.replaceState(null, '', pathname);
+  }, [justCreated, pathname]);
+
+  if (!stay) {
+    return error ? (
+      <p role="alert" className="text-sm text-red-700">
+        Could not load this reservation: {error.message}
+      </p>
+    ) : (
+      <p role="status" className="text-sm text-slate-600">
+        Loading…
+      </p>
+    );
+  }
+
+  const saved = (title: string) => (detail: ReservationDetail) => {
+    queryClient.setQueryData(key, detail);
+    void queryClient.invalidateQueries({ queryKey: queryKeys.reservations.all, exact: false });
+    setNotice({ title, lines: detail.effect });
+  };
+  const stage = STAGE_WORDS[stay.stage];
+  const editable = canManage && stay.status === 'confirmed' && stay.stage !== 'past';
+  // A lock the stay still opens stays on offer even if it has left the property since.
+  const lockChoices = [
+    ...propertyLocks,
+    ...stay.locks.filter((l) => !propertyLocks.some((p) => p.id === l.id)),
+  ];
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link
+          href="/reservations"
+          className="text-sm text-brand-700 underline-offset-2 hover:underline"
+        >
+          ← Reservations
+        </Link>
+        <div className="mt-1 flex flex-wrap items-center gap-3">
+          <h1 className="text-xl font-semibold">{stay.guestName}</h1>
+          <span
+            data-testid="reservation-stage"
+            className={`rounded-full px-2 py-0.5 text-xs ring-1 ${TONE_BADGE[stage.tone]}`}
+          >
+            {stage.label}
+          </span>
+        </div>
+        <p className="text-sm text-slate-600">{stay.propertyName}</p>
+      </div>
+
+      {error ? (
+        <p
+          role="alert"
+          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+        >
+          Could not refresh this reservation: {error.message}
+        </p>
+      ) : null}
+
+      {notice ? (
+        <div
+          role="status"
+          data-testid="save-effect"
+          className="rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-950"
+        >
+          <p className="font-medium">{notice.title}</p>
+          <ul className="mt-1 list-disc space-y-0.5 pl-5">
+            {notice.lines.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      <section
+        aria-labelledby="stay-heading"
+        className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      >
+        <h2 id="stay-heading" className="text-base font-semibold">
+          Stay
+        </h2>
+        <dl className="mt-3 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+          <Item label="Check-in" testId="stay-check-in">
+            {stay.checkInLabel}
+          </Item>
+          <Item label="Check-out" testId="stay-check-out">
+            {stay.checkOutLabel}
+          </Item>
+          <Item label="Time zone">{stay.timeZone}</Item>
+          <Item label="Locks">
+            {stay.locks.length === 0 ? 'None' : stay.locks.map((l) => l.name).join(', ')}
+          </Item>
+          <Item label="Email">
+            {stay.guestEmail ? (
+              <a href={`mailto:${stay.guestEmail}`} className="text-brand-700 underline">
+                {stay.guestEmail}
+              </a>
+            ) : (
+              <span className="text-slate-500">Not given</span>
+            )}
+          </Item>
+          <Item label="Phone">
+            {stay.guestPhone ? (
+              <a href={`tel:${stay.guestPhone}`} className="text-brand-700 underline">
+                {stay.guestPhone}
+              </a>
+            ) : (
+              <span className="text-slate-500">Not given</span>
+            )}
+          </Item>
+          {stay.cancelledAtLabel ? <Item label="Cancelled">{stay.cancelledAtLabel}</Item> : null}
+          {stay.notes ? <Item label="Notes">{stay.notes}</Item> : null}
+        </dl>
+      </section>
+
+      <section aria-labelledby="codes-heading" className="space-y-3">
+        <h2 id="codes-heading" className="text-base font-semibold">
+          Guest codes
+        </h2>
+        {stay.codes.length === 0 ? (
+          <p className="rounded-lg border border-slate-200 bg-white px-4 py-6 text-sm text-slate-600">
+            {stay.effect[0]}
+          </p>
+        ) : (
+          <ul className="grid gap-3 md:grid-cols-2">
+            {stay.codes.map((code) => (
+              <CodeCard key={code.id} code={code} />
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {editable ? (
+        <>
+          <EditStayForm stay={stay} locks={lockChoices} onSaved={saved('Changes saved.')} />
+          <CancelStay stay={stay} onCancelled={saved('Reservation cancelled.')} />
+        </>
+      ) : canManage && stay.status === 'confirmed' ? (
+        <p className="text-sm text-slate-600">This stay is over; it can no longer be changed.</p>
+      ) : null}
+
+      <History entries={stay.history} />
+    </div>
+  );
+}
+
+function Item({
+  label,
+  children,
+  testId,
+}: {
+  label: string;
+  children: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <div>
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd className="mt-0.5 text-slate-900" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
+function CodeCard({ code }: { code: CodeView }) {
+  return (
+    <li
+      data-testid="guest-code"
+      data-lock={code.lockName}
+      className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <p className="font-medium">
+          {code.lockName}
+          {code.lockOnline ? null : (
+            <span className="ml-2 text-sm font-normal text-red-700">Lock offline</span>
+          )}
+        </p>
+        {code.digits ? (
+          <p className="text-sm text-slate-600">
+            Code{' '}
+            <span className="font-mono text-base tracking-widest text-slate-900">
+              {code.digits}
+            </span>
+          </p>
+        ) : null}
+      </div>
+      <p
+        data-testid="code-status"
+        data-seam-status={code.status}
+        title={`Seam status: ${code.status}`}
+        className={`text-sm font-medium ${TONE_TEXT[code.tone]}`}
+      >
+        {code.statusTitle}
+      </p>
+      <p className="text-sm text-slate-600">{code.next}</p>
+      <Issues label="Errors" issues={code.errors} />
+      <Issues label="Warnings" issues={code.warnings} />
+      {code.backupPulled ? (
+        <p className="text-sm text-slate-600">A backup code was pulled for this lock.</p>
+      ) : null}
+    </li>
+  );
+}
+
+function Issues({ label, issues }: { label: string; issues: IssueView[] }) {
+  if (issues.length === 0) return null;
+  return (
+    <div>
+      <p className="sr-only">{label}</p>
+      <ul className="space-y-1">
+        {issues.map((issue) => (
+          <li
+            key={issue.code}
+            data-testid="code-issue"
+            className={`rounded-md px-2 py-1 text-sm ring-1 ${TONE_BADGE[issue.tone]}`}
+          >
+            <span className="font-medium" title={`Seam code: ${issue.code}`}>
+              {issue.title}
+            </span>
+            {issue.changeType ? ` (${issue.changeType})` : null}
+            {issue.explanation ? <span> — {issue.explanation}</span> : null}
+            {issue.sinceLabel ? (
+              <span className="block text-xs opacity-80">Since {issue.sinceLabel}</span>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function History({ entries }: { entries: HistoryEntry[] }) {
+  return (
+    <section aria-labelledby="history-heading" className="space-y-3">
+      <h2 id="history-heading" className="text-base font-semibold">
+        History
+      </h2>
+      {entries.length === 0 ? (
+        <p className="text-sm text-slate-600">Nothing has happened to this stay’s codes yet.</p>
+      ) : (
+        <ol className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
+          {entries.map((entry) => (
+            <li
+              key={entry.id}
+              data-testid="history-entry"
+              className="flex flex-wrap items-baseline gap-x-3 gap-y-0.5 px-4 py-2"
+            >
+              <time dateTime={entry.at} className="w-full text-xs text-slate-500 sm:w-56">
+                {entry.atLabel}
+              </time>
+              <span className="font-medium">{entry.lockName}</span>
+              <span className={TONE_TEXT[entry.tone]} title={`Seam event: ${entry.eventType}`}>
+                {entry.text}
+              </span>
+              {entry.by ? <span className="text-slate-500">by {entry.by}</span> : null}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,103 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { getDb } from '@/db/client';
+import { clock } from '@/lib/clock';
+import { type ActionResult, runAction } from '@/lib/http/action';
+import {
+  createInputFromForm,
+  fieldErrors,
+  formField,
+  updateInputFromForm,
+} from '@/lib/reservations/form';
+import { getReservationDetail, type ReservationDetail } from '@/lib/reservations/list';
+import {
+  cancelReservation,
+  createReservation,
+  updateReservation,
+} from '@/lib/reservations/operations';
+
+/** A form's answer: every field's problem by input name, or the stay as saved. */
+export type ReservationFormState =
+  | { ok: false; error: string; fieldErrors: Record<string, string> }
+  | { ok: true; detail: ReservationDetail };
+
+type Work<T> = { problems: Record<string, string> } | { value: T };
+
+function formState<T>(
+  result: ActionResult<Work<T>>,
+): { ok: false; error: string; fieldErrors: Record<string, string> } | { ok: true; value: T } {
+  if (!result.ok) {
+    const field = formField(result.field);
+    return {
+      ok: false,
+      error: result.error,
+      fieldErrors: field ? { [field]: result.error } : {},
+    };
+  }
+  if ('problems' in result.data) {
+    return {
+      ok: false,
+      error: 'Some fields need attention.',
+      fieldErrors: result.data.problems,
+    };
+  }
+  return { ok: true, value: result.data.value };
+}
+
+/** Create a stay, then open its page, which says what happens to its codes. */
+export async function createReservationAction(
+  _previous: ReservationFormState | null,
+  formData: FormData,
+): Promise<ReservationFormState> {
+  const result = formState(
+    await runAction('reservations.manage', async (actor): Promise<Work<string>> => {
+      const input = createInputFromForm(formData);
+      const problems = fieldErrors('create', input);
+      if (problems) return { problems };
+      const created = await createReservation(await getDb(), actor, input, clock.now());
+      return { value: created.id };
+    }),
+  );
+  if (!result.ok) return result;
+  revalidatePath('/reservations');
+  // Outside runAction: redirect works by throwing, and runAction would report it as a failure.
+  redirect(`/reservations/${result.value}?saved=created`);
+}
+
+/** Save the edit form; the answer is the stay as it now is, codes and all, for the page to show at once. */
+export async function updateReservationAction(
+  _previous: ReservationFormState | null,
+  formData: FormData,
+): Promise<ReservationFormState> {
+  const result = formState(
+    await runAction('reservations.manage', async (actor): Promise<Work<ReservationDetail>> => {
+      const id = String(formData.get('reservationId') ?? '');
+      const input = updateInputFromForm(formData);
+      const problems = fieldErrors('update', input);
+      if (problems) return { problems };
+      const db = await getDb();
+      const now = clock.now();
+      await updateReservation(db, actor, id, input, now);
+      return { value: await getReservationDetail(db, actor, id, now) };
+    }),
+  );
+  if (!result.ok) return result;
+  revalidatePath('/reservations');
+  return { ok: true, detail: result.value };
+}
+
+/** Cancel a stay: its codes come off every lock. Answers the stay as it now is. */
+export async function cancelReservationAction(
+  reservationId: string,
+): Promise<ActionResult<ReservationDetail>> {
+  const result = await runAction('reservations.manage', async (actor) => {
+    const db = await getDb();
+    const now = clock.now();
+    await cancelReservation(db, actor, String(reservationId), now);
+    return getReservationDetail(db, actor, String(reservationId), now);
+  });
+  if (result.ok) revalidatePath('/reservations');
+  return result;
+}

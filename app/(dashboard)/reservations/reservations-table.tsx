@@ -1,0 +1,296 @@
+'use client';
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { fetchJson } from '@/components/query-client';
+import type { Tone } from '@/lib/access-codes/describe';
+import { queryKeys, reservationsListUrl } from '@/lib/query-keys';
+import type {
+  ReservationFilter,
+  ReservationPage,
+  ReservationSummary,
+  Stage,
+} from '@/lib/reservations/list';
+import { TONE_BADGE, TONE_TEXT } from './stay-fields';
+
+const FILTERS: { value: ReservationFilter; label: string }[] = [
+  { value: 'current', label: 'In-house and upcoming' },
+  { value: 'in_house', label: 'In-house' },
+  { value: 'upcoming', label: 'Upcoming' },
+  { value: 'past', label: 'Past' },
+  { value: 'cancelled', label: 'Cancelled' },
+  { value: 'all', label: 'All' },
+];
+
+export const STAGE_WORDS: Record<Stage, { label: string; tone: Tone }> = {
+  upcoming: { label: 'Upcoming', tone: 'info' },
+  in_house: { label: 'In-house', tone: 'ok' },
+  past: { label: 'Checked out', tone: 'info' },
+  cancelled: { label: 'Cancelled', tone: 'warning' },
+};
+
+export function ReservationsTable({
+  initialSearch,
+  initialFilter,
+  initialPage,
+  canManage,
+}: {
+  initialSearch: string;
+  initialFilter: ReservationFilter;
+  initialPage: number;
+  canManage: boolean;
+}) {
+  const pathname = usePathname();
+  const [search, setSearch] = useState(initialSearch);
+  const [submittedSearch, setSubmittedSearch] = useState(initialSearch);
+  const [filter, setFilter] = useState<ReservationFilter>(initialFilter);
+  const [page, setPage] = useState(initialPage);
+
+  const input = { search: submittedSearch || undefined, filter, page };
+  const { data, isFetching, error } = useQuery({
+    queryKey: queryKeys.reservations.list(input),
+    queryFn: () => fetchJson<ReservationPage>(`/api/reservations${reservationsListUrl(input)}`),
+    placeholderData: keepPreviousData,
+    // Codes reach their locks on the tick; keep the counts live.
+    refetchInterval: 5_000,
+  });
+
+  const query = reservationsListUrl(input);
+  useEffect(() => {
+    window.history.replaceState(null, '', `${pathname}${query}`);
+  }, [pathname, query]);
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      if (search.trim() !== submittedSearch) {
+        setSubmittedSearch(search.trim());
+        setPage(1);
+      }
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [search, submittedSearch]);
+
+  const stays = data?.reservations ?? [];
+  const total = data?.total ?? 0;
+  const pageSize = data?.pageSize ?? 25;
+  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
+  const last = Math.min(total, page * pageSize);
+
+  return (
+    <section aria-labelledby="reservations-heading" className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 id="reservations-heading" className="text-xl font-semibold">
+            Reservations
+          </h1>
+          <p className="text-sm text-slate-600">
+            Stays and the guest codes on their locks. Times are the property’s.
+          </p>
+        </div>
+        {canManage ? (
+          <Link
+            href="/reservations/new"
+            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+          >
+            New reservation
+          </Link>
+        ) : null}
+      </div>
+
+      <div className="flex flex-wrap items-end gap-3">
+        <div className="w-full sm:w-72">
+          <label htmlFor="reservation-search" className="sr-only">
+            Search reservations
+          </label>
+          <input
+            id="reservation-search"
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="Search by guest name or room"
+            maxLength={100}
+            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none"
+          />
+        </div>
+        <div className="w-full sm:w-56">
+          <label htmlFor="reservation-filter" className="sr-only">
+            Show
+          </label>
+          <select
+            id="reservation-filter"
+            value={filter}
+            onChange={(e) => {
+              setFilter(e.target.value as ReservationFilter);
+              setPage(1);
+            }}
+            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
+          >
+            {FILTERS.map((f) => (
+              <option key={f.value} value={f.value}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      {error ? (
+        <p
+          role="alert"
+          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+        >
+          Could not refresh the reservations: {error.message}
+        </p>
+      ) : null}
+
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+            <tr>
+              <th scope="col" className="px-4 py-3">
+                Guest
+              </th>
+              <th scope="col" className="px-4 py-3">
+                Stay
+              </th>
+              <th scope="col" className="hidden px-4 py-3 md:table-cell">
+                Locks
+              </th>
+              <th scope="col" className="px-4 py-3">
+                Codes
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {stays.map((stay) => (
+              <ReservationRow key={stay.id} stay={stay} />
+            ))}
+          </tbody>
+        </table>
+        {stays.length === 0 ? (
+          <div className="space-y-3 px-4 py-10 text-center text-slate-600">
+            <p>
+              {submittedSearch
+                ? `No stays match “${submittedSearch}”.`
+                : filter === 'current'
+                  ? 'No guests in-house or arriving.'
+                  : 'No stays here.'}
+            </p>
+            {canManage && !submittedSearch ? (
+              <Link href="/reservations/new" className="font-medium text-brand-700 underline">
+                Create a reservation
+              </Link>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+
+      <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
+        <p aria-live="polite">
+          {total > 0 ? `${first}–${last} of ${total} stays` : ''}
+          {isFetching ? <span className="ml-2 text-slate-500">Refreshing…</span> : null}
+        </p>
+        <div className="flex gap-2">
+          <button
+            type="button"
+            onClick={() => setPage((p) => Math.max(1, p - 1))}
+            disabled={page <= 1}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 disabled:opacity-40"
+          >
+            Previous
+          </button>
+          <button
+            type="button"
+            onClick={() => setPage((p) => p + 1)}
+            disabled={last >= total}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 disabled:opacity-40"
+          >
+            Next
+          </button>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function ReservationRow({ stay }: { stay: ReservationSummary }) {
+  const stage = STAGE_WORDS[stay.stage];
+  const codes = codeSummary(stay);
+  return (
+    <tr data-testid="reservation-row">
+      <td className="px-4 py-3 align-top">
+        <Link
+          href={`/reservations/${stay.id}`}
+          className="font-medium text-brand-700 underline-offset-2 hover:underline"
+        >
+          {stay.guestName}
+        </Link>
+        <p className="text-xs text-slate-500">{stay.propertyName}</p>
+        <p className="text-xs text-slate-500 md:hidden">
+          {stay.locks.map((l) => l.name).join(', ')}
+        </p>
+      </td>
+      <td className="px-4 py-3 align-top">
+        <span
+          className={`mb-1 inline-block rounded-full px-2 py-0.5 text-xs ring-1 ${TONE_BADGE[stage.tone]}`}
+        >
+          {stage.label}
+        </span>
+        <p className="whitespace-nowrap">{stay.checkInLabel}</p>
+        <p className="whitespace-nowrap text-slate-500">to {stay.checkOutLabel}</p>
+      </td>
+      <td className="hidden px-4 py-3 align-top md:table-cell">
+        {stay.locks.length === 0 ? (
+          <span className="text-slate-500">None</span>
+        ) : (
+          <ul>
+            {stay.locks.map((lock) => (
+              <li key={lock.id}>
+                {lock.name}
+                {lock.online ? null : <span className="ml-1 text-red-700">(offline)</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+      <td className="px-4 py-3 align-top" data-testid="reservation-codes">
+        <span className={TONE_TEXT[codes.tone]} title={codes.seamNames || undefined}>
+          {codes.text}
+        </span>
+      </td>
+    </tr>
+  );
+}
+
+/** One line about a stay's guest codes; Seam's names of any errors go in the tooltip. */
+function codeSummary(stay: ReservationSummary): { text: string; tone: Tone; seamNames: string } {
+  const { codes, problems } = stay;
+  const seamNames = problems.map((p) => p.code).join(', ');
+  if (stay.stage === 'cancelled') return { text: 'Cancelled', tone: 'info', seamNames };
+  if (problems.length > 0) {
+    const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
+    return { text: `${problems[0]?.title}${more}`, tone: 'error', seamNames };
+  }
+  if (codes.total === 0) return { text: 'No codes', tone: 'info', seamNames };
+  if (stay.stage === 'past') return { text: 'Stay over', tone: 'info', seamNames };
+  if (codes.set === codes.total) {
+    return {
+      text: codes.total === 1 ? 'Set' : `All ${codes.total} set`,
+      tone: 'ok',
+      seamNames: 'set',
+    };
+  }
+  if (stay.stage === 'upcoming') {
+    return codes.onLock > 0
+      ? { text: `${codes.onLock} of ${codes.total} on the lock`, tone: 'ok', seamNames }
+      : { text: 'Waiting for check-in', tone: 'info', seamNames: 'unset' };
+  }
+  const warn = codes.withWarnings > 0;
+  return {
+    text: `${codes.set} of ${codes.total} set${warn ? ', delayed' : ''}`,
+    tone: warn ? 'warning' : 'info',
+    seamNames,
+  };
+}

@@ -1,0 +1,261 @@
+'use client';
+
+import { type InputHTMLAttributes, useId, useState } from 'react';
+import type { Tone } from '@/lib/access-codes/describe';
+import type { StayLock } from '@/lib/reservations/list';
+
+export const TONE_TEXT: Record<Tone, string> = {
+  ok: 'text-emerald-700',
+  info: 'text-slate-700',
+  warning: 'text-amber-800',
+  error: 'text-red-700',
+};
+
+export const TONE_BADGE: Record<Tone, string> = {
+  ok: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
+  info: 'bg-slate-100 text-slate-700 ring-slate-200',
+  warning: 'bg-amber-50 text-amber-900 ring-amber-200',
+  error: 'bg-red-50 text-red-800 ring-red-200',
+};
+
+const INPUT =
+  'block w-full rounded-md border bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none aria-[invalid=true]:border-red-500';
+
+/** A labelled input with its problem right under it, tied together for screen readers. */
+export function Field({
+  name,
+  label,
+  hint,
+  error,
+  ...input
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'name'>) {
+  const id = `${useId()}-${name}`;
+  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <input
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described || undefined}
+        className={`${INPUT} ${error ? 'border-red-500' : 'border-slate-300'}`}
+        {...input}
+      />
+      {hint ? (
+        <p id={`${id}-hint`} className="text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="text-sm text-red-700" data-field-error={name}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export type StayDefaults = {
+  guestName?: string;
+  guestEmail?: string | null;
+  guestPhone?: string | null;
+  checkInDate: string;
+  checkInTime: string;
+  checkOutDate: string;
+  checkOutTime: string;
+  deviceIds: string[];
+};
+
+/** Guest contact, the stay's dates and times, and its locks: the fields the new and edit forms share. */
+export function StayFields({
+  defaults,
+  locks,
+  zone,
+  errors,
+}: {
+  defaults: StayDefaults;
+  locks: StayLock[];
+  /** e.g. "EST", so nobody wonders whose 15:00 it is. */
+  zone: string;
+  errors: Record<string, string>;
+}) {
+  return (
+    <div className="space-y-5">
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-semibold text-slate-900">Guest</legend>
+        <Field
+          name="guestName"
+          label="Guest name"
+          defaultValue={defaults.guestName ?? ''}
+          required
+          maxLength={200}
+          autoComplete="off"
+          error={errors.guestName}
+        />
+        <div className="grid gap-3 sm:grid-cols-2">
+          <Field
+            name="guestEmail"
+            label="Email (optional)"
+            type="email"
+            defaultValue={defaults.guestEmail ?? ''}
+            maxLength={320}
+            autoComplete="off"
+            error={errors.guestEmail}
+          />
+          <Field
+            name="guestPhone"
+            label="Phone (optional)"
+            type="tel"
+            defaultValue={defaults.guestPhone ?? ''}
+            placeholder="+14155550123"
+            hint="International form, starting with + and the country code."
+            autoComplete="off"
+            error={errors.guestPhone}
+          />
+        </div>
+      </fieldset>
+
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-semibold text-slate-900">
+          Stay <span className="font-normal text-slate-500">(times in {zone})</span>
+        </legend>
+        <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+          <Field
+            name="checkInDate"
+            label="Check-in date"
+            type="date"
+            defaultValue={defaults.checkInDate}
+            required
+            error={errors.checkInDate}
+          />
+          <Field
+            name="checkInTime"
+            label={`Check-in time (${zone})`}
+            type="time"
+            defaultValue={defaults.checkInTime}
+            error={errors.checkInTime}
+          />
+          <Field
+            name="checkOutDate"
+            label="Check-out date"
+            type="date"
+            defaultValue={defaults.checkOutDate}
+            required
+            error={errors.checkOutDate}
+          />
+          <Field
+            name="checkOutTime"
+            label={`Check-out time (${zone})`}
+            type="time"
+            defaultValue={defaults.checkOutTime}
+            error={errors.checkOutTime}
+          />
+        </div>
+      </fieldset>
+
+      <LockChoices locks={locks} chosen={defaults.deviceIds} error={errors.deviceIds} />
+    </div>
+  );
+}
+
+/** Checkboxes for the property's locks; a filter box once there are too many to scan. */
+function LockChoices({
+  locks,
+  chosen,
+  error,
+}: {
+  locks: StayLock[];
+  chosen: string[];
+  error?: string;
+}) {
+  const [filter, setFilter] = useState('');
+  const errorId = useId();
+  const needle = filter.trim().toLowerCase();
+  return (
+    <fieldset
+      className="space-y-2"
+      aria-describedby={error ? errorId : undefined}
+      aria-invalid={error ? true : undefined}
+    >
+      <legend className="text-sm font-semibold text-slate-900">Locks the guest opens</legend>
+      {locks.length > 12 ? (
+        <div className="sm:w-72">
+          <label htmlFor={`${errorId}-filter`} className="sr-only">
+            Find a lock
+          </label>
+          <input
+            id={`${errorId}-filter`}
+            type="search"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="Find a lock by name or room"
+            className={`${INPUT} border-slate-300`}
+          />
+        </div>
+      ) : null}
+      {locks.length === 0 ? (
+        <p className="text-sm text-slate-600">This property has no locks yet.</p>
+      ) : (
+        <div className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-3">
+          {locks.map((lock) => {
+            const hidden =
+              needle !== '' &&
+              !lock.name.toLowerCase().includes(needle) &&
+              !(lock.room ?? '').toLowerCase().includes(needle);
+            return (
+              // Filtered-out boxes stay in the form (hidden), so a checked one is still sent.
+              <label
+                key={lock.id}
+                hidden={hidden}
+                className="flex min-h-11 cursor-pointer items-center gap-2 rounded-md border border-slate-200 bg-white px-3 py-2 text-sm has-[:checked]:border-brand-600 has-[:checked]:bg-brand-50"
+              >
+                <input
+                  type="checkbox"
+                  name="deviceIds"
+                  value={lock.id}
+                  defaultChecked={chosen.includes(lock.id)}
+                  className="size-4 accent-brand-600"
+                />
+                <span>
+                  {lock.name}
+                  {lock.room && !lock.name.includes(lock.room) ? (
+                    <span className="text-slate-500"> (room {lock.room})</span>
+                  ) : null}
+                  {lock.online ? null : <span className="ml-1 text-red-700">· offline</span>}
+                </span>
+              </label>
+            );
+          })}
+        </div>
+      )}
+      {error ? (
+        <p id={errorId} className="text-sm text-red-700" data-field-error="deviceIds">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
+/** The form's overall problem, announced, above the fields. */
+export function FormProblem({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <p
+      role="alert"
+      className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+    >
+      {message}
+    </p>
+  );
+}

@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type CodeForPlan,
+  describeEvent,
+  describeIssue,
+  describeNextStep,
+  describeStatus,
+  listNames,
+  nextStep,
+  summarizeSteps,
+} from './describe';
+import { ISSUE_MESSAGES } from './state';
+
+const ZONE = 'America/New_York';
+const NOW = new Date('2026-11-26T17:00:00Z');
+const START = new Date('2026-11-27T20:00:00Z'); // Fri 15:00 EST
+const END = new Date('2026-11-29T16:00:00Z'); // Sun 11:00 EST
+const LATER = new Date('2026-12-05T20:00:00Z'); // Sat 15:00 EST, beyond the 72-hour preload
+const LATER_END = new Date('2026-12-07T16:00:00Z');
+const LEAD = { leadMinutes: 30, nativeScheduling: false };
+const NATIVE = { leadMinutes: 30, nativeScheduling: true };
+
+function code(overrides: Partial<CodeForPlan> = {}): CodeForPlan {
+  return {
+    type: 'time_bound',
+    status: 'unset',
+    externalRef: null,
+    isScheduledOnDevice: false,
+    deletedAt: null,
+    desiredState: 'present',
+    startsAt: START,
+    endsAt: END,
+    errors: [],
+    warnings: [],
+    attempts: 0,
+    lastAttemptAt: null,
+    removedFromDeviceAt: null,
+    ...overrides,
+  };
+}
+
+describe('describeIssue', () => {
+  it('has plain words for every issue the reconciler raises', () => {
+    for (const name of [
+      ...Object.keys(ISSUE_MESSAGES),
+      'using_backup_access_code',
+      'device_disconnected',
+      'empty_backup_access_code_pool',
+      'partial_backup_access_code_pool',
+      'many_active_backup_codes',
+    ]) {
+      const words = describeIssue(name);
+      expect(words.title, name).not.toMatch(/_/);
+      expect(words.explanation, name).not.toBe('');
+    }
+  });
+
+  it('reads older Seam names like the current ones', () => {
+    expect(describeIssue('delay_in_setting_code_on_device').title).toBe(
+      describeIssue('delay_in_setting_on_device').title,
+    );
+    expect(describeIssue('device_offline').title).toBe('Lock offline');
+    expect(describeIssue('code_modified_external_to_seam').title).toBe('Changed at the lock');
+  });
+
+  it('shows a name it does not know readably, with the severity it came with', () => {
+    expect(describeIssue('schlage_detected_duplicate', 'warning')).toEqual({
+      title: 'Schlage detected duplicate',
+      explanation: '',
+      tone: 'warning',
+    });
+  });
+});
+
+describe('describeStatus', () => {
+  it.each([
+    [code(), 'Not on the lock yet'],
+    [code({ externalRef: 'r', isScheduledOnDevice: true }), 'Scheduled on the lock'],
+    [code({ externalRef: 'r' }), 'On the lock, from check-in'],
+    [code({ status: 'setting' }), 'Being set'],
+    [code({ status: 'set', externalRef: 'r' }), 'Set on the lock'],
+    [code({ status: 'removing', externalRef: 'r' }), 'Being removed'],
+    [code({ status: 'removed' }), 'Removed'],
+    [code({ deletedAt: NOW }), 'Cancelled'],
+  ])('%o reads %s', (state, title) => {
+    expect(describeStatus(state).title).toBe(title);
+  });
+});
+
+describe('nextStep', () => {
+  it.each([
+    ['a code not due yet goes on at check-in less the lead', code(), LEAD, 'set_by'],
+    [
+      'a natively scheduled lock takes it days ahead',
+      code({ startsAt: LATER, endsAt: LATER_END }),
+      NATIVE,
+      'set_by',
+    ],
+    ['and may already be due to store it', code(), NATIVE, 'setting_now'],
+    [
+      'within the lead time it is being set',
+      code({ startsAt: new Date(NOW.getTime() + 10 * 60_000) }),
+      LEAD,
+      'setting_now',
+    ],
+    ['stored ahead of check-in', code({ externalRef: 'r' }), LEAD, 'stored'],
+    ['set', code({ status: 'set', externalRef: 'r' }), LEAD, 'on_lock'],
+    ['cancelled while on the lock', code({ externalRef: 'r', deletedAt: NOW }), LEAD, 'removing'],
+    ['cancelled before it got there', code({ deletedAt: NOW }), LEAD, 'off'],
+    [
+      'cancelled after a try that may have reached the lock',
+      code({ deletedAt: NOW, lastAttemptAt: new Date(NOW.getTime() - 60_000) }),
+      LEAD,
+      'removing',
+    ],
+    [
+      'past check-out and still on the lock',
+      code({ status: 'set', externalRef: 'r', endsAt: new Date(NOW.getTime() - 1) }),
+      LEAD,
+      'removing',
+    ],
+    ['removed', code({ status: 'removed' }), LEAD, 'off'],
+  ] as const)('%s', (_why, state, policy, kind) => {
+    expect(nextStep(state, policy, NOW).kind).toBe(kind);
+  });
+
+  it('says when, in the property’s zone', () => {
+    expect(describeNextStep(nextStep(code(), LEAD, NOW), 'Room 101', ZONE)).toBe(
+      'Set on Room 101 by Fri, 27 Nov 2026, 14:30 EST, before check-in.',
+    );
+    expect(
+      describeNextStep(
+        nextStep(code({ startsAt: LATER, endsAt: LATER_END }), NATIVE, NOW),
+        'Room 102',
+        ZONE,
+      ),
+    ).toBe(
+      'Stored on Room 102 from Wed, 2 Dec 2026, 15:00 EST (72 hours ahead), working from check-in.',
+    );
+    expect(describeNextStep({ kind: 'setting_now' }, 'Room 204', ZONE, false)).toMatch(
+      /^Being set on Room 204 now\. Room 204 is offline/,
+    );
+  });
+});
+
+describe('summarizeSteps', () => {
+  it('tells locks with the same outcome together, and names offline ones', () => {
+    const setBy = nextStep(code(), LEAD, NOW);
+    expect(
+      summarizeSteps(
+        [
+          { step: setBy, lockName: 'Room 101', lockOnline: true },
+          { step: setBy, lockName: 'Room 102', lockOnline: true },
+          { step: { kind: 'setting_now' }, lockName: 'Pool gate', lockOnline: false },
+        ],
+        ZONE,
+      ),
+    ).toEqual([
+      'Codes will be set on Room 101 and Room 102 by Fri, 27 Nov 2026, 14:30 EST.',
+      'The code is being set on Pool gate now.',
+      'Pool gate is offline: Keyhold keeps trying and shows an error if it cannot reach it in time.',
+    ]);
+  });
+
+  it('lists names as people write them', () => {
+    expect(listNames(['A'])).toBe('A');
+    expect(listNames(['A', 'B', 'C'])).toBe('A, B and C');
+  });
+});
+
+describe('describeEvent', () => {
+  const event = (eventType: string, detail: Record<string, unknown> | null = null) => ({
+    eventType,
+    statusFrom: null,
+    statusTo: null,
+    detail,
+  });
+
+  it.each([
+    ['created', 'Code created', 'info'],
+    ['set_on_device', 'Set on the lock', 'ok'],
+    ['access_code.set_on_device', 'Set on the lock', 'ok'],
+    ['deleted_external_to_seam', 'Someone removed the code at the lock', 'warning'],
+    ['failed_to_set_on_device', 'Error: not on the lock', 'error'],
+    ['delay_in_setting_on_device', 'Warning: programming delayed', 'warning'],
+    ['something_new', 'Something new', 'info'],
+  ])('%s reads “%s”', (type, text, tone) => {
+    expect(describeEvent(event(type), ZONE)).toEqual({ text, tone });
+  });
+
+  it('gives a new window in the property’s zone', () => {
+    expect(
+      describeEvent(
+        event('time_frame_changed', { starts_at: START.toISOString(), ends_at: END.toISOString() }),
+        ZONE,
+      ).text,
+    ).toBe('Times changed to Fri, 27 Nov 2026, 15:00 EST – Sun, 29 Nov 2026, 11:00 EST');
+  });
+});

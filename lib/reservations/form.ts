@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import {
+  type CreateReservationInput,
+  createReservationSchema,
+  type UpdateReservationInput,
+  updateReservationSchema,
+} from './operations';
+
+/**
+ * The reservation forms' FormData as the operations' input. Every value
+ * arrives as a string (or a File, which no field takes); a blank one means
+ * "not given", and the locks are the checked `deviceIds` boxes.
+ */
+const text = z.preprocess(
+  (v) => (typeof v === 'string' ? v.trim() || undefined : undefined),
+  z.string().optional(),
+);
+
+export const reservationFormSchema = z.object({
+  propertyId: text,
+  guestName: text,
+  guestEmail: text,
+  guestPhone: text,
+  checkInDate: text,
+  checkInTime: text,
+  checkOutDate: text,
+  checkOutTime: text,
+  deviceIds: z.array(z.string()).default([]),
+});
+
+type FormValues = z.output<typeof reservationFormSchema>;
+
+function readForm(formData: FormData): FormValues {
+  const entries = Object.fromEntries(
+    Object.keys(reservationFormSchema.shape)
+      .filter((key) => key !== 'deviceIds')
+      .map((key) => [key, formData.get(key)]),
+  );
+  const deviceIds = formData.getAll('deviceIds').filter((v) => typeof v === 'string');
+  return reservationFormSchema.parse({ ...entries, deviceIds });
+}
+
+export function createInputFromForm(formData: FormData): CreateReservationInput {
+  const v = readForm(formData);
+  return {
+    propertyId: v.propertyId ?? '',
+    guestName: v.guestName ?? '',
+    guestEmail: v.guestEmail ?? null,
+    guestPhone: v.guestPhone ?? null,
+    checkInDate: v.checkInDate ?? '',
+    checkInTime: v.checkInTime,
+    checkOutDate: v.checkOutDate ?? '',
+    checkOutTime: v.checkOutTime,
+    deviceIds: v.deviceIds,
+  };
+}
+
+/**
+ * The edit form sends the whole stay: a blanked email or phone clears it, a
+ * blanked name or date is refused rather than read as "unchanged".
+ */
+export function updateInputFromForm(formData: FormData): UpdateReservationInput {
+  const v = readForm(formData);
+  return {
+    guestName: v.guestName ?? '',
+    guestEmail: v.guestEmail ?? null,
+    guestPhone: v.guestPhone ?? null,
+    checkInDate: v.checkInDate ?? '',
+    checkInTime: v.checkInTime,
+    checkOutDate: v.checkOutDate ?? '',
+    checkOutTime: v.checkOutTime,
+    deviceIds: v.deviceIds,
+  };
+}
+
+/** Field names some lib errors use (Seam's spelling) mapped onto the form's inputs. */
+const FORM_FIELD: Record<string, string> = {
+  device_id: 'deviceIds',
+  device_ids: 'deviceIds',
+  starts_at: 'checkInDate',
+  ends_at: 'checkOutDate',
+};
+
+export function formField(field: string | undefined): string | undefined {
+  return field ? (FORM_FIELD[field] ?? field) : undefined;
+}
+
+/**
+ * Every field's first problem at once, so a form marks them all in one round
+ * trip. The operations validate again; this only shapes the messages.
+ */
+export function fieldErrors(
+  kind: 'create' | 'update',
+  input: CreateReservationInput | UpdateReservationInput,
+): Record<string, string> | null {
+  const schema = kind === 'create' ? createReservationSchema : updateReservationSchema;
+  const result = schema.safeParse(input);
+  if (result.success) return null;
+  const errors: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const field = formField(String(issue.path[0] ?? 'form')) ?? 'form';
+    errors[field] ??= issue.message;
+  }
+  return errors;
+}
