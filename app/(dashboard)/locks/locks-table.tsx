@@ -1,6 +1,7 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { fetchJson } from '@/components/query-client';
@@ -134,7 +135,7 @@ export function LocksTable({
       <div className="flex items-center justify-between text-sm text-slate-600">
         <p aria-live="polite">
           {total > 0 ? `${first}–${last} of ${total} locks` : ''}
-          {isFetching ? <span className="ml-2 text-slate-400">Refreshing…</span> : null}
+          {isFetching ? <span className="ml-2 text-slate-500">Refreshing…</span> : null}
         </p>
         <div className="flex gap-2">
           <button
@@ -164,7 +165,14 @@ function LockRow({ lock }: { lock: LockSummary }) {
   const lowBattery = lock.batteryLevel !== null && lock.batteryLevel < LOW_BATTERY;
   return (
     <tr data-testid="lock-row">
-      <td className="px-4 py-3 font-medium text-slate-900">{lock.name}</td>
+      <td className="px-4 py-3 font-medium text-slate-900">
+        <Link
+          href={`/locks/${lock.id}`}
+          className="text-brand-700 underline-offset-4 hover:underline"
+        >
+          {lock.name}
+        </Link>
+      </td>
       <td className="px-4 py-3">{lock.room ?? '—'}</td>
       <td className="hidden px-4 py-3 text-slate-600 md:table-cell">
         {lock.propertyName ?? 'Not placed'}
@@ -190,7 +198,7 @@ function LockRow({ lock }: { lock: LockSummary }) {
       </td>
       <td className="hidden px-4 py-3 md:table-cell">
         {lock.errorCount + lock.warningCount === 0 ? (
-          <span className="text-slate-400">None</span>
+          <span className="text-slate-500">None</span>
         ) : (
           <span className="text-amber-700">
             {plural(lock.errorCount, 'error')}, {plural(lock.warningCount, 'warning')}

@@ -1,0 +1,45 @@
+'use server';
+
+import { getDatabase } from '@/db/client';
+import { clock } from '@/lib/clock';
+import {
+  removeCodeAtSimulatedLock,
+  resetSimulatedLock,
+  switchSimulatedLock,
+} from '@/lib/devices/lock-controls';
+import { type ActionResult, runAction } from '@/lib/http/action';
+
+// The simulated adapter's knobs on the lock page. Inputs are validated in lib
+// (zod, naming the field); the page refreshes itself from the live query.
+
+export async function setSimulatedLockOnlineAction(input: {
+  deviceId: string;
+  online: boolean;
+}): Promise<ActionResult<{ name: string }>> {
+  return runAction('locks.manage', async (actor) => {
+    const { db, hardware } = await getDatabase();
+    const lock = await switchSimulatedLock(db, actor, input, clock.now(), hardware);
+    return { name: lock.name };
+  });
+}
+
+export async function removeCodeAtSimulatedLockAction(input: {
+  deviceId: string;
+  accessCodeId: string;
+}): Promise<ActionResult<{ name: string }>> {
+  return runAction('locks.manage', async (actor) => {
+    const { db, hardware } = await getDatabase();
+    const lock = await removeCodeAtSimulatedLock(db, actor, input, clock.now(), hardware);
+    return { name: lock.name };
+  });
+}
+
+export async function factoryResetSimulatedLockAction(input: {
+  deviceId: string;
+}): Promise<ActionResult<{ name: string; newExternalId: string }>> {
+  return runAction('locks.manage', async (actor) => {
+    const { db, hardware } = await getDatabase();
+    const lock = await resetSimulatedLock(db, actor, input, clock.now(), hardware);
+    return { name: lock.name, newExternalId: lock.newExternalId };
+  });
+}

@@ -1,0 +1,300 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '@/db/client';
+import {
+  type AccessCodeStatus,
+  accessCodeEvents,
+  accessCodes,
+  devices,
+  type Issue,
+  organizations,
+  reservations,
+  users,
+} from '@/db/schema';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { availableBackupsColumn } from '@/lib/backup-pools/pools';
+import { AppError } from '@/lib/errors';
+import { SimulatedAdapter } from '@/lib/locks/simulated/adapter';
+import { getLock, type LockSummary } from './locks';
+import { timelineRange } from './timeline';
+
+/**
+ * Everything the lock page shows, read in two round trips whatever the
+ * number of codes. Times are ISO strings: the same shape reaches the page
+ * from the server render and from the JSON route that keeps it live.
+ */
+
+export const RECENT_EVENTS = 25;
+/** More codes than any lock holds in two weeks; a guard, not a page size. */
+const MAX_CODES = 300;
+
+export type LockDetailCode = {
+  id: string;
+  name: string | null;
+  type: 'time_bound' | 'ongoing';
+  status: AccessCodeStatus;
+  startsAt: string | null;
+  endsAt: string | null;
+  errors: Issue[];
+  warnings: Issue[];
+  isBackup: boolean;
+  isPermanentBackup: boolean;
+  /** A backup handed to a guest: it has a window and digits a member may see. */
+  pulled: boolean;
+  isScheduledOnDevice: boolean;
+  /** Keyhold believes it occupies a slot on the lock now. */
+  onLock: boolean;
+  /** Deleted, and waiting to come off the lock. */
+  deleted: boolean;
+  reservationId: string | null;
+  /** The stay's guest: of the reservation, or the one a backup was pulled for. */
+  guestName: string | null;
+  /** Null for unpulled backup codes and permanent backup codes: nobody sees those digits. */
+  code: string | null;
+};
+
+export type LockDetailEvent = {
+  id: number;
+  occurredAt: string;
+  eventType: string;
+  statusFrom: AccessCodeStatus | null;
+  statusTo: AccessCodeStatus | null;
+  accessCodeId: string;
+  codeName: string | null;
+  guestName: string | null;
+  isBackup: boolean;
+  /** The member who did it; null when Keyhold itself (the tick) did. */
+  actorName: string | null;
+  /** `removed` or `modified`, for changes made at the lock. */
+  changeType: string | null;
+};
+
+export type LockPool = {
+  enabled: boolean;
+  /** The organization's pool size. */
+  target: number;
+  /** On the lock, healthy, not pulled: what a guest could be given now. */
+  available: number;
+  /** Made but not yet ready (waiting, being programmed, or with an error). */
+  notReady: number;
+  /** Handed to guests and still live. */
+  pulled: number;
+};
+
+export type LockDetail = {
+  lock: LockSummary & {
+    status: 'active' | 'replaced' | 'removed';
+    errors: Issue[];
+    warnings: Issue[];
+  };
+  /** The property's zone, or the organization's for a lock not placed yet. */
+  timeZone: string;
+  now: string;
+  range: { start: string; end: string };
+  codes: LockDetailCode[];
+  pool: LockPool;
+  events: LockDetailEvent[];
+  /** What the simulated hardware itself says; null for other adapters. */
+  simulated: { answers: boolean; online: boolean } | null;
+};
+
+const iso = (at: Date | string | null) =>
+  at === null ? null : (at instanceof Date ? at : new Date(at)).toISOString();
+
+/**
+ * The lock page of one lock of the actor's organization: the lock, its codes
+ * over the coming two weeks (plus ongoing codes and anything still on the
+ * lock), its backup pool as counts, and its recent history. Another
+ * organization's lock is not found. `hardware` is the connection the
+ * simulated adapter's tables use.
+ */
+export async function getLockDetail(
+  db: Executor,
+  actor: Actor,
+  deviceId: string,
+  now: Date,
+  hardware: Executor = db,
+): Promise<LockDetail> {
+  assertCan(actor, 'locks.read', 'Lock');
+  assertCan(actor, 'codes.read', 'Lock');
+  // Checked before any query: the two reads below start together.
+  if (!z.uuid().safeParse(deviceId).success) throw AppError.notFound('Lock');
+  const [lock, [extra]] = await Promise.all([
+    getLock(db, actor, deviceId),
+    db
+      .select({
+        status: devices.status,
+        externalId: devices.externalId,
+        errors: devices.errors,
+        warnings: devices.warnings,
+        poolEnabled: devices.backupPoolEnabled,
+        poolSize: organizations.backupPoolSize,
+        organizationZone: organizations.timeZone,
+        available: availableBackupsColumn,
+        notReady: sql<number>`(select count(*)::int from access_codes b
+          where b.device_id = devices.id and b.is_backup and b.pulled_at is null
+            and b.deleted_at is null and b.status <> 'removed'
+            and not (b.status = 'set' and b.errors = '[]'::jsonb))`,
+        pulled: sql<number>`(select count(*)::int from access_codes p
+          where p.device_id = devices.id and p.is_backup and p.pulled_at is not null
+            and p.deleted_at is null and p.status <> 'removed')`,
+      })
+      .from(devices)
+      .innerJoin(organizations, eq(organizations.id, devices.organizationId))
+      .where(and(eq(devices.id, deviceId), eq(devices.organizationId, actor.organizationId))),
+  ]);
+  // getLock has already answered not found for a foreign or unknown lock.
+  if (!extra) throw AppError.notFound('Lock');
+
+  const timeZone = lock.timeZone ?? extra.organizationZone;
+  const range = timelineRange(now, timeZone);
+  const [codes, events, simulated] = await Promise.all([
+    listDetailCodes(db, actor.organizationId, lock.id, range),
+    listRecentEvents(db, actor.organizationId, lock.id),
+    lock.adapter === 'simulated'
+      ? new SimulatedAdapter(hardware, actor.organizationId)
+          .getDevice(extra.externalId)
+          .then((d) => ({ answers: d !== null, online: d?.online ?? false }))
+      : Promise.resolve(null),
+  ]);
+
+  return {
+    lock: { ...lock, status: extra.status, errors: extra.errors, warnings: extra.warnings },
+    timeZone,
+    now: now.toISOString(),
+    range: { start: range.start.toISOString(), end: range.end.toISOString() },
+    codes,
+    pool: {
+      enabled: extra.poolEnabled,
+      target: extra.poolEnabled ? extra.poolSize : 0,
+      available: extra.available,
+      notReady: extra.notReady,
+      pulled: extra.pulled,
+    },
+    events,
+    simulated,
+  };
+}
+
+async function listDetailCodes(
+  db: Executor,
+  organizationId: string,
+  deviceId: string,
+  range: { start: Date; end: Date },
+): Promise<LockDetailCode[]> {
+  const onLock = sql<boolean>`(${accessCodes.status} in ('set', 'removing') or ${accessCodes.externalRef} is not null)`;
+  const rows = await db
+    .select({
+      id: accessCodes.id,
+      name: accessCodes.name,
+      type: accessCodes.type,
+      status: accessCodes.status,
+      startsAt: accessCodes.startsAt,
+      endsAt: accessCodes.endsAt,
+      errors: accessCodes.errors,
+      warnings: accessCodes.warnings,
+      isBackup: accessCodes.isBackup,
+      isPermanentBackup: accessCodes.isPermanentBackup,
+      pulledAt: accessCodes.pulledAt,
+      isScheduledOnDevice: accessCodes.isScheduledOnDevice,
+      onLock,
+      deletedAt: accessCodes.deletedAt,
+      reservationId: accessCodes.reservationId,
+      guestName: reservations.guestName,
+      // Decided in the query, so secret digits never leave the database.
+      code: sql<
+        string | null
+      >`case when (${accessCodes.isBackup} and ${accessCodes.pulledAt} is null)
+        or ${accessCodes.isPermanentBackup} then null else ${accessCodes.code} end`,
+    })
+    .from(accessCodes)
+    .leftJoin(
+      reservations,
+      and(
+        // A pulled backup belongs to the stay it was pulled for.
+        eq(
+          reservations.id,
+          sql`coalesce(${accessCodes.reservationId}, ${accessCodes.pulledForReservationId})`,
+        ),
+        eq(reservations.organizationId, accessCodes.organizationId),
+      ),
+    )
+    .where(
+      and(
+        eq(accessCodes.organizationId, organizationId),
+        eq(accessCodes.deviceId, deviceId),
+        sql`${accessCodes.status} <> 'removed'`,
+        // A deleted code that never reached the lock is gone as far as anyone can tell.
+        sql`(${accessCodes.deletedAt} is null or ${onLock} or ${accessCodes.status} = 'setting')`,
+        // In the fortnight, ongoing, or still on the lock (a code left after its
+        // stay is exactly what the page must not hide).
+        sql`(${accessCodes.type} = 'ongoing' or ${onLock}
+          or (${accessCodes.endsAt} > ${range.start.toISOString()}::timestamptz
+            and ${accessCodes.startsAt} < ${range.end.toISOString()}::timestamptz))`,
+      ),
+    )
+    .orderBy(
+      sql`${accessCodes.startsAt} asc nulls first`,
+      accessCodes.isBackup,
+      accessCodes.createdAt,
+      accessCodes.id,
+    )
+    .limit(MAX_CODES);
+  return rows.map(({ pulledAt, deletedAt, startsAt, endsAt, ...row }) => ({
+    ...row,
+    startsAt: iso(startsAt),
+    endsAt: iso(endsAt),
+    pulled: pulledAt !== null,
+    deleted: deletedAt !== null,
+  }));
+}
+
+async function listRecentEvents(
+  db: Executor,
+  organizationId: string,
+  deviceId: string,
+): Promise<LockDetailEvent[]> {
+  const rows = await db
+    .select({
+      id: accessCodeEvents.id,
+      occurredAt: accessCodeEvents.occurredAt,
+      eventType: accessCodeEvents.eventType,
+      statusFrom: accessCodeEvents.statusFrom,
+      statusTo: accessCodeEvents.statusTo,
+      accessCodeId: accessCodeEvents.accessCodeId,
+      codeName: accessCodes.name,
+      isBackup: accessCodes.isBackup,
+      guestName: reservations.guestName,
+      actorName: users.name,
+      // Only this one field: details are never meant to hold a PIN, and the page needs no more.
+      changeType: sql<string | null>`${accessCodeEvents.detail} ->> 'change_type'`,
+    })
+    .from(accessCodeEvents)
+    .innerJoin(
+      accessCodes,
+      and(
+        eq(accessCodes.id, accessCodeEvents.accessCodeId),
+        eq(accessCodes.organizationId, accessCodeEvents.organizationId),
+      ),
+    )
+    .leftJoin(
+      reservations,
+      and(
+        eq(
+          reservations.id,
+          sql`coalesce(${accessCodes.reservationId}, ${accessCodes.pulledForReservationId})`,
+        ),
+        eq(reservations.organizationId, accessCodes.organizationId),
+      ),
+    )
+    .leftJoin(users, eq(users.id, accessCodeEvents.actorUserId))
+    .where(
+      and(
+        eq(accessCodeEvents.organizationId, organizationId),
+        eq(accessCodeEvents.deviceId, deviceId),
+      ),
+    )
+    .orderBy(desc(accessCodeEvents.occurredAt), desc(accessCodeEvents.id))
+    .limit(RECENT_EVENTS);
+  return rows.map((row) => ({ ...row, occurredAt: iso(row.occurredAt) ?? '' }));
+}
