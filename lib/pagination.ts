@@ -6,7 +6,7 @@ import { AppError } from './errors';
  * as `createdAt|id` (created_at has millisecond precision, so a JavaScript
  * Date read back compares equal).
  */
-export function formatCursor(row: { createdAt: Date; id: string }): string {
+export function formatCursor(row: { createdAt: Date; id: string | number }): string {
   return `${row.createdAt.toISOString()}|${row.id}`;
 }
 
@@ -19,4 +19,15 @@ export function parseCursor(value: string): { at: Date; id: string } {
     throw new AppError('invalid_input', 'The page cursor is not valid.', { field: 'page_cursor' });
   }
   return { at: when, id };
+}
+
+/** The same cursor for tables keyed by a bigserial (the audit log) rather than a UUID. */
+export function parseSerialCursor(value: string): { at: Date; id: number } {
+  const [at, id] = value.split('|');
+  const when = new Date(at ?? '');
+  const wellFormed = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at ?? '') && /^\d{1,15}$/.test(id ?? '');
+  if (!wellFormed || Number.isNaN(when.getTime())) {
+    throw new AppError('invalid_input', 'The page cursor is not valid.', { field: 'page_cursor' });
+  }
+  return { at: when, id: Number(id) };
 }

@@ -1,10 +1,17 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { listApiKeys } from '@/lib/api-keys';
-import { ROLE_LABELS } from '@/lib/auth/permissions';
 import { requirePageActor } from '@/lib/http/session';
-import { getOrganizationSettings, listMembers } from '@/lib/organizations/members';
+import { listMembers } from '@/lib/organizations/members';
+import {
+  getOrganizationSettings,
+  MAX_BACKUP_POOL_SIZE,
+  MAX_LEAD_MINUTES,
+} from '@/lib/organizations/settings';
+import { formatInZone } from '@/lib/time';
 import { ApiKeys } from './api-keys';
+import { DefaultsForm } from './defaults-form';
+import { Members } from './members';
 
 export const metadata: Metadata = { title: 'Settings' };
 
@@ -28,32 +35,17 @@ export default async function SettingsPage() {
         <h2 id="members-heading" className="font-semibold">
           Members
         </h2>
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-3">
-                  Name
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Email
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Role
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {members.map((m) => (
-                <tr key={m.userId}>
-                  <td className="px-4 py-3 font-medium">{m.name}</td>
-                  <td className="px-4 py-3 text-slate-600">{m.email}</td>
-                  <td className="px-4 py-3">{ROLE_LABELS[m.role]}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Members
+          currentUserId={actor.userId}
+          members={members.map((m) => ({
+            userId: m.userId,
+            name: m.name,
+            email: m.email,
+            role: m.role,
+            lastSignIn: m.lastSignInAt ? formatInZone(m.lastSignInAt, settings.timeZone) : null,
+            disabled: m.disabledAt !== null,
+          }))}
+        />
       </section>
 
       <section aria-labelledby="api-keys-heading" className="space-y-3">
@@ -67,28 +59,21 @@ export default async function SettingsPage() {
         <h2 id="defaults-heading" className="font-semibold">
           Organization defaults
         </h2>
-        <dl className="grid gap-x-6 gap-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm sm:grid-cols-2">
-          <Setting label="Time zone" value={settings.timeZone} />
-          <Setting
-            label="Check-in / check-out"
-            value={`${settings.defaultCheckInTime.slice(0, 5)} / ${settings.defaultCheckOutTime.slice(0, 5)}`}
-          />
-          <Setting
-            label="Programming lead time"
-            value={`${settings.programmingLeadMinutes} minutes before check-in`}
-          />
-          <Setting label="Backup codes per lock" value={String(settings.backupPoolSize)} />
-        </dl>
+        <p className="text-sm text-slate-600">
+          Times are local to each property; dates in the audit log are shown in {settings.timeZone}.
+        </p>
+        <DefaultsForm
+          settings={settings}
+          timeZones={timeZoneChoices(settings.timeZone)}
+          maxLeadMinutes={MAX_LEAD_MINUTES}
+          maxPoolSize={MAX_BACKUP_POOL_SIZE}
+        />
       </section>
     </div>
   );
 }
 
-function Setting({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="font-medium">{value}</dd>
-    </div>
-  );
+/** Every zone this server knows, plus UTC (not in the list) and the current one, sorted. */
+function timeZoneChoices(current: string): string[] {
+  return [...new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', current])].sort();
 }

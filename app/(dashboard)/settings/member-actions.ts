@@ -1,0 +1,67 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { getDb } from '@/db/client';
+import type { MemberRole } from '@/db/schema';
+import { clock } from '@/lib/clock';
+import { type ActionResult, runAction } from '@/lib/http/action';
+import { changeMemberRole, inviteMember, setMemberDisabled } from '@/lib/organizations/members';
+
+export type AddedMemberResult = {
+  email: string;
+  name: string;
+  role: MemberRole;
+  /** Shown to the admin once; null when the email already had an account. */
+  temporaryPassword: string | null;
+};
+
+export async function addMemberAction(
+  _previous: ActionResult<AddedMemberResult> | null,
+  formData: FormData,
+): Promise<ActionResult<AddedMemberResult>> {
+  const result = await runAction('members.manage', async (actor) => {
+    const added = await inviteMember(await getDb(), actor, {
+      email: String(formData.get('email') ?? ''),
+      name: String(formData.get('name') ?? ''),
+      // Checked by the schema inside; an unknown role is refused there, naming the field.
+      role: String(formData.get('role') ?? '') as MemberRole,
+    });
+    return {
+      email: added.email,
+      name: added.name,
+      role: added.role,
+      temporaryPassword: added.temporaryPassword,
+    };
+  });
+  if (result.ok) revalidatePath('/settings');
+  return result;
+}
+
+export async function changeMemberRoleAction(formData: FormData): Promise<ActionResult<null>> {
+  const result = await runAction('members.manage', async (actor) => {
+    await changeMemberRole(await getDb(), actor, {
+      userId: String(formData.get('userId') ?? ''),
+      role: String(formData.get('role') ?? '') as MemberRole,
+    });
+    return null;
+  });
+  if (result.ok) revalidatePath('/settings');
+  return result;
+}
+
+export async function setMemberDisabledAction(formData: FormData): Promise<ActionResult<null>> {
+  const result = await runAction('members.manage', async (actor) => {
+    await setMemberDisabled(
+      await getDb(),
+      actor,
+      {
+        userId: String(formData.get('userId') ?? ''),
+        disabled: formData.get('disabled') === 'true',
+      },
+      clock.now(),
+    );
+    return null;
+  });
+  if (result.ok) revalidatePath('/settings');
+  return result;
+}
