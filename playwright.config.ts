@@ -32,6 +32,12 @@ export default defineConfig({
   projects: [
     { name: 'setup', testMatch: /auth\.setup\.ts/ },
     { name: 'signed-out', testMatch: /signed-out\/.*\.spec\.ts/ },
+    {
+      name: 'accessibility',
+      testMatch: /accessibility\/.*\.spec\.ts/,
+      dependencies: ['setup'],
+      use: { storageState: storageStatePath('admin') },
+    },
     ...ROLES.map((role) => ({
       name: role,
       testMatch: /roles\/.*\.spec\.ts/,

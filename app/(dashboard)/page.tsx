@@ -9,9 +9,11 @@ import {
   type Arrival,
   type Departure,
   listArrivals,
+  listArrivalsSchema,
 } from '@/lib/arrivals/arrivals';
 import type { LockReadiness, Verdict } from '@/lib/arrivals/readiness';
 import { clock } from '@/lib/clock';
+import { firstValues } from '@/lib/http/search-params';
 import { requirePageActor } from '@/lib/http/session';
 import { formatInZone } from '@/lib/time';
 
@@ -24,17 +26,26 @@ const VERDICTS: Record<Verdict, { label: string; tone: Tone }> = {
   ready: { label: 'Ready', tone: 'green' },
 };
 
-export default async function ArrivalsPage() {
+export default async function ArrivalsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePageActor('reservations.read');
   const now = clock.now();
-  const { arrivals, departures } = await listArrivals(await getDb(), actor, now);
-  const counts = arrivals.reduce<Record<Verdict, number>>(
-    (n, a) => {
-      n[a.readiness.verdict] += 1;
-      return n;
-    },
-    { at_risk: 0, needs_attention: 0, on_track: 0, ready: 0 },
-  );
+  const parsed = listArrivalsSchema.safeParse(firstValues(await searchParams));
+  const input = parsed.success ? parsed.data : { page: 1 };
+  const board = await listArrivals(await getDb(), actor, input, now);
+  const { arrivals, counts, departures } = board;
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const first = (board.page - 1) * board.pageSize;
+  const hrefFor = (verdict: Verdict | undefined, page = 1) => {
+    const params = new URLSearchParams();
+    if (verdict) params.set('verdict', verdict);
+    if (page > 1) params.set('page', String(page));
+    const query = params.toString();
+    return query ? `/?${query}` : '/';
+  };
 
   return (
     <div className="space-y-8">
@@ -45,34 +56,90 @@ export default async function ArrivalsPage() {
             Arrivals
           </h1>
           <p className="text-sm text-slate-600">
-            Every stay arriving in the next {ARRIVALS_HORIZON_HOURS} hours, those at risk first.
-            Times are in each property’s time zone.
+            Every stay arriving today or in the next {ARRIVALS_HORIZON_HOURS} hours, those at risk
+            first. Times are in each property’s time zone.
           </p>
         </div>
-        {arrivals.length > 0 ? (
-          <ul className="flex flex-wrap gap-2 text-sm" aria-label="Summary">
+        {parsed.success ? null : (
+          <p role="alert" className="text-sm text-amber-800">
+            {parsed.error.issues[0]?.message} Showing the first page instead.
+          </p>
+        )}
+        {total > 0 ? (
+          <nav aria-label="Show arrivals" className="flex flex-wrap gap-2 text-sm">
+            <Link
+              href={hrefFor(undefined)}
+              aria-current={input.verdict ? undefined : 'page'}
+              className={`rounded-full px-3 py-1 ring-1 ring-inset ${input.verdict ? 'ring-slate-200 text-slate-700' : 'bg-slate-800 text-white ring-slate-800'}`}
+            >
+              All: {total}
+            </Link>
             {(Object.keys(VERDICTS) as Verdict[]).map((verdict) => (
-              <li key={verdict} data-testid={`count-${verdict}`}>
+              <Link
+                key={verdict}
+                href={hrefFor(verdict)}
+                data-testid={`count-${verdict}`}
+                aria-current={input.verdict === verdict ? 'page' : undefined}
+                className={`rounded-full ${input.verdict === verdict ? 'ring-2 ring-slate-800' : ''}`}
+              >
                 <StatusPill tone={counts[verdict] > 0 ? VERDICTS[verdict].tone : 'slate'}>
                   {VERDICTS[verdict].label}: {counts[verdict]}
                 </StatusPill>
-              </li>
+              </Link>
             ))}
-          </ul>
+          </nav>
         ) : null}
         {arrivals.length === 0 ? (
           <p className="rounded-lg border border-slate-200 bg-white px-4 py-10 text-center text-slate-600">
-            No stays arrive in the next {ARRIVALS_HORIZON_HOURS} hours.{' '}
-            <Link href="/reservations/new" className="text-brand-700 underline">
-              Add a reservation
-            </Link>
+            {total === 0 ? (
+              <>
+                No stays arrive today or in the next {ARRIVALS_HORIZON_HOURS} hours.{' '}
+                <Link href="/reservations/new" className="text-brand-700 underline">
+                  Add a reservation
+                </Link>
+              </>
+            ) : (
+              <>
+                No arrivals here.{' '}
+                <Link href="/" className="text-brand-700 underline">
+                  Show all arrivals
+                </Link>
+              </>
+            )}
           </p>
         ) : (
-          <ul className="space-y-3">
-            {arrivals.map((arrival) => (
-              <ArrivalCard key={arrival.reservationId} arrival={arrival} now={now} />
-            ))}
-          </ul>
+          <>
+            <ul className="space-y-3">
+              {arrivals.map((arrival) => (
+                <ArrivalCard key={arrival.reservationId} arrival={arrival} now={now} />
+              ))}
+            </ul>
+            {board.matching > board.pageSize ? (
+              <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-700">
+                <span>
+                  {first + 1}–{first + arrivals.length} of {board.matching}
+                </span>
+                <span className="flex gap-2">
+                  {board.page > 1 ? (
+                    <Link
+                      href={hrefFor(input.verdict, board.page - 1)}
+                      className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100"
+                    >
+                      Previous
+                    </Link>
+                  ) : null}
+                  {first + arrivals.length < board.matching ? (
+                    <Link
+                      href={hrefFor(input.verdict, board.page + 1)}
+                      className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100"
+                    >
+                      Next
+                    </Link>
+                  ) : null}
+                </span>
+              </div>
+            ) : null}
+          </>
         )}
       </section>
 
@@ -96,6 +163,12 @@ export default async function ArrivalsPage() {
             ))}
           </ul>
         )}
+        {board.departuresTotal > departures.length ? (
+          <p className="text-sm text-slate-600">
+            And {board.departuresTotal - departures.length} more checking out today with nothing
+            left on a lock.
+          </p>
+        ) : null}
       </section>
     </div>
   );

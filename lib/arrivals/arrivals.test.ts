@@ -8,6 +8,7 @@ import {
   type TestDatabase,
 } from '@/db/testing';
 import { type Actor, loadActor } from '@/lib/auth/actor';
+import type { AppError } from '@/lib/errors';
 import { createReservation } from '@/lib/reservations/operations';
 import { listArrivals } from './arrivals';
 
@@ -112,7 +113,7 @@ describe('listArrivals', () => {
       status: 'set',
     });
 
-    const board = await listArrivals(database.db, frontDesk, NOW);
+    const board = await listArrivals(database.db, frontDesk, {}, NOW);
     expect(board.arrivals.map((a) => a.guestName)).toEqual([
       'Offline Olga',
       'Early Eve',
@@ -137,7 +138,22 @@ describe('listArrivals', () => {
       }),
     ]);
 
-    const theirs = await listArrivals(database.db, rivalOwner, NOW);
-    expect(theirs).toEqual({ arrivals: [], departures: [] });
+    const theirs = await listArrivals(database.db, rivalOwner, {}, NOW);
+    expect(theirs).toMatchObject({ arrivals: [], departures: [], matching: 0 });
+  });
+
+  it('counts every arrival by verdict, narrows to one verdict, and pages', async () => {
+    const all = await listArrivals(database.db, frontDesk, {}, NOW);
+    expect(all.counts.at_risk).toBe(1);
+    expect(Object.values(all.counts).reduce((a, b) => a + b)).toBe(all.matching);
+    const risky = await listArrivals(database.db, frontDesk, { verdict: 'at_risk' }, NOW);
+    expect(risky.arrivals.map((a) => a.guestName)).toEqual(['Offline Olga']);
+    expect(risky.counts).toEqual(all.counts);
+    const beyond = await listArrivals(database.db, frontDesk, { page: 2 }, NOW);
+    expect(beyond.arrivals).toEqual([]);
+    const error = await listArrivals(database.db, frontDesk, { page: 0 }, NOW).catch(
+      (e: unknown) => e,
+    );
+    expect((error as AppError).options.field).toBe('page');
   });
 });

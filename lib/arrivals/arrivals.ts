@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, inArray, isNull, lte, not } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import {
   accessCodes,
@@ -12,7 +13,8 @@ import {
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { availableBackupsColumn } from '@/lib/backup-pools/pools';
 import { localDateTimeParts } from '@/lib/time';
-import { assessStay, byUrgency, type Readiness, type StayLock } from './readiness';
+import { parseInput } from '@/lib/validation';
+import { assessStay, byUrgency, type Readiness, type StayLock, type Verdict } from './readiness';
 
 /** Stays arriving within this many hours are on the arrivals page. */
 export const ARRIVALS_HORIZON_HOURS = 72;
@@ -38,7 +40,45 @@ export type Departure = {
   stillOnLocks: { deviceId: string; name: string; room: string | null }[];
 };
 
-export type ArrivalsBoard = { arrivals: Arrival[]; departures: Departure[] };
+export const ARRIVALS_PAGE_SIZE = 25;
+export const DEPARTURES_SHOWN = 25;
+
+export const listArrivalsSchema = z.object({
+  verdict: z
+    .enum(['at_risk', 'needs_attention', 'on_track', 'ready'], {
+      error: 'Show must be at_risk, needs_attention, on_track or ready.',
+    })
+    .optional()
+    .catch(undefined),
+  page: z.coerce
+    .number({ error: 'Page must be a number.' })
+    .int('Page must be a whole number.')
+    .min(1, 'Page must be 1 or more.')
+    .max(10_000, 'Page must be at most 10000.')
+    .default(1),
+});
+export type ListArrivalsInput = z.input<typeof listArrivalsSchema>;
+
+export type ArrivalsBoard = {
+  /** One page of arrivals, at-risk first, narrowed to `verdict` when given. */
+  arrivals: Arrival[];
+  /** Every arrival in the window, by verdict, whatever the filter and page. */
+  counts: Record<Verdict, number>;
+  /** Arrivals matching the filter, across pages. */
+  matching: number;
+  page: number;
+  pageSize: number;
+  /** Today's departures, those with a code still on a lock first, at most DEPARTURES_SHOWN. */
+  departures: Departure[];
+  departuresTotal: number;
+};
+
+const emptyCounts = (): Record<Verdict, number> => ({
+  at_risk: 0,
+  needs_attention: 0,
+  on_track: 0,
+  ready: 0,
+});
 
 /**
  * The arrivals page: every stay arriving today or in the next 72 hours with its
@@ -46,8 +86,23 @@ export type ArrivalsBoard = { arrivals: Arrival[]; departures: Departure[] };
  * zone) with any code still on a lock after check-out. Five queries whatever
  * the number of stays.
  */
-export async function listArrivals(db: Executor, actor: Actor, now: Date): Promise<ArrivalsBoard> {
+export async function listArrivals(
+  db: Executor,
+  actor: Actor,
+  input: ListArrivalsInput,
+  now: Date,
+): Promise<ArrivalsBoard> {
   assertCan(actor, 'reservations.read', 'Reservation');
+  const { verdict, page } = parseInput(listArrivalsSchema, input);
+  const empty: ArrivalsBoard = {
+    arrivals: [],
+    counts: emptyCounts(),
+    matching: 0,
+    page,
+    pageSize: ARRIVALS_PAGE_SIZE,
+    departures: [],
+    departuresTotal: 0,
+  };
   const org = actor.organizationId;
   const horizon = new Date(now.getTime() + ARRIVALS_HORIZON_HOURS * HOUR);
 
@@ -59,7 +114,7 @@ export async function listArrivals(db: Executor, actor: Actor, now: Date): Promi
     })
     .from(organizations)
     .where(eq(organizations.id, org));
-  if (!policyRow) return { arrivals: [], departures: [] };
+  if (!policyRow) return empty;
 
   // Arriving within the horizon, or leaving within a day either side of now
   // (narrowed to "today" per property below).
@@ -91,7 +146,7 @@ export async function listArrivals(db: Executor, actor: Actor, now: Date): Promi
   );
   const leaving = stays.filter((s) => today(s.endsAt, s.timeZone) === today(now, s.timeZone));
   const ids = [...new Set([...arriving, ...leaving].map((s) => s.reservationId))];
-  if (ids.length === 0) return { arrivals: [], departures: [] };
+  if (ids.length === 0) return empty;
 
   const [links, codes, sent] = await Promise.all([
     db
@@ -157,7 +212,7 @@ export async function listArrivals(db: Executor, actor: Actor, now: Date): Promi
   }
   const messaged = new Set(sent.map((m) => m.reservationId));
 
-  const arrivals = arriving
+  const assessed = arriving
     .map((stay) => ({
       ...stay,
       readiness: assessStay(
@@ -193,5 +248,17 @@ export async function listArrivals(db: Executor, actor: Actor, now: Date): Promi
       b.stillOnLocks.length - a.stillOnLocks.length || a.endsAt.getTime() - b.endsAt.getTime(),
   );
 
-  return { arrivals, departures };
+  const counts = emptyCounts();
+  for (const arrival of assessed) counts[arrival.readiness.verdict] += 1;
+  const matching = verdict ? assessed.filter((a) => a.readiness.verdict === verdict) : assessed;
+  const start = (page - 1) * ARRIVALS_PAGE_SIZE;
+  return {
+    arrivals: matching.slice(start, start + ARRIVALS_PAGE_SIZE),
+    counts,
+    matching: matching.length,
+    page,
+    pageSize: ARRIVALS_PAGE_SIZE,
+    departures: departures.slice(0, DEPARTURES_SHOWN),
+    departuresTotal: departures.length,
+  };
 }

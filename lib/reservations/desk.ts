@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, ilike, isNull, lt, ne, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { accessCodes, devices, properties, reservations } from '@/db/schema';
+import { type AccessCodeStatus, accessCodes, devices, properties, reservations } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { parseInput } from '@/lib/validation';
 
@@ -25,7 +25,7 @@ export type DeskStay = {
     accessCodeId: string;
     lockName: string;
     room: string | null;
-    status: string;
+    status: AccessCodeStatus;
     problems: string[];
     backupPulled: boolean;
   }[];

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
+import { STATUS_TITLES } from '@/lib/access-codes/describe';
 import { clock } from '@/lib/clock';
 import { firstValues } from '@/lib/http/search-params';
 import { requirePageActor } from '@/lib/http/session';
@@ -8,13 +9,6 @@ import { formatInZone } from '@/lib/time';
 import { PullBackupButton } from './pull-button';
 
 export const metadata: Metadata = { title: 'Front desk' };
-
-const STATUS_WORDS: Record<string, string> = {
-  unset: 'Waiting for check-in',
-  setting: 'Being programmed',
-  set: 'On the lock',
-  removing: 'Being removed',
-};
 
 export default async function FrontDeskPage({
   searchParams,
@@ -73,7 +67,7 @@ export default async function FrontDeskPage({
                 <p className="text-sm text-slate-600">
                   {formatInZone(stay.startsAt, stay.timeZone)} –{' '}
                   {formatInZone(stay.endsAt, stay.timeZone)}{' '}
-                  <span className="text-slate-400">({stay.timeZone})</span>
+                  <span className="text-slate-500">({stay.timeZone})</span>
                 </p>
               </div>
               <ul className="mt-3 space-y-3">
@@ -85,7 +79,7 @@ export default async function FrontDeskPage({
                     <div className="text-sm">
                       <p className="font-medium">{code.lockName}</p>
                       <p className={code.problems.length > 0 ? 'text-red-700' : 'text-slate-600'}>
-                        {STATUS_WORDS[code.status] ?? code.status}
+                        {STATUS_TITLES[code.status]}
                         {code.problems.length > 0 ? (
                           <span title={code.problems.join(', ')}> · needs attention</span>
                         ) : null}

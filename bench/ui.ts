@@ -1,0 +1,275 @@
+// npm run bench:ui — the dashboard's busiest pages on a large organization.
+// Needs DATABASE_URL (a real Postgres); builds first.
+//
+// Seeds one organization with 2,000 locks, 20,000 codes and 5,000
+// reservations (some locks offline, some batteries low, some codes failed,
+// alerts raised), starts `next start`, and loads the arrivals, locks and
+// alerts pages 20 times each as a signed-in admin, beside the sign-in page (a
+// page that reads nothing from the database) in the same build. Prints the
+// server response time (request to last byte; p50/p95) and each page's size.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import { encode } from 'next-auth/jwt';
+import postgres from 'postgres';
+import { openDatabase } from '@/db/client';
+import {
+  accessCodes,
+  devices,
+  type Issue,
+  organizations,
+  reservationDevices,
+  reservations,
+} from '@/db/schema';
+import { createOrganization } from '@/db/testing';
+import { syncAlerts } from '@/lib/alerts/alerts';
+
+const { values } = parseArgs({
+  options: {
+    locks: { type: 'string', default: '2000' },
+    codes: { type: 'string', default: '20000' },
+    reservations: { type: 'string', default: '5000' },
+    loads: { type: 'string', default: '20' },
+    port: { type: 'string', default: '3310' },
+  },
+});
+const serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  console.error('bench:ui needs DATABASE_URL (a real Postgres server).');
+  process.exit(2);
+}
+const LOCKS = Number(values.locks);
+const CODES = Number(values.codes);
+const STAYS = Number(values.reservations);
+const LOADS = Number(values.loads);
+const AUTH_SECRET = 'bench-auth-secret-0123456789-0123456789';
+const DAY = 86_400_000;
+
+async function freshDatabase(): Promise<string> {
+  const name = 'keyhold_bench_ui';
+  const admin = postgres(serverUrl as string, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl as string);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function inChunks<T>(rows: T[], size: number, write: (chunk: T[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
+}
+
+/** A deterministic pseudo-random sequence, so every run seeds the same hotel. */
+function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+async function seed(url: string) {
+  const started = performance.now();
+  const now = new Date();
+  const rand = random(42);
+  const database = await openDatabase({ url });
+  const { db } = database;
+  const { org, property, members } = await createOrganization(db, { roles: ['admin'] });
+  await db.update(organizations).set({ backupPoolSize: 5 });
+  const failed: Issue = {
+    code: 'failed_to_set_on_device',
+    message: 'The code is not on the lock. Give the guest a backup code.',
+    createdAt: now.toISOString(),
+  };
+  const offline: Issue = {
+    code: 'device_disconnected',
+    message: 'The lock is offline.',
+    createdAt: now.toISOString(),
+  };
+
+  const lockRows = Array.from({ length: LOCKS }, (_, i) => {
+    const room = String(100 * (1 + Math.floor(i / 50)) + (i % 50) + 1);
+    const isOffline = i % 50 === 7;
+    return {
+      organizationId: org.id,
+      propertyId: property.id,
+      adapter: 'simulated' as const,
+      externalId: `sim_bench_${i}`,
+      name: `Room ${room}`,
+      room,
+      slotLimit: 30,
+      online: !isOffline,
+      batteryLevel: i % 33 === 5 ? 0.1 : 0.4 + rand() * 0.6,
+      backupPoolEnabled: true,
+      supportsNativeScheduling: i % 2 === 0,
+      errors: isOffline ? [offline] : [],
+    };
+  });
+  const locks: { id: string }[] = [];
+  await inChunks(lockRows, 500, async (chunk) =>
+    locks.push(...(await db.insert(devices).values(chunk).returning({ id: devices.id }))),
+  );
+
+  // Stays from ten days ago to twenty days ahead, one to five nights, one lock each.
+  const stayRows = Array.from({ length: STAYS }, (_, i) => {
+    const startsAt = new Date(now.getTime() + (rand() * 30 - 10) * DAY);
+    const endsAt = new Date(startsAt.getTime() + (1 + Math.floor(rand() * 5)) * DAY);
+    return {
+      organizationId: org.id,
+      propertyId: property.id,
+      guestName: `Guest ${i + 1}`,
+      guestEmail: `guest${i + 1}@example.com`,
+      startsAt,
+      endsAt,
+    };
+  });
+  const stays: { id: string; startsAt: Date; endsAt: Date }[] = [];
+  await inChunks(stayRows, 1000, async (chunk) =>
+    stays.push(
+      ...(await db.insert(reservations).values(chunk).returning({
+        id: reservations.id,
+        startsAt: reservations.startsAt,
+        endsAt: reservations.endsAt,
+      })),
+    ),
+  );
+  const lockOfStay = (i: number) => locks[i % locks.length]?.id ?? '';
+  const links = stays.map((stay, i) => ({
+    reservationId: stay.id,
+    deviceId: lockOfStay(i),
+    organizationId: org.id,
+  }));
+  await inChunks(links, 1000, (chunk) => db.insert(reservationDevices).values(chunk));
+
+  let digits = 100_000;
+  const code = () => String(digits++);
+  const guestCodes = stays.map((stay, i) => {
+    const begun = stay.startsAt <= now;
+    const ended = stay.endsAt <= now;
+    return {
+      organizationId: org.id,
+      deviceId: lockOfStay(i),
+      reservationId: stay.id,
+      type: 'time_bound' as const,
+      code: code(),
+      name: `Guest ${i + 1}`,
+      startsAt: stay.startsAt,
+      endsAt: stay.endsAt,
+      status: ended ? ('removed' as const) : begun ? ('set' as const) : ('unset' as const),
+      errors: i % 97 === 3 && !ended ? [failed] : [],
+    };
+  });
+  const backupCodes = locks.flatMap((lock) =>
+    Array.from({ length: 5 }, () => ({
+      organizationId: org.id,
+      deviceId: lock.id,
+      type: 'ongoing' as const,
+      code: code(),
+      isBackup: true,
+      status: 'set' as const,
+    })),
+  );
+  const staffCodes = Array.from(
+    { length: Math.max(0, CODES - guestCodes.length - backupCodes.length) },
+    (_, i) => ({
+      organizationId: org.id,
+      deviceId: locks[i % locks.length]?.id ?? '',
+      type: 'ongoing' as const,
+      code: code(),
+      name: `Housekeeping ${i + 1}`,
+      status: 'set' as const,
+    }),
+  );
+  const codes = [...guestCodes, ...backupCodes, ...staffCodes].slice(0, CODES);
+  await inChunks(codes, 1000, (chunk) => db.insert(accessCodes).values(chunk));
+  const alerts = await syncAlerts(db, now);
+  await database.close();
+  console.log(
+    `seeded ${locks.length} locks, ${codes.length} codes, ${stays.length} reservations, ${alerts.opened} alerts in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return { userId: members.admin?.userId ?? '' };
+}
+
+async function waitForServer(base: string) {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${base}/api/live`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('server did not start');
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+
+async function measure(base: string, path: string, cookie: string) {
+  const times: number[] = [];
+  let bytes = 0;
+  let status = 0;
+  // One warm-up load: the first request compiles nothing in a production
+  // build, but it does open the database pool.
+  for (let i = 0; i <= LOADS; i++) {
+    const started = performance.now();
+    const response = await fetch(`${base}${path}`, {
+      headers: { cookie, 'accept-encoding': 'identity' },
+      redirect: 'manual',
+    });
+    const body = await response.arrayBuffer();
+    const ms = performance.now() - started;
+    status = response.status;
+    bytes = body.byteLength;
+    if (i > 0) times.push(ms);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    page: path,
+    status,
+    p50Ms: Math.round(percentile(times, 50)),
+    p95Ms: Math.round(percentile(times, 95)),
+    sizeKb: Math.round(bytes / 1024),
+  };
+}
+
+const url = await freshDatabase();
+const { userId } = await seed(url);
+const cookieName = 'authjs.session-token';
+const token = await encode({
+  token: { sub: userId },
+  secret: AUTH_SECRET,
+  salt: cookieName,
+  maxAge: 3600,
+});
+const cookie = `${cookieName}=${token}`;
+const port = values.port;
+const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
+const server = spawn(process.execPath, [nextBin, 'start', '-p', port], {
+  env: {
+    ...process.env,
+    DATABASE_URL: url,
+    AUTH_SECRET,
+    CRON_SECRET: 'bench-cron-secret-0123456789',
+    SEED_DEMO: 'false',
+    TICK_SECONDS: '0',
+    LOG_LEVEL: 'warn',
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const base = `http://127.0.0.1:${port}`;
+try {
+  await waitForServer(base);
+  const rows = [];
+  // The sign-in page is loaded signed out (signed in, it sends you home).
+  rows.push(await measure(base, '/sign-in', ''));
+  for (const path of ['/', '/locks', '/alerts']) rows.push(await measure(base, path, cookie));
+  console.table(
+    rows.map((r) => ({ ...r, page: r.page === '/sign-in' ? '/sign-in (trivial)' : r.page })),
+  );
+} finally {
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  await exited;
+}
