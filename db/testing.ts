@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { getTableName, isTable, sql, type Table } from 'drizzle-orm';
 import postgres from 'postgres';
+import { type Actor, loadActor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { type Database, type Db, openDatabase } from './client';
 import * as schema from './schema';
@@ -147,4 +148,11 @@ export async function addSimulatedLock(
     .returning();
   if (!device) throw new Error('no device');
   return device;
+}
+
+/** The acting member for a user created by createOrganization; throws if there is none. */
+export async function memberActor(db: Db, userId: string | undefined): Promise<Actor> {
+  const actor = userId ? await loadActor(db, userId) : null;
+  if (!actor) throw new Error(`no member for user ${userId}`);
+  return actor;
 }

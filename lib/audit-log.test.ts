@@ -1,10 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeys, auditLog } from '@/db/schema';
-import { createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
+import {
+  createOrganization,
+  createTestDatabase,
+  memberActor,
+  type TestDatabase,
+} from '@/db/testing';
 import { createApiKey } from '@/lib/api-keys';
 import { type AuditEntryView, describeAuditEntry, listAuditEntries } from './audit-log';
-import { type Actor, loadActor } from './auth/actor';
+import type { Actor } from './auth/actor';
 import { AppError } from './errors';
 
 let database: TestDatabase;
@@ -15,11 +20,7 @@ let owner: Actor;
 let rivalAdmin: Actor;
 let apiKeyId: string;
 
-async function actorFor(userId: string | undefined): Promise<Actor> {
-  const actor = userId ? await loadActor(database.db, userId) : null;
-  if (!actor) throw new Error('no actor');
-  return actor;
-}
+const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 /**
  * Harbor is in New York. 2026-11-26T04:30Z is 23:30 on the 25th there, and

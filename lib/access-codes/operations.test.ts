@@ -6,9 +6,10 @@ import {
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
+  memberActor,
   type TestDatabase,
 } from '@/db/testing';
-import { type Actor, loadActor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import {
   type CreateAccessCodeInput,
@@ -34,11 +35,7 @@ let rivalAdmin: Actor;
 let rivalLock: Awaited<ReturnType<typeof addSimulatedLock>>;
 let lockCount = 0;
 
-async function actorFor(userId: string | undefined): Promise<Actor> {
-  const actor = userId ? await loadActor(database.db, userId) : null;
-  if (!actor) throw new Error('no actor');
-  return actor;
-}
+const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 /** A fresh Harbor lock, so each test starts from an empty lock. */
 async function newLock(options: { allowedLengths?: number[] } = {}) {

@@ -5,9 +5,10 @@ import {
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
+  memberActor,
   type TestDatabase,
 } from '@/db/testing';
-import { type Actor, loadActor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { acknowledgeAlerts, countOpenAlerts, listAlerts, syncAlerts } from './alerts';
 
@@ -27,11 +28,7 @@ let owner: Actor;
 let frontDesk: Actor;
 let rivalOwner: Actor;
 
-async function actorFor(userId: string | undefined): Promise<Actor> {
-  const actor = userId ? await loadActor(database.db, userId) : null;
-  if (!actor) throw new Error('no actor');
-  return actor;
-}
+const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 async function newLock(org = harbor) {
   return addSimulatedLock(database.db, {

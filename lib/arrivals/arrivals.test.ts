@@ -5,9 +5,10 @@ import {
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
+  memberActor,
   type TestDatabase,
 } from '@/db/testing';
-import { type Actor, loadActor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/auth/actor';
 import type { AppError } from '@/lib/errors';
 import { createReservation } from '@/lib/reservations/operations';
 import { listArrivals } from './arrivals';
@@ -21,11 +22,7 @@ let harbor: Awaited<ReturnType<typeof createOrganization>>;
 let frontDesk: Actor;
 let rivalOwner: Actor;
 
-async function actorFor(userId: string | undefined): Promise<Actor> {
-  const actor = userId ? await loadActor(database.db, userId) : null;
-  if (!actor) throw new Error('no actor');
-  return actor;
-}
+const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 beforeAll(async () => {
   database = await createTestDatabase();

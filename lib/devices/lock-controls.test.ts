@@ -5,9 +5,10 @@ import {
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
+  memberActor,
   type TestDatabase,
 } from '@/db/testing';
-import { type Actor, loadActor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/auth/actor';
 import type { AppError } from '@/lib/errors';
 import {
   removeCodeAtSimulatedLock,
@@ -26,11 +27,7 @@ let frontDesk: Actor;
 let rivalAdmin: Actor;
 let lockCount = 0;
 
-async function actorFor(userId: string | undefined): Promise<Actor> {
-  const actor = userId ? await loadActor(database.db, userId) : null;
-  if (!actor) throw new Error('no actor');
-  return actor;
-}
+const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 async function newLock() {
   lockCount += 1;

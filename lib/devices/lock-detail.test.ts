@@ -5,9 +5,10 @@ import {
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
+  memberActor,
   type TestDatabase,
 } from '@/db/testing';
-import { type Actor, loadActor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/auth/actor';
 import { setSimulatedLockKnobs } from '@/lib/locks/simulated/controls';
 import { getLockDetail, type LockDetail, RECENT_EVENTS } from './lock-detail';
 
@@ -30,11 +31,7 @@ let otherLock: Awaited<ReturnType<typeof addSimulatedLock>>;
 let rivalLock: Awaited<ReturnType<typeof addSimulatedLock>>;
 const ids: Record<string, string> = {};
 
-async function actorFor(userId: string | undefined): Promise<Actor> {
-  const actor = userId ? await loadActor(database.db, userId) : null;
-  if (!actor) throw new Error('no actor');
-  return actor;
-}
+const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 type NewCode = typeof accessCodes.$inferInsert;
 

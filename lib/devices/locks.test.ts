@@ -1,8 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessCodes, devices } from '@/db/schema';
-import { createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
-import { type Actor, loadActor } from '@/lib/auth/actor';
+import {
+  createOrganization,
+  createTestDatabase,
+  memberActor,
+  type TestDatabase,
+} from '@/db/testing';
+import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { getLock, LOCKS_PAGE_SIZE, listLocks } from './locks';
 
@@ -12,11 +17,7 @@ let rival: Awaited<ReturnType<typeof createOrganization>>;
 let frontDesk: Actor;
 let rivalAdmin: Actor;
 
-async function actorFor(userId: string | undefined): Promise<Actor> {
-  const actor = userId ? await loadActor(database.db, userId) : null;
-  if (!actor) throw new Error('no actor');
-  return actor;
-}
+const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, memberships, users } from '@/db/schema';
-import { createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
+import {
+  createOrganization,
+  createTestDatabase,
+  memberActor,
+  type TestDatabase,
+} from '@/db/testing';
 import { type Actor, loadActor } from '@/lib/auth/actor';
 import { verifyPassword } from '@/lib/auth/password';
 import { AppError } from '@/lib/errors';
@@ -18,11 +23,7 @@ let admin: Actor;
 let owner: Actor;
 let rivalAdmin: Actor;
 
-async function actorFor(userId: string | undefined): Promise<Actor> {
-  const actor = userId ? await loadActor(database.db, userId) : null;
-  if (!actor) throw new Error('no actor');
-  return actor;
-}
+const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 const id = (role: 'admin' | 'owner' | 'front_desk', org = harbor) =>
   org.members[role]?.userId ?? '';

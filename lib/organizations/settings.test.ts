@@ -1,8 +1,13 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, organizations } from '@/db/schema';
-import { createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
-import { type Actor, loadActor } from '@/lib/auth/actor';
+import {
+  createOrganization,
+  createTestDatabase,
+  memberActor,
+  type TestDatabase,
+} from '@/db/testing';
+import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { withRequestId } from '@/lib/log';
 import {
@@ -19,11 +24,7 @@ let owner: Actor;
 let frontDesk: Actor;
 let rivalAdmin: Actor;
 
-async function actorFor(userId: string | undefined): Promise<Actor> {
-  const actor = userId ? await loadActor(database.db, userId) : null;
-  if (!actor) throw new Error('no actor');
-  return actor;
-}
+const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 /** What the settings form sends when nothing is touched: every value, as strings. */
 const FORM: Record<keyof UpdateOrganizationSettingsInput, string> = {

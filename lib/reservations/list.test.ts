@@ -6,9 +6,10 @@ import {
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
+  memberActor,
   type TestDatabase,
 } from '@/db/testing';
-import { type Actor, loadActor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { formatZoned } from '@/lib/time';
 import {
@@ -35,11 +36,7 @@ let room101: string;
 let gate: string;
 let room102: string;
 
-async function actorFor(userId: string | undefined): Promise<Actor> {
-  const actor = userId ? await loadActor(database.db, userId) : null;
-  if (!actor) throw new Error('no actor');
-  return actor;
-}
+const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 /** Run a call that must be refused and answer its AppError. */
 async function refused(run: () => Promise<unknown>): Promise<AppError> {

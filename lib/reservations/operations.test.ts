@@ -13,10 +13,11 @@ import {
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
+  memberActor,
   type TestDatabase,
 } from '@/db/testing';
 import { createAccessCode, listAccessCodes } from '@/lib/access-codes/operations';
-import { type Actor, loadActor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import {
   type CreateReservationInput,
@@ -38,11 +39,7 @@ let rivalAdmin: Actor;
 let rivalLock: Awaited<ReturnType<typeof addSimulatedLock>>;
 let lockCount = 0;
 
-async function actorFor(userId: string | undefined): Promise<Actor> {
-  const actor = userId ? await loadActor(database.db, userId) : null;
-  if (!actor) throw new Error('no actor');
-  return actor;
-}
+const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 /** A fresh lock at Harbor Inn (or another Harbor property). */
 async function newLock(options: { propertyId?: string; allowedLengths?: number[] } = {}) {

@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useState } from 'react';
+import { Pager } from '@/components/pager';
 import { fetchJson } from '@/components/query-client';
 import type { LockPage, LockSummary } from '@/lib/devices/locks';
 import { locksListUrl, queryKeys } from '@/lib/query-keys';
@@ -132,30 +133,15 @@ export function LocksTable({
         ) : null}
       </div>
 
-      <div className="flex items-center justify-between text-sm text-slate-600">
-        <p aria-live="polite">
-          {total > 0 ? `${first}–${last} of ${total} locks` : ''}
-          {isFetching ? <span className="ml-2 text-slate-500">Refreshing…</span> : null}
-        </p>
-        <div className="flex gap-2">
-          <button
-            type="button"
-            onClick={() => setPage((p) => Math.max(1, p - 1))}
-            disabled={page <= 1}
-            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 disabled:opacity-40"
-          >
-            Previous
-          </button>
-          <button
-            type="button"
-            onClick={() => setPage((p) => p + 1)}
-            disabled={last >= total}
-            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 disabled:opacity-40"
-          >
-            Next
-          </button>
-        </div>
-      </div>
+      <Pager
+        first={first}
+        last={last}
+        total={total}
+        noun="locks"
+        refreshing={isFetching}
+        page={page}
+        onPage={setPage}
+      />
     </section>
   );
 }
