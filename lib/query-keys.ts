@@ -4,8 +4,12 @@ import type { ListLocksInput } from './devices/locks';
 export const queryKeys = {
   locks: {
     all: ['locks'] as const,
-    list: (input: { search?: string; page: number }) =>
-      ['locks', 'list', { search: input.search ?? '', page: input.page }] as const,
+    list: (input: { search?: string; show?: string; page: number }) =>
+      [
+        'locks',
+        'list',
+        { search: input.search ?? '', show: input.show ?? 'all', page: input.page },
+      ] as const,
     /** One lock's page: under `locks` so invalidating every lock refreshes it too. */
     detail: (id: string) => ['locks', 'detail', id] as const,
   },
@@ -24,6 +28,7 @@ export const queryKeys = {
 export function locksListUrl(input: ListLocksInput): string {
   const params = new URLSearchParams();
   if (input.search) params.set('search', String(input.search));
+  if (input.show && input.show !== 'all') params.set('show', String(input.show));
   if (input.page && Number(input.page) > 1) params.set('page', String(input.page));
   const query = params.toString();
   return query ? `?${query}` : '';

@@ -28,6 +28,13 @@ test('search narrows the list and shows the offline lock', async ({ page }) => {
 
   await page.getByLabel('Search locks').fill('no such room');
   await expect(page.getByText('No locks match “no such room”.')).toBeVisible();
+
+  // Scanning for trouble: the offline filter finds the demo's offline lock.
+  await page.getByLabel('Search locks').fill('');
+  await page.getByLabel('Show').selectOption({ label: 'Offline' });
+  await expect(page).toHaveURL(/show=offline/);
+  await expect(page.getByTestId('lock-row').filter({ hasText: 'Room 204' })).toBeVisible();
+  await expect(page.getByTestId('lock-row').filter({ hasText: 'Room 101' })).toHaveCount(0);
 });
 
 test('guest codes reach the locks on their own, and the list shows it live', async ({ page }) => {

@@ -4,11 +4,9 @@ import { type Executor, queryRows } from '@/db/client';
 import { type Alert, alerts, devices, organizations, properties, reservations } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import { LOW_BATTERY } from '@/lib/devices/battery';
 import { AppError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
-
-/** Below this battery level a lock raises a warning (Seam calls it `low`). */
-export const LOW_BATTERY = 0.2;
 
 /** How long after check-out a guest code may still be on the lock before it is an alert. */
 export const CHECK_OUT_GRACE_MINUTES = 15;

@@ -1,6 +1,6 @@
 import type { AccessCodeStatus, Issue } from '@/db/schema';
 import { programmingTime } from '@/lib/access-codes/state';
-import { LOW_BATTERY } from '@/lib/alerts/alerts';
+import { LOW_BATTERY } from '@/lib/devices/battery';
 
 /**
  * Is a stay ready for its guest? One verdict per arriving stay from five

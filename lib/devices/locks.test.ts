@@ -7,6 +7,7 @@ import {
   memberActor,
   type TestDatabase,
 } from '@/db/testing';
+import { syncAlerts } from '@/lib/alerts/alerts';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { getLock, LOCKS_PAGE_SIZE, listLocks } from './locks';
@@ -82,6 +83,47 @@ describe('listLocks', () => {
     expect(page.locks.find((l) => l.id === lock.id)?.codesOnLock).toBe(1);
     const all = await listLocks(database.db, frontDesk, { page: 1 });
     expect(all.total).toBe(29);
+  });
+
+  it('shows only offline, low-battery or troubled locks on request, with pool and alert counts', async () => {
+    const [offline, weak, failing] = harbor.locks.slice(20, 23);
+    await database.db
+      .update(devices)
+      .set({ online: false })
+      .where(eq(devices.id, offline?.id ?? ''));
+    await database.db
+      .update(devices)
+      .set({ batteryLevel: 0.1 })
+      .where(eq(devices.id, weak?.id ?? ''));
+    await database.db
+      .update(devices)
+      .set({ backupPoolEnabled: true })
+      .where(eq(devices.id, failing?.id ?? ''));
+    await database.db.insert(accessCodes).values({
+      organizationId: harbor.org.id,
+      deviceId: failing?.id ?? '',
+      type: 'ongoing',
+      code: '846213',
+      errors: [{ code: 'failed_to_set_on_device', message: 'Not on the lock.', createdAt: '' }],
+    });
+    await syncAlerts(database.db, new Date());
+    const ids = async (show: 'offline' | 'low_battery' | 'attention') =>
+      (await listLocks(database.db, frontDesk, { show })).locks.map((l) => l.id).sort();
+
+    expect(await ids('offline')).toEqual([offline?.id]);
+    expect(await ids('low_battery')).toEqual([weak?.id]);
+    // A weak battery raises an alert, so it needs attention too.
+    expect(await ids('attention')).toEqual([offline?.id, weak?.id, failing?.id].sort());
+    const { locks } = await listLocks(database.db, frontDesk, { show: 'attention' });
+    expect(locks.find((l) => l.id === failing?.id)).toMatchObject({
+      openAlerts: 1,
+      backupPoolEnabled: true,
+      availableBackups: 0,
+    });
+    const error = await listLocks(database.db, frontDesk, { show: 'broken' as 'all' }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as AppError).options.field).toBe('show');
   });
 
   it('refuses bad paging input with a message naming the problem', async () => {

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { devices, properties } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import { availableBackupsColumn } from '@/lib/backup-pools/pools';
+import { LOW_BATTERY } from '@/lib/devices/battery';
 import { AppError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 
@@ -15,6 +17,11 @@ export const listLocksSchema = z.object({
     .max(100, 'Search must be at most 100 characters.')
     .optional()
     .transform((v) => v || undefined),
+  show: z
+    .enum(['all', 'offline', 'low_battery', 'attention'], {
+      error: 'Show must be all, offline, low_battery or attention.',
+    })
+    .default('all'),
   page: z.coerce
     .number({ error: 'Page must be a number.' })
     .int('Page must be a whole number.')
@@ -24,6 +31,7 @@ export const listLocksSchema = z.object({
 });
 
 export type ListLocksInput = z.input<typeof listLocksSchema>;
+export type LockFilter = z.output<typeof listLocksSchema>['show'];
 
 export type LockSummary = {
   id: string;
@@ -40,6 +48,11 @@ export type LockSummary = {
   codesOnLock: number;
   errorCount: number;
   warningCount: number;
+  backupPoolEnabled: boolean;
+  /** Backup codes a guest could be given now. */
+  availableBackups: number;
+  /** Alerts about this lock or its codes that are not resolved. */
+  openAlerts: number;
 };
 
 export type LockPage = {
@@ -51,6 +64,10 @@ export type LockPage = {
 
 // Codes that occupy a slot on the lock right now, as far as Keyhold knows. Written
 // out in full: a subquery must not depend on how drizzle qualifies columns.
+const openAlertsColumn = sql<number>`(
+  select count(*)::int from alerts a where a.device_id = devices.id and a.status <> 'resolved'
+)`;
+
 const codesOnLock = sql<number>`(
   select count(*)::int from access_codes c
   where c.device_id = devices.id
@@ -77,6 +94,16 @@ const summaryColumns = {
   codesOnLock,
   errorCount: sql<number>`jsonb_array_length(${devices.errors})`,
   warningCount: sql<number>`jsonb_array_length(${devices.warnings})`,
+  backupPoolEnabled: devices.backupPoolEnabled,
+  availableBackups: availableBackupsColumn,
+  openAlerts: openAlertsColumn,
+};
+
+/** The "show" filter as a condition: what a person scanning for trouble asks for. */
+const SHOW: Record<Exclude<LockFilter, 'all'>, SQL> = {
+  offline: sql`not ${devices.online}`,
+  low_battery: sql`${devices.batteryLevel} < ${LOW_BATTERY}`,
+  attention: sql`(not ${devices.online} or ${devices.errors} <> '[]'::jsonb or ${openAlertsColumn} > 0)`,
 };
 
 /** The organization's active locks, searchable by name, room or property, a page at a time. */
@@ -86,7 +113,7 @@ export async function listLocks(
   input: ListLocksInput = {},
 ): Promise<LockPage> {
   assertCan(actor, 'locks.read');
-  const { search, page } = parseInput(listLocksSchema, input);
+  const { search, show, page } = parseInput(listLocksSchema, input);
 
   const conditions: SQL[] = [
     eq(devices.organizationId, actor.organizationId),
@@ -101,6 +128,7 @@ export async function listLocks(
     );
     if (match) conditions.push(match);
   }
+  if (show !== 'all') conditions.push(SHOW[show]);
   const where = and(...conditions);
 
   const [locks, [totals]] = await Promise.all([

@@ -6,24 +6,34 @@ import { usePathname } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { Pager } from '@/components/pager';
 import { fetchJson } from '@/components/query-client';
-import type { LockPage, LockSummary } from '@/lib/devices/locks';
+import { plural } from '@/lib/access-codes/describe';
+import { LOW_BATTERY } from '@/lib/devices/battery';
+import type { LockFilter, LockPage, LockSummary } from '@/lib/devices/locks';
 import { locksListUrl, queryKeys } from '@/lib/query-keys';
 
-const LOW_BATTERY = 0.2;
+const SHOW_LABELS: Record<LockFilter, string> = {
+  all: 'All locks',
+  attention: 'Needing attention',
+  offline: 'Offline',
+  low_battery: 'Low battery',
+};
 
 export function LocksTable({
   initialSearch,
+  initialShow,
   initialPage,
 }: {
   initialSearch: string;
+  initialShow: LockFilter;
   initialPage: number;
 }) {
   const pathname = usePathname();
   const [search, setSearch] = useState(initialSearch);
   const [submittedSearch, setSubmittedSearch] = useState(initialSearch);
+  const [show, setShow] = useState<LockFilter>(initialShow);
   const [page, setPage] = useState(initialPage);
 
-  const input = { search: submittedSearch || undefined, page };
+  const input = { search: submittedSearch || undefined, show, page };
   const { data, isFetching, error } = useQuery({
     queryKey: queryKeys.locks.list(input),
     queryFn: () => fetchJson<LockPage>(`/api/locks${locksListUrl(input)}`),
@@ -66,7 +76,25 @@ export function LocksTable({
             Every lock Keyhold manages, with what it holds now.
           </p>
         </div>
-        <div className="w-full sm:w-72">
+        <div className="flex w-full flex-wrap gap-2 sm:w-auto">
+          <label htmlFor="lock-show" className="sr-only">
+            Show
+          </label>
+          <select
+            id="lock-show"
+            value={show}
+            onChange={(e) => {
+              setShow(e.target.value as LockFilter);
+              setPage(1);
+            }}
+            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
+          >
+            {(Object.keys(SHOW_LABELS) as LockFilter[]).map((value) => (
+              <option key={value} value={value}>
+                {SHOW_LABELS[value]}
+              </option>
+            ))}
+          </select>
           <label htmlFor="lock-search" className="sr-only">
             Search locks
           </label>
@@ -77,7 +105,7 @@ export function LocksTable({
             onChange={(e) => setSearch(e.target.value)}
             placeholder="Search by lock, room or property"
             maxLength={100}
-            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none"
+            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none sm:w-72"
           />
         </div>
       </div>
@@ -114,7 +142,10 @@ export function LocksTable({
                 Codes on lock
               </th>
               <th scope="col" className="hidden px-4 py-3 md:table-cell">
-                Issues
+                Backup pool
+              </th>
+              <th scope="col" className="hidden px-4 py-3 md:table-cell">
+                Alerts
               </th>
             </tr>
           </thead>
@@ -128,7 +159,9 @@ export function LocksTable({
           <p className="px-4 py-10 text-center text-slate-600">
             {submittedSearch
               ? `No locks match “${submittedSearch}”.`
-              : 'No locks yet. Locks appear here once an adapter reports them.'}
+              : show !== 'all'
+                ? `No locks here: nothing is ${SHOW_LABELS[show].toLowerCase()}.`
+                : 'No locks yet. Locks appear here once an adapter reports them.'}
           </p>
         ) : null}
       </div>
@@ -182,19 +215,24 @@ function LockRow({ lock }: { lock: LockSummary }) {
         {lock.codesOnLock}
         {lock.slotLimit ? <span className="text-slate-500"> / {lock.slotLimit}</span> : null}
       </td>
+      <td className="hidden px-4 py-3 md:table-cell" data-testid="pool">
+        {lock.backupPoolEnabled ? (
+          <span className={lock.availableBackups === 0 ? 'font-medium text-red-700' : ''}>
+            {lock.availableBackups} ready
+          </span>
+        ) : (
+          <span className="text-slate-500">Off</span>
+        )}
+      </td>
       <td className="hidden px-4 py-3 md:table-cell">
-        {lock.errorCount + lock.warningCount === 0 ? (
+        {lock.openAlerts === 0 ? (
           <span className="text-slate-500">None</span>
         ) : (
-          <span className="text-amber-700">
-            {plural(lock.errorCount, 'error')}, {plural(lock.warningCount, 'warning')}
-          </span>
+          <Link href="/alerts" className="font-medium text-amber-800 underline">
+            {plural(lock.openAlerts, 'alert')}
+          </Link>
         )}
       </td>
     </tr>
   );
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }

@@ -17,7 +17,7 @@ export default async function LocksPage({
 }) {
   const actor = await requirePageActor('locks.read');
   const parsed = listLocksSchema.safeParse(firstValues(await searchParams));
-  const input = parsed.success ? parsed.data : { search: undefined, page: 1 };
+  const input = parsed.success ? parsed.data : { search: undefined, show: 'all' as const, page: 1 };
   const problem = parsed.success ? null : (parsed.error.issues[0]?.message ?? null);
 
   const queryClient = makeQueryClient();
@@ -37,7 +37,11 @@ export default async function LocksPage({
           {problem} Showing the first page instead.
         </p>
       ) : null}
-      <LocksTable initialSearch={input.search ?? ''} initialPage={input.page} />
+      <LocksTable
+        initialSearch={input.search ?? ''}
+        initialShow={input.show}
+        initialPage={input.page}
+      />
     </HydrationBoundary>
   );
 }

@@ -6,13 +6,12 @@ import type { ReactNode } from 'react';
 import { fetchJson } from '@/components/query-client';
 import type { Issue } from '@/db/schema';
 import { describeEventType, plural, STATUS_TITLES } from '@/lib/access-codes/describe';
+import { LOW_BATTERY } from '@/lib/devices/battery';
 import type { LockDetail, LockDetailCode, LockDetailEvent } from '@/lib/devices/lock-detail';
 import { queryKeys } from '@/lib/query-keys';
 import { formatInZone } from '@/lib/time';
 import { SimulatedControls } from './simulated-controls';
 import { codeLabel, Timeline, windowWords } from './timeline';
-
-const LOW_BATTERY = 0.2;
 
 export function LockView({
   id,
