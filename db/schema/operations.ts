@@ -182,6 +182,8 @@ export const systemState = pgTable('system_state', {
 
 export type Alert = typeof alerts.$inferSelect;
 export type Message = typeof messages.$inferSelect;
+export type MessageKind = (typeof messageKind.enumValues)[number];
+export type MessageChannel = (typeof messageChannel.enumValues)[number];
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 
