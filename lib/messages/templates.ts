@@ -44,12 +44,16 @@ const placeholdersKnown = (field: string) => (text: string, ctx: z.RefinementCtx
   }
 };
 
-export const saveTemplateSchema = z
-  .object({
-    kind: z.enum(['guest_code', 'backup_code', 'code_changed', 'cancellation'], {
-      error: 'Kind must be guest_code, backup_code, code_changed or cancellation.',
-    }),
-    channel: z.enum(['email', 'sms'], { error: 'Channel must be email or sms.' }),
+/** Which template: a kind of message and the channel it goes by. */
+export const templateKeySchema = z.object({
+  kind: z.enum(['guest_code', 'backup_code', 'code_changed', 'cancellation'], {
+    error: 'Kind must be guest_code, backup_code, code_changed or cancellation.',
+  }),
+  channel: z.enum(['email', 'sms'], { error: 'Channel must be email or sms.' }),
+});
+
+export const saveTemplateSchema = templateKeySchema
+  .extend({
     subject: z
       .string({ error: 'Subject must be text.' })
       .trim()
