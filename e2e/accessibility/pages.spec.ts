@@ -14,6 +14,7 @@ const PAGES = [
   { path: '/backup-codes', name: 'backup-codes' },
   { path: '/audit', name: 'audit' },
   { path: '/settings', name: 'settings' },
+  { path: '/settings/messages', name: 'guest-messages' },
 ];
 
 /** Serious and critical WCAG 2 A/AA problems on the page as it is now. */

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { listApiKeys } from '@/lib/api-keys';
 import { requirePageActor } from '@/lib/http/session';
@@ -28,7 +29,12 @@ export default async function SettingsPage() {
     <div className="space-y-8">
       <div>
         <h1 className="text-xl font-semibold">Settings</h1>
-        <p className="text-sm text-slate-600">{settings.name}</p>
+        <p className="text-sm text-slate-600">
+          {settings.name} ·{' '}
+          <Link href="/settings/messages" className="text-brand-700 underline">
+            Guest messages
+          </Link>
+        </p>
       </div>
 
       <section aria-labelledby="members-heading" className="space-y-3">

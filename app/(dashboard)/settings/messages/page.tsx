@@ -1,0 +1,44 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { getDb } from '@/db/client';
+import { requirePageActor } from '@/lib/http/session';
+import { listTemplates } from '@/lib/messages/template-store';
+import { PLACEHOLDERS } from '@/lib/messages/templates';
+import { TemplateForm } from './template-form';
+
+export const metadata: Metadata = { title: 'Guest messages' };
+
+export default async function MessageTemplatesPage() {
+  const actor = await requirePageActor('settings.manage');
+  const templates = await listTemplates(await getDb(), actor);
+  return (
+    <div className="space-y-5">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+        <Link href="/settings" className="text-brand-700 underline">
+          Settings
+        </Link>
+        <span aria-hidden> / </span>
+        <span aria-current="page">Guest messages</span>
+      </nav>
+      <div>
+        <h1 className="text-xl font-semibold">Guest messages</h1>
+        <p className="text-sm text-slate-600">
+          What guests are sent, by email and SMS. Placeholders:{' '}
+          {PLACEHOLDERS.map((p) => (
+            <code key={p} className="mx-0.5 rounded bg-slate-100 px-1 text-xs">{`{{${p}}}`}</code>
+          ))}
+          . Times are written in the property’s time zone, like 2026-12-24 15:00 (America/New_York).
+        </p>
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        {templates.map(({ isDefault, ...template }) => (
+          <TemplateForm
+            key={`${template.kind}-${template.channel}`}
+            template={template}
+            isDefault={isDefault}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}
