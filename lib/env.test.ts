@@ -50,6 +50,35 @@ describe('parseEnv', () => {
   });
 });
 
+describe('SMTP settings', () => {
+  it('are all optional, so messages are logged on a bare machine', () => {
+    const settings = parseEnv({});
+    expect(settings.SMTP_HOST).toBeUndefined();
+    expect(settings.SMTP_FROM).toBeUndefined();
+  });
+
+  it('parse port and TLS flag', () => {
+    const settings = parseEnv({
+      SMTP_HOST: 'smtp.example.com',
+      SMTP_PORT: '465',
+      SMTP_SECURE: 'true',
+      SMTP_USER: 'keyhold',
+      SMTP_PASSWORD: 'pa55word-not-shown',
+      SMTP_FROM: 'Front desk <desk@hotel.example>',
+    });
+    expect(settings).toMatchObject({ SMTP_PORT: 465, SMTP_SECURE: true });
+  });
+
+  it('refuse a host without a sender, and a password without a user, without echoing values', () => {
+    expect(() => parseEnv({ SMTP_HOST: 'smtp.example.com' })).toThrow(/SMTP_FROM/);
+    expect(() => parseEnv({ SMTP_PASSWORD: 'pa55word-not-shown' })).toThrow(/SMTP_USER/);
+    expect(() => parseEnv({ SMTP_PASSWORD: 'pa55word-not-shown' })).not.toThrow(
+      /pa55word-not-shown/,
+    );
+    expect(() => parseEnv({ SMTP_PORT: 'twenty-five' })).toThrow(/SMTP_PORT/);
+  });
+});
+
 describe('loadEnv', () => {
   it('generates secrets once and keeps them in DATA_DIR', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keyhold-env-'));

@@ -50,6 +50,15 @@ const envSchema = z.object({
    */
   TRUSTED_PROXY_HOPS: optional(z.coerce.number().int().min(0).max(10)).transform((v) => v ?? 0),
   SIGN_IN_WINDOW_MINUTES: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 15),
+  /** Guest email goes out over SMTP when this is set; otherwise messages are logged, not sent. */
+  SMTP_HOST: optional(z.string().trim().min(1)),
+  /** Defaults to 465 with SMTP_SECURE (TLS from the first byte), else 587 (STARTTLS if offered). */
+  SMTP_PORT: optional(z.coerce.number().int().min(1).max(65_535)),
+  SMTP_SECURE: optional(flag),
+  SMTP_USER: optional(z.string()),
+  SMTP_PASSWORD: optional(z.string()),
+  /** The sender guests see, e.g. `Harbour Hotel <frontdesk@harbour.example>`. */
+  SMTP_FROM: optional(z.string().trim().min(3)),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, 'SEED_DEMO'> & {
@@ -79,7 +88,15 @@ export function parseEnv(source: Record<string, string | undefined>) {
     const variable = String(issue?.path[0] ?? 'environment');
     throw new EnvError(variable, issue?.message ?? 'invalid');
   }
-  return result.data;
+  const settings = result.data;
+  // A half-configured mail server would fail every send at 3 a.m.; refuse it at start-up.
+  if (settings.SMTP_HOST && !settings.SMTP_FROM) {
+    throw new EnvError('SMTP_FROM', 'must be set when SMTP_HOST is set');
+  }
+  if (settings.SMTP_PASSWORD && !settings.SMTP_USER) {
+    throw new EnvError('SMTP_USER', 'must be set when SMTP_PASSWORD is set');
+  }
+  return settings;
 }
 
 const secretsSchema = z.object({

@@ -35,6 +35,10 @@ const REDACT = [
   '*.headers.cookie',
   'params',
   '*.params',
+  'SMTP_PASSWORD',
+  '*.SMTP_PASSWORD',
+  'auth.pass',
+  '*.auth.pass',
 ];
 
 /**

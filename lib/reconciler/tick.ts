@@ -20,6 +20,8 @@ import { refillPools } from '@/lib/backup-pools/pools';
 import { type LockAdapter, LockFailure } from '@/lib/locks/adapter';
 import type { AdapterResolver } from '@/lib/locks/registry';
 import { logger } from '@/lib/log';
+import { deliverDueMessages } from '@/lib/messages/outbox';
+import { type Transports, transportsFromEnv } from '@/lib/messages/transports';
 import { recordLastTick } from '@/lib/system-state';
 
 /**
@@ -53,6 +55,8 @@ export type TickOptions = {
   recordBatch?: number;
   /** Fault injection for tests: runs inside each record transaction, before commit. */
   beforeCommit?: (deviceIds: string[]) => void | Promise<void>;
+  /** Where guest messages go; from the environment (SMTP or the log) unless given. */
+  transports?: Transports;
 };
 
 export type TickStats = {
@@ -71,6 +75,9 @@ export type TickStats = {
   backupCodesCreated: number;
   alertsOpened: number;
   alertsResolved: number;
+  messagesSent: number;
+  /** Sends that failed this tick, whether retried later or given up on. */
+  messagesFailed: number;
 };
 
 type ClaimedLock = Pick<
@@ -122,6 +129,8 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     backupCodesCreated: 0,
     alertsOpened: 0,
     alertsResolved: 0,
+    messagesSent: 0,
+    messagesFailed: 0,
   };
 
   try {
@@ -171,6 +180,19 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     logger().error({ err: error }, 'updating alerts failed');
   }
 
+  try {
+    const delivered = await deliverDueMessages(db, {
+      now: settings.now,
+      transports: options.transports ?? transportsFromEnv(),
+      random: settings.random,
+    });
+    stats.messagesSent = delivered.sent;
+    stats.messagesFailed = delivered.retrying + delivered.failed;
+  } catch (error) {
+    // Messages stay queued (or leased until the lease expires) for the next tick.
+    logger().error({ err: error }, 'delivering messages failed');
+  }
+
   await pruneSignInAttempts(db, settings.now);
   stats.durationMs = Math.round(performance.now() - started);
   await recordLastTick(db, {
@@ -179,7 +201,13 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     durationMs: stats.durationMs,
     instance: settings.instance,
   });
-  if (stats.locks > 0 || stats.alertsOpened > 0 || stats.alertsResolved > 0) {
+  if (
+    stats.locks > 0 ||
+    stats.alertsOpened > 0 ||
+    stats.alertsResolved > 0 ||
+    stats.messagesSent > 0 ||
+    stats.messagesFailed > 0
+  ) {
     const { roundMs: _rounds, more: _more, ...summary } = stats;
     logger().info({ event: 'tick', ...summary }, 'tick finished');
   }
