@@ -11,6 +11,10 @@ test('pulls a backup code for an arriving guest, and the same one again', async 
   }).toPass({ timeout: 30_000 });
   const first = await stay.getByTestId('backup-code').textContent();
   await expect(stay).toContainText(`your backup code for Room 201 is ${first}`);
+  // Samuel left an email: the code is already on its way to him.
+  await expect(stay.getByTestId('guest-message-state')).toHaveText(
+    'On its way to the guest by email.',
+  );
 
   await page.reload();
   await stay.getByRole('button', { name: 'Show backup code' }).click();

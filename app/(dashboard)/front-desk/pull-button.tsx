@@ -59,6 +59,11 @@ export function PullBackupButton({
           <p data-testid="backup-code" className="font-mono text-4xl font-semibold tracking-widest">
             {pulled.code}
           </p>
+          <p data-testid="guest-message-state" className="text-sm text-emerald-900">
+            {pulled.sentBy.length > 0
+              ? `On its way to the guest by ${pulled.sentBy.map((c) => (c === 'sms' ? 'SMS' : c)).join(' and ')}.`
+              : 'No email or phone for this guest: copy the message and send it yourself.'}
+          </p>
           <p className="text-sm text-slate-700">{message}</p>
           <button
             type="button"

@@ -1,0 +1,166 @@
+import { eq } from 'drizzle-orm';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessCodes, devices, messages, reservations } from '@/db/schema';
+import {
+  addSimulatedLock,
+  createOrganization,
+  createTestDatabase,
+  memberActor,
+  type TestDatabase,
+} from '@/db/testing';
+import type { Actor } from '@/lib/auth/actor';
+import { defaultAdapters } from '@/lib/locks/registry';
+import { runTick } from '@/lib/reconciler/tick';
+import { createReservation } from '@/lib/reservations/operations';
+import { pullBackupCodeForGuest } from './guest';
+import { smtpTransport } from './transports';
+
+// 07:00 in New York; the stay began yesterday.
+const NOW = new Date('2026-11-26T12:00:00Z');
+
+let database: TestDatabase;
+let harbor: Awaited<ReturnType<typeof createOrganization>>;
+let frontDesk: Actor;
+let smtp: SMTPServer;
+let smtpPort: number;
+const received: { raw: string; to: string[] }[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  harbor = await createOrganization(database.db, { roles: ['front_desk'] });
+  frontDesk = await memberActor(database.db, harbor.members.front_desk?.userId);
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({
+          raw: Buffer.concat(chunks).toString('utf8'),
+          to: session.envelope.rcptTo.map((r) => r.address),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+  smtpPort = (smtp.server.address() as { port: number }).port;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await database?.close();
+});
+
+/** An in-house guest on a lock whose pool holds one backup code, on the lock. */
+async function stayWithBackup(room: string, contact: { guestEmail?: string; guestPhone?: string }) {
+  const lock = await addSimulatedLock(database.db, {
+    organizationId: harbor.org.id,
+    propertyId: harbor.property.id,
+    room,
+  });
+  await database.db.update(devices).set({ backupPoolEnabled: true }).where(eq(devices.id, lock.id));
+  const [backup] = await database.db
+    .insert(accessCodes)
+    .values({
+      organizationId: harbor.org.id,
+      deviceId: lock.id,
+      type: 'ongoing',
+      code: String(700000 + Number(room)),
+      isBackup: true,
+      status: 'set',
+    })
+    .returning();
+  const stay = await createReservation(
+    database.db,
+    frontDesk,
+    {
+      propertyId: harbor.property.id,
+      guestName: `Guest of ${room}`,
+      ...contact,
+      checkInDate: '2026-11-25',
+      checkOutDate: '2026-11-28',
+      deviceIds: [lock.id],
+    },
+    NOW,
+  );
+  const guestCode = stay.accessCodes[0];
+  if (!guestCode || !backup?.code) throw new Error('no codes');
+  return { guestCode, backupDigits: backup.code, stay };
+}
+
+describe('pullBackupCodeForGuest', () => {
+  it('sends the pulled backup code to the guest: it reaches the SMTP server within one tick, once', async () => {
+    const { guestCode, backupDigits, stay } = await stayWithBackup('401', {
+      guestEmail: 'grace@guest.example',
+    });
+    const { backup, message } = await pullBackupCodeForGuest(
+      database.db,
+      frontDesk,
+      guestCode.id,
+      NOW,
+    );
+    expect(backup.code).toBe(backupDigits);
+    expect(message.channels).toEqual(['email']);
+
+    // The desk clicks again: the same code, no second message.
+    await pullBackupCodeForGuest(database.db, frontDesk, guestCode.id, NOW);
+    expect(
+      await database.db.select().from(messages).where(eq(messages.reservationId, stay.id)),
+    ).toHaveLength(1);
+
+    const stats = await runTick(database.db, {
+      now: NOW,
+      adapters: defaultAdapters(database.db),
+      transports: {
+        email: smtpTransport({
+          host: '127.0.0.1',
+          port: smtpPort,
+          secure: false,
+          from: 'Front desk <desk@harbor.example>',
+          timeoutMs: 2_000,
+        }),
+      },
+      random: () => 1,
+    });
+    expect(stats.messagesSent).toBe(1);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.to).toEqual(['grace@guest.example']);
+    expect(received[0]?.raw).toContain(backupDigits);
+    expect(received[0]?.raw).toMatch(/Subject: A new door code for /);
+  });
+
+  it('queues nothing for a guest without email or phone, and gives the desk the text to pass on', async () => {
+    const { guestCode, backupDigits, stay } = await stayWithBackup('402', {});
+    const { message } = await pullBackupCodeForGuest(database.db, frontDesk, guestCode.id, NOW);
+    expect(message.channels).toEqual([]);
+    expect(message.text).toContain(backupDigits);
+    expect(
+      await database.db.select().from(messages).where(eq(messages.reservationId, stay.id)),
+    ).toEqual([]);
+  });
+
+  it('sends by SMS too when the guest left a phone number', async () => {
+    const { guestCode, stay } = await stayWithBackup('403', {
+      guestEmail: 'lin@guest.example',
+      guestPhone: '+14155550123',
+    });
+    const { message } = await pullBackupCodeForGuest(database.db, frontDesk, guestCode.id, NOW);
+    expect(message.channels).toEqual(['email', 'sms']);
+    const queued = await database.db
+      .select({ channel: messages.channel, recipient: messages.recipient })
+      .from(messages)
+      .where(eq(messages.reservationId, stay.id));
+    expect(queued.map((m) => `${m.channel}:${m.recipient}`).sort()).toEqual([
+      'email:lin@guest.example',
+      'sms:+14155550123',
+    ]);
+    const [row] = await database.db
+      .select({ guestName: reservations.guestName })
+      .from(reservations)
+      .where(eq(reservations.id, stay.id));
+    expect(row?.guestName).toBe('Guest of 403');
+  });
+});
