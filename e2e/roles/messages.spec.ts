@@ -13,6 +13,8 @@ test('an admin edits a guest message template, is told of an unknown placeholder
   }
   await page.goto('/settings');
   await page.getByRole('link', { name: 'Guest messages' }).click();
+  // The test server has no SMTP: the page says plainly that nothing is sent.
+  await expect(page.getByTestId('messages-logged')).toContainText('Messages are logged, not sent');
   // Only the admin's run edits, and only the cancellation SMS, which no other spec sends.
   const form = page.getByTestId('template-cancellation-sms');
   const body = form.getByLabel('Message');

@@ -175,3 +175,12 @@ export function transportsFromEnv(): Transports {
   fromEnv = { email, sms: log };
   return fromEnv;
 }
+
+/**
+ * Which channels really leave the building. Staff must never read "sent" for
+ * a message that was only logged, so screens ask this before saying so.
+ */
+export function channelsDelivered(): Record<MessageChannel, boolean> {
+  const settings = env();
+  return { email: Boolean(settings.SMTP_HOST && settings.SMTP_FROM), sms: false };
+}

@@ -60,9 +60,7 @@ export function PullBackupButton({
             {pulled.code}
           </p>
           <p data-testid="guest-message-state" className="text-sm text-emerald-900">
-            {pulled.sentBy.length > 0
-              ? `On its way to the guest by ${pulled.sentBy.map((c) => (c === 'sms' ? 'SMS' : c)).join(' and ')}.`
-              : 'No email or phone for this guest: copy the message and send it yourself.'}
+            {guestMessageState(pulled)}
           </p>
           <p className="text-sm text-slate-700">{message}</p>
           <button
@@ -79,4 +77,19 @@ export function PullBackupButton({
       ) : null}
     </div>
   );
+}
+
+const channelWords = (channels: string[]) =>
+  channels.map((c) => (c === 'sms' ? 'SMS' : c)).join(' and ');
+
+/** What happened to the guest's copy, never claiming a send that was only logged. */
+function guestMessageState({ sentBy, loggedOnly }: PulledCode): string {
+  if (sentBy.length === 0) {
+    return 'No email or phone for this guest: copy the message and send it yourself.';
+  }
+  if (loggedOnly.length === sentBy.length) {
+    return `Messages are logged, not sent: Keyhold has no ${channelWords(loggedOnly)} service set up. Copy the message for the guest.`;
+  }
+  const sending = sentBy.filter((c) => !loggedOnly.includes(c));
+  return `On its way to the guest by ${channelWords(sending)}.`;
 }

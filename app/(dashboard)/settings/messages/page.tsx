@@ -4,6 +4,7 @@ import { getDb } from '@/db/client';
 import { requirePageActor } from '@/lib/http/session';
 import { listTemplates } from '@/lib/messages/template-store';
 import { PLACEHOLDERS } from '@/lib/messages/templates';
+import { channelsDelivered } from '@/lib/messages/transports';
 import { TemplateForm } from './template-form';
 
 export const metadata: Metadata = { title: 'Guest messages' };
@@ -11,6 +12,7 @@ export const metadata: Metadata = { title: 'Guest messages' };
 export default async function MessageTemplatesPage() {
   const actor = await requirePageActor('settings.manage');
   const templates = await listTemplates(await getDb(), actor);
+  const delivered = channelsDelivered();
   return (
     <div className="space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
@@ -30,6 +32,16 @@ export default async function MessageTemplatesPage() {
           . Times are written in the property’s time zone, like 2026-12-24 15:00 (America/New_York).
         </p>
       </div>
+      {delivered.email ? null : (
+        <p
+          role="note"
+          data-testid="messages-logged"
+          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
+          Messages are logged, not sent: no SMTP server is set up (see <code>SMTP_HOST</code> in the
+          README), and SMS has no provider yet. Guests get nothing until one is.
+        </p>
+      )}
       <div className="grid gap-4 lg:grid-cols-2">
         {templates.map(({ isDefault, ...template }) => (
           <TemplateForm
