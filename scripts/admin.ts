@@ -304,6 +304,7 @@ const commands = {
         db,
         actor,
         { deviceId: input.lock, online: false },
+        context.now,
         hardware,
       );
       print(`${clean(lock.name)} (${lock.externalId}) is now offline.`);
@@ -323,6 +324,7 @@ const commands = {
         db,
         actor,
         { deviceId: input.lock, online: true },
+        context.now,
         hardware,
       );
       print(`${clean(lock.name)} (${lock.externalId}) is back online.`);
@@ -347,6 +349,7 @@ const commands = {
         db,
         actor,
         { deviceId: input.lock, accessCodeId: input['access-code'] },
+        context.now,
         hardware,
       );
       print(

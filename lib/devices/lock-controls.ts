@@ -1,7 +1,5 @@
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { devices } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import {
   factoryResetSimulatedLock,
@@ -13,9 +11,8 @@ import { parseInput } from '@/lib/validation';
 
 /**
  * The lock page's knobs for simulated locks: the admin CLI's operations
- * (lib/organizations/admin.ts), then a request that the tick read the lock
- * back on its next run. Real hardware is noticed on the next periodic sync,
- * minutes away; a demo of recovery should not have to wait for it.
+ * (lib/organizations/admin.ts, which also ask the tick to read the lock back
+ * at once), with the page's input validated and its permission checked.
  */
 
 const deviceId = z.uuid({ error: 'deviceId must be a lock id.' });
@@ -30,14 +27,6 @@ export const removeCodeAtLockSchema = z.object({
 });
 export const factoryResetSchema = z.object({ deviceId });
 
-/** Ask the tick to read the lock back on its next run. */
-async function syncSoon(db: Executor, actor: Actor, id: string, now: Date): Promise<void> {
-  await db
-    .update(devices)
-    .set({ nextSyncAt: now })
-    .where(and(eq(devices.id, id), eq(devices.organizationId, actor.organizationId)));
-}
-
 /** Unplug or reconnect a simulated lock from the lock page. */
 export async function switchSimulatedLock(
   db: Executor,
@@ -48,9 +37,7 @@ export async function switchSimulatedLock(
 ): Promise<SimulatedDevice> {
   assertCan(actor, 'locks.manage', 'Lock');
   const data = parseInput(setSimulatedOnlineSchema, input);
-  const device = await setSimulatedLockOnline(db, actor, data, hardware);
-  await syncSoon(db, actor, device.id, now);
-  return device;
+  return setSimulatedLockOnline(db, actor, data, now, hardware);
 }
 
 /** Delete one of Keyhold's codes at a simulated lock's keypad, as a guest or a thief might. */
@@ -63,9 +50,7 @@ export async function removeCodeAtSimulatedLock(
 ): Promise<SimulatedDevice> {
   assertCan(actor, 'locks.manage', 'Lock');
   const data = parseInput(removeCodeAtLockSchema, input);
-  const device = await removeAccessCodeAtSimulatedLock(db, actor, data, hardware);
-  await syncSoon(db, actor, device.id, now);
-  return device;
+  return removeAccessCodeAtSimulatedLock(db, actor, data, now, hardware);
 }
 
 /**
@@ -82,7 +67,5 @@ export async function resetSimulatedLock(
 ): Promise<SimulatedDevice & { newExternalId: string }> {
   assertCan(actor, 'locks.manage', 'Lock');
   const data = parseInput(factoryResetSchema, input);
-  const result = await factoryResetSimulatedLock(db, actor, data, now, hardware);
-  await syncSoon(db, actor, result.id, now);
-  return result;
+  return factoryResetSimulatedLock(db, actor, data, now, hardware);
 }

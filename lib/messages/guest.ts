@@ -11,7 +11,7 @@ import {
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { pullBackupAccessCode } from '@/lib/backup-pools/pools';
 import { queueMessage } from './outbox';
-import { getTemplate } from './template-store';
+import { listTemplates } from './template-store';
 import { renderTemplate } from './templates';
 
 export type GuestMessageResult = {
@@ -75,8 +75,11 @@ export async function queueGuestMessage(
   ];
   const channels: MessageChannel[] = [];
   let text = '';
+  // Both channels' templates in one read.
+  const templates = await listTemplates(tx, actor);
   for (const [channel, recipient] of recipients) {
-    const template = await getTemplate(tx, actor, input.kind, channel);
+    const template = templates.find((t) => t.kind === input.kind && t.channel === channel);
+    if (!template) continue;
     const rendered = renderTemplate(template, facts);
     text ||= rendered.text;
     if (!recipient) continue;

@@ -59,19 +59,6 @@ export async function listTemplates(db: Executor, actor: Actor): Promise<StoredT
   );
 }
 
-/** The template a message of this kind goes out with. */
-export async function getTemplate(
-  db: Executor,
-  actor: Actor,
-  kind: MessageKind,
-  channel: MessageChannel,
-): Promise<StoredTemplate> {
-  const all = await listTemplates(db, actor);
-  const template = all.find((t) => t.kind === kind && t.channel === channel);
-  if (!template) throw AppError.notFound('Template');
-  return template;
-}
-
 /** Save the organization's own template (admins); an unknown placeholder is refused, naming the field. */
 export async function saveTemplate(
   db: Executor,

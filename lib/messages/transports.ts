@@ -161,17 +161,16 @@ export function transportsFromEnv(): Transports {
   if (fromEnv) return fromEnv;
   const settings = env();
   const log = logTransport();
-  const email =
-    settings.SMTP_HOST && settings.SMTP_FROM
-      ? smtpTransport({
-          host: settings.SMTP_HOST,
-          port: settings.SMTP_PORT ?? (settings.SMTP_SECURE ? 465 : 587),
-          secure: settings.SMTP_SECURE ?? false,
-          user: settings.SMTP_USER,
-          password: settings.SMTP_PASSWORD,
-          from: settings.SMTP_FROM,
-        })
-      : log;
+  const email = smtpConfigured(settings)
+    ? smtpTransport({
+        host: settings.SMTP_HOST,
+        port: settings.SMTP_PORT ?? (settings.SMTP_SECURE ? 465 : 587),
+        secure: settings.SMTP_SECURE ?? false,
+        user: settings.SMTP_USER,
+        password: settings.SMTP_PASSWORD,
+        from: settings.SMTP_FROM,
+      })
+    : log;
   fromEnv = { email, sms: log };
   return fromEnv;
 }
@@ -181,6 +180,12 @@ export function transportsFromEnv(): Transports {
  * a message that was only logged, so screens ask this before saying so.
  */
 export function channelsDelivered(): Record<MessageChannel, boolean> {
-  const settings = env();
-  return { email: Boolean(settings.SMTP_HOST && settings.SMTP_FROM), sms: false };
+  return { email: smtpConfigured(env()), sms: false };
+}
+
+/** One answer to "is email really sent?", for the transport and for what staff are told. */
+function smtpConfigured<T extends { SMTP_HOST?: string; SMTP_FROM?: string }>(
+  settings: T,
+): settings is T & { SMTP_HOST: string; SMTP_FROM: string } {
+  return Boolean(settings.SMTP_HOST && settings.SMTP_FROM);
 }

@@ -247,20 +247,34 @@ async function liveSimulatedDevice(
 }
 
 /**
+ * Ask the tick to read the lock back on its next run. Real hardware is
+ * noticed on the periodic sync, minutes away; an operator or a demo poking a
+ * simulated lock should not have to wait for it, from the CLI or the page.
+ */
+async function syncSoon(db: Executor, actor: Actor, deviceId: string, now: Date): Promise<void> {
+  await db
+    .update(devices)
+    .set({ nextSyncAt: now })
+    .where(and(eq(devices.id, deviceId), eq(devices.organizationId, actor.organizationId)));
+}
+
+/**
  * Unplug or reconnect a simulated lock. Keyhold learns of it the way it would
- * of real hardware: on the tick's next call to the lock.
+ * of real hardware: on the tick's next call to the lock, asked for at once.
  * `hardware` is the connection the simulated adapter's tables use.
  */
 export async function setSimulatedLockOnline(
   db: Executor,
   actor: Actor,
   input: { deviceId: string; online: boolean },
+  now: Date,
   hardware: Executor = db,
 ): Promise<SimulatedDevice> {
   const device = await liveSimulatedDevice(db, actor, input.deviceId, hardware);
   await setSimulatedLockKnobs(hardware, actor.organizationId, device.externalId, {
     online: input.online,
   });
+  await syncSoon(db, actor, device.id, now);
   return device;
 }
 
@@ -272,6 +286,7 @@ export async function removeAccessCodeAtSimulatedLock(
   db: Executor,
   actor: Actor,
   input: { deviceId: string; accessCodeId: string },
+  now: Date,
   hardware: Executor = db,
 ): Promise<SimulatedDevice & { codeStatus: string }> {
   const device = await liveSimulatedDevice(db, actor, input.deviceId, hardware);
@@ -289,6 +304,7 @@ export async function removeAccessCodeAtSimulatedLock(
     );
   if (!code) throw AppError.notFound('Access code');
   await removeCodeAtLock(hardware, actor.organizationId, device.externalId, input.accessCodeId);
+  await syncSoon(db, actor, device.id, now);
   return { ...device, codeStatus: code.status };
 }
 
@@ -309,5 +325,6 @@ export async function factoryResetSimulatedLock(
   const newExternalId = await hardware.transaction((tx) =>
     factoryResetLock(tx, actor.organizationId, device.externalId, now),
   );
+  await syncSoon(db, actor, device.id, now);
   return { ...device, newExternalId };
 }
