@@ -109,6 +109,12 @@ export const messages = pgTable(
     /** Sent to the provider so a retry after a crash is not delivered twice. */
     idempotencyKey: text('idempotency_key').notNull(),
     providerMessageId: text('provider_message_id'),
+    /**
+     * For guest-code messages and corrections: a digest of the stay's codes
+     * (lock, digits, window) the message told the guest, so the tick can tell
+     * when they changed and a correction is due.
+     */
+    codesDigest: text('codes_digest'),
     lastError: text('last_error'),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     createdByUserId: uuid('created_by_user_id').references(() => users.id, {

@@ -1,17 +1,22 @@
-import { and, eq } from 'drizzle-orm';
-import type { Executor } from '@/db/client';
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Executor, queryRows, sql } from '@/db/client';
 import {
   type AccessCode,
   devices,
   type MessageChannel,
   type MessageKind,
+  messages,
   properties,
   reservations,
 } from '@/db/schema';
+import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { pullBackupAccessCode } from '@/lib/backup-pools/pools';
+import { AppError } from '@/lib/errors';
+import { parseInput } from '@/lib/validation';
 import { queueMessage } from './outbox';
-import { listTemplates } from './template-store';
+import { templatesFor } from './template-store';
 import { renderTemplate } from './templates';
 
 export type GuestMessageResult = {
@@ -21,23 +26,36 @@ export type GuestMessageResult = {
   text: string;
 };
 
-/**
- * Queue a message to a stay's guest about one of its codes, in the caller's
- * transaction, by email and by SMS as the guest's contact details allow. The
- * same code at the same revision is messaged once, however often this runs.
- */
-export async function queueGuestMessage(
+/** One lock's code as the guest is told it. */
+export type CodeForGuest = {
+  code: string;
+  lockName: string;
+  room: string | null;
+  startsAt: Date | null;
+  endsAt: Date | null;
+};
+
+type Stay = {
+  id: string;
+  organizationId: string;
+  guestName: string;
+  guestEmail: string | null;
+  guestPhone: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  propertyName: string;
+  timeZone: string;
+};
+
+async function loadStay(
   tx: Executor,
-  actor: Actor,
-  input: {
-    kind: MessageKind;
-    reservationId: string;
-    code: Pick<AccessCode, 'id' | 'code' | 'deviceId' | 'revision' | 'startsAt' | 'endsAt'>;
-  },
-  now: Date,
-): Promise<GuestMessageResult> {
+  organizationId: string,
+  reservationId: string,
+): Promise<Stay | undefined> {
   const [stay] = await tx
     .select({
+      id: reservations.id,
+      organizationId: reservations.organizationId,
       guestName: reservations.guestName,
       guestEmail: reservations.guestEmail,
       guestPhone: reservations.guestPhone,
@@ -45,28 +63,57 @@ export async function queueGuestMessage(
       endsAt: reservations.endsAt,
       propertyName: properties.name,
       timeZone: properties.timeZone,
-      room: devices.room,
     })
     .from(reservations)
     .innerJoin(properties, eq(properties.id, reservations.propertyId))
-    .innerJoin(
-      devices,
-      and(eq(devices.id, input.code.deviceId), eq(devices.organizationId, actor.organizationId)),
-    )
     .where(
-      and(
-        eq(reservations.id, input.reservationId),
-        eq(reservations.organizationId, actor.organizationId),
-      ),
+      and(eq(reservations.id, reservationId), eq(reservations.organizationId, organizationId)),
     );
-  if (!stay) return { channels: [], text: '' };
+  return stay;
+}
+
+/**
+ * `{{code}}` and `{{room}}` for one or several locks: the shared digits when
+ * every lock takes the same ones (the usual case), else each lock's own.
+ */
+export function describeCodes(codes: CodeForGuest[]): { code: string; room: string | null } {
+  const rooms = [...new Set(codes.map((c) => c.room).filter((r): r is string => Boolean(r)))];
+  const digits = new Set(codes.map((c) => c.code));
+  const code =
+    digits.size <= 1
+      ? (codes[0]?.code ?? '')
+      : codes.map((c) => `${c.code} (${c.room ? `room ${c.room}` : c.lockName})`).join(', ');
+  return { code, room: rooms.length > 0 ? rooms.join(', ') : (codes[0]?.lockName ?? null) };
+}
+
+type QueueToGuest = {
+  kind: MessageKind;
+  codes: CodeForGuest[];
+  /** Makes the message once-only: the same cause queued again is the same message. */
+  cause: string;
+  accessCodeId?: string | null;
+  codesDigest?: string | null;
+  createdByUserId?: string | null;
+};
+
+/**
+ * Render the organization's template for `kind` and queue it in the caller's
+ * transaction, by email and by SMS as the guest's contact details allow.
+ */
+async function queueToGuest(
+  tx: Executor,
+  stay: Stay,
+  input: QueueToGuest,
+  now: Date,
+): Promise<GuestMessageResult> {
+  const { code, room } = describeCodes(input.codes);
   const facts = {
     guestName: stay.guestName,
-    code: input.code.code ?? '',
+    code,
     propertyName: stay.propertyName,
-    room: stay.room,
-    startsAt: input.code.startsAt ?? stay.startsAt,
-    endsAt: input.code.endsAt ?? stay.endsAt,
+    room,
+    startsAt: input.codes[0]?.startsAt ?? stay.startsAt,
+    endsAt: input.codes[0]?.endsAt ?? stay.endsAt,
     timeZone: stay.timeZone,
   };
   const recipients: [MessageChannel, string | null][] = [
@@ -75,8 +122,7 @@ export async function queueGuestMessage(
   ];
   const channels: MessageChannel[] = [];
   let text = '';
-  // Both channels' templates in one read.
-  const templates = await listTemplates(tx, actor);
+  const templates = await templatesFor(tx, stay.organizationId);
   for (const [channel, recipient] of recipients) {
     const template = templates.find((t) => t.kind === input.kind && t.channel === channel);
     if (!template) continue;
@@ -86,22 +132,247 @@ export async function queueGuestMessage(
     await queueMessage(
       tx,
       {
-        organizationId: actor.organizationId,
-        reservationId: input.reservationId,
-        accessCodeId: input.code.id,
+        organizationId: stay.organizationId,
+        reservationId: stay.id,
+        accessCodeId: input.accessCodeId ?? null,
         kind: input.kind,
         channel,
         recipient,
         subject: rendered.subject,
         body: rendered.text,
-        cause: `${input.code.id}:${input.code.revision}`,
-        createdByUserId: actor.userId,
+        cause: input.cause,
+        codesDigest: input.codesDigest ?? null,
+        createdByUserId: input.createdByUserId ?? null,
       },
       now,
     );
     channels.push(channel);
   }
   return { channels, text };
+}
+
+/** What the guest-code message of one stay would say now, and whether its codes are on the locks. */
+export type StayCodes = {
+  reservationId: string;
+  organizationId: string;
+  codes: CodeForGuest[];
+  /** Changes whenever a lock, the digits or a window changes: what `messages.codes_digest` holds. */
+  digest: string;
+  /** Every code is on its lock (set, or scheduled there by the lock itself), without errors. */
+  onLocks: boolean;
+  /** The digest of the last guest-code message or correction queued; null if none. */
+  toldDigest: string | null;
+  /** Guest-code messages and corrections queued so far, failed ones included. */
+  toldCount: number;
+};
+
+/**
+ * The live guest codes of the stays matching `where` (a condition on
+ * reservations `r`), one row per stay that has any, with what the guest was
+ * last told. Pulled backup codes are messaged on their own and left out.
+ */
+export async function stayCodes(
+  db: Executor,
+  where: ReturnType<typeof sql>,
+  having: ReturnType<typeof sql> = sql`true`,
+): Promise<StayCodes[]> {
+  const rows = await queryRows<{
+    reservation_id: string;
+    organization_id: string;
+    codes: CodeForGuest[];
+    digest: string;
+    on_locks: boolean;
+    told_digest: string | null;
+    told_count: number;
+  }>(
+    db,
+    sql`
+    with stay_codes as (
+      select r.id as reservation_id, r.organization_id,
+             json_agg(json_build_object(
+               'code', c.code, 'lockName', d.name, 'room', d.room,
+               'startsAt', c.starts_at, 'endsAt', c.ends_at) order by d.name, d.id) as codes,
+             encode(sha256(convert_to(string_agg(
+               d.id::text || '|' || coalesce(c.code, '') || '|' ||
+               coalesce(extract(epoch from c.starts_at)::bigint::text, '') || '|' ||
+               coalesce(extract(epoch from c.ends_at)::bigint::text, ''),
+               ',' order by d.id), 'UTF8')), 'hex') as digest,
+             bool_and(c.external_ref is not null and c.status in ('unset', 'set')
+                      and c.errors = '[]'::jsonb) as on_locks
+        from reservations r
+        join access_codes c on c.reservation_id = r.id and c.organization_id = r.organization_id
+        join devices d on d.id = c.device_id
+       where ${where}
+         and c.deleted_at is null and c.desired_state = 'present' and not c.is_backup
+       group by r.id, r.organization_id
+    )
+    select s.*, told.digest as told_digest, coalesce(told.count, 0)::int as told_count
+      from stay_codes s
+      left join lateral (
+        select count(*) as count,
+               (array_agg(m.codes_digest order by m.created_at desc, m.id desc))[1] as digest
+          from messages m
+         where m.reservation_id = s.reservation_id
+           and m.organization_id = s.organization_id
+           and m.kind in ('guest_code', 'code_changed')
+      ) told on true
+     where ${having}`,
+  );
+  return rows.map((row) => ({
+    reservationId: row.reservation_id,
+    organizationId: row.organization_id,
+    codes: row.codes.map((c) => ({
+      ...c,
+      startsAt: c.startsAt ? new Date(c.startsAt) : null,
+      endsAt: c.endsAt ? new Date(c.endsAt) : null,
+    })),
+    digest: row.digest,
+    onLocks: row.on_locks,
+    toldDigest: row.told_digest,
+    toldCount: row.told_count,
+  }));
+}
+
+/**
+ * Queue the stay's guest-code message, or a correction when the guest was
+ * already told other codes. Once per (stay, codes, message count), so two
+ * ticks queueing at once write one message.
+ */
+export async function queueGuestCodeMessage(
+  tx: Executor,
+  summary: StayCodes,
+  options: { cause?: string; createdByUserId?: string | null; kind?: MessageKind },
+  now: Date,
+): Promise<GuestMessageResult & { kind: MessageKind }> {
+  const stay = await loadStay(tx, summary.organizationId, summary.reservationId);
+  if (!stay) return { channels: [], text: '', kind: 'guest_code' };
+  const kind = options.kind ?? (summary.toldDigest ? 'code_changed' : 'guest_code');
+  const result = await queueToGuest(
+    tx,
+    stay,
+    {
+      kind,
+      codes: summary.codes,
+      cause:
+        options.cause ?? `codes:${summary.reservationId}:${summary.digest}:${summary.toldCount}`,
+      codesDigest: summary.digest,
+      createdByUserId: options.createdByUserId,
+    },
+    now,
+  );
+  return { ...result, kind };
+}
+
+export const sendGuestCodeSchema = z.object({
+  reservationId: z.uuid({ error: 'Reservation is required.' }),
+  /** One per rendered form: a double click queues one message, not two. */
+  requestId: z.uuid({ error: 'Request id must be a UUID.' }),
+});
+
+/**
+ * Staff send (or send again) the stay's guest code now, whether or not the
+ * tick already did. Says when the codes are not on every lock yet.
+ */
+export async function sendGuestCodeNow(
+  db: Executor,
+  actor: Actor,
+  input: z.input<typeof sendGuestCodeSchema>,
+  now: Date,
+): Promise<GuestMessageResult & { onLocks: boolean }> {
+  assertCan(actor, 'messages.send', 'Reservation');
+  const data = parseInput(sendGuestCodeSchema, input);
+  return db.transaction(async (tx) => {
+    const [stay] = await tx
+      .select({ status: reservations.status, endsAt: reservations.endsAt })
+      .from(reservations)
+      .where(
+        and(
+          eq(reservations.id, data.reservationId),
+          eq(reservations.organizationId, actor.organizationId),
+        ),
+      );
+    if (!stay) throw AppError.notFound('Reservation');
+    if (stay.status === 'cancelled') {
+      throw new AppError('invalid_input', 'This stay is cancelled: there is no code to send.');
+    }
+    if (stay.endsAt <= now) {
+      throw new AppError('invalid_input', 'This stay has ended: its code no longer works.');
+    }
+    const [summary] = await stayCodes(
+      tx,
+      sql`r.id = ${data.reservationId} and r.organization_id = ${actor.organizationId}`,
+    );
+    if (!summary) {
+      throw new AppError('invalid_input', 'This stay has no guest code yet: add a lock to it.');
+    }
+    const result = await queueGuestCodeMessage(
+      tx,
+      summary,
+      { cause: `manual:${data.requestId}`, createdByUserId: actor.userId, kind: 'guest_code' },
+      now,
+    );
+    await recordAudit(tx, actor, {
+      action: 'message.sent_by_staff',
+      targetType: 'reservation',
+      targetId: data.reservationId,
+      detail: { kind: result.kind, channels: result.channels },
+    });
+    return { channels: result.channels, text: result.text, onLocks: summary.onLocks };
+  });
+}
+
+/**
+ * In a cancellation's transaction: withdraw the stay's messages still waiting
+ * to go (a code for a stay that no longer exists must not reach the guest),
+ * and tell the guest their code is void, if they were ever sent one.
+ */
+export async function queueCancellationMessage(
+  tx: Executor,
+  actor: Actor,
+  reservationId: string,
+  now: Date,
+): Promise<GuestMessageResult> {
+  await tx
+    .update(messages)
+    .set({
+      status: 'failed',
+      lastError: 'Not sent: the stay was cancelled first.',
+      nextAttemptAt: null,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(messages.reservationId, reservationId),
+        eq(messages.organizationId, actor.organizationId),
+        eq(messages.status, 'queued'),
+        inArray(messages.kind, ['guest_code', 'code_changed', 'backup_code']),
+      ),
+    );
+  const [told] = await tx
+    .select({ id: messages.id })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.reservationId, reservationId),
+        eq(messages.organizationId, actor.organizationId),
+        inArray(messages.kind, ['guest_code', 'code_changed', 'backup_code']),
+        inArray(messages.status, ['sent', 'sending']),
+      ),
+    )
+    .limit(1);
+  const stay = told && (await loadStay(tx, actor.organizationId, reservationId));
+  if (!stay) return { channels: [], text: '' };
+  return queueToGuest(
+    tx,
+    stay,
+    {
+      kind: 'cancellation',
+      codes: [],
+      cause: `cancelled:${reservationId}`,
+      createdByUserId: actor.userId,
+    },
+    now,
+  );
 }
 
 /**
@@ -118,14 +389,36 @@ export async function pullBackupCodeForGuest(
   assertCan(actor, 'messages.send', 'Access code');
   return db.transaction(async (tx) => {
     const backup = await pullBackupAccessCode(tx, actor, accessCodeId, now);
-    const message = backup.pulledForReservationId
-      ? await queueGuestMessage(
-          tx,
-          actor,
-          { kind: 'backup_code', reservationId: backup.pulledForReservationId, code: backup },
-          now,
-        )
-      : { channels: [], text: '' };
+    const stay = backup.pulledForReservationId
+      ? await loadStay(tx, actor.organizationId, backup.pulledForReservationId)
+      : undefined;
+    if (!stay) return { backup, message: { channels: [], text: '' } };
+    const [lock] = await tx
+      .select({ name: devices.name, room: devices.room })
+      .from(devices)
+      .where(
+        and(eq(devices.id, backup.deviceId), eq(devices.organizationId, actor.organizationId)),
+      );
+    const message = await queueToGuest(
+      tx,
+      stay,
+      {
+        kind: 'backup_code',
+        codes: [
+          {
+            code: backup.code ?? '',
+            lockName: lock?.name ?? '',
+            room: lock?.room ?? null,
+            startsAt: backup.startsAt,
+            endsAt: backup.endsAt,
+          },
+        ],
+        accessCodeId: backup.id,
+        cause: `${backup.id}:${backup.revision}`,
+        createdByUserId: actor.userId,
+      },
+      now,
+    );
     return { backup, message };
   });
 }

@@ -37,6 +37,8 @@ export const queueMessageSchema = z
      */
     cause: z.string().min(1, 'Cause is required.'),
     createdByUserId: z.uuid().nullish(),
+    /** What the guest is told about the stay's codes; see `messages.codes_digest`. */
+    codesDigest: z.string().min(1).nullish(),
     /** Not before this time (e.g. a set time before arrival); defaults to now. */
     notBefore: z.date().nullish(),
   })
@@ -115,6 +117,7 @@ export async function queueMessage(
       attempts: 0,
       nextAttemptAt: data.notBefore ?? now,
       idempotencyKey,
+      codesDigest: data.codesDigest ?? null,
       createdByUserId: data.createdByUserId ?? null,
     })
     .onConflictDoNothing({ target: messages.idempotencyKey })

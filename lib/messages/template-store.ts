@@ -39,6 +39,14 @@ const CHANNELS: MessageChannel[] = ['email', 'sms'];
 /** Every kind and channel, the organization's own template or Keyhold's default. */
 export async function listTemplates(db: Executor, actor: Actor): Promise<StoredTemplate[]> {
   assertCan(actor, 'messages.send', 'Template');
+  return templatesFor(db, actor.organizationId);
+}
+
+/** The templates messages are rendered with, for the tick and for callers that checked the actor. */
+export async function templatesFor(
+  db: Executor,
+  organizationId: string,
+): Promise<StoredTemplate[]> {
   const saved = await db
     .select({
       kind: messageTemplates.kind,
@@ -47,7 +55,7 @@ export async function listTemplates(db: Executor, actor: Actor): Promise<StoredT
       body: messageTemplates.body,
     })
     .from(messageTemplates)
-    .where(eq(messageTemplates.organizationId, actor.organizationId));
+    .where(eq(messageTemplates.organizationId, organizationId));
   const own = new Map(saved.map((t) => [`${t.kind}:${t.channel}`, t]));
   return KINDS.flatMap((kind) =>
     CHANNELS.map((channel) => {

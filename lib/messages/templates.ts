@@ -191,12 +191,12 @@ export const DEFAULT_TEMPLATES: Record<
   },
   code_changed: {
     email: {
-      subject: 'Your door code for {{property}} has changed',
-      body: 'Hello {{guest_name}},\n\nYour code for room {{room}} is now {{code}}, from {{starts_at}} until {{ends_at}}. The code we sent before no longer works.',
+      subject: 'Your door code for {{property}} has been updated',
+      body: 'Hello {{guest_name}},\n\nYour door code has been updated: for room {{room}} it is {{code}}, from {{starts_at}} until {{ends_at}}. Please use this one from now on.',
     },
     sms: {
       subject: null,
-      body: '{{property}}: your code for room {{room}} is now {{code}}, from {{starts_at}} to {{ends_at}}. The earlier code no longer works.',
+      body: '{{property}}: your door code was updated. Room {{room}}: {{code}}, from {{starts_at}} to {{ends_at}}. Please use this one from now on.',
     },
   },
   cancellation: {

@@ -21,6 +21,7 @@ import { type LockAdapter, LockFailure } from '@/lib/locks/adapter';
 import type { AdapterResolver } from '@/lib/locks/registry';
 import { logger } from '@/lib/log';
 import { deliverDueMessages } from '@/lib/messages/outbox';
+import { queueDueGuestCodeMessages } from '@/lib/messages/schedule';
 import { type Transports, transportsFromEnv } from '@/lib/messages/transports';
 import { recordLastTick } from '@/lib/system-state';
 
@@ -75,6 +76,8 @@ export type TickStats = {
   backupCodesCreated: number;
   alertsOpened: number;
   alertsResolved: number;
+  /** Guest-code messages and corrections queued this tick (each may go by email and SMS). */
+  messagesQueued: number;
   messagesSent: number;
   /** Sends that failed this tick, whether retried later or given up on. */
   messagesFailed: number;
@@ -129,6 +132,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     backupCodesCreated: 0,
     alertsOpened: 0,
     alertsResolved: 0,
+    messagesQueued: 0,
     messagesSent: 0,
     messagesFailed: 0,
   };
@@ -172,6 +176,14 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
   }
 
   try {
+    // After the rounds, so a code set this tick is messaged this tick.
+    const guestCodes = await queueDueGuestCodeMessages(db, settings.now);
+    stats.messagesQueued = guestCodes.queued + guestCodes.corrections;
+  } catch (error) {
+    logger().error({ err: error }, 'queueing guest code messages failed');
+  }
+
+  try {
     // After the rounds, so the alerts reflect what this tick just learned.
     const alerts = await syncAlerts(db, settings.now);
     stats.alertsOpened = alerts.opened;
@@ -205,6 +217,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     stats.locks > 0 ||
     stats.alertsOpened > 0 ||
     stats.alertsResolved > 0 ||
+    stats.messagesQueued > 0 ||
     stats.messagesSent > 0 ||
     stats.messagesFailed > 0
   ) {

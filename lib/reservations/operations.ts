@@ -26,6 +26,7 @@ import {
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { queueCancellationMessage } from '@/lib/messages/guest';
 import { localDateTimeParts, zonedInstant } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 
@@ -443,6 +444,7 @@ export async function cancelReservation(
       .where(eq(reservations.id, current.id))
       .returning();
     await markDeleted(tx, await guestCodesOf(tx, current.id), actor.userId, now);
+    await queueCancellationMessage(tx, actor, current.id, now);
     await recordAudit(tx, actor, {
       action: 'reservation.cancelled',
       targetType: 'reservation',

@@ -1,0 +1,1 @@
+ALTER TABLE "messages" ADD COLUMN "codes_digest" text;

@@ -1,0 +1,376 @@
+import { Writable } from 'node:stream';
+import { and, asc, eq } from 'drizzle-orm';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessCodes, auditLog, messages, organizations } from '@/db/schema';
+import {
+  addSimulatedLock,
+  createOrganization,
+  createTestDatabase,
+  memberActor,
+  type TestDatabase,
+} from '@/db/testing';
+import { updateAccessCode } from '@/lib/access-codes/operations';
+import type { Actor } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+import { defaultAdapters } from '@/lib/locks/registry';
+import { createLogger } from '@/lib/log';
+import { setSimulatedLockOnline } from '@/lib/organizations/admin';
+import { runTick } from '@/lib/reconciler/tick';
+import {
+  cancelReservation,
+  createReservation,
+  updateReservation,
+} from '@/lib/reservations/operations';
+import { sendGuestCodeNow } from './guest';
+import { queueDueGuestCodeMessages } from './schedule';
+import { logTransport, smtpTransport, type Transports } from './transports';
+
+// Check-in 2026-11-28 15:00 in New York (the property's zone) is 20:00 UTC.
+const ARRIVAL = new Date('2026-11-28T20:00:00Z');
+const BOOKED = new Date('2026-11-26T12:00:00Z');
+const minutes = (n: number) => n * 60_000;
+const before = (ms: number) => new Date(ARRIVAL.getTime() - ms);
+
+let database: TestDatabase;
+let harbor: Awaited<ReturnType<typeof createOrganization>>;
+let admin: Actor;
+let frontDesk: Actor;
+let smtp: SMTPServer;
+let smtpPort: number;
+const received: { raw: string; to: string[] }[] = [];
+const quiet = createLogger(
+  new Writable({
+    write(_chunk, _encoding, done) {
+      done();
+    },
+  }),
+);
+const logged: Transports = {
+  email: logTransport({ log: quiet }),
+  sms: logTransport({ log: quiet }),
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  harbor = await createOrganization(database.db, { roles: ['admin', 'front_desk'] });
+  admin = await memberActor(database.db, harbor.members.admin?.userId);
+  frontDesk = await memberActor(database.db, harbor.members.front_desk?.userId);
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({
+          raw: Buffer.concat(chunks).toString('utf8'),
+          to: session.envelope.rcptTo.map((r) => r.address),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+  smtpPort = (smtp.server.address() as { port: number }).port;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await database?.close();
+});
+
+const tick = (now: Date, transports: Transports = logged) =>
+  runTick(database.db, {
+    now,
+    adapters: defaultAdapters(database.db),
+    transports,
+    random: () => 1,
+  });
+
+/** A stay arriving at ARRIVAL on one new lock of Harbor's, booked two days ahead. */
+async function stay(
+  room: string,
+  options: {
+    guestEmail?: string | null;
+    guestPhone?: string | null;
+    online?: boolean;
+    supportsNativeScheduling?: boolean;
+  } = {},
+) {
+  const lock = await addSimulatedLock(database.db, {
+    organizationId: harbor.org.id,
+    propertyId: harbor.property.id,
+    room,
+    online: options.online,
+    supportsNativeScheduling: options.supportsNativeScheduling,
+  });
+  const reservation = await createReservation(
+    database.db,
+    admin,
+    {
+      propertyId: harbor.property.id,
+      guestName: `Guest of ${room}`,
+      guestEmail: options.guestEmail === undefined ? `guest${room}@guest.example` : null,
+      guestPhone: options.guestPhone ?? null,
+      checkInDate: '2026-11-28',
+      checkOutDate: '2026-11-30',
+      deviceIds: [lock.id],
+    },
+    BOOKED,
+  );
+  const code = reservation.accessCodes[0];
+  if (!code?.code) throw new Error('no guest code');
+  return { lock, reservation, code };
+}
+
+const messagesOf = (reservationId: string) =>
+  database.db
+    .select()
+    .from(messages)
+    .where(eq(messages.reservationId, reservationId))
+    .orderBy(asc(messages.createdAt), asc(messages.kind));
+
+describe('the guest code message', () => {
+  it('waits until the code is on the lock, then reaches the guest in the tick that set it', async () => {
+    const { lock, reservation, code } = await stay('501', { online: false });
+    // 20 minutes before arrival: long past the 24 h lead, and the code is due on the lock.
+    await tick(before(minutes(20)));
+    const [onLock] = await database.db
+      .select({ status: accessCodes.status, externalRef: accessCodes.externalRef })
+      .from(accessCodes)
+      .where(eq(accessCodes.id, code.id));
+    expect(onLock?.externalRef).toBeNull();
+    expect(await messagesOf(reservation.id)).toEqual([]);
+
+    await setSimulatedLockOnline(
+      database.db,
+      admin,
+      { deviceId: lock.id, online: true },
+      before(minutes(20)),
+    );
+    const smtpTransports = {
+      email: smtpTransport({
+        host: '127.0.0.1',
+        port: smtpPort,
+        secure: false,
+        from: 'Front desk <desk@harbor.example>',
+        timeoutMs: 2_000,
+      }),
+    };
+    await tick(before(minutes(5)), smtpTransports);
+    const sent = await messagesOf(reservation.id);
+    expect(sent.map((m) => [m.kind, m.channel, m.status])).toEqual([
+      ['guest_code', 'email', 'sent'],
+    ]);
+    const mail = received.filter((m) => m.to.includes('guest501@guest.example'));
+    expect(mail).toHaveLength(1);
+    expect(mail[0]?.raw).toContain(code.code);
+    expect(mail[0]?.raw).toContain('2026-11-28 15:00 (America/New_York)');
+
+    // Later ticks have nothing more to say.
+    await tick(before(minutes(1)), smtpTransports);
+    expect(await messagesOf(reservation.id)).toHaveLength(1);
+  });
+
+  it('goes out the organization’s lead time before arrival, not when the code reaches the lock', async () => {
+    const { reservation } = await stay('502', { supportsNativeScheduling: true });
+    // A lock that keeps schedules takes the code days ahead; 48 h out is before the 24 h lead.
+    await tick(before(minutes(48 * 60)));
+    const [code] = await database.db
+      .select({ externalRef: accessCodes.externalRef })
+      .from(accessCodes)
+      .where(eq(accessCodes.reservationId, reservation.id));
+    expect(code?.externalRef).not.toBeNull();
+    expect(await messagesOf(reservation.id)).toEqual([]);
+
+    await tick(before(minutes(23 * 60)));
+    const [message] = await messagesOf(reservation.id);
+    expect(message).toMatchObject({ kind: 'guest_code', status: 'sent' });
+    expect(message?.nextAttemptAt).toBeNull();
+  });
+
+  it('follows a longer lead set by the organization', async () => {
+    await database.db
+      .update(organizations)
+      .set({ guestMessageLeadMinutes: 72 * 60 })
+      .where(eq(organizations.id, harbor.org.id));
+    try {
+      const { reservation } = await stay('503', { supportsNativeScheduling: true });
+      await tick(before(minutes(48 * 60)));
+      expect((await messagesOf(reservation.id)).map((m) => m.kind)).toEqual(['guest_code']);
+    } finally {
+      await database.db
+        .update(organizations)
+        .set({ guestMessageLeadMinutes: 24 * 60 })
+        .where(eq(organizations.id, harbor.org.id));
+    }
+  });
+
+  it('sends a correction when the stay’s dates or digits change after the guest was told, once each', async () => {
+    const { reservation, code } = await stay('504', { supportsNativeScheduling: true });
+    await tick(before(minutes(23 * 60)));
+    expect((await messagesOf(reservation.id)).map((m) => m.kind)).toEqual(['guest_code']);
+
+    // A later check-out: the lock keeps the window, so the code is rewritten there first.
+    await updateReservation(
+      database.db,
+      admin,
+      reservation.id,
+      { checkOutDate: '2026-12-01' },
+      before(minutes(22 * 60)),
+    );
+    await tick(before(minutes(21 * 60)));
+    await tick(before(minutes(20 * 60)));
+    const afterDates = await messagesOf(reservation.id);
+    expect(afterDates.map((m) => m.kind)).toEqual(['guest_code', 'code_changed']);
+    expect(afterDates[1]?.body).toContain('2026-12-01 11:00 (America/New_York)');
+    expect(afterDates[1]?.body).toContain(code.code);
+
+    // New digits at the lock: one more correction with them, and no more after that.
+    await updateAccessCode(
+      database.db,
+      admin,
+      code.id,
+      { code: '864213' },
+      before(minutes(19 * 60)),
+    );
+    await tick(before(minutes(18 * 60)));
+    await tick(before(minutes(17 * 60)));
+    const afterDigits = await messagesOf(reservation.id);
+    expect(afterDigits.map((m) => m.kind)).toEqual(['guest_code', 'code_changed', 'code_changed']);
+    expect(afterDigits[2]?.body).toContain('864213');
+    expect(afterDigits.every((m) => m.status === 'sent')).toBe(true);
+  });
+
+  it('is never queued for a guest without email or phone, or a cancelled stay', async () => {
+    const silent = await stay('505', { guestEmail: null });
+    const cancelled = await stay('506');
+    await cancelReservation(database.db, admin, cancelled.reservation.id, BOOKED);
+    await tick(before(minutes(20)));
+    expect(await messagesOf(silent.reservation.id)).toEqual([]);
+    expect(await messagesOf(cancelled.reservation.id)).toEqual([]);
+  });
+
+  it('is queued once when two ticks look at the same stay at the same moment', async () => {
+    const { reservation } = await stay('507', {
+      supportsNativeScheduling: true,
+      guestPhone: '+14155550123',
+    });
+    await tick(before(minutes(48 * 60)));
+    const at = before(minutes(23 * 60));
+    await Promise.all([
+      queueDueGuestCodeMessages(database.db, at),
+      queueDueGuestCodeMessages(database.db, at),
+    ]);
+    const queued = await messagesOf(reservation.id);
+    expect(queued.map((m) => `${m.kind}:${m.channel}`).sort()).toEqual([
+      'guest_code:email',
+      'guest_code:sms',
+    ]);
+  });
+});
+
+describe('cancelling a stay', () => {
+  it('withdraws a code message not yet sent, and tells a guest who had their code that it is void', async () => {
+    const unsent = await stay('511', { supportsNativeScheduling: true });
+    const told = await stay('512', { supportsNativeScheduling: true });
+    await tick(before(minutes(48 * 60)));
+    await tick(before(minutes(23 * 60)));
+    expect((await messagesOf(told.reservation.id)).map((m) => m.status)).toEqual(['sent']);
+    // Queued, not yet delivered: the next tick would send it.
+    await database.db
+      .update(messages)
+      .set({ status: 'queued', sentAt: null, nextAttemptAt: before(minutes(23 * 60)) })
+      .where(eq(messages.reservationId, unsent.reservation.id));
+
+    const at = before(minutes(22 * 60));
+    await cancelReservation(database.db, admin, unsent.reservation.id, at);
+    await cancelReservation(database.db, admin, told.reservation.id, at);
+
+    const withdrawn = await messagesOf(unsent.reservation.id);
+    expect(withdrawn.map((m) => [m.kind, m.status, m.lastError])).toEqual([
+      ['guest_code', 'failed', 'Not sent: the stay was cancelled first.'],
+    ]);
+    await tick(before(minutes(21 * 60)));
+    const voided = await messagesOf(told.reservation.id);
+    expect(voided.map((m) => [m.kind, m.status])).toEqual([
+      ['guest_code', 'sent'],
+      ['cancellation', 'sent'],
+    ]);
+    expect(voided[1]?.body).toContain('is cancelled');
+    expect(voided[1]?.body).not.toContain(told.code.code);
+  });
+});
+
+describe('sendGuestCodeNow', () => {
+  it('lets the front desk send the code again, once per click however often the form is submitted', async () => {
+    const { reservation, code } = await stay('521');
+    const first = '5f0c7a52-8d8e-4f43-9d3b-1c2d3e4f5a60';
+    const send = (requestId: string) =>
+      sendGuestCodeNow(
+        database.db,
+        frontDesk,
+        { reservationId: reservation.id, requestId },
+        BOOKED,
+      );
+    const result = await send(first);
+    expect(result).toMatchObject({ channels: ['email'], onLocks: false });
+    expect(result.text).toContain(code.code);
+    await send(first);
+    expect(await messagesOf(reservation.id)).toHaveLength(1);
+    await send('0b9c1e2d-3f4a-4b5c-8d6e-7f8091a2b3c4');
+    expect((await messagesOf(reservation.id)).map((m) => m.kind)).toEqual([
+      'guest_code',
+      'guest_code',
+    ]);
+
+    const audits = await database.db
+      .select({ detail: auditLog.detail })
+      .from(auditLog)
+      .where(
+        and(eq(auditLog.action, 'message.sent_by_staff'), eq(auditLog.targetId, reservation.id)),
+      );
+    expect(audits).toHaveLength(3);
+    expect(JSON.stringify(audits)).not.toContain(code.code);
+
+    // The guest has these codes from staff, so the tick does not send them a third time.
+    await tick(before(minutes(20)));
+    expect((await messagesOf(reservation.id)).map((m) => m.kind)).toEqual([
+      'guest_code',
+      'guest_code',
+    ]);
+  });
+
+  it('gives the text to pass on when the guest has no email or phone', async () => {
+    const { reservation, code } = await stay('522', { guestEmail: null });
+    const result = await sendGuestCodeNow(
+      database.db,
+      frontDesk,
+      { reservationId: reservation.id, requestId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d' },
+      BOOKED,
+    );
+    expect(result.channels).toEqual([]);
+    expect(result.text).toContain(code.code);
+    expect(await messagesOf(reservation.id)).toEqual([]);
+  });
+
+  it('answers not found for another organization’s stay and names a bad field', async () => {
+    const { reservation } = await stay('523');
+    const other = await createOrganization(database.db, { roles: ['admin'] });
+    const outsider = await memberActor(database.db, other.members.admin?.userId);
+    const requestId = 'c0ffee00-1234-4abc-8def-0123456789ab';
+    await expect(
+      sendGuestCodeNow(database.db, outsider, { reservationId: reservation.id, requestId }, BOOKED),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    const bad = await sendGuestCodeNow(
+      database.db,
+      frontDesk,
+      { reservationId: reservation.id, requestId: 'twice' },
+      BOOKED,
+    ).catch((error: unknown) => error);
+    expect(bad).toBeInstanceOf(AppError);
+    expect(bad).toMatchObject({ code: 'invalid_input', options: { field: 'requestId' } });
+    expect(await messagesOf(reservation.id)).toEqual([]);
+  });
+});
