@@ -30,7 +30,7 @@ import { logTransport, smtpTransport, type Transports } from './transports';
 const ARRIVAL = new Date('2026-11-28T20:00:00Z');
 const BOOKED = new Date('2026-11-26T12:00:00Z');
 const minutes = (n: number) => n * 60_000;
-const before = (ms: number) => new Date(ARRIVAL.getTime() - ms);
+const ahead = (ms: number) => new Date(ARRIVAL.getTime() - ms);
 
 let database: TestDatabase;
 let harbor: Awaited<ReturnType<typeof createOrganization>>;
@@ -135,7 +135,7 @@ describe('the guest code message', () => {
   it('waits until the code is on the lock, then reaches the guest in the tick that set it', async () => {
     const { lock, reservation, code } = await stay('501', { online: false });
     // 20 minutes before arrival: long past the 24 h lead, and the code is due on the lock.
-    await tick(before(minutes(20)));
+    await tick(ahead(minutes(20)));
     const [onLock] = await database.db
       .select({ status: accessCodes.status, externalRef: accessCodes.externalRef })
       .from(accessCodes)
@@ -147,7 +147,7 @@ describe('the guest code message', () => {
       database.db,
       admin,
       { deviceId: lock.id, online: true },
-      before(minutes(20)),
+      ahead(minutes(20)),
     );
     const smtpTransports = {
       email: smtpTransport({
@@ -158,7 +158,7 @@ describe('the guest code message', () => {
         timeoutMs: 2_000,
       }),
     };
-    await tick(before(minutes(5)), smtpTransports);
+    await tick(ahead(minutes(5)), smtpTransports);
     const sent = await messagesOf(reservation.id);
     expect(sent.map((m) => [m.kind, m.channel, m.status])).toEqual([
       ['guest_code', 'email', 'sent'],
@@ -169,14 +169,14 @@ describe('the guest code message', () => {
     expect(mail[0]?.raw).toContain('2026-11-28 15:00 (America/New_York)');
 
     // Later ticks have nothing more to say.
-    await tick(before(minutes(1)), smtpTransports);
+    await tick(ahead(minutes(1)), smtpTransports);
     expect(await messagesOf(reservation.id)).toHaveLength(1);
   });
 
   it('goes out the organization’s lead time before arrival, not when the code reaches the lock', async () => {
     const { reservation } = await stay('502', { supportsNativeScheduling: true });
     // A lock that keeps schedules takes the code days ahead; 48 h out is before the 24 h lead.
-    await tick(before(minutes(48 * 60)));
+    await tick(ahead(minutes(48 * 60)));
     const [code] = await database.db
       .select({ externalRef: accessCodes.externalRef })
       .from(accessCodes)
@@ -184,7 +184,7 @@ describe('the guest code message', () => {
     expect(code?.externalRef).not.toBeNull();
     expect(await messagesOf(reservation.id)).toEqual([]);
 
-    await tick(before(minutes(23 * 60)));
+    await tick(ahead(minutes(23 * 60)));
     const [message] = await messagesOf(reservation.id);
     expect(message).toMatchObject({ kind: 'guest_code', status: 'sent' });
     expect(message?.nextAttemptAt).toBeNull();
@@ -197,7 +197,7 @@ describe('the guest code message', () => {
       .where(eq(organizations.id, harbor.org.id));
     try {
       const { reservation } = await stay('503', { supportsNativeScheduling: true });
-      await tick(before(minutes(48 * 60)));
+      await tick(ahead(minutes(48 * 60)));
       expect((await messagesOf(reservation.id)).map((m) => m.kind)).toEqual(['guest_code']);
     } finally {
       await database.db
@@ -209,7 +209,7 @@ describe('the guest code message', () => {
 
   it('sends a correction when the stay’s dates or digits change after the guest was told, once each', async () => {
     const { reservation, code } = await stay('504', { supportsNativeScheduling: true });
-    await tick(before(minutes(23 * 60)));
+    await tick(ahead(minutes(23 * 60)));
     expect((await messagesOf(reservation.id)).map((m) => m.kind)).toEqual(['guest_code']);
 
     // A later check-out: the lock keeps the window, so the code is rewritten there first.
@@ -218,10 +218,10 @@ describe('the guest code message', () => {
       admin,
       reservation.id,
       { checkOutDate: '2026-12-01' },
-      before(minutes(22 * 60)),
+      ahead(minutes(22 * 60)),
     );
-    await tick(before(minutes(21 * 60)));
-    await tick(before(minutes(20 * 60)));
+    await tick(ahead(minutes(21 * 60)));
+    await tick(ahead(minutes(20 * 60)));
     const afterDates = await messagesOf(reservation.id);
     expect(afterDates.map((m) => m.kind)).toEqual(['guest_code', 'code_changed']);
     expect(afterDates[1]?.body).toContain('2026-12-01 11:00 (America/New_York)');
@@ -233,10 +233,10 @@ describe('the guest code message', () => {
       admin,
       code.id,
       { code: '864213' },
-      before(minutes(19 * 60)),
+      ahead(minutes(19 * 60)),
     );
-    await tick(before(minutes(18 * 60)));
-    await tick(before(minutes(17 * 60)));
+    await tick(ahead(minutes(18 * 60)));
+    await tick(ahead(minutes(17 * 60)));
     const afterDigits = await messagesOf(reservation.id);
     expect(afterDigits.map((m) => m.kind)).toEqual(['guest_code', 'code_changed', 'code_changed']);
     expect(afterDigits[2]?.body).toContain('864213');
@@ -247,7 +247,7 @@ describe('the guest code message', () => {
     const silent = await stay('505', { guestEmail: null });
     const cancelled = await stay('506');
     await cancelReservation(database.db, admin, cancelled.reservation.id, BOOKED);
-    await tick(before(minutes(20)));
+    await tick(ahead(minutes(20)));
     expect(await messagesOf(silent.reservation.id)).toEqual([]);
     expect(await messagesOf(cancelled.reservation.id)).toEqual([]);
   });
@@ -257,8 +257,8 @@ describe('the guest code message', () => {
       supportsNativeScheduling: true,
       guestPhone: '+14155550123',
     });
-    await tick(before(minutes(48 * 60)));
-    const at = before(minutes(23 * 60));
+    await tick(ahead(minutes(48 * 60)));
+    const at = ahead(minutes(23 * 60));
     await Promise.all([
       queueDueGuestCodeMessages(database.db, at),
       queueDueGuestCodeMessages(database.db, at),
@@ -275,16 +275,16 @@ describe('cancelling a stay', () => {
   it('withdraws a code message not yet sent, and tells a guest who had their code that it is void', async () => {
     const unsent = await stay('511', { supportsNativeScheduling: true });
     const told = await stay('512', { supportsNativeScheduling: true });
-    await tick(before(minutes(48 * 60)));
-    await tick(before(minutes(23 * 60)));
+    await tick(ahead(minutes(48 * 60)));
+    await tick(ahead(minutes(23 * 60)));
     expect((await messagesOf(told.reservation.id)).map((m) => m.status)).toEqual(['sent']);
     // Queued, not yet delivered: the next tick would send it.
     await database.db
       .update(messages)
-      .set({ status: 'queued', sentAt: null, nextAttemptAt: before(minutes(23 * 60)) })
+      .set({ status: 'queued', sentAt: null, nextAttemptAt: ahead(minutes(23 * 60)) })
       .where(eq(messages.reservationId, unsent.reservation.id));
 
-    const at = before(minutes(22 * 60));
+    const at = ahead(minutes(22 * 60));
     await cancelReservation(database.db, admin, unsent.reservation.id, at);
     await cancelReservation(database.db, admin, told.reservation.id, at);
 
@@ -292,7 +292,7 @@ describe('cancelling a stay', () => {
     expect(withdrawn.map((m) => [m.kind, m.status, m.lastError])).toEqual([
       ['guest_code', 'failed', 'Not sent: the stay was cancelled first.'],
     ]);
-    await tick(before(minutes(21 * 60)));
+    await tick(ahead(minutes(21 * 60)));
     const voided = await messagesOf(told.reservation.id);
     expect(voided.map((m) => [m.kind, m.status])).toEqual([
       ['guest_code', 'sent'],
@@ -335,7 +335,7 @@ describe('sendGuestCodeNow', () => {
     expect(JSON.stringify(audits)).not.toContain(code.code);
 
     // The guest has these codes from staff, so the tick does not send them a third time.
-    await tick(before(minutes(20)));
+    await tick(ahead(minutes(20)));
     expect((await messagesOf(reservation.id)).map((m) => m.kind)).toEqual([
       'guest_code',
       'guest_code',
