@@ -79,6 +79,69 @@ describe('SMTP settings', () => {
   });
 });
 
+describe('SMS settings', () => {
+  const complete = {
+    SMS_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
+    SMS_AUTH_TOKEN: 't0ken-not-shown',
+    SMS_FROM: '+14155550123',
+  };
+
+  it('are all optional, so SMS is logged on a bare machine, with Twilio as the default API', () => {
+    const settings = parseEnv({});
+    expect(settings.SMS_ACCOUNT_SID).toBeUndefined();
+    expect(settings.SMS_AUTH_TOKEN).toBeUndefined();
+    expect(settings.SMS_FROM).toBeUndefined();
+    expect(settings.SMS_API_URL).toBe('https://api.twilio.com');
+  });
+
+  it('accept an E.164 number or an alphanumeric sender id, and another API URL', () => {
+    expect(parseEnv(complete)).toMatchObject(complete);
+    expect(parseEnv({ ...complete, SMS_FROM: 'Harbour Inn' }).SMS_FROM).toBe('Harbour Inn');
+    expect(parseEnv({ ...complete, SMS_API_URL: 'http://127.0.0.1:8080' }).SMS_API_URL).toBe(
+      'http://127.0.0.1:8080',
+    );
+  });
+
+  it.each(['SMS_ACCOUNT_SID', 'SMS_AUTH_TOKEN', 'SMS_FROM'] as const)(
+    'refuse a partial set missing %s, naming it without echoing values',
+    (missing) => {
+      const partial = { ...complete, [missing]: '' };
+      let thrown: unknown;
+      try {
+        parseEnv(partial);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(EnvError);
+      expect(thrown).toMatchObject({ variable: missing });
+      expect((thrown as EnvError).message).not.toContain('t0ken-not-shown');
+      expect(() => parseEnv({ SMS_AUTH_TOKEN: 't0ken-not-shown' })).toThrow(/SMS_ACCOUNT_SID/);
+    },
+  );
+
+  it.each([
+    ['SMS_FROM', '4155550199'],
+    ['SMS_FROM', '+0415555'],
+    ['SMS_FROM', 'Harbour Hotel'],
+    ['SMS_FROM', '12345'],
+    ['SMS_API_URL', 'api.twilio.com'],
+    ['SMS_API_URL', 'ftp://api.twilio.com'],
+    ['SMS_API_URL', 'https://AC01:t0ken-not-shown@api.twilio.com'],
+  ])('refuse %s=%s in one line naming the variable, not its value', (variable, value) => {
+    let thrown: unknown;
+    try {
+      parseEnv({ ...complete, [variable]: value });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(EnvError);
+    const message = (thrown as EnvError).message;
+    expect(message).toContain(variable);
+    expect(message).not.toContain(value);
+    expect(message).not.toContain('\n');
+  });
+});
+
 describe('loadEnv', () => {
   it('generates secrets once and keeps them in DATA_DIR', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keyhold-env-'));

@@ -23,6 +23,24 @@ const postgresUrl = z.string().refine(
   { message: 'must be a postgres:// or postgresql:// URL with a host' },
 );
 
+/** http(s) only, and no user:password in it: the credentials have their own settings. */
+const httpUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (
+        (url.protocol === 'https:' || url.protocol === 'http:') &&
+        url.hostname !== '' &&
+        !url.username &&
+        !url.password
+      );
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an http:// or https:// URL without credentials' },
+);
+
 const envSchema = z.object({
   DATABASE_URL: optional(postgresUrl),
   DATA_DIR: optional(z.string()).transform((v) => resolve(/*turbopackIgnore: true*/ v ?? '.data')),
@@ -59,6 +77,21 @@ const envSchema = z.object({
   SMTP_PASSWORD: optional(z.string()),
   /** The sender guests see, e.g. `Harbour Hotel <frontdesk@harbour.example>`. */
   SMTP_FROM: optional(z.string().trim().min(3)),
+  /** Guest SMS goes out through a Twilio-compatible API when these three are set; otherwise logged. */
+  SMS_ACCOUNT_SID: optional(z.string().trim().min(1)),
+  SMS_AUTH_TOKEN: optional(z.string()),
+  /** An E.164 number, or an alphanumeric sender id (1–11 letters, digits, spaces; one letter at least). */
+  SMS_FROM: optional(
+    z
+      .string()
+      .trim()
+      .refine((v) => /^\+[1-9]\d{6,14}$/.test(v) || /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/.test(v), {
+        message:
+          'must be a phone number like +14155550123 or a sender name of at most 11 letters, digits and spaces',
+      }),
+  ),
+  /** Where the Twilio-compatible API lives; a test server or another provider's Twilio endpoint. */
+  SMS_API_URL: optional(httpUrl).transform((v) => v ?? 'https://api.twilio.com'),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, 'SEED_DEMO'> & {
@@ -95,6 +128,11 @@ export function parseEnv(source: Record<string, string | undefined>) {
   }
   if (settings.SMTP_PASSWORD && !settings.SMTP_USER) {
     throw new EnvError('SMTP_USER', 'must be set when SMTP_PASSWORD is set');
+  }
+  const sms = ['SMS_ACCOUNT_SID', 'SMS_AUTH_TOKEN', 'SMS_FROM'] as const;
+  const missingSms = sms.find((name) => !settings[name]);
+  if (missingSms && sms.some((name) => settings[name])) {
+    throw new EnvError(missingSms, `must be set with the other SMS settings (${sms.join(', ')})`);
   }
   return settings;
 }

@@ -37,6 +37,8 @@ const REDACT = [
   '*.params',
   'SMTP_PASSWORD',
   '*.SMTP_PASSWORD',
+  'SMS_AUTH_TOKEN',
+  '*.SMS_AUTH_TOKEN',
   'auth.pass',
   '*.auth.pass',
 ];

@@ -127,6 +127,8 @@ export const messages = pgTable(
     uniqueIndex('messages_idempotency_key').on(t.idempotencyKey),
     index('messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'sending')`),
     index('messages_reservation_idx').on(t.reservationId, t.createdAt),
+    // The alerts' scan of recent failures.
+    index('messages_failed_idx').on(t.updatedAt).where(sql`${t.status} = 'failed'`),
   ],
 );
 

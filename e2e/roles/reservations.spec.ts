@@ -69,6 +69,20 @@ test('a stay is created, its code reaches the lock, its dates change, and it is 
   await expect(status).toHaveAttribute('title', 'Seam status: set');
   await expect(historyEntry(page, 'Set on the lock')).toBeVisible();
 
+  // With its code on the lock the tick sends it to the guest; the e2e server has no mail
+  // server, so the page must say logged, never sent. Staff can send it again.
+  const messages = page.getByRole('region', { name: 'Messages to the guest' });
+  const guestCodeMessages = messages
+    .getByTestId('guest-message')
+    .filter({ hasText: 'Guest code by email' });
+  await expect(guestCodeMessages.first()).toContainText('Logged, not sent', { timeout: 20_000 });
+  await expect(guestCodeMessages).toHaveCount(1);
+  await messages.getByRole('button', { name: 'Send the code again' }).click();
+  await expect(messages.getByTestId('send-code-result')).toContainText(
+    'Messages are logged, not sent',
+  );
+  await expect(guestCodeMessages).toHaveCount(2);
+
   // The list shows it too, found by the guest's name.
   const stayUrl = page.url();
   await page.goto(`/reservations?search=${encodeURIComponent(guest)}`);
@@ -87,6 +101,10 @@ test('a stay is created, its code reaches the lock, its dates change, and it is 
   await expect(effect).toContainText('Changes saved.');
   await expect(page.getByTestId('stay-check-out')).toContainText(dayLabel(later));
   await expect(historyEntry(page, 'Times changed to')).toBeVisible();
+  // The guest was told the old check-out: a correction follows.
+  await expect(
+    messages.getByTestId('guest-message').filter({ hasText: 'Code update by email' }),
+  ).toHaveCount(1, { timeout: 20_000 });
 
   await page.getByRole('button', { name: 'Cancel reservation…' }).click();
   await expect(page.getByRole('button', { name: 'Yes, cancel reservation' })).toBeFocused();
@@ -100,6 +118,9 @@ test('a stay is created, its code reaches the lock, its dates change, and it is 
     timeout: 45_000,
   });
   await expect(historyEntry(page, 'Removed from the lock')).toBeVisible();
+  await expect(
+    messages.getByTestId('guest-message').filter({ hasText: 'Cancellation by email' }),
+  ).toHaveCount(1);
 
   await page.goto(`/reservations?filter=cancelled&search=${encodeURIComponent(guest)}`);
   await expect(page.getByTestId('reservation-row')).toContainText('Cancelled');

@@ -1,6 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessCodes, alerts, auditLog, devices, reservations } from '@/db/schema';
+import {
+  accessCodes,
+  alerts,
+  auditLog,
+  devices,
+  messages,
+  properties,
+  reservations,
+} from '@/db/schema';
 import {
   addSimulatedLock,
   createOrganization,
@@ -10,7 +19,13 @@ import {
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
-import { acknowledgeAlerts, countOpenAlerts, listAlerts, syncAlerts } from './alerts';
+import {
+  acknowledgeAlerts,
+  countOpenAlerts,
+  listAlerts,
+  MESSAGE_ALERT_ATTEMPTS,
+  syncAlerts,
+} from './alerts';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const MINUTE = 60_000;
@@ -51,6 +66,54 @@ async function newCode(deviceId: string, values: Partial<typeof accessCodes.$inf
     .returning();
   if (!code) throw new Error('no code');
   return code;
+}
+
+async function newStay(values: Partial<typeof reservations.$inferInsert> = {}) {
+  const [stay] = await database.db
+    .insert(reservations)
+    .values({
+      organizationId: harbor.org.id,
+      propertyId: harbor.property.id,
+      guestName: 'Robin Inbox',
+      guestEmail: 'robin@example.com',
+      startsAt: at(-24 * 60),
+      endsAt: at(2 * 24 * 60),
+      ...values,
+    })
+    .returning();
+  if (!stay) throw new Error('no stay');
+  return stay;
+}
+
+const PIN = '482913';
+const SMTP_DOWN = 'ESOCKET: connect ECONNREFUSED 127.0.0.1:587';
+
+/** A guest-code email as the outbox stores it: its subject and body hold the PIN. */
+async function newMessage(values: Partial<typeof messages.$inferInsert> = {}) {
+  const [message] = await database.db
+    .insert(messages)
+    .values({
+      organizationId: harbor.org.id,
+      kind: 'guest_code',
+      channel: 'email',
+      recipient: 'robin@example.com',
+      subject: `Your door code ${PIN}`,
+      body: `Hello Robin, your code for Room 101 is ${PIN}.`,
+      idempotencyKey: `guest-code.${randomUUID()}`,
+      createdAt: NOW,
+      updatedAt: NOW,
+      ...values,
+    })
+    .returning();
+  if (!message) throw new Error('no message');
+  return message;
+}
+
+async function updateMessage(id: string, values: Partial<typeof messages.$inferInsert>) {
+  await database.db
+    .update(messages)
+    .set({ updatedAt: NOW, ...values })
+    .where(eq(messages.id, id));
 }
 
 async function alertsFor(subject: string) {
@@ -156,6 +219,178 @@ describe('syncAlerts', () => {
       guestName: 'Dana Late',
       lockName: lock.name,
     });
+  });
+});
+
+describe('syncAlerts for guest messages', () => {
+  it('warns once a message has failed three times, quoting the error but never the PIN, and clears once sent', async () => {
+    const stay = await newStay();
+    const message = await newMessage({
+      reservationId: stay.id,
+      attempts: MESSAGE_ALERT_ATTEMPTS - 1,
+      lastError: SMTP_DOWN,
+    });
+    const key = `message_delivery_delayed:${message.id}`;
+    await syncAlerts(database.db, NOW);
+    expect(await alertsFor(key)).toEqual([]);
+
+    await updateMessage(message.id, { attempts: MESSAGE_ALERT_ATTEMPTS });
+    await syncAlerts(database.db, at(1));
+    await syncAlerts(database.db, at(2));
+    const found = await alertsFor(key);
+    expect(found).toMatchObject([
+      {
+        organizationId: harbor.org.id,
+        reservationId: stay.id,
+        deviceId: null,
+        severity: 'warning',
+        status: 'open',
+        openedAt: at(1),
+      },
+    ]);
+    const text = found[0]?.message ?? '';
+    expect(text).toMatch(/^Email to the guest .*3 attempts.*still retrying/);
+    expect(text).toContain(SMTP_DOWN);
+    expect(text).not.toContain(PIN);
+    expect(text).not.toContain('Hello Robin');
+
+    // The claim makes it `sending` with a fourth attempt: still the same alert.
+    await updateMessage(message.id, {
+      status: 'sending',
+      attempts: 4,
+      lastError: `ESMTP 421:\n  ${'busy '.repeat(100)}`,
+    });
+    await syncAlerts(database.db, at(3));
+    const [longer, ...more] = await alertsFor(key);
+    expect(more).toEqual([]);
+    expect(longer?.message).toContain('4 attempts');
+    // One line, the error cut to 200 characters.
+    expect(longer?.message).toMatch(/still retrying: ESMTP 421: (busy )+bus…$/);
+    expect(longer?.message.split(': ').slice(1).join(': ')).toHaveLength(200);
+
+    await updateMessage(message.id, { status: 'sent', lastError: null, sentAt: at(4) });
+    await syncAlerts(database.db, at(4));
+    expect(await alertsFor(key)).toMatchObject([{ status: 'resolved', resolvedAt: at(4) }]);
+  });
+
+  it('lists a message alert with its stay, in the stay’s property’s time zone', async () => {
+    const [lisbon] = await database.db
+      .insert(properties)
+      .values({ organizationId: harbor.org.id, name: 'Lisbon Loft', timeZone: 'Europe/Lisbon' })
+      .returning();
+    const stay = await newStay({ propertyId: lisbon?.id, guestName: 'Avery Offline' });
+    const message = await newMessage({
+      reservationId: stay.id,
+      attempts: MESSAGE_ALERT_ATTEMPTS,
+      lastError: SMTP_DOWN,
+    });
+    await syncAlerts(database.db, NOW);
+    const listed = await listAlerts(database.db, owner);
+    const [alert] = await alertsFor(`message_delivery_delayed:${message.id}`);
+    expect(listed.alerts.find((a) => a.id === alert?.id)).toMatchObject({
+      kind: 'message_delivery_delayed',
+      reservationId: stay.id,
+      guestName: 'Avery Offline',
+      lockName: null,
+      timeZone: 'Europe/Lisbon',
+    });
+  });
+
+  it('turns a message given up on into an error while the stay lasts, and resolves it when the stay ends', async () => {
+    const stay = await newStay();
+    const message = await newMessage({
+      reservationId: stay.id,
+      attempts: MESSAGE_ALERT_ATTEMPTS,
+      lastError: SMTP_DOWN,
+    });
+    await syncAlerts(database.db, NOW);
+    expect(await alertsFor(`message_delivery_delayed:${message.id}`)).toMatchObject([
+      { status: 'open' },
+    ]);
+
+    const refused = 'EENVELOPE 550: 5.1.1 mailbox unavailable';
+    await updateMessage(message.id, { status: 'failed', attempts: 4, lastError: refused });
+    await syncAlerts(database.db, at(1));
+    await syncAlerts(database.db, at(2));
+    expect(await alertsFor(`message_delivery_delayed:${message.id}`)).toMatchObject([
+      { status: 'resolved', resolvedAt: at(1) },
+    ]);
+    const key = `message_failed:${message.id}`;
+    const [failure, ...more] = await alertsFor(key);
+    expect(more).toEqual([]);
+    expect(failure).toMatchObject({
+      severity: 'error',
+      status: 'open',
+      reservationId: stay.id,
+      message: `Email to the guest was not delivered: ${refused}`,
+    });
+
+    // Still open just before check-out, resolved once the stay has ended.
+    await syncAlerts(database.db, new Date(stay.endsAt.getTime() - MINUTE));
+    expect(await alertsFor(key)).toMatchObject([{ status: 'open' }]);
+    await syncAlerts(database.db, stay.endsAt);
+    expect(await alertsFor(key)).toMatchObject([{ status: 'resolved', resolvedAt: stay.endsAt }]);
+  });
+
+  it('clears a failure once a later message of the same kind reaches the guest, and skips old or past ones', async () => {
+    const stay = await newStay();
+    const failedSms = await newMessage({
+      reservationId: stay.id,
+      channel: 'sms',
+      recipient: '+14155550123',
+      subject: null,
+      status: 'failed',
+      attempts: 8,
+      lastError: 'Provider said no.',
+    });
+    const key = `message_failed:${failedSms.id}`;
+    await syncAlerts(database.db, NOW);
+    expect(await alertsFor(key)).toMatchObject([
+      { status: 'open', message: 'SMS to the guest was not delivered: Provider said no.' },
+    ]);
+
+    // Sent later, but by email or of another kind: the guest still lacks this text.
+    await newMessage({ reservationId: stay.id, status: 'sent', createdAt: at(5) });
+    await newMessage({
+      reservationId: stay.id,
+      channel: 'sms',
+      recipient: '+14155550123',
+      subject: null,
+      kind: 'backup_code',
+      status: 'sent',
+      createdAt: at(5),
+    });
+    await syncAlerts(database.db, at(6));
+    expect(await alertsFor(key)).toMatchObject([{ status: 'open' }]);
+
+    await newMessage({
+      reservationId: stay.id,
+      channel: 'sms',
+      recipient: '+14155550123',
+      subject: null,
+      status: 'sent',
+      createdAt: at(7),
+    });
+    await syncAlerts(database.db, at(8));
+    expect(await alertsFor(key)).toMatchObject([{ status: 'resolved' }]);
+
+    // Given up on more than a week ago, or for a stay already over: no alert.
+    const stale = await newMessage({
+      reservationId: (await newStay()).id,
+      status: 'failed',
+      updatedAt: at(-8 * 24 * 60),
+    });
+    const past = await newMessage({
+      reservationId: (await newStay({ startsAt: at(-3 * 24 * 60), endsAt: at(-60) })).id,
+      status: 'failed',
+    });
+    const noStay = await newMessage({ status: 'failed' });
+    await syncAlerts(database.db, at(9));
+    expect(await alertsFor(`message_failed:${stale.id}`)).toEqual([]);
+    expect(await alertsFor(`message_failed:${past.id}`)).toEqual([]);
+    expect(await alertsFor(`message_failed:${noStay.id}`)).toMatchObject([
+      { status: 'open', reservationId: null, message: 'Email to the guest was not delivered.' },
+    ]);
   });
 });
 

@@ -1,4 +1,5 @@
-import { and, count, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { type Executor, queryRows } from '@/db/client';
 import { type Alert, alerts, devices, organizations, properties, reservations } from '@/db/schema';
@@ -11,11 +12,31 @@ import { parseInput } from '@/lib/validation';
 /** How long after check-out a guest code may still be on the lock before it is an alert. */
 export const CHECK_OUT_GRACE_MINUTES = 15;
 
+/** Attempts after which a guest message still not delivered is an alert (the outbox keeps retrying). */
+export const MESSAGE_ALERT_ATTEMPTS = 3;
+
+/** How long a message the outbox gave up on stays an alert, at most (it also clears when the stay ends). */
+export const MESSAGE_FAILED_ALERT_DAYS = 7;
+
+/** Longest stretch of a delivery error an alert quotes: SMTP replies can run long. */
+const MESSAGE_ERROR_CHARS = 200;
+
+/** A stored delivery error on one line, cut short; null when there is none. */
+const messageError = (column: SQL) => sql`
+  select case when length(t.error) > ${MESSAGE_ERROR_CHARS}
+              then left(t.error, ${MESSAGE_ERROR_CHARS - 1}) || '…' else t.error end as error
+    from (select nullif(btrim(regexp_replace(${column}, '\\s+', ' ', 'g')), '') as error) t
+`;
+
 /**
  * Everything that should have an open alert right now, across organizations:
- * the errors and warnings on live codes and active locks, low batteries, and
- * guest codes still on a lock after check-out. One row per alert, keyed by
- * `dedupe_key` (`<kind>:<code or lock id>`).
+ * the errors and warnings on live codes and active locks, low batteries,
+ * guest codes still on a lock after check-out, and guest messages that are
+ * not getting through. One row per alert, keyed by `dedupe_key`
+ * (`<kind>:<code, lock or message id>`).
+ *
+ * A message alert quotes only the channel and the provider's error, never the
+ * subject or body: they hold the guest's PIN.
  */
 const conditions = (now: Date) => sql`
   select distinct on (organization_id, dedupe_key) * from (
@@ -56,6 +77,41 @@ const conditions = (now: Date) => sql`
      where c.reservation_id is not null and not c.is_backup
        and c.status in ('set', 'removing')
        and c.ends_at < ${now.toISOString()}::timestamptz - make_interval(mins => ${CHECK_OUT_GRACE_MINUTES})
+    union all
+    -- Still retrying after repeated failures. Clears once it is sent or given up on.
+    select m.organization_id, null, null, m.reservation_id,
+           'message_delivery_delayed', 'warning'::alert_severity,
+           (case m.channel when 'email' then 'Email' else 'SMS' end)
+             || ' to the guest has not gone through after ' || m.attempts
+             || ' attempts and is still retrying'
+             || coalesce(': ' || e.error, '.'),
+           'message_delivery_delayed:' || m.id
+      from messages m
+      cross join lateral (${messageError(sql`m.last_error`)}) e
+     where m.status in ('queued', 'sending') and m.attempts >= ${MESSAGE_ALERT_ATTEMPTS}
+    union all
+    -- Given up on, while it can still matter: recently, and before the stay is
+    -- over. A later message of the same kind and channel that reached the
+    -- guest (a resend) clears it.
+    select m.organization_id, null, null, m.reservation_id,
+           'message_failed', 'error'::alert_severity,
+           (case m.channel when 'email' then 'Email' else 'SMS' end)
+             || ' to the guest was not delivered' || coalesce(': ' || e.error, '.'),
+           'message_failed:' || m.id
+      from messages m
+      left join reservations r
+        on r.id = m.reservation_id and r.organization_id = m.organization_id
+      cross join lateral (${messageError(sql`m.last_error`)}) e
+     where m.status = 'failed'
+       and m.updated_at >= ${now.toISOString()}::timestamptz - make_interval(days => ${MESSAGE_FAILED_ALERT_DAYS})
+       and (m.reservation_id is null
+            or (r.ends_at > ${now.toISOString()}::timestamptz and r.status = 'confirmed'))
+       and not exists (
+         select 1 from messages later
+          where later.organization_id = m.organization_id
+            and later.reservation_id = m.reservation_id
+            and later.kind = m.kind and later.channel = m.channel
+            and later.status = 'sent' and later.created_at > m.created_at)
   ) found
   where kind is not null
 `;
@@ -138,6 +194,8 @@ export type AlertItem = Pick<
 
 export type AlertList = { alerts: AlertItem[]; total: number; open: number };
 
+const stayProperties = alias(properties, 'stay_properties');
+
 /** The organization's alerts that are not resolved, newest first. */
 export async function listAlerts(
   db: Executor,
@@ -165,14 +223,16 @@ export async function listAlerts(
         lockName: devices.name,
         room: devices.room,
         guestName: reservations.guestName,
-        // The lock's property's zone, or the organization's for alerts without a lock.
-        timeZone: sql<string>`coalesce(${properties.timeZone}, ${organizations.timeZone})`,
+        // The zone of the lock's property, else of the stay's (a message alert
+        // has no lock), else the organization's.
+        timeZone: sql<string>`coalesce(${properties.timeZone}, ${stayProperties.timeZone}, ${organizations.timeZone})`,
       })
       .from(alerts)
       .innerJoin(organizations, eq(organizations.id, alerts.organizationId))
       .leftJoin(devices, eq(devices.id, alerts.deviceId))
       .leftJoin(properties, eq(properties.id, devices.propertyId))
       .leftJoin(reservations, eq(reservations.id, alerts.reservationId))
+      .leftJoin(stayProperties, eq(stayProperties.id, reservations.propertyId))
       .where(where)
       .orderBy(desc(alerts.openedAt), desc(alerts.id))
       .limit(data.limit),
@@ -261,4 +321,6 @@ export const ALERT_GROUP_TITLES: Record<string, string> = {
   partial_backup_access_code_pool: 'Backup pools running short',
   many_active_backup_codes: 'Locks with many backup codes in use',
   code_on_lock_after_check_out: 'Codes still on a lock after check-out',
+  message_delivery_delayed: 'Guest messages not getting through (still retrying)',
+  message_failed: 'Guest messages not delivered: reach the guest another way',
 };

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, lte, not } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lte, not, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import {
@@ -126,6 +126,7 @@ export async function listArrivals(
       timeZone: properties.timeZone,
       startsAt: reservations.startsAt,
       endsAt: reservations.endsAt,
+      reachable: sql<boolean>`(${reservations.guestEmail} is not null or ${reservations.guestPhone} is not null)`,
     })
     .from(reservations)
     .innerJoin(properties, eq(properties.id, reservations.propertyId))
@@ -196,7 +197,7 @@ export async function listArrivals(
         and(
           eq(messages.organizationId, org),
           inArray(messages.reservationId, ids),
-          eq(messages.kind, 'guest_code'),
+          inArray(messages.kind, ['guest_code', 'code_changed']),
           eq(messages.status, 'sent'),
         ),
       ),
@@ -222,6 +223,7 @@ export async function listArrivals(
           startsAt: stay.startsAt,
           locks: locksOf.get(stay.reservationId) ?? [],
           messageSent: messaged.has(stay.reservationId),
+          reachable: stay.reachable,
         },
         policyRow,
         now,

@@ -27,6 +27,7 @@ function stay(overrides: Partial<StayFacts> = {}): StayFacts {
     startsAt: hours(4),
     locks: [lock()],
     messageSent: true,
+    reachable: true,
     ...overrides,
   };
 }
@@ -121,6 +122,33 @@ describe('assessStay', () => {
       ['message:warning'],
     ],
     [
+      'the message is due and waits for the code to reach the lock',
+      stay({
+        locks: [
+          lock({
+            code: { id: 'c1', type: 'time_bound', status: 'unset', startsAt: hours(4), errors: [] },
+          }),
+        ],
+        messageSent: false,
+      }),
+      'on_track',
+      [],
+    ],
+    [
+      'the guest cannot be messaged',
+      stay({
+        locks: [
+          lock({
+            code: { id: 'c1', type: 'time_bound', status: 'unset', startsAt: hours(4), errors: [] },
+          }),
+        ],
+        messageSent: false,
+        reachable: false,
+      }),
+      'needs_attention',
+      ['message:warning'],
+    ],
+    [
       'the code is due and not on an online lock yet',
       stay({
         startsAt: hours(0.25),
@@ -176,11 +204,7 @@ describe('assessStay', () => {
       POLICY,
       NOW,
     );
-    expect(problems.map((p) => p.fix.href)).toEqual([
-      '/locks/d1',
-      '/locks/d1',
-      '/front-desk?q=Ana%20Silva',
-    ]);
+    expect(problems.map((p) => p.fix.href)).toEqual(['/locks/d1', '/locks/d1', '/reservations/r1']);
   });
 });
 

@@ -47,7 +47,10 @@ export type StayFacts = {
   guestName: string;
   startsAt: Date;
   locks: StayLock[];
+  /** A guest-code message or a correction reached its provider (or the log). */
   messageSent: boolean;
+  /** The guest left an email or a phone number to send it to. */
+  reachable: boolean;
 };
 
 export type LockReadiness = {
@@ -165,13 +168,20 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
     }
   }
 
+  // The tick sends the code once it is on every lock; until then the code checks say what is wrong.
   const messageDue = stay.startsAt.getTime() - policy.messageLeadMinutes * 60_000 <= now.getTime();
-  if (!stay.messageSent && messageDue) {
+  const codesOnLocks = locks.length > 0 && locks.every((l) => l.code === 'set');
+  if (!stay.messageSent && messageDue && (codesOnLocks || !stay.reachable)) {
     problems.push({
       check: 'message',
       severity: 'warning',
-      message: 'The guest has not been sent their code.',
-      fix: { label: 'Message the guest', href: deskHref(stay.guestName) },
+      message: stay.reachable
+        ? 'The guest has not been sent their code.'
+        : 'The guest left no email or phone: give them their code yourself.',
+      fix: {
+        label: stay.reachable ? 'Send the code' : 'Copy the code for the guest',
+        href: `/reservations/${stay.reservationId}`,
+      },
     });
   }
 

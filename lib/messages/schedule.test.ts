@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { and, asc, eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessCodes, auditLog, messages, organizations } from '@/db/schema';
+import { accessCodes, alerts, auditLog, messages, organizations } from '@/db/schema';
 import {
   addSimulatedLock,
   createOrganization,
@@ -17,6 +17,7 @@ import { defaultAdapters } from '@/lib/locks/registry';
 import { createLogger } from '@/lib/log';
 import { setSimulatedLockOnline } from '@/lib/organizations/admin';
 import { runTick } from '@/lib/reconciler/tick';
+import { getReservationDetail } from '@/lib/reservations/list';
 import {
   cancelReservation,
   createReservation,
@@ -300,6 +301,12 @@ describe('cancelling a stay', () => {
     ]);
     expect(voided[1]?.body).toContain('is cancelled');
     expect(voided[1]?.body).not.toContain(told.code.code);
+    // A message withdrawn on purpose is no delivery failure: nothing to alert about.
+    const raised = await database.db
+      .select({ kind: alerts.kind })
+      .from(alerts)
+      .where(eq(alerts.reservationId, unsent.reservation.id));
+    expect(raised).toEqual([]);
   });
 });
 
@@ -334,12 +341,23 @@ describe('sendGuestCodeNow', () => {
     expect(audits).toHaveLength(3);
     expect(JSON.stringify(audits)).not.toContain(code.code);
 
+    // The reservation page lists both, newest first, as logged (no provider in this test), by whom.
+    const detail = await getReservationDetail(database.db, frontDesk, reservation.id, BOOKED);
+    expect(detail.messages.map((m) => [m.kindLabel, m.recipient, m.state, m.by])).toEqual([
+      ['Guest code by email', 'guest521@guest.example', 'queued', frontDesk.name],
+      ['Guest code by email', 'guest521@guest.example', 'queued', frontDesk.name],
+    ]);
+    expect(JSON.stringify(detail.messages)).not.toContain(code.code);
+
     // The guest has these codes from staff, so the tick does not send them a third time.
     await tick(ahead(minutes(20)));
     expect((await messagesOf(reservation.id)).map((m) => m.kind)).toEqual([
       'guest_code',
       'guest_code',
     ]);
+    const after = await getReservationDetail(database.db, frontDesk, reservation.id, BOOKED);
+    expect(after.messages.map((m) => m.state)).toEqual(['logged', 'logged']);
+    expect(after.messages[0]?.stateLabel).toMatch(/^Logged, not sent/);
   });
 
   it('gives the text to pass on when the guest has no email or phone', async () => {

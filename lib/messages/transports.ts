@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { MessageChannel, MessageKind } from '@/db/schema';
 import { env } from '@/lib/env';
 import { logger } from '@/lib/log';
+import { twilioSmsTransport } from './sms-http';
 
 /** One outbox row as a transport needs it. `text` holds the guest's PIN: never log it. */
 export type OutgoingMessage = {
@@ -127,6 +128,9 @@ function addressDomain(from: string): string | undefined {
   return match?.[1];
 }
 
+/** The log transport's provider ids: such a message was written to the log, not delivered. */
+export const LOGGED_PREFIX = 'logged-';
+
 /**
  * The default when nothing is configured: records that a message would have
  * gone out. Never writes the subject or body — both may hold the guest's PIN.
@@ -135,7 +139,7 @@ export function logTransport(options: { log?: Logger } = {}): Transport {
   return {
     name: 'log (messages are logged, not sent)',
     async send(message) {
-      const providerMessageId = `logged-${randomUUID()}`;
+      const providerMessageId = `${LOGGED_PREFIX}${randomUUID()}`;
       (options.log ?? logger()).info(
         {
           event: 'message_logged',
@@ -156,7 +160,11 @@ export function logTransport(options: { log?: Logger } = {}): Transport {
 
 let fromEnv: Transports | undefined;
 
-/** SMTP for email when SMTP_HOST is set, otherwise the log transport; SMS is logged until a provider exists. */
+/**
+ * SMTP for email when SMTP_HOST is set, and the Twilio-compatible API for SMS
+ * when SMS_ACCOUNT_SID, SMS_AUTH_TOKEN and SMS_FROM are; each channel not
+ * configured goes to the log transport.
+ */
 export function transportsFromEnv(): Transports {
   if (fromEnv) return fromEnv;
   const settings = env();
@@ -171,7 +179,15 @@ export function transportsFromEnv(): Transports {
         from: settings.SMTP_FROM,
       })
     : log;
-  fromEnv = { email, sms: log };
+  const sms = smsConfigured(settings)
+    ? twilioSmsTransport({
+        baseUrl: settings.SMS_API_URL,
+        accountSid: settings.SMS_ACCOUNT_SID,
+        authToken: settings.SMS_AUTH_TOKEN,
+        from: settings.SMS_FROM,
+      })
+    : log;
+  fromEnv = { email, sms };
   return fromEnv;
 }
 
@@ -180,7 +196,8 @@ export function transportsFromEnv(): Transports {
  * a message that was only logged, so screens ask this before saying so.
  */
 export function channelsDelivered(): Record<MessageChannel, boolean> {
-  return { email: smtpConfigured(env()), sms: false };
+  const settings = env();
+  return { email: smtpConfigured(settings), sms: smsConfigured(settings) };
 }
 
 /** One answer to "is email really sent?", for the transport and for what staff are told. */
@@ -188,4 +205,13 @@ function smtpConfigured<T extends { SMTP_HOST?: string; SMTP_FROM?: string }>(
   settings: T,
 ): settings is T & { SMTP_HOST: string; SMTP_FROM: string } {
   return Boolean(settings.SMTP_HOST && settings.SMTP_FROM);
+}
+
+/** The same for SMS. parseEnv refuses a partial set, so this is all three or none. */
+function smsConfigured<
+  T extends { SMS_ACCOUNT_SID?: string; SMS_AUTH_TOKEN?: string; SMS_FROM?: string },
+>(
+  settings: T,
+): settings is T & { SMS_ACCOUNT_SID: string; SMS_AUTH_TOKEN: string; SMS_FROM: string } {
+  return Boolean(settings.SMS_ACCOUNT_SID && settings.SMS_AUTH_TOKEN && settings.SMS_FROM);
 }

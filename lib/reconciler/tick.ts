@@ -184,15 +184,6 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
   }
 
   try {
-    // After the rounds, so the alerts reflect what this tick just learned.
-    const alerts = await syncAlerts(db, settings.now);
-    stats.alertsOpened = alerts.opened;
-    stats.alertsResolved = alerts.resolved;
-  } catch (error) {
-    logger().error({ err: error }, 'updating alerts failed');
-  }
-
-  try {
     const delivered = await deliverDueMessages(db, {
       now: settings.now,
       transports: options.transports ?? transportsFromEnv(),
@@ -203,6 +194,15 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
   } catch (error) {
     // Messages stay queued (or leased until the lease expires) for the next tick.
     logger().error({ err: error }, 'delivering messages failed');
+  }
+
+  try {
+    // Last, so the alerts reflect what this tick just learned, deliveries included.
+    const alerts = await syncAlerts(db, settings.now);
+    stats.alertsOpened = alerts.opened;
+    stats.alertsResolved = alerts.resolved;
+  } catch (error) {
+    logger().error({ err: error }, 'updating alerts failed');
   }
 
   await pruneSignInAttempts(db, settings.now);

@@ -26,6 +26,7 @@ import { mayBeOnLock } from '@/lib/access-codes/state';
 import { policyFor } from '@/lib/access-codes/store';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { type MessageView, stayMessages } from '@/lib/messages/history';
 import { formatZoned, localDateTimeParts, wallTimeInZone, zoneAbbreviation } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 
@@ -350,6 +351,8 @@ export type ReservationDetail = {
   /** What the stay's codes do next, locks with the same outcome together. */
   effect: string[];
   history: HistoryEntry[];
+  /** Messages to the guest, newest first. */
+  messages: MessageView[];
 };
 
 export const HISTORY_LIMIT = 100;
@@ -410,7 +413,7 @@ export async function getReservationDetail(
   const { reservation, timeZone } = stay;
   const orgId = actor.organizationId;
 
-  const [locks, codeRows, eventRows] = await Promise.all([
+  const [locks, codeRows, eventRows, sentMessages] = await Promise.all([
     db
       .select({ id: devices.id, name: devices.name, room: devices.room, online: devices.online })
       .from(reservationDevices)
@@ -481,6 +484,7 @@ export async function getReservationDetail(
       )
       .orderBy(desc(accessCodeEvents.occurredAt), desc(accessCodeEvents.id))
       .limit(HISTORY_LIMIT),
+    stayMessages(db, orgId, reservation.id, timeZone, now),
   ]);
 
   // A finished code stays in the history; the list shows what is, or may still be, on a lock.
@@ -571,6 +575,7 @@ export async function getReservationDetail(
         by: event.by,
       };
     }),
+    messages: sentMessages,
   };
 }
 

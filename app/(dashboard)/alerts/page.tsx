@@ -45,13 +45,15 @@ export default async function AlertsPage() {
       <div>
         <h1 className="text-xl font-semibold">Alerts</h1>
         <p className="text-sm text-slate-600">
-          What is wrong now across your locks, codes and backup pools, newest first. An alert closes
-          by itself once the problem is fixed; acknowledging one only takes it off the badge.
+          What is wrong now across your locks, codes, backup pools and guest messages, newest first.
+          An alert closes by itself once the problem is fixed; acknowledging one only takes it off
+          the badge.
         </p>
       </div>
       {total === 0 ? (
         <p className="rounded-lg border border-slate-200 bg-white px-4 py-10 text-center text-slate-600">
-          Nothing needs attention: every code is where it should be.
+          Nothing needs attention: every code is where it should be and guest messages are getting
+          through.
         </p>
       ) : (
         <p className="text-sm text-slate-700" data-testid="alert-totals">
@@ -93,25 +95,31 @@ export default async function AlertsPage() {
                     <p>{alert.message}</p>
                     <p className="text-slate-600">
                       {alert.deviceId && alert.lockName ? (
-                        <Link
-                          href={`/locks/${alert.deviceId}`}
-                          className="text-brand-700 underline"
-                        >
-                          {alert.lockName}
-                        </Link>
+                        <>
+                          <Link
+                            href={`/locks/${alert.deviceId}`}
+                            className="text-brand-700 underline"
+                          >
+                            {alert.lockName}
+                          </Link>
+                          {' · '}
+                        </>
                       ) : null}
                       {alert.guestName && alert.reservationId ? (
                         <>
-                          {' · '}
                           <Link
                             href={`/reservations/${alert.reservationId}`}
                             className="text-brand-700 underline"
                           >
                             {alert.guestName}
                           </Link>
+                          {' · '}
                         </>
                       ) : null}
-                      {' · since '}
+                      {(alert.deviceId && alert.lockName) ||
+                      (alert.guestName && alert.reservationId)
+                        ? 'since '
+                        : 'Since '}
                       {formatInZone(alert.openedAt, alert.timeZone)}
                     </p>
                   </div>

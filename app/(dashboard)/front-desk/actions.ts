@@ -1,18 +1,16 @@
 'use server';
 
+import type { Delivery } from '@/components/guest-message-state';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { type ActionResult, runAction } from '@/lib/http/action';
 import { pullBackupCodeForGuest } from '@/lib/messages/guest';
 import { channelsDelivered } from '@/lib/messages/transports';
 
-/** `sentBy`: the channels the code was queued on for the guest; empty when they left no email or phone. */
-export type PulledCode = {
+/** The pulled code, and where its message to the guest went. */
+export type PulledCode = Delivery & {
   code: string;
   endsAt: string;
-  sentBy: string[];
-  /** Of `sentBy`, the channels that only log (no SMTP or SMS provider set up). */
-  loggedOnly: string[];
 };
 
 /** Pull a backup code for a guest's code and send it to them; the digits also come back for the desk to hand over. */

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, useTransition } from 'react';
+import { guestMessageState } from '@/components/guest-message-state';
 import { type PulledCode, pullBackupCodeAction } from './actions';
 
 export function PullBackupButton({
@@ -77,19 +78,4 @@ export function PullBackupButton({
       ) : null}
     </div>
   );
-}
-
-const channelWords = (channels: string[]) =>
-  channels.map((c) => (c === 'sms' ? 'SMS' : c)).join(' and ');
-
-/** What happened to the guest's copy, never claiming a send that was only logged. */
-function guestMessageState({ sentBy, loggedOnly }: PulledCode): string {
-  if (sentBy.length === 0) {
-    return 'No email or phone for this guest: copy the message and send it yourself.';
-  }
-  if (loggedOnly.length === sentBy.length) {
-    return `Messages are logged, not sent: Keyhold has no ${channelWords(loggedOnly)} service set up. Copy the message for the guest.`;
-  }
-  const sending = sentBy.filter((c) => !loggedOnly.includes(c));
-  return `On its way to the guest by ${channelWords(sending)}.`;
 }

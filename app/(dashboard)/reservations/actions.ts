@@ -2,9 +2,12 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
+import type { Delivery } from '@/components/guest-message-state';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { type ActionResult, runAction } from '@/lib/http/action';
+import { sendGuestCodeNow } from '@/lib/messages/guest';
+import { channelsDelivered } from '@/lib/messages/transports';
 import {
   createInputFromForm,
   fieldErrors,
@@ -100,4 +103,37 @@ export async function cancelReservationAction(
   });
   if (result.ok) revalidatePath('/reservations');
   return result;
+}
+
+/** What sending the code did: where it went, the text to pass on when nowhere, and the stay as it now is. */
+export type SentCode = Delivery & {
+  /** Only when there was no channel: the message with the code, for staff to send themselves. */
+  text: string | null;
+  /** False while a code is still on its way to a lock: the guest may arrive before it works. */
+  onLocks: boolean;
+  detail: ReservationDetail;
+};
+
+/** Send the stay's guest code to the guest now. `requestId` is one per form, so a double click sends once. */
+export async function sendGuestCodeAction(
+  reservationId: string,
+  requestId: string,
+): Promise<ActionResult<SentCode>> {
+  return runAction('messages.send', async (actor) => {
+    const db = await getDb();
+    const now = clock.now();
+    const sent = await sendGuestCodeNow(
+      db,
+      actor,
+      { reservationId: String(reservationId), requestId: String(requestId) },
+      now,
+    );
+    return {
+      sentBy: sent.channels,
+      loggedOnly: sent.channels.filter((channel) => !channelsDelivered()[channel]),
+      text: sent.channels.length === 0 ? sent.text : null,
+      onLocks: sent.onLocks,
+      detail: await getReservationDetail(db, actor, String(reservationId), now),
+    };
+  });
 }

@@ -44,6 +44,7 @@ export default async function ReservationPage({
         id={detail.id}
         justCreated={saved === 'created'}
         canManage={canManage}
+        canSend={can(actor.role, 'messages.send')}
         propertyLocks={locks}
       />
     </HydrationBoundary>

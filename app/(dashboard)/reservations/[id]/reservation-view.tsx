@@ -17,6 +17,7 @@ import { STAGE_WORDS } from '../reservations-table';
 import { TONE_BADGE, TONE_TEXT } from '../stay-fields';
 import { CancelStay } from './cancel-stay';
 import { EditStayForm } from './edit-stay-form';
+import { GuestMessages } from './guest-messages';
 
 type Notice = { title: string; lines: string[] };
 
@@ -24,11 +25,14 @@ export function ReservationView({
   id,
   justCreated,
   canManage,
+  canSend,
   propertyLocks,
 }: {
   id: string;
   justCreated: boolean;
   canManage: boolean;
+  /** May send the guest their code from here (messages.send). */
+  canSend: boolean;
   propertyLocks: StayLock[];
 }) {
   const pathname = usePathname();
@@ -177,6 +181,12 @@ export function ReservationView({
           </ul>
         )}
       </section>
+
+      <GuestMessages
+        stay={stay}
+        canSend={canSend}
+        onSent={(detail) => queryClient.setQueryData(key, detail)}
+      />
 
       {editable ? (
         <>

@@ -13,6 +13,10 @@ export default async function MessageTemplatesPage() {
   const actor = await requirePageActor('settings.manage');
   const templates = await listTemplates(await getDb(), actor);
   const delivered = channelsDelivered();
+  const notSetUp = [
+    delivered.email ? null : 'email has no SMTP server set up (SMTP_HOST)',
+    delivered.sms ? null : 'SMS has no provider set up (SMS_ACCOUNT_SID)',
+  ].filter((line) => line !== null);
   return (
     <div className="space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
@@ -32,14 +36,14 @@ export default async function MessageTemplatesPage() {
           . Times are written in the property’s time zone, like 2026-12-24 15:00 (America/New_York).
         </p>
       </div>
-      {delivered.email ? null : (
+      {notSetUp.length === 0 ? null : (
         <p
           role="note"
           data-testid="messages-logged"
           className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
         >
-          Messages are logged, not sent: no SMTP server is set up (see <code>SMTP_HOST</code> in the
-          README), and SMS has no provider yet. Guests get nothing until one is.
+          Messages are logged, not sent: {notSetUp.join(', and ')}. Guests get nothing that way
+          until it is; the README’s Configuration says how.
         </p>
       )}
       <div className="grid gap-4 lg:grid-cols-2">

@@ -1,1 +1,0 @@
-ALTER TABLE "messages" ADD COLUMN "codes_digest" text;
