@@ -10,7 +10,8 @@ test('pulls a backup code for an arriving guest, and the same one again', async 
     await expect(stay.getByTestId('backup-code')).toHaveText(/^\d{6}$/, { timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
   const first = await stay.getByTestId('backup-code').textContent();
-  await expect(stay).toContainText(`your backup code for Room 201 is ${first}`);
+  // The organization's backup-code template, filled in, for the desk to pass on.
+  await expect(stay).toContainText(`Please use this code for room 201: ${first}.`);
   // Samuel left an email, but the test server has no SMTP: the desk is told the
   // truth, not "sent".
   await expect(stay.getByTestId('guest-message-state')).toHaveText(

@@ -11,6 +11,8 @@ import { channelsDelivered } from '@/lib/messages/transports';
 export type PulledCode = Delivery & {
   code: string;
   endsAt: string;
+  /** The message with the code, from the organization's template, for staff to pass on. */
+  text: string;
 };
 
 /** Pull a backup code for a guest's code and send it to them; the digits also come back for the desk to hand over. */
@@ -29,6 +31,7 @@ export async function pullBackupCodeAction(
       endsAt: backup.endsAt?.toISOString() ?? '',
       sentBy: message.channels,
       loggedOnly: message.channels.filter((channel) => !channelsDelivered()[channel]),
+      text: message.text,
     };
   });
 }

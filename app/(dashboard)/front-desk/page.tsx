@@ -87,9 +87,7 @@ export default async function FrontDeskPage({
                     </div>
                     <PullBackupButton
                       accessCodeId={code.accessCodeId}
-                      guestName={stay.guestName}
                       lockName={code.lockName}
-                      until={formatInZone(stay.endsAt, stay.timeZone)}
                       alreadyPulled={code.backupPulled}
                     />
                   </li>

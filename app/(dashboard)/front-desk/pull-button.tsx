@@ -6,25 +6,19 @@ import { type PulledCode, pullBackupCodeAction } from './actions';
 
 export function PullBackupButton({
   accessCodeId,
-  guestName,
   lockName,
-  until,
   alreadyPulled,
 }: {
   accessCodeId: string;
-  guestName: string;
   lockName: string;
-  /** Check-out in the property's zone, for the message. */
-  until: string;
   alreadyPulled: boolean;
 }) {
   const [pending, start] = useTransition();
   const [pulled, setPulled] = useState<PulledCode | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
-  const message = pulled
-    ? `Hello ${guestName}, your backup code for ${lockName} is ${pulled.code}. It works until ${until}.`
-    : '';
+  // The organization's backup-code message, as the guest gets it: for staff to copy when it is not sent.
+  const message = pulled?.text ?? '';
 
   return (
     <div className="space-y-2">
@@ -63,7 +57,7 @@ export function PullBackupButton({
           <p data-testid="guest-message-state" className="text-sm text-emerald-900">
             {guestMessageState(pulled)}
           </p>
-          <p className="text-sm text-slate-700">{message}</p>
+          <p className="whitespace-pre-line text-sm text-slate-700">{message}</p>
           <button
             type="button"
             onClick={async () => {

@@ -125,7 +125,7 @@ export function DefaultsForm({
         {field(
           'guestMessageLeadMinutes',
           'Guest message lead time (minutes)',
-          'How long before arrival guests are sent their code, once it is on the lock.',
+          'How long before arrival guests are sent their code. It waits until the code is on every lock of the stay; locks without their own schedules take it at the programming lead time.',
           <input
             {...props('guestMessageLeadMinutes')}
             type="number"
