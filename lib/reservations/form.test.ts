@@ -55,7 +55,8 @@ describe('createInputFromForm', () => {
     expect(fieldErrors('create', input)).toEqual({
       guestName: 'Guest name is required.',
       guestEmail: 'Guest email must be a valid email address.',
-      guestPhone: 'Guest phone must be in international form, like +14155550123.',
+      guestPhone:
+        'Guest phone must be in international form with its country code, like +1 415 555 0123.',
       checkInDate: 'Check-in date must be a date like 2026-12-24.',
       checkOutTime: 'Check-out time must be a time like 15:00.',
       deviceIds: 'Choose at least one lock.',

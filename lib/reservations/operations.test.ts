@@ -325,6 +325,15 @@ describe('createReservation refuses bad input and changes nothing', () => {
     expect(phone.options.field).toBe('guestPhone');
     expect(phone.message).toMatch(/international form/);
 
+    // Typed the way people write numbers, it is kept in the form SMS providers take.
+    const typed = await createReservation(
+      database.db,
+      frontDesk,
+      stay({ guestPhone: '+1 (415) 555-0123', deviceIds: [room.id] }),
+      NOW,
+    );
+    expect(typed.guestPhone).toBe('+14155550123');
+
     const email = await refused(() =>
       createReservation(
         database.db,

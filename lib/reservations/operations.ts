@@ -27,6 +27,7 @@ import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { queueCancellationMessage } from '@/lib/messages/guest';
+import { toE164 } from '@/lib/phone';
 import { localDateTimeParts, zonedInstant } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 
@@ -51,12 +52,22 @@ const guest = {
     .max(320)
     .nullish()
     .transform((v) => v || null),
+  /** Stored in E.164 however it was typed; see `toE164`. */
   guestPhone: z
     .string()
     .trim()
-    .regex(/^\+[1-9]\d{6,14}$/, 'Guest phone must be in international form, like +14155550123.')
     .nullish()
-    .transform((v) => v || null),
+    .transform((typed, ctx) => {
+      if (!typed) return null;
+      const phone = toE164(typed);
+      if (phone) return phone;
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'Guest phone must be in international form with its country code, like +1 415 555 0123.',
+      });
+      return z.NEVER;
+    }),
 };
 
 /** Times are the property's local dates and times; missing times use its check-in and check-out times. */
