@@ -1,5 +1,4 @@
 import { eq } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessCodes, devices, messages, reservations } from '@/db/schema';
 import {
@@ -14,7 +13,7 @@ import { defaultAdapters } from '@/lib/locks/registry';
 import { runTick } from '@/lib/reconciler/tick';
 import { createReservation } from '@/lib/reservations/operations';
 import { pullBackupCodeForGuest } from './guest';
-import { smtpTransport } from './transports';
+import { loopbackSmtp, type ReceivedMail, startSmtpServer } from './testing';
 
 // 07:00 in New York; the stay began yesterday.
 const NOW = new Date('2026-11-26T12:00:00Z');
@@ -22,35 +21,17 @@ const NOW = new Date('2026-11-26T12:00:00Z');
 let database: TestDatabase;
 let harbor: Awaited<ReturnType<typeof createOrganization>>;
 let frontDesk: Actor;
-let smtp: SMTPServer;
-let smtpPort: number;
-const received: { raw: string; to: string[] }[] = [];
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+const received: ReceivedMail[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
   harbor = await createOrganization(database.db, { roles: ['front_desk'] });
   frontDesk = await memberActor(database.db, harbor.members.front_desk?.userId);
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          raw: Buffer.concat(chunks).toString('utf8'),
-          to: session.envelope.rcptTo.map((r) => r.address),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  smtpPort = (smtp.server.address() as { port: number }).port;
+  smtp = await startSmtpServer(received);
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
   await database?.close();
 });
 
@@ -114,15 +95,7 @@ describe('pullBackupCodeForGuest', () => {
     const stats = await runTick(database.db, {
       now: NOW,
       adapters: defaultAdapters(database.db),
-      transports: {
-        email: smtpTransport({
-          host: '127.0.0.1',
-          port: smtpPort,
-          secure: false,
-          from: 'Front desk <desk@harbor.example>',
-          timeoutMs: 2_000,
-        }),
-      },
+      transports: { email: loopbackSmtp(smtp.port) },
       random: () => 1,
     });
     // The same tick also puts the guest code on the lock and so sends it: two emails, one each.

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Message, messages } from '@/db/schema';
 import {
@@ -18,6 +18,7 @@ import { runTick } from '@/lib/reconciler/tick';
 import { createReservation } from '@/lib/reservations/operations';
 import { deliverDueMessages, type QueueMessageInput, queueMessage } from './outbox';
 import { DEFAULT_TEMPLATES, renderTemplate } from './templates';
+import { type ReceivedMail, startSmtpServer } from './testing';
 import { logTransport, smtpTransport, type Transport } from './transports';
 
 // Thursday 2026-11-26, 09:00 in New York.
@@ -26,8 +27,6 @@ const minutes = (n: number) => n * 60_000;
 const at = (ms: number) => new Date(T0.getTime() + ms);
 const FROM = 'Keyhold Test <frontdesk@hotel.example>';
 
-type Received = { raw: string; to: string[]; port: number };
-
 let database: TestDatabase;
 let organizationId: string;
 let reservationId: string;
@@ -35,34 +34,14 @@ let accessCodeId: string;
 let pin: string;
 let smtp: SMTPServer;
 let smtpPort: number;
-const received: Received[] = [];
+const received: ReceivedMail[] = [];
 const openServers: SMTPServer[] = [];
 
 /** A real SMTP server on loopback that keeps every message it accepts. */
 async function startSmtp(port = 0): Promise<{ server: SMTPServer; port: number }> {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          raw: Buffer.concat(chunks).toString('utf8'),
-          to: session.envelope.rcptTo.map((r) => r.address),
-          port: (server.server.address() as { port: number }).port,
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  openServers.push(server);
-  return { server, port: (server.server.address() as { port: number }).port };
+  const started = await startSmtpServer(received, port);
+  openServers.push(started.server);
+  return started;
 }
 
 const stopSmtp = (server: SMTPServer) => new Promise<void>((resolve) => server.close(resolve));
@@ -186,7 +165,7 @@ describe('outbox email over SMTP', () => {
     expect(stats).toMatchObject({ claimed: 1, sent: 1, retrying: 0, failed: 0 });
 
     expect(received).toHaveLength(1);
-    const mail = received[0] as Received;
+    const mail = received[0] as ReceivedMail;
     expect(mail.to).toEqual(['ada@guest.example']);
     expect(header(mail.raw, 'Subject')).toBe('Your door code for Harbour Inn');
     expect(header(mail.raw, 'Message-ID')).toBe(`<${message.idempotencyKey}@hotel.example>`);
@@ -245,7 +224,7 @@ describe('outbox email over SMTP', () => {
     expect(await deliver(at(minutes(1)), smtpTo(smtpPort))).toMatchObject({ claimed: 0 });
     expect(await deliver(at(minutes(3)), smtpTo(smtpPort))).toMatchObject({ sent: 1 });
     expect(received).toHaveLength(1);
-    expect(header((received[0] as Received).raw, 'Message-ID')).toBe(
+    expect(header((received[0] as ReceivedMail).raw, 'Message-ID')).toBe(
       `<${message.idempotencyKey}@hotel.example>`,
     );
     expect(await row(message.id)).toMatchObject({ status: 'sent', attempts: 2 });

@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream';
 import { and, asc, eq } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessCodes, alerts, auditLog, messages, organizations } from '@/db/schema';
 import {
@@ -25,7 +24,8 @@ import {
 } from '@/lib/reservations/operations';
 import { sendGuestCodeNow } from './guest';
 import { queueDueGuestCodeMessages } from './schedule';
-import { logTransport, smtpTransport, type Transports } from './transports';
+import { loopbackSmtp, type ReceivedMail, startSmtpServer } from './testing';
+import { logTransport, type Transports } from './transports';
 
 // Check-in 2026-11-28 15:00 in New York (the property's zone) is 20:00 UTC.
 const ARRIVAL = new Date('2026-11-28T20:00:00Z');
@@ -37,9 +37,8 @@ let database: TestDatabase;
 let harbor: Awaited<ReturnType<typeof createOrganization>>;
 let admin: Actor;
 let frontDesk: Actor;
-let smtp: SMTPServer;
-let smtpPort: number;
-const received: { raw: string; to: string[] }[] = [];
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+const received: ReceivedMail[] = [];
 const quiet = createLogger(
   new Writable({
     write(_chunk, _encoding, done) {
@@ -57,27 +56,10 @@ beforeAll(async () => {
   harbor = await createOrganization(database.db, { roles: ['admin', 'front_desk'] });
   admin = await memberActor(database.db, harbor.members.admin?.userId);
   frontDesk = await memberActor(database.db, harbor.members.front_desk?.userId);
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          raw: Buffer.concat(chunks).toString('utf8'),
-          to: session.envelope.rcptTo.map((r) => r.address),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  smtpPort = (smtp.server.address() as { port: number }).port;
+  smtp = await startSmtpServer(received);
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
   await database?.close();
 });
 
@@ -150,15 +132,7 @@ describe('the guest code message', () => {
       { deviceId: lock.id, online: true },
       ahead(minutes(20)),
     );
-    const smtpTransports = {
-      email: smtpTransport({
-        host: '127.0.0.1',
-        port: smtpPort,
-        secure: false,
-        from: 'Front desk <desk@harbor.example>',
-        timeoutMs: 2_000,
-      }),
-    };
+    const smtpTransports = { email: loopbackSmtp(smtp.port) };
     await tick(ahead(minutes(5)), smtpTransports);
     const sent = await messagesOf(reservation.id);
     expect(sent.map((m) => [m.kind, m.channel, m.status])).toEqual([
