@@ -180,6 +180,7 @@ export async function listArrivals(
         status: accessCodes.status,
         startsAt: accessCodes.startsAt,
         errors: accessCodes.errors,
+        onLock: sql<boolean>`(${accessCodes.externalRef} is not null and ${accessCodes.status} in ('unset', 'set'))`,
       })
       .from(accessCodes)
       .where(

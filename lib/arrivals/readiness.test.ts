@@ -135,6 +135,27 @@ describe('assessStay', () => {
       [],
     ],
     [
+      'the message is due, and the code waits on a lock that keeps schedules',
+      stay({
+        locks: [
+          lock({
+            supportsNativeScheduling: true,
+            code: {
+              id: 'c1',
+              type: 'time_bound',
+              status: 'unset',
+              startsAt: hours(4),
+              errors: [],
+              onLock: true,
+            },
+          }),
+        ],
+        messageSent: false,
+      }),
+      'needs_attention',
+      ['message:warning'],
+    ],
+    [
       'the guest cannot be messaged',
       stay({
         locks: [

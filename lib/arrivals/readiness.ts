@@ -39,6 +39,8 @@ export type StayLock = {
     status: AccessCodeStatus;
     startsAt: Date | null;
     errors: Issue[];
+    /** Stored on the lock: set, or there ahead of its window on a lock that keeps schedules. */
+    onLock?: boolean;
   } | null;
 };
 
@@ -111,7 +113,8 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
         fix: backupFix,
         deviceId: lock.deviceId,
       });
-    } else if (code.status === 'set') {
+    } else if (code.status === 'set' || code.onLock) {
+      // On the lock, or stored there with its window by a lock that keeps schedules.
       state = 'set';
     } else if (programmedAt && programmedAt > now) {
       state = 'pending';
@@ -170,7 +173,11 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
 
   // The tick sends the code once it is on every lock; until then the code checks say what is wrong.
   const messageDue = stay.startsAt.getTime() - policy.messageLeadMinutes * 60_000 <= now.getTime();
-  const codesOnLocks = locks.length > 0 && locks.every((l) => l.code === 'set');
+  const codesOnLocks =
+    stay.locks.length > 0 &&
+    stay.locks.every(
+      (l) => l.code && l.code.errors.length === 0 && (l.code.status === 'set' || l.code.onLock),
+    );
   if (!stay.messageSent && messageDue && (codesOnLocks || !stay.reachable)) {
     problems.push({
       check: 'message',

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Executor, queryRows, sql } from '@/db/client';
+import { type Db, type Executor, queryRows, sql } from '@/db/client';
 import {
   type AccessCode,
   devices,
@@ -14,10 +14,11 @@ import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { pullBackupAccessCode } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
+import { logger } from '@/lib/log';
 import { parseInput } from '@/lib/validation';
-import { queueMessage } from './outbox';
-import { templatesFor } from './template-store';
-import { renderTemplate } from './templates';
+import { queueMessage, WITHDRAWN_ERROR } from './outbox';
+import { type StoredTemplate, templatesFor } from './template-store';
+import { compactSms, renderTemplate, SMS_MAX_LENGTH } from './templates';
 
 export type GuestMessageResult = {
   /** The channels a message was queued on: none when the guest left no email or phone. */
@@ -94,6 +95,7 @@ type QueueToGuest = {
   accessCodeId?: string | null;
   codesDigest?: string | null;
   createdByUserId?: string | null;
+  templates?: StoredTemplate[];
 };
 
 /**
@@ -122,31 +124,47 @@ async function queueToGuest(
   ];
   const channels: MessageChannel[] = [];
   let text = '';
-  const templates = await templatesFor(tx, stay.organizationId);
+  const templates = input.templates ?? (await templatesFor(tx, stay.organizationId));
   for (const [channel, recipient] of recipients) {
     const template = templates.find((t) => t.kind === input.kind && t.channel === channel);
     if (!template) continue;
     const rendered = renderTemplate(template, facts);
     text ||= rendered.text;
     if (!recipient) continue;
-    await queueMessage(
-      tx,
-      {
-        organizationId: stay.organizationId,
-        reservationId: stay.id,
-        accessCodeId: input.accessCodeId ?? null,
-        kind: input.kind,
-        channel,
-        recipient,
-        subject: rendered.subject,
-        body: rendered.text,
-        cause: input.cause,
-        codesDigest: input.codesDigest ?? null,
-        createdByUserId: input.createdByUserId ?? null,
-      },
-      now,
-    );
-    channels.push(channel);
+    // A long name or many locks can fill a template past what one SMS carries.
+    const body =
+      channel === 'sms' && rendered.text.length > SMS_MAX_LENGTH
+        ? compactSms(input.kind, facts)
+        : rendered.text;
+    try {
+      await queueMessage(
+        tx,
+        {
+          organizationId: stay.organizationId,
+          reservationId: stay.id,
+          accessCodeId: input.accessCodeId ?? null,
+          kind: input.kind,
+          channel,
+          recipient,
+          subject: rendered.subject,
+          body,
+          cause: input.cause,
+          codesDigest: input.codesDigest ?? null,
+          createdByUserId: input.createdByUserId ?? null,
+        },
+        now,
+      );
+      channels.push(channel);
+    } catch (error) {
+      // One channel's refusal (say, a recipient saved before validation was
+      // stricter) must not cost the other channel, or the caller's cancellation.
+      if (!(error instanceof AppError)) throw error;
+      logger().warn(
+        { reservationId: stay.id, kind: input.kind, channel, field: error.options.field },
+        'guest message not queued: %s',
+        error.message,
+      );
+    }
   }
   return { channels, text };
 }
@@ -168,7 +186,7 @@ export type StayCodes = {
 
 /**
  * The live guest codes of the stays matching `where` (a condition on
- * reservations `r`), one row per stay that has any, with what the guest was
+ * reservations `r` and their organization `o`), one row per stay that has any, with what the guest was
  * last told. Pulled backup codes are messaged on their own and left out.
  */
 export async function stayCodes(
@@ -199,7 +217,8 @@ export async function stayCodes(
                ',' order by d.id), 'UTF8')), 'hex') as digest,
              bool_and(c.external_ref is not null and c.status in ('unset', 'set')
                       and c.errors = '[]'::jsonb) as on_locks
-        from reservations r
+        from organizations o
+        join reservations r on r.organization_id = o.id
         join access_codes c on c.reservation_id = r.id and c.organization_id = r.organization_id
         join devices d on d.id = c.device_id
        where ${where}
@@ -234,6 +253,48 @@ export async function stayCodes(
 }
 
 /**
+ * Lock the stay's row for the rest of the transaction, so a cancellation (which
+ * updates it) and a message about its codes cannot cross: whichever comes
+ * second sees the other.
+ */
+export async function lockStay(
+  tx: Executor,
+  organizationId: string,
+  reservationId: string,
+): Promise<{ status: 'confirmed' | 'cancelled'; endsAt: Date } | undefined> {
+  const [stay] = await tx
+    .select({ status: reservations.status, endsAt: reservations.endsAt })
+    .from(reservations)
+    .where(and(eq(reservations.id, reservationId), eq(reservations.organizationId, organizationId)))
+    .for('update');
+  return stay;
+}
+
+/**
+ * The tick's send, in its own transaction: with the stay locked, look again —
+ * it may have been cancelled, or staff may have sent these codes, since the
+ * scan read it — and queue the message if it is still due.
+ */
+export async function queueDueGuestCode(
+  db: Db,
+  organizationId: string,
+  reservationId: string,
+  now: Date,
+  templates?: StoredTemplate[],
+): Promise<(GuestMessageResult & { kind: MessageKind }) | null> {
+  return db.transaction(async (tx) => {
+    const stay = await lockStay(tx, organizationId, reservationId);
+    if (stay?.status !== 'confirmed' || stay.endsAt <= now) return null;
+    const [fresh] = await stayCodes(
+      tx,
+      sql`r.id = ${reservationId} and r.organization_id = ${organizationId}`,
+    );
+    if (!fresh?.onLocks || fresh.digest === fresh.toldDigest) return null;
+    return queueGuestCodeMessage(tx, fresh, { templates }, now);
+  });
+}
+
+/**
  * Queue the stay's guest-code message, or a correction when the guest was
  * already told other codes. Once per (stay, codes, message count), so two
  * ticks queueing at once write one message.
@@ -241,7 +302,13 @@ export async function stayCodes(
 export async function queueGuestCodeMessage(
   tx: Executor,
   summary: StayCodes,
-  options: { cause?: string; createdByUserId?: string | null; kind?: MessageKind },
+  options: {
+    cause?: string;
+    createdByUserId?: string | null;
+    kind?: MessageKind;
+    /** The organization's templates, when the caller already has them. */
+    templates?: StoredTemplate[];
+  },
   now: Date,
 ): Promise<GuestMessageResult & { kind: MessageKind }> {
   const stay = await loadStay(tx, summary.organizationId, summary.reservationId);
@@ -257,6 +324,7 @@ export async function queueGuestCodeMessage(
         options.cause ?? `codes:${summary.reservationId}:${summary.digest}:${summary.toldCount}`,
       codesDigest: summary.digest,
       createdByUserId: options.createdByUserId,
+      templates: options.templates,
     },
     now,
   );
@@ -282,15 +350,7 @@ export async function sendGuestCodeNow(
   assertCan(actor, 'messages.send', 'Reservation');
   const data = parseInput(sendGuestCodeSchema, input);
   return db.transaction(async (tx) => {
-    const [stay] = await tx
-      .select({ status: reservations.status, endsAt: reservations.endsAt })
-      .from(reservations)
-      .where(
-        and(
-          eq(reservations.id, data.reservationId),
-          eq(reservations.organizationId, actor.organizationId),
-        ),
-      );
+    const stay = await lockStay(tx, actor.organizationId, data.reservationId);
     if (!stay) throw AppError.notFound('Reservation');
     if (stay.status === 'cancelled') {
       throw new AppError('invalid_input', 'This stay is cancelled: there is no code to send.');
@@ -336,7 +396,7 @@ export async function queueCancellationMessage(
     .update(messages)
     .set({
       status: 'failed',
-      lastError: 'Not sent: the stay was cancelled first.',
+      lastError: WITHDRAWN_ERROR,
       nextAttemptAt: null,
       updatedAt: now,
     })

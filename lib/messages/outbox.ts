@@ -137,6 +137,9 @@ export async function queueMessage(
 }
 
 export const MAX_ATTEMPTS = 8;
+
+/** Why a message about a cancelled stay's codes was never sent. */
+export const WITHDRAWN_ERROR = 'Not sent: the stay was cancelled first.';
 const BACKOFF_BASE_MS = 60_000;
 const BACKOFF_CAP_MS = 60 * 60_000;
 
@@ -236,6 +239,17 @@ async function claimMessages(
         from picked where m.id = picked.id
         returning m.id`,
     );
+    // A code for a stay cancelled since it was queued (or while a send that
+    // failed was in flight) must not reach the guest.
+    await tx.execute(sql`
+      update messages m set status = 'failed', lease_expires_at = null, next_attempt_at = null,
+        last_error = ${WITHDRAWN_ERROR}, updated_at = ${now}::timestamptz
+        from reservations r
+       where r.id = m.reservation_id and r.organization_id = m.organization_id
+         and r.status = 'cancelled'
+         and m.kind in ('guest_code', 'code_changed', 'backup_code')
+         and ((m.status = 'queued' and m.next_attempt_at <= ${now}::timestamptz)
+              or (m.status = 'sending' and m.lease_expires_at <= ${now}::timestamptz))`);
     const claimed = await queryRows<Claimed>(
       tx,
       sql`

@@ -1,7 +1,15 @@
 import { Writable } from 'node:stream';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessCodes, alerts, auditLog, messages, organizations } from '@/db/schema';
+import {
+  accessCodes,
+  alerts,
+  auditLog,
+  messages,
+  messageTemplates,
+  organizations,
+  reservations,
+} from '@/db/schema';
 import {
   addSimulatedLock,
   createOrganization,
@@ -22,8 +30,10 @@ import {
   createReservation,
   updateReservation,
 } from '@/lib/reservations/operations';
-import { sendGuestCodeNow } from './guest';
+import { queueDueGuestCode, sendGuestCodeNow } from './guest';
+import { deliverDueMessages, WITHDRAWN_ERROR } from './outbox';
 import { queueDueGuestCodeMessages } from './schedule';
+import { SMS_MAX_LENGTH } from './templates';
 import { loopbackSmtp, type ReceivedMail, startSmtpServer } from './testing';
 import { logTransport, type Transports } from './transports';
 
@@ -243,6 +253,128 @@ describe('the guest code message', () => {
       'guest_code:email',
       'guest_code:sms',
     ]);
+  });
+});
+
+describe('stays the messages must not fail', () => {
+  it('tells a guest with many locks, each with its own digits, by email in full and by a short SMS', async () => {
+    const locks = [];
+    for (let i = 0; i < 16; i++) {
+      locks.push(
+        await addSimulatedLock(database.db, {
+          organizationId: harbor.org.id,
+          propertyId: harbor.property.id,
+          name: `Wing ${i} door`,
+          room: `W${i}`,
+          supportsNativeScheduling: true,
+          // Half take only 4 digits, half only 6: no PIN fits them all.
+          allowedLengths: i % 2 === 0 ? [4] : [6],
+        }),
+      );
+    }
+    const reservation = await createReservation(
+      database.db,
+      admin,
+      {
+        propertyId: harbor.property.id,
+        guestName: 'Guest of the wings',
+        guestEmail: 'wings@guest.example',
+        guestPhone: '+14155550199',
+        checkInDate: '2026-11-28',
+        checkOutDate: '2026-11-30',
+        deviceIds: locks.map((l) => l.id),
+      },
+      BOOKED,
+    );
+    const digits = reservation.accessCodes.map((c) => c.code ?? '');
+    expect(new Set(digits.map((d) => d.length))).toEqual(new Set([4, 6]));
+
+    await tick(ahead(minutes(48 * 60)));
+    await tick(ahead(minutes(23 * 60)));
+    const sent = await messagesOf(reservation.id);
+    expect(sent.map((m) => `${m.kind}:${m.channel}:${m.status}`).sort()).toEqual([
+      'guest_code:email:sent',
+      'guest_code:sms:sent',
+    ]);
+    const email = sent.find((m) => m.channel === 'email');
+    for (const d of digits) expect(email?.body).toContain(d);
+    const sms = sent.find((m) => m.channel === 'sms');
+    expect(sms?.body.length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
+  });
+
+  it('cancels a stay even when its cancellation SMS, filled in, is too long to send as written', async () => {
+    // 179 characters: the longest names the form takes fill this template past one SMS.
+    const longName = `Maximiliana ${'Hohenzollern-'.repeat(12)}Sigmaringen`;
+    const { reservation } = await stay('531', {
+      supportsNativeScheduling: true,
+      guestPhone: '+14155550131',
+    });
+    await updateReservation(database.db, admin, reservation.id, { guestName: longName }, BOOKED);
+    await database.db.insert(messageTemplates).values({
+      organizationId: harbor.org.id,
+      kind: 'cancellation',
+      channel: 'sms',
+      body: '{{guest_name}}: your stay at {{property}} from {{starts_at}} to {{ends_at}} is cancelled, {{guest_name}}.',
+    });
+    try {
+      await tick(ahead(minutes(48 * 60)));
+      await tick(ahead(minutes(23 * 60)));
+      await cancelReservation(database.db, admin, reservation.id, ahead(minutes(22 * 60)));
+      const [row] = await database.db
+        .select({ status: reservations.status })
+        .from(reservations)
+        .where(eq(reservations.id, reservation.id));
+      expect(row?.status).toBe('cancelled');
+      const cancellation = (await messagesOf(reservation.id)).filter(
+        (m) => m.kind === 'cancellation',
+      );
+      expect(cancellation.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+      const sms = cancellation.find((m) => m.channel === 'sms');
+      expect(sms?.body.length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
+      expect(sms?.body).toContain('is cancelled');
+    } finally {
+      await database.db
+        .delete(messageTemplates)
+        .where(eq(messageTemplates.organizationId, harbor.org.id));
+    }
+  });
+
+  it('sends nothing for a stay cancelled between the tick reading it and queueing', async () => {
+    const { reservation } = await stay('532', { supportsNativeScheduling: true });
+    await tick(ahead(minutes(48 * 60)));
+    // The scan saw the stay due; then the desk cancelled it before the queueing transaction.
+    await cancelReservation(database.db, admin, reservation.id, ahead(minutes(23 * 60)));
+    const queued = await queueDueGuestCode(
+      database.db,
+      harbor.org.id,
+      reservation.id,
+      ahead(minutes(23 * 60)),
+    );
+    expect(queued).toBeNull();
+    expect(await messagesOf(reservation.id)).toEqual([]);
+  });
+
+  it('withdraws, instead of retrying, a code message whose send failed while the stay was cancelled', async () => {
+    const { reservation } = await stay('533', { supportsNativeScheduling: true });
+    await tick(ahead(minutes(48 * 60)));
+    await queueDueGuestCodeMessages(database.db, ahead(minutes(23 * 60)));
+    // In flight: claimed by a deliverer whose send then failed and whose lease ran out.
+    await database.db
+      .update(messages)
+      .set({ status: 'sending', attempts: 1, leaseExpiresAt: ahead(minutes(22 * 60)) })
+      .where(eq(messages.reservationId, reservation.id));
+    await database.db
+      .update(reservations)
+      .set({ status: 'cancelled', cancelledAt: ahead(minutes(22 * 60)) })
+      .where(eq(reservations.id, reservation.id));
+    await deliverDueMessages(database.db, { now: ahead(minutes(21 * 60)), transports: logged });
+    const [message] = await messagesOf(reservation.id);
+    expect(message).toMatchObject({
+      status: 'failed',
+      lastError: WITHDRAWN_ERROR,
+      providerMessageId: null,
+      sentAt: null,
+    });
   });
 });
 

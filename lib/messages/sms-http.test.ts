@@ -162,6 +162,16 @@ describe('twilioSmsTransport', () => {
     expect(error.message).not.toContain('<');
   });
 
+  it.each([
+    ['a wrong account SID or URL', twilioError(404, 20404, 'The requested resource was not found')],
+    ['a sender the account may not use', twilioError(400, 21606, "The 'From' number is not valid")],
+  ])('keeps %s retryable and points at the settings', async (_what, reply) => {
+    answer = () => reply;
+    const error = await refusal(sms().send(outgoing()));
+    expect(error.permanent).toBe(false);
+    expect(error.message).toMatch(/check the SMS_\* settings\.$/);
+  });
+
   it('keeps refused credentials (401) retryable and says so', async () => {
     answer = () => twilioError(401, 20003, 'Authenticate');
     const error = await refusal(sms().send(outgoing()));

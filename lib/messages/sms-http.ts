@@ -80,13 +80,27 @@ export function twilioSmsTransport(settings: TwilioSmsSettings): Transport {
       if (status >= 300 && status < 400) {
         throw failure(`SMS ${reply}: the provider redirected; check SMS_API_URL.`);
       }
-      // Any other 4xx means this request will never be accepted (a bad number,
-      // an unverified sender…), except "try again" and "slow down".
-      const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
-      throw failure(`SMS ${reply}`, permanent);
+      // Only a refusal of this recipient is final. Anything else (a wrong SID or
+      // URL answering 404, a sender the account may not use, 429, 5xx) is
+      // retried: once an admin fixes the settings, the waiting messages go out.
+      const code = parseJson(body)?.code;
+      if (status === 400 && typeof code === 'number' && RECIPIENT_REFUSED.has(code)) {
+        throw failure(`SMS ${reply}`, true);
+      }
+      throw failure(
+        status >= 400 && status < 500 && status !== 408 && status !== 429
+          ? `SMS ${reply}; check the SMS_* settings.`
+          : `SMS ${reply}`,
+      );
     },
   };
 }
+
+/**
+ * Twilio's errors that are about the number itself: invalid (21211, 21214),
+ * not reachable by SMS (21407, 21408, 21612, 21614), opted out (21610).
+ */
+const RECIPIENT_REFUSED = new Set([21211, 21214, 21407, 21408, 21610, 21612, 21614]);
 
 /** `400 Bad Request, Twilio error 21211: The 'To' number … is not a valid phone number.` */
 function providerReply(

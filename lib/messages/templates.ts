@@ -117,6 +117,28 @@ export function valuesFor(facts: TemplateFacts): Record<Placeholder, string> {
   };
 }
 
+/**
+ * The shortest SMS that still does the job, for when a template filled in runs
+ * past SMS_MAX_LENGTH (a very long name, or a stay's many locks with their own
+ * digits). Tries the fullest first.
+ */
+export function compactSms(kind: MessageKind, facts: TemplateFacts): string {
+  const v = valuesFor(facts);
+  const property = v.property.slice(0, 60);
+  const room = v.room ? `, room ${v.room.slice(0, 60)}` : '';
+  const tries =
+    kind === 'cancellation'
+      ? [`${property}: your stay from ${v.starts_at} is cancelled; its door code no longer works.`]
+      : [
+          `${property}: door code ${v.code}${room}, from ${v.starts_at} to ${v.ends_at}.`,
+          `${property}: door code ${v.code}, until ${v.ends_at}.`,
+          `${property}: your door code does not fit in a text message. Please check your email or ask the front desk.`,
+        ];
+  return (
+    tries.find((t) => t.length <= SMS_MAX_LENGTH) ?? (tries.at(-1) ?? '').slice(0, SMS_MAX_LENGTH)
+  );
+}
+
 const SAMPLE_VALUES: Record<Placeholder, string> = {
   guest_name: 'Maximiliana Hohenzollern-Sigmaringen',
   code: '12345678',

@@ -107,7 +107,7 @@ export async function cancelReservationAction(
 
 /** What sending the code did: where it went, the text to pass on when nowhere, and the stay as it now is. */
 export type SentCode = Delivery & {
-  /** Only when there was no channel: the message with the code, for staff to send themselves. */
+  /** Only when nothing really went out (no channel, or only logged): the message, for staff to pass on. */
   text: string | null;
   /** False while a code is still on its way to a lock: the guest may arrive before it works. */
   onLocks: boolean;
@@ -128,10 +128,12 @@ export async function sendGuestCodeAction(
       { reservationId: String(reservationId), requestId: String(requestId) },
       now,
     );
+    const loggedOnly = sent.channels.filter((channel) => !channelsDelivered()[channel]);
     return {
       sentBy: sent.channels,
-      loggedOnly: sent.channels.filter((channel) => !channelsDelivered()[channel]),
-      text: sent.channels.length === 0 ? sent.text : null,
+      loggedOnly,
+      // For staff to pass on themselves when nothing really goes out.
+      text: loggedOnly.length === sent.channels.length ? sent.text : null,
       onLocks: sent.onLocks,
       detail: await getReservationDetail(db, actor, String(reservationId), now),
     };
