@@ -8,11 +8,12 @@
 import { parseArgs } from 'node:util';
 import { count, isNotNull, lte } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { accessCodes, devices, simulatedLocks } from '@/db/schema';
+import { accessCodes } from '@/db/schema';
 import { createOrganization, createTestDatabase } from '@/db/testing';
 import { generateCode } from '@/lib/access-codes/rules';
 import { defaultAdapters } from '@/lib/locks/registry';
 import { runTick } from '@/lib/reconciler/tick';
+import { chunked, seedSimulatedLocks } from './seed';
 
 const { values } = parseArgs({
   options: {
@@ -35,40 +36,16 @@ const engines =
     ? ['pglite', 'postgres']
     : [values.engine ?? 'pglite'];
 
-async function chunked<T>(rows: T[], size: number, insert: (chunk: T[]) => Promise<unknown>) {
-  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
-}
-
 async function seed(db: Db, now: Date) {
   const { org, property } = await createOrganization(db, { name: 'Bench Hotel' });
-  const far = new Date(now.getTime() + 365 * 86_400_000);
-  const locks = Array.from({ length: LOCKS }, (_, i) => ({
-    id: `sim_bench_${i}`,
+  const deviceRows = await seedSimulatedLocks(db, {
     organizationId: org.id,
-    name: `Room ${i + 1}`,
-    latencyMs: LATENCY,
+    propertyId: property.id,
+    count: LOCKS,
+    prefix: 'bench',
+    now,
     slotLimit: Math.ceil(CODES / LOCKS) + 5,
-    allowedLengths: [6],
-  }));
-  await chunked(locks, 1000, (chunk) => db.insert(simulatedLocks).values(chunk));
-  const deviceRows: { id: string }[] = [];
-  await chunked(locks, 1000, async (chunk) => {
-    const rows = await db
-      .insert(devices)
-      .values(
-        chunk.map((l) => ({
-          organizationId: org.id,
-          propertyId: property.id,
-          adapter: 'simulated' as const,
-          externalId: l.id,
-          name: l.name,
-          slotLimit: l.slotLimit,
-          codeConstraints: { allowedLengths: [6], digitsOnly: true },
-          nextSyncAt: far,
-        })),
-      )
-      .returning({ id: devices.id });
-    deviceRows.push(...rows);
+    latencyMs: LATENCY,
   });
   const taken = new Map<string, Set<string>>();
   const codes = Array.from({ length: CODES }, (_, i) => {
@@ -97,7 +74,8 @@ async function bench(engine: string) {
   const saved = process.env.DATABASE_URL;
   if (engine === 'pglite') delete process.env.DATABASE_URL;
   const database = await createTestDatabase({ max: 20 });
-  process.env.DATABASE_URL = saved;
+  // Assigning undefined would store the string "undefined", which the settings then refuse.
+  if (saved !== undefined) process.env.DATABASE_URL = saved;
   const db = database.db;
   const now = new Date();
   const seedStarted = performance.now();
