@@ -174,7 +174,11 @@ export type StayCodes = {
   reservationId: string;
   organizationId: string;
   codes: CodeForGuest[];
-  /** Changes whenever a lock, the digits or a window changes: what `messages.codes_digest` holds. */
+  /**
+   * Changes whenever what the guest reads changes: a lock's name or room, the
+   * digits, a window. Not the lock's id, so a lock replaced by another under
+   * the same name with the same digits is no news to the guest.
+   */
   digest: string;
   /** Every code is on its lock (set, or scheduled there by the lock itself), without errors. */
   onLocks: boolean;
@@ -211,10 +215,10 @@ export async function stayCodes(
                'code', c.code, 'lockName', d.name, 'room', d.room,
                'startsAt', c.starts_at, 'endsAt', c.ends_at) order by d.name, d.id) as codes,
              encode(sha256(convert_to(string_agg(
-               d.id::text || '|' || coalesce(c.code, '') || '|' ||
+               d.name || '|' || coalesce(d.room, '') || '|' || coalesce(c.code, '') || '|' ||
                coalesce(extract(epoch from c.starts_at)::bigint::text, '') || '|' ||
                coalesce(extract(epoch from c.ends_at)::bigint::text, ''),
-               ',' order by d.id), 'UTF8')), 'hex') as digest,
+               ',' order by d.name, d.room, d.id), 'UTF8')), 'hex') as digest,
              bool_and(c.external_ref is not null and c.status in ('unset', 'set')
                       and c.errors = '[]'::jsonb) as on_locks
         from organizations o
