@@ -20,6 +20,7 @@ import { refillPools } from '@/lib/backup-pools/pools';
 import { type LockAdapter, LockFailure } from '@/lib/locks/adapter';
 import type { AdapterResolver } from '@/lib/locks/registry';
 import { logger } from '@/lib/log';
+import { discoverDevices } from '@/lib/devices/discovery';
 import { deliverDueMessages } from '@/lib/messages/outbox';
 import { queueDueGuestCodeMessages } from '@/lib/messages/schedule';
 import { type Transports, transportsFromEnv } from '@/lib/messages/transports';
@@ -74,6 +75,10 @@ export type TickStats = {
   /** The budget ran out with work left: run again soon. */
   more: boolean;
   backupCodesCreated: number;
+  /** Devices an adapter listed that Keyhold had not seen (a new or factory-reset lock). */
+  locksFound: number;
+  /** Locks their adapter no longer lists. */
+  locksRemoved: number;
   alertsOpened: number;
   alertsResolved: number;
   /** Guest-code messages and corrections queued this tick (each may go by email and SMS). */
@@ -130,12 +135,23 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     roundMs: [],
     more: false,
     backupCodesCreated: 0,
+    locksFound: 0,
+    locksRemoved: 0,
     alertsOpened: 0,
     alertsResolved: 0,
     messagesQueued: 0,
     messagesSent: 0,
     messagesFailed: 0,
   };
+
+  try {
+    // First, so a lock found now is read and programmed this tick.
+    const discovery = await discoverDevices(db, settings.adapters, settings.now);
+    stats.locksFound = discovery.found;
+    stats.locksRemoved = discovery.removed;
+  } catch (error) {
+    logger().error({ err: error }, 'discovering devices failed');
+  }
 
   try {
     const pools = await refillPools(db, settings.now);
@@ -215,6 +231,8 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
   });
   if (
     stats.locks > 0 ||
+    stats.locksFound > 0 ||
+    stats.locksRemoved > 0 ||
     stats.alertsOpened > 0 ||
     stats.alertsResolved > 0 ||
     stats.messagesQueued > 0 ||

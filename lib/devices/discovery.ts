@@ -1,0 +1,193 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { type Db, queryRows } from '@/db/client';
+import { devices, type Issue, type LockAdapter as LockAdapterName } from '@/db/schema';
+import { withIssue, withoutIssues } from '@/lib/access-codes/state';
+import type { AdapterDevice } from '@/lib/locks/adapter';
+import type { AdapterResolver } from '@/lib/locks/registry';
+import { logger } from '@/lib/log';
+
+/**
+ * Discovery (DESIGN.md "Factory-reset locks"): now and then the tick asks each
+ * adapter account for the devices it can see. A device Keyhold has never seen
+ * becomes a lock that needs placing ("new lock found"); a known lock the
+ * account no longer lists is marked `device_removed`. A factory reset shows as
+ * both at once: the old id gone, a new one appeared.
+ */
+
+/** How often each adapter account is asked for its devices. */
+export const DISCOVERY_INTERVAL_MS = 5 * 60_000;
+
+export const NEW_LOCK_FOUND = 'new_lock_found';
+export const DEVICE_REMOVED = 'device_removed';
+
+const MESSAGES = {
+  [NEW_LOCK_FOUND]:
+    'A lock Keyhold has not seen before appeared. Place it at a property, or let it replace a lock that was factory reset.',
+  [DEVICE_REMOVED]:
+    'The lock no longer answers under its id: it was factory reset or removed. Replace it with the new lock, or retire it.',
+};
+
+type Account = { organizationId: string; adapter: LockAdapterName; connectionId: string | null };
+
+const accountKey = (a: Account) =>
+  `discovery:${a.organizationId}:${a.adapter}:${a.connectionId ?? 'default'}`;
+
+/** The accounts that have locks in Keyhold: every organization's simulated account and each connection. */
+async function accounts(db: Db): Promise<Account[]> {
+  return db
+    .selectDistinct({
+      organizationId: devices.organizationId,
+      adapter: devices.adapter,
+      connectionId: devices.connectionId,
+    })
+    .from(devices)
+    .where(eq(devices.status, 'active'));
+}
+
+/**
+ * Claim an account's discovery for this interval: one instance asks the
+ * adapter, the others skip. Returns false when it ran recently.
+ */
+async function claimAccount(db: Db, account: Account, now: Date): Promise<boolean> {
+  const due = new Date(now.getTime() - DISCOVERY_INTERVAL_MS).toISOString();
+  const rows = await queryRows<{ key: string }>(
+    db,
+    sql`
+    insert into system_state (key, value, updated_at)
+    values (${accountKey(account)}, ${JSON.stringify({ at: now.toISOString() })}::jsonb,
+            ${now.toISOString()}::timestamptz)
+    on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at
+      where system_state.updated_at <= ${due}::timestamptz
+    returning key`,
+  );
+  return rows.length > 0;
+}
+
+export type DiscoveryStats = { accounts: number; found: number; removed: number; seen: number };
+
+/** Run discovery for every account whose interval has passed. One account's failure leaves the others. */
+export async function discoverDevices(
+  db: Db,
+  adapters: AdapterResolver,
+  now: Date,
+): Promise<DiscoveryStats> {
+  const stats: DiscoveryStats = { accounts: 0, found: 0, removed: 0, seen: 0 };
+  for (const account of await accounts(db)) {
+    if (!(await claimAccount(db, account, now))) continue;
+    stats.accounts++;
+    try {
+      const listed = await adapters(account).listDevices();
+      const result = await recordDiscovery(db, account, listed, now);
+      stats.found += result.found;
+      stats.removed += result.removed;
+      stats.seen += result.seen;
+    } catch (error) {
+      // Offline account, bad key: the next interval asks again.
+      logger().warn(
+        { err: error, organizationId: account.organizationId, adapter: account.adapter },
+        'discovering devices failed',
+      );
+    }
+  }
+  return stats;
+}
+
+/** What one listing means for Keyhold's devices of that account. */
+export async function recordDiscovery(
+  db: Db,
+  account: Account,
+  listed: AdapterDevice[],
+  now: Date,
+): Promise<{ found: number; removed: number; seen: number }> {
+  return db.transaction(async (tx) => {
+    const connection =
+      account.connectionId === null
+        ? sql`${devices.connectionId} is null`
+        : eq(devices.connectionId, account.connectionId);
+    const known = await tx
+      .select({
+        id: devices.id,
+        externalId: devices.externalId,
+        status: devices.status,
+        errors: devices.errors,
+        leaseExpiresAt: devices.leaseExpiresAt,
+      })
+      .from(devices)
+      .where(
+        and(
+          eq(devices.organizationId, account.organizationId),
+          eq(devices.adapter, account.adapter),
+          connection,
+        ),
+      );
+    const byExternalId = new Map(known.map((d) => [d.externalId, d]));
+    const listedIds = new Set(listed.map((d) => d.externalId));
+
+    const fresh = listed.filter((d) => !byExternalId.has(d.externalId));
+    let found = 0;
+    if (fresh.length > 0) {
+      const inserted = await tx
+        .insert(devices)
+        .values(
+          fresh.map((d) => ({
+            organizationId: account.organizationId,
+            connectionId: account.connectionId,
+            adapter: account.adapter,
+            externalId: d.externalId,
+            name: d.name,
+            online: d.online,
+            batteryLevel: d.batteryLevel,
+            codeConstraints: d.constraints,
+            slotLimit: d.slotLimit,
+            supportsNativeScheduling: d.supportsNativeScheduling,
+            propertyId: null,
+            needsPlacement: true,
+            firstSeenAt: now,
+            lastSeenAt: now,
+            warnings: withIssue(
+              [],
+              NEW_LOCK_FOUND,
+              now,
+              undefined,
+              MESSAGES[NEW_LOCK_FOUND],
+            ) as Issue[],
+          })),
+        )
+        // Another instance found it first.
+        .onConflictDoNothing()
+        .returning({ id: devices.id });
+      found = inserted.length;
+    }
+
+    const seen = known.filter((d) => listedIds.has(d.externalId)).map((d) => d.id);
+    if (seen.length > 0) {
+      await tx.update(devices).set({ lastSeenAt: now }).where(inArray(devices.id, seen));
+    }
+    // A lock that reappears (an account glitch) loses the mark.
+    for (const d of known) {
+      if (listedIds.has(d.externalId) && d.errors.some((i) => i.code === DEVICE_REMOVED)) {
+        await tx
+          .update(devices)
+          .set({ errors: withoutIssues(d.errors, [DEVICE_REMOVED]) })
+          .where(eq(devices.id, d.id));
+      }
+    }
+
+    let removed = 0;
+    for (const d of known) {
+      if (d.status !== 'active' || listedIds.has(d.externalId)) continue;
+      if (d.errors.some((i) => i.code === DEVICE_REMOVED)) continue;
+      // A tick holding the lock writes its errors back; mark it next time.
+      if (d.leaseExpiresAt && d.leaseExpiresAt > now) continue;
+      await tx
+        .update(devices)
+        .set({
+          online: false,
+          errors: withIssue(d.errors, DEVICE_REMOVED, now, undefined, MESSAGES[DEVICE_REMOVED]),
+        })
+        .where(eq(devices.id, d.id));
+      removed++;
+    }
+    return { found, removed, seen: seen.length };
+  });
+}

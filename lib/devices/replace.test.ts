@@ -1,0 +1,243 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  accessCodes,
+  auditLog,
+  devices,
+  reservationDevices,
+  simulatedLockCodes,
+} from '@/db/schema';
+import {
+  addSimulatedLock,
+  createOrganization,
+  createTestDatabase,
+  memberActor,
+  type TestDatabase,
+} from '@/db/testing';
+import type { Actor } from '@/lib/auth/actor';
+import { pullBackupAccessCode } from '@/lib/backup-pools/pools';
+import { defaultAdapters } from '@/lib/locks/registry';
+import { factoryResetLock } from '@/lib/locks/simulated/controls';
+import { logTransport } from '@/lib/messages/transports';
+import { runTick } from '@/lib/reconciler/tick';
+import { createReservation } from '@/lib/reservations/operations';
+import { DISCOVERY_INTERVAL_MS } from './discovery';
+import { replaceDevice } from './replace';
+
+// Noon in New York.
+const NOW = new Date('2026-11-26T17:00:00Z');
+const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+
+let database: TestDatabase;
+let harbor: Awaited<ReturnType<typeof createOrganization>>;
+let admin: Actor;
+let frontDesk: Actor;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  harbor = await createOrganization(database.db, { roles: ['admin', 'front_desk'] });
+  admin = await memberActor(database.db, harbor.members.admin?.userId);
+  frontDesk = await memberActor(database.db, harbor.members.front_desk?.userId);
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+const quietLog = { info() {}, warn() {}, error() {} } as never;
+const tick = (now: Date) =>
+  runTick(database.db, {
+    now,
+    adapters: defaultAdapters(database.db),
+    transports: { email: logTransport({ log: quietLog }), sms: logTransport({ log: quietLog }) },
+    random: () => 1,
+  });
+
+async function ticks(from: number, count: number) {
+  for (let i = 0; i < count; i++) await tick(later(from + i));
+}
+
+const stayOn = (deviceId: string, guestName: string, checkInDate: string, checkOutDate: string) =>
+  createReservation(
+    database.db,
+    admin,
+    {
+      propertyId: harbor.property.id,
+      guestName,
+      guestEmail: `${guestName.toLowerCase().replace(/\W+/g, '.')}@guest.example`,
+      checkInDate,
+      checkOutDate,
+      deviceIds: [deviceId],
+    },
+    NOW,
+  );
+
+const liveCodesOf = (deviceId: string) =>
+  database.db
+    .select()
+    .from(accessCodes)
+    .where(and(eq(accessCodes.deviceId, deviceId), isNull(accessCodes.deletedAt)));
+
+/** A room lock with two stays in house, one to come, a full pool and a backup pulled; then reset. */
+async function resetLockWithStays(room: string, base: number) {
+  const lock = await addSimulatedLock(database.db, {
+    organizationId: harbor.org.id,
+    propertyId: harbor.property.id,
+    room,
+  });
+  await database.db.update(devices).set({ backupPoolEnabled: true }).where(eq(devices.id, lock.id));
+  const inHouse = await stayOn(lock.id, `Ana ${room}`, '2026-11-24', '2026-11-28');
+  const alsoInHouse = await stayOn(lock.id, `Ben ${room}`, '2026-11-25', '2026-11-27');
+  const coming = await stayOn(lock.id, `Cy ${room}`, '2026-11-29', '2026-12-01');
+  await ticks(base, 3);
+  const anaCode = inHouse.accessCodes[0];
+  if (!anaCode) throw new Error('no code');
+  const backup = await pullBackupAccessCode(database.db, frontDesk, anaCode.id, later(base + 3));
+  await ticks(base + 4, 3);
+  const newId = await factoryResetLock(
+    database.db,
+    harbor.org.id,
+    lock.externalId,
+    later(base + 7),
+  );
+  // Discovery runs on the next tick past its interval.
+  await tick(later(base + 8 + DISCOVERY_INTERVAL_MS / 60_000));
+  const [found] = await database.db
+    .select()
+    .from(devices)
+    .where(and(eq(devices.organizationId, harbor.org.id), eq(devices.externalId, newId)));
+  if (!found) throw new Error('the reset lock was not discovered');
+  return { lock, found, stays: [inHouse, alsoInHouse, coming], backup, newId };
+}
+
+describe('replaceDevice', () => {
+  it('restores every stay, the pulled backup and the pool on the new lock within a few ticks', async () => {
+    const { lock, found, stays, backup, newId } = await resetLockWithStays('401', 0);
+    expect(found.needsPlacement).toBe(true);
+
+    const at = later(20);
+    const result = await replaceDevice(
+      database.db,
+      admin,
+      { oldDeviceId: lock.id, newDeviceId: found.id },
+      at,
+    );
+    expect(result).toMatchObject({ moved: 4, poolClosed: 5, changedDigits: [] });
+    await ticks(21, 4);
+
+    const [fresh] = await database.db.select().from(devices).where(eq(devices.id, found.id));
+    expect(fresh).toMatchObject({
+      name: lock.name,
+      room: '401',
+      propertyId: harbor.property.id,
+      needsPlacement: false,
+      backupPoolEnabled: true,
+    });
+    const codes = await liveCodesOf(found.id);
+    // Each stay's code, with its digits: the two in house are on the lock, the third waits.
+    for (const stay of stays) {
+      const code = codes.find((c) => c.reservationId === stay.id);
+      expect(code?.code).toBe(stay.accessCodes[0]?.code);
+    }
+    const inHouse = codes.filter((c) => c.reservationId && c.status === 'set');
+    expect(inHouse.map((c) => c.reservationId).sort()).toEqual([stays[0]?.id, stays[1]?.id].sort());
+    // The pulled backup still works for Ana, and is not in the pool.
+    const pulled = codes.find((c) => c.isBackup && c.pulledAt !== null);
+    expect(pulled).toMatchObject({
+      code: backup.code,
+      pulledForReservationId: stays[0]?.id,
+      status: 'set',
+    });
+    const pool = codes.filter((c) => c.isBackup && c.pulledAt === null && c.status === 'set');
+    expect(pool).toHaveLength(5);
+    // What the tick set is really on the lock.
+    const onLock = await database.db
+      .select({ code: simulatedLockCodes.code })
+      .from(simulatedLockCodes)
+      .where(eq(simulatedLockCodes.lockId, newId));
+    expect(onLock.map((c) => c.code)).toEqual(
+      expect.arrayContaining([stays[0]?.accessCodes[0]?.code, backup.code]),
+    );
+
+    const [old] = await database.db.select().from(devices).where(eq(devices.id, lock.id));
+    expect(old).toMatchObject({ status: 'replaced', replacedByDeviceId: found.id });
+    expect(await liveCodesOf(lock.id)).toEqual([]);
+    const links = await database.db
+      .select({ deviceId: reservationDevices.deviceId })
+      .from(reservationDevices)
+      .where(eq(reservationDevices.deviceId, lock.id));
+    expect(links).toEqual([]);
+    const [audit] = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'device.replaced'), eq(auditLog.targetId, lock.id)));
+    expect(audit?.actorUserId).toBe(admin.userId);
+    expect(JSON.stringify(audit?.detail)).not.toContain(backup.code ?? '-');
+  });
+
+  it('gives a stay new digits when the new lock already holds its code, and names the guest', async () => {
+    const { lock, found, stays } = await resetLockWithStays('402', 100);
+    const clashing = stays[2]?.accessCodes[0]?.code ?? '';
+    await database.db.insert(accessCodes).values({
+      organizationId: harbor.org.id,
+      deviceId: found.id,
+      type: 'ongoing',
+      code: clashing,
+      name: 'Housekeeping',
+    });
+    const result = await replaceDevice(
+      database.db,
+      admin,
+      { oldDeviceId: lock.id, newDeviceId: found.id },
+      later(120),
+    );
+    expect(result.changedDigits).toEqual([{ reservationId: stays[2]?.id, guestName: 'Cy 402' }]);
+    const codes = await liveCodesOf(found.id);
+    const cy = codes.find((c) => c.reservationId === stays[2]?.id);
+    expect(cy?.code).not.toBe(clashing);
+    expect(codes.find((c) => c.name === 'Housekeeping')?.code).toBe(clashing);
+  });
+
+  it('refuses a lock of another organization, a second replacement, and a front-desk member', async () => {
+    const { lock, found } = await resetLockWithStays('403', 200);
+    const other = await createOrganization(database.db, { roles: ['admin'] });
+    const foreign = await addSimulatedLock(database.db, {
+      organizationId: other.org.id,
+      propertyId: other.property.id,
+    });
+    await expect(
+      replaceDevice(
+        database.db,
+        admin,
+        { oldDeviceId: lock.id, newDeviceId: foreign.id },
+        later(220),
+      ),
+    ).rejects.toMatchObject({ code: 'not_found', options: { field: 'newDeviceId' } });
+    await expect(
+      replaceDevice(
+        database.db,
+        frontDesk,
+        { oldDeviceId: lock.id, newDeviceId: found.id },
+        later(220),
+      ),
+      // Front desk may not replace locks: the lock is not found for them.
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      replaceDevice(database.db, admin, { oldDeviceId: lock.id, newDeviceId: 'x' }, later(220)),
+    ).rejects.toMatchObject({ code: 'invalid_input', options: { field: 'newDeviceId' } });
+
+    await replaceDevice(
+      database.db,
+      admin,
+      { oldDeviceId: lock.id, newDeviceId: found.id },
+      later(220),
+    );
+    await expect(
+      replaceDevice(
+        database.db,
+        admin,
+        { oldDeviceId: lock.id, newDeviceId: found.id },
+        later(221),
+      ),
+    ).rejects.toMatchObject({ code: 'conflict', options: { field: 'oldDeviceId' } });
+  });
+});

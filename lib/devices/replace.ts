@@ -1,0 +1,266 @@
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '@/db/client';
+import {
+  type AccessCode,
+  accessCodes,
+  devices,
+  reservationDevices,
+  reservations,
+} from '@/db/schema';
+import { codeProblem, windowsOverlap } from '@/lib/access-codes/rules';
+import { withoutIssues } from '@/lib/access-codes/state';
+import {
+  firstAttemptAt,
+  insertCodes,
+  type LockForCodes,
+  leadMinutesOf,
+  liveCodesOn,
+  lockCodeChanges,
+  type NewCode,
+  pickCode,
+  policyFor,
+} from '@/lib/access-codes/store';
+import { recordAudit } from '@/lib/audit';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+import { parseInput } from '@/lib/validation';
+import { DEVICE_REMOVED, NEW_LOCK_FOUND } from './discovery';
+
+export const replaceDeviceSchema = z.object({
+  oldDeviceId: z.uuid({ error: 'Choose the lock being replaced.' }),
+  newDeviceId: z.uuid({ error: 'Choose the new lock.' }),
+});
+export type ReplaceDeviceInput = z.input<typeof replaceDeviceSchema>;
+
+export type ReplacementResult = {
+  oldDeviceId: string;
+  newDeviceId: string;
+  /** Codes queued for the new lock: guest codes, pulled backups still in use, hand-made codes. */
+  moved: number;
+  /** Stays whose code had to change because the new lock refused the old digits. */
+  changedDigits: { reservationId: string; guestName: string }[];
+  /** Unpulled backup codes closed; the tick fills the new lock's pool. */
+  poolClosed: number;
+};
+
+/**
+ * The new device takes the old one's place (DESIGN.md "Factory-reset locks"),
+ * in one transaction: its name, property, room and pool setting; its stays;
+ * every code that should be on it, queued for programming with the same
+ * digits where the new lock takes them. The old device is kept for history as
+ * `replaced`, linked to its successor, its codes closed (the reset lock holds
+ * none of them). A guest whose digits changed gets a correction from the tick
+ * once the new code is on the lock.
+ */
+export async function replaceDevice(
+  db: Executor,
+  actor: Actor,
+  input: ReplaceDeviceInput,
+  now: Date,
+): Promise<ReplacementResult> {
+  assertCan(actor, 'devices.replace', 'Lock');
+  const data = parseInput(replaceDeviceSchema, input);
+  if (data.oldDeviceId === data.newDeviceId) {
+    throw new AppError('invalid_input', 'A lock cannot replace itself.', { field: 'newDeviceId' });
+  }
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .select()
+      .from(devices)
+      .where(
+        and(
+          inArray(devices.id, [data.oldDeviceId, data.newDeviceId]),
+          eq(devices.organizationId, actor.organizationId),
+        ),
+      )
+      .for('update');
+    const old = rows.find((d) => d.id === data.oldDeviceId);
+    const fresh = rows.find((d) => d.id === data.newDeviceId);
+    if (!old) throw new AppError('not_found', 'Lock not found.', { field: 'oldDeviceId' });
+    if (!fresh) throw new AppError('not_found', 'Lock not found.', { field: 'newDeviceId' });
+    if (old.status !== 'active') {
+      throw new AppError('conflict', `${old.name} was already replaced or retired.`, {
+        field: 'oldDeviceId',
+      });
+    }
+    if (fresh.status !== 'active' || (fresh.propertyId !== null && !fresh.needsPlacement)) {
+      throw new AppError(
+        'invalid_input',
+        `${fresh.name} is already in use; choose a lock that was just found.`,
+        { field: 'newDeviceId' },
+      );
+    }
+    await lockCodeChanges(tx, [old.id, fresh.id]);
+
+    const live = await tx
+      .select()
+      .from(accessCodes)
+      .where(
+        and(
+          eq(accessCodes.deviceId, old.id),
+          eq(accessCodes.organizationId, actor.organizationId),
+          isNull(accessCodes.deletedAt),
+          ne(accessCodes.status, 'removed'),
+          eq(accessCodes.desiredState, 'present'),
+        ),
+      );
+    const stillWanted = (c: AccessCode) => c.endsAt === null || c.endsAt > now;
+    const pool = live.filter((c) => c.isBackup && c.pulledAt === null);
+    const moving = live.filter((c) => !(c.isBackup && c.pulledAt === null) && stillWanted(c));
+
+    // The new lock in the old one's place, so codes are checked against what it takes.
+    const lock: LockForCodes = {
+      id: fresh.id,
+      name: old.name,
+      codeConstraints: fresh.codeConstraints,
+      supportsNativeScheduling: fresh.supportsNativeScheduling,
+      organizationId: fresh.organizationId,
+      propertyId: old.propertyId,
+    };
+    const lead = await leadMinutesOf(tx, actor.organizationId);
+    const taken = await liveCodesOn(tx, [fresh.id]);
+    const changed = new Set<string>();
+    const copies: NewCode[] = moving.map((code) => {
+      const window = { startsAt: code.startsAt, endsAt: code.endsAt };
+      const clash = taken.some((t) => t.code === code.code && windowsOverlap(t, window));
+      let digits = code.code ?? '';
+      if (clash || codeProblem(digits, lock.codeConstraints)) {
+        digits = pickCode([lock], window, taken);
+        changed.add(code.id);
+      }
+      taken.push({ id: code.id, deviceId: fresh.id, code: digits, ...window });
+      return {
+        organizationId: actor.organizationId,
+        deviceId: fresh.id,
+        reservationId: code.reservationId,
+        type: code.type,
+        code: digits,
+        name: code.name,
+        startsAt: code.startsAt,
+        endsAt: code.endsAt,
+        nextAttemptAt: firstAttemptAt(code, policyFor(lock, lead), now),
+        createdByUserId: actor.userId,
+        isBackup: code.isBackup,
+        isPermanentBackup: code.isPermanentBackup,
+      };
+    });
+    const inserted = await insertCodes(tx, copies, actor.userId);
+    const copyOf = new Map(moving.map((code, i) => [code.id, inserted[i]]));
+    for (const code of moving) {
+      const copy = copyOf.get(code.id);
+      if (!copy) continue;
+      // A pulled backup stays pulled, for the same guest, on the new lock.
+      if (code.pulledAt) {
+        await tx
+          .update(accessCodes)
+          .set({
+            pulledAt: code.pulledAt,
+            pulledByUserId: code.pulledByUserId,
+            pulledForReservationId: code.pulledForReservationId,
+          })
+          .where(eq(accessCodes.id, copy.id));
+      }
+      const backup = code.pulledBackupAccessCodeId && copyOf.get(code.pulledBackupAccessCodeId);
+      if (backup) {
+        await tx
+          .update(accessCodes)
+          .set({ pulledBackupAccessCodeId: backup.id })
+          .where(eq(accessCodes.id, copy.id));
+      }
+    }
+
+    // The reset lock holds none of the old codes: close them without asking it.
+    if (live.length > 0) {
+      await tx
+        .update(accessCodes)
+        .set({
+          status: 'removed',
+          desiredState: 'absent',
+          deletedAt: now,
+          removedFromDeviceAt: now,
+          nextAttemptAt: null,
+          pulledBackupAccessCodeId: null,
+          revision: sql`${accessCodes.revision} + 1`,
+        })
+        .where(
+          inArray(
+            accessCodes.id,
+            live.map((c) => c.id),
+          ),
+        );
+    }
+
+    await tx
+      .update(reservationDevices)
+      .set({ deviceId: fresh.id })
+      .where(
+        and(
+          eq(reservationDevices.deviceId, old.id),
+          eq(reservationDevices.organizationId, actor.organizationId),
+        ),
+      );
+    await tx
+      .update(devices)
+      .set({
+        name: old.name,
+        propertyId: old.propertyId,
+        room: old.room,
+        backupPoolEnabled: old.backupPoolEnabled,
+        needsPlacement: false,
+        warnings: withoutIssues(fresh.warnings, [NEW_LOCK_FOUND]),
+        nextSyncAt: now,
+        updatedAt: now,
+      })
+      .where(eq(devices.id, fresh.id));
+    await tx
+      .update(devices)
+      .set({
+        status: 'replaced',
+        replacedByDeviceId: fresh.id,
+        replacedAt: now,
+        online: false,
+        errors: withoutIssues(old.errors, [DEVICE_REMOVED]),
+        leaseExpiresAt: null,
+        leaseOwner: null,
+        updatedAt: now,
+      })
+      .where(eq(devices.id, old.id));
+
+    const changedStays = [...changed]
+      .map((id) => moving.find((c) => c.id === id)?.reservationId)
+      .filter((id): id is string => Boolean(id));
+    const guests =
+      changedStays.length === 0
+        ? []
+        : await tx
+            .select({ reservationId: reservations.id, guestName: reservations.guestName })
+            .from(reservations)
+            .where(
+              and(
+                inArray(reservations.id, changedStays),
+                eq(reservations.organizationId, actor.organizationId),
+              ),
+            );
+    await recordAudit(tx, actor, {
+      action: 'device.replaced',
+      targetType: 'device',
+      targetId: old.id,
+      detail: {
+        oldDeviceId: old.id,
+        newDeviceId: fresh.id,
+        name: old.name,
+        moved: moving.length,
+        digitsChanged: changed.size,
+        poolClosed: pool.length,
+      },
+    });
+    return {
+      oldDeviceId: old.id,
+      newDeviceId: fresh.id,
+      moved: moving.length,
+      changedDigits: guests,
+      poolClosed: pool.length,
+    };
+  });
+}
