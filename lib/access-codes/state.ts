@@ -179,6 +179,11 @@ export const ISSUE_MESSAGES: Record<string, string> = {
   delay_in_removing_from_device: 'Removing the code from the lock is delayed; still retrying.',
   failed_to_remove_from_device:
     'The code could not be removed from the lock and may still open the door.',
+  // Discovery's, on devices (lib/devices/discovery.ts).
+  new_lock_found:
+    'A lock Keyhold has not seen before appeared. Place it at a property, or let it replace a lock that was factory reset.',
+  device_removed:
+    'The lock no longer answers under its id: it was factory reset or removed. Replace it with the new lock, or retire it.',
 };
 
 export function withIssue(

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '@/db/client';
-import { devices, type Issue, type LockAdapter as LockAdapterName } from '@/db/schema';
+import { devices, type LockAdapter as LockAdapterName } from '@/db/schema';
 import { withIssue, withoutIssues } from '@/lib/access-codes/state';
 import type { AdapterDevice } from '@/lib/locks/adapter';
 import type { AdapterResolver } from '@/lib/locks/registry';
@@ -19,13 +19,6 @@ export const DISCOVERY_INTERVAL_MS = 5 * 60_000;
 
 export const NEW_LOCK_FOUND = 'new_lock_found';
 export const DEVICE_REMOVED = 'device_removed';
-
-const MESSAGES = {
-  [NEW_LOCK_FOUND]:
-    'A lock Keyhold has not seen before appeared. Place it at a property, or let it replace a lock that was factory reset.',
-  [DEVICE_REMOVED]:
-    'The lock no longer answers under its id: it was factory reset or removed. Replace it with the new lock, or retire it.',
-};
 
 type Account = { organizationId: string; adapter: LockAdapterName; connectionId: string | null };
 
@@ -144,13 +137,7 @@ export async function recordDiscovery(
             needsPlacement: true,
             firstSeenAt: now,
             lastSeenAt: now,
-            warnings: withIssue(
-              [],
-              NEW_LOCK_FOUND,
-              now,
-              undefined,
-              MESSAGES[NEW_LOCK_FOUND],
-            ) as Issue[],
+            warnings: withIssue([], NEW_LOCK_FOUND, now),
           })),
         )
         // Another instance found it first.
@@ -183,7 +170,7 @@ export async function recordDiscovery(
         .update(devices)
         .set({
           online: false,
-          errors: withIssue(d.errors, DEVICE_REMOVED, now, undefined, MESSAGES[DEVICE_REMOVED]),
+          errors: withIssue(d.errors, DEVICE_REMOVED, now),
         })
         .where(eq(devices.id, d.id));
       removed++;

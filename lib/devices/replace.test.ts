@@ -22,7 +22,7 @@ import { logTransport } from '@/lib/messages/transports';
 import { runTick } from '@/lib/reconciler/tick';
 import { createReservation } from '@/lib/reservations/operations';
 import { DISCOVERY_INTERVAL_MS } from './discovery';
-import { replaceDevice } from './replace';
+import { replaceDevice, replacementPlan, replacementProgress, undoReplacement } from './replace';
 
 // Noon in New York.
 const NOW = new Date('2026-11-26T17:00:00Z');
@@ -239,5 +239,62 @@ describe('replaceDevice', () => {
         later(221),
       ),
     ).rejects.toMatchObject({ code: 'conflict', options: { field: 'oldDeviceId' } });
+  });
+
+  it('reviews what will move, shows progress to the last code, and offers undo only until a code goes out', async () => {
+    const { lock, found, stays } = await resetLockWithStays('404', 300);
+    const plan = await replacementPlan(
+      database.db,
+      admin,
+      { oldDeviceId: lock.id, newDeviceId: found.id },
+      later(320),
+    );
+    expect(plan.old).toMatchObject({ name: lock.name, room: '404' });
+    expect(plan.stays.map((s) => s.guestName)).toEqual(['Ana 404', 'Ben 404', 'Cy 404']);
+    expect(plan.stays[0]?.code).toBe(stays[0]?.accessCodes[0]?.code);
+    expect(plan.pulledBackups).toEqual([{ guestName: 'Ana 404', endsAt: stays[0]?.endsAt }]);
+    expect(plan).toMatchObject({ poolSize: 5, backupPoolEnabled: true, otherCodes: 0 });
+
+    await replaceDevice(
+      database.db,
+      admin,
+      { oldDeviceId: lock.id, newDeviceId: found.id },
+      later(320),
+    );
+    const fresh = await replacementProgress(database.db, admin, found.id, later(321));
+    expect(fresh.set).toBe(0);
+    expect(fresh.undoUntil).not.toBeNull();
+
+    // Undo, before any tick: everything is back as it was.
+    await undoReplacement(database.db, admin, { newDeviceId: found.id }, later(322));
+    const [old] = await database.db.select().from(devices).where(eq(devices.id, lock.id));
+    expect(old).toMatchObject({ status: 'active', replacedByDeviceId: null });
+    const reopened = await liveCodesOf(lock.id);
+    expect(
+      reopened
+        .filter((c) => c.reservationId)
+        .map((c) => c.code)
+        .sort(),
+    ).toEqual(stays.map((s) => s.accessCodes[0]?.code).sort());
+    expect(await liveCodesOf(found.id)).toEqual([]);
+    const [back] = await database.db.select().from(devices).where(eq(devices.id, found.id));
+    expect(back).toMatchObject({ needsPlacement: true, propertyId: null });
+
+    // Again, for real this time; once the tick has sent codes to the lock there is no undo.
+    await replaceDevice(
+      database.db,
+      admin,
+      { oldDeviceId: lock.id, newDeviceId: found.id },
+      later(323),
+    );
+    await ticks(324, 4);
+    const done = await replacementProgress(database.db, admin, found.id, later(328));
+    expect(done).toMatchObject({ errors: [], changedDigits: [], undoUntil: null });
+    // The two stays in house, the pulled backup and the pool of five; Cy's code is not due yet.
+    expect(done.total).toBe(8);
+    expect(done.set).toBe(8);
+    await expect(
+      undoReplacement(database.db, admin, { newDeviceId: found.id }, later(329)),
+    ).rejects.toMatchObject({ code: 'conflict' });
   });
 });

@@ -5,11 +5,12 @@ import {
   type AccessCode,
   accessCodes,
   devices,
+  properties,
   reservationDevices,
   reservations,
 } from '@/db/schema';
 import { codeProblem, windowsOverlap } from '@/lib/access-codes/rules';
-import { withoutIssues } from '@/lib/access-codes/state';
+import { withIssue, withoutIssues } from '@/lib/access-codes/state';
 import {
   firstAttemptAt,
   insertCodes,
@@ -171,25 +172,11 @@ export async function replaceDevice(
     }
 
     // The reset lock holds none of the old codes: close them without asking it.
-    if (live.length > 0) {
-      await tx
-        .update(accessCodes)
-        .set({
-          status: 'removed',
-          desiredState: 'absent',
-          deletedAt: now,
-          removedFromDeviceAt: now,
-          nextAttemptAt: null,
-          pulledBackupAccessCodeId: null,
-          revision: sql`${accessCodes.revision} + 1`,
-        })
-        .where(
-          inArray(
-            accessCodes.id,
-            live.map((c) => c.id),
-          ),
-        );
-    }
+    await closeCodes(
+      tx,
+      live.map((c) => c.id),
+      now,
+    );
 
     await tx
       .update(reservationDevices)
@@ -263,4 +250,415 @@ export async function replaceDevice(
       poolClosed: pool.length,
     };
   });
+}
+
+/** Close codes on a lock that no longer holds them (reset, replaced, retired): no call to the lock. */
+async function closeCodes(tx: Executor, ids: string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx
+    .update(accessCodes)
+    .set({
+      status: 'removed',
+      desiredState: 'absent',
+      deletedAt: now,
+      removedFromDeviceAt: now,
+      nextAttemptAt: null,
+      revision: sql`${accessCodes.revision} + 1`,
+    })
+    .where(inArray(accessCodes.id, ids));
+}
+
+/** How long after a replacement it can be undone, if no code has gone to the new lock yet. */
+export const UNDO_REPLACEMENT_MINUTES = 15;
+
+export const undoReplacementSchema = z.object({
+  newDeviceId: z.uuid({ error: 'Choose the new lock.' }),
+});
+
+/**
+ * Take back a replacement made by mistake: within UNDO_REPLACEMENT_MINUTES,
+ * and only while the tick has not tried any code on the new lock. The old
+ * lock is active again with its codes waiting to be set (the reset wiped
+ * them), the stays go back to it, and the new lock waits to be placed.
+ */
+export async function undoReplacement(
+  db: Executor,
+  actor: Actor,
+  input: z.input<typeof undoReplacementSchema>,
+  now: Date,
+): Promise<{ oldDeviceId: string }> {
+  assertCan(actor, 'devices.replace', 'Lock');
+  const data = parseInput(undoReplacementSchema, input);
+  return db.transaction(async (tx) => {
+    const [old] = await tx
+      .select()
+      .from(devices)
+      .where(
+        and(
+          eq(devices.replacedByDeviceId, data.newDeviceId),
+          eq(devices.organizationId, actor.organizationId),
+          eq(devices.status, 'replaced'),
+        ),
+      )
+      .for('update');
+    const [fresh] = await tx
+      .select()
+      .from(devices)
+      .where(
+        and(
+          eq(devices.id, data.newDeviceId),
+          eq(devices.organizationId, actor.organizationId),
+          eq(devices.status, 'active'),
+        ),
+      )
+      .for('update');
+    if (!old || !fresh || !old.replacedAt) {
+      throw new AppError('not_found', 'No replacement to undo for this lock.', {
+        field: 'newDeviceId',
+      });
+    }
+    if (now.getTime() - old.replacedAt.getTime() > UNDO_REPLACEMENT_MINUTES * 60_000) {
+      throw new AppError(
+        'conflict',
+        `A replacement can be undone for ${UNDO_REPLACEMENT_MINUTES} minutes; this one is older.`,
+        { field: 'newDeviceId' },
+      );
+    }
+    await lockCodeChanges(tx, [old.id, fresh.id]);
+    const copies = await tx
+      .select({ id: accessCodes.id, lastAttemptAt: accessCodes.lastAttemptAt })
+      .from(accessCodes)
+      .where(and(eq(accessCodes.deviceId, fresh.id), isNull(accessCodes.deletedAt)));
+    if (copies.some((c) => c.lastAttemptAt !== null)) {
+      throw new AppError(
+        'conflict',
+        'Codes have already gone to the new lock; replace again instead of undoing.',
+        { field: 'newDeviceId' },
+      );
+    }
+    // Never tried on any lock: the copies can simply go.
+    if (copies.length > 0) {
+      await tx.delete(accessCodes).where(
+        inArray(
+          accessCodes.id,
+          copies.map((c) => c.id),
+        ),
+      );
+    }
+    // The codes the replacement closed, waiting again for the old lock.
+    await tx
+      .update(accessCodes)
+      .set({
+        status: 'unset',
+        desiredState: 'present',
+        deletedAt: null,
+        externalRef: null,
+        nextAttemptAt: now,
+        revision: sql`${accessCodes.revision} + 1`,
+      })
+      .where(
+        and(
+          eq(accessCodes.deviceId, old.id),
+          eq(accessCodes.deletedAt, old.replacedAt),
+          sql`(${accessCodes.isBackup} = false or ${accessCodes.pulledAt} is not null)`,
+        ),
+      );
+    await tx
+      .update(reservationDevices)
+      .set({ deviceId: old.id })
+      .where(
+        and(
+          eq(reservationDevices.deviceId, fresh.id),
+          eq(reservationDevices.organizationId, actor.organizationId),
+        ),
+      );
+    await tx
+      .update(devices)
+      .set({
+        status: 'active',
+        replacedByDeviceId: null,
+        replacedAt: null,
+        errors: withIssue(old.errors, DEVICE_REMOVED, now),
+        nextSyncAt: now,
+        updatedAt: now,
+      })
+      .where(eq(devices.id, old.id));
+    await tx
+      .update(devices)
+      .set({
+        propertyId: null,
+        room: null,
+        backupPoolEnabled: false,
+        needsPlacement: true,
+        warnings: withIssue(fresh.warnings, NEW_LOCK_FOUND, now),
+        updatedAt: now,
+      })
+      .where(eq(devices.id, fresh.id));
+    await recordAudit(tx, actor, {
+      action: 'device.replacement_undone',
+      targetType: 'device',
+      targetId: old.id,
+      detail: { oldDeviceId: old.id, newDeviceId: fresh.id },
+    });
+    return { oldDeviceId: old.id };
+  });
+}
+
+export type ReplacementPlan = {
+  old: {
+    id: string;
+    name: string;
+    room: string | null;
+    propertyName: string | null;
+    online: boolean;
+  };
+  fresh: { id: string; name: string; online: boolean; firstSeenAt: Date };
+  /** Current and future stays on the old lock, with the code each will get on the new one. */
+  stays: { reservationId: string; guestName: string; startsAt: Date; endsAt: Date; code: string }[];
+  /** Backup codes pulled for guests and still in use: they move too. */
+  pulledBackups: { guestName: string | null; endsAt: Date | null }[];
+  /** Hand-made ongoing codes (not backups) that move. */
+  otherCodes: number;
+  /** Unpulled backup codes: closed; the tick fills the new lock's pool. */
+  poolSize: number;
+  backupPoolEnabled: boolean;
+};
+
+/** What replacing `oldDeviceId` with `newDeviceId` would move, for the wizard's review step. Writes nothing. */
+export async function replacementPlan(
+  db: Executor,
+  actor: Actor,
+  input: ReplaceDeviceInput,
+  now: Date,
+): Promise<ReplacementPlan> {
+  assertCan(actor, 'devices.replace', 'Lock');
+  const data = parseInput(replaceDeviceSchema, input);
+  const rows = await db
+    .select({
+      id: devices.id,
+      name: devices.name,
+      room: devices.room,
+      online: devices.online,
+      status: devices.status,
+      needsPlacement: devices.needsPlacement,
+      propertyId: devices.propertyId,
+      firstSeenAt: devices.firstSeenAt,
+      backupPoolEnabled: devices.backupPoolEnabled,
+    })
+    .from(devices)
+    .where(
+      and(
+        inArray(devices.id, [data.oldDeviceId, data.newDeviceId]),
+        eq(devices.organizationId, actor.organizationId),
+      ),
+    );
+  const old = rows.find((d) => d.id === data.oldDeviceId && d.status === 'active');
+  const fresh = rows.find((d) => d.id === data.newDeviceId && d.status === 'active');
+  if (!old || data.oldDeviceId === data.newDeviceId) {
+    throw new AppError('not_found', 'Lock not found.', { field: 'oldDeviceId' });
+  }
+  if (!fresh || (fresh.propertyId !== null && !fresh.needsPlacement)) {
+    throw new AppError('not_found', 'New lock not found.', { field: 'newDeviceId' });
+  }
+  const [property] = old.propertyId
+    ? await db
+        .select({ name: properties.name })
+        .from(properties)
+        .where(
+          and(
+            eq(properties.id, old.propertyId),
+            eq(properties.organizationId, actor.organizationId),
+          ),
+        )
+    : [];
+  const codes = await db
+    .select({
+      code: accessCodes.code,
+      isBackup: accessCodes.isBackup,
+      pulledAt: accessCodes.pulledAt,
+      endsAt: accessCodes.endsAt,
+      startsAt: accessCodes.startsAt,
+      reservationId: accessCodes.reservationId,
+      pulledForReservationId: accessCodes.pulledForReservationId,
+    })
+    .from(accessCodes)
+    .where(
+      and(
+        eq(accessCodes.deviceId, old.id),
+        eq(accessCodes.organizationId, actor.organizationId),
+        isNull(accessCodes.deletedAt),
+        ne(accessCodes.status, 'removed'),
+        eq(accessCodes.desiredState, 'present'),
+      ),
+    );
+  const wanted = codes.filter((c) => c.endsAt === null || c.endsAt > now);
+  const stayIds = [
+    ...new Set(wanted.flatMap((c) => [c.reservationId, c.pulledForReservationId]).filter(Boolean)),
+  ] as string[];
+  const guests =
+    stayIds.length === 0
+      ? []
+      : await db
+          .select({
+            id: reservations.id,
+            guestName: reservations.guestName,
+            startsAt: reservations.startsAt,
+            endsAt: reservations.endsAt,
+          })
+          .from(reservations)
+          .where(
+            and(
+              inArray(reservations.id, stayIds),
+              eq(reservations.organizationId, actor.organizationId),
+            ),
+          );
+  const guestOf = new Map(guests.map((g) => [g.id, g]));
+  return {
+    old: {
+      id: old.id,
+      name: old.name,
+      room: old.room,
+      propertyName: property?.name ?? null,
+      online: old.online,
+    },
+    fresh: { id: fresh.id, name: fresh.name, online: fresh.online, firstSeenAt: fresh.firstSeenAt },
+    stays: wanted
+      .filter((c) => c.reservationId && !c.isBackup)
+      .flatMap((c) => {
+        const stay = guestOf.get(c.reservationId ?? '');
+        return stay
+          ? [
+              {
+                reservationId: stay.id,
+                guestName: stay.guestName,
+                startsAt: stay.startsAt,
+                endsAt: stay.endsAt,
+                code: c.code ?? '',
+              },
+            ]
+          : [];
+      })
+      .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()),
+    pulledBackups: wanted
+      .filter((c) => c.isBackup && c.pulledAt)
+      .map((c) => ({
+        guestName: guestOf.get(c.pulledForReservationId ?? '')?.guestName ?? null,
+        endsAt: c.endsAt,
+      })),
+    otherCodes: wanted.filter((c) => !c.reservationId && !c.isBackup).length,
+    poolSize: codes.filter((c) => c.isBackup && !c.pulledAt).length,
+    backupPoolEnabled: old.backupPoolEnabled,
+  };
+}
+
+export type ReplacementProgress = {
+  oldDeviceId: string | null;
+  lockName: string;
+  /** Codes that should be on the new lock now (pool included). */
+  total: number;
+  /** Of those, on it. */
+  set: number;
+  errors: { name: string | null; message: string }[];
+  /** Guests whose code changed: the new lock refused the old digits. They get a correction. */
+  changedDigits: { reservationId: string; guestName: string }[];
+  /** Until when Undo is offered, if nothing has gone to the lock yet. */
+  undoUntil: Date | null;
+};
+
+/** How far the new lock is from holding everything it should, for the wizard's live progress. */
+export async function replacementProgress(
+  db: Executor,
+  actor: Actor,
+  newDeviceId: string,
+  now: Date,
+): Promise<ReplacementProgress> {
+  assertCan(actor, 'devices.replace', 'Lock');
+  const { newDeviceId: id } = parseInput(undoReplacementSchema, { newDeviceId });
+  const [fresh] = await db
+    .select({ id: devices.id, name: devices.name })
+    .from(devices)
+    .where(and(eq(devices.id, id), eq(devices.organizationId, actor.organizationId)));
+  if (!fresh) throw new AppError('not_found', 'Lock not found.', { field: 'newDeviceId' });
+  const [old] = await db
+    .select({ id: devices.id, replacedAt: devices.replacedAt })
+    .from(devices)
+    .where(
+      and(
+        eq(devices.replacedByDeviceId, fresh.id),
+        eq(devices.organizationId, actor.organizationId),
+      ),
+    );
+  const codes = await db
+    .select({
+      id: accessCodes.id,
+      name: accessCodes.name,
+      code: accessCodes.code,
+      status: accessCodes.status,
+      externalRef: accessCodes.externalRef,
+      errors: accessCodes.errors,
+      startsAt: accessCodes.startsAt,
+      reservationId: accessCodes.reservationId,
+      lastAttemptAt: accessCodes.lastAttemptAt,
+      nextAttemptAt: accessCodes.nextAttemptAt,
+    })
+    .from(accessCodes)
+    .where(
+      and(
+        eq(accessCodes.deviceId, fresh.id),
+        eq(accessCodes.organizationId, actor.organizationId),
+        isNull(accessCodes.deletedAt),
+        ne(accessCodes.status, 'removed'),
+      ),
+    );
+  // Codes not due on the lock yet (a stay next week) are not counted against it.
+  const due = codes.filter(
+    (c) => c.nextAttemptAt === null || c.nextAttemptAt <= now || c.externalRef,
+  );
+  const onLock = (c: (typeof codes)[number]) =>
+    c.externalRef !== null && (c.status === 'set' || c.status === 'unset');
+  let changedDigits: ReplacementProgress['changedDigits'] = [];
+  if (old?.replacedAt) {
+    const before = await db
+      .select({ reservationId: accessCodes.reservationId, code: accessCodes.code })
+      .from(accessCodes)
+      .where(
+        and(
+          eq(accessCodes.deviceId, old.id),
+          eq(accessCodes.deletedAt, old.replacedAt),
+          eq(accessCodes.isBackup, false),
+        ),
+      );
+    const changed = codes
+      .filter((c) => c.reservationId)
+      .filter((c) => before.some((b) => b.reservationId === c.reservationId && b.code !== c.code))
+      .map((c) => c.reservationId as string);
+    changedDigits =
+      changed.length === 0
+        ? []
+        : await db
+            .select({ reservationId: reservations.id, guestName: reservations.guestName })
+            .from(reservations)
+            .where(
+              and(
+                inArray(reservations.id, changed),
+                eq(reservations.organizationId, actor.organizationId),
+              ),
+            );
+  }
+  const untouched = codes.every((c) => c.lastAttemptAt === null);
+  const undoUntil =
+    old?.replacedAt && untouched
+      ? new Date(old.replacedAt.getTime() + UNDO_REPLACEMENT_MINUTES * 60_000)
+      : null;
+  return {
+    oldDeviceId: old?.id ?? null,
+    lockName: fresh.name,
+    total: due.length,
+    set: due.filter(onLock).length,
+    errors: codes
+      .filter((c) => c.errors.length > 0)
+      .map((c) => ({ name: c.name, message: c.errors[0]?.message ?? 'Not on the lock.' })),
+    changedDigits,
+    undoUntil: undoUntil && undoUntil > now ? undoUntil : null,
+  };
 }

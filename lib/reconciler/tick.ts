@@ -17,10 +17,10 @@ import {
 import { syncAlerts } from '@/lib/alerts/alerts';
 import { pruneSignInAttempts } from '@/lib/auth/sign-in';
 import { refillPools } from '@/lib/backup-pools/pools';
+import { discoverDevices } from '@/lib/devices/discovery';
 import { type LockAdapter, LockFailure } from '@/lib/locks/adapter';
 import type { AdapterResolver } from '@/lib/locks/registry';
 import { logger } from '@/lib/log';
-import { discoverDevices } from '@/lib/devices/discovery';
 import { deliverDueMessages } from '@/lib/messages/outbox';
 import { queueDueGuestCodeMessages } from '@/lib/messages/schedule';
 import { type Transports, transportsFromEnv } from '@/lib/messages/transports';

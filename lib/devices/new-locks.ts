@@ -1,0 +1,188 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '@/db/client';
+import { devices, properties } from '@/db/schema';
+import { withoutIssues } from '@/lib/access-codes/state';
+import { recordAudit } from '@/lib/audit';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+import { parseInput } from '@/lib/validation';
+import { DEVICE_REMOVED, NEW_LOCK_FOUND } from './discovery';
+
+/** A reset lock's new id appears within this long of the old one last answering, or it is no likely pair. */
+export const REPLACEMENT_PAIR_HOURS = 24;
+
+export type NewLock = {
+  id: string;
+  name: string;
+  adapter: string;
+  firstSeenAt: Date;
+  online: boolean;
+  /** The lock it most likely replaces: offline or gone, same adapter account, last seen just before. */
+  suggestedReplaces: {
+    id: string;
+    name: string;
+    room: string | null;
+    propertyName: string | null;
+  } | null;
+};
+
+/**
+ * Locks discovery found that nobody has placed yet, newest first, each with
+ * the lock it most likely replaces (DESIGN.md "Factory-reset locks").
+ */
+export async function listNewLocks(db: Executor, actor: Actor): Promise<NewLock[]> {
+  assertCan(actor, 'locks.read', 'Lock');
+  const found = await db
+    .select({
+      id: devices.id,
+      name: devices.name,
+      adapter: devices.adapter,
+      connectionId: devices.connectionId,
+      firstSeenAt: devices.firstSeenAt,
+      online: devices.online,
+    })
+    .from(devices)
+    .where(
+      and(
+        eq(devices.organizationId, actor.organizationId),
+        eq(devices.status, 'active'),
+        eq(devices.needsPlacement, true),
+      ),
+    )
+    .orderBy(desc(devices.firstSeenAt));
+  if (found.length === 0) return [];
+  const candidates = await replaceableLocks(db, actor);
+  const taken = new Set<string>();
+  return found.map((lock) => {
+    const window = REPLACEMENT_PAIR_HOURS * 3_600_000;
+    const pair = candidates.find(
+      (c) =>
+        !taken.has(c.id) &&
+        c.adapter === lock.adapter &&
+        c.connectionId === lock.connectionId &&
+        Math.abs(lock.firstSeenAt.getTime() - c.lastSeenAt.getTime()) <= window,
+    );
+    if (pair) taken.add(pair.id);
+    const { connectionId: _connection, ...rest } = lock;
+    return {
+      ...rest,
+      suggestedReplaces: pair
+        ? { id: pair.id, name: pair.name, room: pair.room, propertyName: pair.propertyName }
+        : null,
+    };
+  });
+}
+
+/** Placed, active locks an admin may replace: the gone and the offline first, then the rest by name. */
+export async function replaceableLocks(db: Executor, actor: Actor) {
+  assertCan(actor, 'locks.read', 'Lock');
+  return db
+    .select({
+      id: devices.id,
+      name: devices.name,
+      room: devices.room,
+      adapter: devices.adapter,
+      connectionId: devices.connectionId,
+      online: devices.online,
+      lastSeenAt: devices.lastSeenAt,
+      removed: sql<boolean>`${devices.errors} @> ${JSON.stringify([{ code: DEVICE_REMOVED }])}::jsonb`,
+      propertyName: properties.name,
+    })
+    .from(devices)
+    .leftJoin(
+      properties,
+      and(
+        eq(properties.id, devices.propertyId),
+        eq(properties.organizationId, devices.organizationId),
+      ),
+    )
+    .where(
+      and(
+        eq(devices.organizationId, actor.organizationId),
+        eq(devices.status, 'active'),
+        eq(devices.needsPlacement, false),
+      ),
+    )
+    .orderBy(
+      desc(sql`${devices.errors} @> ${JSON.stringify([{ code: DEVICE_REMOVED }])}::jsonb`),
+      asc(devices.online),
+      desc(devices.lastSeenAt),
+      asc(devices.name),
+    );
+}
+
+export const placeDeviceSchema = z.object({
+  deviceId: z.uuid({ error: 'Choose a lock.' }),
+  propertyId: z.uuid({ error: 'Choose a property.' }),
+  name: z
+    .string({ error: 'Name is required.' })
+    .trim()
+    .min(1, 'Name is required.')
+    .max(100, 'Name must be at most 100 characters.'),
+  room: z
+    .string()
+    .trim()
+    .max(50, 'Room must be at most 50 characters.')
+    .nullish()
+    .transform((v) => v || null),
+});
+
+/** A new lock that replaces nothing: give it a property, a name and a room. */
+export async function placeDevice(
+  db: Executor,
+  actor: Actor,
+  input: z.input<typeof placeDeviceSchema>,
+  now: Date,
+): Promise<void> {
+  assertCan(actor, 'devices.replace', 'Lock');
+  const data = parseInput(placeDeviceSchema, input);
+  await db.transaction(async (tx) => {
+    const [lock] = await tx
+      .select({
+        id: devices.id,
+        needsPlacement: devices.needsPlacement,
+        warnings: devices.warnings,
+      })
+      .from(devices)
+      .where(
+        and(
+          eq(devices.id, data.deviceId),
+          eq(devices.organizationId, actor.organizationId),
+          eq(devices.status, 'active'),
+        ),
+      )
+      .for('update');
+    if (!lock) throw new AppError('not_found', 'Lock not found.', { field: 'deviceId' });
+    if (!lock.needsPlacement) {
+      throw new AppError('conflict', 'This lock is already placed.', { field: 'deviceId' });
+    }
+    const [property] = await tx
+      .select({ id: properties.id })
+      .from(properties)
+      .where(
+        and(
+          eq(properties.id, data.propertyId),
+          eq(properties.organizationId, actor.organizationId),
+        ),
+      );
+    if (!property) throw new AppError('not_found', 'Property not found.', { field: 'propertyId' });
+    await tx
+      .update(devices)
+      .set({
+        propertyId: property.id,
+        name: data.name,
+        room: data.room,
+        needsPlacement: false,
+        warnings: withoutIssues(lock.warnings, [NEW_LOCK_FOUND]),
+        updatedAt: now,
+      })
+      .where(eq(devices.id, lock.id));
+    await recordAudit(tx, actor, {
+      action: 'device.placed',
+      targetType: 'device',
+      targetId: lock.id,
+      detail: { propertyId: property.id, name: data.name, room: data.room },
+    });
+  });
+}
