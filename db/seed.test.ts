@@ -47,8 +47,8 @@ describe('seedDemo', () => {
     const [property] = await db.select().from(properties);
     expect(property?.timeZone).toBe('America/New_York');
     const locks = await db.select().from(devices);
-    expect(locks).toHaveLength(12);
-    expect(new Set(locks.map((l) => l.room)).size).toBe(12);
+    expect(locks).toHaveLength(13);
+    expect(new Set(locks.map((l) => l.room)).size).toBe(13);
     // Every demo lock exists on the simulated "hardware" too.
     const hardware = await db.select({ id: simulatedLocks.id }).from(simulatedLocks);
     expect(hardware.map((h) => h.id).sort()).toEqual(locks.map((l) => l.externalId).sort());

@@ -85,9 +85,9 @@ export async function seedDemo(
       .returning({ id: properties.id });
     if (!property) throw new Error('property insert returned nothing');
 
-    // Twelve rooms on two floors; one lock offline and one with a weak battery so
+    // Thirteen rooms on three floors; one lock offline and one with a weak battery so
     // the demo shows what trouble looks like.
-    const rooms = [101, 102, 103, 104, 105, 106, 201, 202, 203, 204, 205, 206].map(String);
+    const rooms = [101, 102, 103, 104, 105, 106, 201, 202, 203, 204, 205, 206, 301].map(String);
     const lockRows = rooms.map((room) => ({
       externalId: `sim_${org.id.slice(0, 8)}_${room}`,
       room,
@@ -150,6 +150,7 @@ export async function seedDemo(
       { guest: 'Samuel Okafor', room: '201', from: 1, nights: 4, email: 'samuel@example.com' },
       { guest: 'Lena Fischer', room: '106', from: 2, nights: 2, email: 'lena@example.com' },
       { guest: 'Priya Raman', room: '203', from: 3, nights: 2, email: 'priya@example.com' },
+      { guest: 'Noor Haddad', room: '301', from: -1, nights: 3, email: 'noor@example.com' },
     ];
     for (const stay of stays) {
       const deviceId = deviceByRoom.get(stay.room);

@@ -3,12 +3,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/db/client';
-import { apiKeys, devices, memberships, properties, simulatedLocks, users } from '@/db/schema';
+import {
+  accessCodes,
+  apiKeys,
+  auditLog,
+  devices,
+  memberships,
+  properties,
+  simulatedLocks,
+  users,
+} from '@/db/schema';
 import { addSimulatedLock } from '@/db/testing';
 import { verifySignIn } from '@/lib/auth/sign-in';
+import { DISCOVERY_INTERVAL_MS, discoverDevices } from '@/lib/devices/discovery';
+import { defaultAdapters } from '@/lib/locks/registry';
+import { factoryResetLock } from '@/lib/locks/simulated/controls';
+import { operatorActor } from '@/lib/organizations/admin';
+import { createReservation } from '@/lib/reservations/operations';
 
 // The CLI as an operator runs it: a real process on a real (throwaway) embedded
 // database. PGlite takes seconds to boot, so the steps share one database and
@@ -56,6 +70,9 @@ describe('npm run admin', { timeout: 90_000 }, () => {
   let orgId = '';
   let propertyId = '';
   const locks = { offline: '', reset: '', seam: '', resetExternalId: '' };
+  // The factory-reset flow: `swapped` is reset and replaced by `swappedNew`; `resetNew`
+  // (the lock `reset` came back as) is placed as a lock of its own.
+  const found = { swapped: '', swappedNew: '', resetNew: '', reservationId: '' };
 
   it('answers an unknown command with the usage text and exit code 2', () => {
     const result = admin(['frobnicate']);
@@ -240,6 +257,232 @@ describe('npm run admin', { timeout: 90_000 }, () => {
     const newId = lines(result.stdout).at(-1) ?? '';
     expect(newId).toMatch(/^sim_[0-9a-f]{16}$/);
     locks.resetExternalId = newId;
+  });
+
+  it('finds the factory-reset locks once discovery runs', async () => {
+    await withDatabase(async ({ db }) => {
+      // Room 104 has a guest coming with a 4-digit code; it comes back from its reset
+      // taking only 6 digits, so the guest's code must change.
+      const swapped = await addSimulatedLock(db, {
+        organizationId: orgId,
+        propertyId,
+        room: '104',
+        allowedLengths: [4],
+      });
+      found.swapped = swapped.id;
+      const day = (days: number) =>
+        new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+      const actor = await operatorActor(db, orgId);
+      const stay = await createReservation(
+        db,
+        actor,
+        {
+          propertyId,
+          guestName: 'Dana Guest',
+          checkInDate: day(2),
+          checkOutDate: day(4),
+          deviceIds: [swapped.id],
+        },
+        new Date(),
+      );
+      found.reservationId = stay.id;
+      expect(stay.accessCodes[0]?.code).toMatch(/^\d{4}$/);
+
+      // The first run finds what factory-reset did above; it sees Room 104 before its reset.
+      const adapters = defaultAdapters(db);
+      const first = new Date();
+      expect(await discoverDevices(db, adapters, first)).toMatchObject({ found: 1, removed: 1 });
+      const second = new Date(first.getTime() + DISCOVERY_INTERVAL_MS + 1000);
+      const newId = await factoryResetLock(db, orgId, swapped.externalId, second);
+      await db
+        .update(simulatedLocks)
+        .set({ allowedLengths: [6] })
+        .where(eq(simulatedLocks.id, newId));
+      expect(await discoverDevices(db, adapters, second)).toMatchObject({ found: 1, removed: 1 });
+
+      const rows = await db
+        .select()
+        .from(devices)
+        .where(
+          and(
+            eq(devices.organizationId, orgId),
+            inArray(devices.externalId, [newId, locks.resetExternalId]),
+          ),
+        );
+      const byExternal = (id: string) => rows.find((d) => d.externalId === id);
+      expect(byExternal(newId)).toMatchObject({ needsPlacement: true, name: 'Room 104' });
+      expect(byExternal(locks.resetExternalId)).toMatchObject({ needsPlacement: true });
+      found.swappedNew = byExternal(newId)?.id ?? '';
+      found.resetNew = byExternal(locks.resetExternalId)?.id ?? '';
+    });
+  });
+
+  it('lists the new locks with the lock each most likely replaces', () => {
+    const result = admin(['new-locks', '--organization', orgId]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const out = lines(result.stdout);
+    expect(out[0]).toMatch(/^ID +NAME +FIRST SEEN +ONLINE +LIKELY REPLACES$/);
+    // Newest first: Room 104's new id, then the one Room 102 came back as.
+    expect(out[1]).toMatch(
+      new RegExp(`^${found.swappedNew} +Room 104 +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC +yes +`),
+    );
+    expect(out[1]).toContain(`${found.swapped}  Room 104 (room 104, Harbor Hotel)`);
+    expect(out[2]).toMatch(new RegExp(`^${found.resetNew} +Room 102 `));
+    expect(out[2]).toContain(`${locks.reset}  Room 102 (room 102, Harbor Hotel)`);
+    expect(out[3]).toBe('2 new locks in Harbor Hotel.');
+
+    const json = admin(['new-locks', '--organization', orgId, '--json']);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      organizationId: orgId,
+      locks: [
+        {
+          id: found.swappedNew,
+          name: 'Room 104',
+          online: true,
+          suggestedReplaces: {
+            id: found.swapped,
+            name: 'Room 104',
+            room: '104',
+            propertyName: 'Harbor Hotel',
+          },
+        },
+        { id: found.resetNew, suggestedReplaces: { id: locks.reset } },
+      ],
+    });
+  });
+
+  it.each([
+    { args: ['--new', 'not-a-uuid'], message: 'Invalid --new: must be a UUID' },
+    { args: ['--new', 'same'], message: 'Invalid --new: is the same lock as --old' },
+  ])('refuses $message with exit code 2, naming the flag', ({ args, message }) => {
+    const flags = args.map((arg) => (arg === 'same' ? found.swapped : arg));
+    const result = admin([
+      'replace-lock',
+      '--organization',
+      orgId,
+      '--old',
+      found.swapped,
+      ...flags,
+    ]);
+    expect(result.status).toBe(2);
+    expect(lines(result.stderr)).toHaveLength(1);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('replaces the reset lock once, telling which guest gets new digits', async () => {
+    const devicesNow = (db: Awaited<ReturnType<typeof openDatabase>>['db']) =>
+      db
+        .select()
+        .from(devices)
+        .where(inArray(devices.id, [found.swapped, found.swappedNew]));
+    await withDatabase(async ({ db }) => {
+      // The refused runs above wrote nothing.
+      const rows = await devicesNow(db);
+      expect(rows.find((d) => d.id === found.swapped)?.status).toBe('active');
+      expect(rows.find((d) => d.id === found.swappedNew)?.needsPlacement).toBe(true);
+      expect(
+        await db.select().from(auditLog).where(eq(auditLog.action, 'device.replaced')),
+      ).toEqual([]);
+    });
+
+    const result = admin([
+      'replace-lock',
+      '--organization',
+      orgId,
+      '--old',
+      found.swapped,
+      '--new',
+      found.swappedNew,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(lines(result.stdout)).toEqual([
+      'Replaced Room 104 with the new lock: 1 code queued for it, 0 pool codes closed (the tick refills the pool).',
+      "The new lock does not take these guests' digits; each gets a new code:",
+      `  Dana Guest (reservation ${found.reservationId}) gets a correction once the new code is set.`,
+    ]);
+
+    await withDatabase(async ({ db }) => {
+      const rows = await devicesNow(db);
+      expect(rows.find((d) => d.id === found.swapped)).toMatchObject({
+        status: 'replaced',
+        replacedByDeviceId: found.swappedNew,
+      });
+      expect(rows.find((d) => d.id === found.swappedNew)).toMatchObject({
+        status: 'active',
+        needsPlacement: false,
+        name: 'Room 104',
+        room: '104',
+        propertyId,
+      });
+      const [code] = await db
+        .select()
+        .from(accessCodes)
+        .where(
+          and(
+            eq(accessCodes.deviceId, found.swappedNew),
+            eq(accessCodes.reservationId, found.reservationId),
+          ),
+        );
+      expect(code?.code).toMatch(/^\d{6}$/);
+    });
+
+    const again = admin([
+      'replace-lock',
+      '--organization',
+      orgId,
+      '--old',
+      found.swapped,
+      '--new',
+      found.swappedNew,
+    ]);
+    expect(again.status).toBe(1);
+    expect(lines(again.stderr)).toEqual([
+      'Invalid --old: Room 104 was already replaced or retired.',
+    ]);
+    expect(again.stdout).toBe('');
+  });
+
+  it('places a new lock that replaces nothing, once', async () => {
+    const place = [
+      'place-lock',
+      '--organization',
+      orgId,
+      '--lock',
+      found.resetNew,
+      '--property',
+      propertyId,
+      '--name',
+      'Spa door',
+      '--room',
+      'Spa',
+    ];
+    const result = admin(place);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(lines(result.stdout)).toEqual(['Placed Spa door, room Spa, at Harbor Hotel.']);
+
+    await withDatabase(async ({ db }) => {
+      const [lock] = await db.select().from(devices).where(eq(devices.id, found.resetNew));
+      expect(lock).toMatchObject({
+        status: 'active',
+        needsPlacement: false,
+        propertyId,
+        name: 'Spa door',
+        room: 'Spa',
+      });
+    });
+
+    const again = admin(place);
+    expect(again.status).toBe(1);
+    expect(lines(again.stderr)).toEqual(['Invalid --lock: This lock is already placed.']);
+
+    const none = admin(['new-locks', '--organization', orgId]);
+    expect(none.status).toBe(0);
+    expect(lines(none.stdout)).toEqual(['No new locks in Harbor Hotel: every lock is placed.']);
   });
 
   it('left the simulated hardware as the commands said, and never showed a password', async () => {

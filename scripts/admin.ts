@@ -1,8 +1,10 @@
 // `npm run admin -- <command> [--flags]`: the operator's tool for what has no
-// screen yet — organizations, first members, API keys — and for driving the
-// simulated adapter in demos. Bad flags exit 2 before the database is opened;
-// expected failures (AppError) exit 1 with their message; anything else exits
-// 1 with a generic line, details only under LOG_LEVEL=debug.
+// screen yet — organizations, first members, API keys — for replacing
+// factory-reset locks many at a time, and for driving the simulated adapter in
+// demos. Bad flags exit 2 before the database is opened; expected failures
+// (AppError) exit 1 with their message, naming the flag when the command maps
+// the error's field to one; anything else exits 1 with a generic line, details
+// only under LOG_LEVEL=debug.
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -12,7 +14,14 @@ import { createApiKey, createApiKeySchema, revokeApiKey } from '../lib/api-keys'
 import type { Actor } from '../lib/auth/actor';
 import { setBackupPool } from '../lib/backup-pools/pools';
 import { clock } from '../lib/clock';
-import { type LockSummary, listLocks, listLocksSchema } from '../lib/devices/locks';
+import { getLock, type LockSummary, listLocks, listLocksSchema } from '../lib/devices/locks';
+import {
+  listNewLocks,
+  type NewLock,
+  placeDevice,
+  placeDeviceSchema,
+} from '../lib/devices/new-locks';
+import { replaceDevice } from '../lib/devices/replace';
 import { EnvError, env } from '../lib/env';
 import { AppError } from '../lib/errors';
 import { serializeError } from '../lib/log';
@@ -45,6 +54,8 @@ type Command<S extends z.ZodType> = {
   schema: S;
   /** Input that must not come from argv (a password on stdin), checked before the database opens. */
   prepare?: (input: z.output<S>) => z.output<S>;
+  /** The flag behind each field an AppError may name, so the one line names the flag. */
+  fields?: Record<string, string>;
   run(input: z.output<S>, context: Context): Promise<void>;
 };
 
@@ -65,6 +76,23 @@ function printJson(value: unknown): void {
 /** Names and rooms come from people and adapters; keep one row on one line. */
 function clean(text: string | null | undefined): string {
   return [...(text ?? '')].map((c) => (c < ' ' || c === '\u007f' ? ' ' : c)).join('');
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** To the minute, in UTC: the organization's zone is not at hand and the lock has no property yet. */
+function formatInstant(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function describeSuggestion(pair: NewLock['suggestedReplaces']): string {
+  if (!pair) return 'no likely pair';
+  const where = [pair.room ? `room ${clean(pair.room)}` : '', clean(pair.propertyName)].filter(
+    Boolean,
+  );
+  return `${pair.id}  ${clean(pair.name)}${where.length > 0 ? ` (${where.join(', ')})` : ''}`;
 }
 
 function printTable(header: string[], rows: string[][]): void {
@@ -358,9 +386,139 @@ const commands = {
     },
   }),
 
+  'new-locks': defineCommand({
+    summary:
+      'List the locks discovery found that nobody placed yet, newest first, each with the lock it most likely replaces (a factory reset).',
+    synopsis: '--organization <id> [--json]',
+    flags: { organization: 'string', json: 'boolean' },
+    required: ['organization'],
+    schema: z.object({ organization: organizationFlag, json: jsonFlag }),
+    async run(input, context) {
+      const actor = await actorFor(context, input.organization);
+      const locks = await listNewLocks(context.database.db, actor);
+      if (input.json) return printJson({ organizationId: actor.organizationId, locks });
+      const org = clean(actor.organizationName);
+      if (locks.length === 0) return print(`No new locks in ${org}: every lock is placed.`);
+      printTable(
+        ['ID', 'NAME', 'FIRST SEEN', 'ONLINE', 'LIKELY REPLACES'],
+        locks.map((lock) => [
+          lock.id,
+          clean(lock.name),
+          formatInstant(lock.firstSeenAt),
+          lock.online ? 'yes' : 'no',
+          describeSuggestion(lock.suggestedReplaces),
+        ]),
+      );
+      print(`${plural(locks.length, 'new lock')} in ${org}.`);
+      print(
+        'Replace a reset lock with replace-lock --old <the lock it replaces> --new <ID>, or place one with place-lock.',
+      );
+    },
+  }),
+
+  'replace-lock': defineCommand({
+    summary:
+      "A new lock takes a factory-reset lock's place: its name, room, stays and codes (queued to be set again). The old lock is kept as replaced.",
+    synopsis: '--organization <id> --old <device id> --new <device id> [--json]',
+    flags: { organization: 'string', old: 'string', new: 'string', json: 'boolean' },
+    required: ['organization', 'old', 'new'],
+    fields: { oldDeviceId: 'old', newDeviceId: 'new' },
+    schema: z
+      .object({
+        organization: organizationFlag,
+        old: uuidFlag('the id of the lock that was reset'),
+        new: uuidFlag('an id new-locks printed'),
+        json: jsonFlag,
+      })
+      .check((ctx) => {
+        if (ctx.value.old === ctx.value.new) {
+          ctx.issues.push({
+            code: 'custom',
+            input: ctx.value,
+            path: ['new'],
+            message: 'is the same lock as --old; a lock cannot replace itself',
+          });
+        }
+      }),
+    async run(input, context) {
+      const actor = await actorFor(context, input.organization);
+      const { db } = context.database;
+      const result = await replaceDevice(
+        db,
+        actor,
+        { oldDeviceId: input.old, newDeviceId: input.new },
+        context.now,
+      );
+      // The old lock keeps its name; the new one has taken it too.
+      const { name } = await getLock(db, actor, result.oldDeviceId);
+      if (input.json) return printJson({ organizationId: actor.organizationId, name, ...result });
+      print(
+        `Replaced ${clean(name)} with the new lock: ${plural(result.moved, 'code')} queued for it, ${plural(result.poolClosed, 'pool code')} closed (the tick refills the pool).`,
+      );
+      if (result.changedDigits.length === 0) return;
+      print("The new lock does not take these guests' digits; each gets a new code:");
+      for (const guest of result.changedDigits) {
+        print(
+          `  ${clean(guest.guestName)} (reservation ${guest.reservationId}) gets a correction once the new code is set.`,
+        );
+      }
+    },
+  }),
+
+  'place-lock': defineCommand({
+    summary:
+      'Give a new lock that replaces nothing a property, a name and a room. Property ids are in list-locks --json.',
+    synopsis:
+      '--organization <id> --lock <device id> --property <id> --name "Room 204" [--room 204] [--json]',
+    flags: {
+      organization: 'string',
+      lock: 'string',
+      property: 'string',
+      name: 'string',
+      room: 'string',
+      json: 'boolean',
+    },
+    required: ['organization', 'lock', 'property', 'name'],
+    fields: {
+      deviceId: 'lock',
+      device_id: 'lock',
+      propertyId: 'property',
+      name: 'name',
+      room: 'room',
+    },
+    schema: z.object({
+      organization: organizationFlag,
+      lock: uuidFlag('an id new-locks printed'),
+      property: uuidFlag('a property id'),
+      name: placeDeviceSchema.shape.name,
+      room: placeDeviceSchema.shape.room,
+      json: jsonFlag,
+    }),
+    async run(input, context) {
+      const actor = await actorFor(context, input.organization);
+      const { db } = context.database;
+      await placeDevice(
+        db,
+        actor,
+        { deviceId: input.lock, propertyId: input.property, name: input.name, room: input.room },
+        context.now,
+      );
+      const lock = await getLock(db, actor, input.lock);
+      if (input.json) {
+        const { id, name, room, propertyId, propertyName } = lock;
+        return printJson({
+          organizationId: actor.organizationId,
+          lock: { id, name, room, propertyId, propertyName },
+        });
+      }
+      const room = lock.room ? `, room ${clean(lock.room)},` : '';
+      print(`Placed ${clean(lock.name)}${room} at ${clean(lock.propertyName)}.`);
+    },
+  }),
+
   'factory-reset': defineCommand({
     summary:
-      'Simulated locks: factory-reset the lock. It forgets every code and answers under a new device id; place it as a replacement from the dashboard.',
+      'Simulated locks: factory-reset the lock. It forgets every code and answers under a new device id; once discovery finds it, replace the old lock with it (new-locks, replace-lock) or from the dashboard.',
     synopsis: '--organization <id> --lock <device id>',
     flags: { organization: 'string', lock: 'string' },
     required: ['organization', 'lock'],
@@ -477,6 +635,12 @@ function describeOpenError(error: unknown, url: string | undefined, dir: string)
   return `Could not open DATABASE_URL (${hostname}:${port || 5432}): ${typeof code === 'string' ? code : detail}`;
 }
 
+/** The flag an AppError's field came from, when the command says. */
+function flagOf(command: Command<z.ZodType>, field: string | undefined): string | undefined {
+  const fields = command.fields ?? {};
+  return field !== undefined && Object.hasOwn(fields, field) ? fields[field] : undefined;
+}
+
 function debugEnabled(): boolean {
   return ['debug', 'trace'].includes(process.env.LOG_LEVEL ?? '');
 }
@@ -538,7 +702,10 @@ async function main(argv: string[]): Promise<number> {
     await command.run(input, { database, now: clock.now() });
     return EXIT_OK;
   } catch (error) {
-    if (error instanceof AppError) return fail(error.message, error);
+    if (error instanceof AppError) {
+      const flag = flagOf(command, error.options.field);
+      return fail(flag ? `Invalid --${flag}: ${error.message}` : error.message, error);
+    }
     return fail(
       `Unexpected error in ${name}; nothing more is shown by default. Set LOG_LEVEL=debug for details.`,
       error,

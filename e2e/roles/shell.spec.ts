@@ -13,8 +13,8 @@ test('shows the shell with the organization, the member and the locks list', asy
   await expect(page.getByTestId('signed-in-as')).toContainText(user.name);
   await expect(page.getByTestId('signed-in-as')).toContainText(user.label);
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
-  await expect(page.getByTestId('lock-row')).toHaveCount(12);
-  await expect(page.getByText('1–12 of 12 locks')).toBeVisible();
+  await expect(page.getByTestId('lock-row')).toHaveCount(13);
+  await expect(page.getByText('1–13 of 13 locks')).toBeVisible();
 });
 
 test('search narrows the list and shows the offline lock', async ({ page }) => {

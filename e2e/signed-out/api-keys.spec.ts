@@ -25,7 +25,7 @@ test('an admin creates an API key, sees it once, uses it with the Seam-style API
   expect(devices.headers()['seam-request-id']).toBeTruthy();
   const body = await devices.json();
   expect(body.ok).toBe(true);
-  expect(body.devices).toHaveLength(12);
+  expect(body.devices).toHaveLength(13);
 
   // The README's example, written for Seam's SDK, runs against Keyhold as is.
   const example = spawnSync(process.execPath, ['examples/seam-sdk.mjs'], {
@@ -40,7 +40,7 @@ test('an admin creates an API key, sees it once, uses it with the Seam-style API
   });
   expect(example.stderr).toBe('');
   expect(example.status).toBe(0);
-  expect(example.stdout).toContain('12 locks; using Room 206');
+  expect(example.stdout).toContain('13 locks; using Room 206');
   expect(example.stdout).toMatch(/Created access code [0-9a-f-]{36}: status unset/);
   expect(example.stdout).toMatch(/Your access code is: \d{6}/);
 

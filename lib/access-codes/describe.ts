@@ -79,6 +79,18 @@ export const ISSUE_WORDS: Record<string, Words> = {
     tone: 'info',
   },
   // Device issues.
+  device_removed: {
+    title: 'Gone from its account',
+    explanation:
+      'The lock no longer answers under its id: it was factory reset or removed. An admin replaces it with the new lock, or retires it.',
+    tone: 'error',
+  },
+  new_lock_found: {
+    title: 'New lock found',
+    explanation:
+      'Keyhold has not seen this lock before. An admin places it at a property, or lets it replace a lock that was factory reset.',
+    tone: 'warning',
+  },
   device_disconnected: {
     title: 'Lock offline',
     explanation:

@@ -323,4 +323,6 @@ export const ALERT_GROUP_TITLES: Record<string, string> = {
   code_on_lock_after_check_out: 'Codes still on a lock after check-out',
   message_delivery_delayed: 'Guest messages not getting through (still retrying)',
   message_failed: 'Guest messages not delivered: reach the guest another way',
+  new_lock_found: 'New locks found',
+  device_removed: 'Locks gone from their account (factory reset?)',
 };

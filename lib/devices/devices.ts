@@ -62,7 +62,8 @@ export async function listDevices(
   const conditions: (SQL | undefined)[] = [
     eq(devices.organizationId, actor.organizationId),
     eq(devices.status, 'active'),
-    input.deviceIds ? inArray(devices.id, input.deviceIds) : undefined,
+    // Asked for by id, a lock that awaits placing is there; in a plain list it waits until placed.
+    input.deviceIds ? inArray(devices.id, input.deviceIds) : eq(devices.needsPlacement, false),
   ];
   if (input.after) {
     const after = parseCursor(input.after);

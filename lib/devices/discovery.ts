@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '@/db/client';
-import { devices, type LockAdapter as LockAdapterName } from '@/db/schema';
+import { type Db, type Executor, queryRows } from '@/db/client';
+import { devices, type LockAdapter as LockAdapterName, systemState } from '@/db/schema';
 import { withIssue, withoutIssues } from '@/lib/access-codes/state';
 import type { AdapterDevice } from '@/lib/locks/adapter';
 import type { AdapterResolver } from '@/lib/locks/registry';
@@ -54,6 +54,14 @@ async function claimAccount(db: Db, account: Account, now: Date): Promise<boolea
     returning key`,
   );
   return rows.length > 0;
+}
+
+/**
+ * Ask the next tick to run discovery for this account instead of waiting out
+ * the interval: after a factory reset, the new lock should appear at once.
+ */
+export async function requestDiscovery(db: Executor, account: Account): Promise<void> {
+  await db.delete(systemState).where(eq(systemState.key, accountKey(account)));
 }
 
 export type DiscoveryStats = { accounts: number; found: number; removed: number; seen: number };

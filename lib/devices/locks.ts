@@ -118,6 +118,8 @@ export async function listLocks(
   const conditions: SQL[] = [
     eq(devices.organizationId, actor.organizationId),
     eq(devices.status, 'active'),
+    // A lock discovery found is listed once placed (or once it replaced one); until then Locks shows it in a banner.
+    eq(devices.needsPlacement, false),
   ];
   if (search) {
     const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1,11 +1,12 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { devices, properties } from '@/db/schema';
+import { devices, organizations, properties } from '@/db/schema';
 import { withoutIssues } from '@/lib/access-codes/state';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { formatZoned } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 import { DEVICE_REMOVED, NEW_LOCK_FOUND } from './discovery';
 
@@ -17,6 +18,8 @@ export type NewLock = {
   name: string;
   adapter: string;
   firstSeenAt: Date;
+  /** When it was found, in the organization's zone. */
+  firstSeenLabel: string;
   online: boolean;
   /** The lock it most likely replaces: offline or gone, same adapter account, last seen just before. */
   suggestedReplaces: {
@@ -52,6 +55,10 @@ export async function listNewLocks(db: Executor, actor: Actor): Promise<NewLock[
     )
     .orderBy(desc(devices.firstSeenAt));
   if (found.length === 0) return [];
+  const [org] = await db
+    .select({ timeZone: organizations.timeZone })
+    .from(organizations)
+    .where(eq(organizations.id, actor.organizationId));
   const candidates = await replaceableLocks(db, actor);
   const taken = new Set<string>();
   return found.map((lock) => {
@@ -59,6 +66,8 @@ export async function listNewLocks(db: Executor, actor: Actor): Promise<NewLock[
     const pair = candidates.find(
       (c) =>
         !taken.has(c.id) &&
+        // A lock still answering is no reset lock.
+        (c.removed || !c.online) &&
         c.adapter === lock.adapter &&
         c.connectionId === lock.connectionId &&
         Math.abs(lock.firstSeenAt.getTime() - c.lastSeenAt.getTime()) <= window,
@@ -67,6 +76,7 @@ export async function listNewLocks(db: Executor, actor: Actor): Promise<NewLock[
     const { connectionId: _connection, ...rest } = lock;
     return {
       ...rest,
+      firstSeenLabel: formatZoned(lock.firstSeenAt, org?.timeZone ?? 'UTC'),
       suggestedReplaces: pair
         ? { id: pair.id, name: pair.name, room: pair.room, propertyName: pair.propertyName }
         : null,

@@ -558,7 +558,7 @@ export type ReplacementProgress = {
   total: number;
   /** Of those, on it. */
   set: number;
-  errors: { name: string | null; message: string }[];
+  errors: { id: string; name: string | null; message: string }[];
   /** Guests whose code changed: the new lock refused the old digits. They get a correction. */
   changedDigits: { reservationId: string; guestName: string }[];
   /** Until when Undo is offered, if nothing has gone to the lock yet. */
@@ -657,7 +657,11 @@ export async function replacementProgress(
     set: due.filter(onLock).length,
     errors: codes
       .filter((c) => c.errors.length > 0)
-      .map((c) => ({ name: c.name, message: c.errors[0]?.message ?? 'Not on the lock.' })),
+      .map((c) => ({
+        id: c.id,
+        name: c.name,
+        message: c.errors[0]?.message ?? 'Not on the lock.',
+      })),
     changedDigits,
     undoUntil: undoUntil && undoUntil > now ? undoUntil : null,
   };

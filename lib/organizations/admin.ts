@@ -13,6 +13,7 @@ import {
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
+import { requestDiscovery } from '@/lib/devices/discovery';
 import { AppError } from '@/lib/errors';
 import { SimulatedAdapter } from '@/lib/locks/simulated/adapter';
 import {
@@ -326,5 +327,10 @@ export async function factoryResetSimulatedLock(
     factoryResetLock(tx, actor.organizationId, device.externalId, now),
   );
   await syncSoon(db, actor, device.id, now);
+  await requestDiscovery(db, {
+    organizationId: actor.organizationId,
+    adapter: 'simulated',
+    connectionId: null,
+  });
   return { ...device, newExternalId };
 }

@@ -5,9 +5,16 @@ import { StatusPill } from '@/components/status-pill';
 import { getDb } from '@/db/client';
 import { ALERT_GROUP_TITLES, type AlertItem, listAlerts } from '@/lib/alerts/alerts';
 import { can } from '@/lib/auth/permissions';
+import { DEVICE_REMOVED, NEW_LOCK_FOUND } from '@/lib/devices/discovery';
 import { requirePageActor } from '@/lib/http/session';
 import { formatInZone } from '@/lib/time';
 import { AcknowledgeButton } from './acknowledge-button';
+
+/** Alerts about a lock that discovery found or lost lead into the replacement wizard. */
+const REPLACEMENT_LINKS: Record<string, 'new' | 'old'> = {
+  [NEW_LOCK_FOUND]: 'new',
+  [DEVICE_REMOVED]: 'old',
+};
 
 export const metadata: Metadata = { title: 'Alerts' };
 
@@ -37,6 +44,7 @@ export default async function AlertsPage() {
   const actor = await requirePageActor('alerts.read');
   const { alerts, total, open } = await listAlerts(await getDb(), actor);
   const mayAcknowledge = can(actor.role, 'alerts.acknowledge');
+  const mayReplace = can(actor.role, 'devices.replace');
   const groups = groupByKind(alerts);
 
   return (
@@ -93,6 +101,18 @@ export default async function AlertsPage() {
                 >
                   <div className="space-y-0.5">
                     <p>{alert.message}</p>
+                    {mayReplace && alert.deviceId && REPLACEMENT_LINKS[alert.kind] ? (
+                      <p>
+                        <Link
+                          href={`/locks/replace?${REPLACEMENT_LINKS[alert.kind]}=${alert.deviceId}`}
+                          className="font-medium text-brand-700 underline"
+                        >
+                          {alert.kind === NEW_LOCK_FOUND
+                            ? 'Set up this lock: replacement or new'
+                            : 'Replace this lock'}
+                        </Link>
+                      </p>
+                    ) : null}
                     <p className="text-slate-600">
                       {alert.deviceId && alert.lockName ? (
                         <>

@@ -1,8 +1,11 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { makeQueryClient } from '@/components/query-client';
 import { getDb } from '@/db/client';
+import { can } from '@/lib/auth/permissions';
 import { listLocks, listLocksSchema } from '@/lib/devices/locks';
+import { listNewLocks } from '@/lib/devices/new-locks';
 import { firstValues } from '@/lib/http/search-params';
 import { requirePageActor } from '@/lib/http/session';
 import { queryKeys } from '@/lib/query-keys';
@@ -22,6 +25,7 @@ export default async function LocksPage({
 
   const queryClient = makeQueryClient();
   const db = await getDb();
+  const newLocks = can(actor.role, 'devices.replace') ? await listNewLocks(db, actor) : [];
   await queryClient.fetchQuery({
     queryKey: queryKeys.locks.list(input),
     queryFn: () => listLocks(db, actor, input),
@@ -35,6 +39,20 @@ export default async function LocksPage({
           className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
         >
           {problem} Showing the first page instead.
+        </p>
+      ) : null}
+      {newLocks.length > 0 ? (
+        <p
+          role="status"
+          data-testid="new-locks-found"
+          className="mb-4 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-950"
+        >
+          {newLocks.length === 1
+            ? `A new lock was found: ${newLocks[0]?.name}.`
+            : `${newLocks.length} new locks were found.`}{' '}
+          <Link href="/locks/replace" className="font-medium underline">
+            Replace a reset lock with it, or add it to a property
+          </Link>
         </p>
       ) : null}
       <LocksTable

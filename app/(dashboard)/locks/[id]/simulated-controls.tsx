@@ -1,6 +1,7 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useId, useRef, useState, useTransition } from 'react';
 import { STATUS_TITLES } from '@/lib/access-codes/describe';
 import type { LockDetail } from '@/lib/devices/lock-detail';
@@ -71,7 +72,12 @@ export function SimulatedControls({ detail, canReset }: { detail: LockDetail; ca
         {hardware === null || !hardware.answers ? (
           <span className="font-medium text-red-700">
             This lock was factory reset: it forgot its codes and now answers as a new device. An
-            admin places that device as this lock’s replacement.
+            admin places that device as this lock’s replacement.{' '}
+            {canReset ? (
+              <Link href={`/locks/replace?old=${lock.id}`} className="underline">
+                Replace it
+              </Link>
+            ) : null}
           </span>
         ) : hardware.online ? (
           <span>

@@ -1,0 +1,107 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { LiveRefresh } from '@/components/live-refresh';
+import { getDb } from '@/db/client';
+import { clock } from '@/lib/clock';
+import { replacementProgress } from '@/lib/devices/replace';
+import { AppError } from '@/lib/errors';
+import { requirePageActor } from '@/lib/http/session';
+import { UndoReplacement } from '../wizard-forms';
+
+export const metadata: Metadata = { title: 'Replacement progress' };
+
+/** After confirming: the codes reaching the new lock, live, with anything that went wrong. */
+export default async function ReplacementProgressPage({
+  params,
+}: {
+  params: Promise<{ newId: string }>;
+}) {
+  const actor = await requirePageActor('devices.replace');
+  const { newId } = await params;
+  let progress: Awaited<ReturnType<typeof replacementProgress>>;
+  try {
+    progress = await replacementProgress(await getDb(), actor, newId, clock.now());
+  } catch (error) {
+    if (error instanceof AppError && ['not_found', 'invalid_input'].includes(error.code)) {
+      notFound();
+    }
+    throw error;
+  }
+  const done = progress.total > 0 && progress.set === progress.total;
+
+  return (
+    <div className="space-y-6">
+      <LiveRefresh seconds={3} />
+      <div>
+        <Link href="/locks" className="text-sm text-brand-700 underline-offset-2 hover:underline">
+          ← Locks
+        </Link>
+        <h1 className="mt-1 text-xl font-semibold">{progress.lockName}: replacement</h1>
+      </div>
+      <section
+        aria-labelledby="progress-heading"
+        className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      >
+        <h2 id="progress-heading" className="text-base font-semibold">
+          Codes on the new lock
+        </h2>
+        <p role="status" data-testid="replacement-progress" className="text-sm">
+          {progress.total === 0
+            ? 'No code is due on the lock yet; those for later stays go on at their usual time.'
+            : done
+              ? `All ${progress.total} codes are on the new lock.`
+              : `${progress.set} of ${progress.total} codes on the new lock…`}
+        </p>
+        <progress
+          max={Math.max(progress.total, 1)}
+          value={progress.set}
+          aria-label="Codes on the new lock"
+          className="h-2 w-full max-w-md"
+        />
+        {progress.errors.length > 0 ? (
+          <ul className="space-y-1 text-sm text-red-800">
+            {progress.errors.map((e) => (
+              <li key={e.id}>
+                {e.name ?? 'A code'}: {e.message}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+
+      {progress.changedDigits.length > 0 ? (
+        <section
+          aria-labelledby="changed-heading"
+          className="space-y-2 rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-950"
+        >
+          <h2 id="changed-heading" className="font-semibold">
+            Guests with a new code
+          </h2>
+          <p>
+            The new lock refused their old digits. Each is sent the new code once it is on the lock.
+          </p>
+          <ul className="list-disc pl-5">
+            {progress.changedDigits.map((g) => (
+              <li key={g.reservationId}>
+                <Link href={`/reservations/${g.reservationId}`} className="underline">
+                  {g.guestName}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <div className="flex flex-wrap items-start gap-3">
+        <Link
+          href={`/locks/${newId}`}
+          className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm"
+        >
+          Open the lock
+        </Link>
+        {progress.undoUntil ? <UndoReplacement newDeviceId={newId} /> : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import { expect, test } from '@playwright/test';
+import type { Role } from '../settings';
+
+const roleOf = (info: { project: { metadata: Record<string, unknown> } }) =>
+  info.project.metadata.role as Role;
+
+// Room 301 and its guest, Noor Haddad, are touched by no other spec.
+test('an admin factory-resets a lock and replaces it from the alert: the stay’s code is back on the new lock', async ({
+  page,
+}, info) => {
+  if (roleOf(info) !== 'admin') {
+    // Only admins replace locks; the wizard is not there for anyone else.
+    expect((await page.goto('/locks/replace'))?.status()).toBe(404);
+    return;
+  }
+  test.setTimeout(150_000);
+
+  await page.goto('/locks?search=301');
+  await page.getByRole('link', { name: 'Room 301', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Room 301' })).toBeVisible();
+  await page.getByRole('button', { name: 'Factory reset…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Factory reset' }).click();
+  await expect(page.getByTestId('simulated-state')).toContainText('was factory reset');
+
+  // Discovery runs on the next tick (every 2 s here) and raises "new lock found".
+  await expect(async () => {
+    await page.goto('/alerts');
+    await expect(
+      page.getByRole('link', { name: 'Set up this lock: replacement or new' }),
+    ).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 45_000 });
+  await page.getByRole('link', { name: 'Set up this lock: replacement or new' }).first().click();
+
+  // The wizard offers the new device, with the reset lock suggested as what it replaces.
+  await expect(page.getByRole('heading', { level: 1, name: 'Replace a lock' })).toBeVisible();
+  const replaces = page.getByRole('group', { name: '2. The lock it replaces' });
+  await expect(replaces.getByRole('radio', { name: /Room 301/ })).toBeChecked();
+  await page.getByRole('button', { name: 'Review the replacement' }).click();
+
+  const review = page.getByTestId('replacement-review');
+  await expect(review).toContainText('The new lock becomes Room 301, room 301');
+  await expect(review.getByTestId('moving-stay')).toContainText('Noor Haddad');
+  await review.getByRole('button', { name: 'Replace Room 301' }).click();
+
+  // Progress, live, until every due code is on the new lock.
+  await expect(page).toHaveURL(/\/locks\/replace\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('replacement-progress')).toContainText(
+    /All \d+ codes are on the new lock\./,
+    { timeout: 60_000 },
+  );
+
+  // Noor's stay: its code is set on the lock again.
+  await page.goto(`/reservations?search=${encodeURIComponent('Noor Haddad')}`);
+  await page.getByRole('link', { name: 'Noor Haddad' }).click();
+  await expect(
+    page.getByTestId('guest-code').filter({ hasText: 'Room 301' }).getByTestId('code-status'),
+  ).toHaveText('Set on the lock', { timeout: 30_000 });
+});
