@@ -297,4 +297,37 @@ describe('replaceDevice', () => {
       undoReplacement(database.db, admin, { newDeviceId: found.id }, later(329)),
     ).rejects.toMatchObject({ code: 'conflict' });
   });
+
+  it('waits for a tick that holds the old lock, and nothing the tick wrote brings its codes back', async () => {
+    const { lock, found, stays } = await resetLockWithStays('405', 400);
+    let replacing: Promise<unknown> | undefined;
+    // A tick is mid-write on the old lock when the admin confirms.
+    await runTick(database.db, {
+      now: later(420),
+      adapters: defaultAdapters(database.db),
+      transports: { email: logTransport({ log: quietLog }), sms: logTransport({ log: quietLog }) },
+      random: () => 1,
+      beforeCommit: (deviceIds) => {
+        if (deviceIds.includes(lock.id) && !replacing) {
+          replacing = replaceDevice(
+            database.db,
+            admin,
+            { oldDeviceId: lock.id, newDeviceId: found.id },
+            later(420),
+          );
+        }
+      },
+    });
+    // The old lock was in the tick's batch: the replacement started while the tick held it.
+    expect(replacing).toBeDefined();
+    await replacing;
+    await ticks(421, 4);
+    expect(await liveCodesOf(lock.id)).toEqual([]);
+    const [old] = await database.db.select().from(devices).where(eq(devices.id, lock.id));
+    expect(old?.status).toBe('replaced');
+    const codes = await liveCodesOf(found.id);
+    for (const stay of stays.slice(0, 2)) {
+      expect(codes.find((c) => c.reservationId === stay.id)?.status).toBe('set');
+    }
+  });
 });
