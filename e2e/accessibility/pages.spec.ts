@@ -15,6 +15,7 @@ const PAGES = [
   { path: '/audit', name: 'audit' },
   { path: '/settings', name: 'settings' },
   { path: '/settings/messages', name: 'guest-messages' },
+  { path: '/locks/replace', name: 'replace-lock' },
 ];
 
 /** Serious and critical WCAG 2 A/AA problems on the page as it is now. */
