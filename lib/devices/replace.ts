@@ -34,6 +34,33 @@ export const replaceDeviceSchema = z.object({
 });
 export type ReplaceDeviceInput = z.input<typeof replaceDeviceSchema>;
 
+/** A lock's codes that are not closed: on it, on their way, or coming off. */
+const liveOn = (deviceId: string, organizationId: string) =>
+  and(
+    eq(accessCodes.deviceId, deviceId),
+    eq(accessCodes.organizationId, organizationId),
+    isNull(accessCodes.deletedAt),
+    ne(accessCodes.status, 'removed'),
+  );
+
+/** The guests of these stays, for saying whose code changed. */
+async function guestNames(
+  db: Executor,
+  organizationId: string,
+  reservationIds: string[],
+): Promise<{ reservationId: string; guestName: string }[]> {
+  if (reservationIds.length === 0) return [];
+  return db
+    .select({ reservationId: reservations.id, guestName: reservations.guestName })
+    .from(reservations)
+    .where(
+      and(
+        inArray(reservations.id, reservationIds),
+        eq(reservations.organizationId, organizationId),
+      ),
+    );
+}
+
 export type ReplacementResult = {
   oldDeviceId: string;
   newDeviceId: string;
@@ -97,15 +124,7 @@ export async function replaceDevice(
     const live = await tx
       .select()
       .from(accessCodes)
-      .where(
-        and(
-          eq(accessCodes.deviceId, old.id),
-          eq(accessCodes.organizationId, actor.organizationId),
-          isNull(accessCodes.deletedAt),
-          ne(accessCodes.status, 'removed'),
-          eq(accessCodes.desiredState, 'present'),
-        ),
-      );
+      .where(and(liveOn(old.id, actor.organizationId), eq(accessCodes.desiredState, 'present')));
     const stillWanted = (c: AccessCode) => c.endsAt === null || c.endsAt > now;
     const pool = live.filter((c) => c.isBackup && c.pulledAt === null);
     const moving = live.filter((c) => !(c.isBackup && c.pulledAt === null) && stillWanted(c));
@@ -217,18 +236,7 @@ export async function replaceDevice(
     const changedStays = [...changed]
       .map((id) => moving.find((c) => c.id === id)?.reservationId)
       .filter((id): id is string => Boolean(id));
-    const guests =
-      changedStays.length === 0
-        ? []
-        : await tx
-            .select({ reservationId: reservations.id, guestName: reservations.guestName })
-            .from(reservations)
-            .where(
-              and(
-                inArray(reservations.id, changedStays),
-                eq(reservations.organizationId, actor.organizationId),
-              ),
-            );
+    const guests = await guestNames(tx, actor.organizationId, changedStays);
     await recordAudit(tx, actor, {
       action: 'device.replaced',
       targetType: 'device',
@@ -482,15 +490,7 @@ export async function replacementPlan(
       pulledForReservationId: accessCodes.pulledForReservationId,
     })
     .from(accessCodes)
-    .where(
-      and(
-        eq(accessCodes.deviceId, old.id),
-        eq(accessCodes.organizationId, actor.organizationId),
-        isNull(accessCodes.deletedAt),
-        ne(accessCodes.status, 'removed'),
-        eq(accessCodes.desiredState, 'present'),
-      ),
-    );
+    .where(and(liveOn(old.id, actor.organizationId), eq(accessCodes.desiredState, 'present')));
   const wanted = codes.filter((c) => c.endsAt === null || c.endsAt > now);
   const stayIds = [
     ...new Set(wanted.flatMap((c) => [c.reservationId, c.pulledForReservationId]).filter(Boolean)),
@@ -602,14 +602,7 @@ export async function replacementProgress(
       nextAttemptAt: accessCodes.nextAttemptAt,
     })
     .from(accessCodes)
-    .where(
-      and(
-        eq(accessCodes.deviceId, fresh.id),
-        eq(accessCodes.organizationId, actor.organizationId),
-        isNull(accessCodes.deletedAt),
-        ne(accessCodes.status, 'removed'),
-      ),
-    );
+    .where(liveOn(fresh.id, actor.organizationId));
   // Codes not due on the lock yet (a stay next week) are not counted against it.
   const due = codes.filter(
     (c) => c.nextAttemptAt === null || c.nextAttemptAt <= now || c.externalRef,
@@ -632,18 +625,7 @@ export async function replacementProgress(
       .filter((c) => c.reservationId)
       .filter((c) => before.some((b) => b.reservationId === c.reservationId && b.code !== c.code))
       .map((c) => c.reservationId as string);
-    changedDigits =
-      changed.length === 0
-        ? []
-        : await db
-            .select({ reservationId: reservations.id, guestName: reservations.guestName })
-            .from(reservations)
-            .where(
-              and(
-                inArray(reservations.id, changed),
-                eq(reservations.organizationId, actor.organizationId),
-              ),
-            );
+    changedDigits = await guestNames(db, actor.organizationId, changed);
   }
   const untouched = codes.every((c) => c.lastAttemptAt === null);
   const undoUntil =
