@@ -56,3 +56,25 @@ test('an admin factory-resets a lock and replaces it from the alert: the stay’
     page.getByTestId('guest-code').filter({ hasText: 'Room 301' }).getByTestId('code-status'),
   ).toHaveText('Set on the lock', { timeout: 30_000 });
 });
+
+test('a lock that still opens a stay cannot be retired, and only admins see the choice', async ({
+  page,
+}, info) => {
+  await page.goto('/locks?search=102');
+  await page.getByRole('link', { name: 'Room 102', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Room 102' })).toBeVisible();
+  const retire = page.getByRole('region', { name: 'Retire this lock' });
+  if (roleOf(info) !== 'admin') {
+    await expect(retire).toHaveCount(0);
+    return;
+  }
+  await retire.getByRole('button', { name: 'Retire…' }).click();
+  await retire.getByRole('button', { name: 'Yes, retire Room 102' }).click();
+  // Tomás Ferreira is in house: nothing changes, and the admin is told why.
+  await expect(retire.getByRole('alert')).toContainText(
+    'Room 102 still opens 1 current or future stay',
+  );
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Room 102' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Retire this lock' })).toBeVisible();
+});

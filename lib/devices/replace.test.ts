@@ -20,9 +20,15 @@ import { defaultAdapters } from '@/lib/locks/registry';
 import { factoryResetLock } from '@/lib/locks/simulated/controls';
 import { logTransport } from '@/lib/messages/transports';
 import { runTick } from '@/lib/reconciler/tick';
-import { createReservation } from '@/lib/reservations/operations';
+import { cancelReservation, createReservation } from '@/lib/reservations/operations';
 import { DISCOVERY_INTERVAL_MS } from './discovery';
-import { replaceDevice, replacementPlan, replacementProgress, undoReplacement } from './replace';
+import {
+  replaceDevice,
+  replacementPlan,
+  replacementProgress,
+  retireDevice,
+  undoReplacement,
+} from './replace';
 
 // Noon in New York.
 const NOW = new Date('2026-11-26T17:00:00Z');
@@ -329,5 +335,42 @@ describe('replaceDevice', () => {
     for (const stay of stays.slice(0, 2)) {
       expect(codes.find((c) => c.reservationId === stay.id)?.status).toBe('set');
     }
+  });
+
+  it('retires a lock only once no current or future stay needs it, and forgets its codes', async () => {
+    const lock = await addSimulatedLock(database.db, {
+      organizationId: harbor.org.id,
+      propertyId: harbor.property.id,
+      room: '406',
+    });
+    await database.db
+      .update(devices)
+      .set({ backupPoolEnabled: true })
+      .where(eq(devices.id, lock.id));
+    const stay = await stayOn(lock.id, 'Dee 406', '2026-11-29', '2026-12-01');
+    await ticks(500, 2);
+    await expect(
+      retireDevice(database.db, admin, { deviceId: lock.id }, later(503)),
+    ).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('still opens 1 current or future stay'),
+    });
+    await cancelReservation(database.db, admin, stay.id, later(503));
+    await expect(
+      retireDevice(database.db, frontDesk, { deviceId: lock.id }, later(504)),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    const retired = await retireDevice(database.db, admin, { deviceId: lock.id }, later(504));
+    expect(retired.closed).toBeGreaterThanOrEqual(5);
+    const [row] = await database.db.select().from(devices).where(eq(devices.id, lock.id));
+    expect(row).toMatchObject({ status: 'removed', backupPoolEnabled: false });
+    expect(await liveCodesOf(lock.id)).toEqual([]);
+    // The tick leaves a retired lock alone: no pool is rebuilt on it.
+    await ticks(505, 2);
+    expect(await liveCodesOf(lock.id)).toEqual([]);
+    const [audit] = await database.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'device.retired'), eq(auditLog.targetId, lock.id)));
+    expect(audit).toBeDefined();
   });
 });

@@ -7,6 +7,7 @@ import {
   resetSimulatedLock,
   switchSimulatedLock,
 } from '@/lib/devices/lock-controls';
+import { retireDevice } from '@/lib/devices/replace';
 import { type ActionResult, runAction } from '@/lib/http/action';
 
 // The simulated adapter's knobs on the lock page. Inputs are validated in lib
@@ -41,5 +42,16 @@ export async function factoryResetSimulatedLockAction(input: {
     const { db, hardware } = await getDatabase();
     const lock = await resetSimulatedLock(db, actor, input, clock.now(), hardware);
     return { name: lock.name, newExternalId: lock.newExternalId };
+  });
+}
+
+/** Take the lock out of service (admins); refused while it opens a current or future stay. */
+export async function retireLockAction(input: {
+  deviceId: string;
+}): Promise<ActionResult<{ name: string }>> {
+  return runAction('devices.replace', async (actor) => {
+    const { db } = await getDatabase();
+    const retired = await retireDevice(db, actor, input, clock.now());
+    return { name: retired.name };
   });
 }

@@ -10,6 +10,7 @@ import { LOW_BATTERY } from '@/lib/devices/battery';
 import type { LockDetail, LockDetailCode, LockDetailEvent } from '@/lib/devices/lock-detail';
 import { queryKeys } from '@/lib/query-keys';
 import { formatInZone } from '@/lib/time';
+import { RetireLock } from './retire-lock';
 import { SimulatedControls } from './simulated-controls';
 import { codeLabel, Timeline, windowWords } from './timeline';
 
@@ -61,6 +62,9 @@ export function LockView({
         <Pool detail={data} />
         <Events events={data.events} zone={data.timeZone} />
       </div>
+      {canReset && lock.status === 'active' ? (
+        <RetireLock deviceId={lock.id} name={lock.name} />
+      ) : null}
     </div>
   );
 }
