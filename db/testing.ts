@@ -144,6 +144,9 @@ export async function addSimulatedLock(
       slotLimit: options.slotLimit ?? 20,
       supportsNativeScheduling: options.supportsNativeScheduling ?? false,
       codeConstraints: { allowedLengths, digitsOnly: true },
+      // Read at the first tick whatever clock the test runs on. The column's
+      // default is the wall clock, which a test's fixed "now" may be before.
+      nextSyncAt: new Date(0),
     })
     .returning();
   if (!device) throw new Error('no device');
