@@ -22,19 +22,36 @@ export const DEVICE_REMOVED = 'device_removed';
 
 type Account = { organizationId: string; adapter: LockAdapterName; connectionId: string | null };
 
+/** One `system_state` row per account: when it was last asked. `dueAccounts` builds the same key in SQL. */
 const accountKey = (a: Account) =>
   `discovery:${a.organizationId}:${a.adapter}:${a.connectionId ?? 'default'}`;
 
-/** The accounts that have locks in Keyhold: every organization's simulated account and each connection. */
-async function accounts(db: Db): Promise<Account[]> {
-  return db
-    .selectDistinct({
-      organizationId: devices.organizationId,
-      adapter: devices.adapter,
-      connectionId: devices.connectionId,
-    })
-    .from(devices)
-    .where(eq(devices.status, 'active'));
+/**
+ * The accounts that have locks in Keyhold (every organization's simulated
+ * account, each connection) and were not asked within the interval: one read
+ * per tick, and a claim only for those due. The key is `accountKey`'s.
+ */
+async function dueAccounts(db: Db, now: Date): Promise<Account[]> {
+  const due = new Date(now.getTime() - DISCOVERY_INTERVAL_MS).toISOString();
+  const rows = await queryRows<{
+    organization_id: string;
+    adapter: LockAdapterName;
+    connection_id: string | null;
+  }>(
+    db,
+    sql`
+    select distinct d.organization_id, d.adapter, d.connection_id
+      from devices d
+      left join system_state s
+        on s.key = 'discovery:' || d.organization_id::text || ':' || d.adapter::text || ':'
+                   || coalesce(d.connection_id::text, 'default')
+     where d.status = 'active' and (s.key is null or s.updated_at <= ${due}::timestamptz)`,
+  );
+  return rows.map((r) => ({
+    organizationId: r.organization_id,
+    adapter: r.adapter,
+    connectionId: r.connection_id,
+  }));
 }
 
 /**
@@ -73,7 +90,7 @@ export async function discoverDevices(
   now: Date,
 ): Promise<DiscoveryStats> {
   const stats: DiscoveryStats = { accounts: 0, found: 0, removed: 0, seen: 0 };
-  for (const account of await accounts(db)) {
+  for (const account of await dueAccounts(db, now)) {
     if (!(await claimAccount(db, account, now))) continue;
     stats.accounts++;
     try {

@@ -200,6 +200,12 @@ export function channelsDelivered(): Record<MessageChannel, boolean> {
   return { email: smtpConfigured(settings), sms: smsConfigured(settings) };
 }
 
+/** Of the channels a message was queued on, those only logged: staff must be told, not "sent". */
+export function loggedOnly(channels: MessageChannel[]): MessageChannel[] {
+  const delivered = channelsDelivered();
+  return channels.filter((channel) => !delivered[channel]);
+}
+
 /** One answer to "is email really sent?", for the transport and for what staff are told. */
 function smtpConfigured<T extends { SMTP_HOST?: string; SMTP_FROM?: string }>(
   settings: T,

@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { type ActionResult, runAction } from '@/lib/http/action';
 import { pullBackupCodeForGuest } from '@/lib/messages/guest';
-import { channelsDelivered } from '@/lib/messages/transports';
+import { loggedOnly } from '@/lib/messages/transports';
 
 /** The pulled code, and where its message to the guest went. */
 export type PulledCode = Delivery & {
@@ -30,7 +30,7 @@ export async function pullBackupCodeAction(
       code: backup.code ?? '',
       endsAt: backup.endsAt?.toISOString() ?? '',
       sentBy: message.channels,
-      loggedOnly: message.channels.filter((channel) => !channelsDelivered()[channel]),
+      loggedOnly: loggedOnly(message.channels),
       text: message.text,
     };
   });

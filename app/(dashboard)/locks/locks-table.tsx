@@ -1,11 +1,8 @@
 'use client';
 
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { usePathname } from 'next/navigation';
-import { useEffect, useState } from 'react';
 import { Pager } from '@/components/pager';
-import { fetchJson } from '@/components/query-client';
+import { usePagedList } from '@/components/use-paged-list';
 import { plural } from '@/lib/access-codes/describe';
 import { LOW_BATTERY } from '@/lib/devices/battery';
 import type { LockFilter, LockPage, LockSummary } from '@/lib/devices/locks';
@@ -27,43 +24,23 @@ export function LocksTable({
   initialShow: LockFilter;
   initialPage: number;
 }) {
-  const pathname = usePathname();
-  const [search, setSearch] = useState(initialSearch);
-  const [submittedSearch, setSubmittedSearch] = useState(initialSearch);
-  const [show, setShow] = useState<LockFilter>(initialShow);
-  const [page, setPage] = useState(initialPage);
-
-  const input = { search: submittedSearch || undefined, show, page };
-  const { data, isFetching, error } = useQuery({
-    queryKey: queryKeys.locks.list(input),
-    queryFn: () => fetchJson<LockPage>(`/api/locks${locksListUrl(input)}`),
-    placeholderData: keepPreviousData,
-    // Online state and battery change under us; keep the list live.
-    refetchInterval: 5_000,
+  const list = usePagedList<
+    LockFilter,
+    { search: string | undefined; show: LockFilter; page: number },
+    LockPage
+  >({
+    initialSearch,
+    initialFilter: initialShow,
+    initialPage,
+    toInput: ({ search, filter, page }) => ({ search, show: filter, page }),
+    queryKey: queryKeys.locks.list,
+    toQueryString: locksListUrl,
+    route: '/api/locks',
   });
-
-  // Keep the address shareable: the search and page live in the URL. The list
-  // itself comes from the query, so the server page need not render again.
-  const query = locksListUrl(input);
-  useEffect(() => {
-    window.history.replaceState(null, '', `${pathname}${query}`);
-  }, [pathname, query]);
-
-  // Search as the user types, a moment after they stop.
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      if (search.trim() !== submittedSearch) {
-        setSubmittedSearch(search.trim());
-        setPage(1);
-      }
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [search, submittedSearch]);
-
+  const { data, isFetching, error, search, setSearch, submittedSearch, page, setPage } = list;
+  const { total, first, last } = list;
+  const show = list.filter;
   const locks = data?.locks ?? [];
-  const total = data?.total ?? 0;
-  const first = total === 0 ? 0 : (page - 1) * (data?.pageSize ?? 25) + 1;
-  const last = Math.min(total, page * (data?.pageSize ?? 25));
 
   return (
     <section aria-labelledby="locks-heading" className="space-y-4">
@@ -84,8 +61,7 @@ export function LocksTable({
             id="lock-show"
             value={show}
             onChange={(e) => {
-              setShow(e.target.value as LockFilter);
-              setPage(1);
+              list.setFilter(e.target.value as LockFilter);
             }}
             className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
           >

@@ -7,7 +7,7 @@ import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { type ActionResult, runAction } from '@/lib/http/action';
 import { sendGuestCodeNow } from '@/lib/messages/guest';
-import { channelsDelivered } from '@/lib/messages/transports';
+import { loggedOnly } from '@/lib/messages/transports';
 import {
   createInputFromForm,
   fieldErrors,
@@ -128,12 +128,12 @@ export async function sendGuestCodeAction(
       { reservationId: String(reservationId), requestId: String(requestId) },
       now,
     );
-    const loggedOnly = sent.channels.filter((channel) => !channelsDelivered()[channel]);
+    const logged = loggedOnly(sent.channels);
     return {
       sentBy: sent.channels,
-      loggedOnly,
+      loggedOnly: logged,
       // For staff to pass on themselves when nothing really goes out.
-      text: loggedOnly.length === sent.channels.length ? sent.text : null,
+      text: logged.length === sent.channels.length ? sent.text : null,
       onLocks: sent.onLocks,
       detail: await getReservationDetail(db, actor, String(reservationId), now),
     };

@@ -1,11 +1,8 @@
 'use client';
 
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { usePathname } from 'next/navigation';
-import { useEffect, useState } from 'react';
 import { Pager } from '@/components/pager';
-import { fetchJson } from '@/components/query-client';
+import { usePagedList } from '@/components/use-paged-list';
 import type { Tone } from '@/lib/access-codes/describe';
 import { queryKeys, reservationsListUrl } from '@/lib/query-keys';
 import type {
@@ -43,41 +40,22 @@ export function ReservationsTable({
   initialPage: number;
   canManage: boolean;
 }) {
-  const pathname = usePathname();
-  const [search, setSearch] = useState(initialSearch);
-  const [submittedSearch, setSubmittedSearch] = useState(initialSearch);
-  const [filter, setFilter] = useState<ReservationFilter>(initialFilter);
-  const [page, setPage] = useState(initialPage);
-
-  const input = { search: submittedSearch || undefined, filter, page };
-  const { data, isFetching, error } = useQuery({
-    queryKey: queryKeys.reservations.list(input),
-    queryFn: () => fetchJson<ReservationPage>(`/api/reservations${reservationsListUrl(input)}`),
-    placeholderData: keepPreviousData,
-    // Codes reach their locks on the tick; keep the counts live.
-    refetchInterval: 5_000,
+  const list = usePagedList<
+    ReservationFilter,
+    { search: string | undefined; filter: ReservationFilter; page: number },
+    ReservationPage
+  >({
+    initialSearch,
+    initialFilter,
+    initialPage,
+    toInput: ({ search, filter, page }) => ({ search, filter, page }),
+    queryKey: queryKeys.reservations.list,
+    toQueryString: reservationsListUrl,
+    route: '/api/reservations',
   });
-
-  const query = reservationsListUrl(input);
-  useEffect(() => {
-    window.history.replaceState(null, '', `${pathname}${query}`);
-  }, [pathname, query]);
-
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      if (search.trim() !== submittedSearch) {
-        setSubmittedSearch(search.trim());
-        setPage(1);
-      }
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [search, submittedSearch]);
-
+  const { data, isFetching, error, search, setSearch, submittedSearch, filter, page } = list;
+  const { setPage, total, first, last } = list;
   const stays = data?.reservations ?? [];
-  const total = data?.total ?? 0;
-  const pageSize = data?.pageSize ?? 25;
-  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
-  const last = Math.min(total, page * pageSize);
 
   return (
     <section aria-labelledby="reservations-heading" className="space-y-4">
@@ -123,8 +101,7 @@ export function ReservationsTable({
             id="reservation-filter"
             value={filter}
             onChange={(e) => {
-              setFilter(e.target.value as ReservationFilter);
-              setPage(1);
+              list.setFilter(e.target.value as ReservationFilter);
             }}
             className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
           >
