@@ -22,6 +22,7 @@ import {
   setSimulatedLockKnobs,
 } from '@/lib/locks/simulated/controls';
 import { isValidTimeZone } from '@/lib/time';
+import { parseInput } from '@/lib/validation';
 
 /**
  * Operations for whoever runs the server (the admin CLI): creating
@@ -259,6 +260,19 @@ async function syncSoon(db: Executor, actor: Actor, deviceId: string, now: Date)
     .where(and(eq(devices.id, deviceId), eq(devices.organizationId, actor.organizationId)));
 }
 
+// The simulated adapter's knobs, shared by the lock page and the CLI: input
+// validated and the role checked here, whoever calls.
+const simulatedDeviceId = z.uuid({ error: 'deviceId must be a lock id.' });
+export const setSimulatedOnlineSchema = z.object({
+  deviceId: simulatedDeviceId,
+  online: z.boolean({ error: 'online must be true or false.' }),
+});
+export const removeCodeAtLockSchema = z.object({
+  deviceId: simulatedDeviceId,
+  accessCodeId: z.uuid({ error: 'accessCodeId must be a code on this lock.' }),
+});
+export const factoryResetSchema = z.object({ deviceId: simulatedDeviceId });
+
 /**
  * Unplug or reconnect a simulated lock. Keyhold learns of it the way it would
  * of real hardware: on the tick's next call to the lock, asked for at once.
@@ -267,13 +281,15 @@ async function syncSoon(db: Executor, actor: Actor, deviceId: string, now: Date)
 export async function setSimulatedLockOnline(
   db: Executor,
   actor: Actor,
-  input: { deviceId: string; online: boolean },
+  input: z.input<typeof setSimulatedOnlineSchema>,
   now: Date,
   hardware: Executor = db,
 ): Promise<SimulatedDevice> {
-  const device = await liveSimulatedDevice(db, actor, input.deviceId, hardware);
+  assertCan(actor, 'locks.manage', 'Lock');
+  const data = parseInput(setSimulatedOnlineSchema, input);
+  const device = await liveSimulatedDevice(db, actor, data.deviceId, hardware);
   await setSimulatedLockKnobs(hardware, actor.organizationId, device.externalId, {
-    online: input.online,
+    online: data.online,
   });
   await syncSoon(db, actor, device.id, now);
   return device;
@@ -286,25 +302,26 @@ export async function setSimulatedLockOnline(
 export async function removeAccessCodeAtSimulatedLock(
   db: Executor,
   actor: Actor,
-  input: { deviceId: string; accessCodeId: string },
+  input: z.input<typeof removeCodeAtLockSchema>,
   now: Date,
   hardware: Executor = db,
 ): Promise<SimulatedDevice & { codeStatus: string }> {
-  const device = await liveSimulatedDevice(db, actor, input.deviceId, hardware);
-  if (!z.uuid().safeParse(input.accessCodeId).success) throw AppError.notFound('Access code');
+  assertCan(actor, 'locks.manage', 'Lock');
+  const data = parseInput(removeCodeAtLockSchema, input);
+  const device = await liveSimulatedDevice(db, actor, data.deviceId, hardware);
   const [code] = await db
     .select({ status: accessCodes.status })
     .from(accessCodes)
     .where(
       and(
-        eq(accessCodes.id, input.accessCodeId),
+        eq(accessCodes.id, data.accessCodeId),
         eq(accessCodes.organizationId, actor.organizationId),
         eq(accessCodes.deviceId, device.id),
         sql`${accessCodes.status} <> 'removed'`,
       ),
     );
   if (!code) throw AppError.notFound('Access code');
-  await removeCodeAtLock(hardware, actor.organizationId, device.externalId, input.accessCodeId);
+  await removeCodeAtLock(hardware, actor.organizationId, device.externalId, data.accessCodeId);
   await syncSoon(db, actor, device.id, now);
   return { ...device, codeStatus: code.status };
 }
@@ -317,12 +334,13 @@ export async function removeAccessCodeAtSimulatedLock(
 export async function factoryResetSimulatedLock(
   db: Executor,
   actor: Actor,
-  input: { deviceId: string },
+  input: z.input<typeof factoryResetSchema>,
   now: Date,
   hardware: Executor = db,
 ): Promise<SimulatedDevice & { newExternalId: string }> {
   assertCan(actor, 'devices.replace', 'Lock');
-  const device = await liveSimulatedDevice(db, actor, input.deviceId, hardware);
+  const data = parseInput(factoryResetSchema, input);
+  const device = await liveSimulatedDevice(db, actor, data.deviceId, hardware);
   const newExternalId = await hardware.transaction((tx) =>
     factoryResetLock(tx, actor.organizationId, device.externalId, now),
   );

@@ -2,13 +2,13 @@
 
 import { getDatabase } from '@/db/client';
 import { clock } from '@/lib/clock';
-import {
-  removeCodeAtSimulatedLock,
-  resetSimulatedLock,
-  switchSimulatedLock,
-} from '@/lib/devices/lock-controls';
 import { retireDevice } from '@/lib/devices/replace';
 import { type ActionResult, runAction } from '@/lib/http/action';
+import {
+  factoryResetSimulatedLock,
+  removeAccessCodeAtSimulatedLock,
+  setSimulatedLockOnline,
+} from '@/lib/organizations/admin';
 
 // The simulated adapter's knobs on the lock page. Inputs are validated in lib
 // (zod, naming the field); the page refreshes itself from the live query.
@@ -19,7 +19,7 @@ export async function setSimulatedLockOnlineAction(input: {
 }): Promise<ActionResult<{ name: string }>> {
   return runAction('locks.manage', async (actor) => {
     const { db, hardware } = await getDatabase();
-    const lock = await switchSimulatedLock(db, actor, input, clock.now(), hardware);
+    const lock = await setSimulatedLockOnline(db, actor, input, clock.now(), hardware);
     return { name: lock.name };
   });
 }
@@ -30,7 +30,7 @@ export async function removeCodeAtSimulatedLockAction(input: {
 }): Promise<ActionResult<{ name: string }>> {
   return runAction('locks.manage', async (actor) => {
     const { db, hardware } = await getDatabase();
-    const lock = await removeCodeAtSimulatedLock(db, actor, input, clock.now(), hardware);
+    const lock = await removeAccessCodeAtSimulatedLock(db, actor, input, clock.now(), hardware);
     return { name: lock.name };
   });
 }
@@ -40,7 +40,7 @@ export async function factoryResetSimulatedLockAction(input: {
 }): Promise<ActionResult<{ name: string; newExternalId: string }>> {
   return runAction('locks.manage', async (actor) => {
     const { db, hardware } = await getDatabase();
-    const lock = await resetSimulatedLock(db, actor, input, clock.now(), hardware);
+    const lock = await factoryResetSimulatedLock(db, actor, input, clock.now(), hardware);
     return { name: lock.name, newExternalId: lock.newExternalId };
   });
 }

@@ -11,10 +11,10 @@ import {
 import type { Actor } from '@/lib/auth/actor';
 import type { AppError } from '@/lib/errors';
 import {
-  removeCodeAtSimulatedLock,
-  resetSimulatedLock,
-  switchSimulatedLock,
-} from './lock-controls';
+  factoryResetSimulatedLock,
+  removeAccessCodeAtSimulatedLock,
+  setSimulatedLockOnline,
+} from '@/lib/organizations/admin';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const LATER = new Date('2026-11-26T12:30:00Z');
@@ -82,13 +82,13 @@ afterAll(async () => {
   await database?.close();
 });
 
-describe('switchSimulatedLock', () => {
+describe('setSimulatedLockOnline', () => {
   it('unplugs and reconnects the lock, and asks the tick to look at it now', async () => {
     const lock = await newLock();
-    await switchSimulatedLock(database.db, owner, { deviceId: lock.id, online: false }, NOW);
+    await setSimulatedLockOnline(database.db, owner, { deviceId: lock.id, online: false }, NOW);
     expect((await hardwareOf(lock.externalId))?.online).toBe(false);
     expect(await nextSyncOf(lock.id)).toEqual(NOW);
-    await switchSimulatedLock(database.db, owner, { deviceId: lock.id, online: true }, NOW);
+    await setSimulatedLockOnline(database.db, owner, { deviceId: lock.id, online: true }, NOW);
     expect((await hardwareOf(lock.externalId))?.online).toBe(true);
   });
 
@@ -96,7 +96,7 @@ describe('switchSimulatedLock', () => {
     const lock = await newLock();
     for (const actor of [frontDesk, rivalAdmin]) {
       const error = await failure(() =>
-        switchSimulatedLock(database.db, actor, { deviceId: lock.id, online: false }, NOW),
+        setSimulatedLockOnline(database.db, actor, { deviceId: lock.id, online: false }, NOW),
       );
       expect(error.code).toBe('not_found');
     }
@@ -107,11 +107,11 @@ describe('switchSimulatedLock', () => {
   it('names the field it cannot read', async () => {
     const lock = await newLock();
     const badId = await failure(() =>
-      switchSimulatedLock(database.db, owner, { deviceId: 'room-101', online: false }, NOW),
+      setSimulatedLockOnline(database.db, owner, { deviceId: 'room-101', online: false }, NOW),
     );
     expect(badId).toMatchObject({ code: 'invalid_input', options: { field: 'device_id' } });
     const badFlag = await failure(() =>
-      switchSimulatedLock(
+      setSimulatedLockOnline(
         database.db,
         owner,
         { deviceId: lock.id, online: 'no' as unknown as boolean },
@@ -122,7 +122,7 @@ describe('switchSimulatedLock', () => {
   });
 });
 
-describe('removeCodeAtSimulatedLock', () => {
+describe('removeAccessCodeAtSimulatedLock', () => {
   it('deletes Keyhold’s code at the keypad and leaves Keyhold’s record to the tick', async () => {
     const lock = await newLock();
     const [code] = await database.db
@@ -141,7 +141,7 @@ describe('removeCodeAtSimulatedLock', () => {
       .insert(simulatedLockCodes)
       .values({ lockId: lock.externalId, code: '4821', keyholdCodeId: code.id });
 
-    await removeCodeAtSimulatedLock(
+    await removeAccessCodeAtSimulatedLock(
       database.db,
       admin,
       { deviceId: lock.id, accessCodeId: code.id },
@@ -170,7 +170,7 @@ describe('removeCodeAtSimulatedLock', () => {
       .values({ organizationId: harbor.org.id, deviceId: other.id, type: 'ongoing', code: '4821' })
       .returning();
     const error = await failure(() =>
-      removeCodeAtSimulatedLock(
+      removeAccessCodeAtSimulatedLock(
         database.db,
         admin,
         { deviceId: lock.id, accessCodeId: code?.id ?? '' },
@@ -181,23 +181,23 @@ describe('removeCodeAtSimulatedLock', () => {
   });
 });
 
-describe('resetSimulatedLock', () => {
+describe('factoryResetSimulatedLock', () => {
   it('is refused to owners (replacing locks is an admin’s job) and done for admins', async () => {
     const lock = await newLock();
     const refused = await failure(() =>
-      resetSimulatedLock(database.db, owner, { deviceId: lock.id }, NOW),
+      factoryResetSimulatedLock(database.db, owner, { deviceId: lock.id }, NOW),
     );
     expect(refused.code).toBe('not_found');
     expect((await hardwareOf(lock.externalId))?.resetAt).toBeNull();
 
-    const reset = await resetSimulatedLock(database.db, admin, { deviceId: lock.id }, NOW);
+    const reset = await factoryResetSimulatedLock(database.db, admin, { deviceId: lock.id }, NOW);
     expect(reset.newExternalId).not.toBe(lock.externalId);
     expect(await hardwareOf(lock.externalId)).toMatchObject({ online: false, resetAt: NOW });
     expect((await hardwareOf(reset.newExternalId))?.online).toBe(true);
     expect(await nextSyncOf(lock.id)).toEqual(NOW);
 
     const again = await failure(() =>
-      resetSimulatedLock(database.db, admin, { deviceId: lock.id }, NOW),
+      factoryResetSimulatedLock(database.db, admin, { deviceId: lock.id }, NOW),
     );
     expect(again.code).toBe('conflict');
   });
