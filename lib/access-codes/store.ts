@@ -201,6 +201,8 @@ export type NewCode = {
   createdByUserId?: string | null;
   isBackup?: boolean;
   isPermanentBackup?: boolean;
+  /** The caller's clock (the tick's `now`); the database's otherwise. */
+  createdAt?: Date;
 };
 
 /** Insert codes and their `created` events in one go. */

@@ -214,6 +214,19 @@ describe('pulling a backup code', () => {
 });
 
 describe('pool health on the lock', () => {
+  it('warns of a full lock’s short pool with a tick every 15 s, though its codes are made anew each tick', async () => {
+    const lock = await poolLock({ slotLimit: 3 });
+    await stayCode(lock.id);
+    await stayCode(lock.id);
+    let warnings: string[] = [];
+    for (let second = 0; second <= 6 * 60 && warnings.length === 0; second += 15) {
+      await tick(at(second * 1000));
+      const [device] = await database.db.select().from(devices).where(eq(devices.id, lock.id));
+      warnings = device?.warnings.map((w) => w.code) ?? [];
+    }
+    expect(warnings).toEqual(['partial_backup_access_code_pool']);
+  });
+
   it('warns of a short pool, errors on an empty one, and warns of many pulled codes', async () => {
     const lock = await poolLock({ slotLimit: 3 });
     const guests = [await stayCode(lock.id), await stayCode(lock.id)];

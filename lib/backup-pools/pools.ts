@@ -106,6 +106,8 @@ export async function refillPools(
           endsAt: null,
           nextAttemptAt: now,
           isBackup: true,
+          // Pool health measures how long a code has waited by the tick's clock.
+          createdAt: now,
         });
       }
       await insertCodes(tx, codes, null);
@@ -143,9 +145,13 @@ async function updatePoolHealth(db: Db, now: Date): Promise<void> {
     sql`select devices.id, devices.name, devices.errors, devices.warnings,
           o.backup_pool_size as size,
           ${availableBackupsColumn} as available,
+          -- Short for longer than a refill: a code made before the grace is still not on
+          -- the lock, or was retired within it without ever reaching the lock (a full
+          -- lock's codes fail, are retired and made again every tick).
           exists (select 1 from access_codes p where p.device_id = devices.id and p.is_backup
-            and p.pulled_at is null and p.deleted_at is null and p.status <> 'set'
-            and p.created_at <= ${since}::timestamptz) as stuck,
+            and p.pulled_at is null and p.created_at <= ${since}::timestamptz
+            and ((p.deleted_at is null and p.status <> 'set')
+              or (p.deleted_at > ${since}::timestamptz and p.set_on_device_at is null))) as stuck,
           (select count(*)::int from access_codes q where q.device_id = devices.id and q.is_backup
             and q.pulled_at is not null and q.deleted_at is null and q.status <> 'removed') as pulled
         from devices join organizations o on o.id = devices.organization_id
