@@ -208,6 +208,7 @@ const EVENT_WORDS: Record<string, string> = {
   code_changed: 'Digits changed',
   name_changed: 'Name changed',
   deleted: 'Code cancelled; it comes off the lock',
+  mutations_requested: 'Sent to the lock’s service; waiting for it to reach the lock',
   set_on_device: 'Set on the lock',
   scheduled_on_device: 'Stored on the lock, to work from check-in',
   removed_from_device: 'Removed from the lock',

@@ -10,6 +10,7 @@ import {
   type LockFailureResult,
   type LockPolicy,
   mayBeOnLock,
+  PENDING_POLLS_BEFORE_DELAY,
   programmingTime,
   wantsOnLock,
   withIssue,
@@ -1079,5 +1080,124 @@ describe('withIssue / withoutIssues', () => {
       issueCodes(withoutIssues(list, ['delay_in_setting_on_device', 'failed_to_set_on_device'])),
     ).toEqual(['failed_to_remove_from_device']);
     expect(withoutIssues(list, [])).toEqual(list);
+  });
+});
+
+describe('applyOutcome: set accepted but pending (Seam still programming the lock)', () => {
+  const fullWait = () => 1;
+  const pending = (reported?: { errors?: Issue[]; warnings?: Issue[] }) => ({
+    ok: true as const,
+    ref: 'access_code_1',
+    pending: true,
+    reported: {
+      errors: (reported?.errors ?? []).map(({ code, message }) => ({ code, message })),
+      warnings: (reported?.warnings ?? []).map(({ code, message }) => ({ code, message })),
+    },
+  });
+
+  it('stays not confirmed, asks again after 15 s, and records the request once', () => {
+    const now = at(LEAD_FROM);
+    const { patch, events } = applyOutcome(code(), SET, pending(), lead, now, fullWait);
+    expect(patch).toMatchObject({ status: 'unset', externalRef: null, attempts: 1 });
+    expect(iso(patch.nextAttemptAt)).toBe(iso(plus(LEAD_FROM, 15_000)));
+    expect(events).toEqual([
+      { eventType: 'mutations_requested', statusFrom: 'unset', statusTo: 'unset' },
+    ]);
+    // Asked again: not confirmed, so the tick asks the adapter again.
+    const again = applyOutcome(
+      code({ ...patch, lastAttemptAt: now }),
+      SET,
+      pending(),
+      lead,
+      plus(LEAD_FROM, 15_000),
+      fullWait,
+    );
+    expect(again.events).toEqual([]);
+    expect(again.patch.attempts).toBe(2);
+    expect(iso(again.patch.nextAttemptAt)).toBe(iso(plus(LEAD_FROM, 45_000)));
+    expect(decide(code({ ...again.patch }), lead, plus(LEAD_FROM, 60_000)).kind).toBe('set');
+  });
+
+  it('warns of the delay after four asks, and never waits past check-in', () => {
+    const now = at(LEAD_FROM);
+    const { patch, events } = applyOutcome(
+      code({ attempts: PENDING_POLLS_BEFORE_DELAY }),
+      SET,
+      pending(),
+      lead,
+      now,
+      fullWait,
+    );
+    expect(issueCodes(patch.warnings)).toEqual(['delay_in_setting_on_device']);
+    expect(events.map((e) => e.eventType)).toEqual(['delay_in_setting_on_device']);
+    // 15 s × 2⁴ = 4 min, but check-in is at 20:00, 30 min after 19:30: within it.
+    expect(iso(patch.nextAttemptAt)).toBe(iso(plus(LEAD_FROM, minutes(4))));
+    const late = applyOutcome(
+      code({ attempts: 9, startsAt: plus(LEAD_FROM, minutes(1)) }),
+      SET,
+      pending(),
+      lead,
+      now,
+      fullWait,
+    );
+    expect(iso(late.patch.nextAttemptAt)).toBe(iso(plus(LEAD_FROM, minutes(1))));
+  });
+
+  it('at check-in a guest code still not on the lock is an error: give a backup code', () => {
+    const now = at(INSIDE);
+    const { patch } = applyOutcome(code({ status: 'setting' }), SET, pending(), lead, now);
+    expect(patch.status).toBe('setting');
+    expect(issueCodes(patch.errors)).toEqual(['failed_to_set_on_device']);
+    expect(issueCodes(patch.warnings)).toEqual(['delay_in_setting_on_device']);
+  });
+
+  it('shows what Seam reports, replacing its last report and keeping Keyhold’s own issues', () => {
+    const now = at(LEAD_FROM);
+    const first = applyOutcome(
+      code({
+        warnings: [issue('delay_in_removing_from_device')],
+        errors: [issue('duplicate_code_on_device')],
+      }),
+      SET,
+      pending({
+        warnings: [{ ...issue('third_party_integration_detected'), message: 'Seam says so' }],
+      }),
+      lead,
+      now,
+    );
+    expect(first.patch.warnings).toEqual([
+      {
+        code: 'third_party_integration_detected',
+        message: 'Seam says so',
+        createdAt: now.toISOString(),
+        detail: { source: 'adapter' },
+      },
+    ]);
+    expect(issueCodes(first.patch.errors)).toEqual(['duplicate_code_on_device']);
+    const second = applyOutcome(
+      code({ ...first.patch }),
+      SET,
+      pending({ warnings: [issue('code_rotates_periodically')] }),
+      lead,
+      plus(LEAD_FROM, 15_000),
+    );
+    expect(issueCodes(second.patch.warnings)).toEqual(['code_rotates_periodically']);
+  });
+
+  it('once Seam confirms: set like any lock, its report kept, the delay cleared', () => {
+    const now = at(INSIDE);
+    const { patch } = applyOutcome(
+      code({ status: 'setting', attempts: 6, warnings: [issue('delay_in_setting_on_device')] }),
+      SET,
+      {
+        ok: true,
+        ref: 'access_code_1',
+        reported: { errors: [], warnings: [{ code: 'code_rotates_periodically', message: 'x' }] },
+      },
+      lead,
+      now,
+    );
+    expect(patch).toMatchObject({ status: 'set', externalRef: 'access_code_1', attempts: 0 });
+    expect(issueCodes(patch.warnings)).toEqual(['code_rotates_periodically']);
   });
 });

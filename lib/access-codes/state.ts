@@ -1,5 +1,5 @@
 import type { AccessCode, AccessCodeStatus, Issue } from '@/db/schema';
-import type { LockFailureKind } from '@/lib/locks/adapter';
+import type { AdapterIssue, LockFailureKind } from '@/lib/locks/adapter';
 
 /**
  * The access-code state machine (DESIGN.md "The reconciler"): given what
@@ -37,6 +37,11 @@ export const MAX_SET_ATTEMPTS = 5;
 export const MAX_REMOVE_ATTEMPTS = 3;
 const BACKOFF_BASE_MS = 30_000;
 const BACKOFF_CAP_MS = 15 * 60_000;
+/** A code a service is still programming is asked about again after 15 s, doubling to 5 min. */
+const PENDING_POLL_BASE_MS = 15_000;
+const PENDING_POLL_CAP_MS = 5 * 60_000;
+/** Asked this many times and still not on the lock: Keyhold warns of the delay itself. */
+export const PENDING_POLLS_BEFORE_DELAY = 4;
 
 export type Decision =
   /** Put the code on the lock (or rewrite it there). */
@@ -132,7 +137,15 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
 }
 
 export type LockFailureResult = { ok: false; kind: LockFailureKind; message: string };
-export type LockResult = { ok: true; ref: string | null } | LockFailureResult;
+export type LockSuccess = {
+  ok: true;
+  ref: string | null;
+  /** Accepted, but the service behind the adapter has not put it on the lock yet. */
+  pending?: boolean;
+  /** What the adapter reports on the code now (Seam's errors and warnings). */
+  reported?: { errors: AdapterIssue[]; warnings: AdapterIssue[] };
+};
+export type LockResult = LockSuccess | LockFailureResult;
 
 export type CodePatch = {
   status: AccessCodeStatus;
@@ -201,6 +214,34 @@ export function withoutIssues(list: Issue[], codes: string[]): Issue[] {
   return list.filter((i) => !codes.includes(i.code));
 }
 
+/** Marks an issue copied from the adapter's report, so the next report replaces it. */
+const FROM_ADAPTER = { source: 'adapter' } as const;
+
+/**
+ * `list` with the adapter's previous report swapped for `reported`. An issue
+ * Keyhold raised itself stays; one the adapter keeps reporting keeps the time
+ * it was first seen.
+ */
+export function withReportedIssues(list: Issue[], reported: AdapterIssue[], now: Date): Issue[] {
+  const own = list.filter((i) => i.detail?.source !== FROM_ADAPTER.source);
+  const before = new Map(list.map((i) => [i.code, i]));
+  const fresh = reported
+    .filter(
+      (r, index) =>
+        !own.some((i) => i.code === r.code) &&
+        reported.findIndex((x) => x.code === r.code) === index,
+    )
+    .map(
+      (r): Issue => ({
+        code: r.code,
+        message: r.message || ISSUE_MESSAGES[r.code] || r.code,
+        createdAt: before.get(r.code)?.createdAt ?? now.toISOString(),
+        detail: { ...FROM_ADAPTER },
+      }),
+    );
+  return [...own, ...fresh];
+}
+
 /** Events for issues that appeared in `after` and were not in `before`. */
 function raised(before: Issue[], after: Issue[], status: [AccessCodeStatus, AccessCodeStatus]) {
   return after
@@ -251,13 +292,22 @@ export function applyOutcome(
         events: [],
       };
     case 'set': {
+      if (result?.ok && result.pending) return pendingOutcome(code, result, now, random);
       if (result?.ok) {
         const begun = hasBegun(code, now);
         const status: AccessCodeStatus = begun ? 'set' : 'unset';
         const patch: CodePatch = {
           status,
-          errors: withoutIssues(code.errors, [...SET_PROBLEMS, ...REMOVE_PROBLEMS]),
-          warnings: withoutIssues(code.warnings, [...SET_PROBLEMS, ...REMOVE_PROBLEMS]),
+          errors: withReportedIssues(
+            withoutIssues(code.errors, [...SET_PROBLEMS, ...REMOVE_PROBLEMS]),
+            result.reported?.errors ?? [],
+            now,
+          ),
+          warnings: withReportedIssues(
+            withoutIssues(code.warnings, [...SET_PROBLEMS, ...REMOVE_PROBLEMS]),
+            result.reported?.warnings ?? [],
+            now,
+          ),
           attempts: 0,
           externalRef: result.ref ?? code.externalRef,
           isScheduledOnDevice: decision.scheduleOnLock,
@@ -362,4 +412,57 @@ export function applyOutcome(
       };
     }
   }
+}
+
+/**
+ * The service behind the adapter (Seam) accepted the code and is programming
+ * the lock: keep asking, sooner at first, and show what it reports. Not on the
+ * lock until it says so: a guest's code not there by check-in is an error, as
+ * when the lock refuses it; one that takes long gets Keyhold's delay warning.
+ */
+function pendingOutcome(
+  code: CodeState,
+  result: LockSuccess,
+  now: Date,
+  random: () => number,
+): { patch: CodePatch; events: CodeEventDraft[] } {
+  const from = code.status;
+  const begun = hasBegun(code, now);
+  const status: AccessCodeStatus = begun ? 'setting' : 'unset';
+  const attempts = code.attempts + 1;
+  let warnings = withReportedIssues(
+    withoutIssues(code.warnings, ['delay_in_removing_from_device']),
+    result.reported?.warnings ?? [],
+    now,
+  );
+  if (attempts > PENDING_POLLS_BEFORE_DELAY || (begun && code.type === 'time_bound')) {
+    warnings = withIssue(warnings, 'delay_in_setting_on_device', now);
+  }
+  let errors = withReportedIssues(code.errors, result.reported?.errors ?? [], now);
+  if (begun && code.type === 'time_bound') {
+    errors = withIssue(errors, 'failed_to_set_on_device', now);
+  }
+  const waitMs = Math.min(PENDING_POLL_CAP_MS, PENDING_POLL_BASE_MS * 2 ** (attempts - 1));
+  let next = new Date(now.getTime() + Math.round(waitMs * (0.8 + random() * 0.2)));
+  if (!begun && code.startsAt && next > code.startsAt) next = code.startsAt;
+  const patch: CodePatch = {
+    status,
+    errors,
+    warnings,
+    attempts,
+    // Not confirmed: without a reference the next tick asks the adapter again.
+    externalRef: null,
+    lastAttemptAt: now,
+    nextAttemptAt: next,
+  };
+  return {
+    patch,
+    events: [
+      ...(code.attempts === 0 || from !== status
+        ? [{ eventType: 'mutations_requested', statusFrom: from, statusTo: status }]
+        : []),
+      ...raised(code.warnings, warnings, [from, status]),
+      ...raised(code.errors, errors, [from, status]),
+    ],
+  };
 }

@@ -28,7 +28,20 @@ export type AdapterDevice = {
   constraints: CodeConstraints;
   slotLimit: number | null;
   supportsNativeScheduling: boolean;
+  manufacturer?: string | null;
+  model?: string | null;
 };
+
+/** A problem the adapter reports on a code, under Seam's name for it (DESIGN.md "Words"). */
+export type AdapterIssue = { code: string; message: string };
+
+/**
+ * Where a code is: working on the lock (`set`), stored on the lock with its
+ * window to start later (`scheduled`), or accepted by a service that is still
+ * programming the lock (`pending`: Seam answers at once and programs the lock
+ * afterwards, so the code is asked about again until it is on the lock).
+ */
+export type CodeOnLockState = 'set' | 'scheduled' | 'pending';
 
 export type CodeOnLock = {
   /** The code's reference at the adapter. */
@@ -39,6 +52,10 @@ export type CodeOnLock = {
   endsAt: Date | null;
   /** Set when Keyhold put it there. */
   keyholdCodeId: string | null;
+  state: CodeOnLockState;
+  /** Errors and warnings the adapter reports on the code now; none for a plain lock. */
+  errors: AdapterIssue[];
+  warnings: AdapterIssue[];
 };
 
 export type SetCodeRequest = {
@@ -57,6 +74,8 @@ export class LockFailure extends Error {
   constructor(
     readonly kind: LockFailureKind,
     message: string,
+    /** Set when the trouble is the adapter account's, not the lock's (e.g. `unauthorized`). */
+    readonly accountIssue?: string,
   ) {
     super(message);
     this.name = 'LockFailure';

@@ -66,6 +66,8 @@ export type TickStats = {
   locks: number;
   codesActed: number;
   set: number;
+  /** Codes a service behind the adapter (Seam) accepted and is still putting on the lock. */
+  pending: number;
   removed: number;
   failed: number;
   synced: number;
@@ -107,6 +109,7 @@ type Outcome = {
   events: CodeEventDraft[];
   acted: 'set' | 'remove' | null;
   failed: boolean;
+  pending?: boolean;
 };
 
 const DEFAULTS = {
@@ -128,6 +131,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     locks: 0,
     codesActed: 0,
     set: 0,
+    pending: 0,
     removed: 0,
     failed: 0,
     synced: 0,
@@ -183,6 +187,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     await recorder.flush();
     stats.codesActed += recorder.totals.acted;
     stats.set += recorder.totals.set;
+    stats.pending += recorder.totals.pending;
     stats.removed += recorder.totals.removed;
     stats.failed += recorder.totals.failed;
     stats.synced += recorder.totals.synced;
@@ -445,6 +450,7 @@ async function reconcileLock(lock: ClaimedLock, s: Settings, db: Db): Promise<Lo
       events: [...(syncEvents.get(code.id) ?? []), ...events],
       acted: decision.kind === 'set' || decision.kind === 'remove' ? decision.kind : null,
       failed: result !== undefined && !result.ok,
+      pending: result?.ok === true && result.pending === true,
     });
   }
 
@@ -457,7 +463,7 @@ async function reconcileLock(lock: ClaimedLock, s: Settings, db: Db): Promise<Lo
  */
 class Recorder {
   private pending: LockResultSet[] = [];
-  readonly totals = { acted: 0, set: 0, removed: 0, failed: 0, synced: 0 };
+  readonly totals = { acted: 0, set: 0, pending: 0, removed: 0, failed: 0, synced: 0 };
 
   constructor(
     private readonly db: Db,
@@ -485,7 +491,10 @@ class Recorder {
     }
     for (const { outcomes, synced } of batch) {
       this.totals.acted += outcomes.filter((o) => o.acted).length;
-      this.totals.set += outcomes.filter((o) => o.acted === 'set' && !o.failed).length;
+      this.totals.set += outcomes.filter(
+        (o) => o.acted === 'set' && !o.failed && !o.pending,
+      ).length;
+      this.totals.pending += outcomes.filter((o) => o.pending).length;
       this.totals.removed += outcomes.filter((o) => o.acted === 'remove' && !o.failed).length;
       this.totals.failed += outcomes.filter((o) => o.failed).length;
       this.totals.synced += synced ? 1 : 0;
@@ -510,7 +519,12 @@ async function callLock(
       name: code.name,
       ...(decision.scheduleOnLock ? { startsAt: code.startsAt, endsAt: code.endsAt } : {}),
     });
-    return { ok: true, ref: onLock.ref };
+    return {
+      ok: true,
+      ref: onLock.ref,
+      pending: onLock.state === 'pending',
+      reported: { errors: onLock.errors, warnings: onLock.warnings },
+    };
   } catch (error) {
     if (error instanceof LockFailure)
       return { ok: false, kind: error.kind, message: error.message };
@@ -556,11 +570,17 @@ async function syncLock(
       believed.externalRef !== null && (believed.status === 'set' || believed.status === 'unset');
     if (!isOnLockConfirmed || believed.deletedAt) continue;
     const held = onLock.find((c) => c.keyholdCodeId === believed.id);
-    const changeType = !held ? 'removed' : held.code !== believed.code ? 'modified' : null;
-    if (!changeType) continue;
     const code = codes.get(believed.id) ?? believed;
     const begun = code.type === 'ongoing' || (code.startsAt !== null && now >= code.startsAt);
     const status: AccessCodeStatus = begun ? 'setting' : 'unset';
+    if (held?.state === 'pending' && held.code === believed.code) {
+      // The service is programming it again (Seam puts back a code changed at
+      // the keypad): not on the lock until it says so; the tick asks again.
+      codes.set(code.id, { ...code, status, externalRef: null });
+      continue;
+    }
+    const changeType = !held ? 'removed' : held.code !== believed.code ? 'modified' : null;
+    if (!changeType) continue;
     events.set(code.id, [
       {
         eventType:

@@ -193,5 +193,9 @@ function toCode(row: typeof simulatedLockCodes.$inferSelect): CodeOnLock {
     startsAt: row.startsAt,
     endsAt: row.endsAt,
     keyholdCodeId: row.keyholdCodeId,
+    // The simulated lock answers for itself: what it holds is on it.
+    state: row.startsAt && row.startsAt > new Date() ? 'scheduled' : 'set',
+    errors: [],
+    warnings: [],
   };
 }
