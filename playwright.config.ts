@@ -45,6 +45,14 @@ export default defineConfig({
       use: { storageState: storageStatePath(role) },
       metadata: { role },
     })),
+    {
+      // Last: connecting Seam adds locks to the demo that the other specs count.
+      name: 'seam',
+      testMatch: /seam\/.*\.spec\.ts/,
+      dependencies: ['signed-out', 'accessibility', ...ROLES],
+      use: { storageState: storageStatePath('admin') },
+      metadata: { role: 'admin' },
+    },
   ],
   webServer: {
     command: 'npx tsx scripts/e2e-server.ts',

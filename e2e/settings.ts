@@ -4,6 +4,12 @@ export const E2E = {
   password: 'harbor-e2e-password',
   cronSecret: 'e2e-cron-secret-0123456789',
   authSecret: 'e2e-auth-secret-0123456789-0123456789-0123456789',
+  /** Seam's fake server beside the app, with one workspace of two locks (scripts/e2e-server.ts). */
+  seam: {
+    port: 3101,
+    apiKey: 'seam_e2e_harbor_workspace_key',
+    locks: ['Seam Room 401', 'Seam Room 402'],
+  },
   users: {
     admin: { email: 'admin@harbor.example', name: 'Alex Admin', label: 'Admin' },
     owner: { email: 'owner@harbor.example', name: 'Olivia Owner', label: 'Owner' },

@@ -218,6 +218,7 @@ export const AUDIT_ACTION_GROUPS = [
   { prefix: 'backup_pool.', label: 'Backup pools' },
   { prefix: 'permanent_backup_code.', label: 'Permanent backup codes' },
   { prefix: 'device.', label: 'Locks' },
+  { prefix: 'connection.', label: 'Lock connections' },
   { prefix: 'member.', label: 'Members' },
   { prefix: 'api_key.', label: 'API keys' },
   { prefix: 'organization.', label: 'Organization and settings' },
@@ -227,6 +228,7 @@ export const AUDIT_TARGET_TYPES = [
   { value: 'reservation', label: 'Reservation' },
   { value: 'access_code', label: 'Access code' },
   { value: 'device', label: 'Lock' },
+  { value: 'adapter_connection', label: 'Lock connection' },
   { value: 'property', label: 'Property' },
   { value: 'user', label: 'Member' },
   { value: 'api_key', label: 'API key' },
@@ -309,6 +311,12 @@ export function describeAuditEntry(
         ? `${verb} the backup pool on ${plural(d.locks, 'lock')}`
         : `${verb} a backup pool`;
     }
+    case 'connection.created':
+      return `Connected the Seam workspace “${name ?? 'unnamed'}”${
+        typeof d.locks === 'number' ? `, importing ${plural(d.locks, 'lock')}` : ''
+      }`;
+    case 'connection.key_replaced':
+      return `Replaced the API key of “${name ?? 'a connection'}”`;
     case 'permanent_backup_code.created':
       return 'Created a permanent backup code';
     default: {

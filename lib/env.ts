@@ -90,6 +90,14 @@ const envSchema = z.object({
           'must be a phone number like +14155550123 or a sender name of at most 11 letters, digits and spaces',
       }),
   ),
+  /**
+   * Encrypts lock-service credentials (a Seam API key) in the database. When
+   * unset, a key is derived from AUTH_SECRET; changing either means entering
+   * the keys again.
+   */
+  CREDENTIALS_KEY: optional(z.string().min(32, 'must be at least 32 characters')),
+  /** Seam's API; a Seam-compatible server (Seam's fake in tests) when set. */
+  SEAM_ENDPOINT: optional(httpUrl).transform((v) => v ?? 'https://connect.getseam.com'),
   /** Where the Twilio-compatible API lives; a test server or another provider's Twilio endpoint. */
   SMS_API_URL: optional(httpUrl).transform((v) => v ?? 'https://api.twilio.com'),
 });

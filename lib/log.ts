@@ -39,6 +39,10 @@ const REDACT = [
   '*.SMTP_PASSWORD',
   'SMS_AUTH_TOKEN',
   '*.SMS_AUTH_TOKEN',
+  'CREDENTIALS_KEY',
+  '*.CREDENTIALS_KEY',
+  'credentialsEncrypted',
+  '*.credentialsEncrypted',
   'auth.pass',
   '*.auth.pass',
 ];

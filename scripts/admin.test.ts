@@ -1,4 +1,4 @@
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { addSimulatedLock } from '@/db/testing';
 import { verifySignIn } from '@/lib/auth/sign-in';
 import { DISCOVERY_INTERVAL_MS, discoverDevices } from '@/lib/devices/discovery';
 import { defaultAdapters } from '@/lib/locks/registry';
+import { startFakeSeam } from '@/lib/locks/seam/testing';
 import { factoryResetLock } from '@/lib/locks/simulated/controls';
 import { operatorActor } from '@/lib/organizations/admin';
 import { createReservation } from '@/lib/reservations/operations';
@@ -49,6 +50,33 @@ function admin(args: string[], input?: string): SpawnSyncReturns<string> {
   });
   outputs.push(result.stdout, result.stderr);
   return result;
+}
+
+/** `admin` without blocking this process: for commands that call a server this test runs. */
+function adminAsync(
+  args: string[],
+  input?: string,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], {
+      cwd: root,
+      env: childEnv,
+      timeout: 60_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.stdin.end(input ?? '');
+    child.on('close', (status) => {
+      outputs.push(stdout, stderr);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
 
 const lines = (text: string) => text.trim().split('\n').filter(Boolean);
@@ -483,6 +511,46 @@ describe('npm run admin', { timeout: 90_000 }, () => {
     const none = admin(['new-locks', '--organization', orgId]);
     expect(none.status).toBe(0);
     expect(lines(none.stdout)).toEqual(['No new locks in Harbor Hotel: every lock is placed.']);
+  });
+
+  it('connects a Seam workspace with its key on stdin, refusing a key Seam does not accept', async () => {
+    const seam = await startFakeSeam();
+    try {
+      seam.addLock({ name: 'Cabin 7' });
+      childEnv.SEAM_ENDPOINT = seam.url;
+      const connect = ['connect-seam', '--organization', orgId, '--property', propertyId];
+      const noKey = admin([...connect, '--name', 'Harbor Seam']);
+      expect(noKey.status).toBe(2);
+      expect(lines(noKey.stderr)).toEqual(['Missing --api-key-stdin: it is required']);
+
+      const wrong = await adminAsync(
+        [...connect, '--name', 'Harbor Seam', '--api-key-stdin'],
+        'seam_wrong\n',
+      );
+      expect(wrong.status).toBe(1);
+      expect(lines(wrong.stderr)).toEqual([
+        'Invalid --api-key-stdin: Seam did not accept this API key.',
+      ]);
+
+      const result = await adminAsync(
+        [...connect, '--name', 'Harbor Seam', '--api-key-stdin', '--no-backup-pool'],
+        `${seam.apiKey}\n`,
+      );
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(lines(result.stdout)[0]).toBe('Connected “Harbor Seam”: 1 lock imported.');
+      await withDatabase(async ({ db }) => {
+        const [cabin] = await db
+          .select()
+          .from(devices)
+          .where(and(eq(devices.organizationId, orgId), eq(devices.name, 'Cabin 7')));
+        expect(cabin).toMatchObject({ adapter: 'seam', propertyId, backupPoolEnabled: false });
+      });
+      for (const output of outputs) expect(output).not.toContain(seam.apiKey);
+    } finally {
+      delete childEnv.SEAM_ENDPOINT;
+      await seam.stop();
+    }
   });
 
   it('left the simulated hardware as the commands said, and never showed a password', async () => {

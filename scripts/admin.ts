@@ -14,6 +14,7 @@ import { createApiKey, createApiKeySchema, revokeApiKey } from '../lib/api-keys'
 import type { Actor } from '../lib/auth/actor';
 import { setBackupPool } from '../lib/backup-pools/pools';
 import { clock } from '../lib/clock';
+import { connectSeam, connectSeamSchema } from '../lib/devices/connections';
 import { getLock, type LockSummary, listLocks, listLocksSchema } from '../lib/devices/locks';
 import {
   listNewLocks,
@@ -462,6 +463,63 @@ const commands = {
           `  ${clean(guest.guestName)} (reservation ${guest.reservationId}) gets a correction once the new code is set.`,
         );
       }
+    },
+  }),
+
+  'connect-seam': defineCommand({
+    summary:
+      'Connect a Seam workspace: check its API key, keep it encrypted, and bring its locks into a property (with backup pools unless --no-backup-pool). The key is read from stdin, never from a flag.',
+    synopsis:
+      '--organization <id> --property <id> --name "Harbor Seam" --api-key-stdin [--no-backup-pool] [--json] < seam-key.txt',
+    flags: {
+      organization: 'string',
+      property: 'string',
+      name: 'string',
+      'api-key-stdin': 'boolean',
+      'no-backup-pool': 'boolean',
+      json: 'boolean',
+    },
+    required: ['organization', 'property', 'name', 'api-key-stdin'],
+    fields: { propertyId: 'property', name: 'name', apiKey: 'api-key-stdin' },
+    schema: z.object({
+      organization: organizationFlag,
+      property: uuidFlag('a property id'),
+      name: connectSeamSchema.shape.name,
+      'api-key-stdin': z.literal(true, { error: 'required: pipe the key in' }),
+      'no-backup-pool': z.boolean().default(false),
+      json: jsonFlag,
+      apiKey: z.string().default(''),
+    }),
+    prepare(input) {
+      if (process.stdin.isTTY) {
+        throw new UsageError(
+          'Invalid --api-key-stdin: stdin is a terminal; pipe the key in, e.g. < seam-key.txt',
+        );
+      }
+      const parsed = connectSeamSchema.shape.apiKey.safeParse(readFileSync(0, 'utf8'));
+      if (!parsed.success) {
+        throw new UsageError(`Invalid --api-key-stdin: ${parsed.error.issues[0]?.message}`);
+      }
+      return { ...input, apiKey: parsed.data };
+    },
+    async run(input, context) {
+      const actor = await actorFor(context, input.organization);
+      const result = await connectSeam(
+        context.database.db,
+        actor,
+        {
+          name: input.name,
+          apiKey: input.apiKey,
+          propertyId: input.property,
+          backupPool: !input['no-backup-pool'],
+        },
+        context.now,
+      );
+      if (input.json) return printJson(result);
+      print(
+        `Connected “${clean(input.name)}”: ${result.imported} lock${result.imported === 1 ? '' : 's'} imported.`,
+      );
+      print(`Connection id: ${result.connectionId}`);
     },
   }),
 

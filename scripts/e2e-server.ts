@@ -1,12 +1,25 @@
 // The server Playwright tests against: the production build on its own fresh
 // database (a new database on DATABASE_URL's server, or its own PGlite
-// directory), seeded with the demo and a known password.
+// directory), seeded with the demo and a known password; and Seam's fake server
+// with a workspace of two locks, for connecting Seam from Settings.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import postgres from 'postgres';
 import { E2E } from '../e2e/settings';
+import { startFakeSeam } from '../lib/locks/seam/testing';
+
+/**
+ * Seam's fake never moves a code's status; real Seam does once the lock
+ * answers. Do that every half second, as a quick lock would.
+ */
+async function startSeam() {
+  const seam = await startFakeSeam({ apiKey: E2E.seam.apiKey, port: E2E.seam.port });
+  for (const name of E2E.seam.locks) seam.addLock({ name, lengths: [4, 6] });
+  setInterval(() => seam.confirmAll(), 500).unref();
+  return seam;
+}
 
 /** A database beside the one DATABASE_URL names, so parallel CI runs never share one. */
 async function freshDatabaseUrl(serverUrl: string): Promise<string> {
@@ -33,6 +46,7 @@ async function main() {
     CRON_SECRET: E2E.cronSecret,
     SEED_DEMO: 'true',
     TICK_SECONDS: '2',
+    SEAM_ENDPOINT: (await startSeam()).url,
   };
   if (process.env.DATABASE_URL) env.DATABASE_URL = await freshDatabaseUrl(process.env.DATABASE_URL);
   else env.PGLITE_DIR = join(dataDir, 'pglite');

@@ -6,6 +6,11 @@ import { type Alert, alerts, devices, organizations, properties, reservations } 
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { LOW_BATTERY } from '@/lib/devices/battery';
+import {
+  API_KEY_REJECTED,
+  CREDENTIALS_UNREADABLE,
+  SERVICE_UNAVAILABLE,
+} from '@/lib/devices/connection-health';
 import { AppError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 
@@ -77,6 +82,15 @@ const conditions = (now: Date) => sql`
      where c.reservation_id is not null and not c.is_backup
        and c.status in ('set', 'removing')
        and c.ends_at < ${now.toISOString()}::timestamptz - make_interval(mins => ${CHECK_OUT_GRACE_MINUTES})
+    union all
+    -- A lock service's account Keyhold cannot use (a revoked Seam key): every lock behind it waits.
+    select c.organization_id, null, null, null,
+           e->>'code', 'error'::alert_severity,
+           'The lock connection “' || c.name || '”: ' || (e->>'message'),
+           (e->>'code') || ':' || c.id
+      from adapter_connections c
+      cross join lateral jsonb_array_elements(c.errors) e
+     where c.status = 'error'
     union all
     -- Still retrying after repeated failures. Clears once it is sent or given up on.
     select m.organization_id, null, null, m.reservation_id,
@@ -324,5 +338,8 @@ export const ALERT_GROUP_TITLES: Record<string, string> = {
   message_delivery_delayed: 'Guest messages not getting through (still retrying)',
   message_failed: 'Guest messages not delivered: reach the guest another way',
   new_lock_found: 'New locks found',
+  [API_KEY_REJECTED]: 'Lock connections whose API key was refused',
+  [SERVICE_UNAVAILABLE]: 'Lock services that cannot be reached',
+  [CREDENTIALS_UNREADABLE]: 'Lock connections whose stored key cannot be read',
   device_removed: 'Locks gone from their account (factory reset?)',
 };

@@ -1,10 +1,11 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { type Db, type Executor, queryRows } from '@/db/client';
 import { devices, type LockAdapter as LockAdapterName, systemState } from '@/db/schema';
 import { withIssue, withoutIssues } from '@/lib/access-codes/state';
 import type { AdapterDevice } from '@/lib/locks/adapter';
 import type { AdapterResolver } from '@/lib/locks/registry';
 import { logger } from '@/lib/log';
+import { connectionIssueOf, recordConnectionHealth } from './connection-health';
 
 /**
  * Discovery (DESIGN.md "Factory-reset locks"): now and then the tick asks each
@@ -45,7 +46,13 @@ async function dueAccounts(db: Db, now: Date): Promise<Account[]> {
       left join system_state s
         on s.key = 'discovery:' || d.organization_id::text || ':' || d.adapter::text || ':'
                    || coalesce(d.connection_id::text, 'default')
-     where d.status = 'active' and (s.key is null or s.updated_at <= ${due}::timestamptz)`,
+     where d.status = 'active' and (s.key is null or s.updated_at <= ${due}::timestamptz)
+    union
+    select c.organization_id, c.adapter, c.id
+      from adapter_connections c
+      left join system_state s
+        on s.key = 'discovery:' || c.organization_id::text || ':' || c.adapter::text || ':' || c.id::text
+     where s.key is null or s.updated_at <= ${due}::timestamptz`,
   );
   return rows.map((r) => ({
     organizationId: r.organization_id,
@@ -93,17 +100,30 @@ export async function discoverDevices(
   for (const account of await dueAccounts(db, now)) {
     if (!(await claimAccount(db, account, now))) continue;
     stats.accounts++;
+    let listed: AdapterDevice[];
     try {
-      const listed = await adapters(account).listDevices();
+      listed = await adapters(account).listDevices();
+    } catch (error) {
+      // Offline account, bad key: the connection shows it, and the next interval asks again.
+      logger().warn(
+        { err: error, organizationId: account.organizationId, adapter: account.adapter },
+        'discovering devices failed',
+      );
+      if (account.connectionId) {
+        await recordConnectionHealth(db, account.connectionId, now, connectionIssueOf(error));
+      }
+      continue;
+    }
+    try {
       const result = await recordDiscovery(db, account, listed, now);
+      if (account.connectionId) await recordConnectionHealth(db, account.connectionId, now, null);
       stats.found += result.found;
       stats.removed += result.removed;
       stats.seen += result.seen;
     } catch (error) {
-      // Offline account, bad key: the next interval asks again.
-      logger().warn(
+      logger().error(
         { err: error, organizationId: account.organizationId, adapter: account.adapter },
-        'discovering devices failed',
+        'recording discovered devices failed',
       );
     }
   }
@@ -158,6 +178,8 @@ export async function recordDiscovery(
             codeConstraints: d.constraints,
             slotLimit: d.slotLimit,
             supportsNativeScheduling: d.supportsNativeScheduling,
+            manufacturer: d.manufacturer ?? null,
+            model: d.model ?? null,
             propertyId: null,
             needsPlacement: true,
             firstSeenAt: now,
@@ -173,7 +195,16 @@ export async function recordDiscovery(
 
     const seen = known.filter((d) => listedIds.has(d.externalId)).map((d) => d.id);
     if (seen.length > 0) {
-      await tx.update(devices).set({ lastSeenAt: now }).where(inArray(devices.id, seen));
+      // The battery as the account reports it now; a lock that does not say keeps its last.
+      const levels = new Map(listed.map((d) => [d.externalId, d.batteryLevel]));
+      const battery = known
+        .filter((d) => listedIds.has(d.externalId))
+        .map((d) => ({ id: d.id, level: levels.get(d.externalId) ?? null }));
+      await tx.execute(sql`
+        update devices d set last_seen_at = ${now.toISOString()}::timestamptz,
+          battery_level = coalesce(b.level, d.battery_level)
+        from jsonb_to_recordset(${JSON.stringify(battery)}::jsonb) as b(id uuid, level real)
+        where d.id = b.id`);
     }
     // A lock that reappears (an account glitch) loses the mark.
     for (const d of known) {

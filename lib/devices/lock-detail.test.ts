@@ -1,6 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessCodeEvents, accessCodes, devices, reservations } from '@/db/schema';
+import {
+  accessCodeEvents,
+  accessCodes,
+  adapterConnections,
+  devices,
+  reservations,
+} from '@/db/schema';
 import {
   addSimulatedLock,
   createOrganization,
@@ -334,5 +340,63 @@ describe('getLockDetail', () => {
     // Keyhold learns of it on the tick's next call to the lock, not from here.
     expect(after.lock.online).toBe(true);
     await setSimulatedLockKnobs(database.db, harbor.org.id, lock.externalId, { online: true });
+  });
+
+  it('shows the health of the Seam connection a lock is reached through, never its key', async () => {
+    const simulated = await getLockDetail(database.db, frontDesk, lock.id, NOW);
+    expect(simulated.connection).toBeNull();
+
+    const checkedAt = new Date(NOW.getTime() - 5 * 60_000);
+    const trouble = {
+      code: 'unauthorized',
+      message: 'Seam did not accept the API key.',
+      createdAt: checkedAt.toISOString(),
+    };
+    const [workspace] = await database.db
+      .insert(adapterConnections)
+      .values({
+        organizationId: harbor.org.id,
+        adapter: 'seam',
+        name: 'Harbour Seam',
+        credentialsEncrypted: 'sealed-credentials-never-shown',
+        status: 'error',
+        errors: [trouble],
+        lastCheckedAt: checkedAt,
+      })
+      .returning({ id: adapterConnections.id });
+    const [theirs] = await database.db
+      .insert(adapterConnections)
+      .values({ organizationId: rival.org.id, adapter: 'seam', name: 'Rival Seam' })
+      .returning({ id: adapterConnections.id });
+    const seamLock = async (name: string, connectionId: string | undefined) => {
+      const [device] = await database.db
+        .insert(devices)
+        .values({
+          organizationId: harbor.org.id,
+          propertyId: harbor.property.id,
+          connectionId,
+          adapter: 'seam',
+          externalId: `seam_device_${name}`,
+          name,
+        })
+        .returning({ id: devices.id });
+      if (!device) throw new Error('no device');
+      return device.id;
+    };
+
+    const front = await seamLock('Front door', workspace?.id);
+    const detail = await getLockDetail(database.db, frontDesk, front, NOW);
+    expect(detail.simulated).toBeNull();
+    expect(detail.connection).toEqual({
+      name: 'Harbour Seam',
+      status: 'error',
+      errors: [trouble],
+      lastCheckedAt: checkedAt.toISOString(),
+    });
+    expect(JSON.stringify(detail)).not.toContain('sealed-credentials');
+
+    // A connection of another organization is not this lock's, whatever the row says.
+    const stray = await seamLock('Side door', theirs?.id);
+    expect((await getLockDetail(database.db, frontDesk, stray, NOW)).connection).toBeNull();
   });
 });

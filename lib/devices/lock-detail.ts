@@ -5,6 +5,7 @@ import {
   type AccessCodeStatus,
   accessCodeEvents,
   accessCodes,
+  adapterConnections,
   devices,
   type Issue,
   organizations,
@@ -81,6 +82,14 @@ export type LockPool = {
   pulled: number;
 };
 
+/** The lock-service account a lock is reached through, as its last call found it. */
+export type LockConnection = {
+  name: string;
+  status: 'ok' | 'error' | 'unchecked';
+  errors: Issue[];
+  lastCheckedAt: string | null;
+};
+
 export type LockDetail = {
   lock: LockSummary & {
     status: 'active' | 'replaced' | 'removed';
@@ -96,6 +105,8 @@ export type LockDetail = {
   events: LockDetailEvent[];
   /** What the simulated hardware itself says; null for other adapters. */
   simulated: { answers: boolean; online: boolean } | null;
+  /** The connection (a Seam workspace) the lock is reached through; null for simulated locks. */
+  connection: LockConnection | null;
 };
 
 const iso = (at: Date | string | null) =>
@@ -130,6 +141,10 @@ export async function getLockDetail(
         poolEnabled: devices.backupPoolEnabled,
         poolSize: organizations.backupPoolSize,
         organizationZone: organizations.timeZone,
+        connectionName: adapterConnections.name,
+        connectionStatus: adapterConnections.status,
+        connectionErrors: adapterConnections.errors,
+        connectionCheckedAt: adapterConnections.lastCheckedAt,
         available: availableBackupsColumn,
         notReady: sql<number>`(select count(*)::int from access_codes b
           where b.device_id = devices.id and b.is_backup and b.pulled_at is null
@@ -141,6 +156,14 @@ export async function getLockDetail(
       })
       .from(devices)
       .innerJoin(organizations, eq(organizations.id, devices.organizationId))
+      // Never the credentials: only the health, and only the actor's organization's.
+      .leftJoin(
+        adapterConnections,
+        and(
+          eq(adapterConnections.id, devices.connectionId),
+          eq(adapterConnections.organizationId, actor.organizationId),
+        ),
+      )
       .where(and(eq(devices.id, deviceId), eq(devices.organizationId, actor.organizationId))),
   ]);
   // getLock has already answered not found for a foreign or unknown lock.
@@ -173,6 +196,15 @@ export async function getLockDetail(
     },
     events,
     simulated,
+    connection:
+      extra.connectionName === null || extra.connectionStatus === null
+        ? null
+        : {
+            name: extra.connectionName,
+            status: extra.connectionStatus,
+            errors: extra.connectionErrors ?? [],
+            lastCheckedAt: iso(extra.connectionCheckedAt),
+          },
   };
 }
 

@@ -1,6 +1,8 @@
 import type { Executor } from '@/db/client';
 import type { LockAdapter as LockAdapterName } from '@/db/schema';
+import { type SeamSettings, seamOptionsFor, seamSettingsFromEnv } from '@/lib/devices/connections';
 import type { LockAdapter } from './adapter';
+import { SeamAdapter } from './seam/adapter';
 import { SimulatedAdapter } from './simulated/adapter';
 
 export type AdapterTarget = {
@@ -12,8 +14,17 @@ export type AdapterTarget = {
 /** Finds the adapter that reaches a lock. The tick gets one per run; tests pass their own. */
 export type AdapterResolver = (target: AdapterTarget) => LockAdapter;
 
-export function defaultAdapters(db: Executor): AdapterResolver {
+/**
+ * The adapters of a tick: one simulated adapter per organization, one Seam
+ * adapter per connection (its key read and decrypted on its first call).
+ * Seam's endpoint and the credentials key come from settings unless given.
+ */
+export function defaultAdapters(
+  db: Executor,
+  options: { seam?: SeamSettings } = {},
+): AdapterResolver {
   const simulated = new Map<string, SimulatedAdapter>();
+  const seam = new Map<string, SeamAdapter>();
   return (target) => {
     switch (target.adapter) {
       case 'simulated': {
@@ -24,8 +35,17 @@ export function defaultAdapters(db: Executor): AdapterResolver {
         }
         return adapter;
       }
-      case 'seam':
-        throw new Error('The Seam adapter is not available yet.');
+      case 'seam': {
+        const key = `${target.organizationId}:${target.connectionId}`;
+        let adapter = seam.get(key);
+        if (!adapter) {
+          adapter = new SeamAdapter(() =>
+            seamOptionsFor(db, target, options.seam ?? seamSettingsFromEnv()),
+          );
+          seam.set(key, adapter);
+        }
+        return adapter;
+      }
     }
   };
 }

@@ -5,6 +5,7 @@ import { StatusPill } from '@/components/status-pill';
 import { getDb } from '@/db/client';
 import { ALERT_GROUP_TITLES, type AlertItem, listAlerts } from '@/lib/alerts/alerts';
 import { can } from '@/lib/auth/permissions';
+import { CONNECTION_ISSUES } from '@/lib/devices/connection-health';
 import { DEVICE_REMOVED, NEW_LOCK_FOUND } from '@/lib/devices/discovery';
 import { requirePageActor } from '@/lib/http/session';
 import { formatInZone } from '@/lib/time';
@@ -45,6 +46,7 @@ export default async function AlertsPage() {
   const { alerts, total, open } = await listAlerts(await getDb(), actor);
   const mayAcknowledge = can(actor.role, 'alerts.acknowledge');
   const mayReplace = can(actor.role, 'devices.replace');
+  const mayFixConnections = can(actor.role, 'settings.manage');
   const groups = groupByKind(alerts);
 
   return (
@@ -110,6 +112,16 @@ export default async function AlertsPage() {
                           {alert.kind === NEW_LOCK_FOUND
                             ? 'Set up this lock: replacement or new'
                             : 'Replace this lock'}
+                        </Link>
+                      </p>
+                    ) : null}
+                    {mayFixConnections && CONNECTION_ISSUES.has(alert.kind) ? (
+                      <p>
+                        <Link
+                          href="/settings#connections-heading"
+                          className="font-medium text-brand-700 underline"
+                        >
+                          Fix the connection in Settings
                         </Link>
                       </p>
                     ) : null}

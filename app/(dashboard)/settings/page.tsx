@@ -2,6 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { listApiKeys } from '@/lib/api-keys';
+import { clock } from '@/lib/clock';
+import { listConnections } from '@/lib/devices/connections';
 import { requirePageActor } from '@/lib/http/session';
 import { listMembers } from '@/lib/organizations/members';
 import {
@@ -9,8 +11,10 @@ import {
   MAX_BACKUP_POOL_SIZE,
   MAX_LEAD_MINUTES,
 } from '@/lib/organizations/settings';
+import { listStayOptions } from '@/lib/reservations/list';
 import { formatInZone } from '@/lib/time';
 import { ApiKeys } from './api-keys';
+import { Connections } from './connections';
 import { DefaultsForm } from './defaults-form';
 import { Members } from './members';
 
@@ -19,10 +23,12 @@ export const metadata: Metadata = { title: 'Settings' };
 export default async function SettingsPage() {
   const actor = await requirePageActor('settings.manage');
   const db = await getDb();
-  const [members, settings, keys] = await Promise.all([
+  const [members, settings, keys, connections, places] = await Promise.all([
     listMembers(db, actor),
     getOrganizationSettings(db, actor),
     listApiKeys(db, actor),
+    listConnections(db, actor),
+    listStayOptions(db, actor, {}, clock.now()),
   ]);
 
   return (
@@ -51,6 +57,24 @@ export default async function SettingsPage() {
             lastSignIn: m.lastSignInAt ? formatInZone(m.lastSignInAt, settings.timeZone) : null,
             disabled: m.disabledAt !== null,
           }))}
+        />
+      </section>
+
+      <section aria-labelledby="connections-heading" className="space-y-3">
+        <h2 id="connections-heading" className="scroll-mt-24 font-semibold">
+          Lock connections
+        </h2>
+        <Connections
+          connections={connections.map((c) => ({
+            id: c.id,
+            name: c.name,
+            adapter: c.adapter,
+            status: c.status,
+            errors: c.errors.map((e) => ({ code: e.code, message: e.message })),
+            locks: c.locks,
+            lastChecked: c.lastCheckedAt ? formatInZone(c.lastCheckedAt, settings.timeZone) : null,
+          }))}
+          properties={places.properties.map((p) => ({ id: p.id, name: p.name }))}
         />
       </section>
 

@@ -7,7 +7,12 @@ import { fetchJson } from '@/components/query-client';
 import type { Issue } from '@/db/schema';
 import { describeEventType, plural, STATUS_TITLES } from '@/lib/access-codes/describe';
 import { LOW_BATTERY } from '@/lib/devices/battery';
-import type { LockDetail, LockDetailCode, LockDetailEvent } from '@/lib/devices/lock-detail';
+import type {
+  LockConnection,
+  LockDetail,
+  LockDetailCode,
+  LockDetailEvent,
+} from '@/lib/devices/lock-detail';
 import { queryKeys } from '@/lib/query-keys';
 import { formatInZone } from '@/lib/time';
 import { RetireLock } from './retire-lock';
@@ -44,7 +49,8 @@ export function LockView({
   const { lock } = data;
   return (
     <div className="space-y-6">
-      <Header detail={data} refreshing={isFetching} />
+      {/* Only admins may replace locks, and only admins reach Settings. */}
+      <Header detail={data} refreshing={isFetching} canFixConnection={canReset} />
       {error ? (
         <p
           role="alert"
@@ -69,7 +75,15 @@ export function LockView({
   );
 }
 
-function Header({ detail, refreshing }: { detail: LockDetail; refreshing: boolean }) {
+function Header({
+  detail,
+  refreshing,
+  canFixConnection,
+}: {
+  detail: LockDetail;
+  refreshing: boolean;
+  canFixConnection: boolean;
+}) {
   const { lock } = detail;
   const battery = lock.batteryLevel === null ? null : Math.round(lock.batteryLevel * 100);
   const lowBattery = lock.batteryLevel !== null && lock.batteryLevel < LOW_BATTERY;
@@ -92,7 +106,10 @@ function Header({ detail, refreshing }: { detail: LockDetail; refreshing: boolea
           <p className="text-sm text-slate-600">
             {lock.room ? `Room ${lock.room}` : 'No room'} ·{' '}
             {lock.propertyName ?? 'Not placed in a property'}
-            <span className="text-slate-500"> · {lock.adapter} lock</span>
+            <span className="text-slate-500">
+              {' '}
+              · {ADAPTER_LABELS[lock.adapter] ?? lock.adapter} lock
+            </span>
           </p>
         </div>
         <p aria-live="polite" className="text-xs text-slate-500">
@@ -136,6 +153,14 @@ function Header({ detail, refreshing }: { detail: LockDetail; refreshing: boolea
           </span>
         </Fact>
       </dl>
+      {detail.connection ? (
+        <ServiceHealth
+          adapter={lock.adapter}
+          connection={detail.connection}
+          zone={detail.timeZone}
+          canFix={canFixConnection}
+        />
+      ) : null}
       {issues.length > 0 ? (
         <ul className="space-y-1 text-sm">
           {issues.map((issue) => (
@@ -151,6 +176,71 @@ function Header({ detail, refreshing }: { detail: LockDetail; refreshing: boolea
         </ul>
       ) : null}
     </header>
+  );
+}
+
+const ADAPTER_LABELS: Record<string, string> = { seam: 'Seam' };
+
+/** The lock-service account the lock is reached through: a broken one stops every code on it. */
+function ServiceHealth({
+  adapter,
+  connection,
+  zone,
+  canFix,
+}: {
+  adapter: string;
+  connection: LockConnection;
+  zone: string;
+  canFix: boolean;
+}) {
+  const service = ADAPTER_LABELS[adapter] ?? adapter;
+  const checked = connection.lastCheckedAt
+    ? `checked ${formatInZone(new Date(connection.lastCheckedAt), zone)}`
+    : 'not checked yet';
+  if (connection.status !== 'error') {
+    return (
+      <p data-testid="lock-service" className="text-sm text-slate-600">
+        Through {service} · {connection.name} ·{' '}
+        {connection.status === 'ok' ? (
+          <span className="text-emerald-700">Connected</span>
+        ) : (
+          'Not checked yet'
+        )}
+        {connection.status === 'ok' ? `, ${checked}` : null}
+      </p>
+    );
+  }
+  return (
+    <div
+      role="note"
+      aria-labelledby="lock-service-heading"
+      data-testid="lock-service"
+      className="space-y-1 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+    >
+      <p id="lock-service-heading" className="font-medium">
+        The {service} connection “{connection.name}” needs attention ({checked}). Keyhold cannot
+        reach this lock through it.
+      </p>
+      {connection.errors.length > 0 ? (
+        <ul className="list-disc space-y-0.5 pl-5">
+          {connection.errors.map((issue) => (
+            <li key={issue.code} title={issue.code}>
+              {issue.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {canFix ? (
+        <Link
+          href="/settings#connections-heading"
+          className="inline-block font-medium text-brand-700 underline underline-offset-4"
+        >
+          Fix in Settings
+        </Link>
+      ) : (
+        <p className="text-amber-800">An admin can fix it in Settings.</p>
+      )}
+    </div>
   );
 }
 

@@ -1,0 +1,75 @@
+import { expect, type Page, test } from '@playwright/test';
+import { E2E } from '../settings';
+
+// Runs after every other project (playwright.config.ts): connecting adds two
+// locks to the demo, which the other specs count.
+
+const [ROOM_401, ROOM_402] = E2E.seam.locks;
+
+async function connectForm(page: Page) {
+  await page.goto('/settings');
+  const section = page.getByRole('region', { name: 'Lock connections' });
+  await expect(section).toBeVisible();
+  return { section, form: section.getByRole('form', { name: 'Connect a Seam workspace' }) };
+}
+
+test('an admin connects a Seam workspace; its locks get backup pools and guest codes from the tick', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const { section, form } = await connectForm(page);
+  await expect(section.getByTestId('connections-empty')).toBeVisible();
+
+  // A key Seam does not know: refused, nothing kept.
+  await form.getByLabel('Connection name').fill('Harbor Seam');
+  await form.getByLabel('Seam API key').fill('seam_not_this_workspace');
+  await form.getByRole('button', { name: 'Connect' }).click();
+  await expect(form.getByRole('alert')).toHaveText('Seam did not accept this API key.');
+  await expect(form.getByLabel('Seam API key')).toHaveAttribute('aria-invalid', 'true');
+  await expect(section.getByTestId('connection-row')).toHaveCount(0);
+
+  await form.getByLabel('Seam API key').fill(E2E.seam.apiKey);
+  await form.getByRole('button', { name: 'Connect' }).click();
+  await expect(form.getByRole('status')).toHaveText(
+    /^Connected “Harbor Seam”: 2 locks imported into .+\.$/,
+  );
+  // The key is never shown again, not even in the field it was typed into.
+  await expect(form.getByLabel('Seam API key')).toHaveValue('');
+  await expect(page.locator('body')).not.toContainText(E2E.seam.apiKey);
+  const row = section.getByTestId('connection-row').filter({ hasText: 'Harbor Seam' });
+  await expect(row.getByTestId('connection-status')).toHaveText('Connected');
+  await expect(row.getByTestId('connection-locks')).toContainText('2');
+
+  // Its locks are Keyhold locks now, reached through Seam; the tick fills their pools
+  // once Seam reports each code on the lock (the e2e server plays a quick lock).
+  await page.goto('/locks?search=Seam');
+  await expect(page.getByTestId('lock-row')).toHaveCount(2);
+  await page.getByRole('link', { name: ROOM_401, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: ROOM_401 })).toBeVisible();
+  await expect(page.getByTestId('lock-service')).toContainText(
+    'Through Seam · Harbor Seam · Connected',
+  );
+  await expect(page.getByTestId('backup-pool')).toContainText(/5\s*of\s*5\s*ready/, {
+    timeout: 45_000,
+  });
+
+  // A guest arriving now gets a code on the Seam lock.
+  const guest = `Ines Seam ${Date.now().toString(36)}`;
+  await page.goto('/reservations/new');
+  await page.getByLabel('Guest name').fill(guest);
+  await page.getByLabel(/^Check-in time/).fill('00:00');
+  await page.getByRole('checkbox', { name: ROOM_402 }).check();
+  await page.getByRole('button', { name: 'Create reservation' }).click();
+  await expect(page.getByRole('heading', { name: guest })).toBeVisible();
+  const status = page
+    .getByTestId('guest-code')
+    .filter({ hasText: ROOM_402 })
+    .getByTestId('code-status');
+  await expect(status).toHaveText('Set on the lock', { timeout: 45_000 });
+  await expect(
+    page
+      .getByTestId('history-entry')
+      .filter({ hasText: 'waiting for it to reach the lock' })
+      .first(),
+  ).toBeVisible();
+});

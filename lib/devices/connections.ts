@@ -1,0 +1,355 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, Executor } from '@/db/client';
+import { adapterConnections, devices, type Issue, properties } from '@/db/schema';
+import { recordAudit } from '@/lib/audit';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { env } from '@/lib/env';
+import { AppError } from '@/lib/errors';
+import { type AdapterDevice, LockFailure } from '@/lib/locks/adapter';
+import { SeamAdapter } from '@/lib/locks/seam/adapter';
+import type { SeamClientOptions } from '@/lib/locks/seam/client';
+import { deriveKey, open, seal } from '@/lib/secret-box';
+import { parseInput } from '@/lib/validation';
+import {
+  API_KEY_REJECTED,
+  CONNECTION_ISSUE_MESSAGES,
+  CREDENTIALS_UNREADABLE,
+  recordConnectionHealth,
+} from './connection-health';
+import { requestDiscovery } from './discovery';
+
+/**
+ * An organization's accounts at lock services (DESIGN.md "Lock adapters"): a
+ * Seam workspace, reached with its API key. The key is checked with one call
+ * before anything is kept, stored encrypted, never shown again and never
+ * logged; the connection's health is what its last call found.
+ */
+
+/** Where Seam is and the key that seals its credentials; from settings unless a test gives them. */
+export type SeamSettings = { endpoint: string; credentialsKey: Buffer };
+
+export function seamSettingsFromEnv(): SeamSettings {
+  const settings = env();
+  return {
+    endpoint: settings.SEAM_ENDPOINT,
+    credentialsKey: deriveKey(settings.CREDENTIALS_KEY ?? `auth:${settings.AUTH_SECRET}`),
+  };
+}
+
+type Credentials = { apiKey: string };
+
+const context = (organizationId: string, connectionId: string) =>
+  `adapter_connection:${organizationId}:${connectionId}`;
+
+const apiKey = z
+  .string({ error: 'Enter the workspace’s API key.' })
+  .trim()
+  .min(1, 'Enter the workspace’s API key.')
+  .max(200, 'That is longer than any Seam API key.')
+  .regex(/^seam_[A-Za-z0-9_-]+$/, 'A Seam API key begins with seam_ (copy it from Seam Console).')
+  .refine((v) => !/^seam_(cst|at|pk)/.test(v), {
+    message: 'That is a client session, personal or publishable token, not a workspace API key.',
+  });
+
+export const connectSeamSchema = z.object({
+  name: z
+    .string({ error: 'Give the connection a name.' })
+    .trim()
+    .min(1, 'Give the connection a name.')
+    .max(80, 'Keep the name under 80 characters.'),
+  apiKey,
+  propertyId: z.uuid({ error: 'Choose the property its locks belong to.' }),
+  /** Keep a backup pool on each imported lock, as the guide recommends. */
+  backupPool: z.boolean({ error: 'backupPool must be true or false.' }).default(true),
+});
+
+export const replaceConnectionKeySchema = z.object({
+  connectionId: z.uuid({ error: 'Connection not found.' }),
+  apiKey,
+});
+
+/** Ask Seam for the workspace's locks with this key: the one call that checks it. */
+async function checkKey(key: string, settings: SeamSettings): Promise<AdapterDevice[]> {
+  try {
+    return await new SeamAdapter(seamClientOptions(key, settings)).listDevices();
+  } catch (error) {
+    if (!(error instanceof LockFailure)) throw error;
+    if (error.accountIssue === API_KEY_REJECTED) {
+      throw new AppError('invalid_input', 'Seam did not accept this API key.', { field: 'apiKey' });
+    }
+    throw new AppError(
+      'conflict',
+      `Seam could not be reached: ${error.message} Nothing was saved.`,
+      {
+        field: 'apiKey',
+      },
+    );
+  }
+}
+
+function seamClientOptions(key: string, settings: SeamSettings): SeamClientOptions {
+  return { apiKey: key, endpoint: settings.endpoint };
+}
+
+/**
+ * Connect a Seam workspace: check the key, keep it sealed, and bring the
+ * workspace's locks into the chosen property under their Seam names. Locks
+ * that appear later arrive as "new lock found", like a factory-reset lock.
+ */
+export async function connectSeam(
+  db: Db,
+  actor: Actor,
+  input: z.input<typeof connectSeamSchema>,
+  now: Date,
+  settings: SeamSettings = seamSettingsFromEnv(),
+): Promise<{ connectionId: string; imported: number }> {
+  assertCan(actor, 'settings.manage');
+  const data = parseInput(connectSeamSchema, input);
+  const [property] = await db
+    .select({ id: properties.id })
+    .from(properties)
+    .where(
+      and(eq(properties.id, data.propertyId), eq(properties.organizationId, actor.organizationId)),
+    );
+  if (!property) throw new AppError('not_found', 'Property not found.', { field: 'propertyId' });
+
+  const listed = await checkKey(data.apiKey, settings);
+  const connectionId = randomUUID();
+  return db.transaction(async (tx) => {
+    if (listed.length > 0) {
+      const [taken] = await tx
+        .select({ name: adapterConnections.name })
+        .from(devices)
+        .innerJoin(adapterConnections, eq(adapterConnections.id, devices.connectionId))
+        .where(
+          and(
+            eq(devices.organizationId, actor.organizationId),
+            eq(devices.adapter, 'seam'),
+            inArray(
+              devices.externalId,
+              listed.map((d) => d.externalId),
+            ),
+          ),
+        )
+        .limit(1);
+      if (taken) {
+        throw new AppError(
+          'conflict',
+          `This Seam workspace is already connected as “${taken.name}”.`,
+          { field: 'apiKey' },
+        );
+      }
+    }
+    await tx.insert(adapterConnections).values({
+      id: connectionId,
+      organizationId: actor.organizationId,
+      adapter: 'seam',
+      name: data.name,
+      credentialsEncrypted: sealCredentials(
+        { apiKey: data.apiKey },
+        settings,
+        actor.organizationId,
+        connectionId,
+      ),
+      status: 'ok',
+      lastCheckedAt: now,
+      lastDiscoveredAt: now,
+    });
+    if (listed.length > 0) {
+      await tx.insert(devices).values(
+        listed.map((d) => ({
+          organizationId: actor.organizationId,
+          connectionId,
+          adapter: 'seam' as const,
+          externalId: d.externalId,
+          name: d.name,
+          propertyId: data.propertyId,
+          manufacturer: d.manufacturer ?? null,
+          model: d.model ?? null,
+          online: d.online,
+          batteryLevel: d.batteryLevel,
+          codeConstraints: d.constraints,
+          slotLimit: d.slotLimit,
+          supportsNativeScheduling: d.supportsNativeScheduling,
+          backupPoolEnabled: data.backupPool,
+          firstSeenAt: now,
+          lastSeenAt: now,
+          // Read at the next tick, whatever the clock.
+          nextSyncAt: new Date(0),
+        })),
+      );
+    }
+    await recordAudit(tx, actor, {
+      action: 'connection.created',
+      targetType: 'adapter_connection',
+      targetId: connectionId,
+      detail: { adapter: 'seam', name: data.name, locks: listed.length },
+    });
+    return { connectionId, imported: listed.length };
+  });
+}
+
+/** Give a connection a new key (rotated, or unreadable after a settings change); checked first. */
+export async function replaceConnectionKey(
+  db: Db,
+  actor: Actor,
+  input: z.input<typeof replaceConnectionKeySchema>,
+  now: Date,
+  settings: SeamSettings = seamSettingsFromEnv(),
+): Promise<void> {
+  assertCan(actor, 'settings.manage');
+  const data = parseInput(replaceConnectionKeySchema, input);
+  const connection = await findConnection(db, actor, data.connectionId);
+  await checkKey(data.apiKey, settings);
+  await db.transaction(async (tx) => {
+    await tx
+      .update(adapterConnections)
+      .set({
+        credentialsEncrypted: sealCredentials(
+          { apiKey: data.apiKey },
+          settings,
+          actor.organizationId,
+          connection.id,
+        ),
+        status: 'ok',
+        errors: [],
+        lastCheckedAt: now,
+      })
+      .where(eq(adapterConnections.id, connection.id));
+    await recordAudit(tx, actor, {
+      action: 'connection.key_replaced',
+      targetType: 'adapter_connection',
+      targetId: connection.id,
+      detail: { name: connection.name },
+    });
+  });
+  // Look for locks with the new key at the next tick, not in five minutes.
+  await requestDiscovery(db, {
+    organizationId: actor.organizationId,
+    adapter: connection.adapter,
+    connectionId: connection.id,
+  });
+}
+
+/** Ask the next tick to check the connection and look for its locks now. */
+export async function checkConnectionSoon(db: Db, actor: Actor, connectionId: unknown) {
+  assertCan(actor, 'settings.manage');
+  const id = parseInput(replaceConnectionKeySchema.shape.connectionId, connectionId);
+  const connection = await findConnection(db, actor, id);
+  await requestDiscovery(db, {
+    organizationId: actor.organizationId,
+    adapter: connection.adapter,
+    connectionId: connection.id,
+  });
+}
+
+async function findConnection(db: Executor, actor: Actor, id: string) {
+  const [connection] = await db
+    .select()
+    .from(adapterConnections)
+    .where(
+      and(
+        eq(adapterConnections.id, id),
+        eq(adapterConnections.organizationId, actor.organizationId),
+      ),
+    );
+  if (!connection)
+    throw new AppError('not_found', 'Connection not found.', { field: 'connectionId' });
+  return connection;
+}
+
+export type ConnectionSummary = {
+  id: string;
+  name: string;
+  adapter: string;
+  status: 'ok' | 'error' | 'unchecked';
+  errors: Issue[];
+  lastCheckedAt: Date | null;
+  lastDiscoveredAt: Date | null;
+  locks: number;
+};
+
+/** The organization's connections with their health and how many locks each reaches. */
+export async function listConnections(db: Executor, actor: Actor): Promise<ConnectionSummary[]> {
+  assertCan(actor, 'locks.read', 'Page');
+  const rows = await db
+    .select({
+      id: adapterConnections.id,
+      name: adapterConnections.name,
+      adapter: adapterConnections.adapter,
+      status: adapterConnections.status,
+      errors: adapterConnections.errors,
+      lastCheckedAt: adapterConnections.lastCheckedAt,
+      lastDiscoveredAt: adapterConnections.lastDiscoveredAt,
+      locks: count(devices.id),
+    })
+    .from(adapterConnections)
+    .leftJoin(
+      devices,
+      and(eq(devices.connectionId, adapterConnections.id), eq(devices.status, 'active')),
+    )
+    .where(eq(adapterConnections.organizationId, actor.organizationId))
+    .groupBy(adapterConnections.id)
+    .orderBy(asc(adapterConnections.name));
+  return rows;
+}
+
+function sealCredentials(
+  credentials: Credentials,
+  settings: SeamSettings,
+  organizationId: string,
+  connectionId: string,
+): string {
+  return seal(
+    JSON.stringify(credentials),
+    settings.credentialsKey,
+    context(organizationId, connectionId),
+  );
+}
+
+/**
+ * The options to reach a connection's Seam workspace, for the tick's adapter.
+ * Fails as the lock would (a transient failure naming the problem) when the
+ * key cannot be read, and marks the connection.
+ */
+export async function seamOptionsFor(
+  db: Executor,
+  target: { organizationId: string; connectionId: string | null },
+  settings: SeamSettings,
+): Promise<SeamClientOptions> {
+  const [connection] = target.connectionId
+    ? await db
+        .select()
+        .from(adapterConnections)
+        .where(
+          and(
+            eq(adapterConnections.id, target.connectionId),
+            eq(adapterConnections.organizationId, target.organizationId),
+          ),
+        )
+    : [];
+  if (!connection?.credentialsEncrypted) {
+    throw new LockFailure(
+      'transient',
+      'The lock’s Seam connection is gone. Connect the workspace again.',
+      CREDENTIALS_UNREADABLE,
+    );
+  }
+  const plain = open(
+    connection.credentialsEncrypted,
+    settings.credentialsKey,
+    context(target.organizationId, connection.id),
+  );
+  const credentials = plain ? (JSON.parse(plain) as Credentials) : null;
+  if (!credentials?.apiKey) {
+    await recordConnectionHealth(db, connection.id, new Date(), CREDENTIALS_UNREADABLE);
+    throw new LockFailure(
+      'transient',
+      CONNECTION_ISSUE_MESSAGES[CREDENTIALS_UNREADABLE] ?? '',
+      CREDENTIALS_UNREADABLE,
+    );
+  }
+  return seamClientOptions(credentials.apiKey, settings);
+}
