@@ -1151,7 +1151,7 @@ describe('applyOutcome: set accepted but pending (Seam still programming the loc
     expect(issueCodes(patch.warnings)).toEqual(['delay_in_setting_on_device']);
   });
 
-  it('shows what Seam reports, replacing its last report and keeping Keyhold’s own issues', () => {
+  it('shows what Seam reports, replacing its last report', () => {
     const now = at(LEAD_FROM);
     const first = applyOutcome(
       code({
@@ -1173,7 +1173,8 @@ describe('applyOutcome: set accepted but pending (Seam still programming the loc
         detail: { source: 'adapter' },
       },
     ]);
-    expect(issueCodes(first.patch.errors)).toEqual(['duplicate_code_on_device']);
+    // Accepted: the refusal of an earlier try is over.
+    expect(issueCodes(first.patch.errors)).toEqual([]);
     const second = applyOutcome(
       code({ ...first.patch }),
       SET,
@@ -1199,5 +1200,63 @@ describe('applyOutcome: set accepted but pending (Seam still programming the loc
     );
     expect(patch).toMatchObject({ status: 'set', externalRef: 'access_code_1', attempts: 0 });
     expect(issueCodes(patch.warnings)).toEqual(['code_rotates_periodically']);
+  });
+});
+
+describe('pending and failing do not share a count', () => {
+  const accepted = { ok: true as const, ref: 'access_code_1', pending: true };
+  const fullWait = () => 1;
+
+  it('a failure after many asks starts its own count: no false failed_to_set_on_device', () => {
+    const now = at(LEAD_FROM);
+    let state = code({ type: 'ongoing', startsAt: null, endsAt: null });
+    for (let i = 0; i < 8; i++)
+      state = code({ ...state, ...applyOutcome(state, SET, accepted, lead, now, fullWait).patch });
+    expect(state.attempts).toBe(8);
+    expect(issueCodes(state.warnings)).toEqual(['delay_in_setting_on_device']);
+    const failed = applyOutcome(state, SET, failure('transient'), lead, now, fullWait).patch;
+    expect(failed.attempts).toBe(1);
+    expect(issueCodes(failed.errors)).toEqual([]);
+  });
+
+  it('does not warn of a delay days before check-in while Seam may still program just in time', () => {
+    const now = at(NATIVE_FROM);
+    const { patch } = applyOutcome(code({ attempts: 9 }), SET, accepted, native, now, fullWait);
+    expect(patch.warnings).toEqual([]);
+    // Hours from the start, it asks every 30 min at most.
+    expect(iso(patch.nextAttemptAt)).toBe(iso(plus(NATIVE_FROM, minutes(30))));
+  });
+
+  it('a removal Seam is still doing stays removing, asked again, and warns after four asks', () => {
+    const now = at(AFTER);
+    const removing = code({ status: 'removing', externalRef: 'access_code_1' });
+    const first = applyOutcome(removing, REMOVE, accepted, lead, now, fullWait);
+    expect(first.patch).toMatchObject({
+      status: 'removing',
+      attempts: 1,
+      externalRef: 'access_code_1',
+    });
+    expect(iso(first.patch.nextAttemptAt)).toBe(iso(plus(AFTER, 15_000)));
+    expect(decide(code({ ...removing, ...first.patch }), lead, plus(AFTER, 20_000)).kind).toBe(
+      'remove',
+    );
+    const later = applyOutcome(
+      code({ ...removing, attempts: PENDING_POLLS_BEFORE_DELAY }),
+      REMOVE,
+      accepted,
+      lead,
+      now,
+      fullWait,
+    );
+    expect(issueCodes(later.patch.warnings)).toEqual(['delay_in_removing_from_device']);
+    // Gone at last: removed, and what Seam said about it goes with it.
+    const done = applyOutcome(
+      code({ ...removing, ...later.patch }),
+      REMOVE,
+      { ok: true, ref: null },
+      lead,
+      now,
+    );
+    expect(done.patch).toMatchObject({ status: 'removed', warnings: [], errors: [] });
   });
 });

@@ -179,7 +179,20 @@ const REMOVE_PROBLEMS = ['delay_in_removing_from_device', 'failed_to_remove_from
 /** Failures count per phase: the first failed removal after failed sets is attempt 1. */
 function attemptsIn(code: CodeState, phase: 'set' | 'remove'): number {
   const marker = phase === 'set' ? 'delay_in_setting_on_device' : 'delay_in_removing_from_device';
-  return code.warnings.some((w) => w.code === marker) ? code.attempts + 1 : 1;
+  return code.warnings.some((w) => w.code === marker && !isWaiting(w)) ? code.attempts + 1 : 1;
+}
+
+/**
+ * Marks a delay warning raised while the adapter's service is still working
+ * (a pending code), so its count of asks never passes for a count of failures.
+ */
+const WAITING = { waiting_on: 'adapter' } as const;
+const isWaiting = (issue: Issue) => issue.detail?.waiting_on === WAITING.waiting_on;
+
+/** Asks since the service accepted the change; a failure streak before it does not count. */
+function pollsIn(code: CodeState, marker: string): number {
+  const failing = code.warnings.some((w) => w.code === marker && !isWaiting(w));
+  return failing ? 1 : code.attempts + 1;
 }
 
 export const ISSUE_MESSAGES: Record<string, string> = {
@@ -330,7 +343,9 @@ export function applyOutcome(
       const attempts = attemptsIn(code, 'set');
       const begun = hasBegun(code, now);
       const warnings = withIssue(
-        withoutIssues(code.warnings, ['delay_in_removing_from_device']),
+        withoutIssues(code.warnings, ['delay_in_removing_from_device']).filter(
+          (w) => !isWaiting(w),
+        ),
         'delay_in_setting_on_device',
         now,
       );
@@ -365,13 +380,23 @@ export function applyOutcome(
       };
     }
     case 'remove': {
+      if (result?.ok && result.pending) return pendingRemovalOutcome(code, result, now, random);
       if (result?.ok) {
         const finished = isFinished(code, now);
         const status: AccessCodeStatus = finished ? 'removed' : 'unset';
         const patch: CodePatch = {
           status,
-          errors: withoutIssues(code.errors, [...REMOVE_PROBLEMS, ...SET_PROBLEMS]),
-          warnings: withoutIssues(code.warnings, [...REMOVE_PROBLEMS, ...SET_PROBLEMS]),
+          // Off the lock: what the adapter reported about it is over too.
+          errors: withReportedIssues(
+            withoutIssues(code.errors, [...REMOVE_PROBLEMS, ...SET_PROBLEMS]),
+            [],
+            now,
+          ),
+          warnings: withReportedIssues(
+            withoutIssues(code.warnings, [...REMOVE_PROBLEMS, ...SET_PROBLEMS]),
+            [],
+            now,
+          ),
           attempts: 0,
           externalRef: null,
           isScheduledOnDevice: false,
@@ -386,7 +411,7 @@ export function applyOutcome(
       }
       const attempts = attemptsIn(code, 'remove');
       const warnings = withIssue(
-        withoutIssues(code.warnings, ['delay_in_setting_on_device']),
+        withoutIssues(code.warnings, ['delay_in_setting_on_device']).filter((w) => !isWaiting(w)),
         'delay_in_removing_from_device',
         now,
       );
@@ -414,11 +439,24 @@ export function applyOutcome(
   }
 }
 
+/** Seam programs a code just in time this long before it starts, when the lock keeps no schedule. */
+const SERVICE_LEAD_MS = 60 * 60_000;
+
+/** When to ask again: 15 s doubling to 5 min; up to 30 min while the code is hours from its start. */
+function nextPoll(code: CodeState, polls: number, now: Date, random: () => number): Date {
+  const farOff = code.startsAt !== null && code.startsAt.getTime() - now.getTime() > 2 * 3_600_000;
+  const cap = farOff ? 30 * 60_000 : PENDING_POLL_CAP_MS;
+  const waitMs = Math.min(cap, PENDING_POLL_BASE_MS * 2 ** (polls - 1));
+  const next = new Date(now.getTime() + Math.round(waitMs * (0.8 + random() * 0.2)));
+  return !hasBegun(code, now) && code.startsAt && next > code.startsAt ? code.startsAt : next;
+}
+
 /**
  * The service behind the adapter (Seam) accepted the code and is programming
  * the lock: keep asking, sooner at first, and show what it reports. Not on the
  * lock until it says so: a guest's code not there by check-in is an error, as
- * when the lock refuses it; one that takes long gets Keyhold's delay warning.
+ * when the lock refuses it; one that takes long once it should be there (Seam
+ * programs an hour before the start at the latest) gets Keyhold's delay warning.
  */
 function pendingOutcome(
   code: CodeState,
@@ -429,40 +467,80 @@ function pendingOutcome(
   const from = code.status;
   const begun = hasBegun(code, now);
   const status: AccessCodeStatus = begun ? 'setting' : 'unset';
-  const attempts = code.attempts + 1;
+  const polls = pollsIn(code, 'delay_in_setting_on_device');
+  const due = !code.startsAt || now.getTime() >= code.startsAt.getTime() - SERVICE_LEAD_MS;
   let warnings = withReportedIssues(
-    withoutIssues(code.warnings, ['delay_in_removing_from_device']),
+    withoutIssues(code.warnings, ['delay_in_removing_from_device']).filter(
+      (w) => w.code !== 'delay_in_setting_on_device' || isWaiting(w),
+    ),
     result.reported?.warnings ?? [],
     now,
   );
-  if (attempts > PENDING_POLLS_BEFORE_DELAY || (begun && code.type === 'time_bound')) {
-    warnings = withIssue(warnings, 'delay_in_setting_on_device', now);
+  if ((polls > PENDING_POLLS_BEFORE_DELAY && due) || (begun && code.type === 'time_bound')) {
+    warnings = withIssue(warnings, 'delay_in_setting_on_device', now, { ...WAITING });
   }
-  let errors = withReportedIssues(code.errors, result.reported?.errors ?? [], now);
+  // Accepted: the refusals of earlier tries are over; what the service reports now stands.
+  let errors = withReportedIssues(
+    withoutIssues(code.errors, SET_PROBLEMS),
+    result.reported?.errors ?? [],
+    now,
+  );
   if (begun && code.type === 'time_bound') {
     errors = withIssue(errors, 'failed_to_set_on_device', now);
   }
-  const waitMs = Math.min(PENDING_POLL_CAP_MS, PENDING_POLL_BASE_MS * 2 ** (attempts - 1));
-  let next = new Date(now.getTime() + Math.round(waitMs * (0.8 + random() * 0.2)));
-  if (!begun && code.startsAt && next > code.startsAt) next = code.startsAt;
   const patch: CodePatch = {
     status,
     errors,
     warnings,
-    attempts,
+    attempts: polls,
     // Not confirmed: without a reference the next tick asks the adapter again.
     externalRef: null,
     lastAttemptAt: now,
-    nextAttemptAt: next,
+    nextAttemptAt: nextPoll(code, polls, now, random),
   };
   return {
     patch,
     events: [
-      ...(code.attempts === 0 || from !== status
+      ...(polls === 1 || from !== status
         ? [{ eventType: 'mutations_requested', statusFrom: from, statusTo: status }]
         : []),
       ...raised(code.warnings, warnings, [from, status]),
       ...raised(code.errors, errors, [from, status]),
     ],
   };
+}
+
+/**
+ * The service accepted the removal and is taking the code off the lock: it
+ * stays `removing` (so a code still on the lock after check-out is an alert)
+ * and is asked about again; a long wait gets the removal delay warning.
+ */
+function pendingRemovalOutcome(
+  code: CodeState,
+  result: LockSuccess,
+  now: Date,
+  random: () => number,
+): { patch: CodePatch; events: CodeEventDraft[] } {
+  const from = code.status;
+  const polls = pollsIn(code, 'delay_in_removing_from_device');
+  let warnings = withReportedIssues(
+    withoutIssues(code.warnings, ['delay_in_setting_on_device']).filter(
+      (w) => w.code !== 'delay_in_removing_from_device' || isWaiting(w),
+    ),
+    result.reported?.warnings ?? [],
+    now,
+  );
+  if (polls > PENDING_POLLS_BEFORE_DELAY) {
+    warnings = withIssue(warnings, 'delay_in_removing_from_device', now, { ...WAITING });
+  }
+  const patch: CodePatch = {
+    status: 'removing',
+    errors: code.errors,
+    warnings,
+    attempts: polls,
+    externalRef: code.externalRef,
+    lastAttemptAt: now,
+    nextAttemptAt: nextPoll({ ...code, startsAt: null }, polls, now, random),
+  };
+  return { patch, events: raised(code.warnings, warnings, [from, 'removing']) };
 }

@@ -296,6 +296,20 @@ describe('Seam locks in the tick', () => {
           revoked,
         ),
       ).rejects.toMatchObject({ code: 'invalid_input', options: { field: 'apiKey' } });
+      // A good key, but to another workspace: none of this connection's locks are there.
+      elsewhere.addLock({ name: 'Somewhere else' });
+      await expect(
+        replaceConnectionKey(
+          database.db,
+          admin,
+          { connectionId, apiKey: elsewhere.apiKey },
+          T0,
+          revoked,
+        ),
+      ).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringMatching(/different Seam workspace/),
+      });
     } finally {
       await elsewhere.stop();
     }

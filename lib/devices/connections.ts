@@ -202,7 +202,20 @@ export async function replaceConnectionKey(
   assertCan(actor, 'settings.manage');
   const data = parseInput(replaceConnectionKeySchema, input);
   const connection = await findConnection(db, actor, data.connectionId);
-  await checkKey(data.apiKey, settings);
+  const listed = await checkKey(data.apiKey, settings);
+  // A key to another workspace would leave every lock of this one unreachable.
+  const known = await db
+    .select({ externalId: devices.externalId })
+    .from(devices)
+    .where(and(eq(devices.connectionId, connection.id), eq(devices.status, 'active')));
+  const listedIds = new Set(listed.map((d) => d.externalId));
+  if (known.length > 0 && !known.some((d) => listedIds.has(d.externalId))) {
+    throw new AppError(
+      'invalid_input',
+      `This key opens a different Seam workspace: none of “${connection.name}”’s locks are in it.`,
+      { field: 'apiKey' },
+    );
+  }
   await db.transaction(async (tx) => {
     await tx
       .update(adapterConnections)

@@ -8,7 +8,8 @@ import {
   type TestDatabase,
 } from '@/db/testing';
 import { syncAlerts } from '@/lib/alerts/alerts';
-import { defaultAdapters } from '@/lib/locks/registry';
+import type { LockAdapter } from '@/lib/locks/adapter';
+import { type AdapterResolver, defaultAdapters } from '@/lib/locks/registry';
 import { factoryResetLock } from '@/lib/locks/simulated/controls';
 import {
   DEVICE_REMOVED,
@@ -108,5 +109,33 @@ describe('discoverDevices', () => {
     ]);
     expect((await devicesOf(harbor.org.id)).filter((d) => d.needsPlacement)).toHaveLength(1);
     expect((await devicesOf(other.org.id)).filter((d) => d.needsPlacement)).toEqual([]);
+  });
+
+  it('asks no more accounts once its time is spent; the rest stay due for the next tick', async () => {
+    await database.truncate();
+    const orgs = [];
+    for (let i = 0; i < 3; i++) {
+      const org = await createOrganization(database.db);
+      await addSimulatedLock(database.db, {
+        organizationId: org.org.id,
+        propertyId: org.property.id,
+      });
+      orgs.push(org);
+    }
+    const real = defaultAdapters(database.db);
+    // A service that takes 80 ms to list its devices.
+    const slow: AdapterResolver = (target) => {
+      const adapter = real(target);
+      const wrapped: LockAdapter = Object.create(adapter);
+      wrapped.listDevices = async () => {
+        await new Promise((r) => setTimeout(r, 80));
+        return adapter.listDevices();
+      };
+      return wrapped;
+    };
+    const first = await discoverDevices(database.db, slow, NOW, 50);
+    expect(first.accounts).toBe(1);
+    const second = await discoverDevices(database.db, slow, NOW, 10_000);
+    expect(second.accounts).toBe(2);
   });
 });

@@ -17,6 +17,8 @@ import { connectionIssueOf, recordConnectionHealth } from './connection-health';
 
 /** How often each adapter account is asked for its devices. */
 export const DISCOVERY_INTERVAL_MS = 5 * 60_000;
+/** Discovery's share of a tick. */
+export const DISCOVERY_BUDGET_MS = 5_000;
 
 export const NEW_LOCK_FOUND = 'new_lock_found';
 export const DEVICE_REMOVED = 'device_removed';
@@ -95,9 +97,14 @@ export async function discoverDevices(
   db: Db,
   adapters: AdapterResolver,
   now: Date,
+  /** Start no new account after this long: a service that does not answer must not hold up the tick. */
+  budgetMs = DISCOVERY_BUDGET_MS,
 ): Promise<DiscoveryStats> {
+  const started = performance.now();
   const stats: DiscoveryStats = { accounts: 0, found: 0, removed: 0, seen: 0 };
   for (const account of await dueAccounts(db, now)) {
+    // The rest stay due and are asked at the next tick.
+    if (performance.now() - started >= budgetMs) break;
     if (!(await claimAccount(db, account, now))) continue;
     stats.accounts++;
     let listed: AdapterDevice[];

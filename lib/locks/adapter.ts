@@ -16,8 +16,12 @@ export interface LockAdapter {
   listCodes(externalId: string): Promise<CodeOnLock[]>;
   /** Put a code on the lock, or rewrite Keyhold's code of that id. */
   setCode(externalId: string, code: SetCodeRequest): Promise<CodeOnLock>;
-  /** Take Keyhold's code off the lock. Removing a code that is not there succeeds. */
-  removeCode(externalId: string, keyholdCodeId: string): Promise<void>;
+  /**
+   * Take Keyhold's code off the lock. Removing a code that is not there
+   * succeeds. `pending`: the service behind the adapter accepted the removal
+   * and is still taking it off the lock; ask again.
+   */
+  removeCode(externalId: string, keyholdCodeId: string): Promise<{ pending: boolean }>;
 }
 
 export type AdapterDevice = {

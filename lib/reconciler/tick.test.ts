@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accessCodeEvents, accessCodes, simulatedLockCodes } from '@/db/schema';
@@ -257,6 +258,30 @@ describe('faults', () => {
     const restored = await codeRow(code.id);
     expect(restored).toMatchObject({ status: 'set', errors: [] });
     expect((await lockCodes(lock.externalId)).map((c) => c.code)).toEqual([code.code]);
+  });
+
+  it('takes its own finished code off a lock at sync, and leaves another Keyhold’s codes alone', async () => {
+    const lock = await addSimulatedLock(database.db, { organizationId, propertyId });
+    const code = await createAccessCode(
+      database.db,
+      actor,
+      { deviceId: lock.id, name: 'Cleaner' },
+      T0,
+    );
+    await tick(T0);
+    // Finished in Keyhold, but still on the lock (as after a lost removal).
+    await database.db
+      .update(accessCodes)
+      .set({ status: 'removed', nextAttemptAt: null })
+      .where(eq(accessCodes.id, code.id));
+    // A code another Keyhold (a second organization on a shared account) put there.
+    const theirs = randomUUID();
+    await database.db
+      .insert(simulatedLockCodes)
+      .values({ lockId: lock.externalId, code: '918273', keyholdCodeId: theirs });
+
+    await tick(at(T0, minutes(6)));
+    expect((await lockCodes(lock.externalId)).map((c) => c.keyholdCodeId)).toEqual([theirs]);
   });
 
   it('puts back digits changed at the lock', async () => {

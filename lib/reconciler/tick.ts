@@ -510,8 +510,8 @@ async function callLock(
 ): Promise<LockResult> {
   try {
     if (decision.kind === 'remove') {
-      await adapter.removeCode(lock.externalId, code.id);
-      return { ok: true, ref: null };
+      const { pending } = await adapter.removeCode(lock.externalId, code.id);
+      return { ok: true, ref: null, pending };
     }
     const onLock = await adapter.setCode(lock.externalId, {
       keyholdCodeId: code.id,
@@ -556,14 +556,34 @@ async function syncLock(
     where: (c, { and, eq, ne }) => and(eq(c.deviceId, lock.id), ne(c.status, 'removed')),
   });
   const knownIds = new Set(known.map((c) => c.id));
-  for (const held of onLock) {
-    if (held.keyholdCodeId && !knownIds.has(held.keyholdCodeId)) {
-      await adapter.removeCode(lock.externalId, held.keyholdCodeId);
-      logger().warn(
-        { deviceId: lock.id, accessCodeId: held.keyholdCodeId },
-        'removed a Keyhold code the lock still held after it was finished',
-      );
-    }
+  const stray = [
+    ...new Set(
+      onLock.flatMap((c) =>
+        c.keyholdCodeId && !knownIds.has(c.keyholdCodeId) ? [c.keyholdCodeId] : [],
+      ),
+    ),
+  ];
+  // Only this lock's own finished codes: a code another Keyhold put on a shared
+  // account (a second organization, a staging copy) is not ours to take off.
+  const finished =
+    stray.length === 0
+      ? []
+      : await db.query.accessCodes.findMany({
+          columns: { id: true },
+          where: (c, { and, eq, inArray }) => and(eq(c.deviceId, lock.id), inArray(c.id, stray)),
+        });
+  for (const { id } of finished) {
+    await adapter.removeCode(lock.externalId, id);
+    logger().warn(
+      { deviceId: lock.id, accessCodeId: id },
+      'removed a Keyhold code the lock still held after it was finished',
+    );
+  }
+  if (finished.length < stray.length) {
+    logger().warn(
+      { deviceId: lock.id, codes: stray.length - finished.length },
+      'the lock holds codes another Keyhold put there; left alone',
+    );
   }
   for (const believed of known) {
     const isOnLockConfirmed =

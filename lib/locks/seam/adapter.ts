@@ -24,6 +24,9 @@ type Snapshot = { device: SeamDevice; codes: SeamAccessCode[]; at: number };
 /** A lock's snapshot is reused this long; the tick holds the lock, so only Keyhold writes to it meanwhile. */
 const SNAPSHOT_MS = 10_000;
 
+/** After Seam fails as a whole, the adapter's further calls fail at once for this long. */
+const OUTAGE_MS = 30_000;
+
 /**
  * Locks in a Seam workspace (DESIGN.md "Lock adapters"). Seam has no field for
  * Keyhold's code id, so it rides at the end of the code's name
@@ -34,32 +37,50 @@ const SNAPSHOT_MS = 10_000;
  */
 export class SeamAdapter implements LockAdapter {
   readonly name = 'seam';
-  private client: SeamClient | undefined;
+  private client: Promise<SeamClient> | undefined;
   private readonly snapshots = new Map<string, Snapshot>();
+  /**
+   * Seam itself failing (no answer, 5xx, a refused key) fails every call the
+   * same way: after one, the others fail at once for a while instead of each
+   * waiting out its timeout and retries.
+   */
+  private outage: { failure: LockFailure; until: number } | undefined;
 
   /** `options` may be read lazily: the API key is decrypted on the first call. */
   constructor(private readonly options: SeamClientOptions | (() => Promise<SeamClientOptions>)) {}
 
-  private async seam(): Promise<SeamClient> {
-    if (!this.client) {
+  private seam(): Promise<SeamClient> {
+    this.client ??= (async () => {
       const options = typeof this.options === 'function' ? await this.options() : this.options;
-      this.client = new SeamClient(options);
-    }
+      return new SeamClient(options);
+    })();
+    // A key that could not be read is read again next time.
+    this.client.catch(() => {
+      this.client = undefined;
+    });
     return this.client;
   }
 
   async listDevices(): Promise<AdapterDevice[]> {
     const devices: SeamDevice[] = [];
+    const seen = new Set<string>();
     let cursor: string | null = null;
-    do {
-      const page: { devices: SeamDevice[]; pagination?: { next_page_cursor: string | null } } =
-        await this.call('/devices/list', {
-          limit: 500,
-          ...(cursor ? { page_cursor: cursor } : {}),
-        });
-      devices.push(...page.devices);
-      cursor = page.pagination?.next_page_cursor ?? null;
-    } while (cursor);
+    // At most 100 pages of 500: a server that repeats a cursor cannot hold discovery forever.
+    for (let page = 0; page < 100; page++) {
+      const answer: {
+        devices: SeamDevice[];
+        pagination?: { has_next_page?: boolean; next_page_cursor?: string | null };
+      } = await this.call('/devices/list', {
+        limit: 500,
+        ...(cursor ? { page_cursor: cursor } : {}),
+      });
+      devices.push(...answer.devices);
+      cursor = answer.pagination?.has_next_page
+        ? (answer.pagination.next_page_cursor ?? null)
+        : null;
+      if (!cursor || seen.has(cursor)) break;
+      seen.add(cursor);
+    }
     return devices.filter(isLock).map(toDevice);
   }
 
@@ -75,13 +96,15 @@ export class SeamAdapter implements LockAdapter {
 
   async setCode(externalId: string, request: SetCodeRequest): Promise<CodeOnLock> {
     const snapshot = await this.reach(externalId);
-    const mine = snapshot.codes.find((c) => keyholdIdOf(c) === request.keyholdCodeId);
+    // Codes Seam is taking off the lock are on their way out: they neither clash nor count.
+    const live = snapshot.codes.filter((c) => c.status !== 'removing');
+    const mine = live.find((c) => keyholdIdOf(c) === request.keyholdCodeId);
     const name = codeName(request.name, request.keyholdCodeId, snapshot.device);
     const window = {
       starts_at: request.startsAt?.toISOString() ?? null,
       ends_at: request.endsAt?.toISOString() ?? null,
     };
-    const clash = snapshot.codes.find(
+    const clash = live.find(
       (c) => c.code === request.code && keyholdIdOf(c) !== request.keyholdCodeId,
     );
     if (clash) {
@@ -93,15 +116,21 @@ export class SeamAdapter implements LockAdapter {
 
     let written: SeamAccessCode;
     if (mine) {
+      const held = toCodeOnLock(mine);
+      // Seam may move a window by an hour for a lock of unknown time zone: not a change to undo.
+      const adjusted = held.warnings.some(
+        (w) => w.code === 'time_frame_adjusted_for_unknown_time_zone',
+      );
       const unchanged =
-        mine.code === request.code &&
+        held.code === request.code &&
         mine.name === name &&
-        sameInstant(mine.starts_at, window.starts_at) &&
-        sameInstant(mine.ends_at, window.ends_at);
+        (adjusted ||
+          (sameInstant(held.startsAt, request.startsAt ?? null) &&
+            sameInstant(held.endsAt, request.endsAt ?? null)));
       written = unchanged ? mine : await this.rewrite(externalId, mine, request.code, name, window);
     } else {
       const limit = snapshot.device.properties?.max_active_codes_supported;
-      if (typeof limit === 'number' && snapshot.codes.length >= limit) {
+      if (typeof limit === 'number' && live.length >= limit) {
         throw new LockFailure('no_space', `${deviceName(snapshot)} has no free code slots.`);
       }
       written = await this.create(externalId, request, name, window);
@@ -112,18 +141,34 @@ export class SeamAdapter implements LockAdapter {
     return onLock;
   }
 
-  async removeCode(externalId: string, keyholdCodeId: string): Promise<void> {
+  /**
+   * Ask Seam to take Keyhold's code off the lock. Done when Seam no longer
+   * lists it; while it shows the code `removing`, the removal is pending.
+   */
+  async removeCode(externalId: string, keyholdCodeId: string): Promise<{ pending: boolean }> {
     const snapshot = await this.reach(externalId);
     const mine = snapshot.codes.filter((c) => keyholdIdOf(c) === keyholdCodeId);
+    let pending = false;
     for (const code of mine) {
+      if (code.status === 'removing') {
+        pending = true;
+        continue;
+      }
       try {
         await this.call('/access_codes/delete', { access_code_id: code.access_code_id });
+        const { access_code: after } = await this.call<{ access_code: SeamAccessCode }>(
+          '/access_codes/get',
+          { access_code_id: code.access_code_id },
+        );
+        pending = true;
+        this.remember(externalId, after);
       } catch (error) {
-        // Already gone: what was asked for.
+        // Gone: what was asked for.
         if (!(error instanceof LockFailure && error.kind === 'not_found')) throw error;
+        this.forget(externalId, code.access_code_id);
       }
     }
-    snapshot.codes = snapshot.codes.filter((c) => keyholdIdOf(c) !== keyholdCodeId);
+    return { pending };
   }
 
   private async create(
@@ -185,6 +230,11 @@ export class SeamAdapter implements LockAdapter {
     ];
   }
 
+  private forget(externalId: string, accessCodeId: string): void {
+    const snapshot = this.snapshots.get(externalId);
+    if (snapshot) snapshot.codes = snapshot.codes.filter((c) => c.access_code_id !== accessCodeId);
+  }
+
   private async readDevice(externalId: string): Promise<SeamDevice | null> {
     try {
       const { device } = await this.call<{ device: SeamDevice }>('/devices/get', {
@@ -231,12 +281,22 @@ export class SeamAdapter implements LockAdapter {
     body: Record<string, unknown>,
     options?: { retry?: 'any' | 'refused' },
   ): Promise<T> {
+    if (this.outage && performance.now() < this.outage.until) throw this.outage.failure;
     try {
       return await (await this.seam()).call<T>(path, body, options);
     } catch (error) {
-      if (!(error instanceof SeamApiError)) throw error;
-      throw toLockFailure(error);
+      if (!(error instanceof SeamApiError)) {
+        if (error instanceof LockFailure && error.accountIssue) this.trip(error);
+        throw error;
+      }
+      const failure = toLockFailure(error);
+      if (failure.accountIssue) this.trip(failure);
+      throw failure;
     }
+  }
+
+  private trip(failure: LockFailure): void {
+    this.outage = { failure, until: performance.now() + OUTAGE_MS };
   }
 }
 
@@ -253,10 +313,14 @@ export function toLockFailure(error: SeamApiError): LockFailure {
   if (error.status === 409 || error.type === 'duplicate_access_code') {
     return new LockFailure('duplicate_code', 'The lock already holds these digits.');
   }
-  if (error.status === 0) return new LockFailure('transient', error.message);
-  if (error.status === 429) return new LockFailure('transient', 'Seam asked Keyhold to slow down.');
+  // Seam as a whole not answering: the connection's trouble, not one lock's.
+  const unavailable = 'provider_service_unavailable';
+  if (error.status === 0) return new LockFailure('transient', error.message, unavailable);
+  if (error.status === 429) {
+    return new LockFailure('transient', 'Seam asked Keyhold to slow down.', unavailable);
+  }
   if (error.status >= 500) {
-    return new LockFailure('transient', `Seam is unavailable (${error.status}).`);
+    return new LockFailure('transient', `Seam is unavailable (${error.status}).`, unavailable);
   }
   return new LockFailure('transient', `Seam refused the change: ${error.message}`);
 }
@@ -276,7 +340,7 @@ function deviceName(snapshot: Snapshot): string {
   return toDevice(snapshot.device).name;
 }
 
-function sameInstant(a: string | null | undefined, b: string | null): boolean {
+function sameInstant(a: Date | null, b: Date | null): boolean {
   if (!a || !b) return !a && !b;
-  return new Date(a).getTime() === new Date(b).getTime();
+  return a.getTime() === b.getTime();
 }

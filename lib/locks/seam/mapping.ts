@@ -1,4 +1,4 @@
-import type { AdapterDevice, AdapterIssue, CodeOnLock } from '../adapter';
+import { type AdapterDevice, type AdapterIssue, type CodeOnLock, LockFailure } from '../adapter';
 
 /**
  * Seam's objects as far as Keyhold reads them (reference/seam-api.md §1, §3),
@@ -49,6 +49,8 @@ export type SeamAccessCode = {
   ends_at?: string | null;
   is_managed?: boolean;
   is_scheduled_on_device?: boolean;
+  /** Changes Seam is still pushing to the lock (`updating_code`, `creating`…). */
+  pending_mutations?: { mutation_code?: string }[];
   errors?: SeamIssue[];
   warnings?: SeamIssue[];
 };
@@ -129,7 +131,7 @@ export function deviceProblem(device: SeamDevice): string | null {
 }
 
 /** Keyhold's code id rides at the end of the name Seam keeps: ` · kh_` and 22 base64url characters. */
-const TAG = /\s·\skh_([A-Za-z0-9_-]{22})$/;
+const TAG = /(?:^|\s·\s)kh_([A-Za-z0-9_-]{22})$/;
 
 function tagOf(keyholdCodeId: string): string {
   return `kh_${Buffer.from(keyholdCodeId.replaceAll('-', ''), 'hex').toString('base64url')}`;
@@ -145,8 +147,16 @@ export function codeName(name: string | null, keyholdCodeId: string, device: Sea
     (c) => c.constraint_type === 'name_length',
   )?.max_length;
   const label = (name ?? 'Keyhold').trim() || 'Keyhold';
-  const room = typeof limit === 'number' ? Math.max(1, limit - tag.length - 3) : label.length;
-  return `${label.slice(0, room)} · ${tag}`;
+  if (typeof limit !== 'number') return `${label} · ${tag}`;
+  // A lock with short names gets the tag alone; one too short for it cannot hold Keyhold's codes.
+  if (limit < tag.length) {
+    throw new LockFailure(
+      'transient',
+      `This lock keeps code names of at most ${limit} characters; Keyhold needs ${tag.length} to recognise its codes.`,
+    );
+  }
+  const room = limit - tag.length - 3;
+  return room >= 1 ? `${label.slice(0, room)} · ${tag}` : tag;
 }
 
 /** The Keyhold code id a Seam code carries in its name, or null for anyone else's code. */
@@ -169,17 +179,21 @@ export function toCodeOnLock(code: SeamAccessCode): CodeOnLock {
   return {
     ref: code.access_code_id,
     code: code.code ?? '',
-    name: code.name?.replace(TAG, '') ?? null,
+    name: code.name?.replace(TAG, '') || null,
     // Seam's fake keeps the old window when a code is made ongoing.
     startsAt: !ongoing && code.starts_at ? new Date(code.starts_at) : null,
     endsAt: !ongoing && code.ends_at ? new Date(code.ends_at) : null,
     keyholdCodeId: keyholdIdOf(code),
+    // A change Seam is still pushing (new digits, a new window) is not on the lock yet,
+    // whatever the status says about the code before it.
     state:
-      code.status === 'set'
-        ? 'set'
-        : code.status === 'unset' && code.is_scheduled_on_device
-          ? 'scheduled'
-          : 'pending',
+      (code.pending_mutations?.length ?? 0) > 0
+        ? 'pending'
+        : code.status === 'set'
+          ? 'set'
+          : code.status === 'unset' && code.is_scheduled_on_device
+            ? 'scheduled'
+            : 'pending',
     errors: issues(code.errors, 'error_code'),
     warnings: issues(code.warnings, 'warning_code'),
   };

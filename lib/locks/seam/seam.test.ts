@@ -159,6 +159,77 @@ describe('Seam adapter', () => {
     }
   });
 
+  it('reports a code whose change Seam is still pushing as pending, whatever its status', async () => {
+    const id = seam.addLock();
+    const set = await adapter().setCode(id, {
+      keyholdCodeId: randomUUID(),
+      code: '193847',
+      name: null,
+    });
+    seam.fake.database.updateAccessCode({
+      access_code_id: set.ref,
+      status: 'set',
+      pending_mutations: [{ mutation_code: 'updating_code', created_at: new Date().toISOString() }],
+    } as never);
+    expect((await adapter().listCodes(id))[0]?.state).toBe('pending');
+  });
+
+  it('keeps a removal pending while Seam shows the code removing, done once it is gone', async () => {
+    const id = seam.addLock();
+    const keyholdCodeId = randomUUID();
+    const set = await adapter().setCode(id, { keyholdCodeId, code: '620418', name: null });
+    seam.setStatus(set.ref, 'set');
+    // Real Seam keeps a deleted code `removing` until the lock confirms.
+    seam.fake.database.updateAccessCode({ access_code_id: set.ref, status: 'removing' } as never);
+    expect(await adapter().removeCode(id, keyholdCodeId)).toEqual({ pending: true });
+    // On its way out, it no longer takes a slot.
+    seam.fake.database.updateDevice({
+      device_id: id,
+      properties: { max_active_codes_supported: 1 },
+    } as never);
+    await expect(
+      adapter().setCode(id, { keyholdCodeId: randomUUID(), code: '620419', name: null }),
+    ).resolves.toMatchObject({ code: '620419' });
+    seam.fake.database.deleteAccessCode(set.ref);
+    expect(await adapter().removeCode(id, keyholdCodeId)).toEqual({ pending: false });
+  });
+
+  it('keeps Keyhold’s id in a short name, and refuses a lock whose names cannot hold it', async () => {
+    const id = seam.addLock();
+    const limit = (max: number) =>
+      seam.fake.database.updateDevice({
+        device_id: id,
+        properties: { code_constraints: [{ constraint_type: 'name_length', max_length: max }] },
+      } as never);
+    limit(30);
+    const keyholdCodeId = randomUUID();
+    const set = await adapter().setCode(id, { keyholdCodeId, code: '730194', name: 'Guest' });
+    const stored = seam.codesOn(id).find((c) => c.access_code_id === set.ref)?.name ?? '';
+    expect(stored.length).toBeLessThanOrEqual(30);
+    expect(set.keyholdCodeId).toBe(keyholdCodeId);
+    limit(20);
+    await expect(
+      adapter().setCode(id, { keyholdCodeId: randomUUID(), code: '730195', name: 'Guest' }),
+    ).rejects.toMatchObject({ kind: 'transient', message: expect.stringMatching(/at most 20/) });
+  });
+
+  it('after Seam fails as a whole, fails the tick’s other calls at once', async () => {
+    const id = seam.addLock();
+    const one = adapter();
+    seam.fake.database.simulateWorkspaceOutage(seam.workspaceId, {
+      routes: ['/access_codes/create'],
+    });
+    await expect(
+      one.setCode(id, { keyholdCodeId: randomUUID(), code: '502113', name: null }),
+    ).rejects.toMatchObject({ message: 'Seam is unavailable (503).' });
+    seam.fake.database.simulateWorkspaceOutageRecovery(seam.workspaceId);
+    // Seam is back, but this adapter (this tick) does not wait on it again.
+    await expect(one.listCodes(id)).rejects.toMatchObject({
+      message: 'Seam is unavailable (503).',
+    });
+    await expect(adapter().listCodes(id)).resolves.toEqual([]);
+  });
+
   it('names a refused API key as the account’s trouble', async () => {
     const wrong = new SeamAdapter({
       apiKey: 'seam_revoked_key',

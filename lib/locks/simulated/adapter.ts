@@ -120,7 +120,7 @@ export class SimulatedAdapter implements LockAdapter {
       .prepare('simulated_lock_set_code');
   }
 
-  async removeCode(externalId: string, keyholdCodeId: string): Promise<void> {
+  async removeCode(externalId: string, keyholdCodeId: string): Promise<{ pending: boolean }> {
     await this.reach(externalId);
     await this.db
       .delete(simulatedLockCodes)
@@ -130,6 +130,7 @@ export class SimulatedAdapter implements LockAdapter {
           eq(simulatedLockCodes.keyholdCodeId, keyholdCodeId),
         ),
       );
+    return { pending: false };
   }
 
   /**
