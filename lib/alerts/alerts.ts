@@ -52,7 +52,11 @@ const conditions = (now: Date) => sql`
       cross join lateral (
         select e as issue, 'error' as severity from jsonb_array_elements(c.errors) e
         union all
+        -- A lock service's own warnings (Seam's: a code that rotates, another
+        -- integration seen) show on the code; Keyhold raises its own delay
+        -- warning when waiting on the service starts to matter.
         select w, 'warning' from jsonb_array_elements(c.warnings) w
+         where w->'detail'->>'source' is distinct from 'adapter'
       ) i
      where c.deleted_at is null and c.status <> 'removed'
        and (c.errors <> '[]'::jsonb or c.warnings <> '[]'::jsonb)

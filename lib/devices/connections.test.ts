@@ -235,6 +235,32 @@ describe('Seam locks in the tick', () => {
     expect(room2Guest?.externalRef).not.toBeNull();
   });
 
+  it('shows Seam’s warnings on the code without an alert, and Seam’s errors with one', async () => {
+    const id = seam.addLock({ name: 'Room 9' });
+    await connect();
+    const lock = await keyholdLock(id);
+    await tick(T0);
+    const [first] = seam.codesOn(id);
+    if (!first) throw new Error('no code at Seam');
+    seam.fake.database.updateAccessCode({
+      access_code_id: first.access_code_id,
+      warnings: [{ warning_code: 'third_party_integration_detected', message: 'Another app.' }],
+      errors: [
+        {
+          error_code: 'failed_to_set_on_device',
+          message: 'Seam could not set it.',
+          is_access_code_error: true,
+        },
+      ],
+    } as never);
+    await tick(minutes(1));
+    const shown = (await codesOf(lock.id)).find((c) => c.warnings.length > 0);
+    expect(shown?.warnings.map((w) => w.code)).toEqual(['third_party_integration_detected']);
+    const open = await database.db.select().from(alerts).where(isNull(alerts.resolvedAt));
+    expect(open.map((a) => a.kind)).toContain('failed_to_set_on_device');
+    expect(open.map((a) => a.kind)).not.toContain('third_party_integration_detected');
+  });
+
   it('keeps a code queued with delay_in_setting_on_device through a Seam outage, and sets it after', async () => {
     const id = seam.addLock({ name: 'Room 3' });
     await connect();
