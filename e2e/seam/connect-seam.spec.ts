@@ -49,9 +49,14 @@ test('an admin connects a Seam workspace; its locks get backup pools and guest c
   await expect(page.getByTestId('lock-service')).toContainText(
     'Through Seam · Harbor Seam · Connected',
   );
-  await expect(page.getByTestId('backup-pool')).toContainText(/5\s*of\s*5\s*ready/, {
-    timeout: 45_000,
-  });
+  const pool = page.getByTestId('backup-pool');
+  await expect(pool).toContainText(/5\s*of\s*5\s*ready/, { timeout: 45_000 });
+  // The pool can be turned off and on again from the lock's page.
+  await pool.getByRole('button', { name: 'Turn the backup pool off' }).click();
+  await expect(pool).toContainText('The backup pool is off for this lock');
+  await pool.getByRole('button', { name: 'Keep a backup pool on this lock' }).click();
+  await expect(pool.getByRole('status')).toContainText('Backup pool on');
+  await expect(pool).toContainText(/of\s*5\s*ready/);
 
   // A guest arriving now gets a code on the Seam lock.
   const guest = `Ines Seam ${Date.now().toString(36)}`;

@@ -1,6 +1,7 @@
 'use server';
 
 import { getDatabase } from '@/db/client';
+import { setBackupPool } from '@/lib/backup-pools/pools';
 import { clock } from '@/lib/clock';
 import { retireDevice } from '@/lib/devices/replace';
 import { type ActionResult, runAction } from '@/lib/http/action';
@@ -53,5 +54,17 @@ export async function retireLockAction(input: {
     const { db } = await getDatabase();
     const retired = await retireDevice(db, actor, input, clock.now());
     return { name: retired.name };
+  });
+}
+
+/** Keep a backup pool on this lock, or stop: its unpulled codes come off, pulled ones stay live. */
+export async function setBackupPoolAction(input: {
+  deviceId: string;
+  enabled: boolean;
+}): Promise<ActionResult<{ enabled: boolean }>> {
+  return runAction('backup_pools.manage', async (actor) => {
+    const { db } = await getDatabase();
+    await setBackupPool(db, actor, input, clock.now());
+    return { enabled: input.enabled };
   });
 }

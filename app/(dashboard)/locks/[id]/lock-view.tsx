@@ -15,6 +15,7 @@ import type {
 } from '@/lib/devices/lock-detail';
 import { queryKeys } from '@/lib/query-keys';
 import { formatInZone } from '@/lib/time';
+import { PoolToggle } from './pool-toggle';
 import { RetireLock } from './retire-lock';
 import { SimulatedControls } from './simulated-controls';
 import { codeLabel, Timeline, windowWords } from './timeline';
@@ -23,10 +24,12 @@ export function LockView({
   id,
   canManage,
   canReset,
+  canManagePool,
 }: {
   id: string;
   canManage: boolean;
   canReset: boolean;
+  canManagePool: boolean;
 }) {
   const { data, error, isFetching } = useQuery({
     queryKey: queryKeys.locks.detail(id),
@@ -65,7 +68,7 @@ export function LockView({
       <Timeline detail={data} />
       <CodeList detail={data} />
       <div className="grid gap-6 md:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
-        <Pool detail={data} />
+        <Pool detail={data} canManage={canManagePool && lock.status === 'active'} />
         <Events events={data.events} zone={data.timeZone} />
       </div>
       {canReset && lock.status === 'active' ? (
@@ -356,7 +359,7 @@ function Problems({ errors, warnings }: { errors: Issue[]; warnings: Issue[] }) 
   );
 }
 
-function Pool({ detail }: { detail: LockDetail }) {
+function Pool({ detail, canManage }: { detail: LockDetail; canManage: boolean }) {
   const { pool } = detail;
   return (
     <section
@@ -393,6 +396,7 @@ function Pool({ detail }: { detail: LockDetail }) {
           {pool.pulled > 0 ? `; ${plural(pool.pulled, 'pulled code')} still live` : ''}.
         </p>
       )}
+      {canManage ? <PoolToggle deviceId={detail.lock.id} enabled={pool.enabled} /> : null}
       <p className="text-xs text-slate-500">
         Backup digits stay hidden until the front desk pulls one for a guest.
       </p>

@@ -39,6 +39,7 @@ export default async function LockPage({ params }: { params: Promise<{ id: strin
         id={id}
         canManage={can(actor.role, 'locks.manage')}
         canReset={can(actor.role, 'devices.replace')}
+        canManagePool={can(actor.role, 'backup_pools.manage')}
       />
     </HydrationBoundary>
   );
