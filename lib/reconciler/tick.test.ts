@@ -233,6 +233,30 @@ describe('faults', () => {
     ]);
   });
 
+  it('puts codes waiting out a back-off on a lock at the next tick once the lock answers again', async () => {
+    const lock = await addSimulatedLock(database.db, { organizationId, propertyId, online: false });
+    const first = await createAccessCode(database.db, actor, { deviceId: lock.id, name: 'A' }, T0);
+    await tick(T0);
+    await tick(at(T0, minutes(1)));
+    const waiting = await codeRow(first.id);
+    expect(waiting.attempts).toBe(2);
+    // Its next try is a minute away.
+    expect(waiting.nextAttemptAt?.getTime()).toBe(at(T0, minutes(2)).getTime());
+
+    await setSimulatedLockKnobs(database.db, organizationId, lock.externalId, { online: true });
+    // Another code is due now and reaches the lock: Keyhold learns it is back.
+    const second = await createAccessCode(
+      database.db,
+      actor,
+      { deviceId: lock.id, name: 'B' },
+      at(T0, minutes(1)),
+    );
+    await tick(at(T0, minutes(1) + 5_000));
+    expect((await codeRow(second.id)).status).toBe('set');
+    await tick(at(T0, minutes(1) + 10_000));
+    expect((await codeRow(first.id)).status).toBe('set');
+  });
+
   it('sets a code again after someone removes it at the lock, raising then clearing conflicting_external_modification', async () => {
     const lock = await addSimulatedLock(database.db, { organizationId, propertyId });
     const code = await createAccessCode(

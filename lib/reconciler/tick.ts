@@ -726,6 +726,15 @@ async function record(db: Db, batch: LockResultSet[], s: Settings): Promise<void
           organization_id uuid, access_code_id uuid, device_id uuid, event_type text,
           status_from text, status_to text, detail jsonb)`);
     }
+    // A lock that answers again after being offline: its codes waiting out a
+    // back-off go on at the next tick, not minutes later.
+    const back = batch.filter((b) => !b.lock.online && b.online === true).map((b) => b.lock.id);
+    if (back.length > 0) {
+      await tx.execute(sql`
+        update access_codes set next_attempt_at = ${now}::timestamptz
+        where device_id in (select jsonb_array_elements_text(${JSON.stringify(back)}::jsonb)::uuid)
+          and attempts > 0 and next_attempt_at > ${now}::timestamptz and status <> 'removed'`);
+    }
     await tx.execute(sql`
       update devices d set
         lease_expires_at = null,
