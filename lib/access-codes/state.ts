@@ -439,6 +439,28 @@ export function applyOutcome(
   }
 }
 
+/**
+ * A code's warnings while the service works on it: the other phase's delay
+ * and a delay from failed tries go (the service accepted the change), and
+ * what it reports now comes in. Keyhold's own waiting delay stays.
+ */
+function warningsWhileWaiting(
+  code: CodeState,
+  phase: 'set' | 'remove',
+  result: LockSuccess,
+  now: Date,
+): Issue[] {
+  const [mine, other] =
+    phase === 'set'
+      ? ['delay_in_setting_on_device', 'delay_in_removing_from_device']
+      : ['delay_in_removing_from_device', 'delay_in_setting_on_device'];
+  return withReportedIssues(
+    withoutIssues(code.warnings, [other]).filter((w) => w.code !== mine || isWaiting(w)),
+    result.reported?.warnings ?? [],
+    now,
+  );
+}
+
 /** Seam programs a code just in time this long before it starts, when the lock keeps no schedule. */
 const SERVICE_LEAD_MS = 60 * 60_000;
 
@@ -469,13 +491,7 @@ function pendingOutcome(
   const status: AccessCodeStatus = begun ? 'setting' : 'unset';
   const polls = pollsIn(code, 'delay_in_setting_on_device');
   const due = !code.startsAt || now.getTime() >= code.startsAt.getTime() - SERVICE_LEAD_MS;
-  let warnings = withReportedIssues(
-    withoutIssues(code.warnings, ['delay_in_removing_from_device']).filter(
-      (w) => w.code !== 'delay_in_setting_on_device' || isWaiting(w),
-    ),
-    result.reported?.warnings ?? [],
-    now,
-  );
+  let warnings = warningsWhileWaiting(code, 'set', result, now);
   if ((polls > PENDING_POLLS_BEFORE_DELAY && due) || (begun && code.type === 'time_bound')) {
     warnings = withIssue(warnings, 'delay_in_setting_on_device', now, { ...WAITING });
   }
@@ -523,13 +539,7 @@ function pendingRemovalOutcome(
 ): { patch: CodePatch; events: CodeEventDraft[] } {
   const from = code.status;
   const polls = pollsIn(code, 'delay_in_removing_from_device');
-  let warnings = withReportedIssues(
-    withoutIssues(code.warnings, ['delay_in_setting_on_device']).filter(
-      (w) => w.code !== 'delay_in_removing_from_device' || isWaiting(w),
-    ),
-    result.reported?.warnings ?? [],
-    now,
-  );
+  let warnings = warningsWhileWaiting(code, 'remove', result, now);
   if (polls > PENDING_POLLS_BEFORE_DELAY) {
     warnings = withIssue(warnings, 'delay_in_removing_from_device', now, { ...WAITING });
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '@/db/client';
-import { adapterConnections, devices, type Issue, properties } from '@/db/schema';
+import { adapterConnections, devices, type Issue } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { env } from '@/lib/env';
@@ -10,6 +10,7 @@ import { AppError } from '@/lib/errors';
 import { type AdapterDevice, LockFailure } from '@/lib/locks/adapter';
 import { SeamAdapter } from '@/lib/locks/seam/adapter';
 import type { SeamClientOptions } from '@/lib/locks/seam/client';
+import { findProperty } from '@/lib/properties';
 import { deriveKey, open, seal } from '@/lib/secret-box';
 import { parseInput } from '@/lib/validation';
 import {
@@ -18,7 +19,7 @@ import {
   CREDENTIALS_UNREADABLE,
   recordConnectionHealth,
 } from './connection-health';
-import { requestDiscovery } from './discovery';
+import { newDevice, requestDiscovery } from './discovery';
 
 /**
  * An organization's accounts at lock services (DESIGN.md "Lock adapters"): a
@@ -107,13 +108,7 @@ export async function connectSeam(
 ): Promise<{ connectionId: string; imported: number }> {
   assertCan(actor, 'settings.manage');
   const data = parseInput(connectSeamSchema, input);
-  const [property] = await db
-    .select({ id: properties.id })
-    .from(properties)
-    .where(
-      and(eq(properties.id, data.propertyId), eq(properties.organizationId, actor.organizationId)),
-    );
-  if (!property) throw new AppError('not_found', 'Property not found.', { field: 'propertyId' });
+  await findProperty(db, actor, data.propertyId);
 
   const listed = await checkKey(data.apiKey, settings);
   const connectionId = randomUUID();
@@ -160,22 +155,13 @@ export async function connectSeam(
     if (listed.length > 0) {
       await tx.insert(devices).values(
         listed.map((d) => ({
-          organizationId: actor.organizationId,
-          connectionId,
-          adapter: 'seam' as const,
-          externalId: d.externalId,
-          name: d.name,
+          ...newDevice(
+            { organizationId: actor.organizationId, adapter: 'seam', connectionId },
+            d,
+            now,
+          ),
           propertyId: data.propertyId,
-          manufacturer: d.manufacturer ?? null,
-          model: d.model ?? null,
-          online: d.online,
-          batteryLevel: d.batteryLevel,
-          codeConstraints: d.constraints,
-          slotLimit: d.slotLimit,
-          supportsNativeScheduling: d.supportsNativeScheduling,
           backupPoolEnabled: data.backupPool,
-          firstSeenAt: now,
-          lastSeenAt: now,
           // Read at the next tick, whatever the clock.
           nextSyncAt: new Date(0),
         })),

@@ -137,6 +137,26 @@ export async function discoverDevices(
   return stats;
 }
 
+/** A Keyhold device row for a device an adapter account reports, as the adapter describes it. */
+export function newDevice(account: Account, device: AdapterDevice, now: Date) {
+  return {
+    organizationId: account.organizationId,
+    connectionId: account.connectionId,
+    adapter: account.adapter,
+    externalId: device.externalId,
+    name: device.name,
+    online: device.online,
+    batteryLevel: device.batteryLevel,
+    codeConstraints: device.constraints,
+    slotLimit: device.slotLimit,
+    supportsNativeScheduling: device.supportsNativeScheduling,
+    manufacturer: device.manufacturer ?? null,
+    model: device.model ?? null,
+    firstSeenAt: now,
+    lastSeenAt: now,
+  };
+}
+
 /** What one listing means for Keyhold's devices of that account. */
 export async function recordDiscovery(
   db: Db,
@@ -175,22 +195,9 @@ export async function recordDiscovery(
         .insert(devices)
         .values(
           fresh.map((d) => ({
-            organizationId: account.organizationId,
-            connectionId: account.connectionId,
-            adapter: account.adapter,
-            externalId: d.externalId,
-            name: d.name,
-            online: d.online,
-            batteryLevel: d.batteryLevel,
-            codeConstraints: d.constraints,
-            slotLimit: d.slotLimit,
-            supportsNativeScheduling: d.supportsNativeScheduling,
-            manufacturer: d.manufacturer ?? null,
-            model: d.model ?? null,
+            ...newDevice(account, d, now),
             propertyId: null,
             needsPlacement: true,
-            firstSeenAt: now,
-            lastSeenAt: now,
             warnings: withIssue([], NEW_LOCK_FOUND, now),
           })),
         )

@@ -6,6 +6,7 @@ import { withoutIssues } from '@/lib/access-codes/state';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { findProperty } from '@/lib/properties';
 import { formatZoned } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 import { DEVICE_REMOVED, NEW_LOCK_FOUND } from './discovery';
@@ -167,16 +168,7 @@ export async function placeDevice(
     if (!lock.needsPlacement) {
       throw new AppError('conflict', 'This lock is already placed.', { field: 'deviceId' });
     }
-    const [property] = await tx
-      .select({ id: properties.id })
-      .from(properties)
-      .where(
-        and(
-          eq(properties.id, data.propertyId),
-          eq(properties.organizationId, actor.organizationId),
-        ),
-      );
-    if (!property) throw new AppError('not_found', 'Property not found.', { field: 'propertyId' });
+    const property = await findProperty(tx, actor, data.propertyId);
     await tx
       .update(devices)
       .set({

@@ -4,7 +4,6 @@ import type { Executor } from '@/db/client';
 import {
   type AccessCode,
   accessCodes,
-  properties,
   type Reservation,
   reservationDevices,
   reservations,
@@ -28,6 +27,7 @@ import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { queueCancellationMessage } from '@/lib/messages/guest';
 import { toE164 } from '@/lib/phone';
+import { findProperty, type PropertyTimes } from '@/lib/properties';
 import { localDateTimeParts, zonedInstant } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 
@@ -100,26 +100,6 @@ export const updateReservationSchema = z.object({
   notes: z.string().trim().max(2000).nullish(),
 });
 export type UpdateReservationInput = z.input<typeof updateReservationSchema>;
-
-type PropertyTimes = { id: string; timeZone: string; checkInTime: string; checkOutTime: string };
-
-async function findProperty(
-  tx: Executor,
-  actor: Actor,
-  propertyId: string,
-): Promise<PropertyTimes> {
-  const [property] = await tx
-    .select({
-      id: properties.id,
-      timeZone: properties.timeZone,
-      checkInTime: properties.checkInTime,
-      checkOutTime: properties.checkOutTime,
-    })
-    .from(properties)
-    .where(and(eq(properties.id, propertyId), eq(properties.organizationId, actor.organizationId)));
-  if (!property) throw new AppError('not_found', 'Property not found.', { field: 'propertyId' });
-  return property;
-}
 
 function stayWindow(
   property: PropertyTimes,

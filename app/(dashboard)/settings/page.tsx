@@ -2,7 +2,6 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { listApiKeys } from '@/lib/api-keys';
-import { clock } from '@/lib/clock';
 import { listConnections } from '@/lib/devices/connections';
 import { requirePageActor } from '@/lib/http/session';
 import { listMembers } from '@/lib/organizations/members';
@@ -11,7 +10,7 @@ import {
   MAX_BACKUP_POOL_SIZE,
   MAX_LEAD_MINUTES,
 } from '@/lib/organizations/settings';
-import { listStayOptions } from '@/lib/reservations/list';
+import { listProperties } from '@/lib/properties';
 import { formatInZone } from '@/lib/time';
 import { ApiKeys } from './api-keys';
 import { Connections } from './connections';
@@ -23,12 +22,12 @@ export const metadata: Metadata = { title: 'Settings' };
 export default async function SettingsPage() {
   const actor = await requirePageActor('settings.manage');
   const db = await getDb();
-  const [members, settings, keys, connections, places] = await Promise.all([
+  const [members, settings, keys, connections, propertyChoices] = await Promise.all([
     listMembers(db, actor),
     getOrganizationSettings(db, actor),
     listApiKeys(db, actor),
     listConnections(db, actor),
-    listStayOptions(db, actor, {}, clock.now()),
+    listProperties(db, actor),
   ]);
 
   return (
@@ -74,7 +73,7 @@ export default async function SettingsPage() {
             locks: c.locks,
             lastChecked: c.lastCheckedAt ? formatInZone(c.lastCheckedAt, settings.timeZone) : null,
           }))}
-          properties={places.properties.map((p) => ({ id: p.id, name: p.name }))}
+          properties={propertyChoices}
         />
       </section>
 

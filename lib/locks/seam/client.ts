@@ -6,11 +6,10 @@
  * retried with backoff.
  */
 
-export const SEAM_ENDPOINT = 'https://connect.getseam.com';
-
 export type SeamClientOptions = {
   apiKey: string;
-  endpoint?: string;
+  /** Seam's API (settings' `SEAM_ENDPOINT`), or a Seam-compatible server. */
+  endpoint: string;
   /** Per attempt. */
   timeoutMs?: number;
   /** Further attempts after a 429, a 5xx, a timeout or a broken connection. */
@@ -56,7 +55,7 @@ export class SeamClient {
   private readonly random: () => number;
 
   constructor(private readonly options: SeamClientOptions) {
-    this.endpoint = (options.endpoint ?? SEAM_ENDPOINT).replace(/\/+$/, '');
+    this.endpoint = options.endpoint.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.retries = options.retries ?? 2;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));

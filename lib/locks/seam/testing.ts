@@ -14,7 +14,6 @@ export type FakeSeam = {
   url: string;
   workspaceId: string;
   apiKey: string;
-  connectedAccountId: string;
   addLock: (options?: FakeLockOptions) => string;
   setOnline: (deviceId: string, online: boolean) => void;
   /** Do what Seam does once the lock confirms: the code is `set` (or stored with its window). */
@@ -80,7 +79,6 @@ export async function startFakeSeam(
     url: `http://127.0.0.1:${port}`,
     workspaceId,
     apiKey,
-    connectedAccountId: account.connected_account_id,
     addLock: (options = {}) => {
       const name = options.name ?? `Room ${Math.floor(Math.random() * 900 + 100)}`;
       const device = fake.database.addDevice({

@@ -25,11 +25,14 @@ export function LockView({
   canManage,
   canReset,
   canManagePool,
+  canFixConnection,
 }: {
   id: string;
   canManage: boolean;
   canReset: boolean;
   canManagePool: boolean;
+  /** May open Settings to mend the lock's connection. */
+  canFixConnection: boolean;
 }) {
   const { data, error, isFetching } = useQuery({
     queryKey: queryKeys.locks.detail(id),
@@ -52,8 +55,7 @@ export function LockView({
   const { lock } = data;
   return (
     <div className="space-y-6">
-      {/* Only admins may replace locks, and only admins reach Settings. */}
-      <Header detail={data} refreshing={isFetching} canFixConnection={canReset} />
+      <Header detail={data} refreshing={isFetching} canFixConnection={canFixConnection} />
       {error ? (
         <p
           role="alert"

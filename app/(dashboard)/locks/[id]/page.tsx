@@ -40,6 +40,7 @@ export default async function LockPage({ params }: { params: Promise<{ id: strin
         canManage={can(actor.role, 'locks.manage')}
         canReset={can(actor.role, 'devices.replace')}
         canManagePool={can(actor.role, 'backup_pools.manage')}
+        canFixConnection={can(actor.role, 'settings.manage')}
       />
     </HydrationBoundary>
   );

@@ -8,7 +8,7 @@ import { type ReplacementPlan, replacementPlan } from '@/lib/devices/replace';
 import { AppError } from '@/lib/errors';
 import { firstValues } from '@/lib/http/search-params';
 import { requirePageActor } from '@/lib/http/session';
-import { listStayOptions } from '@/lib/reservations/list';
+import { listProperties } from '@/lib/properties';
 import { ConfirmReplacement, PlaceLockForm } from './wizard-forms';
 
 export const metadata: Metadata = { title: 'Replace a lock' };
@@ -28,10 +28,10 @@ export default async function ReplaceLockPage({
   const params = firstValues(await searchParams);
   const db = await getDb();
   const now = clock.now();
-  const [found, replaceable, options] = await Promise.all([
+  const [found, replaceable, propertyChoices] = await Promise.all([
     listNewLocks(db, actor),
     replaceableLocks(db, actor),
-    listStayOptions(db, actor, {}, now),
+    listProperties(db, actor),
   ]);
   const chosenNew = found.find((l) => l.id === params.new) ?? found[0] ?? null;
   const chosenOld =
@@ -168,7 +168,7 @@ export default async function ReplaceLockPage({
               <PlaceLockForm
                 deviceId={chosenNew.id}
                 defaultName={chosenNew.name}
-                properties={options.properties.map((p) => ({ id: p.id, name: p.name }))}
+                properties={propertyChoices}
               />
             </section>
           ) : null}
