@@ -1,0 +1,217 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { type AccessCode, accessCodes } from '@/db/schema';
+
+/**
+ * The rules about one access code that pages, queries, alerts and messages all
+ * ask ("is it on the lock?", "is it finished?"), each written once.
+ *
+ * A rule is a small expression over the code's columns. The same expression
+ * is evaluated in TypeScript over a row (`rule.test(row, now)`) and turned
+ * into a SQL condition for a query (`rule.sql()` against `access_codes`, or
+ * `rule.sql('c')` inside a raw query that calls the table `c`), so the two
+ * can never drift apart; `predicates.test.ts` runs a table of codes through
+ * both on a real Postgres. Comparisons are two-valued in SQL as in
+ * TypeScript: a NULL never matches, and `not` of a non-match is a match.
+ */
+
+/** The columns a rule may read, with the TypeScript names of `access_codes`. */
+export type CodeFacts = Pick<
+  AccessCode,
+  | 'type'
+  | 'status'
+  | 'desiredState'
+  | 'externalRef'
+  | 'startsAt'
+  | 'endsAt'
+  | 'deletedAt'
+  | 'errors'
+  | 'isBackup'
+  | 'pulledAt'
+  | 'lastAttemptAt'
+  | 'removedFromDeviceAt'
+>;
+
+type Column = keyof CodeFacts;
+type TimeColumn =
+  | 'startsAt'
+  | 'endsAt'
+  | 'deletedAt'
+  | 'pulledAt'
+  | 'lastAttemptAt'
+  | 'removedFromDeviceAt';
+type Value = string | boolean;
+
+type Expr =
+  | { op: 'and' | 'or'; of: Expr[] }
+  | { op: 'not'; of: Expr }
+  /** The column holds one of these values (never a NULL). */
+  | { op: 'in'; column: Column; values: readonly Value[] }
+  | { op: 'null'; column: Column }
+  /** An issue list with nothing in it. */
+  | { op: 'empty'; column: 'errors' }
+  /** The time has come: column <= now (never a NULL). */
+  | { op: 'reached'; column: TimeColumn }
+  /** One time after another (never a NULL). */
+  | { op: 'later'; column: TimeColumn; than: TimeColumn };
+
+const and = (...of: Expr[]): Expr => ({ op: 'and', of });
+const or = (...of: Expr[]): Expr => ({ op: 'or', of });
+const not = (of: Expr): Expr => ({ op: 'not', of });
+const is = (column: Column, ...values: Value[]): Expr => ({ op: 'in', column, values });
+const isNull = (column: Column): Expr => ({ op: 'null', column });
+const reached = (column: TimeColumn): Expr => ({ op: 'reached', column });
+
+export type CodeRule = {
+  /** The rule over one row, at `now` where the rule depends on time. */
+  test(code: CodeFacts, now?: Date): boolean;
+  /**
+   * The rule as a SQL condition: on `access_codes` through drizzle's columns,
+   * or on a raw query's name for the table (`{ table: 'c' }`).
+   */
+  sql(options?: { table?: string; now?: Date }): SQL;
+};
+
+function rule(expr: Expr): CodeRule {
+  return {
+    test: (code, now) => evaluate(expr, code, now),
+    sql: (options = {}) => sql`(${toSql(expr, options.table, options.now)})`,
+  };
+}
+
+function evaluate(expr: Expr, code: CodeFacts, now: Date | undefined): boolean {
+  switch (expr.op) {
+    case 'and':
+      return expr.of.every((e) => evaluate(e, code, now));
+    case 'or':
+      return expr.of.some((e) => evaluate(e, code, now));
+    case 'not':
+      return !evaluate(expr.of, code, now);
+    case 'in': {
+      const value = code[expr.column];
+      return value !== null && expr.values.includes(value as Value);
+    }
+    case 'null':
+      return code[expr.column] === null;
+    case 'empty':
+      return code[expr.column].length === 0;
+    case 'reached': {
+      const at = code[expr.column];
+      return at !== null && at.getTime() <= required(now).getTime();
+    }
+    case 'later': {
+      const a = code[expr.column];
+      const b = code[expr.than];
+      return a !== null && b !== null && a.getTime() > b.getTime();
+    }
+  }
+}
+
+function toSql(expr: Expr, alias: string | undefined, now: Date | undefined): SQL {
+  const col = (name: Column) =>
+    alias
+      ? sql`${sql.identifier(alias)}.${sql.identifier(accessCodes[name].name)}`
+      : sql`${accessCodes[name]}`;
+  switch (expr.op) {
+    case 'and':
+    case 'or':
+      return sql.join(
+        expr.of.map((e) => sql`(${toSql(e, alias, now)})`),
+        sql.raw(` ${expr.op} `),
+      );
+    case 'not':
+      return sql`not (${toSql(expr.of, alias, now)})`;
+    case 'in': {
+      const values = sql.join(expr.values.map(literal), sql.raw(', '));
+      return sql`coalesce(${col(expr.column)} in (${values}), false)`;
+    }
+    case 'null':
+      return sql`${col(expr.column)} is null`;
+    case 'empty':
+      return sql`${col(expr.column)} = '[]'::jsonb`;
+    case 'reached':
+      return sql`coalesce(${col(expr.column)} <= ${required(now).toISOString()}::timestamptz, false)`;
+    case 'later':
+      return sql`coalesce(${col(expr.column)} > ${col(expr.than)}, false)`;
+  }
+}
+
+/** Rules hold constants from this file, never input: written inline so enum columns compare. */
+function literal(value: Value): SQL {
+  if (typeof value === 'boolean') return sql.raw(value ? 'true' : 'false');
+  if (!/^[a-z_]+$/.test(value)) throw new Error(`not a rule constant: ${value}`);
+  return sql.raw(`'${value}'`);
+}
+
+function required(now: Date | undefined): Date {
+  if (!now) throw new Error('this rule depends on the time: pass now');
+  return now;
+}
+
+/**
+ * Keyhold knows the code is on its lock: the lock confirmed it (we hold its
+ * reference) and it is `set`, or `unset` because it sits there ahead of its
+ * window (stored with its schedule by a lock that keeps one, or put on at the
+ * lead time). A code Keyhold is still setting, or that a service accepted
+ * without confirming, is not.
+ */
+export const isConfirmedOnLock = rule(
+  and(not(isNull('externalRef')), is('status', 'unset', 'set')),
+);
+
+/**
+ * The code takes one of the lock's slots now, as far as Keyhold knows: it is
+ * working there, being taken off, or confirmed there. What the slot count on
+ * Locks and the lock page shows.
+ */
+export const takesSlot = rule(
+  or(
+    is('status', 'set', 'removing'),
+    and(not(isNull('externalRef')), not(is('status', 'removed'))),
+  ),
+);
+
+/**
+ * The code is live: not deleted and not yet off the lock for good. Its digits
+ * are taken on its lock for its window; lists and the API show it.
+ */
+export const isLive = rule(and(isNull('deletedAt'), not(is('status', 'removed'))));
+
+/** No longer wanted on the lock: deleted, or its stay is over. */
+export const isFinished = rule(
+  or(
+    is('desiredState', 'absent'),
+    not(isNull('deletedAt')),
+    and(is('type', 'time_bound'), reached('endsAt')),
+  ),
+);
+
+/** The code's window has begun (an ongoing code has no window: always). */
+export const hasBegun = rule(or(is('type', 'ongoing'), reached('startsAt')));
+
+/**
+ * The lock may hold this code: we have its reference, a change is under way,
+ * or an attempt to set it was made since it was last taken off (the lock may
+ * have taken it and the answer, or the tick that heard it, been lost).
+ */
+export const mayBeOnLock = rule(
+  or(
+    not(isNull('externalRef')),
+    is('status', 'setting', 'removing'),
+    and(
+      not(isNull('lastAttemptAt')),
+      or(isNull('removedFromDeviceAt'), {
+        op: 'later',
+        column: 'lastAttemptAt',
+        than: 'removedFromDeviceAt',
+      }),
+    ),
+  ),
+);
+
+/** A backup code a guest could be given now: on the lock, healthy, not pulled, not retired. */
+export const isAvailableBackup = rule(
+  and(is('isBackup', true), isNull('pulledAt'), isNull('deletedAt'), is('status', 'set'), {
+    op: 'empty',
+    column: 'errors',
+  }),
+);
