@@ -1,6 +1,7 @@
 import { formatDistanceStrict } from 'date-fns';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { CodeStatus } from '@/components/code-status';
 import { LiveRefresh } from '@/components/live-refresh';
 import { StatusPill, type Tone } from '@/components/status-pill';
 import { getDb } from '@/db/client';
@@ -204,7 +205,7 @@ function ArrivalCard({ arrival, now }: { arrival: Arrival; now: Date }) {
       <ul className="mt-3 flex flex-wrap gap-2 text-sm" aria-label="Locks">
         {readiness.locks.map((lock) => (
           <li key={lock.deviceId}>
-            <LockChip lock={lock} timeZone={arrival.timeZone} />
+            <LockChip lock={lock} />
           </li>
         ))}
       </ul>
@@ -232,21 +233,19 @@ function ArrivalCard({ arrival, now }: { arrival: Arrival; now: Date }) {
   );
 }
 
-function LockChip({ lock, timeZone }: { lock: LockReadiness; timeZone: string }) {
-  const words =
-    lock.code === 'set'
-      ? 'code on the lock'
-      : lock.code === 'pending'
-        ? lock.programmedAt
-          ? `code goes on ${formatInZone(lock.programmedAt, timeZone)}`
-          : 'code being programmed'
-        : 'code not on the lock';
-  const tone: Tone = lock.code === 'set' ? 'green' : lock.code === 'pending' ? 'slate' : 'red';
+function LockChip({ lock }: { lock: LockReadiness }) {
   return (
-    <Link href={`/locks/${lock.deviceId}`} className="hover:underline">
-      <StatusPill tone={tone}>
-        {lock.name}: {words}
-      </StatusPill>
+    <Link
+      href={`/locks/${lock.deviceId}`}
+      className="inline-flex items-center gap-1.5 hover:underline"
+      data-testid="arrival-lock"
+    >
+      <span>{lock.name}:</span>
+      {lock.state ? (
+        <CodeStatus state={lock.state} />
+      ) : (
+        <StatusPill tone="red">no guest code</StatusPill>
+      )}
     </Link>
   );
 }

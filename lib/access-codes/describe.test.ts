@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { describeIssue, ISSUES } from '@/lib/issues';
 import {
   type CodeForPlan,
+  describeCodeStatus,
   describeEvent,
-  describeIssue,
   describeNextStep,
-  describeStatus,
   listNames,
   nextStep,
   summarizeSteps,
 } from './describe';
-import { ISSUE_MESSAGES } from './state';
 
 const ZONE = 'America/New_York';
 const NOW = new Date('2026-11-26T17:00:00Z');
@@ -39,18 +38,36 @@ function code(overrides: Partial<CodeForPlan> = {}): CodeForPlan {
   };
 }
 
-describe('describeIssue', () => {
-  it('has plain words for every issue the reconciler raises', () => {
-    for (const name of [
-      ...Object.keys(ISSUE_MESSAGES),
+describe('the issue catalogue', () => {
+  it('has plain words and an alert heading for every issue Keyhold raises', () => {
+    const raised = [
+      'delay_in_setting_on_device',
+      'failed_to_set_on_device',
+      'no_space_for_access_code_on_device',
+      'duplicate_code_on_device',
+      'conflicting_external_modification',
+      'delay_in_removing_from_device',
+      'failed_to_remove_from_device',
       'using_backup_access_code',
       'device_disconnected',
+      'device_removed',
+      'new_lock_found',
       'empty_backup_access_code_pool',
       'partial_backup_access_code_pool',
       'many_active_backup_codes',
-    ]) {
+      'low_battery',
+      'code_on_lock_after_check_out',
+      'message_delivery_delayed',
+      'message_failed',
+      'unauthorized',
+      'provider_service_unavailable',
+      'credentials_unreadable',
+    ];
+    expect(Object.keys(ISSUES)).toEqual(expect.arrayContaining(raised));
+    for (const name of Object.keys(ISSUES)) {
       const words = describeIssue(name);
       expect(words.title, name).not.toMatch(/_/);
+      expect(words.group, name).not.toMatch(/_/);
       expect(words.explanation, name).not.toBe('');
     }
   });
@@ -68,22 +85,131 @@ describe('describeIssue', () => {
       title: 'Schlage detected duplicate',
       explanation: '',
       tone: 'warning',
+      group: 'Schlage detected duplicate',
     });
   });
 });
 
-describe('describeStatus', () => {
+describe('describeCodeStatus: one set of words for every page', () => {
+  const lock = { name: 'Room 101', online: true, policy: LEAD };
+  const issue = (name: string) => [{ code: name, message: '', createdAt: NOW.toISOString() }];
+  const begun = { startsAt: new Date(NOW.getTime() - 3_600_000) };
   it.each([
-    [code(), 'Not on the lock yet'],
-    [code({ externalRef: 'r', isScheduledOnDevice: true }), 'Scheduled on the lock'],
-    [code({ externalRef: 'r' }), 'On the lock, from check-in'],
-    [code({ status: 'setting' }), 'Being set'],
-    [code({ status: 'set', externalRef: 'r' }), 'Set on the lock'],
-    [code({ status: 'removing', externalRef: 'r' }), 'Being removed'],
-    [code({ status: 'removed' }), 'Removed'],
-    [code({ deletedAt: NOW }), 'Cancelled'],
-  ])('%o reads %s', (state, title) => {
-    expect(describeStatus(state).title).toBe(title);
+    ['not yet due', code(), lock, 'not_yet_due', 'Not on the lock yet', 'info'],
+    [
+      'stored with its schedule',
+      code({ externalRef: 'r', isScheduledOnDevice: true }),
+      { ...lock, policy: NATIVE },
+      'stored',
+      'On the lock, from check-in',
+      'ok',
+    ],
+    [
+      'on a plain lock ahead of check-in',
+      code({ externalRef: 'r' }),
+      lock,
+      'stored',
+      'On the lock, from check-in',
+      'ok',
+    ],
+    ['being set', code({ status: 'setting', ...begun }), lock, 'being_set', 'Being set', 'info'],
+    [
+      'due, not confirmed yet',
+      code({ startsAt: new Date(NOW.getTime() + 10 * 60_000) }),
+      lock,
+      'being_set',
+      'Being set',
+      'info',
+    ],
+    [
+      'set',
+      code({ status: 'set', externalRef: 'r', ...begun }),
+      lock,
+      'set',
+      'Set on the lock',
+      'ok',
+    ],
+    [
+      'delayed',
+      code({ status: 'setting', warnings: issue('delay_in_setting_on_device'), ...begun }),
+      lock,
+      'delayed',
+      'Programming delayed',
+      'warning',
+    ],
+    [
+      'failed',
+      code({ status: 'setting', errors: issue('failed_to_set_on_device'), ...begun }),
+      lock,
+      'failed',
+      'Not on the lock',
+      'error',
+    ],
+    [
+      'a full lock',
+      code({ errors: issue('no_space_for_access_code_on_device') }),
+      lock,
+      'failed',
+      'Lock is full',
+      'error',
+    ],
+    [
+      'being removed',
+      code({ status: 'removing', externalRef: 'r', endsAt: NOW }),
+      lock,
+      'being_removed',
+      'Being removed',
+      'info',
+    ],
+    [
+      'cancelled while on the lock',
+      code({ status: 'set', externalRef: 'r', deletedAt: NOW }),
+      lock,
+      'being_removed',
+      'Being removed',
+      'info',
+    ],
+    ['removed', code({ status: 'removed' }), lock, 'removed', 'Off the lock', 'info'],
+    [
+      'cancelled before the lock',
+      code({ deletedAt: NOW }),
+      lock,
+      'removed',
+      'Off the lock',
+      'info',
+    ],
+    [
+      'could not be removed',
+      code({
+        status: 'removing',
+        externalRef: 'r',
+        endsAt: NOW,
+        errors: issue('failed_to_remove_from_device'),
+      }),
+      lock,
+      'failed',
+      'Could not be removed',
+      'error',
+    ],
+  ] as const)('%s', (_name, state, lockFacts, condition, title, tone) => {
+    const words = describeCodeStatus(state, lockFacts, ZONE, NOW);
+    expect(words).toMatchObject({ condition, title, tone });
+  });
+
+  it('tells the desk what to do about a code that is not on the lock', () => {
+    const failed = describeCodeStatus(
+      code({ status: 'setting', errors: issue('failed_to_set_on_device') }),
+      lock,
+      ZONE,
+      NOW,
+    );
+    expect(failed.action).toBe('Give the guest a backup code.');
+  });
+
+  it('names when a code will go on, in the property’s zone', () => {
+    expect(describeCodeStatus(code(), lock, ZONE, NOW).explanation).toBe(
+      'Set on Room 101 by Fri, 27 Nov 2026, 14:30 EST, before check-in.',
+    );
   });
 });
 

@@ -1,199 +1,178 @@
-import type { AccessCodeStatus } from '@/db/schema';
+import type { AccessCodeStatus, Issue } from '@/db/schema';
+import { describeIssue, humanize, ISSUES, type Tone } from '@/lib/issues';
 import { formatZoned } from '@/lib/time';
-import {
-  type CodeState,
-  type LockPolicy,
-  mayBeOnLock,
-  NATIVE_SCHEDULING_HOURS,
-  programmingTime,
-} from './state';
+import { isConfirmedOnLock, isFinished, mayBeOnLock } from './predicates';
+import { type CodeState, type LockPolicy, NATIVE_SCHEDULING_HOURS, programmingTime } from './state';
 
 /**
- * Plain words for what Keyhold (and Seam) call codes, statuses, issues and
- * events. Every screen shows these and keeps the Seam name for a tooltip, so
- * staff read "Someone changed the code at the lock" while an integrator can
- * still match `conflicting_external_modification`. Names are open strings:
- * an unknown one is shown readably rather than dropped.
+ * Plain words for codes, their state and their history. Every screen shows
+ * these (issues' words come from `lib/issues.ts`) and keeps the Seam name for
+ * a tooltip, so staff read "Someone changed the code at the lock" while an
+ * integrator can still match `conflicting_external_modification`.
  */
 
-export type Tone = 'ok' | 'info' | 'warning' | 'error';
-
-export type Words = { title: string; explanation: string; tone: Tone };
-
-/** Seam's current names, their older aliases, and the device issues that show up on codes. */
-export const ISSUE_WORDS: Record<string, Words> = {
-  // Code errors.
-  failed_to_set_on_device: {
-    title: 'Not on the lock',
-    explanation:
-      'Keyhold could not put the code on the lock, or check-in came before it was there. Give the guest a backup code.',
-    tone: 'error',
-  },
-  failed_to_remove_from_device: {
-    title: 'Could not be removed',
-    explanation:
-      'The code may still open the door after the stay. Keyhold keeps trying; check the lock.',
-    tone: 'error',
-  },
-  no_space_for_access_code_on_device: {
-    title: 'Lock is full',
-    explanation: 'The lock has no free code slots. Remove old codes at the lock or in Keyhold.',
-    tone: 'error',
-  },
-  duplicate_code_on_device: {
-    title: 'Digits already on the lock',
-    explanation: 'Another code with the same digits is on this lock. Change the guest code.',
-    tone: 'error',
-  },
-  conflicting_external_modification: {
-    title: 'Changed at the lock',
-    explanation:
-      'Someone changed or removed the code at the lock. Keyhold is putting it back; this clears once it is.',
-    tone: 'error',
-  },
-  code_modified_external_to_seam: {
-    title: 'Changed at the lock',
-    explanation: 'Someone changed or removed the code at the lock (older name of this error).',
-    tone: 'error',
-  },
-  // Code warnings.
-  delay_in_setting_on_device: {
-    title: 'Programming delayed',
-    explanation: 'A try to put the code on the lock failed or is late. Keyhold is still retrying.',
-    tone: 'warning',
-  },
-  delay_in_setting_code_on_device: {
-    title: 'Programming delayed',
-    explanation: 'A try to put the code on the lock failed or is late. Keyhold is still retrying.',
-    tone: 'warning',
-  },
-  delay_in_removing_from_device: {
-    title: 'Removal delayed',
-    explanation:
-      'A try to take the code off the lock failed or is late. Keyhold is still retrying.',
-    tone: 'warning',
-  },
-  using_backup_access_code: {
-    title: 'Backup code in use',
-    explanation: 'A backup code was pulled for this guest; it works until check-out.',
-    tone: 'info',
-  },
-  // Device issues.
-  device_removed: {
-    title: 'Gone from its account',
-    explanation:
-      'The lock no longer answers under its id: it was factory reset or removed. An admin replaces it with the new lock, or retires it.',
-    tone: 'error',
-  },
-  new_lock_found: {
-    title: 'New lock found',
-    explanation:
-      'Keyhold has not seen this lock before. An admin places it at a property, or lets it replace a lock that was factory reset.',
-    tone: 'warning',
-  },
-  device_disconnected: {
-    title: 'Lock offline',
-    explanation:
-      'Keyhold cannot reach the lock. Codes go on and come off once it is back; check its connection.',
-    tone: 'error',
-  },
-  device_offline: {
-    title: 'Lock offline',
-    explanation: 'Keyhold cannot reach the lock (older name of this error).',
-    tone: 'error',
-  },
-  empty_backup_access_code_pool: {
-    title: 'No backup codes ready',
-    explanation: 'This lock has no backup code ready to hand out.',
-    tone: 'error',
-  },
-  partial_backup_access_code_pool: {
-    title: 'Backup codes running low',
-    explanation: 'Fewer backup codes than usual are ready on this lock.',
-    tone: 'warning',
-  },
-  many_active_backup_codes: {
-    title: 'Many backup codes in use',
-    explanation: 'Several backup codes were pulled here, which often means programming trouble.',
-    tone: 'warning',
-  },
-  max_access_codes_reached: {
-    title: 'Lock nearly full',
-    explanation: 'The lock holds as many codes as it can.',
-    tone: 'warning',
-  },
-};
-
-/** "some_new_code" → "Some new code", for names this file does not know yet. */
-export function humanize(name: string): string {
-  const words = name
-    .replace(/^access_code\./, '')
-    .replace(/[._]+/g, ' ')
-    .trim();
-  return words ? words.charAt(0).toUpperCase() + words.slice(1) : 'Unknown';
-}
-
-export function describeIssue(code: string, severity: 'error' | 'warning' = 'error'): Words {
-  return ISSUE_WORDS[code] ?? { title: humanize(code), explanation: '', tone: severity };
-}
-
-/** The state of a code as far as a person needs to know it. */
-export type CodeForWords = {
-  status: AccessCodeStatus;
-  externalRef: string | null;
-  isScheduledOnDevice: boolean;
-  deletedAt: Date | null;
-};
-
-const STATUS_WORDS: Record<AccessCodeStatus, Words> = {
-  unset: {
-    title: 'Not on the lock yet',
-    explanation: 'It goes on shortly before check-in.',
-    tone: 'info',
-  },
-  setting: {
-    title: 'Being set',
-    explanation: 'Keyhold is putting the code on the lock.',
-    tone: 'info',
-  },
-  set: { title: 'Set on the lock', explanation: 'The code opens the door now.', tone: 'ok' },
-  removing: {
-    title: 'Being removed',
-    explanation: 'Keyhold is taking the code off the lock.',
-    tone: 'info',
-  },
-  removed: { title: 'Removed', explanation: 'The code is off the lock.', tone: 'info' },
-};
-
-/** A status's short title alone, for legends and lists that know nothing else of the code. */
-export const STATUS_TITLES = Object.fromEntries(
-  Object.entries(STATUS_WORDS).map(([status, words]) => [status, words.title]),
-) as Record<AccessCodeStatus, string>;
+export type { Tone };
 
 /**
- * Seam's `unset` covers both "not there yet" and "stored on the lock, waiting
- * for check-in"; staff need to tell those apart, so they read differently.
+ * Where a code stands, as every page tells it. Seam's `status` alone cannot
+ * say it: `unset` covers "not there yet" and "stored on the lock, waiting for
+ * check-in", and errors and warnings sit beside the status.
  */
-export function describeStatus(code: CodeForWords): Words {
-  if (code.status === 'unset' && code.externalRef !== null) {
-    return code.isScheduledOnDevice
-      ? {
-          title: 'Scheduled on the lock',
-          explanation: 'The lock holds the code and lets it work from check-in.',
-          tone: 'ok',
-        }
-      : {
-          title: 'On the lock, from check-in',
-          explanation: 'The code is on the lock ahead of check-in.',
-          tone: 'ok',
-        };
+export type CodeCondition =
+  /** Not on the lock, and not due there yet. */
+  | 'not_yet_due'
+  /** On the lock, working from check-in (stored with its window, or put on ahead of it). */
+  | 'stored'
+  /** Keyhold (or the lock's service) is putting it on the lock now. */
+  | 'being_set'
+  /** On the lock, opening the door. */
+  | 'set'
+  /** A try failed or is late; Keyhold is still trying. */
+  | 'delayed'
+  /** An error: it may not open the door, or may open it when it should not. */
+  | 'failed'
+  /** Coming off the lock. */
+  | 'being_removed'
+  /** Off the lock for good. */
+  | 'removed';
+
+export type CodeStatusWords = {
+  condition: CodeCondition;
+  title: string;
+  /** One sentence with what follows, in the property's zone; empty when the title says it all. */
+  explanation: string;
+  tone: Tone;
+  /** What a person should do now, when there is something to do. */
+  action: string | null;
+};
+
+/** What a code's words need: the code, its lock, the time. */
+export type CodeForStatus = CodeState & { isScheduledOnDevice: boolean };
+export type LockForStatus = { name: string; online: boolean; policy: LockPolicy };
+
+/** Each condition's title: one set of words for legends, lists and pills alike. */
+export const CONDITION_TITLES: Record<CodeCondition, string> = {
+  not_yet_due: 'Not on the lock yet',
+  stored: 'On the lock, from check-in',
+  being_set: 'Being set',
+  set: 'Set on the lock',
+  delayed: 'Delayed',
+  failed: 'Not on the lock',
+  being_removed: 'Being removed',
+  removed: 'Off the lock',
+};
+
+const CONDITION_TONES: Record<CodeCondition, Tone> = {
+  not_yet_due: 'info',
+  stored: 'ok',
+  being_set: 'info',
+  set: 'ok',
+  delayed: 'warning',
+  failed: 'error',
+  being_removed: 'info',
+  removed: 'info',
+};
+
+const REMOVAL_ISSUES = ['failed_to_remove_from_device', 'delay_in_removing_from_device'];
+
+/** The first issue of a list that the catalogue or the adapter names, for its words. */
+const first = (issues: Issue[], skip: string[] = []) => issues.find((i) => !skip.includes(i.code));
+
+/**
+ * A code's state in the words, tone and next step every page shows: Arrivals,
+ * the front desk, Reservations, a reservation, a lock and its timeline. The
+ * same rules as the tick (`predicates.ts`, `state.ts`), so the words promise
+ * what the tick will do.
+ */
+export function describeCodeStatus(
+  code: CodeForStatus,
+  lock: LockForStatus,
+  zone: string,
+  now: Date,
+): CodeStatusWords {
+  const words = (
+    condition: CodeCondition,
+    explanation: string,
+    extra: Partial<CodeStatusWords> = {},
+  ): CodeStatusWords => ({
+    condition,
+    title: CONDITION_TITLES[condition],
+    explanation,
+    tone: CONDITION_TONES[condition],
+    action: null,
+    ...extra,
+  });
+  const offline = lock.online
+    ? ''
+    : ` ${lock.name} is offline: Keyhold keeps trying and shows an error if it cannot reach it in time.`;
+  const until = code.endsAt ? ` until ${formatZoned(code.endsAt, zone)}` : '';
+
+  if (code.status === 'removed') return words('removed', 'The code is off the lock.');
+  if (isFinished.test(code, now)) {
+    if (!mayBeOnLock.test(code)) {
+      return words(
+        'removed',
+        code.deletedAt ? 'Cancelled before it reached the lock.' : 'The code is off the lock.',
+      );
+    }
+    const failedRemoval = code.errors.find((i) => i.code === 'failed_to_remove_from_device');
+    if (failedRemoval) {
+      return words('failed', `${describeIssue(failedRemoval.code).explanation}${offline}`, {
+        title: describeIssue(failedRemoval.code).title,
+        action: `Check ${lock.name}: the code may still open the door.`,
+      });
+    }
+    if (code.warnings.some((w) => w.code === 'delay_in_removing_from_device')) {
+      return words(
+        'delayed',
+        `${ISSUES.delay_in_removing_from_device?.explanation ?? ''}${offline}`,
+        {
+          title: describeIssue('delay_in_removing_from_device').title,
+        },
+      );
+    }
+    return words('being_removed', `Keyhold is taking the code off ${lock.name}.${offline}`);
   }
-  if (code.deletedAt && code.status !== 'removed' && code.status !== 'removing') {
-    return code.externalRef !== null
-      ? { title: 'Coming off the lock', explanation: '', tone: 'info' }
-      : { title: 'Cancelled', explanation: 'It never reached the lock.', tone: 'info' };
+
+  const error = first(code.errors, REMOVAL_ISSUES);
+  if (error) {
+    const issue = describeIssue(error.code);
+    return words('failed', error.message || issue.explanation, {
+      title: issue.title,
+      action: 'Give the guest a backup code.',
+    });
   }
-  return STATUS_WORDS[code.status];
+  const delay = code.warnings.find(
+    (w) => w.code === 'delay_in_setting_on_device' || w.code === 'delay_in_setting_code_on_device',
+  );
+  if (delay) {
+    return words('delayed', `${describeIssue(delay.code).explanation}${offline}`, {
+      title: describeIssue(delay.code).title,
+    });
+  }
+  if (isConfirmedOnLock.test(code)) {
+    if (code.status === 'set') return words('set', `The code opens the door${until}.`);
+    const from = code.startsAt ? formatZoned(code.startsAt, zone) : 'check-in';
+    return words(
+      'stored',
+      code.isScheduledOnDevice
+        ? `${lock.name} holds the code with its window; it opens the door from ${from}.`
+        : `The code is on ${lock.name} ahead of check-in (${from}).`,
+    );
+  }
+  if (code.status === 'setting' || code.status === 'removing') {
+    return words('being_set', `Keyhold is putting the code on ${lock.name}.${offline}`);
+  }
+  const at = programmingTime(code, lock.policy);
+  if (at && at > now) {
+    return words(
+      'not_yet_due',
+      lock.policy.nativeScheduling
+        ? `Stored on ${lock.name} from ${formatZoned(at, zone)} (${NATIVE_SCHEDULING_HOURS} hours ahead), working from check-in.`
+        : `Set on ${lock.name} by ${formatZoned(at, zone)}, before check-in.`,
+    );
+  }
+  return words('being_set', `Keyhold is putting the code on ${lock.name}.${offline}`);
 }
 
 export type EventForWords = {
@@ -240,7 +219,7 @@ export function describeEvent(event: EventForWords, zone: string): { text: strin
         : 'info';
     return { text: words, tone };
   }
-  const issue = ISSUE_WORDS[type];
+  const issue = ISSUES[type];
   if (issue) {
     const label = issue.tone === 'error' ? 'Error' : issue.tone === 'warning' ? 'Warning' : 'Note';
     return { text: `${label}: ${issue.title.toLowerCase()}`, tone: issue.tone };
@@ -274,7 +253,7 @@ export type NextStep =
   | { kind: 'off' };
 
 /** A code as the reconciler sees it, plus how it sits on the lock. */
-export type CodeForPlan = CodeState & Pick<CodeForWords, 'isScheduledOnDevice'>;
+export type CodeForPlan = CodeForStatus;
 
 /**
  * Where the reconciler will take this code (DESIGN.md "The reconciler"), told
@@ -282,13 +261,9 @@ export type CodeForPlan = CodeState & Pick<CodeForWords, 'isScheduledOnDevice'>;
  * uses, so the words promise what the tick will do.
  */
 export function nextStep(code: CodeForPlan, policy: LockPolicy, now: Date): NextStep {
-  const finished =
-    code.deletedAt !== null ||
-    code.desiredState === 'absent' ||
-    (code.type === 'time_bound' && code.endsAt !== null && now >= code.endsAt);
   if (code.status === 'removed') return { kind: 'off' };
-  if (finished) {
-    return mayBeOnLock(code) ? { kind: 'removing' } : { kind: 'off' };
+  if (isFinished.test(code, now)) {
+    return mayBeOnLock.test(code) ? { kind: 'removing' } : { kind: 'off' };
   }
   if (code.status === 'set') return { kind: 'on_lock', at: code.endsAt ?? now };
   if (code.status === 'setting' || code.status === 'removing') return { kind: 'setting_now' };

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Executor, prepared } from '@/db/client';
 import { type AccessCode, accessCodeEvents, accessCodes } from '@/db/schema';
@@ -6,6 +6,7 @@ import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { formatCursor, parseCursor } from '@/lib/pagination';
 import { parseInput } from '@/lib/validation';
+import { isLive, mayBeOnLock } from './predicates';
 import { windowProblem } from './rules';
 import {
   assertCodeFits,
@@ -129,8 +130,7 @@ async function findCode(tx: Executor, actor: Actor, accessCodeId: string): Promi
       and(
         eq(accessCodes.id, accessCodeId),
         eq(accessCodes.organizationId, actor.organizationId),
-        isNull(accessCodes.deletedAt),
-        ne(accessCodes.status, 'removed'),
+        isLive.sql(),
       ),
     )
     .for('update');
@@ -200,7 +200,8 @@ export async function applyCodeChange(
   const nameChanged = data.name !== undefined && data.name !== current.name;
   if (!codeChanged && !windowChanged && !nameChanged) return current;
 
-  const onLock = current.externalRef !== null || current.status === 'setting';
+  // The lock may hold the old digits (or the old window, on a lock that keeps it): it must get the new ones.
+  const onLock = mayBeOnLock.test(current);
   const reprogram = onLock && (codeChanged || (windowChanged && current.isScheduledOnDevice));
   const policy = policyFor(lock, await leadMinutesOf(tx, actor.organizationId));
   const [row] = await tx
@@ -302,8 +303,7 @@ export async function getAccessCode(
         and(
           eq(accessCodes.id, sql.placeholder('id')),
           eq(accessCodes.organizationId, sql.placeholder('organizationId')),
-          isNull(accessCodes.deletedAt),
-          ne(accessCodes.status, 'removed'),
+          isLive.sql(),
         ),
       )
       .prepare('get_access_code'),
@@ -393,8 +393,7 @@ export async function listAccessCodes(
       const page = sql`(select ${columns} from ${accessCodes} where ${and(
         eq(accessCodes.organizationId, sql.placeholder('organizationId')),
         eq(accessCodes.deviceId, sql.placeholder('deviceId')),
-        isNull(accessCodes.deletedAt),
-        ne(accessCodes.status, 'removed'),
+        isLive.sql(),
         sql`(${accessCodes.createdAt}, ${accessCodes.id}) > (${sql.placeholder('afterAt')}::timestamptz, ${sql.placeholder('afterId')}::uuid)`,
       )} order by ${accessCodes.createdAt}, ${accessCodes.id} limit ${sql.placeholder('limit')}) as page`;
       return db
@@ -413,8 +412,7 @@ export async function listAccessCodes(
   } else {
     const conditions: (SQL | undefined)[] = [
       eq(accessCodes.organizationId, actor.organizationId),
-      isNull(accessCodes.deletedAt),
-      ne(accessCodes.status, 'removed'),
+      isLive.sql(),
       data.deviceId ? eq(accessCodes.deviceId, data.deviceId) : undefined,
       data.reservationId ? eq(accessCodes.reservationId, data.reservationId) : undefined,
       data.accessCodeIds ? inArray(accessCodes.id, data.accessCodeIds) : undefined,
@@ -558,8 +556,7 @@ export async function getAccessCodeByDigits(
         eq(accessCodes.deviceId, deviceId),
         eq(accessCodes.code, digits),
         eq(accessCodes.isBackup, false),
-        isNull(accessCodes.deletedAt),
-        ne(accessCodes.status, 'removed'),
+        isLive.sql(),
       ),
     )
     .limit(1);

@@ -61,9 +61,11 @@ const is = (column: Column, ...values: Value[]): Expr => ({ op: 'in', column, va
 const isNull = (column: Column): Expr => ({ op: 'null', column });
 const reached = (column: TimeColumn): Expr => ({ op: 'reached', column });
 
-export type CodeRule = {
+export type CodeRule<C extends Column = Column> = {
+  /** The columns the rule reads: a row needs only these. */
+  columns: readonly C[];
   /** The rule over one row, at `now` where the rule depends on time. */
-  test(code: CodeFacts, now?: Date): boolean;
+  test(code: Pick<CodeFacts, C>, now?: Date): boolean;
   /**
    * The rule as a SQL condition: on `access_codes` through drizzle's columns,
    * or on a raw query's name for the table (`{ table: 'c' }`).
@@ -71,11 +73,30 @@ export type CodeRule = {
   sql(options?: { table?: string; now?: Date }): SQL;
 };
 
-function rule(expr: Expr): CodeRule {
+function rule<C extends Column>(columns: readonly C[], expr: Expr): CodeRule<C> {
+  const read = columnsOf(expr);
+  const missing = [...read].filter((c) => !(columns as readonly Column[]).includes(c));
+  if (missing.length > 0) throw new Error(`a rule reads undeclared columns: ${missing.join(', ')}`);
   return {
-    test: (code, now) => evaluate(expr, code, now),
+    columns,
+    // Only the declared columns are read, so a narrower row is enough.
+    test: (code, now) => evaluate(expr, code as CodeFacts, now),
     sql: (options = {}) => sql`(${toSql(expr, options.table, options.now)})`,
   };
+}
+
+function columnsOf(expr: Expr): Set<Column> {
+  switch (expr.op) {
+    case 'and':
+    case 'or':
+      return new Set(expr.of.flatMap((e) => [...columnsOf(e)]));
+    case 'not':
+      return columnsOf(expr.of);
+    case 'later':
+      return new Set([expr.column, expr.than]);
+    default:
+      return new Set([expr.column]);
+  }
 }
 
 function evaluate(expr: Expr, code: CodeFacts, now: Date | undefined): boolean {
@@ -155,6 +176,7 @@ function required(now: Date | undefined): Date {
  * without confirming, is not.
  */
 export const isConfirmedOnLock = rule(
+  ['externalRef', 'status'],
   and(not(isNull('externalRef')), is('status', 'unset', 'set')),
 );
 
@@ -164,6 +186,7 @@ export const isConfirmedOnLock = rule(
  * Locks and the lock page shows.
  */
 export const takesSlot = rule(
+  ['status', 'externalRef'],
   or(
     is('status', 'set', 'removing'),
     and(not(isNull('externalRef')), not(is('status', 'removed'))),
@@ -174,10 +197,14 @@ export const takesSlot = rule(
  * The code is live: not deleted and not yet off the lock for good. Its digits
  * are taken on its lock for its window; lists and the API show it.
  */
-export const isLive = rule(and(isNull('deletedAt'), not(is('status', 'removed'))));
+export const isLive = rule(
+  ['deletedAt', 'status'],
+  and(isNull('deletedAt'), not(is('status', 'removed'))),
+);
 
 /** No longer wanted on the lock: deleted, or its stay is over. */
 export const isFinished = rule(
+  ['desiredState', 'deletedAt', 'type', 'endsAt'],
   or(
     is('desiredState', 'absent'),
     not(isNull('deletedAt')),
@@ -186,7 +213,7 @@ export const isFinished = rule(
 );
 
 /** The code's window has begun (an ongoing code has no window: always). */
-export const hasBegun = rule(or(is('type', 'ongoing'), reached('startsAt')));
+export const hasBegun = rule(['type', 'startsAt'], or(is('type', 'ongoing'), reached('startsAt')));
 
 /**
  * The lock may hold this code: we have its reference, a change is under way,
@@ -194,6 +221,7 @@ export const hasBegun = rule(or(is('type', 'ongoing'), reached('startsAt')));
  * have taken it and the answer, or the tick that heard it, been lost).
  */
 export const mayBeOnLock = rule(
+  ['externalRef', 'status', 'lastAttemptAt', 'removedFromDeviceAt'],
   or(
     not(isNull('externalRef')),
     is('status', 'setting', 'removing'),
@@ -210,6 +238,7 @@ export const mayBeOnLock = rule(
 
 /** A backup code a guest could be given now: on the lock, healthy, not pulled, not retired. */
 export const isAvailableBackup = rule(
+  ['isBackup', 'pulledAt', 'deletedAt', 'status', 'errors'],
   and(is('isBackup', true), isNull('pulledAt'), isNull('deletedAt'), is('status', 'set'), {
     op: 'empty',
     column: 'errors',

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Issue } from '@/db/schema';
+import { issueMessage } from '@/lib/issues';
+import { mayBeOnLock } from './predicates';
 import {
   applyOutcome,
   backoffMs,
   type CodeState,
   type Decision,
   decide,
-  ISSUE_MESSAGES,
   type LockFailureResult,
   type LockPolicy,
-  mayBeOnLock,
   PENDING_POLLS_BEFORE_DELAY,
   programmingTime,
   wantsOnLock,
@@ -61,7 +61,7 @@ function ongoing(overrides: Partial<CodeState> = {}): CodeState {
 
 const issue = (issueCode: string, createdAt = '2026-11-30T00:00:00.000Z'): Issue => ({
   code: issueCode,
-  message: ISSUE_MESSAGES[issueCode] ?? issueCode,
+  message: issueMessage(issueCode),
   createdAt,
 });
 
@@ -141,7 +141,7 @@ describe('wantsOnLock / mayBeOnLock', () => {
     ['a remove call under way', code({ status: 'removing' }), true],
     ['removed', code({ status: 'removed' }), false],
   ])('mayBeOnLock: %s → %s', (_name, c, expected) => {
-    expect(mayBeOnLock(c)).toBe(expected);
+    expect(mayBeOnLock.test(c)).toBe(expected);
   });
 });
 
@@ -577,7 +577,7 @@ describe('failure counts per phase', () => {
 
   it('treats a code whose set was attempted before check-in as possibly on the lock', () => {
     const tried = code({ lastAttemptAt: plus(STARTS, -minutes(30)) });
-    expect(mayBeOnLock(tried)).toBe(true);
+    expect(mayBeOnLock.test(tried)).toBe(true);
     const cancelled = {
       ...tried,
       deletedAt: plus(STARTS, -minutes(10)),
@@ -588,7 +588,7 @@ describe('failure counts per phase', () => {
       lastAttemptAt: plus(STARTS, -minutes(30)),
       removedFromDeviceAt: plus(STARTS, -minutes(30)),
     });
-    expect(mayBeOnLock(removedSince)).toBe(false);
+    expect(mayBeOnLock.test(removedSince)).toBe(false);
   });
 });
 
@@ -741,7 +741,8 @@ describe('applyOutcome: set fails', () => {
     expect(patch.errors).toEqual([
       {
         code: 'failed_to_set_on_device',
-        message: 'The code is not on the lock. Give the guest a backup code.',
+        message:
+          'Keyhold could not put the code on the lock, or check-in came before it was there. Give the guest a backup code.',
         createdAt: INSIDE,
       },
     ]);
@@ -1045,7 +1046,7 @@ describe('withIssue / withoutIssues', () => {
     expect(withIssue([], 'no_space_for_access_code_on_device', now)).toEqual([
       {
         code: 'no_space_for_access_code_on_device',
-        message: 'The lock has no free code slots.',
+        message: 'The lock has no free code slots. Remove old codes at the lock or in Keyhold.',
         createdAt: INSIDE,
       },
     ]);
@@ -1057,12 +1058,12 @@ describe('withIssue / withoutIssues', () => {
     ).toEqual([
       {
         code: 'conflicting_external_modification',
-        message: ISSUE_MESSAGES.conflicting_external_modification,
+        message: issueMessage('conflicting_external_modification'),
         createdAt: INSIDE,
         detail: { change_type: 'modified' },
       },
     ]);
-    expect(withIssue([], 'lock_exploded', now)[0]?.message).toBe('lock_exploded');
+    expect(withIssue([], 'lock_exploded', now)[0]?.message).toBe('Lock exploded');
   });
 
   it('does not add an issue twice nor move its first time', () => {

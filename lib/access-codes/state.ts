@@ -1,5 +1,12 @@
 import type { AccessCode, AccessCodeStatus, Issue } from '@/db/schema';
+import { issueMessage } from '@/lib/issues';
 import type { AdapterIssue, LockFailureKind } from '@/lib/locks/adapter';
+import {
+  hasBegun as begun,
+  isFinished as finished,
+  isConfirmedOnLock,
+  mayBeOnLock,
+} from './predicates';
 
 /**
  * The access-code state machine (DESIGN.md "The reconciler"): given what
@@ -67,10 +74,7 @@ export function programmingTime(
   return new Date(code.startsAt.getTime() - aheadMs);
 }
 
-function isFinished(code: CodeState, now: Date): boolean {
-  if (code.desiredState === 'absent' || code.deletedAt) return true;
-  return code.type === 'time_bound' && code.endsAt !== null && now >= code.endsAt;
-}
+const isFinished = (code: CodeState, now: Date) => finished.test(code, now);
 
 /** Whether the code belongs on its lock at `now`. */
 export function wantsOnLock(code: CodeState, policy: LockPolicy, now: Date): boolean {
@@ -80,34 +84,18 @@ export function wantsOnLock(code: CodeState, policy: LockPolicy, now: Date): boo
   return from !== null && now >= from;
 }
 
-/**
- * The lock may hold this code: we have its reference, or an attempt to set it
- * was made since it was last taken off (the lock may have taken it and the
- * answer, or the tick that heard it, been lost), or a removal is under way.
- */
-export function mayBeOnLock(code: CodeState): boolean {
-  if (code.externalRef !== null || code.status === 'setting' || code.status === 'removing') {
-    return true;
-  }
-  if (!code.lastAttemptAt) return false;
-  return !code.removedFromDeviceAt || code.lastAttemptAt > code.removedFromDeviceAt;
-}
-
-function hasBegun(code: CodeState, now: Date): boolean {
-  return code.type === 'ongoing' || (code.startsAt !== null && now >= code.startsAt);
-}
+const hasBegun = (code: CodeState, now: Date) => begun.test(code, now);
 
 export function decide(code: CodeState, policy: LockPolicy, now: Date): Decision {
   if (code.status === 'removed') return { kind: 'wait', until: null };
   if (wantsOnLock(code, policy, now)) {
-    const confirmed = code.externalRef !== null && code.status !== 'setting';
-    if (!confirmed || code.status === 'removing') {
+    if (!isConfirmedOnLock.test(code)) {
       return { kind: 'set', scheduleOnLock: policy.nativeScheduling && code.type === 'time_bound' };
     }
     if (code.status === 'unset' && hasBegun(code, now)) return { kind: 'activate' };
     return { kind: 'wait', until: nextBoundary(code, now) };
   }
-  if (mayBeOnLock(code)) return { kind: 'remove' };
+  if (mayBeOnLock.test(code)) return { kind: 'remove' };
   if (isFinished(code, now)) return { kind: 'forget' };
   return { kind: 'wait', until: programmingTime(code, policy) };
 }
@@ -195,29 +183,12 @@ function pollsIn(code: CodeState, marker: string): number {
   return failing ? 1 : code.attempts + 1;
 }
 
-export const ISSUE_MESSAGES: Record<string, string> = {
-  delay_in_setting_on_device: 'Programming the code on the lock is delayed; still retrying.',
-  failed_to_set_on_device: 'The code is not on the lock. Give the guest a backup code.',
-  no_space_for_access_code_on_device: 'The lock has no free code slots.',
-  duplicate_code_on_device: 'The same digits are already on this lock.',
-  conflicting_external_modification:
-    'The code was changed or removed at the lock; Keyhold is setting it again.',
-  delay_in_removing_from_device: 'Removing the code from the lock is delayed; still retrying.',
-  failed_to_remove_from_device:
-    'The code could not be removed from the lock and may still open the door.',
-  // Discovery's, on devices (lib/devices/discovery.ts).
-  new_lock_found:
-    'A lock Keyhold has not seen before appeared. Place it at a property, or let it replace a lock that was factory reset.',
-  device_removed:
-    'The lock no longer answers under its id: it was factory reset or removed. Replace it with the new lock, or retire it.',
-};
-
 export function withIssue(
   list: Issue[],
   code: string,
   now: Date,
   detail?: Record<string, unknown>,
-  message = ISSUE_MESSAGES[code] ?? code,
+  message = issueMessage(code),
 ): Issue[] {
   if (list.some((i) => i.code === code)) return list;
   return [...list, { code, message, createdAt: now.toISOString(), ...(detail ? { detail } : {}) }];
@@ -247,7 +218,7 @@ export function withReportedIssues(list: Issue[], reported: AdapterIssue[], now:
     .map(
       (r): Issue => ({
         code: r.code,
-        message: r.message || ISSUE_MESSAGES[r.code] || r.code,
+        message: r.message || issueMessage(r.code),
         createdAt: before.get(r.code)?.createdAt ?? now.toISOString(),
         detail: { ...FROM_ADAPTER },
       }),

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import {
   type AccessCode,
@@ -9,6 +9,7 @@ import {
   organizations,
 } from '@/db/schema';
 import { AppError } from '@/lib/errors';
+import { isLive } from './predicates';
 import {
   codeProblem,
   commonLengths,
@@ -92,13 +93,7 @@ export async function liveCodesOn(tx: Executor, deviceIds: string[]) {
       endsAt: accessCodes.endsAt,
     })
     .from(accessCodes)
-    .where(
-      and(
-        inArray(accessCodes.deviceId, deviceIds),
-        isNull(accessCodes.deletedAt),
-        ne(accessCodes.status, 'removed'),
-      ),
-    );
+    .where(and(inArray(accessCodes.deviceId, deviceIds), isLive.sql()));
 }
 
 type LiveCode = Awaited<ReturnType<typeof liveCodesOn>>[number];

@@ -3,14 +3,10 @@ import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { type Executor, queryRows } from '@/db/client';
 import { type Alert, alerts, devices, organizations, properties, reservations } from '@/db/schema';
+import { isLive, takesSlot } from '@/lib/access-codes/predicates';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { LOW_BATTERY } from '@/lib/devices/battery';
-import {
-  API_KEY_REJECTED,
-  CREDENTIALS_UNREADABLE,
-  SERVICE_UNAVAILABLE,
-} from '@/lib/devices/connection-health';
 import { AppError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 
@@ -58,7 +54,7 @@ const conditions = (now: Date) => sql`
         select w, 'warning' from jsonb_array_elements(c.warnings) w
          where w->'detail'->>'source' is distinct from 'adapter'
       ) i
-     where c.deleted_at is null and c.status <> 'removed'
+     where ${isLive.sql({ table: 'c' })}
        and (c.errors <> '[]'::jsonb or c.warnings <> '[]'::jsonb)
     union all
     select d.organization_id, d.id, null, null,
@@ -84,7 +80,7 @@ const conditions = (now: Date) => sql`
            'code_on_lock_after_check_out:' || c.id
       from access_codes c
      where c.reservation_id is not null and not c.is_backup
-       and c.status in ('set', 'removing')
+       and ${takesSlot.sql({ table: 'c' })}
        and c.ends_at < ${now.toISOString()}::timestamptz - make_interval(mins => ${CHECK_OUT_GRACE_MINUTES})
     union all
     -- A lock service's account Keyhold cannot use (a revoked Seam key): every lock behind it waits.
@@ -323,27 +319,3 @@ export async function acknowledgeAlerts(
     return { acknowledged: open.length };
   });
 }
-
-/** Headings for the alerts page's groups; unknown kinds (a new adapter's codes) fall back to the kind. */
-export const ALERT_GROUP_TITLES: Record<string, string> = {
-  failed_to_set_on_device: 'Codes that could not be put on their lock',
-  failed_to_remove_from_device: 'Codes that could not be removed from their lock',
-  no_space_for_access_code_on_device: 'Locks with no free code slots',
-  duplicate_code_on_device: 'Codes whose digits are already on the lock',
-  conflicting_external_modification: 'Codes changed or removed at the lock',
-  delay_in_setting_on_device: 'Codes waiting to be put on their lock',
-  delay_in_removing_from_device: 'Codes waiting to be removed from their lock',
-  device_disconnected: 'Locks offline',
-  low_battery: 'Low batteries',
-  empty_backup_access_code_pool: 'Locks with no backup code ready',
-  partial_backup_access_code_pool: 'Backup pools running short',
-  many_active_backup_codes: 'Locks with many backup codes in use',
-  code_on_lock_after_check_out: 'Codes still on a lock after check-out',
-  message_delivery_delayed: 'Guest messages not getting through (still retrying)',
-  message_failed: 'Guest messages not delivered: reach the guest another way',
-  new_lock_found: 'New locks found',
-  [API_KEY_REJECTED]: 'Lock connections whose API key was refused',
-  [SERVICE_UNAVAILABLE]: 'Lock services that cannot be reached',
-  [CREDENTIALS_UNREADABLE]: 'Lock connections whose stored key cannot be read',
-  device_removed: 'Locks gone from their account (factory reset?)',
-};

@@ -10,6 +10,7 @@ import {
   reservationDevices,
   reservations,
 } from '@/db/schema';
+import { takesSlot } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { availableBackupsColumn } from '@/lib/backup-pools/pools';
 import { localDateTimeParts } from '@/lib/time';
@@ -179,8 +180,16 @@ export async function listArrivals(
         type: accessCodes.type,
         status: accessCodes.status,
         startsAt: accessCodes.startsAt,
+        endsAt: accessCodes.endsAt,
         errors: accessCodes.errors,
-        onLock: sql<boolean>`(${accessCodes.externalRef} is not null and ${accessCodes.status} in ('unset', 'set'))`,
+        warnings: accessCodes.warnings,
+        desiredState: accessCodes.desiredState,
+        attempts: accessCodes.attempts,
+        externalRef: accessCodes.externalRef,
+        deletedAt: accessCodes.deletedAt,
+        lastAttemptAt: accessCodes.lastAttemptAt,
+        removedFromDeviceAt: accessCodes.removedFromDeviceAt,
+        isScheduledOnDevice: accessCodes.isScheduledOnDevice,
       })
       .from(accessCodes)
       .where(
@@ -222,6 +231,7 @@ export async function listArrivals(
           reservationId: stay.reservationId,
           guestName: stay.guestName,
           startsAt: stay.startsAt,
+          timeZone: stay.timeZone,
           locks: locksOf.get(stay.reservationId) ?? [],
           messageSent: messaged.has(stay.reservationId),
           reachable: stay.reachable,
@@ -241,7 +251,7 @@ export async function listArrivals(
     stillOnLocks:
       stay.endsAt <= now
         ? (locksOf.get(stay.reservationId) ?? [])
-            .filter((l) => l.code && (l.code.status === 'set' || l.code.status === 'removing'))
+            .filter((l) => l.code && takesSlot.test(l.code))
             .map((l) => ({ deviceId: l.deviceId, name: l.name, room: l.room }))
         : [],
   }));

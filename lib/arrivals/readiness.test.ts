@@ -1,11 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { assessStay, byUrgency, type StayFacts, type StayLock } from './readiness';
 
+type Code = NonNullable<StayLock['code']>;
+
 const NOW = new Date('2026-11-26T12:00:00Z');
 const hours = (n: number) => new Date(NOW.getTime() + n * 3_600_000);
 const POLICY = { leadMinutes: 30, poolSize: 5, messageLeadMinutes: 24 * 60 };
 
-function lock(overrides: Partial<StayLock> = {}): StayLock {
+/** A guest code's facts; only what a case names differs from a plain code. */
+function fullCode(code: Partial<Code>): Code {
+  return {
+    id: 'c1',
+    type: 'time_bound',
+    status: 'unset',
+    startsAt: hours(4),
+    endsAt: hours(52),
+    errors: [],
+    warnings: [],
+    desiredState: 'present',
+    attempts: 0,
+    externalRef: null,
+    deletedAt: null,
+    lastAttemptAt: null,
+    removedFromDeviceAt: null,
+    isScheduledOnDevice: false,
+    ...code,
+  };
+}
+
+function lock(
+  overrides: Partial<Omit<StayLock, 'code'>> & { code?: Partial<Code> | null } = {},
+): StayLock {
+  const { code, ...rest } = overrides;
   return {
     deviceId: 'd1',
     name: 'Room 101',
@@ -15,8 +41,11 @@ function lock(overrides: Partial<StayLock> = {}): StayLock {
     supportsNativeScheduling: false,
     backupPoolEnabled: true,
     availableBackups: 5,
-    code: { id: 'c1', type: 'time_bound', status: 'set', startsAt: hours(4), errors: [] },
-    ...overrides,
+    ...rest,
+    code:
+      code === null
+        ? null
+        : fullCode(code ?? { status: 'set', externalRef: 'r1', startsAt: hours(4) }),
   };
 }
 
@@ -25,6 +54,7 @@ function stay(overrides: Partial<StayFacts> = {}): StayFacts {
     reservationId: 'r1',
     guestName: 'Ana Silva',
     startsAt: hours(4),
+    timeZone: 'America/New_York',
     locks: [lock()],
     messageSent: true,
     reachable: true,
@@ -146,7 +176,8 @@ describe('assessStay', () => {
               status: 'unset',
               startsAt: hours(4),
               errors: [],
-              onLock: true,
+              externalRef: 'r1',
+              isScheduledOnDevice: true,
             },
           }),
         ],

@@ -1,4 +1,9 @@
-import type { AccessCodeStatus, Issue } from '@/db/schema';
+import {
+  type CodeForStatus,
+  type CodeStatusWords,
+  describeCodeStatus,
+} from '@/lib/access-codes/describe';
+import { isConfirmedOnLock } from '@/lib/access-codes/predicates';
 import { programmingTime } from '@/lib/access-codes/state';
 import { LOW_BATTERY } from '@/lib/devices/battery';
 
@@ -33,21 +38,15 @@ export type StayLock = {
   supportsNativeScheduling: boolean;
   backupPoolEnabled: boolean;
   availableBackups: number;
-  code: {
-    id: string;
-    type: 'time_bound' | 'ongoing';
-    status: AccessCodeStatus;
-    startsAt: Date | null;
-    errors: Issue[];
-    /** Stored on the lock: set, or there ahead of its window on a lock that keeps schedules. */
-    onLock?: boolean;
-  } | null;
+  code: (CodeForStatus & { id: string }) | null;
 };
 
 export type StayFacts = {
   reservationId: string;
   guestName: string;
   startsAt: Date;
+  /** The property's zone, for the words of each code's state. */
+  timeZone: string;
   locks: StayLock[];
   /** A guest-code message or a correction reached its provider (or the log). */
   messageSent: boolean;
@@ -62,6 +61,8 @@ export type LockReadiness = {
   code: 'set' | 'pending' | 'problem';
   /** When a pending code goes on the lock. */
   programmedAt: Date | null;
+  /** The guest code's state in the words every page uses; null when the lock has none. */
+  state: CodeStatusWords | null;
 };
 
 export type Readiness = {
@@ -90,11 +91,18 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
   for (const lock of stay.locks) {
     const name = label(lock);
     const code = lock.code;
-    const programmedAt = code
-      ? programmingTime(code, {
-          leadMinutes: policy.leadMinutes,
-          nativeScheduling: lock.supportsNativeScheduling,
-        })
+    const lockPolicy = {
+      leadMinutes: policy.leadMinutes,
+      nativeScheduling: lock.supportsNativeScheduling,
+    };
+    const programmedAt = code ? programmingTime(code, lockPolicy) : null;
+    const words = code
+      ? describeCodeStatus(
+          code,
+          { name: lock.name, online: lock.online, policy: lockPolicy },
+          stay.timeZone,
+          now,
+        )
       : null;
     let state: LockReadiness['code'] = 'problem';
     if (!code) {
@@ -113,7 +121,7 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
         fix: backupFix,
         deviceId: lock.deviceId,
       });
-    } else if (code.status === 'set' || code.onLock) {
+    } else if (isConfirmedOnLock.test(code)) {
       // On the lock, or stored there with its window by a lock that keeps schedules.
       state = 'set';
     } else if (programmedAt && programmedAt > now) {
@@ -137,6 +145,7 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
       room: lock.room,
       code: state,
       programmedAt: state === 'pending' && programmedAt && programmedAt > now ? programmedAt : null,
+      state: words,
     });
 
     if (!lock.online) {
@@ -175,9 +184,7 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
   const messageDue = stay.startsAt.getTime() - policy.messageLeadMinutes * 60_000 <= now.getTime();
   const codesOnLocks =
     stay.locks.length > 0 &&
-    stay.locks.every(
-      (l) => l.code && l.code.errors.length === 0 && (l.code.status === 'set' || l.code.onLock),
-    );
+    stay.locks.every((l) => l.code && l.code.errors.length === 0 && isConfirmedOnLock.test(l.code));
   if (!stay.messageSent && messageDue && (codesOnLocks || !stay.reachable)) {
     problems.push({
       check: 'message',

@@ -1,7 +1,8 @@
-import { and, desc, eq, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { accessCodes, devices } from '@/db/schema';
+import { isLive } from '@/lib/access-codes/predicates';
 import {
   firstAttemptAt,
   insertCodes,
@@ -96,8 +97,7 @@ export async function listPermanentBackupCodes(
       and(
         eq(accessCodes.organizationId, actor.organizationId),
         eq(accessCodes.isPermanentBackup, true),
-        isNull(accessCodes.deletedAt),
-        ne(accessCodes.status, 'removed'),
+        isLive.sql(),
       ),
     )
     .orderBy(desc(accessCodes.createdAt));

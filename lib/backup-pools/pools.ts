@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type Db, type Executor, queryRows } from '@/db/client';
 import { type AccessCode, accessCodeEvents, accessCodes, devices, type Issue } from '@/db/schema';
 import { markDeleted } from '@/lib/access-codes/operations';
+import { isAvailableBackup } from '@/lib/access-codes/predicates';
 import { withIssue, withoutIssues } from '@/lib/access-codes/state';
 import {
   insertCodes,
@@ -14,6 +15,7 @@ import {
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { issueMessage } from '@/lib/issues';
 import { parseInput } from '@/lib/validation';
 
 /**
@@ -29,12 +31,7 @@ import { parseInput } from '@/lib/validation';
  * unqualified in single-table selects, which a subquery would misread).
  */
 export const availableBackupsColumn = sql<number>`(select count(*)::int from access_codes b
-  where b.device_id = devices.id and b.is_backup and b.pulled_at is null
-    and b.deleted_at is null and b.status = 'set' and b.errors = '[]'::jsonb)`;
-
-/** A backup code a guest could be given now: on the lock, healthy, not pulled. */
-export const AVAILABLE_BACKUP = sql`is_backup and pulled_at is null and deleted_at is null
-  and status = 'set' and errors = '[]'::jsonb`;
+  where b.device_id = devices.id and ${isAvailableBackup.sql({ table: 'b' })})`;
 
 /** Enabled pools below their size (one lock's, when given), with how many codes each lacks. */
 function shortPools(executor: Executor, deviceId?: string) {
@@ -259,7 +256,7 @@ export async function pullBackupAccessCode(
     const [backup] = await tx
       .select()
       .from(accessCodes)
-      .where(and(eq(accessCodes.deviceId, original.deviceId), AVAILABLE_BACKUP))
+      .where(and(eq(accessCodes.deviceId, original.deviceId), isAvailableBackup.sql()))
       .orderBy(accessCodes.createdAt)
       .limit(1)
       .for('update', { skipLocked: true });
@@ -292,7 +289,7 @@ export async function pullBackupAccessCode(
         warnings: sql`${accessCodes.warnings} || ${JSON.stringify([
           {
             code: 'using_backup_access_code',
-            message: 'A backup code was pulled for this code.',
+            message: issueMessage('using_backup_access_code'),
             createdAt: now.toISOString(),
           },
         ])}::jsonb`,

@@ -21,14 +21,6 @@ export const CONNECTION_ISSUES: ReadonlySet<string> = new Set([
   CREDENTIALS_UNREADABLE,
 ]);
 
-export const CONNECTION_ISSUE_MESSAGES: Record<string, string> = {
-  [API_KEY_REJECTED]:
-    'Seam did not accept the API key: it was revoked or belongs to no workspace. Enter a current key.',
-  [SERVICE_UNAVAILABLE]: 'Seam could not be reached. Keyhold keeps trying.',
-  [CREDENTIALS_UNREADABLE]:
-    'The stored API key cannot be read with this server’s CREDENTIALS_KEY. Enter the key again.',
-};
-
 /**
  * What the last call through a connection found: all well (null), or the
  * issue that stopped it. Discovery calls it for every connection it asks.
@@ -49,7 +41,7 @@ export async function recordConnectionHealth(
             // Keep when the trouble began, if it is the same trouble.
             errors: sql`case when ${adapterConnections.errors} @> ${JSON.stringify([{ code: issue }])}::jsonb
               then ${adapterConnections.errors}
-              else ${JSON.stringify(withIssue([], issue, now, undefined, CONNECTION_ISSUE_MESSAGES[issue] ?? issue))}::jsonb end`,
+              else ${JSON.stringify(withIssue([], issue, now))}::jsonb end`,
             lastCheckedAt: now,
           },
     )

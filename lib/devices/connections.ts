@@ -7,6 +7,7 @@ import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
+import { issueMessage } from '@/lib/issues';
 import { type AdapterDevice, LockFailure } from '@/lib/locks/adapter';
 import { SeamAdapter } from '@/lib/locks/seam/adapter';
 import type { SeamClientOptions } from '@/lib/locks/seam/client';
@@ -15,7 +16,6 @@ import { deriveKey, open, seal } from '@/lib/secret-box';
 import { parseInput } from '@/lib/validation';
 import {
   API_KEY_REJECTED,
-  CONNECTION_ISSUE_MESSAGES,
   CREDENTIALS_UNREADABLE,
   recordConnectionHealth,
 } from './connection-health';
@@ -346,7 +346,7 @@ export async function seamOptionsFor(
     await recordConnectionHealth(db, connection.id, new Date(), CREDENTIALS_UNREADABLE);
     throw new LockFailure(
       'transient',
-      CONNECTION_ISSUE_MESSAGES[CREDENTIALS_UNREADABLE] ?? '',
+      issueMessage(CREDENTIALS_UNREADABLE),
       CREDENTIALS_UNREADABLE,
     );
   }

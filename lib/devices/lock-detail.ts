@@ -12,6 +12,13 @@ import {
   reservations,
   users,
 } from '@/db/schema';
+import {
+  type CodeStatusRow,
+  type CodeStatusWords,
+  codeStatusColumns,
+  codeStatusOf,
+} from '@/lib/access-codes/code-status';
+import { isAvailableBackup, isLive, takesSlot } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { availableBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
@@ -45,6 +52,8 @@ export type LockDetailCode = {
   isScheduledOnDevice: boolean;
   /** Keyhold believes it occupies a slot on the lock now. */
   onLock: boolean;
+  /** Where the code stands, in the words every page uses. */
+  state: CodeStatusWords;
   /** Deleted, and waiting to come off the lock. */
   deleted: boolean;
   reservationId: string | null;
@@ -140,6 +149,7 @@ export async function getLockDetail(
         warnings: devices.warnings,
         poolEnabled: devices.backupPoolEnabled,
         poolSize: organizations.backupPoolSize,
+        leadMinutes: organizations.programmingLeadMinutes,
         organizationZone: organizations.timeZone,
         connectionName: adapterConnections.name,
         connectionStatus: adapterConnections.status,
@@ -148,11 +158,10 @@ export async function getLockDetail(
         available: availableBackupsColumn,
         notReady: sql<number>`(select count(*)::int from access_codes b
           where b.device_id = devices.id and b.is_backup and b.pulled_at is null
-            and b.deleted_at is null and b.status <> 'removed'
-            and not (b.status = 'set' and b.errors = '[]'::jsonb))`,
+            and ${isLive.sql({ table: 'b' })} and not ${isAvailableBackup.sql({ table: 'b' })})`,
         pulled: sql<number>`(select count(*)::int from access_codes p
           where p.device_id = devices.id and p.is_backup and p.pulled_at is not null
-            and p.deleted_at is null and p.status <> 'removed')`,
+            and ${isLive.sql({ table: 'p' })})`,
       })
       .from(devices)
       .innerJoin(organizations, eq(organizations.id, devices.organizationId))
@@ -172,7 +181,9 @@ export async function getLockDetail(
   const timeZone = lock.timeZone ?? extra.organizationZone;
   const range = timelineRange(now, timeZone);
   const [codes, events, simulated] = await Promise.all([
-    listDetailCodes(db, actor.organizationId, lock.id, range),
+    listDetailCodes(db, actor.organizationId, lock.id, range, (row) =>
+      codeStatusOf(row, extra.leadMinutes, timeZone, now),
+    ),
     listRecentEvents(db, actor.organizationId, lock.id),
     lock.adapter === 'simulated'
       ? new SimulatedAdapter(hardware, actor.organizationId)
@@ -213,24 +224,18 @@ async function listDetailCodes(
   organizationId: string,
   deviceId: string,
   range: { start: Date; end: Date },
+  stateOf: (row: CodeStatusRow) => CodeStatusWords,
 ): Promise<LockDetailCode[]> {
-  const onLock = sql<boolean>`(${accessCodes.status} in ('set', 'removing') or ${accessCodes.externalRef} is not null)`;
+  const onLock = sql<boolean>`${takesSlot.sql()}`;
   const rows = await db
     .select({
+      ...codeStatusColumns,
       id: accessCodes.id,
       name: accessCodes.name,
-      type: accessCodes.type,
-      status: accessCodes.status,
-      startsAt: accessCodes.startsAt,
-      endsAt: accessCodes.endsAt,
-      errors: accessCodes.errors,
-      warnings: accessCodes.warnings,
       isBackup: accessCodes.isBackup,
       isPermanentBackup: accessCodes.isPermanentBackup,
       pulledAt: accessCodes.pulledAt,
-      isScheduledOnDevice: accessCodes.isScheduledOnDevice,
       onLock,
-      deletedAt: accessCodes.deletedAt,
       reservationId: accessCodes.reservationId,
       guestName: reservations.guestName,
       // Decided in the query, so secret digits never leave the database.
@@ -240,6 +245,7 @@ async function listDetailCodes(
         or ${accessCodes.isPermanentBackup} then null else ${accessCodes.code} end`,
     })
     .from(accessCodes)
+    .innerJoin(devices, eq(devices.id, accessCodes.deviceId))
     .leftJoin(
       reservations,
       and(
@@ -272,12 +278,25 @@ async function listDetailCodes(
       accessCodes.id,
     )
     .limit(MAX_CODES);
-  return rows.map(({ pulledAt, deletedAt, startsAt, endsAt, ...row }) => ({
-    ...row,
-    startsAt: iso(startsAt),
-    endsAt: iso(endsAt),
-    pulled: pulledAt !== null,
-    deleted: deletedAt !== null,
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    status: row.status,
+    startsAt: iso(row.startsAt),
+    endsAt: iso(row.endsAt),
+    errors: row.errors,
+    warnings: row.warnings,
+    isBackup: row.isBackup,
+    isPermanentBackup: row.isPermanentBackup,
+    pulled: row.pulledAt !== null,
+    isScheduledOnDevice: row.isScheduledOnDevice,
+    onLock: row.onLock,
+    state: stateOf(row),
+    deleted: row.deletedAt !== null,
+    reservationId: row.reservationId,
+    guestName: row.guestName,
+    code: row.code,
   }));
 }
 

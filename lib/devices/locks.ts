@@ -2,6 +2,7 @@ import { and, asc, count, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { devices, properties } from '@/db/schema';
+import { takesSlot } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { availableBackupsColumn } from '@/lib/backup-pools/pools';
 import { LOW_BATTERY } from '@/lib/devices/battery';
@@ -70,8 +71,7 @@ const openAlertsColumn = sql<number>`(
 
 const codesOnLock = sql<number>`(
   select count(*)::int from access_codes c
-  where c.device_id = devices.id
-    and (c.status in ('set', 'removing') or (c.external_ref is not null and c.status <> 'removed'))
+  where c.device_id = devices.id and ${takesSlot.sql({ table: 'c' })}
 )`;
 
 // The organization is part of the join so a mislinked row can never show another tenant's property.

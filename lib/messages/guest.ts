@@ -10,6 +10,7 @@ import {
   properties,
   reservations,
 } from '@/db/schema';
+import { isConfirmedOnLock } from '@/lib/access-codes/predicates';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { pullBackupAccessCode } from '@/lib/backup-pools/pools';
@@ -219,7 +220,7 @@ export async function stayCodes(
                coalesce(extract(epoch from c.starts_at)::bigint::text, '') || '|' ||
                coalesce(extract(epoch from c.ends_at)::bigint::text, ''),
                ',' order by d.name, d.room, d.id), 'UTF8')), 'hex') as digest,
-             bool_and(c.external_ref is not null and c.status in ('unset', 'set')
+             bool_and(${isConfirmedOnLock.sql({ table: 'c' })}
                       and c.errors = '[]'::jsonb) as on_locks
         from organizations o
         join reservations r on r.organization_id = o.id

@@ -1,7 +1,13 @@
-import { and, asc, eq, gt, ilike, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { type AccessCodeStatus, accessCodes, devices, properties, reservations } from '@/db/schema';
+import { accessCodes, devices, organizations, properties, reservations } from '@/db/schema';
+import {
+  type CodeStatusWords,
+  codeStatusColumns,
+  codeStatusOf,
+} from '@/lib/access-codes/code-status';
+import { isLive } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { parseInput } from '@/lib/validation';
 
@@ -25,7 +31,8 @@ export type DeskStay = {
     accessCodeId: string;
     lockName: string;
     room: string | null;
-    status: AccessCodeStatus;
+    /** Where the code stands, in the words every page uses. */
+    state: CodeStatusWords;
     problems: string[];
     backupPulled: boolean;
   }[];
@@ -52,16 +59,16 @@ export async function listDeskStays(
       guestName: reservations.guestName,
       propertyName: properties.name,
       timeZone: properties.timeZone,
-      startsAt: reservations.startsAt,
-      endsAt: reservations.endsAt,
+      stayStartsAt: reservations.startsAt,
+      stayEndsAt: reservations.endsAt,
       accessCodeId: accessCodes.id,
-      lockName: devices.name,
       room: devices.room,
-      status: accessCodes.status,
-      errors: accessCodes.errors,
+      leadMinutes: organizations.programmingLeadMinutes,
       pulled: accessCodes.pulledBackupAccessCodeId,
+      ...codeStatusColumns,
     })
     .from(reservations)
+    .innerJoin(organizations, eq(organizations.id, reservations.organizationId))
     .innerJoin(
       properties,
       and(
@@ -74,8 +81,7 @@ export async function listDeskStays(
       and(
         eq(accessCodes.reservationId, reservations.id),
         eq(accessCodes.organizationId, reservations.organizationId),
-        isNull(accessCodes.deletedAt),
-        ne(accessCodes.status, 'removed'),
+        isLive.sql(),
       ),
     )
     .innerJoin(devices, eq(devices.id, accessCodes.deviceId))
@@ -99,15 +105,15 @@ export async function listDeskStays(
       guestName: row.guestName,
       propertyName: row.propertyName,
       timeZone: row.timeZone,
-      startsAt: row.startsAt,
-      endsAt: row.endsAt,
+      startsAt: row.stayStartsAt,
+      endsAt: row.stayEndsAt,
       codes: [],
     };
     stay.codes.push({
       accessCodeId: row.accessCodeId,
       lockName: row.lockName,
       room: row.room,
-      status: row.status,
+      state: codeStatusOf(row, row.leadMinutes, row.timeZone, now),
       problems: row.errors.map((e) => e.code),
       backupPulled: row.pulled !== null,
     });

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import {
@@ -9,6 +9,7 @@ import {
   reservations,
 } from '@/db/schema';
 import { applyCodeChange, markDeleted } from '@/lib/access-codes/operations';
+import { isLive } from '@/lib/access-codes/predicates';
 import { windowProblem } from '@/lib/access-codes/rules';
 import {
   assertCodeFits,
@@ -290,13 +291,7 @@ async function guestCodesOf(tx: Executor, reservationId: string): Promise<Access
   return tx
     .select()
     .from(accessCodes)
-    .where(
-      and(
-        eq(accessCodes.reservationId, reservationId),
-        isNull(accessCodes.deletedAt),
-        ne(accessCodes.status, 'removed'),
-      ),
-    );
+    .where(and(eq(accessCodes.reservationId, reservationId), isLive.sql()));
 }
 
 /**

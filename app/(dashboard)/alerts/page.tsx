@@ -3,11 +3,12 @@ import Link from 'next/link';
 import { LiveRefresh } from '@/components/live-refresh';
 import { StatusPill } from '@/components/status-pill';
 import { getDb } from '@/db/client';
-import { ALERT_GROUP_TITLES, type AlertItem, listAlerts } from '@/lib/alerts/alerts';
+import { type AlertItem, listAlerts } from '@/lib/alerts/alerts';
 import { can } from '@/lib/auth/permissions';
 import { CONNECTION_ISSUES } from '@/lib/devices/connection-health';
 import { DEVICE_REMOVED, NEW_LOCK_FOUND } from '@/lib/devices/discovery';
 import { requirePageActor } from '@/lib/http/session';
+import { describeIssue } from '@/lib/issues';
 import { formatInZone } from '@/lib/time';
 import { AcknowledgeButton } from './acknowledge-button';
 
@@ -86,7 +87,7 @@ export default async function AlertsPage() {
                 <StatusPill tone={group.severity === 'error' ? 'red' : 'amber'}>
                   {group.severity === 'error' ? 'Error' : 'Warning'}
                 </StatusPill>
-                <span title={group.kind}>{ALERT_GROUP_TITLES[group.kind] ?? group.kind}</span>
+                <span title={group.kind}>{describeIssue(group.kind).group}</span>
                 <span className="text-sm font-normal text-slate-500">({group.alerts.length})</span>
               </h2>
               {mayAcknowledge && unacknowledged.length > 1 ? (

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
+import { CodeStatus } from '@/components/code-status';
 import { getDb } from '@/db/client';
-import { STATUS_TITLES } from '@/lib/access-codes/describe';
 import { clock } from '@/lib/clock';
 import { firstValues } from '@/lib/http/search-params';
 import { requirePageActor } from '@/lib/http/session';
@@ -78,12 +78,7 @@ export default async function FrontDeskPage({
                   >
                     <div className="text-sm">
                       <p className="font-medium">{code.lockName}</p>
-                      <p className={code.problems.length > 0 ? 'text-red-700' : 'text-slate-600'}>
-                        {STATUS_TITLES[code.status]}
-                        {code.problems.length > 0 ? (
-                          <span title={code.problems.join(', ')}> · needs attention</span>
-                        ) : null}
-                      </p>
+                      <CodeStatus state={code.state} seamNames={code.problems} />
                     </div>
                     <PullBackupButton
                       accessCodeId={code.accessCodeId}

@@ -3,9 +3,10 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { CodeStatus } from '@/components/code-status';
 import { fetchJson } from '@/components/query-client';
 import type { Issue } from '@/db/schema';
-import { describeEventType, plural, STATUS_TITLES } from '@/lib/access-codes/describe';
+import { describeEventType, plural } from '@/lib/access-codes/describe';
 import { LOW_BATTERY } from '@/lib/devices/battery';
 import type {
   LockConnection,
@@ -315,12 +316,10 @@ function CodeList({ detail }: { detail: LockDetail }) {
                     {windowWords(code, detail.timeZone)}
                   </td>
                   <td className="px-4 py-3">
-                    {STATUS_TITLES[code.status]}
-                    {code.deleted ? (
-                      <span className="block text-xs text-slate-500">Deleted; coming off</span>
-                    ) : code.isScheduledOnDevice && code.status === 'unset' ? (
-                      <span className="block text-xs text-slate-500">Stored on the lock</span>
-                    ) : null}
+                    <CodeStatus
+                      state={code.state}
+                      seamNames={[...code.errors, ...code.warnings].map((i) => i.code)}
+                    />
                   </td>
                   <td className="px-4 py-3 font-mono">
                     {code.code ?? (
@@ -434,9 +433,6 @@ function Events({ events, zone }: { events: LockDetailEvent[]; zone: string }) {
                 </span>
                 <span className="block text-xs text-slate-500">
                   {event.actorName ? `by ${event.actorName}` : 'by Keyhold'}
-                  {event.statusFrom && event.statusTo && event.statusFrom !== event.statusTo
-                    ? ` · ${STATUS_TITLES[event.statusFrom]} → ${STATUS_TITLES[event.statusTo]}`
-                    : ''}
                 </span>
               </span>
               <time

@@ -3,7 +3,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useId, useRef, useState, useTransition } from 'react';
-import { STATUS_TITLES } from '@/lib/access-codes/describe';
 import type { LockDetail } from '@/lib/devices/lock-detail';
 import type { ActionResult } from '@/lib/http/action';
 import { queryKeys } from '@/lib/query-keys';
@@ -48,7 +47,7 @@ export function SimulatedControls({ detail, canReset }: { detail: LockDetail; ca
     .filter((c) => c.onLock && !c.deleted)
     .map((c) => {
       const label = c.isBackup && !c.pulled ? `Backup code ${++backupNumber}` : codeLabel(c);
-      return { id: c.id, label: `${label} (${STATUS_TITLES[c.status].toLowerCase()})` };
+      return { id: c.id, label: `${label} (${c.state.title.toLowerCase()})` };
     });
   const chosen = onLock.some((c) => c.id === codeId) ? codeId : (onLock[0]?.id ?? '');
 

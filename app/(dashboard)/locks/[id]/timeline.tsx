@@ -1,7 +1,6 @@
 'use client';
 
-import type { AccessCodeStatus } from '@/db/schema';
-import { STATUS_TITLES } from '@/lib/access-codes/describe';
+import { CONDITION_TITLES, type CodeCondition } from '@/lib/access-codes/describe';
 import type { LockDetail, LockDetailCode } from '@/lib/devices/lock-detail';
 import {
   type Bar,
@@ -14,12 +13,15 @@ import {
 } from '@/lib/devices/timeline';
 import { formatInZone } from '@/lib/time';
 
-const STATUS_BAR: Record<AccessCodeStatus, string> = {
+const CONDITION_BAR: Record<CodeCondition, string> = {
   // Not on the lock yet: an outline, so "waiting" never reads as "working".
-  unset: 'border-2 border-dashed border-slate-500 bg-white text-slate-800',
-  setting: 'bg-sky-700 text-white',
+  not_yet_due: 'border-2 border-dashed border-slate-500 bg-white text-slate-800',
+  stored: 'bg-emerald-700 text-white',
+  being_set: 'bg-sky-700 text-white',
   set: 'bg-emerald-700 text-white',
-  removing: 'bg-violet-700 text-white',
+  delayed: 'bg-amber-600 text-white',
+  failed: 'bg-red-700 text-white',
+  being_removed: 'bg-violet-700 text-white',
   removed: 'bg-slate-500 text-white',
 };
 
@@ -38,8 +40,7 @@ export function windowWords(code: LockDetailCode, zone: string): string {
 }
 
 function barDescription(code: LockDetailCode, zone: string): string {
-  const parts = [codeLabel(code), windowWords(code, zone), STATUS_TITLES[code.status]];
-  if (code.deleted) parts.push('deleted, coming off the lock');
+  const parts = [codeLabel(code), windowWords(code, zone), code.state.title];
   for (const e of code.errors) parts.push(`error: ${e.message}`);
   for (const w of code.warnings) parts.push(`warning: ${w.message}`);
   return parts.join(', ');
@@ -191,8 +192,9 @@ function CodeBar({ code, bar, zone }: { code: LockDetailCode; bar: Bar; zone: st
       title={label}
       data-testid="timeline-bar"
       data-status={code.status}
+      data-condition={code.state.condition}
       className={`absolute flex h-8 min-w-3 items-center gap-1 overflow-hidden rounded-md px-1.5 text-xs font-medium whitespace-nowrap ${
-        STATUS_BAR[code.status]
+        CONDITION_BAR[code.state.condition]
       } ${ring} ${bar.startsBefore ? 'rounded-l-none' : ''} ${bar.endsAfter ? 'rounded-r-none' : ''} ${
         code.deleted ? 'line-through' : ''
       }`}
@@ -216,12 +218,18 @@ function CodeBar({ code, bar, zone }: { code: LockDetailCode; bar: Bar; zone: st
 }
 
 function Legend() {
-  const items: { label: string; swatch: string }[] = [
-    { label: STATUS_TITLES.unset, swatch: STATUS_BAR.unset },
-    { label: STATUS_TITLES.setting, swatch: STATUS_BAR.setting },
-    { label: STATUS_TITLES.set, swatch: STATUS_BAR.set },
-    { label: STATUS_TITLES.removing, swatch: STATUS_BAR.removing },
+  const shown: CodeCondition[] = [
+    'not_yet_due',
+    'being_set',
+    'set',
+    'delayed',
+    'failed',
+    'being_removed',
   ];
+  const items = shown.map((condition) => ({
+    label: CONDITION_TITLES[condition],
+    swatch: CONDITION_BAR[condition],
+  }));
   return (
     <ul aria-label="Legend" className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700">
       {items.map((item) => (
