@@ -22,13 +22,11 @@ import { logTransport } from '@/lib/messages/transports';
 import { runTick } from '@/lib/reconciler/tick';
 import { cancelReservation, createReservation } from '@/lib/reservations/operations';
 import { DISCOVERY_INTERVAL_MS } from './discovery';
-import {
-  replaceDevice,
-  replacementPlan,
-  replacementProgress,
-  retireDevice,
-  undoReplacement,
-} from './replace';
+import { replaceDevice } from './replace';
+import { replacementPlan } from './replacement-plan';
+import { replacementProgress } from './replacement-progress';
+import { retireDevice } from './retire';
+import { undoReplacement } from './undo-replacement';
 
 // Noon in New York.
 const NOW = new Date('2026-11-26T17:00:00Z');

@@ -24,7 +24,7 @@ import { defaultAdapters } from '@/lib/locks/registry';
 import { createLogger } from '@/lib/log';
 import { setSimulatedLockOnline } from '@/lib/organizations/admin';
 import { runTick } from '@/lib/reconciler/tick';
-import { getReservationDetail } from '@/lib/reservations/list';
+import { getReservationDetail } from '@/lib/reservations/detail';
 import {
   cancelReservation,
   createReservation,

@@ -12,14 +12,10 @@ import {
 import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { formatZoned } from '@/lib/time';
-import {
-  getReservationDetail,
-  type ListReservationsInput,
-  listReservations,
-  listStayOptions,
-  RESERVATIONS_PAGE_SIZE,
-} from './list';
+import { getReservationDetail } from './detail';
+import { type ListReservationsInput, listReservations, RESERVATIONS_PAGE_SIZE } from './list';
 import { cancelReservation, createReservation } from './operations';
+import { listStayOptions } from './options';
 
 // Noon in New York on a Thursday; every Harbor stay is in New York's zone.
 const NOW = new Date('2026-11-26T17:00:00Z');

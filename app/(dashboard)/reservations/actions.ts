@@ -8,13 +8,13 @@ import { clock } from '@/lib/clock';
 import { type ActionResult, runAction } from '@/lib/http/action';
 import { sendGuestCodeNow } from '@/lib/messages/guest';
 import { loggedOnly } from '@/lib/messages/transports';
+import { getReservationDetail, type ReservationDetail } from '@/lib/reservations/detail';
 import {
   createInputFromForm,
   fieldErrors,
   formField,
   updateInputFromForm,
 } from '@/lib/reservations/form';
-import { getReservationDetail, type ReservationDetail } from '@/lib/reservations/list';
 import {
   cancelReservation,
   createReservation,

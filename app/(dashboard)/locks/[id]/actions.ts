@@ -3,7 +3,7 @@
 import { getDatabase } from '@/db/client';
 import { setBackupPool } from '@/lib/backup-pools/pools';
 import { clock } from '@/lib/clock';
-import { retireDevice } from '@/lib/devices/replace';
+import { retireDevice } from '@/lib/devices/retire';
 import { type ActionResult, runAction } from '@/lib/http/action';
 import {
   factoryResetSimulatedLock,

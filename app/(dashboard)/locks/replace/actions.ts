@@ -5,7 +5,8 @@ import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { placeDevice } from '@/lib/devices/new-locks';
-import { replaceDevice, undoReplacement } from '@/lib/devices/replace';
+import { replaceDevice } from '@/lib/devices/replace';
+import { undoReplacement } from '@/lib/devices/undo-replacement';
 import { type ActionResult, runAction } from '@/lib/http/action';
 
 // The replacement wizard's steps. lib checks the role and validates (zod,

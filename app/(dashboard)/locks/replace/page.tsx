@@ -4,7 +4,7 @@ import { LiveRefresh } from '@/components/live-refresh';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { listNewLocks, replaceableLocks } from '@/lib/devices/new-locks';
-import { type ReplacementPlan, replacementPlan } from '@/lib/devices/replace';
+import { type ReplacementPlan, replacementPlan } from '@/lib/devices/replacement-plan';
 import { AppError } from '@/lib/errors';
 import { firstValues } from '@/lib/http/search-params';
 import { requirePageActor } from '@/lib/http/session';

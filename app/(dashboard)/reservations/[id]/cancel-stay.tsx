@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { listNames } from '@/lib/access-codes/describe';
-import type { ReservationDetail } from '@/lib/reservations/list';
+import type { ReservationDetail } from '@/lib/reservations/detail';
 import { cancelReservationAction } from '../actions';
 
 /** Cancel in two steps: the first press says what will happen, the second does it. */

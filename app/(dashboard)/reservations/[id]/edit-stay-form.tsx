@@ -1,7 +1,8 @@
 'use client';
 
 import { type FormEvent, useState, useTransition } from 'react';
-import type { ReservationDetail, StayLock } from '@/lib/reservations/list';
+import type { ReservationDetail } from '@/lib/reservations/detail';
+import type { StayLock } from '@/lib/reservations/list';
 import { type ReservationFormState, updateReservationAction } from '../actions';
 import { FormProblem, StayFields } from '../stay-fields';
 

@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from 'react';
 import { guestMessageState } from '@/components/guest-message-state';
-import type { ReservationDetail } from '@/lib/reservations/list';
+import type { ReservationDetail } from '@/lib/reservations/detail';
 import { type SentCode, sendGuestCodeAction } from '../actions';
 import { TONE_TEXT } from '../stay-fields';
 

@@ -8,7 +8,8 @@ import { clock } from '@/lib/clock';
 import { AppError } from '@/lib/errors';
 import { requirePageActor } from '@/lib/http/session';
 import { queryKeys } from '@/lib/query-keys';
-import { getReservationDetail, locksAtProperty } from '@/lib/reservations/list';
+import { getReservationDetail } from '@/lib/reservations/detail';
+import { locksAtProperty } from '@/lib/reservations/options';
 import { ReservationView } from './reservation-view';
 
 export const metadata: Metadata = { title: 'Reservation' };

@@ -11,8 +11,8 @@ import type {
   HistoryEntry,
   IssueView,
   ReservationDetail,
-  StayLock,
-} from '@/lib/reservations/list';
+} from '@/lib/reservations/detail';
+import type { StayLock } from '@/lib/reservations/list';
 import { STAGE_WORDS } from '../reservations-table';
 import { TONE_BADGE, TONE_TEXT } from '../stay-fields';
 import { CancelStay } from './cancel-stay';

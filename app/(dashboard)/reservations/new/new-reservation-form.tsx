@@ -2,7 +2,8 @@
 
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useId, useState, useTransition } from 'react';
-import type { PropertyOption, StayLock } from '@/lib/reservations/list';
+import type { StayLock } from '@/lib/reservations/list';
+import type { PropertyOption } from '@/lib/reservations/options';
 import { createReservationAction, type ReservationFormState } from '../actions';
 import { FormProblem, StayFields } from '../stay-fields';
 

@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { firstValues } from '@/lib/http/search-params';
 import { requirePageActor } from '@/lib/http/session';
-import { listStayOptions, stayOptionsSchema } from '@/lib/reservations/list';
+import { listStayOptions, stayOptionsSchema } from '@/lib/reservations/options';
 import { NewReservationForm } from './new-reservation-form';
 
 export const metadata: Metadata = { title: 'New reservation' };

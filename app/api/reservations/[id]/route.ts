@@ -2,7 +2,7 @@
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { withActor } from '@/lib/http/route';
-import { getReservationDetail } from '@/lib/reservations/list';
+import { getReservationDetail } from '@/lib/reservations/detail';
 
 export const GET = withActor('reservations.read', async (actor, request) => {
   // withActor hands over the request only; the id is the path's last segment.

@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { LiveRefresh } from '@/components/live-refresh';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
-import { replacementProgress } from '@/lib/devices/replace';
+import { replacementProgress } from '@/lib/devices/replacement-progress';
 import { AppError } from '@/lib/errors';
 import { requirePageActor } from '@/lib/http/session';
 import { UndoReplacement } from '../wizard-forms';

@@ -1,0 +1,95 @@
+import { and, eq, gt } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '@/db/client';
+import { accessCodes, devices, reservationDevices, reservations } from '@/db/schema';
+import { lockCodeChanges } from '@/lib/access-codes/store';
+import { recordAudit } from '@/lib/audit';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+import { parseInput } from '@/lib/validation';
+import { closeCodes, liveOn } from './replacement-codes';
+
+export const retireDeviceSchema = z.object({ deviceId: z.uuid({ error: 'Choose a lock.' }) });
+
+/**
+ * Take a lock out of service for good (it came off the door, or was found and
+ * is not ours to manage). Refused while it opens a current or future stay:
+ * replace it, or give those stays another lock, first. Keyhold forgets the
+ * codes on it without calling it; the device stays for its history.
+ */
+export async function retireDevice(
+  db: Executor,
+  actor: Actor,
+  input: z.input<typeof retireDeviceSchema>,
+  now: Date,
+): Promise<{ name: string; closed: number }> {
+  assertCan(actor, 'devices.replace', 'Lock');
+  const data = parseInput(retireDeviceSchema, input);
+  return db.transaction(async (tx) => {
+    const [lock] = await tx
+      .select({ id: devices.id, name: devices.name, status: devices.status })
+      .from(devices)
+      .where(and(eq(devices.id, data.deviceId), eq(devices.organizationId, actor.organizationId)))
+      .for('update');
+    if (!lock) throw new AppError('not_found', 'Lock not found.', { field: 'deviceId' });
+    if (lock.status !== 'active') {
+      throw new AppError('conflict', `${lock.name} was already replaced or retired.`, {
+        field: 'deviceId',
+      });
+    }
+    const stays = await tx
+      .select({ id: reservations.id })
+      .from(reservationDevices)
+      .innerJoin(
+        reservations,
+        and(
+          eq(reservations.id, reservationDevices.reservationId),
+          eq(reservations.organizationId, reservationDevices.organizationId),
+        ),
+      )
+      .where(
+        and(
+          eq(reservationDevices.deviceId, lock.id),
+          eq(reservationDevices.organizationId, actor.organizationId),
+          eq(reservations.status, 'confirmed'),
+          gt(reservations.endsAt, now),
+        ),
+      );
+    if (stays.length > 0) {
+      throw new AppError(
+        'invalid_input',
+        `${lock.name} still opens ${stays.length} current or future ${stays.length === 1 ? 'stay' : 'stays'}: replace it, or give ${stays.length === 1 ? 'that stay' : 'them'} another lock first.`,
+        { field: 'deviceId' },
+      );
+    }
+    await lockCodeChanges(tx, [lock.id]);
+    const live = await tx
+      .select({ id: accessCodes.id })
+      .from(accessCodes)
+      .where(liveOn(lock.id, actor.organizationId));
+    await closeCodes(
+      tx,
+      live.map((c) => c.id),
+      now,
+    );
+    await tx
+      .update(devices)
+      .set({
+        status: 'removed',
+        online: false,
+        needsPlacement: false,
+        backupPoolEnabled: false,
+        leaseExpiresAt: null,
+        leaseOwner: null,
+        updatedAt: now,
+      })
+      .where(eq(devices.id, lock.id));
+    await recordAudit(tx, actor, {
+      action: 'device.retired',
+      targetType: 'device',
+      targetId: lock.id,
+      detail: { name: lock.name, codesClosed: live.length },
+    });
+    return { name: lock.name, closed: live.length };
+  });
+}

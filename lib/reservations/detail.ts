@@ -1,0 +1,330 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '@/db/client';
+import {
+  type AccessCodeStatus,
+  accessCodeEvents,
+  accessCodes,
+  devices,
+  type Issue,
+  organizations,
+  properties,
+  reservationDevices,
+  reservations,
+  users,
+} from '@/db/schema';
+import {
+  describeEvent,
+  describeIssue,
+  describeNextStep,
+  describeStatus,
+  nextStep,
+  summarizeSteps,
+  type Tone,
+} from '@/lib/access-codes/describe';
+import { mayBeOnLock } from '@/lib/access-codes/state';
+import { policyFor } from '@/lib/access-codes/store';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+import { type MessageView, stayMessages } from '@/lib/messages/history';
+import { formatZoned, localDateTimeParts, zoneAbbreviation } from '@/lib/time';
+import { type Stage, type StayLock, stageOf } from './list';
+
+export type IssueView = {
+  /** Seam's name, for the tooltip. */
+  code: string;
+  title: string;
+  explanation: string;
+  tone: Tone;
+  sinceLabel: string;
+  /** `change_type` on conflicting_external_modification: removed or modified. */
+  changeType: string | null;
+};
+
+export type CodeView = {
+  id: string;
+  lockId: string;
+  lockName: string;
+  room: string | null;
+  lockOnline: boolean;
+  /** The guest's PIN; null once the code is cancelled. */
+  digits: string | null;
+  /** Seam's status name, for the tooltip. */
+  status: AccessCodeStatus;
+  statusTitle: string;
+  statusExplanation: string;
+  tone: Tone;
+  /** Still part of the stay (false: cancelled, on its way off the lock). */
+  live: boolean;
+  next: string;
+  errors: IssueView[];
+  warnings: IssueView[];
+  backupPulled: boolean;
+};
+
+export type HistoryEntry = {
+  id: number;
+  at: string;
+  atLabel: string;
+  lockName: string;
+  text: string;
+  /** The event's name as Keyhold records it (Seam's where Seam has one). */
+  eventType: string;
+  tone: Tone;
+  by: string | null;
+};
+
+export type ReservationDetail = {
+  id: string;
+  guestName: string;
+  guestEmail: string | null;
+  guestPhone: string | null;
+  notes: string | null;
+  source: string;
+  status: 'confirmed' | 'cancelled';
+  stage: Stage;
+  propertyId: string;
+  propertyName: string;
+  timeZone: string;
+  /** "EST" now, for labelling the form's times. */
+  zoneAbbreviation: string;
+  startsAt: string;
+  endsAt: string;
+  checkInLabel: string;
+  checkOutLabel: string;
+  /** The stay as the property's local date and time, for the edit form. */
+  checkIn: { date: string; time: string };
+  checkOut: { date: string; time: string };
+  cancelledAtLabel: string | null;
+  locks: StayLock[];
+  codes: CodeView[];
+  /** What the stay's codes do next, locks with the same outcome together. */
+  effect: string[];
+  history: HistoryEntry[];
+  /** Messages to the guest, newest first. */
+  messages: MessageView[];
+};
+
+export const HISTORY_LIMIT = 100;
+
+function issueViews(list: Issue[], severity: 'error' | 'warning', zone: string): IssueView[] {
+  return list.map((issue) => {
+    const words = describeIssue(issue.code, severity);
+    const at = new Date(issue.createdAt);
+    const changeType = issue.detail?.change_type;
+    return {
+      code: issue.code,
+      title: words.title,
+      explanation: words.explanation || issue.message,
+      tone: words.tone,
+      sinceLabel: Number.isNaN(at.getTime()) ? '' : formatZoned(at, zone),
+      changeType: typeof changeType === 'string' ? changeType : null,
+    };
+  });
+}
+
+/**
+ * One stay with everything its page shows: the stay in its property's zone,
+ * its locks, each guest code's status, errors and warnings in plain words,
+ * what each code does next, and the codes' history. Another organization's
+ * stay is not found. A fixed handful of queries, whatever the stay's size.
+ */
+export async function getReservationDetail(
+  db: Executor,
+  actor: Actor,
+  reservationId: string,
+  now: Date,
+): Promise<ReservationDetail> {
+  assertCan(actor, 'reservations.read', 'Reservation');
+  if (!z.uuid().safeParse(reservationId).success) throw AppError.notFound('Reservation');
+  const [stay] = await db
+    .select({
+      reservation: reservations,
+      propertyName: properties.name,
+      timeZone: properties.timeZone,
+      leadMinutes: organizations.programmingLeadMinutes,
+    })
+    .from(reservations)
+    .innerJoin(
+      properties,
+      and(
+        eq(properties.id, reservations.propertyId),
+        eq(properties.organizationId, reservations.organizationId),
+      ),
+    )
+    .innerJoin(organizations, eq(organizations.id, reservations.organizationId))
+    .where(
+      and(
+        eq(reservations.id, reservationId),
+        eq(reservations.organizationId, actor.organizationId),
+      ),
+    );
+  if (!stay) throw AppError.notFound('Reservation');
+  const { reservation, timeZone } = stay;
+  const orgId = actor.organizationId;
+
+  const [locks, codeRows, eventRows, sentMessages] = await Promise.all([
+    db
+      .select({ id: devices.id, name: devices.name, room: devices.room, online: devices.online })
+      .from(reservationDevices)
+      .innerJoin(
+        devices,
+        and(
+          eq(devices.id, reservationDevices.deviceId),
+          eq(devices.organizationId, reservationDevices.organizationId),
+        ),
+      )
+      .where(
+        and(
+          eq(reservationDevices.reservationId, reservation.id),
+          eq(reservationDevices.organizationId, orgId),
+        ),
+      )
+      .orderBy(asc(devices.room), asc(devices.name)),
+    db
+      .select({
+        code: accessCodes,
+        lockName: devices.name,
+        room: devices.room,
+        lockOnline: devices.online,
+        nativeScheduling: devices.supportsNativeScheduling,
+      })
+      .from(accessCodes)
+      .innerJoin(
+        devices,
+        and(
+          eq(devices.id, accessCodes.deviceId),
+          eq(devices.organizationId, accessCodes.organizationId),
+        ),
+      )
+      .where(
+        and(
+          eq(accessCodes.reservationId, reservation.id),
+          eq(accessCodes.organizationId, orgId),
+          eq(accessCodes.isBackup, false),
+        ),
+      )
+      .orderBy(asc(devices.room), asc(devices.name), asc(accessCodes.createdAt)),
+    db
+      .select({
+        id: accessCodeEvents.id,
+        eventType: accessCodeEvents.eventType,
+        statusFrom: accessCodeEvents.statusFrom,
+        statusTo: accessCodeEvents.statusTo,
+        detail: accessCodeEvents.detail,
+        occurredAt: accessCodeEvents.occurredAt,
+        lockName: devices.name,
+        by: users.name,
+      })
+      .from(accessCodeEvents)
+      .innerJoin(
+        accessCodes,
+        and(
+          eq(accessCodes.id, accessCodeEvents.accessCodeId),
+          eq(accessCodes.organizationId, accessCodeEvents.organizationId),
+        ),
+      )
+      .innerJoin(devices, eq(devices.id, accessCodeEvents.deviceId))
+      .leftJoin(users, eq(users.id, accessCodeEvents.actorUserId))
+      .where(
+        and(
+          eq(accessCodeEvents.organizationId, orgId),
+          eq(accessCodes.reservationId, reservation.id),
+        ),
+      )
+      .orderBy(desc(accessCodeEvents.occurredAt), desc(accessCodeEvents.id))
+      .limit(HISTORY_LIMIT),
+    stayMessages(db, orgId, reservation.id, timeZone, now),
+  ]);
+
+  // A finished code stays in the history; the list shows what is, or may still be, on a lock.
+  const shown = codeRows.filter(
+    ({ code }) => code.status !== 'removed' && (code.deletedAt === null || mayBeOnLock(code)),
+  );
+  const steps = shown.map((row) => ({
+    row,
+    step: nextStep(
+      row.code,
+      policyFor({ supportsNativeScheduling: row.nativeScheduling }, stay.leadMinutes),
+      now,
+    ),
+  }));
+  const codes: CodeView[] = steps.map(({ row, step }) => {
+    const { code } = row;
+    const words = describeStatus(code);
+    const live = code.deletedAt === null;
+    return {
+      id: code.id,
+      lockId: code.deviceId,
+      lockName: row.lockName,
+      room: row.room,
+      lockOnline: row.lockOnline,
+      digits: live ? code.code : null,
+      status: code.status,
+      statusTitle: words.title,
+      statusExplanation: words.explanation,
+      tone: code.errors.length > 0 ? 'error' : words.tone,
+      live,
+      next: describeNextStep(step, row.lockName, timeZone, row.lockOnline),
+      errors: issueViews(code.errors, 'error', timeZone),
+      warnings: issueViews(code.warnings, 'warning', timeZone),
+      backupPulled: code.pulledBackupAccessCodeId !== null,
+    };
+  });
+  const effect =
+    steps.length > 0
+      ? summarizeSteps(
+          steps.map(({ row, step }) => ({
+            step,
+            lockName: row.lockName,
+            lockOnline: row.lockOnline,
+          })),
+          timeZone,
+        )
+      : [
+          reservation.status === 'cancelled'
+            ? 'The stay is cancelled; none of its codes is on a lock.'
+            : 'This stay has no guest codes.',
+        ];
+
+  return {
+    id: reservation.id,
+    guestName: reservation.guestName,
+    guestEmail: reservation.guestEmail,
+    guestPhone: reservation.guestPhone,
+    notes: reservation.notes,
+    source: reservation.source,
+    status: reservation.status,
+    stage: stageOf(reservation, now),
+    propertyId: reservation.propertyId,
+    propertyName: stay.propertyName,
+    timeZone,
+    zoneAbbreviation: zoneAbbreviation(now, timeZone),
+    startsAt: reservation.startsAt.toISOString(),
+    endsAt: reservation.endsAt.toISOString(),
+    checkInLabel: formatZoned(reservation.startsAt, timeZone),
+    checkOutLabel: formatZoned(reservation.endsAt, timeZone),
+    checkIn: localDateTimeParts(reservation.startsAt, timeZone),
+    checkOut: localDateTimeParts(reservation.endsAt, timeZone),
+    cancelledAtLabel: reservation.cancelledAt
+      ? formatZoned(reservation.cancelledAt, timeZone)
+      : null,
+    locks,
+    codes,
+    effect,
+    history: eventRows.map((event) => {
+      const words = describeEvent(event, timeZone);
+      return {
+        id: event.id,
+        at: event.occurredAt.toISOString(),
+        atLabel: formatZoned(event.occurredAt, timeZone),
+        lockName: event.lockName,
+        text: words.text,
+        eventType: event.eventType,
+        tone: words.tone,
+        by: event.by,
+      };
+    }),
+    messages: sentMessages,
+  };
+}

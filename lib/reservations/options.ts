@@ -1,0 +1,91 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '@/db/client';
+import { devices, properties } from '@/db/schema';
+import { type Actor, assertCan } from '@/lib/auth/actor';
+import { localDateTimeParts, wallTimeInZone, zoneAbbreviation } from '@/lib/time';
+import { parseInput } from '@/lib/validation';
+import type { StayLock } from './list';
+
+export type PropertyOption = {
+  id: string;
+  name: string;
+  timeZone: string;
+  zoneAbbreviation: string;
+  /** "15:00": the property's default check-in and check-out times. */
+  checkInTime: string;
+  checkOutTime: string;
+  /** The property's local date today and tomorrow: the new-stay form's default dates. */
+  today: string;
+  tomorrow: string;
+};
+
+export type StayOptions = {
+  properties: PropertyOption[];
+  /** The property whose locks are listed: the one asked for if it is the organization's, else the first. */
+  propertyId: string | null;
+  locks: StayLock[];
+};
+
+export const stayOptionsSchema = z.object({
+  propertyId: z.uuid({ error: 'Property must be a property id.' }).optional(),
+});
+
+/** What the new-stay form offers: the organization's properties and one property's active locks. */
+export async function listStayOptions(
+  db: Executor,
+  actor: Actor,
+  input: z.input<typeof stayOptionsSchema>,
+  now: Date,
+): Promise<StayOptions> {
+  assertCan(actor, 'reservations.manage');
+  const { propertyId } = parseInput(stayOptionsSchema, input);
+  const rows = await db
+    .select({
+      id: properties.id,
+      name: properties.name,
+      timeZone: properties.timeZone,
+      checkInTime: properties.checkInTime,
+      checkOutTime: properties.checkOutTime,
+    })
+    .from(properties)
+    .where(eq(properties.organizationId, actor.organizationId))
+    .orderBy(asc(properties.name), asc(properties.id));
+  const chosen = rows.find((p) => p.id === propertyId) ?? rows[0];
+  const locks = chosen ? await locksAtProperty(db, actor, chosen.id) : [];
+  return {
+    properties: rows.map((p) => ({
+      id: p.id,
+      name: p.name,
+      timeZone: p.timeZone,
+      zoneAbbreviation: zoneAbbreviation(now, p.timeZone),
+      checkInTime: p.checkInTime.slice(0, 5),
+      checkOutTime: p.checkOutTime.slice(0, 5),
+      today: localDateTimeParts(now, p.timeZone).date,
+      tomorrow: localDateTimeParts(wallTimeInZone(now, p.timeZone, 1, '12:00'), p.timeZone).date,
+    })),
+    propertyId: chosen?.id ?? null,
+    locks,
+  };
+}
+
+/** A property's active locks, the ones a stay there may open. */
+export async function locksAtProperty(
+  db: Executor,
+  actor: Actor,
+  propertyId: string,
+): Promise<StayLock[]> {
+  assertCan(actor, 'reservations.read');
+  if (!z.uuid().safeParse(propertyId).success) return [];
+  return db
+    .select({ id: devices.id, name: devices.name, room: devices.room, online: devices.online })
+    .from(devices)
+    .where(
+      and(
+        eq(devices.organizationId, actor.organizationId),
+        eq(devices.propertyId, propertyId),
+        eq(devices.status, 'active'),
+      ),
+    )
+    .orderBy(asc(devices.room), asc(devices.name), asc(devices.id));
+}
