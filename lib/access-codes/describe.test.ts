@@ -169,6 +169,27 @@ describe('describeCodeStatus: one set of words for every page', () => {
       'Being removed',
       'info',
     ],
+    [
+      'late coming off',
+      code({
+        status: 'removing',
+        externalRef: 'r',
+        endsAt: NOW,
+        warnings: issue('delay_in_removing_from_device'),
+      }),
+      lock,
+      'being_removed',
+      'Being removed',
+      'warning',
+    ],
+    [
+      'taken off until its new time, after the stay moved later',
+      code({ status: 'removing', externalRef: 'r' }),
+      lock,
+      'being_removed',
+      'Being removed',
+      'info',
+    ],
     ['removed', code({ status: 'removed' }), lock, 'removed', 'Off the lock', 'info'],
     [
       'cancelled before the lock',

@@ -73,7 +73,7 @@ const CONDITION_TONES: Record<CodeCondition, Tone> = {
   removed: 'info',
 };
 
-const REMOVAL_ISSUES = ['failed_to_remove_from_device', 'delay_in_removing_from_device'];
+const REMOVAL_ISSUES = ['failed_to_remove_from_device'];
 
 /** The first issue of a list that the catalogue or the adapter names, for its words. */
 const first = (issues: Issue[], skip: string[] = []) => issues.find((i) => !skip.includes(i.code));
@@ -108,30 +108,32 @@ export function describeCodeStatus(
   const until = code.endsAt ? ` until ${formatZoned(code.endsAt, zone)}` : '';
 
   if (code.status === 'removed') return words('removed', 'The code is off the lock.');
-  if (isFinished.test(code, now)) {
-    if (!mayBeOnLock.test(code)) {
-      return words(
-        'removed',
-        code.deletedAt ? 'Cancelled before it reached the lock.' : 'The code is off the lock.',
-      );
-    }
+  const finished = isFinished.test(code, now);
+  if (finished && !mayBeOnLock.test(code)) {
+    return words(
+      'removed',
+      code.deletedAt ? 'Cancelled before it reached the lock.' : 'The code is off the lock.',
+    );
+  }
+  // Coming off: the stay is over or cancelled, or its code is not due on the lock yet after a change.
+  if (finished || code.status === 'removing') {
     const failedRemoval = code.errors.find((i) => i.code === 'failed_to_remove_from_device');
     if (failedRemoval) {
-      return words('failed', `${describeIssue(failedRemoval.code).explanation}${offline}`, {
-        title: describeIssue(failedRemoval.code).title,
+      const issue = describeIssue(failedRemoval.code);
+      return words('failed', `${issue.explanation}${offline}`, {
+        title: issue.title,
         action: `Check ${lock.name}: the code may still open the door.`,
       });
     }
-    if (code.warnings.some((w) => w.code === 'delay_in_removing_from_device')) {
-      return words(
-        'delayed',
-        `${ISSUES.delay_in_removing_from_device?.explanation ?? ''}${offline}`,
-        {
-          title: describeIssue('delay_in_removing_from_device').title,
-        },
-      );
-    }
-    return words('being_removed', `Keyhold is taking the code off ${lock.name}.${offline}`);
+    // A removal that is late is still a removal under way: the warning sits beside it.
+    const late = code.warnings.some((w) => w.code === 'delay_in_removing_from_device');
+    return words(
+      'being_removed',
+      late
+        ? `${describeIssue('delay_in_removing_from_device').explanation}${offline}`
+        : `Keyhold is taking the code off ${lock.name}.${offline}`,
+      late ? { tone: 'warning' } : {},
+    );
   }
 
   const error = first(code.errors, REMOVAL_ISSUES);
@@ -160,7 +162,7 @@ export function describeCodeStatus(
         : `The code is on ${lock.name} ahead of check-in (${from}).`,
     );
   }
-  if (code.status === 'setting' || code.status === 'removing') {
+  if (code.status === 'setting') {
     return words('being_set', `Keyhold is putting the code on ${lock.name}.${offline}`);
   }
   const at = programmingTime(code, lock.policy);

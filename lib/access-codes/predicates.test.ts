@@ -7,6 +7,7 @@ import {
   type CodeFacts,
   type CodeRule,
   hasBegun,
+  inBackupPool,
   isAvailableBackup,
   isConfirmedOnLock,
   isFinished,
@@ -67,6 +68,7 @@ const rules: Record<string, CodeRule> = {
   hasBegun,
   mayBeOnLock,
   isAvailableBackup,
+  inBackupPool,
 };
 
 describe('code predicates: the TypeScript and the SQL form agree', () => {

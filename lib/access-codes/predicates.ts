@@ -236,6 +236,11 @@ export const mayBeOnLock = rule(
   ),
 );
 
+const inBackupPoolExpr = and(is('isBackup', true), isNull('pulledAt'));
+
+/** A backup code not handed to anyone: part of its lock's pool (ready or not). */
+export const inBackupPool = rule(['isBackup', 'pulledAt'], inBackupPoolExpr);
+
 /** A backup code a guest could be given now: on the lock, healthy, not pulled, not retired. */
 export const isAvailableBackup = rule(
   ['isBackup', 'pulledAt', 'deletedAt', 'status', 'errors'],

@@ -1,6 +1,7 @@
-import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { type AccessCode, accessCodes, reservations } from '@/db/schema';
+import { inBackupPool, isFinished, isLive } from '@/lib/access-codes/predicates';
 
 /**
  * Which codes go with a lock when it is replaced, asked by the replacement
@@ -12,33 +13,29 @@ export const liveOn = (deviceId: string, organizationId: string) =>
   and(
     eq(accessCodes.deviceId, deviceId),
     eq(accessCodes.organizationId, organizationId),
-    isNull(accessCodes.deletedAt),
-    ne(accessCodes.status, 'removed'),
+    isLive.sql(),
   );
 
 /** The replaced lock's codes a replacement looks at: live and meant to be on it. */
 export const replacementCandidatesOn = (deviceId: string, organizationId: string) =>
   and(liveOn(deviceId, organizationId), eq(accessCodes.desiredState, 'present'));
 
-/** Unpulled backup codes: the lock's pool. They stay behind; the tick fills the new lock's pool. */
-export const inPool = (code: Pick<AccessCode, 'isBackup' | 'pulledAt'>) =>
-  code.isBackup && code.pulledAt === null;
-
-/** `inPool`'s opposite, for queries. */
-export const notInPoolSql = sql`(${accessCodes.isBackup} = false or ${accessCodes.pulledAt} is not null)`;
+/** Unpulled backup codes, the lock's pool, stay behind; the tick fills the new lock's pool. */
+const inPool = (code: Pick<AccessCode, 'isBackup' | 'pulledAt'>) => inBackupPool.test(code);
 
 /**
  * Split the old lock's candidates into the codes that move to the new lock
  * (guest codes, pulled backups still in use, hand-made codes, all still
  * wanted at `now`) and its pool, which is closed.
  */
-export function codesThatMove<C extends Pick<AccessCode, 'isBackup' | 'pulledAt' | 'endsAt'>>(
-  candidates: C[],
-  now: Date,
-): { moving: C[]; pool: C[] } {
-  const stillWanted = (c: C) => c.endsAt === null || c.endsAt > now;
+export function codesThatMove<
+  C extends Pick<
+    AccessCode,
+    'isBackup' | 'pulledAt' | 'type' | 'endsAt' | 'desiredState' | 'deletedAt'
+  >,
+>(candidates: C[], now: Date): { moving: C[]; pool: C[] } {
   return {
-    moving: candidates.filter((c) => !inPool(c) && stillWanted(c)),
+    moving: candidates.filter((c) => !inPool(c) && !isFinished.test(c, now)),
     pool: candidates.filter(inPool),
   };
 }

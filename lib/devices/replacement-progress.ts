@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { accessCodes, devices } from '@/db/schema';
+import { isConfirmedOnLock } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
@@ -63,8 +64,6 @@ export async function replacementProgress(
   const due = codes.filter(
     (c) => c.nextAttemptAt === null || c.nextAttemptAt <= now || c.externalRef,
   );
-  const onLock = (c: (typeof codes)[number]) =>
-    c.externalRef !== null && (c.status === 'set' || c.status === 'unset');
   let changedDigits: ReplacementProgress['changedDigits'] = [];
   if (old?.replacedAt) {
     const before = await db
@@ -86,7 +85,7 @@ export async function replacementProgress(
     oldDeviceId: old?.id ?? null,
     lockName: fresh.name,
     total: due.length,
-    set: due.filter(onLock).length,
+    set: due.filter((c) => isConfirmedOnLock.test(c)).length,
     errors: codes
       .filter((c) => c.errors.length > 0)
       .map((c) => ({

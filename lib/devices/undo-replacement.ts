@@ -1,7 +1,8 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, not, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { accessCodes, devices, reservationDevices } from '@/db/schema';
+import { inBackupPool } from '@/lib/access-codes/predicates';
 import { withIssue } from '@/lib/access-codes/state';
 import { lockCodeChanges } from '@/lib/access-codes/store';
 import { recordAudit } from '@/lib/audit';
@@ -9,7 +10,7 @@ import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import { DEVICE_REMOVED, NEW_LOCK_FOUND } from './discovery';
-import { closedByReplacement, notInPoolSql } from './replacement-codes';
+import { closedByReplacement } from './replacement-codes';
 
 /** How long after a replacement it can be undone, if no code has gone to the new lock yet. */
 export const UNDO_REPLACEMENT_MINUTES = 15;
@@ -99,7 +100,7 @@ export async function undoReplacement(
         nextAttemptAt: now,
         revision: sql`${accessCodes.revision} + 1`,
       })
-      .where(and(closedByReplacement(old.id, old.replacedAt), notInPoolSql));
+      .where(and(closedByReplacement(old.id, old.replacedAt), not(inBackupPool.sql())));
     await tx
       .update(reservationDevices)
       .set({ deviceId: old.id })

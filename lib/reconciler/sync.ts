@@ -1,5 +1,6 @@
 import type { Db } from '@/db/client';
 import type { AccessCode, AccessCodeStatus } from '@/db/schema';
+import { hasBegun, isConfirmedOnLock } from '@/lib/access-codes/predicates';
 import { type CodeEventDraft, withIssue } from '@/lib/access-codes/state';
 import type { LockAdapter } from '@/lib/locks/adapter';
 import { logger } from '@/lib/log';
@@ -54,13 +55,10 @@ export async function syncLock(
     );
   }
   for (const believed of known) {
-    const isOnLockConfirmed =
-      believed.externalRef !== null && (believed.status === 'set' || believed.status === 'unset');
-    if (!isOnLockConfirmed || believed.deletedAt) continue;
+    if (!isConfirmedOnLock.test(believed) || believed.deletedAt) continue;
     const held = onLock.find((c) => c.keyholdCodeId === believed.id);
     const code = codes.get(believed.id) ?? believed;
-    const begun = code.type === 'ongoing' || (code.startsAt !== null && now >= code.startsAt);
-    const status: AccessCodeStatus = begun ? 'setting' : 'unset';
+    const status: AccessCodeStatus = hasBegun.test(code, now) ? 'setting' : 'unset';
     if (held?.state === 'pending' && held.code === believed.code) {
       // The service is programming it again (Seam puts back a code changed at
       // the keypad): not on the lock until it says so; the tick asks again.

@@ -14,18 +14,19 @@ import {
   users,
 } from '@/db/schema';
 import {
+  type CodeStatusWords,
+  describeCodeStatus,
   describeEvent,
-  describeIssue,
   describeNextStep,
-  describeStatus,
   nextStep,
   summarizeSteps,
   type Tone,
 } from '@/lib/access-codes/describe';
-import { mayBeOnLock } from '@/lib/access-codes/state';
+import { mayBeOnLock } from '@/lib/access-codes/predicates';
 import { policyFor } from '@/lib/access-codes/store';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { describeIssue } from '@/lib/issues';
 import { type MessageView, stayMessages } from '@/lib/messages/history';
 import { formatZoned, localDateTimeParts, zoneAbbreviation } from '@/lib/time';
 import { type Stage, type StayLock, stageOf } from './list';
@@ -51,9 +52,8 @@ export type CodeView = {
   digits: string | null;
   /** Seam's status name, for the tooltip. */
   status: AccessCodeStatus;
-  statusTitle: string;
-  statusExplanation: string;
-  tone: Tone;
+  /** Where the code stands, in the words every page uses. */
+  state: CodeStatusWords;
   /** Still part of the stay (false: cancelled, on its way off the lock). */
   live: boolean;
   next: string;
@@ -239,19 +239,20 @@ export async function getReservationDetail(
 
   // A finished code stays in the history; the list shows what is, or may still be, on a lock.
   const shown = codeRows.filter(
-    ({ code }) => code.status !== 'removed' && (code.deletedAt === null || mayBeOnLock(code)),
+    ({ code }) => code.status !== 'removed' && (code.deletedAt === null || mayBeOnLock.test(code)),
   );
-  const steps = shown.map((row) => ({
-    row,
-    step: nextStep(
-      row.code,
-      policyFor({ supportsNativeScheduling: row.nativeScheduling }, stay.leadMinutes),
-      now,
-    ),
-  }));
-  const codes: CodeView[] = steps.map(({ row, step }) => {
+  const steps = shown.map((row) => {
+    const policy = policyFor({ supportsNativeScheduling: row.nativeScheduling }, stay.leadMinutes);
+    return { row, policy, step: nextStep(row.code, policy, now) };
+  });
+  const codes: CodeView[] = steps.map(({ row, policy, step }) => {
     const { code } = row;
-    const words = describeStatus(code);
+    const state = describeCodeStatus(
+      code,
+      { name: row.lockName, online: row.lockOnline, policy },
+      timeZone,
+      now,
+    );
     const live = code.deletedAt === null;
     return {
       id: code.id,
@@ -261,9 +262,7 @@ export async function getReservationDetail(
       lockOnline: row.lockOnline,
       digits: live ? code.code : null,
       status: code.status,
-      statusTitle: words.title,
-      statusExplanation: words.explanation,
-      tone: code.errors.length > 0 ? 'error' : words.tone,
+      state,
       live,
       next: describeNextStep(step, row.lockName, timeZone, row.lockOnline),
       errors: issueViews(code.errors, 'error', timeZone),

@@ -2,8 +2,9 @@ import { and, asc, desc, eq, gt, ilike, lte, or, type SQL, sql } from 'drizzle-o
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { properties, reservations } from '@/db/schema';
-import { describeIssue } from '@/lib/access-codes/describe';
+import { isConfirmedOnLock, isLive } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import { describeIssue } from '@/lib/issues';
 import { formatZoned } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 
@@ -102,15 +103,15 @@ const stayLocks = sql<StayLock[]>`coalesce((
   where rd.reservation_id = reservations.id and rd.organization_id = reservations.organization_id
 ), '[]'::json)`;
 
-const liveGuestCode = sql.raw(`c.reservation_id = reservations.id
+const liveGuestCode = sql`c.reservation_id = reservations.id
     and c.organization_id = reservations.organization_id
-    and c.deleted_at is null and c.status <> 'removed' and not c.is_backup`);
+    and ${isLive.sql({ table: 'c' })} and not c.is_backup`;
 
 const codeCounts = sql<ReservationSummary['codes']>`(
   select json_build_object(
     'total', count(*),
     'set', count(*) filter (where c.status = 'set'),
-    'onLock', count(*) filter (where c.status = 'set' or (c.status = 'unset' and c.external_ref is not null)),
+    'onLock', count(*) filter (where ${isConfirmedOnLock.sql({ table: 'c' })}),
     'withErrors', count(*) filter (where jsonb_array_length(c.errors) > 0),
     'withWarnings', count(*) filter (where jsonb_array_length(c.warnings) > 0))
   from access_codes c where ${liveGuestCode}

@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { type ReactNode, useEffect, useState } from 'react';
+import { CodeStatus } from '@/components/code-status';
 import { fetchJson } from '@/components/query-client';
 import { queryKeys } from '@/lib/query-keys';
 import type {
@@ -244,14 +245,14 @@ function CodeCard({ code }: { code: CodeView }) {
           </p>
         ) : null}
       </div>
-      <p
-        data-testid="code-status"
-        data-seam-status={code.status}
-        title={`Seam status: ${code.status}`}
-        className={`text-sm font-medium ${TONE_TEXT[code.tone]}`}
-      >
-        {code.statusTitle}
-      </p>
+      <CodeStatus
+        state={code.state}
+        seamNames={[
+          code.status,
+          ...code.errors.map((i) => i.code),
+          ...code.warnings.map((i) => i.code),
+        ]}
+      />
       <p className="text-sm text-slate-600">{code.next}</p>
       <Issues label="Errors" issues={code.errors} />
       <Issues label="Warnings" issues={code.warnings} />
