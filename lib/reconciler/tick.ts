@@ -18,12 +18,12 @@ import { syncAlerts } from '@/lib/alerts/alerts';
 import { pruneSignInAttempts } from '@/lib/auth/sign-in';
 import { refillPools } from '@/lib/backup-pools/pools';
 import { discoverDevices } from '@/lib/devices/discovery';
-import { type LockAdapter, LockFailure } from '@/lib/locks/adapter';
-import type { AdapterResolver } from '@/lib/locks/registry';
+import { type AdapterResolver, type LockAdapter, LockFailure } from '@/lib/locks/adapter';
 import { logger } from '@/lib/log';
 import { deliverDueMessages } from '@/lib/messages/outbox';
 import { queueDueGuestCodeMessages } from '@/lib/messages/schedule';
-import { type Transports, transportsFromEnv } from '@/lib/messages/transports';
+import type { Transports } from '@/lib/messages/transport-types';
+import { transportsFromEnv } from '@/lib/messages/transports';
 import { recordLastTick } from '@/lib/system-state';
 
 /**
