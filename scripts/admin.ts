@@ -23,6 +23,11 @@ import {
   placeDeviceSchema,
 } from '../lib/devices/new-locks';
 import { replaceDevice } from '../lib/devices/replace';
+import {
+  factoryResetSimulatedLock,
+  removeAccessCodeAtSimulatedLock,
+  setSimulatedLockOnline,
+} from '../lib/devices/simulated-controls';
 import { EnvError, env } from '../lib/env';
 import { AppError } from '../lib/errors';
 import { serializeError } from '../lib/log';
@@ -31,10 +36,7 @@ import {
   addMemberSchema,
   createOrganization,
   createOrganizationSchema,
-  factoryResetSimulatedLock,
   operatorActor,
-  removeAccessCodeAtSimulatedLock,
-  setSimulatedLockOnline,
 } from '../lib/organizations/admin';
 
 const EXIT_OK = 0;

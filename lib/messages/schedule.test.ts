@@ -20,9 +20,9 @@ import {
 import { updateAccessCode } from '@/lib/access-codes/operations';
 import type { Actor } from '@/lib/auth/actor';
 import { defaultAdapters } from '@/lib/devices/connections';
+import { setSimulatedLockOnline } from '@/lib/devices/simulated-controls';
 import { AppError } from '@/lib/errors';
 import { createLogger } from '@/lib/log';
-import { setSimulatedLockOnline } from '@/lib/organizations/admin';
 import { runTick } from '@/lib/reconciler/tick';
 import { getReservationDetail } from '@/lib/reservations/list';
 import {
