@@ -26,12 +26,8 @@ import { generateCode } from '@/lib/access-codes/rules';
 import { createLogger } from '@/lib/log';
 import { type DeliverStats, deliverDueMessages } from '@/lib/messages/outbox';
 import { queueDueGuestCodeMessages } from '@/lib/messages/schedule';
-import {
-  LOGGED_PREFIX,
-  logTransport,
-  smtpTransport,
-  type Transports,
-} from '@/lib/messages/transports';
+import type { Transports } from '@/lib/messages/transport-types';
+import { LOGGED_PREFIX, logTransport, smtpTransport } from '@/lib/messages/transports';
 import { chunked, seedSimulatedLocks } from './seed';
 
 const { values } = parseArgs({

@@ -11,7 +11,7 @@ import type { Db } from '@/db/client';
 import { accessCodes } from '@/db/schema';
 import { createOrganization, createTestDatabase } from '@/db/testing';
 import { generateCode } from '@/lib/access-codes/rules';
-import { defaultAdapters } from '@/lib/locks/registry';
+import { defaultAdapters } from '@/lib/devices/connections';
 import { runTick } from '@/lib/reconciler/tick';
 import { chunked, seedSimulatedLocks } from './seed';
 

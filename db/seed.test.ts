@@ -95,7 +95,7 @@ describe('seedDemo', () => {
 
 describe('the demo, left running', () => {
   it('gets the in-house guest’s code onto the lock on the first tick, and flags the offline room', async () => {
-    const { defaultAdapters } = await import('@/lib/locks/registry');
+    const { defaultAdapters } = await import('@/lib/devices/connections');
     const { runTick } = await import('@/lib/reconciler/tick');
     const { accessCodes: codesTable } = await import('./schema');
     const now = new Date('2026-11-26T14:00:00Z');

@@ -3,8 +3,8 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
 import { createTestDatabase, type TestDatabase } from '@/db/testing';
+import { defaultAdapters } from './devices/connections';
 import { getHealth } from './health';
-import { defaultAdapters } from './locks/registry';
 import { runTick } from './reconciler/tick';
 
 let database: TestDatabase;

@@ -18,8 +18,8 @@ import {
 } from '@/db/schema';
 import { addSimulatedLock } from '@/db/testing';
 import { verifySignIn } from '@/lib/auth/sign-in';
+import { defaultAdapters } from '@/lib/devices/connections';
 import { DISCOVERY_INTERVAL_MS, discoverDevices } from '@/lib/devices/discovery';
-import { defaultAdapters } from '@/lib/locks/registry';
 import { startFakeSeam } from '@/lib/locks/seam/testing';
 import { factoryResetLock } from '@/lib/locks/simulated/controls';
 import { operatorActor } from '@/lib/organizations/admin';

@@ -14,7 +14,7 @@ import {
   listAccessCodes,
 } from '@/lib/access-codes/operations';
 import { type Actor, loadActor } from '@/lib/auth/actor';
-import { defaultAdapters } from '@/lib/locks/registry';
+import { defaultAdapters } from '@/lib/devices/connections';
 import { runTick } from '@/lib/reconciler/tick';
 import { createPermanentBackupCode, listPermanentBackupCodes } from './permanent';
 import { pullBackupAccessCode, setBackupPool } from './pools';

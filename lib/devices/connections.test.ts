@@ -4,17 +4,12 @@ import { accessCodes, adapterConnections, alerts, auditLog, devices } from '@/db
 import { createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
 import { type Actor, loadActor } from '@/lib/auth/actor';
 import { setBackupPool } from '@/lib/backup-pools/pools';
-import { defaultAdapters } from '@/lib/locks/registry';
+import type { SeamSettings } from '@/lib/locks/seam/options';
 import { type FakeSeam, startFakeSeam } from '@/lib/locks/seam/testing';
 import { runTick } from '@/lib/reconciler/tick';
 import { createReservation } from '@/lib/reservations/operations';
 import { deriveKey } from '@/lib/secret-box';
-import {
-  connectSeam,
-  listConnections,
-  replaceConnectionKey,
-  type SeamSettings,
-} from './connections';
+import { connectSeam, defaultAdapters, listConnections, replaceConnectionKey } from './connections';
 import { requestDiscovery } from './discovery';
 
 const T0 = new Date('2026-11-26T14:00:00Z');

@@ -5,14 +5,25 @@ import type { Db, Executor } from '@/db/client';
 import { adapterConnections, devices, type Issue } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
-import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { issueMessage } from '@/lib/issues';
-import { type AdapterDevice, LockFailure } from '@/lib/locks/adapter';
+import {
+  type AdapterDevice,
+  type AdapterResolver,
+  type AdapterTarget,
+  LockFailure,
+} from '@/lib/locks/adapter';
+import { adapterResolver } from '@/lib/locks/registry';
 import { SeamAdapter } from '@/lib/locks/seam/adapter';
 import type { SeamClientOptions } from '@/lib/locks/seam/client';
+import {
+  type SeamCredentials,
+  type SeamSettings,
+  seamClientOptions,
+  seamSettingsFromEnv,
+} from '@/lib/locks/seam/options';
 import { findProperty } from '@/lib/properties';
-import { deriveKey, open, seal } from '@/lib/secret-box';
+import { open, seal } from '@/lib/secret-box';
 import { parseInput } from '@/lib/validation';
 import {
   API_KEY_REJECTED,
@@ -27,19 +38,6 @@ import { newDevice, requestDiscovery } from './discovery';
  * before anything is kept, stored encrypted, never shown again and never
  * logged; the connection's health is what its last call found.
  */
-
-/** Where Seam is and the key that seals its credentials; from settings unless a test gives them. */
-export type SeamSettings = { endpoint: string; credentialsKey: Buffer };
-
-export function seamSettingsFromEnv(): SeamSettings {
-  const settings = env();
-  return {
-    endpoint: settings.SEAM_ENDPOINT,
-    credentialsKey: deriveKey(settings.CREDENTIALS_KEY ?? `auth:${settings.AUTH_SECRET}`),
-  };
-}
-
-type Credentials = { apiKey: string };
 
 const context = (organizationId: string, connectionId: string) =>
   `adapter_connection:${organizationId}:${connectionId}`;
@@ -74,7 +72,7 @@ export const replaceConnectionKeySchema = z.object({
 /** Ask Seam for the workspace's locks with this key: the one call that checks it. */
 async function checkKey(key: string, settings: SeamSettings): Promise<AdapterDevice[]> {
   try {
-    return await new SeamAdapter(seamClientOptions(key, settings)).listDevices();
+    return await new SeamAdapter(seamClientOptions({ apiKey: key }, settings)).listDevices();
   } catch (error) {
     if (!(error instanceof LockFailure)) throw error;
     if (error.accountIssue === API_KEY_REJECTED) {
@@ -88,10 +86,6 @@ async function checkKey(key: string, settings: SeamSettings): Promise<AdapterDev
       },
     );
   }
-}
-
-function seamClientOptions(key: string, settings: SeamSettings): SeamClientOptions {
-  return { apiKey: key, endpoint: settings.endpoint };
 }
 
 /**
@@ -296,7 +290,7 @@ export async function listConnections(db: Executor, actor: Actor): Promise<Conne
 }
 
 function sealCredentials(
-  credentials: Credentials,
+  credentials: SeamCredentials,
   settings: SeamSettings,
   organizationId: string,
   connectionId: string,
@@ -309,13 +303,28 @@ function sealCredentials(
 }
 
 /**
+ * The adapters of a tick, each Seam adapter reaching its workspace with the
+ * connection's stored key. Seam's endpoint and the credentials key come from
+ * settings unless given.
+ */
+export function defaultAdapters(
+  db: Executor,
+  options: { seam?: SeamSettings } = {},
+): AdapterResolver {
+  return adapterResolver({
+    simulated: db,
+    seam: (target) => seamOptionsFor(db, target, options.seam ?? seamSettingsFromEnv()),
+  });
+}
+
+/**
  * The options to reach a connection's Seam workspace, for the tick's adapter.
  * Fails as the lock would (a transient failure naming the problem) when the
  * key cannot be read, and marks the connection.
  */
-export async function seamOptionsFor(
+async function seamOptionsFor(
   db: Executor,
-  target: { organizationId: string; connectionId: string | null },
+  target: AdapterTarget,
   settings: SeamSettings,
 ): Promise<SeamClientOptions> {
   const [connection] = target.connectionId
@@ -341,7 +350,7 @@ export async function seamOptionsFor(
     settings.credentialsKey,
     context(target.organizationId, connection.id),
   );
-  const credentials = plain ? (JSON.parse(plain) as Credentials) : null;
+  const credentials = plain ? (JSON.parse(plain) as SeamCredentials) : null;
   if (!credentials?.apiKey) {
     await recordConnectionHealth(db, connection.id, new Date(), CREDENTIALS_UNREADABLE);
     throw new LockFailure(
@@ -350,5 +359,5 @@ export async function seamOptionsFor(
       CREDENTIALS_UNREADABLE,
     );
   }
-  return seamClientOptions(credentials.apiKey, settings);
+  return seamClientOptions(credentials, settings);
 }

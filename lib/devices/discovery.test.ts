@@ -8,9 +8,9 @@ import {
   type TestDatabase,
 } from '@/db/testing';
 import { syncAlerts } from '@/lib/alerts/alerts';
-import type { LockAdapter } from '@/lib/locks/adapter';
-import { type AdapterResolver, defaultAdapters } from '@/lib/locks/registry';
+import type { AdapterResolver, LockAdapter } from '@/lib/locks/adapter';
 import { factoryResetLock } from '@/lib/locks/simulated/controls';
+import { defaultAdapters } from './connections';
 import {
   DEVICE_REMOVED,
   DISCOVERY_INTERVAL_MS,

@@ -2,8 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { type Db, type Executor, queryRows } from '@/db/client';
 import { devices, type LockAdapter as LockAdapterName, systemState } from '@/db/schema';
 import { withIssue, withoutIssues } from '@/lib/access-codes/state';
-import type { AdapterDevice } from '@/lib/locks/adapter';
-import type { AdapterResolver } from '@/lib/locks/registry';
+import type { AdapterDevice, AdapterResolver } from '@/lib/locks/adapter';
 import { logger } from '@/lib/log';
 import { connectionIssueOf, recordConnectionHealth } from './connection-health';
 

@@ -16,7 +16,7 @@ import {
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
 import { pullBackupAccessCode } from '@/lib/backup-pools/pools';
-import { defaultAdapters } from '@/lib/locks/registry';
+import { defaultAdapters } from '@/lib/devices/connections';
 import { factoryResetLock } from '@/lib/locks/simulated/controls';
 import { logTransport } from '@/lib/messages/transports';
 import { runTick } from '@/lib/reconciler/tick';

@@ -1,4 +1,4 @@
-import type { CodeConstraints } from '@/db/schema';
+import type { CodeConstraints, LockAdapter as LockAdapterName } from '@/db/schema';
 
 /**
  * One interface for every way Keyhold reaches a lock (DESIGN.md "Lock
@@ -23,6 +23,16 @@ export interface LockAdapter {
    */
   removeCode(externalId: string, keyholdCodeId: string): Promise<{ pending: boolean }>;
 }
+
+/** Which adapter reaches a lock, for which organization, through which of its connections. */
+export type AdapterTarget = {
+  adapter: LockAdapterName;
+  organizationId: string;
+  connectionId: string | null;
+};
+
+/** Finds the adapter that reaches a lock. The tick gets one per run; tests pass their own. */
+export type AdapterResolver = (target: AdapterTarget) => LockAdapter;
 
 export type AdapterDevice = {
   externalId: string;

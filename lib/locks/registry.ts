@@ -1,28 +1,22 @@
 import type { Executor } from '@/db/client';
-import type { LockAdapter as LockAdapterName } from '@/db/schema';
-import { type SeamSettings, seamOptionsFor, seamSettingsFromEnv } from '@/lib/devices/connections';
-import type { LockAdapter } from './adapter';
+import type { AdapterResolver, AdapterTarget } from './adapter';
 import { SeamAdapter } from './seam/adapter';
+import type { SeamClientOptions } from './seam/client';
 import { SimulatedAdapter } from './simulated/adapter';
 
-export type AdapterTarget = {
-  adapter: LockAdapterName;
-  organizationId: string;
-  connectionId: string | null;
+/**
+ * What the adapters need to reach a lock, handed in by whoever keeps it (as
+ * cal.com's getCalendar is handed a credential): the connection the simulated
+ * locks' tables are on, and a Seam connection's client options, asked for on
+ * the adapter's first call so its key is read and decrypted only when used.
+ */
+export type AdapterCredentials = {
+  simulated: Executor;
+  seam: (target: AdapterTarget) => Promise<SeamClientOptions>;
 };
 
-/** Finds the adapter that reaches a lock. The tick gets one per run; tests pass their own. */
-export type AdapterResolver = (target: AdapterTarget) => LockAdapter;
-
-/**
- * The adapters of a tick: one simulated adapter per organization, one Seam
- * adapter per connection (its key read and decrypted on its first call).
- * Seam's endpoint and the credentials key come from settings unless given.
- */
-export function defaultAdapters(
-  db: Executor,
-  options: { seam?: SeamSettings } = {},
-): AdapterResolver {
+/** One simulated adapter per organization, one Seam adapter per connection. */
+export function adapterResolver(credentials: AdapterCredentials): AdapterResolver {
   const simulated = new Map<string, SimulatedAdapter>();
   const seam = new Map<string, SeamAdapter>();
   return (target) => {
@@ -30,7 +24,7 @@ export function defaultAdapters(
       case 'simulated': {
         let adapter = simulated.get(target.organizationId);
         if (!adapter) {
-          adapter = new SimulatedAdapter(db, target.organizationId);
+          adapter = new SimulatedAdapter(credentials.simulated, target.organizationId);
           simulated.set(target.organizationId, adapter);
         }
         return adapter;
@@ -39,9 +33,7 @@ export function defaultAdapters(
         const key = `${target.organizationId}:${target.connectionId}`;
         let adapter = seam.get(key);
         if (!adapter) {
-          adapter = new SeamAdapter(() =>
-            seamOptionsFor(db, target, options.seam ?? seamSettingsFromEnv()),
-          );
+          adapter = new SeamAdapter(() => credentials.seam(target));
           seam.set(key, adapter);
         }
         return adapter;

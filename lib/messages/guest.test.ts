@@ -9,7 +9,7 @@ import {
   type TestDatabase,
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
-import { defaultAdapters } from '@/lib/locks/registry';
+import { defaultAdapters } from '@/lib/devices/connections';
 import { runTick } from '@/lib/reconciler/tick';
 import { createReservation } from '@/lib/reservations/operations';
 import { pullBackupCodeForGuest } from './guest';

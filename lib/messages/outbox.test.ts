@@ -11,15 +11,16 @@ import {
   memberActor,
   type TestDatabase,
 } from '@/db/testing';
+import { defaultAdapters } from '@/lib/devices/connections';
 import { AppError } from '@/lib/errors';
-import { defaultAdapters } from '@/lib/locks/registry';
 import { createLogger } from '@/lib/log';
 import { runTick } from '@/lib/reconciler/tick';
 import { createReservation } from '@/lib/reservations/operations';
 import { deliverDueMessages, type QueueMessageInput, queueMessage } from './outbox';
 import { DEFAULT_TEMPLATES, renderTemplate } from './templates';
 import { type ReceivedMail, startSmtpServer } from './testing';
-import { logTransport, smtpTransport, type Transport } from './transports';
+import type { Transport } from './transport-types';
+import { logTransport, smtpTransport } from './transports';
 
 // Thursday 2026-11-26, 09:00 in New York.
 const T0 = new Date('2026-11-26T14:00:00Z');

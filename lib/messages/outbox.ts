@@ -7,7 +7,7 @@ import { type Message, type MessageChannel, type MessageKind, messages } from '@
 import { logger } from '@/lib/log';
 import { parseInput } from '@/lib/validation';
 import { escapeHtml, SMS_MAX_LENGTH } from './templates';
-import { type OutgoingMessage, TransportError, type Transports } from './transports';
+import { type OutgoingMessage, TransportError, type Transports } from './transport-types';
 
 /**
  * The outbox (DESIGN.md "Guest messaging"). A message row is written in the

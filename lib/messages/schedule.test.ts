@@ -19,10 +19,10 @@ import {
 } from '@/db/testing';
 import { updateAccessCode } from '@/lib/access-codes/operations';
 import type { Actor } from '@/lib/auth/actor';
+import { defaultAdapters } from '@/lib/devices/connections';
+import { setSimulatedLockOnline } from '@/lib/devices/simulated-controls';
 import { AppError } from '@/lib/errors';
-import { defaultAdapters } from '@/lib/locks/registry';
 import { createLogger } from '@/lib/log';
-import { setSimulatedLockOnline } from '@/lib/organizations/admin';
 import { runTick } from '@/lib/reconciler/tick';
 import { getReservationDetail } from '@/lib/reservations/detail';
 import {
@@ -35,7 +35,8 @@ import { deliverDueMessages, WITHDRAWN_ERROR } from './outbox';
 import { queueDueGuestCodeMessages } from './schedule';
 import { SMS_MAX_LENGTH } from './templates';
 import { loopbackSmtp, type ReceivedMail, startSmtpServer } from './testing';
-import { logTransport, type Transports } from './transports';
+import type { Transports } from './transport-types';
+import { logTransport } from './transports';
 
 // Check-in 2026-11-28 15:00 in New York (the property's zone) is 20:00 UTC.
 const ARRIVAL = new Date('2026-11-28T20:00:00Z');

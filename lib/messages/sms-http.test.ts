@@ -9,7 +9,7 @@ import { type Message, messages } from '@/db/schema';
 import { createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
 import { deliverDueMessages, queueMessage } from './outbox';
 import { twilioSmsTransport } from './sms-http';
-import { type OutgoingMessage, TransportError } from './transports';
+import { type OutgoingMessage, TransportError } from './transport-types';
 
 const SID = 'AC0123456789abcdef0123456789abcdef';
 const TOKEN = 'tok-3f9a1c55e0b2-not-for-logs';

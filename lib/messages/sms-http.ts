@@ -1,4 +1,4 @@
-import { type Transport, TransportError } from './transports';
+import { type Transport, TransportError } from './transport-types';
 
 export type TwilioSmsSettings = {
   /** e.g. `https://api.twilio.com`; any server speaking Twilio's Messages API. */

@@ -1,5 +1,6 @@
 import { SMTPServer } from 'smtp-server';
-import { smtpTransport, type Transport } from './transports';
+import type { Transport } from './transport-types';
+import { smtpTransport } from './transports';
 
 /** For tests: what a loopback SMTP server accepted. */
 export type ReceivedMail = { raw: string; to: string[]; port: number };

@@ -1,5 +1,5 @@
-import type { AdapterResolver } from '@/lib/locks/registry';
-import type { Transports } from '@/lib/messages/transports';
+import type { AdapterResolver } from '@/lib/locks/adapter';
+import type { Transports } from '@/lib/messages/transport-types';
 
 export type TickOptions = {
   now: Date;

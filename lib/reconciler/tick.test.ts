@@ -10,8 +10,8 @@ import {
 } from '@/db/testing';
 import { createAccessCode, getAccessCode } from '@/lib/access-codes/operations';
 import { type Actor, loadActor } from '@/lib/auth/actor';
+import { defaultAdapters } from '@/lib/devices/connections';
 import { type LockAdapter, LockFailure } from '@/lib/locks/adapter';
-import { defaultAdapters } from '@/lib/locks/registry';
 import {
   addCodeAtLock,
   changeCodeAtLock,

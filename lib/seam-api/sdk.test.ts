@@ -17,7 +17,7 @@ import {
 } from '@/db/testing';
 import { createApiKey, revokeApiKey } from '@/lib/api-keys';
 import { loadActor } from '@/lib/auth/actor';
-import { defaultAdapters } from '@/lib/locks/registry';
+import { defaultAdapters } from '@/lib/devices/connections';
 import { runTick } from '@/lib/reconciler/tick';
 import { handleSeamRequest } from './handler';
 

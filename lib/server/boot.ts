@@ -4,8 +4,8 @@ import { DatabaseInUseError, getDatabase } from '@/db/client';
 import { type DemoSeed, seedDemo } from '@/db/seed';
 import { dummyPasswordHash } from '@/lib/auth/password';
 import { clock } from '@/lib/clock';
+import { defaultAdapters } from '@/lib/devices/connections';
 import { EnvError, env } from '@/lib/env';
-import { defaultAdapters } from '@/lib/locks/registry';
 import { logger, withRequestId } from '@/lib/log';
 import { runTick } from '@/lib/reconciler/tick';
 

@@ -5,7 +5,7 @@ import {
   factoryResetSimulatedLock,
   removeAccessCodeAtSimulatedLock,
   setSimulatedLockOnline,
-} from '../../lib/organizations/admin';
+} from '../../lib/devices/simulated-controls';
 import { actorFor, defineCommand, organizationFlag, uuidFlag } from './cli';
 import { clean, print } from './output';
 

@@ -4,12 +4,12 @@ import { getDatabase } from '@/db/client';
 import { setBackupPool } from '@/lib/backup-pools/pools';
 import { clock } from '@/lib/clock';
 import { retireDevice } from '@/lib/devices/retire';
-import { type ActionResult, runAction } from '@/lib/http/action';
 import {
   factoryResetSimulatedLock,
   removeAccessCodeAtSimulatedLock,
   setSimulatedLockOnline,
-} from '@/lib/organizations/admin';
+} from '@/lib/devices/simulated-controls';
+import { type ActionResult, runAction } from '@/lib/http/action';
 
 // The simulated adapter's knobs on the lock page. Inputs are validated in lib
 // (zod, naming the field); the page refreshes itself from the live query.

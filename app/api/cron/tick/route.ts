@@ -3,9 +3,9 @@ import { NextResponse } from 'next/server';
 import { getDatabase } from '@/db/client';
 import { secretsMatch } from '@/lib/auth/secret';
 import { clock } from '@/lib/clock';
+import { defaultAdapters } from '@/lib/devices/connections';
 import { env } from '@/lib/env';
 import { jsonError } from '@/lib/http/route';
-import { defaultAdapters } from '@/lib/locks/registry';
 import { withRequestId } from '@/lib/log';
 import { runTick } from '@/lib/reconciler/tick';
 

@@ -14,7 +14,7 @@ import {
   factoryResetSimulatedLock,
   removeAccessCodeAtSimulatedLock,
   setSimulatedLockOnline,
-} from '@/lib/organizations/admin';
+} from './simulated-controls';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const LATER = new Date('2026-11-26T12:30:00Z');
