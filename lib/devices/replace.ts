@@ -25,6 +25,7 @@ import {
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { parseId } from '@/lib/ids';
 import { parseInput } from '@/lib/validation';
 import { DEVICE_REMOVED, NEW_LOCK_FOUND } from './discovery';
 
@@ -87,7 +88,7 @@ export async function replaceDevice(
   input: ReplaceDeviceInput,
   now: Date,
 ): Promise<ReplacementResult> {
-  assertCan(actor, 'devices.replace', 'Lock');
+  assertCan(actor, 'devices.replace', 'Device');
   const data = parseInput(replaceDeviceSchema, input);
   if (data.oldDeviceId === data.newDeviceId) {
     throw new AppError('invalid_input', 'A lock cannot replace itself.', { field: 'newDeviceId' });
@@ -105,8 +106,8 @@ export async function replaceDevice(
       .for('update');
     const old = rows.find((d) => d.id === data.oldDeviceId);
     const fresh = rows.find((d) => d.id === data.newDeviceId);
-    if (!old) throw new AppError('not_found', 'Lock not found.', { field: 'oldDeviceId' });
-    if (!fresh) throw new AppError('not_found', 'Lock not found.', { field: 'newDeviceId' });
+    if (!old) throw AppError.notFound('Device', { field: 'oldDeviceId' });
+    if (!fresh) throw AppError.notFound('Device', { field: 'newDeviceId' });
     if (old.status !== 'active') {
       throw new AppError('conflict', `${old.name} was already replaced or retired.`, {
         field: 'oldDeviceId',
@@ -295,7 +296,7 @@ export async function undoReplacement(
   input: z.input<typeof undoReplacementSchema>,
   now: Date,
 ): Promise<{ oldDeviceId: string }> {
-  assertCan(actor, 'devices.replace', 'Lock');
+  assertCan(actor, 'devices.replace', 'Device');
   const data = parseInput(undoReplacementSchema, input);
   return db.transaction(async (tx) => {
     const [old] = await tx
@@ -323,6 +324,7 @@ export async function undoReplacement(
     if (!old || !fresh || !old.replacedAt) {
       throw new AppError('not_found', 'No replacement to undo for this lock.', {
         field: 'newDeviceId',
+        resource: 'Device',
       });
     }
     if (now.getTime() - old.replacedAt.getTime() > UNDO_REPLACEMENT_MINUTES * 60_000) {
@@ -439,7 +441,7 @@ export async function replacementPlan(
   input: ReplaceDeviceInput,
   now: Date,
 ): Promise<ReplacementPlan> {
-  assertCan(actor, 'devices.replace', 'Lock');
+  assertCan(actor, 'devices.replace', 'Device');
   const data = parseInput(replaceDeviceSchema, input);
   const rows = await db
     .select({
@@ -463,10 +465,13 @@ export async function replacementPlan(
   const old = rows.find((d) => d.id === data.oldDeviceId && d.status === 'active');
   const fresh = rows.find((d) => d.id === data.newDeviceId && d.status === 'active');
   if (!old || data.oldDeviceId === data.newDeviceId) {
-    throw new AppError('not_found', 'Lock not found.', { field: 'oldDeviceId' });
+    throw AppError.notFound('Device', { field: 'oldDeviceId' });
   }
   if (!fresh || (fresh.propertyId !== null && !fresh.needsPlacement)) {
-    throw new AppError('not_found', 'New lock not found.', { field: 'newDeviceId' });
+    throw new AppError('not_found', 'New lock not found.', {
+      field: 'newDeviceId',
+      resource: 'Device',
+    });
   }
   const [property] = old.propertyId
     ? await db
@@ -572,13 +577,13 @@ export async function replacementProgress(
   newDeviceId: string,
   now: Date,
 ): Promise<ReplacementProgress> {
-  assertCan(actor, 'devices.replace', 'Lock');
-  const { newDeviceId: id } = parseInput(undoReplacementSchema, { newDeviceId });
+  assertCan(actor, 'devices.replace', 'Device');
+  const id = parseId('Device', newDeviceId, { field: 'newDeviceId' });
   const [fresh] = await db
     .select({ id: devices.id, name: devices.name })
     .from(devices)
     .where(and(eq(devices.id, id), eq(devices.organizationId, actor.organizationId)));
-  if (!fresh) throw new AppError('not_found', 'Lock not found.', { field: 'newDeviceId' });
+  if (!fresh) throw AppError.notFound('Device', { field: 'newDeviceId' });
   const [old] = await db
     .select({ id: devices.id, replacedAt: devices.replacedAt })
     .from(devices)
@@ -663,7 +668,7 @@ export async function retireDevice(
   input: z.input<typeof retireDeviceSchema>,
   now: Date,
 ): Promise<{ name: string; closed: number }> {
-  assertCan(actor, 'devices.replace', 'Lock');
+  assertCan(actor, 'devices.replace', 'Device');
   const data = parseInput(retireDeviceSchema, input);
   return db.transaction(async (tx) => {
     const [lock] = await tx
@@ -671,7 +676,7 @@ export async function retireDevice(
       .from(devices)
       .where(and(eq(devices.id, data.deviceId), eq(devices.organizationId, actor.organizationId)))
       .for('update');
-    if (!lock) throw new AppError('not_found', 'Lock not found.', { field: 'deviceId' });
+    if (!lock) throw AppError.notFound('Device', { field: 'deviceId' });
     if (lock.status !== 'active') {
       throw new AppError('conflict', `${lock.name} was already replaced or retired.`, {
         field: 'deviceId',

@@ -15,6 +15,7 @@ import { type Actor, assertCan } from '@/lib/auth/actor';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
 import { requestDiscovery } from '@/lib/devices/discovery';
 import { AppError } from '@/lib/errors';
+import { parseId } from '@/lib/ids';
 import { SimulatedAdapter } from '@/lib/locks/simulated/adapter';
 import {
   factoryResetLock,
@@ -36,7 +37,7 @@ import { parseInput } from '@/lib/validation';
  * no user behind it, so audit entries show neither a user nor an API key.
  */
 export async function operatorActor(db: Executor, organizationId: string): Promise<Actor> {
-  if (!z.uuid().safeParse(organizationId).success) throw AppError.notFound('Organization');
+  parseId('Organization', organizationId);
   const [org] = await db
     .select({ id: organizations.id, name: organizations.name })
     .from(organizations)
@@ -201,8 +202,8 @@ export async function getSimulatedDevice(
   actor: Actor,
   deviceId: string,
 ): Promise<SimulatedDevice> {
-  assertCan(actor, 'locks.manage', 'Lock');
-  if (!z.uuid().safeParse(deviceId).success) throw AppError.notFound('Lock');
+  assertCan(actor, 'locks.manage', 'Device');
+  parseId('Device', deviceId);
   const [device] = await db
     .select({
       id: devices.id,
@@ -212,7 +213,7 @@ export async function getSimulatedDevice(
     })
     .from(devices)
     .where(and(eq(devices.id, deviceId), eq(devices.organizationId, actor.organizationId)));
-  if (!device) throw AppError.notFound('Lock');
+  if (!device) throw AppError.notFound('Device');
   if (device.adapter !== 'simulated') {
     throw new AppError(
       'invalid_input',
@@ -285,7 +286,7 @@ export async function setSimulatedLockOnline(
   now: Date,
   hardware: Executor = db,
 ): Promise<SimulatedDevice> {
-  assertCan(actor, 'locks.manage', 'Lock');
+  assertCan(actor, 'locks.manage', 'Device');
   const data = parseInput(setSimulatedOnlineSchema, input);
   const device = await liveSimulatedDevice(db, actor, data.deviceId, hardware);
   await setSimulatedLockKnobs(hardware, actor.organizationId, device.externalId, {
@@ -306,7 +307,7 @@ export async function removeAccessCodeAtSimulatedLock(
   now: Date,
   hardware: Executor = db,
 ): Promise<SimulatedDevice & { codeStatus: string }> {
-  assertCan(actor, 'locks.manage', 'Lock');
+  assertCan(actor, 'locks.manage', 'Device');
   const data = parseInput(removeCodeAtLockSchema, input);
   const device = await liveSimulatedDevice(db, actor, data.deviceId, hardware);
   const [code] = await db
@@ -320,7 +321,7 @@ export async function removeAccessCodeAtSimulatedLock(
         sql`${accessCodes.status} <> 'removed'`,
       ),
     );
-  if (!code) throw AppError.notFound('Access code');
+  if (!code) throw AppError.notFound('AccessCode');
   await removeCodeAtLock(hardware, actor.organizationId, device.externalId, data.accessCodeId);
   await syncSoon(db, actor, device.id, now);
   return { ...device, codeStatus: code.status };
@@ -338,7 +339,7 @@ export async function factoryResetSimulatedLock(
   now: Date,
   hardware: Executor = db,
 ): Promise<SimulatedDevice & { newExternalId: string }> {
-  assertCan(actor, 'devices.replace', 'Lock');
+  assertCan(actor, 'devices.replace', 'Device');
   const data = parseInput(factoryResetSchema, input);
   const device = await liveSimulatedDevice(db, actor, data.deviceId, hardware);
   const newExternalId = await hardware.transaction((tx) =>

@@ -26,6 +26,7 @@ import { mayBeOnLock } from '@/lib/access-codes/state';
 import { policyFor } from '@/lib/access-codes/store';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { isId, parseId } from '@/lib/ids';
 import { type MessageView, stayMessages } from '@/lib/messages/history';
 import { formatZoned, localDateTimeParts, wallTimeInZone, zoneAbbreviation } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
@@ -386,7 +387,7 @@ export async function getReservationDetail(
   now: Date,
 ): Promise<ReservationDetail> {
   assertCan(actor, 'reservations.read', 'Reservation');
-  if (!z.uuid().safeParse(reservationId).success) throw AppError.notFound('Reservation');
+  parseId('Reservation', reservationId);
   const [stay] = await db
     .select({
       reservation: reservations,
@@ -648,7 +649,7 @@ export async function locksAtProperty(
   propertyId: string,
 ): Promise<StayLock[]> {
   assertCan(actor, 'reservations.read');
-  if (!z.uuid().safeParse(propertyId).success) return [];
+  if (!isId(propertyId)) return [];
   return db
     .select({ id: devices.id, name: devices.name, room: devices.room, online: devices.online })
     .from(devices)
