@@ -51,6 +51,9 @@ const RESOURCE_NAMES: Record<Resource, string> = {
 export type AppErrorOptions = { field?: string; internal?: string; resource?: Resource };
 
 export class AppError extends Error {
+  /** What was not found, for a `not_found` error. */
+  readonly resource?: Resource;
+
   // A not-found error always says what was not found.
   constructor(
     code: 'not_found',
@@ -65,10 +68,7 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = 'AppError';
-  }
-
-  get resource(): Resource | undefined {
-    return this.options.resource;
+    this.resource = options.resource;
   }
 
   static notFound(resource: Resource, options: { field?: string; internal?: string } = {}) {
