@@ -13,7 +13,7 @@ import { currentActor } from './session';
 type JsonError = { error: { code: string; message: string; field?: string } };
 
 /** Map any thrown value to a JSON answer: AppError and zod as themselves, the rest as a generic 500. */
-export function jsonError(error: unknown): NextResponse<JsonError> {
+function jsonError(error: unknown): NextResponse<JsonError> {
   if (error instanceof AppError) {
     if (error.options.internal) {
       logger().info({ code: error.code, why: error.options.internal }, error.message);
