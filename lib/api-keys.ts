@@ -7,6 +7,7 @@ import { recordAudit } from './audit';
 import type { Actor } from './auth/actor';
 import { assertCan } from './auth/actor';
 import { AppError } from './errors';
+import { parseId } from './ids';
 
 /**
  * Keys for the Seam-style API. Seam's SDK refuses keys that do not start with
@@ -102,13 +103,13 @@ export async function revokeApiKey(
   now: Date,
 ): Promise<void> {
   assertCan(actor, 'api_keys.manage');
-  if (!z.uuid().safeParse(apiKeyId).success) throw AppError.notFound('API key');
+  parseId('ApiKey', apiKeyId);
   const revokedHash = await db.transaction(async (tx) => {
     const [row] = await tx
       .select()
       .from(apiKeys)
       .where(and(eq(apiKeys.id, apiKeyId), eq(apiKeys.organizationId, actor.organizationId)));
-    if (!row) throw AppError.notFound('API key');
+    if (!row) throw AppError.notFound('ApiKey');
     if (row.revokedAt) return row.keyHash;
     await tx.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, row.id));
     await recordAudit(tx, actor, {

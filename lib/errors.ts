@@ -11,18 +11,71 @@ export type AppErrorCode =
   | 'conflict'
   | 'rate_limited';
 
+/**
+ * What a not-found error is about. Entry points choose their answer from this,
+ * never from the message: the Seam-style API says `device_not_found` for a
+ * Device whatever the sentence reads.
+ */
+export type Resource =
+  | 'AccessCode'
+  | 'ActionAttempt'
+  | 'Alert'
+  | 'ApiKey'
+  | 'Connection'
+  | 'Device'
+  | 'Member'
+  | 'Organization'
+  | 'Page'
+  | 'Property'
+  | 'Reservation'
+  | 'SimulatedLock'
+  | 'Template';
+
+/** The words a user reads for each resource ("Lock not found."). */
+const RESOURCE_NAMES: Record<Resource, string> = {
+  AccessCode: 'Access code',
+  ActionAttempt: 'Action attempt',
+  Alert: 'Alert',
+  ApiKey: 'API key',
+  Connection: 'Connection',
+  Device: 'Lock',
+  Member: 'Member',
+  Organization: 'Organization',
+  Page: 'Page',
+  Property: 'Property',
+  Reservation: 'Reservation',
+  SimulatedLock: 'Simulated lock',
+  Template: 'Template',
+};
+
+export type AppErrorOptions = { field?: string; internal?: string; resource?: Resource };
+
 export class AppError extends Error {
+  /** What was not found, for a `not_found` error. */
+  readonly resource?: Resource;
+
+  // A not-found error always says what was not found.
+  constructor(
+    code: 'not_found',
+    message: string,
+    options: AppErrorOptions & { resource: Resource },
+  );
+  constructor(code: Exclude<AppErrorCode, 'not_found'>, message: string, options?: AppErrorOptions);
   constructor(
     readonly code: AppErrorCode,
     message: string,
-    readonly options: { field?: string; internal?: string } = {},
+    readonly options: AppErrorOptions = {},
   ) {
     super(message);
     this.name = 'AppError';
+    this.resource = options.resource;
   }
 
-  static notFound(what: string) {
-    return new AppError('not_found', `${what} not found.`);
+  static notFound(resource: Resource, options: { field?: string; internal?: string } = {}) {
+    return new AppError('not_found', `${RESOURCE_NAMES[resource]} not found.`, {
+      ...options,
+      resource,
+    });
   }
 }
 

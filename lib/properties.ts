@@ -31,7 +31,7 @@ export async function findProperty(
     })
     .from(properties)
     .where(and(eq(properties.id, propertyId), eq(properties.organizationId, actor.organizationId)));
-  if (!property) throw new AppError('not_found', 'Property not found.', { field: 'propertyId' });
+  if (!property) throw AppError.notFound('Property', { field: 'propertyId' });
   return property;
 }
 

@@ -4,6 +4,7 @@ import { type Executor, prepared } from '@/db/client';
 import { type AccessCode, accessCodeEvents, accessCodes } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { parseId } from '@/lib/ids';
 import { formatCursor, parseCursor } from '@/lib/pagination';
 import { parseInput } from '@/lib/validation';
 import { isLive, mayBeOnLock } from './predicates';
@@ -82,7 +83,7 @@ export async function createAccessCode(
   input: CreateAccessCodeInput,
   now: Date,
 ): Promise<AccessCode> {
-  assertCan(actor, 'codes.manage', 'Lock');
+  assertCan(actor, 'codes.manage', 'Device');
   const data = parseInput(createAccessCodeSchema, input);
   const window =
     data.startsAt && data.endsAt
@@ -92,7 +93,7 @@ export async function createAccessCode(
 
   return db.transaction(async (tx) => {
     const [lock] = await loadLocks(tx, actor.organizationId, [data.deviceId]);
-    if (!lock) throw AppError.notFound('Lock');
+    if (!lock) throw AppError.notFound('Device');
     await lockCodeChanges(tx, [lock.id]);
     const live = await liveCodesOn(tx, [lock.id]);
     const digits = data.code ?? pickCode([lock], window, live, data.preferredCodeLength);
@@ -122,7 +123,7 @@ export async function createAccessCode(
 
 /** A live code of the actor's organization, for update; another organization's is not found. */
 async function findCode(tx: Executor, actor: Actor, accessCodeId: string): Promise<AccessCode> {
-  if (!z.uuid().safeParse(accessCodeId).success) throw AppError.notFound('Access code');
+  parseId('AccessCode', accessCodeId);
   const [row] = await tx
     .select()
     .from(accessCodes)
@@ -134,7 +135,7 @@ async function findCode(tx: Executor, actor: Actor, accessCodeId: string): Promi
       ),
     )
     .for('update');
-  if (!row) throw AppError.notFound('Access code');
+  if (!row) throw AppError.notFound('AccessCode');
   return row;
 }
 
@@ -149,7 +150,7 @@ export async function updateAccessCode(
   input: UpdateAccessCodeInput,
   now: Date,
 ): Promise<AccessCode> {
-  assertCan(actor, 'codes.manage', 'Access code');
+  assertCan(actor, 'codes.manage', 'AccessCode');
   const data = parseInput(updateAccessCodeSchema, input);
   return db.transaction(async (tx) => {
     const current = await findCode(tx, actor, accessCodeId);
@@ -188,7 +189,7 @@ export async function applyCodeChange(
   const type = startsAt ? 'time_bound' : 'ongoing';
 
   const [lock] = await loadLocks(tx, actor.organizationId, [current.deviceId]);
-  if (!lock) throw AppError.notFound('Lock');
+  if (!lock) throw AppError.notFound('Device');
   await lockCodeChanges(tx, [lock.id]);
   const digits = data.code ?? current.code ?? '';
   assertCodeFits(digits, window, lock, await liveCodesOn(tx, [lock.id]), [current.id]);
@@ -220,7 +221,7 @@ export async function applyCodeChange(
     })
     .where(eq(accessCodes.id, current.id))
     .returning();
-  if (!row) throw AppError.notFound('Access code');
+  if (!row) throw AppError.notFound('AccessCode');
   const changes: [boolean, string][] = [
     [codeChanged, 'code_changed'],
     [windowChanged, 'time_frame_changed'],
@@ -244,7 +245,7 @@ export async function deleteAccessCode(
   accessCodeId: string,
   now: Date,
 ): Promise<void> {
-  assertCan(actor, 'codes.manage', 'Access code');
+  assertCan(actor, 'codes.manage', 'AccessCode');
   await db.transaction(async (tx) => {
     const current = await findCode(tx, actor, accessCodeId);
     await markDeleted(tx, [current], actor.userId, now);
@@ -293,8 +294,8 @@ export async function getAccessCode(
   actor: Actor,
   accessCodeId: string,
 ): Promise<AccessCode> {
-  assertCan(actor, 'codes.read', 'Access code');
-  if (!z.uuid().safeParse(accessCodeId).success) throw AppError.notFound('Access code');
+  assertCan(actor, 'codes.read', 'AccessCode');
+  parseId('AccessCode', accessCodeId);
   const query = prepared(db, 'get_access_code', () =>
     db
       .select()
@@ -309,7 +310,7 @@ export async function getAccessCode(
       .prepare('get_access_code'),
   );
   const [row] = await query.execute({ id: accessCodeId, organizationId: actor.organizationId });
-  if (!row) throw AppError.notFound('Access code');
+  if (!row) throw AppError.notFound('AccessCode');
   return hideUnpulledBackup(row);
 }
 
@@ -375,7 +376,7 @@ export async function listAccessCodes(
   actor: Actor,
   input: ListAccessCodesInput,
 ): Promise<{ accessCodes: AccessCodeListItem[]; nextCursor: string | null }> {
-  assertCan(actor, 'codes.read', 'Access code');
+  assertCan(actor, 'codes.read', 'AccessCode');
   const data = parseInput(listAccessCodesSchema, input);
   const cursor = data.after ? parseCursor(data.after) : null;
   let rows: AccessCodeListItem[];
@@ -472,7 +473,7 @@ export async function createAccessCodes(
   input: z.input<typeof createAccessCodesSchema>,
   now: Date,
 ): Promise<AccessCode[]> {
-  assertCan(actor, 'codes.manage', 'Lock');
+  assertCan(actor, 'codes.manage', 'Device');
   const data = parseInput(createAccessCodesSchema, input);
   if ((data.startsAt === undefined) !== (data.endsAt === undefined)) {
     throw new AppError('invalid_input', 'starts_at and ends_at go together.', { field: 'ends_at' });
@@ -531,8 +532,8 @@ export async function generateAccessCode(
   deviceId: string,
   preferredLength?: number,
 ): Promise<string> {
-  assertCan(actor, 'codes.read', 'Lock');
-  if (!z.uuid().safeParse(deviceId).success) throw AppError.notFound('Lock');
+  assertCan(actor, 'codes.read', 'Device');
+  parseId('Device', deviceId);
   const locks = await loadLocks(db, actor.organizationId, [deviceId]);
   const window = { startsAt: null, endsAt: null };
   return pickCode(locks, window, await liveCodesOn(db, [deviceId]), preferredLength);
@@ -545,8 +546,8 @@ export async function getAccessCodeByDigits(
   deviceId: string,
   digits: string,
 ): Promise<AccessCode> {
-  assertCan(actor, 'codes.read', 'Access code');
-  if (!z.uuid().safeParse(deviceId).success) throw AppError.notFound('Access code');
+  assertCan(actor, 'codes.read', 'AccessCode');
+  parseId('AccessCode', deviceId);
   const [row] = await db
     .select()
     .from(accessCodes)
@@ -560,7 +561,7 @@ export async function getAccessCodeByDigits(
       ),
     )
     .limit(1);
-  if (!row) throw AppError.notFound('Access code');
+  if (!row) throw AppError.notFound('AccessCode');
   return row;
 }
 
@@ -574,15 +575,15 @@ export async function deleteAccessCodeIdempotent(
   accessCodeId: string,
   now: Date,
 ): Promise<void> {
-  assertCan(actor, 'codes.manage', 'Access code');
-  if (!z.uuid().safeParse(accessCodeId).success) throw AppError.notFound('Access code');
+  assertCan(actor, 'codes.manage', 'AccessCode');
+  parseId('AccessCode', accessCodeId);
   const [row] = await db
     .select({ deletedAt: accessCodes.deletedAt, status: accessCodes.status })
     .from(accessCodes)
     .where(
       and(eq(accessCodes.id, accessCodeId), eq(accessCodes.organizationId, actor.organizationId)),
     );
-  if (!row) throw AppError.notFound('Access code');
+  if (!row) throw AppError.notFound('AccessCode');
   if (row.deletedAt) return;
   await deleteAccessCode(db, actor, accessCodeId, now);
 }

@@ -57,7 +57,7 @@ export async function loadLocks(
     );
   for (const id of deviceIds) {
     if (!rows.some((r) => r.id === id)) {
-      throw new AppError('not_found', 'Lock not found.', { field: 'device_id' });
+      throw AppError.notFound('Device', { field: 'device_id' });
     }
   }
   return rows;

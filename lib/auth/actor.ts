@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { type MemberRole, memberships, organizations, users } from '@/db/schema';
-import { AppError } from '@/lib/errors';
+import { AppError, type Resource } from '@/lib/errors';
 import { can, type Permission } from './permissions';
 
 /**
@@ -47,10 +47,8 @@ export async function loadActor(db: Executor, userId: string): Promise<Actor | n
  * Throw unless the actor may do this. A member without the permission is
  * told "not found", like an outsider: the page or row does not exist for them.
  */
-export function assertCan(actor: Actor, permission: Permission, what = 'Page'): void {
+export function assertCan(actor: Actor, permission: Permission, resource: Resource = 'Page'): void {
   if (!can(actor.role, permission)) {
-    throw new AppError('not_found', `${what} not found.`, {
-      internal: `${actor.role} lacks ${permission}`,
-    });
+    throw AppError.notFound(resource, { internal: `${actor.role} lacks ${permission}` });
   }
 }

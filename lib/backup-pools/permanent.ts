@@ -1,5 +1,4 @@
 import { and, desc, eq } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { accessCodes, devices } from '@/db/schema';
 import { isLive } from '@/lib/access-codes/predicates';
@@ -16,6 +15,7 @@ import {
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { parseId } from '@/lib/ids';
 
 /**
  * The guide's "permanent backup code workflow": an owner makes an ongoing
@@ -30,13 +30,11 @@ export async function createPermanentBackupCode(
   deviceId: string,
   now: Date,
 ): Promise<{ accessCodeId: string; code: string; lockName: string }> {
-  assertCan(actor, 'permanent_codes.manage', 'Lock');
-  if (!z.uuid().safeParse(deviceId).success) {
-    throw new AppError('not_found', 'Lock not found.', { field: 'device_id' });
-  }
+  assertCan(actor, 'permanent_codes.manage', 'Device');
+  parseId('Device', deviceId, { field: 'device_id' });
   return db.transaction(async (tx) => {
     const [lock] = await loadLocks(tx, actor.organizationId, [deviceId]);
-    if (!lock) throw AppError.notFound('Lock');
+    if (!lock) throw AppError.notFound('Device');
     await lockCodeChanges(tx, [lock.id]);
     const window = { startsAt: null, endsAt: null };
     const digits = pickCode([lock], window, await liveCodesOn(tx, [lock.id]));
@@ -82,7 +80,7 @@ export async function listPermanentBackupCodes(
   db: Executor,
   actor: Actor,
 ): Promise<PermanentBackupCode[]> {
-  assertCan(actor, 'permanent_codes.manage', 'Lock');
+  assertCan(actor, 'permanent_codes.manage', 'Device');
   return db
     .select({
       accessCodeId: accessCodes.id,

@@ -214,7 +214,7 @@ export async function pullBackupAccessCode(
   accessCodeId: string,
   now: Date,
 ): Promise<AccessCode> {
-  assertCan(actor, 'backup_codes.pull', 'Access code');
+  assertCan(actor, 'backup_codes.pull', 'AccessCode');
   return db.transaction(async (tx) => {
     const [original] = await tx
       .select()
@@ -228,7 +228,7 @@ export async function pullBackupAccessCode(
         ),
       )
       .for('update');
-    if (!original) throw AppError.notFound('Access code');
+    if (!original) throw AppError.notFound('AccessCode');
     if (original.isBackup) {
       throw new AppError(
         'invalid_input',
@@ -345,7 +345,7 @@ export async function setBackupPool(
   input: z.input<typeof setBackupPoolSchema>,
   now: Date,
 ): Promise<{ locks: number }> {
-  assertCan(actor, 'backup_pools.manage', 'Lock');
+  assertCan(actor, 'backup_pools.manage', 'Device');
   const data = parseInput(setBackupPoolSchema, input);
   return db.transaction(async (tx) => {
     const targets = await tx
@@ -362,9 +362,9 @@ export async function setBackupPool(
       )
       .returning({ id: devices.id });
     if (targets.length === 0) {
-      throw new AppError('not_found', data.deviceId ? 'Lock not found.' : 'Property not found.', {
-        field: data.deviceId ? 'device_id' : 'property_id',
-      });
+      throw data.deviceId
+        ? AppError.notFound('Device', { field: 'device_id' })
+        : AppError.notFound('Property', { field: 'property_id' });
     }
     if (!data.enabled) {
       const unpulled = await tx

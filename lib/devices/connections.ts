@@ -6,6 +6,7 @@ import { adapterConnections, devices, type Issue } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { parseId } from '@/lib/ids';
 import { issueMessage } from '@/lib/issues';
 import {
   type AdapterDevice,
@@ -65,7 +66,7 @@ export const connectSeamSchema = z.object({
 });
 
 export const replaceConnectionKeySchema = z.object({
-  connectionId: z.uuid({ error: 'Connection not found.' }),
+  connectionId: z.string({ error: 'Connection not found.' }),
   apiKey,
 });
 
@@ -229,8 +230,7 @@ export async function replaceConnectionKey(
 /** Ask the next tick to check the connection and look for its locks now. */
 export async function checkConnectionSoon(db: Db, actor: Actor, connectionId: unknown) {
   assertCan(actor, 'settings.manage');
-  const id = parseInput(replaceConnectionKeySchema.shape.connectionId, connectionId);
-  const connection = await findConnection(db, actor, id);
+  const connection = await findConnection(db, actor, connectionId);
   await requestDiscovery(db, {
     organizationId: actor.organizationId,
     adapter: connection.adapter,
@@ -238,7 +238,8 @@ export async function checkConnectionSoon(db: Db, actor: Actor, connectionId: un
   });
 }
 
-async function findConnection(db: Executor, actor: Actor, id: string) {
+async function findConnection(db: Executor, actor: Actor, connectionId: unknown) {
+  const id = parseId('Connection', connectionId, { field: 'connectionId' });
   const [connection] = await db
     .select()
     .from(adapterConnections)
@@ -248,8 +249,7 @@ async function findConnection(db: Executor, actor: Actor, id: string) {
         eq(adapterConnections.organizationId, actor.organizationId),
       ),
     );
-  if (!connection)
-    throw new AppError('not_found', 'Connection not found.', { field: 'connectionId' });
+  if (!connection) throw AppError.notFound('Connection', { field: 'connectionId' });
   return connection;
 }
 

@@ -1,10 +1,10 @@
 import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { type Executor, prepared } from '@/db/client';
 import { type Device, devices, type Property, properties } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { availableBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
+import { parseId } from '@/lib/ids';
 import { formatCursor, parseCursor } from '@/lib/pagination';
 import { propertyOfDevice } from './locks';
 
@@ -23,8 +23,8 @@ export async function getDevice(
   actor: Actor,
   deviceId: string,
 ): Promise<DeviceWithProperty> {
-  assertCan(actor, 'locks.read', 'Lock');
-  if (!z.uuid().safeParse(deviceId).success) throw AppError.notFound('Lock');
+  assertCan(actor, 'locks.read', 'Device');
+  parseId('Device', deviceId);
   const query = prepared(db, 'get_device', () =>
     db
       .select({
@@ -44,7 +44,7 @@ export async function getDevice(
       .prepare('get_device'),
   );
   const [row] = await query.execute({ id: deviceId, organizationId: actor.organizationId });
-  if (!row) throw AppError.notFound('Lock');
+  if (!row) throw AppError.notFound('Device');
   return {
     device: row.device,
     property: row.property?.name ? row.property : null,
@@ -58,7 +58,7 @@ export async function listDevices(
   actor: Actor,
   input: { limit: number; after?: string; deviceIds?: string[] },
 ): Promise<{ devices: DeviceWithProperty[]; nextAfter: string | null }> {
-  assertCan(actor, 'locks.read', 'Lock');
+  assertCan(actor, 'locks.read', 'Device');
   const conditions: (SQL | undefined)[] = [
     eq(devices.organizationId, actor.organizationId),
     eq(devices.status, 'active'),
@@ -103,7 +103,7 @@ export async function enableBackupPool(
   actor: Actor,
   deviceId: string,
 ): Promise<void> {
-  assertCan(actor, 'codes.manage', 'Lock');
+  assertCan(actor, 'codes.manage', 'Device');
   await db
     .update(devices)
     .set({ backupPoolEnabled: true })

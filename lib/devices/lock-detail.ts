@@ -1,5 +1,4 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import {
   type AccessCodeStatus,
@@ -22,6 +21,7 @@ import { isAvailableBackup, isLive, takesSlot } from '@/lib/access-codes/predica
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { availableBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
+import { parseId } from '@/lib/ids';
 import { SimulatedAdapter } from '@/lib/locks/simulated/adapter';
 import { getLock, type LockSummary } from './locks';
 import { timelineRange } from './timeline';
@@ -135,10 +135,10 @@ export async function getLockDetail(
   now: Date,
   hardware: Executor = db,
 ): Promise<LockDetail> {
-  assertCan(actor, 'locks.read', 'Lock');
-  assertCan(actor, 'codes.read', 'Lock');
+  assertCan(actor, 'locks.read', 'Device');
+  assertCan(actor, 'codes.read', 'Device');
   // Checked before any query: the two reads below start together.
-  if (!z.uuid().safeParse(deviceId).success) throw AppError.notFound('Lock');
+  parseId('Device', deviceId);
   const [lock, [extra]] = await Promise.all([
     getLock(db, actor, deviceId),
     db
@@ -176,7 +176,7 @@ export async function getLockDetail(
       .where(and(eq(devices.id, deviceId), eq(devices.organizationId, actor.organizationId))),
   ]);
   // getLock has already answered not found for a foreign or unknown lock.
-  if (!extra) throw AppError.notFound('Lock');
+  if (!extra) throw AppError.notFound('Device');
 
   const timeZone = lock.timeZone ?? extra.organizationZone;
   const range = timelineRange(now, timeZone);

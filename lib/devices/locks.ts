@@ -7,6 +7,7 @@ import { type Actor, assertCan } from '@/lib/auth/actor';
 import { availableBackupsColumn } from '@/lib/backup-pools/pools';
 import { LOW_BATTERY } from '@/lib/devices/battery';
 import { AppError } from '@/lib/errors';
+import { parseId } from '@/lib/ids';
 import { parseInput } from '@/lib/validation';
 
 export const LOCKS_PAGE_SIZE = 25;
@@ -149,14 +150,14 @@ export async function listLocks(
 
 /** One lock of the actor's organization; another organization's lock is not found. */
 export async function getLock(db: Executor, actor: Actor, deviceId: string): Promise<LockSummary> {
-  assertCan(actor, 'locks.read', 'Lock');
-  if (!z.uuid().safeParse(deviceId).success) throw AppError.notFound('Lock');
+  assertCan(actor, 'locks.read', 'Device');
+  parseId('Device', deviceId);
   const [lock] = await db
     .select(summaryColumns)
     .from(devices)
     .leftJoin(properties, propertyOfDevice)
     .where(and(eq(devices.id, deviceId), eq(devices.organizationId, actor.organizationId)))
     .limit(1);
-  if (!lock) throw AppError.notFound('Lock');
+  if (!lock) throw AppError.notFound('Device');
   return lock;
 }

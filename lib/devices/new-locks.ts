@@ -36,7 +36,7 @@ export type NewLock = {
  * the lock it most likely replaces (DESIGN.md "Factory-reset locks").
  */
 export async function listNewLocks(db: Executor, actor: Actor): Promise<NewLock[]> {
-  assertCan(actor, 'locks.read', 'Lock');
+  assertCan(actor, 'locks.read', 'Device');
   const found = await db
     .select({
       id: devices.id,
@@ -87,7 +87,7 @@ export async function listNewLocks(db: Executor, actor: Actor): Promise<NewLock[
 
 /** Placed, active locks an admin may replace: the gone and the offline first, then the rest by name. */
 export async function replaceableLocks(db: Executor, actor: Actor) {
-  assertCan(actor, 'locks.read', 'Lock');
+  assertCan(actor, 'locks.read', 'Device');
   return db
     .select({
       id: devices.id,
@@ -146,7 +146,7 @@ export async function placeDevice(
   input: z.input<typeof placeDeviceSchema>,
   now: Date,
 ): Promise<void> {
-  assertCan(actor, 'devices.replace', 'Lock');
+  assertCan(actor, 'devices.replace', 'Device');
   const data = parseInput(placeDeviceSchema, input);
   await db.transaction(async (tx) => {
     const [lock] = await tx
@@ -164,7 +164,7 @@ export async function placeDevice(
         ),
       )
       .for('update');
-    if (!lock) throw new AppError('not_found', 'Lock not found.', { field: 'deviceId' });
+    if (!lock) throw AppError.notFound('Device', { field: 'deviceId' });
     if (!lock.needsPlacement) {
       throw new AppError('conflict', 'This lock is already placed.', { field: 'deviceId' });
     }

@@ -59,7 +59,7 @@ export async function replaceDevice(
   input: ReplaceDeviceInput,
   now: Date,
 ): Promise<ReplacementResult> {
-  assertCan(actor, 'devices.replace', 'Lock');
+  assertCan(actor, 'devices.replace', 'Device');
   const data = parseInput(replaceDeviceSchema, input);
   if (data.oldDeviceId === data.newDeviceId) {
     throw new AppError('invalid_input', 'A lock cannot replace itself.', { field: 'newDeviceId' });
@@ -77,8 +77,8 @@ export async function replaceDevice(
       .for('update');
     const old = rows.find((d) => d.id === data.oldDeviceId);
     const fresh = rows.find((d) => d.id === data.newDeviceId);
-    if (!old) throw new AppError('not_found', 'Lock not found.', { field: 'oldDeviceId' });
-    if (!fresh) throw new AppError('not_found', 'Lock not found.', { field: 'newDeviceId' });
+    if (!old) throw AppError.notFound('Device', { field: 'oldDeviceId' });
+    if (!fresh) throw AppError.notFound('Device', { field: 'newDeviceId' });
     if (old.status !== 'active') {
       throw new AppError('conflict', `${old.name} was already replaced or retired.`, {
         field: 'oldDeviceId',

@@ -34,7 +34,7 @@ export async function replacementPlan(
   input: ReplaceDeviceInput,
   now: Date,
 ): Promise<ReplacementPlan> {
-  assertCan(actor, 'devices.replace', 'Lock');
+  assertCan(actor, 'devices.replace', 'Device');
   const data = parseInput(replaceDeviceSchema, input);
   const rows = await db
     .select({
@@ -58,10 +58,13 @@ export async function replacementPlan(
   const old = rows.find((d) => d.id === data.oldDeviceId && d.status === 'active');
   const fresh = rows.find((d) => d.id === data.newDeviceId && d.status === 'active');
   if (!old || data.oldDeviceId === data.newDeviceId) {
-    throw new AppError('not_found', 'Lock not found.', { field: 'oldDeviceId' });
+    throw AppError.notFound('Device', { field: 'oldDeviceId' });
   }
   if (!fresh || (fresh.propertyId !== null && !fresh.needsPlacement)) {
-    throw new AppError('not_found', 'New lock not found.', { field: 'newDeviceId' });
+    throw new AppError('not_found', 'New lock not found.', {
+      field: 'newDeviceId',
+      resource: 'Device',
+    });
   }
   const [property] = old.propertyId
     ? await db

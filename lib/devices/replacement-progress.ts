@@ -4,9 +4,9 @@ import { accessCodes, devices } from '@/db/schema';
 import { isConfirmedOnLock } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
-import { parseInput } from '@/lib/validation';
+import { parseId } from '@/lib/ids';
 import { closedByReplacement, guestNames, liveOn } from './replacement-codes';
-import { UNDO_REPLACEMENT_MINUTES, undoReplacementSchema } from './undo-replacement';
+import { UNDO_REPLACEMENT_MINUTES } from './undo-replacement';
 
 export type ReplacementProgress = {
   oldDeviceId: string | null;
@@ -29,13 +29,13 @@ export async function replacementProgress(
   newDeviceId: string,
   now: Date,
 ): Promise<ReplacementProgress> {
-  assertCan(actor, 'devices.replace', 'Lock');
-  const { newDeviceId: id } = parseInput(undoReplacementSchema, { newDeviceId });
+  assertCan(actor, 'devices.replace', 'Device');
+  const id = parseId('Device', newDeviceId, { field: 'newDeviceId' });
   const [fresh] = await db
     .select({ id: devices.id, name: devices.name })
     .from(devices)
     .where(and(eq(devices.id, id), eq(devices.organizationId, actor.organizationId)));
-  if (!fresh) throw new AppError('not_found', 'Lock not found.', { field: 'newDeviceId' });
+  if (!fresh) throw AppError.notFound('Device', { field: 'newDeviceId' });
   const [old] = await db
     .select({ id: devices.id, replacedAt: devices.replacedAt })
     .from(devices)

@@ -23,7 +23,7 @@ export async function retireDevice(
   input: z.input<typeof retireDeviceSchema>,
   now: Date,
 ): Promise<{ name: string; closed: number }> {
-  assertCan(actor, 'devices.replace', 'Lock');
+  assertCan(actor, 'devices.replace', 'Device');
   const data = parseInput(retireDeviceSchema, input);
   return db.transaction(async (tx) => {
     const [lock] = await tx
@@ -31,7 +31,7 @@ export async function retireDevice(
       .from(devices)
       .where(and(eq(devices.id, data.deviceId), eq(devices.organizationId, actor.organizationId)))
       .for('update');
-    if (!lock) throw new AppError('not_found', 'Lock not found.', { field: 'deviceId' });
+    if (!lock) throw AppError.notFound('Device', { field: 'deviceId' });
     if (lock.status !== 'active') {
       throw new AppError('conflict', `${lock.name} was already replaced or retired.`, {
         field: 'deviceId',

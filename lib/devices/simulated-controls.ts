@@ -4,6 +4,7 @@ import type { Executor } from '@/db/client';
 import { accessCodes, devices } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { parseId } from '@/lib/ids';
 import { SimulatedAdapter } from '@/lib/locks/simulated/adapter';
 import {
   factoryResetLock,
@@ -32,8 +33,8 @@ export async function getSimulatedDevice(
   actor: Actor,
   deviceId: string,
 ): Promise<SimulatedDevice> {
-  assertCan(actor, 'locks.manage', 'Lock');
-  if (!z.uuid().safeParse(deviceId).success) throw AppError.notFound('Lock');
+  assertCan(actor, 'locks.manage', 'Device');
+  parseId('Device', deviceId);
   const [device] = await db
     .select({
       id: devices.id,
@@ -43,7 +44,7 @@ export async function getSimulatedDevice(
     })
     .from(devices)
     .where(and(eq(devices.id, deviceId), eq(devices.organizationId, actor.organizationId)));
-  if (!device) throw AppError.notFound('Lock');
+  if (!device) throw AppError.notFound('Device');
   if (device.adapter !== 'simulated') {
     throw new AppError(
       'invalid_input',
@@ -114,7 +115,7 @@ export async function setSimulatedLockOnline(
   now: Date,
   hardware: Executor = db,
 ): Promise<SimulatedDevice> {
-  assertCan(actor, 'locks.manage', 'Lock');
+  assertCan(actor, 'locks.manage', 'Device');
   const data = parseInput(setSimulatedOnlineSchema, input);
   const device = await liveSimulatedDevice(db, actor, data.deviceId, hardware);
   await setSimulatedLockKnobs(hardware, actor.organizationId, device.externalId, {
@@ -135,7 +136,7 @@ export async function removeAccessCodeAtSimulatedLock(
   now: Date,
   hardware: Executor = db,
 ): Promise<SimulatedDevice & { codeStatus: string }> {
-  assertCan(actor, 'locks.manage', 'Lock');
+  assertCan(actor, 'locks.manage', 'Device');
   const data = parseInput(removeCodeAtLockSchema, input);
   const device = await liveSimulatedDevice(db, actor, data.deviceId, hardware);
   const [code] = await db
@@ -149,7 +150,7 @@ export async function removeAccessCodeAtSimulatedLock(
         sql`${accessCodes.status} <> 'removed'`,
       ),
     );
-  if (!code) throw AppError.notFound('Access code');
+  if (!code) throw AppError.notFound('AccessCode');
   await removeCodeAtLock(hardware, actor.organizationId, device.externalId, data.accessCodeId);
   await syncSoon(db, actor, device.id, now);
   return { ...device, codeStatus: code.status };
@@ -167,7 +168,7 @@ export async function factoryResetSimulatedLock(
   now: Date,
   hardware: Executor = db,
 ): Promise<SimulatedDevice & { newExternalId: string }> {
-  assertCan(actor, 'devices.replace', 'Lock');
+  assertCan(actor, 'devices.replace', 'Device');
   const data = parseInput(factoryResetSchema, input);
   const device = await liveSimulatedDevice(db, actor, data.deviceId, hardware);
   const newExternalId = await hardware.transaction((tx) =>

@@ -31,7 +31,7 @@ export async function undoReplacement(
   input: z.input<typeof undoReplacementSchema>,
   now: Date,
 ): Promise<{ oldDeviceId: string }> {
-  assertCan(actor, 'devices.replace', 'Lock');
+  assertCan(actor, 'devices.replace', 'Device');
   const data = parseInput(undoReplacementSchema, input);
   return db.transaction(async (tx) => {
     const [old] = await tx
@@ -59,6 +59,7 @@ export async function undoReplacement(
     if (!old || !fresh || !old.replacedAt) {
       throw new AppError('not_found', 'No replacement to undo for this lock.', {
         field: 'newDeviceId',
+        resource: 'Device',
       });
     }
     if (now.getTime() - old.replacedAt.getTime() > UNDO_REPLACEMENT_MINUTES * 60_000) {

@@ -2,14 +2,18 @@ import { NextResponse } from 'next/server';
 import { ZodError } from 'zod';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import type { Permission } from '@/lib/auth/permissions';
+import { secretsMatch } from '@/lib/auth/secret';
+import { env } from '@/lib/env';
 import { AppError, GENERIC_ERROR_MESSAGE, httpStatus } from '@/lib/errors';
 import { logger, withRequestId } from '@/lib/log';
+import { bearerToken } from './bearer';
+import { firstValues } from './search-params';
 import { currentActor } from './session';
 
 type JsonError = { error: { code: string; message: string; field?: string } };
 
 /** Map any thrown value to a JSON answer: AppError and zod as themselves, the rest as a generic 500. */
-export function jsonError(error: unknown): NextResponse<JsonError> {
+function jsonError(error: unknown): NextResponse<JsonError> {
   if (error instanceof AppError) {
     if (error.options.internal) {
       logger().info({ code: error.code, why: error.options.internal }, error.message);
@@ -34,24 +38,68 @@ export function jsonError(error: unknown): NextResponse<JsonError> {
   );
 }
 
+/** A route's dynamic segments: `[id]` is a string, `[...path]` a list. */
+type RouteParams = Record<string, string | string[]>;
+
 /**
- * A JSON route handler for signed-in members: resolves the actor, checks the
- * permission, tags logs with the request id and maps errors. The body only
- * does the work.
+ * What Next hands a route handler besides the request: `params` is a Promise
+ * since Next 15, and absent on a route without dynamic segments.
  */
-export function withActor<T>(
-  permission: Permission,
-  handler: (actor: Actor, request: Request) => Promise<T>,
+export type RouteContext<P extends RouteParams> = { params?: Promise<P> };
+
+/** What a JSON route's body gets: the URL already read, so no handler parses it. */
+export type RouteInput<P extends RouteParams> = {
+  request: Request;
+  params: P;
+  /** The query string, a repeated key keeping its first value as on pages. */
+  searchParams: Record<string, string>;
+};
+
+/**
+ * The shell every JSON route shares: tags logs with the request id, hands the
+ * body its params and query, answers its result as JSON and maps every error
+ * through jsonError. Authentication is added by the wrappers built on it.
+ */
+export function jsonRoute<P extends RouteParams = Record<string, never>, T = unknown>(
+  handler: (input: RouteInput<P>) => Promise<T>,
 ) {
-  return (request: Request) =>
+  return (request: Request, context: RouteContext<P>): Promise<Response> =>
     withRequestId(request.headers.get('x-request-id'), async () => {
       try {
-        const actor = await currentActor();
-        if (!actor) throw new AppError('unauthenticated', 'Sign in to continue.');
-        assertCan(actor, permission);
-        return NextResponse.json(await handler(actor, request));
+        const params = ((await context?.params) ?? {}) as P;
+        const searchParams = firstValues(new URL(request.url).searchParams);
+        return NextResponse.json(await handler({ request, params, searchParams }));
       } catch (error) {
         return jsonError(error);
       }
     });
+}
+
+/**
+ * A JSON route for signed-in members: resolves the actor, checks the
+ * permission, then the body does the work with the actor, params and query.
+ */
+export function withActor<P extends RouteParams = Record<string, never>, T = unknown>(
+  permission: Permission,
+  handler: (input: RouteInput<P> & { actor: Actor }) => Promise<T>,
+) {
+  return jsonRoute<P, T>(async (input) => {
+    const actor = await currentActor();
+    if (!actor) throw new AppError('unauthenticated', 'Sign in to continue.');
+    assertCan(actor, permission);
+    return handler({ ...input, actor });
+  });
+}
+
+/** A JSON route for an outside scheduler, which shows CRON_SECRET as a bearer token. */
+export function withCronSecret<T>(
+  handler: (input: RouteInput<Record<string, never>>) => Promise<T>,
+) {
+  return jsonRoute<Record<string, never>, T>(async (input) => {
+    const presented = bearerToken(input.request);
+    if (!presented || !secretsMatch(presented, env().CRON_SECRET)) {
+      throw new AppError('unauthenticated', 'A valid CRON_SECRET bearer token is required.');
+    }
+    return handler(input);
+  });
 }

@@ -1,11 +1,12 @@
-/** A page's query string as plain strings: a repeated key keeps its first value. */
+/** A query string as plain strings: a repeated key keeps its first value, on pages and in routes. */
 export function firstValues(
-  params: Record<string, string | string[] | undefined>,
+  params: URLSearchParams | Record<string, string | string[] | undefined>,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(params)) {
+  const entries = params instanceof URLSearchParams ? params.entries() : Object.entries(params);
+  for (const [key, value] of entries) {
     const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[key] = first;
+    if (first !== undefined && !Object.hasOwn(out, key)) out[key] = first;
   }
   return out;
 }

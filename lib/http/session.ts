@@ -28,13 +28,19 @@ export async function requirePageActor(permission?: Permission): Promise<Actor> 
     const path = (await headers()).get('x-keyhold-path') ?? '/';
     redirect(`/sign-in?callbackUrl=${encodeURIComponent(path)}`);
   }
-  if (permission) {
-    try {
-      assertCan(actor, permission);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'not_found') notFound();
-      throw error;
-    }
-  }
+  if (permission) await orNotFound(async () => assertCan(actor, permission));
   return actor;
+}
+
+/**
+ * For pages: what `work` reads, or the 404 page when it is not found. Another
+ * organization's row, a malformed id and no row at all look the same.
+ */
+export async function orNotFound<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'not_found') notFound();
+    throw error;
+  }
 }

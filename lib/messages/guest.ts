@@ -451,7 +451,7 @@ export async function pullBackupCodeForGuest(
   accessCodeId: string,
   now: Date,
 ): Promise<{ backup: AccessCode; message: GuestMessageResult }> {
-  assertCan(actor, 'messages.send', 'Access code');
+  assertCan(actor, 'messages.send', 'AccessCode');
   return db.transaction(async (tx) => {
     const backup = await pullBackupAccessCode(tx, actor, accessCodeId, now);
     const stay = backup.pulledForReservationId

@@ -6,6 +6,7 @@ import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
 import { AppError } from '@/lib/errors';
+import { parseId } from '@/lib/ids';
 import { isValidTimeZone } from '@/lib/time';
 
 /**
@@ -19,7 +20,7 @@ import { isValidTimeZone } from '@/lib/time';
  * no user behind it, so audit entries show neither a user nor an API key.
  */
 export async function operatorActor(db: Executor, organizationId: string): Promise<Actor> {
-  if (!z.uuid().safeParse(organizationId).success) throw AppError.notFound('Organization');
+  parseId('Organization', organizationId);
   const [org] = await db
     .select({ id: organizations.id, name: organizations.name })
     .from(organizations)

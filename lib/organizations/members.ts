@@ -6,6 +6,7 @@ import { type MemberRole, memberRole, memberships, organizations, users } from '
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { parseId } from '@/lib/ids';
 import { parseInput } from '@/lib/validation';
 import { type AddedMember, type AddMemberInput, addMember } from './admin';
 
@@ -38,7 +39,7 @@ export async function listMembers(db: Executor, actor: Actor): Promise<Member[]>
     .orderBy(asc(users.name), asc(users.email));
 }
 
-const memberId = z.uuid({ error: 'Member not found.' });
+const memberId = z.string({ error: 'Member not found.' });
 
 export const changeMemberRoleSchema = z.object({
   userId: memberId,
@@ -57,6 +58,7 @@ type Target = { userId: string; name: string; email: string; role: MemberRole; d
  * demoting each other at once cannot both pass the last-admin check.
  */
 async function lockedTarget(tx: Tx, actor: Actor, userId: string): Promise<Target> {
+  parseId('Member', userId, { field: 'userId' });
   await tx
     .select({ id: organizations.id })
     .from(organizations)

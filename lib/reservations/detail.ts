@@ -1,5 +1,4 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import {
   type AccessCodeStatus,
@@ -26,6 +25,7 @@ import { mayBeOnLock } from '@/lib/access-codes/predicates';
 import { policyFor } from '@/lib/access-codes/store';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { parseId } from '@/lib/ids';
 import { describeIssue } from '@/lib/issues';
 import { type MessageView, stayMessages } from '@/lib/messages/history';
 import { formatZoned, localDateTimeParts, zoneAbbreviation } from '@/lib/time';
@@ -136,7 +136,7 @@ export async function getReservationDetail(
   now: Date,
 ): Promise<ReservationDetail> {
   assertCan(actor, 'reservations.read', 'Reservation');
-  if (!z.uuid().safeParse(reservationId).success) throw AppError.notFound('Reservation');
+  parseId('Reservation', reservationId);
   const [stay] = await db
     .select({
       reservation: reservations,

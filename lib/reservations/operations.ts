@@ -26,6 +26,7 @@ import {
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { parseId } from '@/lib/ids';
 import { queueCancellationMessage } from '@/lib/messages/guest';
 import { toE164 } from '@/lib/phone';
 import { findProperty, type PropertyTimes } from '@/lib/properties';
@@ -272,7 +273,7 @@ export async function createReservation(
 }
 
 async function findReservation(tx: Executor, actor: Actor, reservationId: string) {
-  if (!z.uuid().safeParse(reservationId).success) throw AppError.notFound('Reservation');
+  parseId('Reservation', reservationId);
   const [row] = await tx
     .select()
     .from(reservations)
@@ -448,7 +449,7 @@ export async function getReservation(
   reservationId: string,
 ): Promise<ReservationWithCodes> {
   assertCan(actor, 'reservations.read', 'Reservation');
-  if (!z.uuid().safeParse(reservationId).success) throw AppError.notFound('Reservation');
+  parseId('Reservation', reservationId);
   const [reservation] = await db
     .select()
     .from(reservations)

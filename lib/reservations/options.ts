@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { devices, properties } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import { isId } from '@/lib/ids';
 import { localDateTimeParts, wallTimeInZone, zoneAbbreviation } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 import type { StayLock } from './list';
@@ -76,7 +77,7 @@ export async function locksAtProperty(
   propertyId: string,
 ): Promise<StayLock[]> {
   assertCan(actor, 'reservations.read');
-  if (!z.uuid().safeParse(propertyId).success) return [];
+  if (!isId(propertyId)) return [];
   return db
     .select({ id: devices.id, name: devices.name, room: devices.room, online: devices.online })
     .from(devices)

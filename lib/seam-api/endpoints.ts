@@ -17,6 +17,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { availableBackupsColumn, pullBackupAccessCode } from '@/lib/backup-pools/pools';
 import { enableBackupPool, getDevice, listDevices } from '@/lib/devices/devices';
 import { AppError } from '@/lib/errors';
+import { parseCursor } from '@/lib/pagination';
 import { seamBoolean, seamDate, seamId, seamIdList, seamInteger, seamString } from './params';
 import { toSeamAccessCode, toSeamActionAttempt, toSeamDevice } from './shapes';
 
@@ -101,16 +102,11 @@ function encodeCursor(after: string | null): string | null {
   return after ? Buffer.from(after).toString('base64url') : null;
 }
 
-/** `createdAt|id` as encodeCursor writes it, in years Postgres can hold (0001–9999). */
-const CURSOR =
-  /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
+/** The list's own `createdAt|id` cursor, refused here (400) when it is not one the lists make. */
 function decodeCursor(cursor: string | null | undefined): string | undefined {
   if (!cursor) return undefined;
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!CURSOR.test(decoded)) {
-    throw new AppError('invalid_input', 'The page cursor is not valid.', { field: 'page_cursor' });
-  }
+  parseCursor(decoded);
   return decoded;
 }
 
@@ -333,7 +329,7 @@ export const ENDPOINTS: Record<string, Endpoint> = {
           eq(actionAttempts.organizationId, ctx.actor.organizationId),
         ),
       );
-    if (!row) throw AppError.notFound('Action attempt');
+    if (!row) throw AppError.notFound('ActionAttempt');
     return { action_attempt: toSeamActionAttempt(row) };
   },
 };

@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import { AppError, GENERIC_ERROR_MESSAGE, httpStatus } from '@/lib/errors';
+import { AppError, GENERIC_ERROR_MESSAGE, httpStatus, type Resource } from '@/lib/errors';
 import { logger } from '@/lib/log';
 import { BadBody } from './params';
 
@@ -13,11 +13,19 @@ export type SeamErrorBody = {
   ok: false;
 };
 
-function notFoundType(message: string): string {
-  if (message.startsWith('Access code')) return 'access_code_not_found';
-  if (message.startsWith('Lock')) return 'device_not_found';
-  if (message.startsWith('Action attempt')) return 'action_attempt_not_found';
-  return 'not_found';
+/** Seam's own error types for what it serves; anything else is a plain `not_found`. */
+const NOT_FOUND_TYPES: Partial<Record<Resource, string>> = {
+  AccessCode: 'access_code_not_found',
+  ActionAttempt: 'action_attempt_not_found',
+  Device: 'device_not_found',
+};
+
+/** The type Seam's SDK chooses its error class by, from the error's kind and resource. */
+function seamType(error: AppError): string {
+  if (error.code === 'not_found') {
+    return (error.resource && NOT_FOUND_TYPES[error.resource]) ?? 'not_found';
+  }
+  return error.code === 'unauthenticated' ? 'unauthorized' : error.code;
 }
 
 function invalid(field: string | undefined, message: string): [number, SeamErrorBody] {
@@ -46,13 +54,10 @@ export function toSeamError(error: unknown): [number, SeamErrorBody] {
   if (error instanceof BadBody) return invalid(undefined, error.message);
   if (error instanceof AppError) {
     if (error.code === 'invalid_input') return invalid(error.options.field, error.message);
-    const type =
-      error.code === 'not_found'
-        ? notFoundType(error.message)
-        : error.code === 'unauthenticated'
-          ? 'unauthorized'
-          : error.code;
-    return [httpStatus(error.code), { error: { type, message: error.message }, ok: false }];
+    return [
+      httpStatus(error.code),
+      { error: { type: seamType(error), message: error.message }, ok: false },
+    ];
   }
   logger().error({ err: error }, 'Seam-style API request failed');
   return [

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@/db/client';
 import { authenticateApiKey } from '@/lib/api-keys';
+import { AppError } from '@/lib/errors';
+import { bearerToken } from '@/lib/http/bearer';
 import { logger, withRequestId } from '@/lib/log';
 import { ENDPOINTS } from './endpoints';
 import { toSeamError } from './errors';
@@ -31,26 +33,13 @@ export async function handleSeamRequest(
     try {
       const endpoint = ENDPOINTS[path];
       if (!endpoint) {
-        return json(
-          404,
-          { error: { type: 'not_found', message: `No endpoint /${path}.` }, ok: false },
-          requestId,
-        );
+        throw new AppError('not_found', `No endpoint /${path}.`, { resource: 'Page' });
       }
-      const presented = request.headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1] ?? '';
+      const presented = bearerToken(request);
       const db = await deps.getDb();
       const now = deps.now();
-      const actor = presented ? await authenticateApiKey(db, presented.trim(), now) : null;
-      if (!actor) {
-        return json(
-          401,
-          {
-            error: { type: 'unauthorized', message: 'A valid Keyhold API key is required.' },
-            ok: false,
-          },
-          requestId,
-        );
-      }
+      const actor = presented ? await authenticateApiKey(db, presented, now) : null;
+      if (!actor) throw new AppError('unauthenticated', 'A valid Keyhold API key is required.');
       const params = await readParams(request);
       const result = await endpoint({ db, actor, now }, params);
       return json(200, { ...result, ok: true }, requestId);

@@ -312,6 +312,43 @@ describe('errors', () => {
 });
 
 describe('isolation', () => {
+  it('names what is missing in the error type Seam’s SDK reads, with 404', async () => {
+    const seam = seamFor(keyA);
+    const nobody = '7d1f0c2e-5a4b-4c3d-8e9f-a0b1c2d3e4f5';
+    const missing = async (call: Promise<unknown>) => {
+      const error = await call.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      if (!isSeamHttpApiError(error)) throw new Error(`expected a Seam API error, got ${error}`);
+      return [error.statusCode, error.code];
+    };
+    expect(await missing(seam.accessCodes.get({ access_code_id: nobody }))).toEqual([
+      404,
+      'access_code_not_found',
+    ]);
+    expect(await missing(seam.accessCodes.delete({ access_code_id: nobody }))).toEqual([
+      404,
+      'access_code_not_found',
+    ]);
+    expect(await missing(seam.devices.get({ device_id: nobody }))).toEqual([
+      404,
+      'device_not_found',
+    ]);
+    expect(await missing(seam.locks.get({ device_id: nobody }))).toEqual([404, 'device_not_found']);
+    // A code for a lock that is not there, or is another organization's: the lock is what is missing.
+    for (const device_id of [nobody, lockB]) {
+      expect(await missing(seam.accessCodes.create({ device_id, name: 'Nowhere' }))).toEqual([
+        404,
+        'device_not_found',
+      ]);
+    }
+    expect(await missing(seam.actionAttempts.get({ action_attempt_id: nobody }))).toEqual([
+      404,
+      'action_attempt_not_found',
+    ]);
+  });
+
   it('answers 404 to another organization’s key and never lists its rows', async () => {
     const created = await seamFor(keyA).accessCodes.create({ device_id: lockA, name: 'Private' });
     const seamB = seamFor(keyB);
@@ -319,8 +356,10 @@ describe('isolation', () => {
       .get({ access_code_id: created.access_code_id })
       .catch((e) => e);
     expect(isSeamHttpApiError(code) && code.code).toBe('access_code_not_found');
+    expect(isSeamHttpApiError(code) && code.statusCode).toBe(404);
     const device = await seamB.devices.get({ device_id: lockA }).catch((e) => e);
     expect(isSeamHttpApiError(device) && device.code).toBe('device_not_found');
+    expect(isSeamHttpApiError(device) && device.statusCode).toBe(404);
     const list = await seamB.accessCodes.list({ device_id: lockA }).catch((e) => e);
     expect(isSeamHttpApiError(list) && list.statusCode).toBe(404);
     const del = await seamB.accessCodes

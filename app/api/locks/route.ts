@@ -3,7 +3,6 @@ import { getDb } from '@/db/client';
 import { listLocks } from '@/lib/devices/locks';
 import { withActor } from '@/lib/http/route';
 
-export const GET = withActor('locks.read', async (actor, request) => {
-  const params = Object.fromEntries(new URL(request.url).searchParams);
-  return listLocks(await getDb(), actor, params);
-});
+export const GET = withActor('locks.read', async ({ actor, searchParams }) =>
+  listLocks(await getDb(), actor, searchParams),
+);

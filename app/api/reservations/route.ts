@@ -4,7 +4,6 @@ import { clock } from '@/lib/clock';
 import { withActor } from '@/lib/http/route';
 import { listReservations } from '@/lib/reservations/list';
 
-export const GET = withActor('reservations.read', async (actor, request) => {
-  const params = Object.fromEntries(new URL(request.url).searchParams);
-  return listReservations(await getDb(), actor, params, clock.now());
-});
+export const GET = withActor('reservations.read', async ({ actor, searchParams }) =>
+  listReservations(await getDb(), actor, searchParams, clock.now()),
+);

@@ -39,7 +39,7 @@ async function findLock(db: Executor, organizationId: string, lockId: string) {
     .select()
     .from(simulatedLocks)
     .where(and(eq(simulatedLocks.id, lockId), eq(simulatedLocks.organizationId, organizationId)));
-  if (!lock) throw AppError.notFound('Simulated lock');
+  if (!lock) throw AppError.notFound('SimulatedLock');
   return lock;
 }
 

@@ -1,12 +1,10 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { makeQueryClient } from '@/components/query-client';
 import { getDb } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { clock } from '@/lib/clock';
-import { AppError } from '@/lib/errors';
-import { requirePageActor } from '@/lib/http/session';
+import { orNotFound, requirePageActor } from '@/lib/http/session';
 import { queryKeys } from '@/lib/query-keys';
 import { getReservationDetail } from '@/lib/reservations/detail';
 import { locksAtProperty } from '@/lib/reservations/options';
@@ -25,14 +23,7 @@ export default async function ReservationPage({
   const { id } = await params;
   const { saved } = await searchParams;
   const db = await getDb();
-  let detail: Awaited<ReturnType<typeof getReservationDetail>>;
-  try {
-    detail = await getReservationDetail(db, actor, id, clock.now());
-  } catch (error) {
-    // Another organization's stay, or none: the same 404 either way.
-    if (error instanceof AppError && error.code === 'not_found') notFound();
-    throw error;
-  }
+  const detail = await orNotFound(() => getReservationDetail(db, actor, id, clock.now()));
   const canManage = can(actor.role, 'reservations.manage');
   const locks = canManage ? await locksAtProperty(db, actor, detail.propertyId) : [];
 

@@ -6,10 +6,7 @@ import { withActor } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  return withActor('locks.read', async (actor) => {
-    const { db, hardware } = await getDatabase();
-    return getLockDetail(db, actor, id, clock.now(), hardware);
-  })(request);
-}
+export const GET = withActor<{ id: string }>('locks.read', async ({ actor, params }) => {
+  const { db, hardware } = await getDatabase();
+  return getLockDetail(db, actor, params.id, clock.now(), hardware);
+});

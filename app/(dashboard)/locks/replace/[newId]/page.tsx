@@ -1,12 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { LiveRefresh } from '@/components/live-refresh';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { replacementProgress } from '@/lib/devices/replacement-progress';
-import { AppError } from '@/lib/errors';
-import { requirePageActor } from '@/lib/http/session';
+import { orNotFound, requirePageActor } from '@/lib/http/session';
 import { UndoReplacement } from '../wizard-forms';
 
 export const metadata: Metadata = { title: 'Replacement progress' };
@@ -19,15 +17,8 @@ export default async function ReplacementProgressPage({
 }) {
   const actor = await requirePageActor('devices.replace');
   const { newId } = await params;
-  let progress: Awaited<ReturnType<typeof replacementProgress>>;
-  try {
-    progress = await replacementProgress(await getDb(), actor, newId, clock.now());
-  } catch (error) {
-    if (error instanceof AppError && ['not_found', 'invalid_input'].includes(error.code)) {
-      notFound();
-    }
-    throw error;
-  }
+  const db = await getDb();
+  const progress = await orNotFound(() => replacementProgress(db, actor, newId, clock.now()));
   const done = progress.total > 0 && progress.set === progress.total;
 
   return (
