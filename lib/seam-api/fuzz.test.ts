@@ -18,10 +18,13 @@ import { handleSeamRequest } from './handler';
 // handleSeamRequest: whatever arrives, the answer is never 5xx, every error is
 // Seam's envelope with a seam-request-id, and a refused request writes nothing.
 //
-// FUZZ_SEED reproduces a run (the seed is printed); FUZZ_RUNS scales it.
+// The seed is printed first. FUZZ_SEED reproduces a run; without it the seed
+// is random on a developer's machine and fixed in CI (CI set), so a red build
+// is the code's doing, not the dice's. FUZZ_RUNS scales the runs.
 
 const NOW = new Date('2026-11-26T12:00:00Z');
-const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const CI_SEED = 20_261_126;
+const SEED = fuzzSeed(process.env);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
 const VERBS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 type Verb = (typeof VERBS)[number];
@@ -50,6 +53,14 @@ const fx = {
 
 /** Status histogram per endpoint, printed at the end to show how deep the fuzz got. */
 const seen = new Map<string, Map<number, number>>();
+
+function fuzzSeed(env: NodeJS.ProcessEnv): number {
+  const chosen = env.FUZZ_SEED || (env.CI ? String(CI_SEED) : '');
+  if (!chosen) return Math.floor(Math.random() * 2 ** 31);
+  const seed = Number(chosen);
+  if (!Number.isSafeInteger(seed)) throw new Error(`FUZZ_SEED must be an integer, not "${chosen}"`);
+  return seed;
+}
 
 // ---------------------------------------------------------------------------
 // Fixtures
