@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accessCodeEvents, accessCodes, actionAttempts, devices } from '@/db/schema';
 import {
+  actorFor,
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
@@ -10,7 +11,7 @@ import {
 } from '@/db/testing';
 import { createAccessCode, deleteAccessCode } from '@/lib/access-codes/operations';
 import { createApiKey } from '@/lib/api-keys';
-import { type Actor, loadActor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/auth/actor';
 import { ENDPOINTS } from './endpoints';
 import { handleSeamRequest } from './handler';
 
@@ -65,21 +66,15 @@ function fuzzSeed(env: NodeJS.ProcessEnv): number {
 // ---------------------------------------------------------------------------
 // Fixtures
 
-async function actorOf(userId: string | undefined): Promise<Actor> {
-  const actor = await loadActor(database.db, userId ?? '');
-  if (!actor) throw new Error('no actor');
-  return actor;
-}
-
 beforeAll(async () => {
   console.info(`seam-api fuzz: seed ${SEED}, ${RUNS} runs per property (FUZZ_SEED=${SEED})`);
   database = await createTestDatabase();
   const db = database.db;
   const a = await createOrganization(db, { name: 'Harbor', roles: ['admin'] });
   const b = await createOrganization(db, { name: 'Rival', roles: ['admin'] });
-  const actorA = await actorOf(a.members.admin?.userId);
+  const actorA = await actorFor(db, a, 'admin');
   ours = actorA;
-  const actorB = await actorOf(b.members.admin?.userId);
+  const actorB = await actorFor(db, b, 'admin');
   key = (await createApiKey(db, actorA, { name: 'Fuzz' })).apiKey;
 
   const lock = (org: typeof a, room: string, allowedLengths?: number[]) =>
