@@ -36,6 +36,8 @@ export default function proxy(request: NextRequest) {
   return response;
 }
 
+// Static files skip the proxy: the icons and the web manifest are fetched
+// without cookies (browsers send none for a manifest), so a redirect to sign-in would break them.
 export const config = {
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico)$).*)'],
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|webmanifest)$).*)'],
 };

@@ -81,6 +81,7 @@ describe('seedDemo', () => {
 
   it('lets every demo user sign in with the printed password', async () => {
     const demoUsers = await database.db.select({ email: users.email }).from(users);
+    expect(demoUsers).toHaveLength(3);
     for (const { email } of demoUsers) {
       const result = await verifySignIn(
         database.db,

@@ -1,8 +1,10 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { getTableName, isTable, sql, type Table } from 'drizzle-orm';
 import postgres from 'postgres';
 import { type Actor, loadActor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
+import { AppError } from '@/lib/errors';
 import { type Database, type Db, openDatabase } from './client';
 import * as schema from './schema';
 
@@ -153,9 +155,48 @@ export async function addSimulatedLock(
   return device;
 }
 
-/** The acting member for a user created by createOrganization; throws if there is none. */
+/** The acting member for a user id; throws if the user is no (enabled) member. */
 export async function memberActor(db: Db, userId: string | undefined): Promise<Actor> {
   const actor = userId ? await loadActor(db, userId) : null;
   if (!actor) throw new Error(`no member for user ${userId}`);
   return actor;
+}
+
+/** The acting member with `role` in an organization made by createOrganization. */
+export function actorFor(
+  db: Db,
+  organization: { members: Partial<Record<Role, { userId: string }>> },
+  role: Role,
+): Promise<Actor> {
+  const member = organization.members[role];
+  if (!member) throw new Error(`the organization was created without a ${role}`);
+  return memberActor(db, member.userId);
+}
+
+type Call = () => Promise<unknown>;
+
+/**
+ * Run a call that must be refused with an AppError, and answer the error.
+ * `refused(snapshot, run)` also checks that what `snapshot` reads is the same
+ * before and after the call: a refused call writes nothing.
+ */
+export async function refused(run: Call): Promise<AppError>;
+export async function refused(unchanged: Call, run: Call): Promise<AppError>;
+export async function refused(first: Call, second?: Call): Promise<AppError> {
+  const [run, unchanged] = second ? [second, first] : [first, undefined];
+  const before = await unchanged?.();
+  const outcome = await Promise.resolve()
+    .then(run)
+    .then(
+      () => ({ refused: false as const }),
+      (error: unknown) => ({ refused: true as const, error }),
+    );
+  if (!outcome.refused) {
+    throw new assert.AssertionError({ message: 'the call should have been refused' });
+  }
+  if (!(outcome.error instanceof AppError)) {
+    throw new Error('the call should have been refused with an AppError', { cause: outcome.error });
+  }
+  if (unchanged) assert.deepEqual(await unchanged(), before, 'a refused call should write nothing');
+  return outcome.error;
 }

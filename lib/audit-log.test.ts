@@ -1,12 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeys, auditLog } from '@/db/schema';
-import {
-  createOrganization,
-  createTestDatabase,
-  memberActor,
-  type TestDatabase,
-} from '@/db/testing';
+import { actorFor, createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
 import { createApiKey } from '@/lib/api-keys';
 import { type AuditEntryView, describeAuditEntry, listAuditEntries } from './audit-log';
 import type { Actor } from './auth/actor';
@@ -19,8 +14,6 @@ let admin: Actor;
 let owner: Actor;
 let rivalAdmin: Actor;
 let apiKeyId: string;
-
-const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 /**
  * Harbor is in New York. 2026-11-26T04:30Z is 23:30 on the 25th there, and
@@ -40,9 +33,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   harbor = await createOrganization(database.db, { name: 'Harbor', roles: ['admin', 'owner'] });
   rival = await createOrganization(database.db, { name: 'Rival', roles: ['admin'] });
-  admin = await actorFor(harbor.members.admin?.userId);
-  owner = await actorFor(harbor.members.owner?.userId);
-  rivalAdmin = await actorFor(rival.members.admin?.userId);
+  admin = await actorFor(database.db, harbor, 'admin');
+  owner = await actorFor(database.db, harbor, 'owner');
+  rivalAdmin = await actorFor(database.db, rival, 'admin');
   apiKeyId = (await createApiKey(database.db, admin, { name: 'Channel manager' })).key.id;
   // Rival's entries, at the same moments, must never show in Harbor's log.
   await createApiKey(database.db, rivalAdmin, { name: 'Rival secret integration' });

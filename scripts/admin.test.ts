@@ -546,6 +546,7 @@ describe('npm run admin', { timeout: 90_000 }, () => {
           .where(and(eq(devices.organizationId, orgId), eq(devices.name, 'Cabin 7')));
         expect(cabin).toMatchObject({ adapter: 'seam', propertyId, backupPoolEnabled: false });
       });
+      expect(outputs.length).toBeGreaterThan(0);
       for (const output of outputs) expect(output).not.toContain(seam.apiKey);
     } finally {
       delete childEnv.SEAM_ENDPOINT;
@@ -569,6 +570,7 @@ describe('npm run admin', { timeout: 90_000 }, () => {
       expect(lock(externalOf(locks.reset))?.resetAt).toBeInstanceOf(Date);
       expect(lock(locks.resetExternalId)).toMatchObject({ online: true, resetAt: null });
     });
+    expect(outputs.length).toBeGreaterThan(0);
     for (const output of outputs) {
       expect(output).not.toContain(PASSWORD);
       expect(output).not.toContain(SHORT_PASSWORD);

@@ -95,3 +95,25 @@ test('API and operations endpoints answer without a session', async ({ request }
   expect(after.lastTickAgeSeconds).toBeLessThan(10);
   expect(health.headers()['x-request-id']).toBeTruthy();
 });
+
+test('a signed-out browser gets the icons and web manifest the page links to', async ({
+  page,
+  request,
+}) => {
+  await page.goto('/sign-in');
+  const linked = await page
+    .locator('link[rel="icon"], link[rel="apple-touch-icon"], link[rel="manifest"]')
+    .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
+  expect(linked.sort()).toEqual([
+    '/apple-touch-icon.png',
+    '/favicon.ico',
+    '/icon.svg',
+    '/manifest.webmanifest',
+  ]);
+  // Fetched without cookies, as browsers fetch a manifest: a redirect to sign-in would be a 307.
+  for (const href of [...linked, '/icon-192.png', '/icon-512.png']) {
+    expect((await request.get(href, { maxRedirects: 0 })).status(), href).toBe(200);
+  }
+  const manifest = await (await request.get('/manifest.webmanifest')).json();
+  expect(manifest).toMatchObject({ name: 'Keyhold', start_url: '/', display: 'standalone' });
+});

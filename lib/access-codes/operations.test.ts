@@ -3,10 +3,11 @@ import { asc, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccessCode, accessCodeEvents, accessCodes } from '@/db/schema';
 import {
+  actorFor,
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
-  memberActor,
+  refused,
   type TestDatabase,
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
@@ -35,8 +36,6 @@ let rivalAdmin: Actor;
 let rivalLock: Awaited<ReturnType<typeof addSimulatedLock>>;
 let lockCount = 0;
 
-const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
-
 /** A fresh Harbor lock, so each test starts from an empty lock. */
 async function newLock(options: { allowedLengths?: number[] } = {}) {
   lockCount += 1;
@@ -53,20 +52,6 @@ async function rowCounts() {
   const [codes] = await database.db.select({ n: count() }).from(accessCodes);
   const [events] = await database.db.select({ n: count() }).from(accessCodeEvents);
   return { accessCodes: codes?.n, accessCodeEvents: events?.n };
-}
-
-/** Run a call that must be refused: answer its AppError, having checked nothing was written. */
-async function refused(run: () => Promise<unknown>): Promise<AppError> {
-  const before = await rowCounts();
-  let caught: unknown = null;
-  try {
-    await run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'the call should have been refused').toBeInstanceOf(AppError);
-  expect(await rowCounts()).toEqual(before);
-  return caught as AppError;
 }
 
 async function eventsOf(accessCodeId: string) {
@@ -93,9 +78,9 @@ beforeAll(async () => {
     roles: ['admin', 'front_desk'],
   });
   rival = await createOrganization(database.db, { name: 'Rival', roles: ['admin'] });
-  admin = await actorFor(harbor.members.admin?.userId);
-  frontDesk = await actorFor(harbor.members.front_desk?.userId);
-  rivalAdmin = await actorFor(rival.members.admin?.userId);
+  admin = await actorFor(database.db, harbor, 'admin');
+  frontDesk = await actorFor(database.db, harbor, 'front_desk');
+  rivalAdmin = await actorFor(database.db, rival, 'admin');
   rivalLock = await addSimulatedLock(database.db, {
     organizationId: rival.org.id,
     propertyId: rival.property.id,
@@ -108,7 +93,7 @@ afterAll(async () => {
 
 describe('createAccessCode refuses and writes nothing', () => {
   it('answers not found, naming device_id, for a lock that does not exist', async () => {
-    const error = await refused(() =>
+    const error = await refused(rowCounts, () =>
       createAccessCode(database.db, admin, { deviceId: randomUUID(), code: '4821' }, NOW),
     );
     expect(error.code).toBe('not_found');
@@ -116,7 +101,7 @@ describe('createAccessCode refuses and writes nothing', () => {
   });
 
   it('answers not found for another organization’s lock and reveals nothing of it', async () => {
-    const error = await refused(() =>
+    const error = await refused(rowCounts, () =>
       createAccessCode(
         database.db,
         admin,
@@ -132,7 +117,7 @@ describe('createAccessCode refuses and writes nothing', () => {
   });
 
   it('refuses a device id that is not a lock id, naming device_id', async () => {
-    const error = await refused(() =>
+    const error = await refused(rowCounts, () =>
       createAccessCode(database.db, admin, { deviceId: 'room-201', code: '4821' }, NOW),
     );
     expect(error.code).toBe('invalid_input');
@@ -146,7 +131,7 @@ describe('createAccessCode refuses and writes nothing', () => {
       [day(2), day(2)],
       [day(3), day(2)],
     ]) {
-      const error = await refused(() =>
+      const error = await refused(rowCounts, () =>
         createAccessCode(
           database.db,
           admin,
@@ -167,7 +152,9 @@ describe('createAccessCode refuses and writes nothing', () => {
       { deviceId: lock.id, code: '4821', endsAt: day(2) },
     ];
     for (const input of inputs) {
-      const error = await refused(() => createAccessCode(database.db, admin, input, NOW));
+      const error = await refused(rowCounts, () =>
+        createAccessCode(database.db, admin, input, NOW),
+      );
       expect(error.code).toBe('invalid_input');
       expect(error.options.field).toBe('ends_at');
       expect(error.message).toMatch(/starts_at and ends_at go together/);
@@ -176,7 +163,7 @@ describe('createAccessCode refuses and writes nothing', () => {
 
   it('refuses a window longer than a year', async () => {
     const lock = await newLock();
-    const error = await refused(() =>
+    const error = await refused(rowCounts, () =>
       createAccessCode(
         database.db,
         admin,
@@ -191,7 +178,7 @@ describe('createAccessCode refuses and writes nothing', () => {
 
   it('refuses a window that has already ended', async () => {
     const lock = await newLock();
-    const error = await refused(() =>
+    const error = await refused(rowCounts, () =>
       createAccessCode(
         database.db,
         admin,
@@ -211,7 +198,7 @@ describe('createAccessCode refuses and writes nothing', () => {
 
   it('refuses a code with letters, saying it must be digits', async () => {
     const lock = await newLock();
-    const error = await refused(() =>
+    const error = await refused(rowCounts, () =>
       createAccessCode(database.db, admin, { deviceId: lock.id, code: '48a1' }, NOW),
     );
     expect(error.code).toBe('invalid_input');
@@ -221,7 +208,7 @@ describe('createAccessCode refuses and writes nothing', () => {
 
   it('refuses a code of a length the lock does not take, naming the lengths it does', async () => {
     const lock = await newLock({ allowedLengths: [4, 6] });
-    const error = await refused(() =>
+    const error = await refused(rowCounts, () =>
       createAccessCode(database.db, admin, { deviceId: lock.id, code: '12345' }, NOW),
     );
     expect(error.code).toBe('invalid_input');
@@ -237,7 +224,7 @@ describe('createAccessCode refuses and writes nothing', () => {
       { deviceId: lock.id, code: '739418', startsAt: day(1), endsAt: day(4) },
       NOW,
     );
-    const error = await refused(() =>
+    const error = await refused(rowCounts, () =>
       createAccessCode(
         database.db,
         admin,
@@ -251,7 +238,7 @@ describe('createAccessCode refuses and writes nothing', () => {
       `That code is already in use on ${lock.name} at an overlapping time. Choose other digits.`,
     );
     // An ongoing code overlaps every window.
-    const ongoing = await refused(() =>
+    const ongoing = await refused(rowCounts, () =>
       createAccessCode(database.db, admin, { deviceId: lock.id, code: '739418' }, NOW),
     );
     expect(ongoing.options.field).toBe('code');
@@ -371,11 +358,13 @@ describe('another organization’s codes', () => {
       { deviceId: lock.id, code: '582047', name: 'Suite guest' },
       NOW,
     );
-    const update = await refused(() =>
+    const update = await refused(rowCounts, () =>
       updateAccessCode(database.db, rivalAdmin, ours.id, { code: '9999', name: 'Mine now' }, NOW),
     );
     expect(update.code).toBe('not_found');
-    const remove = await refused(() => deleteAccessCode(database.db, rivalAdmin, ours.id, NOW));
+    const remove = await refused(rowCounts, () =>
+      deleteAccessCode(database.db, rivalAdmin, ours.id, NOW),
+    );
     expect(remove.code).toBe('not_found');
     const get = await getAccessCode(database.db, rivalAdmin, ours.id).catch((e: unknown) => e);
     expect(get).toBeInstanceOf(AppError);
@@ -417,7 +406,9 @@ describe('updateAccessCode and deleteAccessCode', () => {
     // The row stays for the tick to take the code off the lock.
     expect(await rowOf(gone.id)).toMatchObject({ desiredState: 'absent', deletedAt: NOW });
     // Deleting twice is not found, and writes nothing.
-    const again = await refused(() => deleteAccessCode(database.db, admin, gone.id, NOW));
+    const again = await refused(rowCounts, () =>
+      deleteAccessCode(database.db, admin, gone.id, NOW),
+    );
     expect(again.code).toBe('not_found');
     // Its digits are free again on the lock.
     const reused = await createAccessCode(
@@ -477,14 +468,14 @@ describe('updateAccessCode and deleteAccessCode', () => {
       { deviceId: lock.id, code: '306281', startsAt: day(1), endsAt: day(3) },
       NOW,
     );
-    const clash = await refused(() =>
+    const clash = await refused(rowCounts, () =>
       updateAccessCode(database.db, admin, other.id, { code: '582047' }, NOW),
     );
     expect(clash.code).toBe('invalid_input');
     expect(clash.options.field).toBe('code');
     expect(clash.message).toMatch(/already in use/);
 
-    const backwards = await refused(() =>
+    const backwards = await refused(rowCounts, () =>
       updateAccessCode(database.db, admin, other.id, { endsAt: day(0.5) }, NOW),
     );
     expect(backwards.code).toBe('invalid_input');
@@ -673,16 +664,12 @@ describe('listAccessCodes', () => {
       .returning();
     if (!backup) throw new Error('backup code not inserted');
     // Backup codes belong to the pool: editing one is refused, and the refusal shows no digits.
-    const refused = await updateAccessCode(
-      database.db,
-      frontDesk,
-      backup.id,
-      { name: 'Spare 1' },
-      NOW,
-    ).catch((e: unknown) => e);
-    expect(refused).toMatchObject({ code: 'invalid_input', options: { field: 'access_code_id' } });
-    expect(JSON.stringify(refused)).not.toContain('918273');
-    expect(String((refused as Error).message)).not.toContain('918273');
+    const error = await refused(rowCounts, () =>
+      updateAccessCode(database.db, frontDesk, backup.id, { name: 'Spare 1' }, NOW),
+    );
+    expect(error).toMatchObject({ code: 'invalid_input', options: { field: 'access_code_id' } });
+    expect(JSON.stringify(error)).not.toContain('918273');
+    expect(error.message).not.toContain('918273');
     expect((await rowOf(backup.id)).name).toBeNull();
     expect((await rowOf(backup.id)).code).toBe('918273');
   });

@@ -11,10 +11,10 @@ import {
   reservations,
 } from '@/db/schema';
 import {
+  actorFor,
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
-  memberActor,
   type TestDatabase,
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
@@ -42,8 +42,6 @@ let rival: Awaited<ReturnType<typeof createOrganization>>;
 let owner: Actor;
 let frontDesk: Actor;
 let rivalOwner: Actor;
-
-const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 async function newLock(org = harbor) {
   return addSimulatedLock(database.db, {
@@ -128,9 +126,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   harbor = await createOrganization(database.db, { roles: ['owner', 'front_desk'] });
   rival = await createOrganization(database.db, { roles: ['owner'] });
-  owner = await actorFor(harbor.members.owner?.userId);
-  frontDesk = await actorFor(harbor.members.front_desk?.userId);
-  rivalOwner = await actorFor(rival.members.owner?.userId);
+  owner = await actorFor(database.db, harbor, 'owner');
+  frontDesk = await actorFor(database.db, harbor, 'front_desk');
+  rivalOwner = await actorFor(database.db, rival, 'owner');
 });
 afterAll(async () => {
   await database?.close();

@@ -2,10 +2,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessCodes, devices, reservationDevices, reservations } from '@/db/schema';
 import {
+  actorFor,
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
-  memberActor,
   type TestDatabase,
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
@@ -22,14 +22,12 @@ let harbor: Awaited<ReturnType<typeof createOrganization>>;
 let frontDesk: Actor;
 let rivalOwner: Actor;
 
-const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
-
 beforeAll(async () => {
   database = await createTestDatabase();
   harbor = await createOrganization(database.db, { roles: ['front_desk'] });
   const rival = await createOrganization(database.db, { roles: ['owner'] });
-  frontDesk = await actorFor(harbor.members.front_desk?.userId);
-  rivalOwner = await actorFor(rival.members.owner?.userId);
+  frontDesk = await actorFor(database.db, harbor, 'front_desk');
+  rivalOwner = await actorFor(database.db, rival, 'owner');
 });
 afterAll(async () => {
   await database?.close();

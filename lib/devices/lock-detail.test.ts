@@ -8,10 +8,10 @@ import {
   reservations,
 } from '@/db/schema';
 import {
+  actorFor,
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
-  memberActor,
   type TestDatabase,
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
@@ -37,8 +37,6 @@ let otherLock: Awaited<ReturnType<typeof addSimulatedLock>>;
 let rivalLock: Awaited<ReturnType<typeof addSimulatedLock>>;
 const ids: Record<string, string> = {};
 
-const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
-
 type NewCode = typeof accessCodes.$inferInsert;
 
 async function addCode(key: string, code: Omit<NewCode, 'organizationId' | 'deviceId'>) {
@@ -60,9 +58,9 @@ beforeAll(async () => {
     roles: ['admin', 'owner', 'front_desk'],
   });
   rival = await createOrganization(database.db, { name: 'Rival', roles: ['admin'] });
-  frontDesk = await actorFor(harbor.members.front_desk?.userId);
-  owner = await actorFor(harbor.members.owner?.userId);
-  rivalAdmin = await actorFor(rival.members.admin?.userId);
+  frontDesk = await actorFor(database.db, harbor, 'front_desk');
+  owner = await actorFor(database.db, harbor, 'owner');
+  rivalAdmin = await actorFor(database.db, rival, 'admin');
   const place = { organizationId: harbor.org.id, propertyId: harbor.property.id };
   lock = await addSimulatedLock(database.db, { ...place, name: 'Room 105', room: '105' });
   otherLock = await addSimulatedLock(database.db, { ...place, name: 'Room 106', room: '106' });

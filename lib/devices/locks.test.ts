@@ -1,12 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessCodes, devices } from '@/db/schema';
-import {
-  createOrganization,
-  createTestDatabase,
-  memberActor,
-  type TestDatabase,
-} from '@/db/testing';
+import { actorFor, createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
 import { syncAlerts } from '@/lib/alerts/alerts';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
@@ -18,8 +13,6 @@ let rival: Awaited<ReturnType<typeof createOrganization>>;
 let frontDesk: Actor;
 let rivalAdmin: Actor;
 
-const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
-
 beforeAll(async () => {
   database = await createTestDatabase();
   harbor = await createOrganization(database.db, {
@@ -28,8 +21,8 @@ beforeAll(async () => {
     locks: 30,
   });
   rival = await createOrganization(database.db, { name: 'Rival', roles: ['admin'], locks: 3 });
-  frontDesk = await actorFor(harbor.members.front_desk?.userId);
-  rivalAdmin = await actorFor(rival.members.admin?.userId);
+  frontDesk = await actorFor(database.db, harbor, 'front_desk');
+  rivalAdmin = await actorFor(database.db, rival, 'admin');
 });
 afterAll(async () => {
   await database.close();
@@ -44,6 +37,7 @@ describe('listLocks', () => {
     expect(second.locks).toHaveLength(30 - LOCKS_PAGE_SIZE);
     const ids = new Set([...first.locks, ...second.locks].map((l) => l.id));
     expect(ids.size).toBe(30);
+    expect(rival.locks).toHaveLength(3);
     for (const lock of rival.locks) expect(ids.has(lock.id)).toBe(false);
 
     const theirs = await listLocks(database.db, rivalAdmin, {});

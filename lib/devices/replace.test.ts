@@ -8,10 +8,10 @@ import {
   simulatedLockCodes,
 } from '@/db/schema';
 import {
+  actorFor,
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
-  memberActor,
   type TestDatabase,
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
@@ -40,8 +40,8 @@ let frontDesk: Actor;
 beforeAll(async () => {
   database = await createTestDatabase();
   harbor = await createOrganization(database.db, { roles: ['admin', 'front_desk'] });
-  admin = await memberActor(database.db, harbor.members.admin?.userId);
-  frontDesk = await memberActor(database.db, harbor.members.front_desk?.userId);
+  admin = await actorFor(database.db, harbor, 'admin');
+  frontDesk = await actorFor(database.db, harbor, 'front_desk');
 });
 afterAll(async () => {
   await database?.close();

@@ -2,14 +2,14 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessCodes, devices, simulatedLockCodes, simulatedLocks } from '@/db/schema';
 import {
+  actorFor,
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
-  memberActor,
+  refused,
   type TestDatabase,
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
-import type { AppError } from '@/lib/errors';
 import {
   factoryResetSimulatedLock,
   removeAccessCodeAtSimulatedLock,
@@ -26,8 +26,6 @@ let owner: Actor;
 let frontDesk: Actor;
 let rivalAdmin: Actor;
 let lockCount = 0;
-
-const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 async function newLock() {
   lockCount += 1;
@@ -57,15 +55,6 @@ async function nextSyncOf(deviceId: string) {
   return row?.at;
 }
 
-async function failure(run: () => Promise<unknown>): Promise<AppError> {
-  const error = await run().then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, 'the call should have been refused').toMatchObject({ name: 'AppError' });
-  return error as AppError;
-}
-
 beforeAll(async () => {
   database = await createTestDatabase();
   harbor = await createOrganization(database.db, {
@@ -73,10 +62,10 @@ beforeAll(async () => {
     roles: ['admin', 'owner', 'front_desk'],
   });
   const rival = await createOrganization(database.db, { name: 'Rival', roles: ['admin'] });
-  admin = await actorFor(harbor.members.admin?.userId);
-  owner = await actorFor(harbor.members.owner?.userId);
-  frontDesk = await actorFor(harbor.members.front_desk?.userId);
-  rivalAdmin = await actorFor(rival.members.admin?.userId);
+  admin = await actorFor(database.db, harbor, 'admin');
+  owner = await actorFor(database.db, harbor, 'owner');
+  frontDesk = await actorFor(database.db, harbor, 'front_desk');
+  rivalAdmin = await actorFor(database.db, rival, 'admin');
 });
 afterAll(async () => {
   await database?.close();
@@ -95,7 +84,7 @@ describe('setSimulatedLockOnline', () => {
   it('is not for the front desk, nor for another organization', async () => {
     const lock = await newLock();
     for (const actor of [frontDesk, rivalAdmin]) {
-      const error = await failure(() =>
+      const error = await refused(() =>
         setSimulatedLockOnline(database.db, actor, { deviceId: lock.id, online: false }, NOW),
       );
       expect(error.code).toBe('not_found');
@@ -106,11 +95,11 @@ describe('setSimulatedLockOnline', () => {
 
   it('names the field it cannot read', async () => {
     const lock = await newLock();
-    const badId = await failure(() =>
+    const badId = await refused(() =>
       setSimulatedLockOnline(database.db, owner, { deviceId: 'room-101', online: false }, NOW),
     );
     expect(badId).toMatchObject({ code: 'invalid_input', options: { field: 'device_id' } });
-    const badFlag = await failure(() =>
+    const badFlag = await refused(() =>
       setSimulatedLockOnline(
         database.db,
         owner,
@@ -169,7 +158,7 @@ describe('removeAccessCodeAtSimulatedLock', () => {
       .insert(accessCodes)
       .values({ organizationId: harbor.org.id, deviceId: other.id, type: 'ongoing', code: '4821' })
       .returning();
-    const error = await failure(() =>
+    const error = await refused(() =>
       removeAccessCodeAtSimulatedLock(
         database.db,
         admin,
@@ -184,10 +173,10 @@ describe('removeAccessCodeAtSimulatedLock', () => {
 describe('factoryResetSimulatedLock', () => {
   it('is refused to owners (replacing locks is an admin’s job) and done for admins', async () => {
     const lock = await newLock();
-    const refused = await failure(() =>
+    const ownerTried = await refused(() =>
       factoryResetSimulatedLock(database.db, owner, { deviceId: lock.id }, NOW),
     );
-    expect(refused.code).toBe('not_found');
+    expect(ownerTried.code).toBe('not_found');
     expect((await hardwareOf(lock.externalId))?.resetAt).toBeNull();
 
     const reset = await factoryResetSimulatedLock(database.db, admin, { deviceId: lock.id }, NOW);
@@ -196,7 +185,7 @@ describe('factoryResetSimulatedLock', () => {
     expect((await hardwareOf(reset.newExternalId))?.online).toBe(true);
     expect(await nextSyncOf(lock.id)).toEqual(NOW);
 
-    const again = await failure(() =>
+    const again = await refused(() =>
       factoryResetSimulatedLock(database.db, admin, { deviceId: lock.id }, NOW),
     );
     expect(again.code).toBe('conflict');

@@ -2,10 +2,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessCodes, devices, messages, reservations } from '@/db/schema';
 import {
+  actorFor,
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
-  memberActor,
   type TestDatabase,
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
@@ -27,7 +27,7 @@ const received: ReceivedMail[] = [];
 beforeAll(async () => {
   database = await createTestDatabase();
   harbor = await createOrganization(database.db, { roles: ['front_desk'] });
-  frontDesk = await memberActor(database.db, harbor.members.front_desk?.userId);
+  frontDesk = await actorFor(database.db, harbor, 'front_desk');
   smtp = await startSmtpServer(received);
 });
 afterAll(async () => {

@@ -5,10 +5,10 @@ import type { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Message, messages } from '@/db/schema';
 import {
+  actorFor,
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
-  memberActor,
   type TestDatabase,
 } from '@/db/testing';
 import { defaultAdapters } from '@/lib/devices/connections';
@@ -91,7 +91,7 @@ beforeEach(async () => {
   });
   const stay = await createReservation(
     database.db,
-    await memberActor(database.db, members.admin?.userId),
+    await actorFor(database.db, { members }, 'admin'),
     {
       propertyId: property.id,
       guestName: 'Ada <b>Lovelace</b>',

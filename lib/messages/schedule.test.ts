@@ -11,10 +11,10 @@ import {
   reservations,
 } from '@/db/schema';
 import {
+  actorFor,
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
-  memberActor,
   type TestDatabase,
 } from '@/db/testing';
 import { updateAccessCode } from '@/lib/access-codes/operations';
@@ -65,8 +65,8 @@ const logged: Transports = {
 beforeAll(async () => {
   database = await createTestDatabase();
   harbor = await createOrganization(database.db, { roles: ['admin', 'front_desk'] });
-  admin = await memberActor(database.db, harbor.members.admin?.userId);
-  frontDesk = await memberActor(database.db, harbor.members.front_desk?.userId);
+  admin = await actorFor(database.db, harbor, 'admin');
+  frontDesk = await actorFor(database.db, harbor, 'front_desk');
   smtp = await startSmtpServer(received);
 });
 afterAll(async () => {
@@ -483,7 +483,7 @@ describe('sendGuestCodeNow', () => {
   it('answers not found for another organization’s stay and names a bad field', async () => {
     const { reservation } = await stay('523');
     const other = await createOrganization(database.db, { roles: ['admin'] });
-    const outsider = await memberActor(database.db, other.members.admin?.userId);
+    const outsider = await actorFor(database.db, other, 'admin');
     const requestId = 'c0ffee00-1234-4abc-8def-0123456789ab';
     await expect(
       sendGuestCodeNow(database.db, outsider, { reservationId: reservation.id, requestId }, BOOKED),

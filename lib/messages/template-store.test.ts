@@ -2,10 +2,10 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, messageTemplates } from '@/db/schema';
 import {
+  actorFor,
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
-  memberActor,
   type TestDatabase,
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
@@ -27,9 +27,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   harbor = await createOrganization(database.db, { roles: ['admin', 'owner'] });
   rival = await createOrganization(database.db, { roles: ['admin'] });
-  admin = await memberActor(database.db, harbor.members.admin?.userId);
-  owner = await memberActor(database.db, harbor.members.owner?.userId);
-  rivalAdmin = await memberActor(database.db, rival.members.admin?.userId);
+  admin = await actorFor(database.db, harbor, 'admin');
+  owner = await actorFor(database.db, harbor, 'owner');
+  rivalAdmin = await actorFor(database.db, rival, 'admin');
 });
 afterAll(async () => {
   await database?.close();
@@ -86,7 +86,9 @@ describe('message templates', () => {
       (await listTemplates(database.db, owner)).filter((t) => !t.isDefault).map((t) => t.body),
     ).toEqual(['{{code}}']);
     await resetTemplate(database.db, admin, { kind: 'backup_code', channel: 'sms' });
-    expect((await listTemplates(database.db, owner)).every((t) => t.isDefault)).toBe(true);
+    const afterReset = await listTemplates(database.db, owner);
+    expect(afterReset).toHaveLength(8);
+    expect(afterReset.every((t) => t.isDefault)).toBe(true);
   });
 
   it('refuses an unknown placeholder or a non-admin, naming the problem and writing nothing', async () => {

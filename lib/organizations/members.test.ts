@@ -3,14 +3,16 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, memberships, users } from '@/db/schema';
 import {
+  actorFor,
   createOrganization,
   createTestDatabase,
   memberActor,
+  refused,
   type TestDatabase,
 } from '@/db/testing';
 import { type Actor, loadActor } from '@/lib/auth/actor';
 import { verifyPassword } from '@/lib/auth/password';
-import { AppError } from '@/lib/errors';
+import type { AppError } from '@/lib/errors';
 import { operatorActor } from './admin';
 import { changeMemberRole, inviteMember, listMembers, setMemberDisabled } from './members';
 
@@ -22,8 +24,6 @@ let rival: Awaited<ReturnType<typeof createOrganization>>;
 let admin: Actor;
 let owner: Actor;
 let rivalAdmin: Actor;
-
-const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 const id = (role: 'admin' | 'owner' | 'front_desk', org = harbor) =>
   org.members[role]?.userId ?? '';
@@ -38,19 +38,6 @@ async function snapshot() {
   return { rows, audit: audit?.n };
 }
 
-async function refused(run: () => Promise<unknown>): Promise<AppError> {
-  const before = await snapshot();
-  let caught: unknown = null;
-  try {
-    await run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'the call should have been refused').toBeInstanceOf(AppError);
-  expect(await snapshot()).toEqual(before);
-  return caught as AppError;
-}
-
 /** A second admin in Harbor, so the first is not the last. */
 async function secondAdmin(): Promise<Actor> {
   const added = await inviteMember(database.db, admin, {
@@ -58,7 +45,7 @@ async function secondAdmin(): Promise<Actor> {
     name: 'Second Admin',
     role: 'admin',
   });
-  return actorFor(added.userId);
+  return memberActor(database.db, added.userId);
 }
 
 beforeAll(async () => {
@@ -74,9 +61,9 @@ beforeEach(async () => {
     roles: ['admin', 'owner', 'front_desk'],
   });
   rival = await createOrganization(database.db, { name: 'Rival', roles: ['admin', 'owner'] });
-  admin = await actorFor(id('admin'));
-  owner = await actorFor(id('owner'));
-  rivalAdmin = await actorFor(id('admin', rival));
+  admin = await actorFor(database.db, harbor, 'admin');
+  owner = await actorFor(database.db, harbor, 'owner');
+  rivalAdmin = await actorFor(database.db, rival, 'admin');
 });
 
 describe('listMembers', () => {
@@ -97,7 +84,7 @@ describe('changeMemberRole', () => {
       role: 'front_desk',
     });
     expect(member.role).toBe('front_desk');
-    expect((await actorFor(id('owner'))).role).toBe('front_desk');
+    expect((await actorFor(database.db, harbor, 'owner')).role).toBe('front_desk');
     const [entry] = await database.db.select().from(auditLog);
     expect(entry).toMatchObject({
       organizationId: harbor.org.id,
@@ -110,7 +97,7 @@ describe('changeMemberRole', () => {
   });
 
   it('answers not found for another organization’s member and changes nothing', async () => {
-    const error = await refused(() =>
+    const error = await refused(snapshot, () =>
       changeMemberRole(database.db, admin, { userId: id('owner', rival), role: 'admin' }),
     );
     expect(error.code).toBe('not_found');
@@ -118,14 +105,14 @@ describe('changeMemberRole', () => {
   });
 
   it('refuses a role that does not exist, naming the field', async () => {
-    const error = await refused(() =>
+    const error = await refused(snapshot, () =>
       changeMemberRole(database.db, admin, { userId: id('owner'), role: 'root' as 'admin' }),
     );
     expect(error).toMatchObject({ code: 'invalid_input', options: { field: 'role' } });
   });
 
   it('is not found for a non-admin, who changes nothing', async () => {
-    const error = await refused(() =>
+    const error = await refused(snapshot, () =>
       changeMemberRole(database.db, owner, { userId: id('owner'), role: 'admin' }),
     );
     expect(error.code).toBe('not_found');
@@ -133,7 +120,7 @@ describe('changeMemberRole', () => {
 
   it('does not let an admin demote themself', async () => {
     await secondAdmin();
-    const error = await refused(() =>
+    const error = await refused(snapshot, () =>
       changeMemberRole(database.db, admin, { userId: id('admin'), role: 'owner' }),
     );
     expect(error.code).toBe('conflict');
@@ -142,7 +129,7 @@ describe('changeMemberRole', () => {
 
   it('keeps the last active admin an admin', async () => {
     const operator = await operatorActor(database.db, harbor.org.id);
-    const error = await refused(() =>
+    const error = await refused(snapshot, () =>
       changeMemberRole(database.db, operator, { userId: id('admin'), role: 'owner' }),
     );
     expect(error.code).toBe('conflict');
@@ -157,7 +144,7 @@ describe('changeMemberRole', () => {
       { userId: second.userId ?? '', disabled: true },
       NOW,
     );
-    const again = await refused(() =>
+    const again = await refused(snapshot, () =>
       changeMemberRole(database.db, operator, { userId: id('admin'), role: 'owner' }),
     );
     expect(again.message).toContain('last active admin');
@@ -193,7 +180,7 @@ describe('changeMemberRole', () => {
   it('lets one of two admins demote the other', async () => {
     const second = await secondAdmin();
     await changeMemberRole(database.db, second, { userId: id('admin'), role: 'owner' });
-    expect((await actorFor(id('admin'))).role).toBe('owner');
+    expect((await actorFor(database.db, harbor, 'admin')).role).toBe('owner');
   });
 });
 
@@ -221,7 +208,7 @@ describe('setMemberDisabled', () => {
 
   it('does not let an admin disable themself', async () => {
     await secondAdmin();
-    const error = await refused(() =>
+    const error = await refused(snapshot, () =>
       setMemberDisabled(database.db, admin, { userId: id('admin'), disabled: true }, NOW),
     );
     expect(error.message).toMatch(/^You cannot disable yourself/);
@@ -229,7 +216,7 @@ describe('setMemberDisabled', () => {
 
   it('never disables the last active admin', async () => {
     const operator = await operatorActor(database.db, harbor.org.id);
-    const error = await refused(() =>
+    const error = await refused(snapshot, () =>
       setMemberDisabled(database.db, operator, { userId: id('admin'), disabled: true }, NOW),
     );
     expect(error.code).toBe('conflict');
@@ -237,11 +224,11 @@ describe('setMemberDisabled', () => {
   });
 
   it('answers not found for another organization’s member', async () => {
-    const error = await refused(() =>
+    const error = await refused(snapshot, () =>
       setMemberDisabled(database.db, admin, { userId: id('owner', rival), disabled: true }, NOW),
     );
     expect(error.code).toBe('not_found');
-    const error2 = await refused(() =>
+    const error2 = await refused(snapshot, () =>
       setMemberDisabled(database.db, admin, { userId: randomUUID(), disabled: true }, NOW),
     );
     expect(error2.code).toBe('not_found');
@@ -254,12 +241,14 @@ describe('setMemberDisabled', () => {
       name: 'Anyone',
       role: 'front_desk',
     });
-    const error = await refused(() =>
+    const error = await refused(snapshot, () =>
       setMemberDisabled(database.db, admin, { userId: id('owner', rival), disabled: true }, NOW),
     );
     expect(error.code).toBe('conflict');
     expect(await loadActor(database.db, id('owner', rival))).not.toBeNull();
-    expect((await actorFor(id('admin', rival))).organizationId).toBe(rivalAdmin.organizationId);
+    expect((await actorFor(database.db, rival, 'admin')).organizationId).toBe(
+      rivalAdmin.organizationId,
+    );
   });
 });
 
@@ -291,7 +280,7 @@ describe('inviteMember', () => {
   });
 
   it('names the field of bad input and refuses a second membership', async () => {
-    const bad = await refused(() =>
+    const bad = await refused(snapshot, () =>
       inviteMember(database.db, admin, { email: 'not-an-email', name: 'X', role: 'owner' }),
     );
     expect(bad).toMatchObject({
@@ -299,11 +288,11 @@ describe('inviteMember', () => {
       message: 'Email must be an email address.',
       options: { field: 'email' },
     });
-    const noName = await refused(() =>
+    const noName = await refused(snapshot, () =>
       inviteMember(database.db, admin, { email: 'a@b.example', name: ' ', role: 'owner' }),
     );
     expect(noName.message).toBe('Name must not be empty.');
-    const twice = await refused(() =>
+    const twice = await refused(snapshot, () =>
       inviteMember(database.db, admin, {
         email: harbor.members.owner?.email ?? '',
         name: 'Again',
@@ -314,7 +303,7 @@ describe('inviteMember', () => {
   });
 
   it('is not found for a non-admin', async () => {
-    const error = await refused(() =>
+    const error = await refused(snapshot, () =>
       inviteMember(database.db, owner, { email: 'x@harbor.example', name: 'X', role: 'admin' }),
     );
     expect(error.code).toBe('not_found');

@@ -2,13 +2,13 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, organizations } from '@/db/schema';
 import {
+  actorFor,
   createOrganization,
   createTestDatabase,
-  memberActor,
+  refused,
   type TestDatabase,
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
-import { AppError } from '@/lib/errors';
 import { withRequestId } from '@/lib/log';
 import {
   getOrganizationSettings,
@@ -23,8 +23,6 @@ let admin: Actor;
 let owner: Actor;
 let frontDesk: Actor;
 let rivalAdmin: Actor;
-
-const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 /** What the settings form sends when nothing is touched: every value, as strings. */
 const FORM: Record<keyof UpdateOrganizationSettingsInput, string> = {
@@ -42,20 +40,6 @@ async function snapshot() {
   return { orgs, audit: audit?.n };
 }
 
-/** A call that must be refused: its AppError, having checked nothing was written. */
-async function refused(run: () => Promise<unknown>): Promise<AppError> {
-  const before = await snapshot();
-  let caught: unknown = null;
-  try {
-    await run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'the call should have been refused').toBeInstanceOf(AppError);
-  expect(await snapshot()).toEqual(before);
-  return caught as AppError;
-}
-
 beforeAll(async () => {
   database = await createTestDatabase();
 });
@@ -69,10 +53,10 @@ beforeEach(async () => {
     roles: ['admin', 'owner', 'front_desk'],
   });
   rival = await createOrganization(database.db, { name: 'Rival', roles: ['admin'] });
-  admin = await actorFor(harbor.members.admin?.userId);
-  owner = await actorFor(harbor.members.owner?.userId);
-  frontDesk = await actorFor(harbor.members.front_desk?.userId);
-  rivalAdmin = await actorFor(rival.members.admin?.userId);
+  admin = await actorFor(database.db, harbor, 'admin');
+  owner = await actorFor(database.db, harbor, 'owner');
+  frontDesk = await actorFor(database.db, harbor, 'front_desk');
+  rivalAdmin = await actorFor(database.db, rival, 'admin');
 });
 
 describe('getOrganizationSettings', () => {
@@ -173,7 +157,7 @@ describe('updateOrganizationSettings', () => {
   it.each(badInputs)(
     'refuses a bad %s, naming it, and writes nothing',
     async (field, change, message) => {
-      const error = await refused(() =>
+      const error = await refused(snapshot, () =>
         updateOrganizationSettings(database.db, admin, { ...FORM, ...change } as typeof FORM),
       );
       expect(error.code).toBe('invalid_input');
@@ -184,7 +168,7 @@ describe('updateOrganizationSettings', () => {
 
   it('is not found for owners and front desk, who change nothing', async () => {
     for (const actor of [owner, frontDesk]) {
-      const error = await refused(() =>
+      const error = await refused(snapshot, () =>
         updateOrganizationSettings(database.db, actor, { ...FORM, backupPoolSize: '1' }),
       );
       expect(error.code).toBe('not_found');

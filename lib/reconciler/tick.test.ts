@@ -3,13 +3,14 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accessCodeEvents, accessCodes, simulatedLockCodes } from '@/db/schema';
 import {
+  actorFor,
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
   type TestDatabase,
 } from '@/db/testing';
 import { createAccessCode, getAccessCode } from '@/lib/access-codes/operations';
-import { type Actor, loadActor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/auth/actor';
 import { defaultAdapters } from '@/lib/devices/connections';
 import { type LockAdapter, LockFailure } from '@/lib/locks/adapter';
 import {
@@ -47,9 +48,7 @@ beforeEach(async () => {
   const org = await createOrganization(database.db, { roles: ['admin'] });
   organizationId = org.org.id;
   propertyId = org.property.id;
-  const loaded = await loadActor(database.db, org.members.admin?.userId ?? '');
-  if (!loaded) throw new Error('no actor');
-  actor = loaded;
+  actor = await actorFor(database.db, org, 'admin');
 });
 
 const tick = (now: Date, options: Partial<TickOptions> = {}) =>

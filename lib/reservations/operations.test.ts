@@ -10,15 +10,15 @@ import {
   reservations,
 } from '@/db/schema';
 import {
+  actorFor,
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
-  memberActor,
+  refused,
   type TestDatabase,
 } from '@/db/testing';
 import { createAccessCode, listAccessCodes } from '@/lib/access-codes/operations';
 import type { Actor } from '@/lib/auth/actor';
-import { AppError } from '@/lib/errors';
 import {
   type CreateReservationInput,
   cancelReservation,
@@ -38,8 +38,6 @@ let frontDesk: Actor;
 let rivalAdmin: Actor;
 let rivalLock: Awaited<ReturnType<typeof addSimulatedLock>>;
 let lockCount = 0;
-
-const actorFor = (userId: string | undefined) => memberActor(database.db, userId);
 
 /** A fresh lock at Harbor Inn (or another Harbor property). */
 async function newLock(options: { propertyId?: string; allowedLengths?: number[] } = {}) {
@@ -76,20 +74,6 @@ async function rowCounts() {
   return counts;
 }
 
-/** Run a call that must be refused: answer its AppError, having checked nothing was written. */
-async function refused(run: () => Promise<unknown>): Promise<AppError> {
-  const before = await rowCounts();
-  let caught: unknown = null;
-  try {
-    await run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'the call should have been refused').toBeInstanceOf(AppError);
-  expect(await rowCounts()).toEqual(before);
-  return caught as AppError;
-}
-
 async function eventTypesOf(accessCodeId: string) {
   const rows = await database.db
     .select()
@@ -109,8 +93,8 @@ beforeAll(async () => {
     roles: ['admin', 'front_desk'],
   });
   rival = await createOrganization(database.db, { name: 'Rival', roles: ['admin'] });
-  frontDesk = await actorFor(harbor.members.front_desk?.userId);
-  rivalAdmin = await actorFor(rival.members.admin?.userId);
+  frontDesk = await actorFor(database.db, harbor, 'front_desk');
+  rivalAdmin = await actorFor(database.db, rival, 'admin');
   const [annex] = await database.db
     .insert(properties)
     .values({
@@ -259,7 +243,7 @@ describe('createReservation refuses bad input and changes nothing', () => {
       [{ checkInDate: '2026-11-20', checkOutDate: '2026-11-25' }, /future/],
     ];
     for (const [dates, message] of cases) {
-      const error = await refused(() =>
+      const error = await refused(rowCounts, () =>
         createReservation(database.db, frontDesk, stay({ ...dates, deviceIds: [room.id] }), NOW),
       );
       expect(error.code).toBe('invalid_input');
@@ -271,7 +255,7 @@ describe('createReservation refuses bad input and changes nothing', () => {
   it('answers not found for a property that does not exist or is another organization’s', async () => {
     const room = await newLock();
     for (const propertyId of [randomUUID(), rival.property.id]) {
-      const error = await refused(() =>
+      const error = await refused(rowCounts, () =>
         createReservation(database.db, frontDesk, stay({ propertyId, deviceIds: [room.id] }), NOW),
       );
       expect(error.code).toBe('not_found');
@@ -282,7 +266,7 @@ describe('createReservation refuses bad input and changes nothing', () => {
   it('refuses a lock of another property or another organization, naming deviceIds', async () => {
     const room = await newLock();
     const annexRoom = await newLock({ propertyId: annexId });
-    const elsewhere = await refused(() =>
+    const elsewhere = await refused(rowCounts, () =>
       createReservation(database.db, frontDesk, stay({ deviceIds: [room.id, annexRoom.id] }), NOW),
     );
     expect(elsewhere.code).toBe('invalid_input');
@@ -290,7 +274,7 @@ describe('createReservation refuses bad input and changes nothing', () => {
     expect(elsewhere.message).toBe(`${annexRoom.name} is not at this property.`);
 
     for (const foreign of [rivalLock.id, randomUUID()]) {
-      const error = await refused(() =>
+      const error = await refused(rowCounts, () =>
         createReservation(database.db, frontDesk, stay({ deviceIds: [room.id, foreign] }), NOW),
       );
       expect(error.code).toBe('invalid_input');
@@ -303,7 +287,7 @@ describe('createReservation refuses bad input and changes nothing', () => {
   });
 
   it('refuses a stay with no locks', async () => {
-    const error = await refused(() =>
+    const error = await refused(rowCounts, () =>
       createReservation(database.db, frontDesk, stay({ deviceIds: [] }), NOW),
     );
     expect(error.code).toBe('invalid_input');
@@ -313,7 +297,7 @@ describe('createReservation refuses bad input and changes nothing', () => {
 
   it('refuses a bad phone number or email, naming the field', async () => {
     const room = await newLock();
-    const phone = await refused(() =>
+    const phone = await refused(rowCounts, () =>
       createReservation(
         database.db,
         frontDesk,
@@ -334,7 +318,7 @@ describe('createReservation refuses bad input and changes nothing', () => {
     );
     expect(typed.guestPhone).toBe('+14155550123');
 
-    const email = await refused(() =>
+    const email = await refused(rowCounts, () =>
       createReservation(
         database.db,
         frontDesk,
@@ -378,6 +362,7 @@ describe('updateReservation', () => {
     expect(read.accessCodes.map((c) => c.id).sort()).toEqual(
       created.accessCodes.map((c) => c.id).sort(),
     );
+    expect(read.accessCodes).toHaveLength(2);
     for (const code of read.accessCodes) {
       expect(code.startsAt).toEqual(startsAt);
       expect(code.endsAt).toEqual(endsAt);
@@ -498,7 +483,7 @@ describe('updateReservation', () => {
       stay({ deviceIds: [room.id] }),
       NOW,
     );
-    const foreign = await refused(() =>
+    const foreign = await refused(rowCounts, () =>
       updateReservation(
         database.db,
         frontDesk,
@@ -510,7 +495,7 @@ describe('updateReservation', () => {
     expect(foreign.code).toBe('invalid_input');
     expect(foreign.options.field).toBe('deviceIds');
 
-    const backwards = await refused(() =>
+    const backwards = await refused(rowCounts, () =>
       updateReservation(database.db, frontDesk, created.id, { checkOutDate: '2026-12-09' }, NOW),
     );
     expect(backwards.code).toBe('invalid_input');
@@ -536,7 +521,7 @@ describe('updateReservation', () => {
       () => cancelReservation(database.db, rivalAdmin, created.id, NOW),
     ];
     for (const call of calls) {
-      const error = await refused(call);
+      const error = await refused(rowCounts, call);
       expect(error.code).toBe('not_found');
     }
     const read = await getReservation(database.db, frontDesk, created.id);
@@ -566,6 +551,7 @@ describe('cancelReservation', () => {
         (await listAccessCodes(database.db, frontDesk, { deviceId: lock.id })).accessCodes,
       ).toEqual([]);
     }
+    expect(created.accessCodes).toHaveLength(2);
     for (const code of created.accessCodes) {
       expect(await eventTypesOf(code.id)).toEqual(['created', 'deleted']);
     }
@@ -575,7 +561,7 @@ describe('cancelReservation', () => {
     expect(again).toMatchObject({ id: created.id, status: 'cancelled', cancelledAt: NOW });
     expect(await rowCounts()).toEqual(before);
 
-    const conflict = await refused(() =>
+    const conflict = await refused(rowCounts, () =>
       updateReservation(
         database.db,
         frontDesk,
