@@ -53,6 +53,14 @@ export default defineConfig({
       use: { storageState: storageStatePath('admin') },
       metadata: { role: 'admin' },
     },
+    {
+      // After Seam is connected: one code in every state, on four pages (uses Seam's slow lock).
+      name: 'code-states',
+      testMatch: /code-states\/.*\.spec\.ts/,
+      dependencies: ['seam'],
+      use: { storageState: storageStatePath('admin') },
+      metadata: { role: 'admin' },
+    },
   ],
   webServer: {
     command: 'npx tsx scripts/e2e-server.ts',

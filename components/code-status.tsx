@@ -10,20 +10,28 @@ const PILL: Record<Tone, PillTone> = { ok: 'green', info: 'slate', warning: 'amb
  */
 export function CodeStatus({
   state,
-  seamNames = [],
+  seamStatus,
+  seamIssues = [],
   detail = false,
 }: {
   state: Pick<CodeStatusWords, 'condition' | 'title' | 'tone' | 'explanation' | 'action'>;
-  seamNames?: string[];
+  /** Seam's `status` of the code. */
+  seamStatus?: string;
+  /** Seam's names of the code's errors and warnings. */
+  seamIssues?: string[];
   /** Show the explanation and the action under the pill. */
   detail?: boolean;
 }) {
+  const seam = [
+    seamStatus ? `Seam status: ${seamStatus}` : null,
+    seamIssues.length > 0 ? seamIssues.join(', ') : null,
+  ].filter(Boolean);
   return (
     <span className="inline-flex flex-col gap-0.5">
       <span
         data-testid="code-status"
         data-condition={state.condition}
-        title={seamNames.length > 0 ? seamNames.join(', ') : undefined}
+        title={seam.length > 0 ? seam.join(' · ') : undefined}
       >
         <StatusPill tone={PILL[state.tone]}>{state.title}</StatusPill>
       </span>

@@ -4,11 +4,15 @@ export const E2E = {
   password: 'harbor-e2e-password',
   cronSecret: 'e2e-cron-secret-0123456789',
   authSecret: 'e2e-auth-secret-0123456789-0123456789-0123456789',
-  /** Seam's fake server beside the app, with one workspace of two locks (scripts/e2e-server.ts). */
+  /**
+   * Seam's fake server beside the app, with one workspace of two quick locks
+   * and one that never confirms a code (scripts/e2e-server.ts).
+   */
   seam: {
     port: 3101,
     apiKey: 'seam_e2e_harbor_workspace_key',
     locks: ['Seam Room 401', 'Seam Room 402'],
+    slowLock: 'Seam Room 403',
   },
   users: {
     admin: { email: 'admin@harbor.example', name: 'Alex Admin', label: 'Admin' },

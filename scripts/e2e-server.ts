@@ -12,12 +12,14 @@ import { startFakeSeam } from '../lib/locks/seam/testing';
 
 /**
  * Seam's fake never moves a code's status; real Seam does once the lock
- * answers. Do that every half second, as a quick lock would.
+ * answers. Do that every half second, as a quick lock would, except on the
+ * slow lock, whose codes Seam keeps "being set" (e2e/code-states).
  */
 async function startSeam() {
   const seam = await startFakeSeam({ apiKey: E2E.seam.apiKey, port: E2E.seam.port });
   for (const name of E2E.seam.locks) seam.addLock({ name, lengths: [4, 6] });
-  setInterval(() => seam.confirmAll(), 500).unref();
+  const slow = seam.addLock({ name: E2E.seam.slowLock, lengths: [4, 6] });
+  setInterval(() => seam.confirmAll(new Date(), [slow]), 500).unref();
   return seam;
 }
 

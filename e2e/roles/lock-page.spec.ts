@@ -23,7 +23,7 @@ test('a lock’s page draws its fortnight of codes and keeps backup digits hidde
   await expect(stay).toBeVisible();
   await expect(stay).toHaveAttribute(
     'aria-label',
-    /– .*, (Not on the lock yet|Being set|Set on the lock)/,
+    /– .*, (Not on the lock yet|Being set|On the lock, from check-in|Set on the lock)/,
   );
   await expect(timeline.getByTestId('timeline-now')).toHaveCount(1);
   await expect(timeline.getByTestId('timeline-pool')).toContainText(/of 5 ready/);

@@ -89,7 +89,7 @@ test('a stay is created, its code reaches the lock, its dates change, and it is 
   const row = page.getByTestId('reservation-row');
   await expect(row).toHaveCount(1);
   await expect(row).toContainText(lock);
-  await expect(row.getByTestId('reservation-codes')).toHaveText('Set');
+  await expect(row.getByTestId('reservation-codes')).toHaveText('Set on the lock');
   await row.getByRole('link', { name: guest }).click();
   await expect(page).toHaveURL(stayUrl);
 

@@ -1,8 +1,8 @@
 import { expect, type Page, test } from '@playwright/test';
 import { E2E } from '../settings';
 
-// Runs after every other project (playwright.config.ts): connecting adds two
-// locks to the demo, which the other specs count.
+// Runs after every other project but code-states (playwright.config.ts):
+// connecting adds three locks to the demo, which the other specs count.
 
 const [ROOM_401, ROOM_402] = E2E.seam.locks;
 
@@ -31,19 +31,19 @@ test('an admin connects a Seam workspace; its locks get backup pools and guest c
   await form.getByLabel('Seam API key').fill(E2E.seam.apiKey);
   await form.getByRole('button', { name: 'Connect' }).click();
   await expect(form.getByRole('status')).toHaveText(
-    /^Connected “Harbor Seam”: 2 locks imported into .+\.$/,
+    /^Connected “Harbor Seam”: 3 locks imported into .+\.$/,
   );
   // The key is never shown again, not even in the field it was typed into.
   await expect(form.getByLabel('Seam API key')).toHaveValue('');
   await expect(page.locator('body')).not.toContainText(E2E.seam.apiKey);
   const row = section.getByTestId('connection-row').filter({ hasText: 'Harbor Seam' });
   await expect(row.getByTestId('connection-status')).toHaveText('Connected');
-  await expect(row.getByTestId('connection-locks')).toContainText('2');
+  await expect(row.getByTestId('connection-locks')).toContainText('3');
 
   // Its locks are Keyhold locks now, reached through Seam; the tick fills their pools
   // once Seam reports each code on the lock (the e2e server plays a quick lock).
   await page.goto('/locks?search=Seam');
-  await expect(page.getByTestId('lock-row')).toHaveCount(2);
+  await expect(page.getByTestId('lock-row')).toHaveCount(3);
   await page.getByRole('link', { name: ROOM_401, exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: ROOM_401 })).toBeVisible();
   await expect(page.getByTestId('lock-service')).toContainText(

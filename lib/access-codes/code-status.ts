@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { accessCodes, devices } from '@/db/schema';
 import { type CodeForStatus, type CodeStatusWords, describeCodeStatus } from './describe';
 
@@ -50,4 +51,31 @@ export function codeStatusOf(
     zone,
     now,
   );
+}
+
+/**
+ * The same facts as `codeStatusColumns`, as one JSON object per code for a
+ * raw subquery that aggregates codes (`c` the code, `d` its lock).
+ */
+export const codeStatusJson = sql`json_build_object(
+  'type', c.type, 'status', c.status, 'startsAt', c.starts_at, 'endsAt', c.ends_at,
+  'errors', c.errors, 'warnings', c.warnings, 'desiredState', c.desired_state,
+  'attempts', c.attempts, 'externalRef', c.external_ref, 'deletedAt', c.deleted_at,
+  'lastAttemptAt', c.last_attempt_at, 'removedFromDeviceAt', c.removed_from_device_at,
+  'isScheduledOnDevice', c.is_scheduled_on_device,
+  'lockName', d.name, 'lockOnline', d.online, 'nativeScheduling', d.supports_native_scheduling)`;
+
+type Json<T> = { [K in keyof T]: T[K] extends Date | null ? string | null : T[K] };
+
+/** One object of `codeStatusJson` back as a row, its times as dates again. */
+export function codeStatusFromJson(json: Json<CodeStatusRow>): CodeStatusRow {
+  const at = (value: string | null) => (value === null ? null : new Date(value));
+  return {
+    ...json,
+    startsAt: at(json.startsAt),
+    endsAt: at(json.endsAt),
+    deletedAt: at(json.deletedAt),
+    lastAttemptAt: at(json.lastAttemptAt),
+    removedFromDeviceAt: at(json.removedFromDeviceAt),
+  };
 }

@@ -7,6 +7,7 @@ import {
   describeNextStep,
   listNames,
   nextStep,
+  summarizeCodeStatus,
   summarizeSteps,
 } from './describe';
 
@@ -342,5 +343,41 @@ describe('describeEvent', () => {
         ZONE,
       ).text,
     ).toBe('Times changed to Fri, 27 Nov 2026, 15:00 EST – Sun, 29 Nov 2026, 11:00 EST');
+  });
+});
+
+describe('summarizeCodeStatus', () => {
+  const lock = { name: 'Room 101', online: true, policy: LEAD };
+  const begun = { startsAt: new Date(NOW.getTime() - 3_600_000) };
+  const set = describeCodeStatus(
+    code({ status: 'set', externalRef: 'r', ...begun }),
+    lock,
+    ZONE,
+    NOW,
+  );
+  const waiting = describeCodeStatus(code(), lock, ZONE, NOW);
+  const failed = describeCodeStatus(
+    code({
+      status: 'setting',
+      errors: [{ code: 'failed_to_set_on_device', message: '', createdAt: '' }],
+      ...begun,
+    }),
+    lock,
+    ZONE,
+    NOW,
+  );
+
+  it('reads one code exactly as its own page does', () => {
+    expect(summarizeCodeStatus([set])).toEqual(set);
+    expect(summarizeCodeStatus([])).toBeNull();
+  });
+
+  it('says all locks agree, or leads with the code that needs attention first', () => {
+    expect(summarizeCodeStatus([set, set])?.title).toBe('Set on the lock · all 2 locks');
+    expect(summarizeCodeStatus([set, waiting])?.title).toBe('Not on the lock yet · 1 of 2 locks');
+    expect(summarizeCodeStatus([waiting, failed, set])).toMatchObject({
+      title: 'Not on the lock · 1 of 3 locks',
+      tone: 'error',
+    });
   });
 });

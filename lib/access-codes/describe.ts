@@ -177,6 +177,36 @@ export function describeCodeStatus(
   return words('being_set', `Keyhold is putting the code on ${lock.name}.${offline}`);
 }
 
+/** Worst first: what a summary of several codes leads with. */
+const CONDITION_ORDER: CodeCondition[] = [
+  'failed',
+  'delayed',
+  'being_removed',
+  'being_set',
+  'not_yet_due',
+  'stored',
+  'set',
+  'removed',
+];
+
+/**
+ * Several codes of one stay in one line, for a list: their shared state when
+ * they agree ("Set on the lock"), else the one that needs attention first
+ * with how many locks it concerns ("Being set · 1 of 2 locks").
+ */
+export function summarizeCodeStatus(states: CodeStatusWords[]): CodeStatusWords | null {
+  const rank = (s: CodeStatusWords) => CONDITION_ORDER.indexOf(s.condition);
+  const [worst] = [...states].sort((a, b) => rank(a) - rank(b));
+  if (!worst) return null;
+  const alike = states.filter((s) => s.condition === worst.condition && s.title === worst.title);
+  if (alike.length === states.length) {
+    return states.length === 1
+      ? worst
+      : { ...worst, title: `${worst.title} · all ${states.length} locks` };
+  }
+  return { ...worst, title: `${worst.title} · ${alike.length} of ${states.length} locks` };
+}
+
 export type EventForWords = {
   eventType: string;
   statusFrom: AccessCodeStatus | null;

@@ -217,14 +217,20 @@ describe('listReservations', () => {
     expect(ada?.propertyName).toBe('Harbor Inn');
     expect(ada?.timeZone).toBe(ZONE);
     expect(ada?.locks.map((l) => l.name)).toEqual(['Room 101', 'Pool gate']);
-    expect(ada?.codes).toEqual({ total: 2, set: 1, onLock: 1, withErrors: 1, withWarnings: 1 });
+    // The code that is not on its lock leads, in the words the stay's own page uses.
+    expect(ada?.codes.total).toBe(2);
+    expect(ada?.codes.summary).toMatchObject({
+      condition: 'failed',
+      title: 'Not on the lock · 1 of 2 locks',
+      tone: 'error',
+    });
     expect(ada?.problems).toEqual([{ code: 'failed_to_set_on_device', title: 'Not on the lock' }]);
     expect(ada?.checkInLabel).toBe('Wed, 25 Nov 2026, 15:00 EST');
     expect(ada?.checkOutLabel).toBe('Sat, 28 Nov 2026, 11:00 EST');
 
     // A cancelled stay's codes are gone from the counts.
     const carl = (await list(harborAdmin, { filter: 'cancelled' })).reservations[0];
-    expect(carl?.codes.total).toBe(0);
+    expect(carl?.codes).toEqual({ total: 0, summary: null });
     expect(carl?.stage).toBe('cancelled');
   });
 
@@ -297,7 +303,7 @@ describe('getReservationDetail', () => {
     expect(code).toMatchObject({
       lockName: 'Room 102',
       status: 'unset',
-      statusTitle: 'Not on the lock yet',
+      state: expect.objectContaining({ condition: 'not_yet_due', title: 'Not on the lock yet' }),
       live: true,
       errors: [],
     });
@@ -316,9 +322,21 @@ describe('getReservationDetail', () => {
     expect(ada.stage).toBe('in_house');
     const room = ada.codes.find((c) => c.lockName === 'Room 101');
     const poolGate = ada.codes.find((c) => c.lockName === 'Pool gate');
-    expect(room).toMatchObject({ status: 'set', statusTitle: 'Set on the lock', tone: 'ok' });
+    expect(room).toMatchObject({
+      status: 'set',
+      state: expect.objectContaining({ condition: 'set', title: 'Set on the lock', tone: 'ok' }),
+    });
     expect(room?.next).toBe('On Room 101 until Sat, 28 Nov 2026, 11:00 EST.');
-    expect(poolGate).toMatchObject({ status: 'setting', statusTitle: 'Being set', tone: 'error' });
+    // An error wins over the status: the desk reads what is wrong and what to do.
+    expect(poolGate).toMatchObject({
+      status: 'setting',
+      state: expect.objectContaining({
+        condition: 'failed',
+        title: 'Not on the lock',
+        tone: 'error',
+        action: 'Give the guest a backup code.',
+      }),
+    });
     expect(poolGate?.errors).toEqual([
       expect.objectContaining({
         code: 'failed_to_set_on_device',

@@ -1,8 +1,15 @@
 import { and, asc, desc, eq, gt, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { properties, reservations } from '@/db/schema';
-import { isConfirmedOnLock, isLive } from '@/lib/access-codes/predicates';
+import { organizations, properties, reservations } from '@/db/schema';
+import {
+  type CodeStatusWords,
+  codeStatusFromJson,
+  codeStatusJson,
+  codeStatusOf,
+} from '@/lib/access-codes/code-status';
+import { summarizeCodeStatus } from '@/lib/access-codes/describe';
+import { isLive } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { describeIssue } from '@/lib/issues';
 import { formatZoned } from '@/lib/time';
@@ -64,11 +71,8 @@ export type ReservationSummary = {
   locks: StayLock[];
   codes: {
     total: number;
-    set: number;
-    /** Set, or stored on the lock ahead of check-in. */
-    onLock: number;
-    withErrors: number;
-    withWarnings: number;
+    /** The guest codes' state in one line, in the words every page uses; null without codes. */
+    summary: CodeStatusWords | null;
   };
   /** Open errors on the stay's guest codes, in plain words; `code` is Seam's name. */
   problems: { code: string; title: string }[];
@@ -107,15 +111,11 @@ const liveGuestCode = sql`c.reservation_id = reservations.id
     and c.organization_id = reservations.organization_id
     and ${isLive.sql({ table: 'c' })} and not c.is_backup`;
 
-const codeCounts = sql<ReservationSummary['codes']>`(
-  select json_build_object(
-    'total', count(*),
-    'set', count(*) filter (where c.status = 'set'),
-    'onLock', count(*) filter (where ${isConfirmedOnLock.sql({ table: 'c' })}),
-    'withErrors', count(*) filter (where jsonb_array_length(c.errors) > 0),
-    'withWarnings', count(*) filter (where jsonb_array_length(c.warnings) > 0))
-  from access_codes c where ${liveGuestCode}
-)`;
+const codeFacts = sql<Parameters<typeof codeStatusFromJson>[0][]>`coalesce((
+  select json_agg(${codeStatusJson} order by d.room, d.name)
+  from access_codes c join devices d on d.id = c.device_id and d.organization_id = c.organization_id
+  where ${liveGuestCode}
+), '[]'::json)`;
 
 const errorCodes = sql<string[]>`coalesce((
   select json_agg(distinct e.issue->>'code')
@@ -195,7 +195,8 @@ export async function listReservations(
       endsAt: reservations.endsAt,
       status: reservations.status,
       locks: stayLocks,
-      codes: codeCounts,
+      codes: codeFacts,
+      leadMinutes: organizations.programmingLeadMinutes,
       errorCodes,
       total: sql<number>`(count(*) over ())::int`,
     })
@@ -207,6 +208,7 @@ export async function listReservations(
         eq(properties.organizationId, reservations.organizationId),
       ),
     )
+    .innerJoin(organizations, eq(organizations.id, reservations.organizationId))
     .where(and(...conditions))
     .orderBy(...order, asc(reservations.guestName), asc(reservations.id))
     .limit(RESERVATIONS_PAGE_SIZE)
@@ -245,7 +247,14 @@ export async function listReservations(
       status: row.status,
       stage: stageOf(row, now),
       locks: row.locks,
-      codes: row.codes,
+      codes: {
+        total: row.codes.length,
+        summary: summarizeCodeStatus(
+          row.codes.map((json) =>
+            codeStatusOf(codeStatusFromJson(json), row.leadMinutes, row.timeZone, now),
+          ),
+        ),
+      },
       problems: [...row.errorCodes]
         .sort()
         .map((code) => ({ code, title: describeIssue(code).title })),

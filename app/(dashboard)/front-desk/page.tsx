@@ -78,7 +78,7 @@ export default async function FrontDeskPage({
                   >
                     <div className="text-sm">
                       <p className="font-medium">{code.lockName}</p>
-                      <CodeStatus state={code.state} seamNames={code.problems} />
+                      <CodeStatus state={code.state} seamIssues={code.problems} />
                     </div>
                     <PullBackupButton
                       accessCodeId={code.accessCodeId}

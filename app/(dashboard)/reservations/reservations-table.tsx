@@ -227,33 +227,14 @@ function ReservationRow({ stay }: { stay: ReservationSummary }) {
   );
 }
 
-/** One line about a stay's guest codes; Seam's names of any errors go in the tooltip. */
+/** One line about a stay's guest codes, in the words every page uses; Seam's names of any errors go in the tooltip. */
 function codeSummary(stay: ReservationSummary): { text: string; tone: Tone; seamNames: string } {
   const { codes, problems } = stay;
   const seamNames = problems.map((p) => p.code).join(', ');
   if (stay.stage === 'cancelled') return { text: 'Cancelled', tone: 'info', seamNames };
-  if (problems.length > 0) {
-    const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
-    return { text: `${problems[0]?.title}${more}`, tone: 'error', seamNames };
+  if (!codes.summary) return { text: 'No codes', tone: 'info', seamNames };
+  if (stay.stage === 'past' && problems.length === 0) {
+    return { text: 'Stay over', tone: 'info', seamNames };
   }
-  if (codes.total === 0) return { text: 'No codes', tone: 'info', seamNames };
-  if (stay.stage === 'past') return { text: 'Stay over', tone: 'info', seamNames };
-  if (codes.set === codes.total) {
-    return {
-      text: codes.total === 1 ? 'Set' : `All ${codes.total} set`,
-      tone: 'ok',
-      seamNames: 'set',
-    };
-  }
-  if (stay.stage === 'upcoming') {
-    return codes.onLock > 0
-      ? { text: `${codes.onLock} of ${codes.total} on the lock`, tone: 'ok', seamNames }
-      : { text: 'Waiting for check-in', tone: 'info', seamNames: 'unset' };
-  }
-  const warn = codes.withWarnings > 0;
-  return {
-    text: `${codes.set} of ${codes.total} set${warn ? ', delayed' : ''}`,
-    tone: warn ? 'warning' : 'info',
-    seamNames,
-  };
+  return { text: codes.summary.title, tone: codes.summary.tone, seamNames };
 }

@@ -30,7 +30,8 @@ export type FakeSeam = {
    * What Seam does once the locks confirm, for every code still on its way:
    * `set`, or stored on the lock with its window when that starts later.
    */
-  confirmAll: (now?: Date) => void;
+  /** Do what a quick lock would: confirm every pending code, except on the locks named in `except`. */
+  confirmAll: (now?: Date, except?: string[]) => void;
   /** Put a code on the lock the way a person at the keypad would (an unmanaged code). */
   addKeypadCode: (deviceId: string, code: string) => void;
   stop: () => Promise<void>;
@@ -121,9 +122,10 @@ export async function startFakeSeam(
         status: 'set',
       } as never);
     },
-    confirmAll: (now = new Date()) => {
+    confirmAll: (now = new Date(), except = []) => {
       for (const code of accessCodes()) {
         if (code.is_managed === false || code.status === 'set') continue;
+        if (except.includes(code.device_id)) continue;
         const later = code.type === 'time_bound' && new Date(code.starts_at ?? 0) > now;
         if (later && code.is_scheduled_on_device) continue;
         fake.database.updateAccessCode({

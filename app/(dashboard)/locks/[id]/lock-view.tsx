@@ -318,7 +318,8 @@ function CodeList({ detail }: { detail: LockDetail }) {
                   <td className="px-4 py-3">
                     <CodeStatus
                       state={code.state}
-                      seamNames={[...code.errors, ...code.warnings].map((i) => i.code)}
+                      seamStatus={code.status}
+                      seamIssues={[...code.errors, ...code.warnings].map((i) => i.code)}
                     />
                   </td>
                   <td className="px-4 py-3 font-mono">

@@ -247,11 +247,8 @@ function CodeCard({ code }: { code: CodeView }) {
       </div>
       <CodeStatus
         state={code.state}
-        seamNames={[
-          code.status,
-          ...code.errors.map((i) => i.code),
-          ...code.warnings.map((i) => i.code),
-        ]}
+        seamStatus={code.status}
+        seamIssues={[...code.errors, ...code.warnings].map((i) => i.code)}
       />
       <p className="text-sm text-slate-600">{code.next}</p>
       <Issues label="Errors" issues={code.errors} />
