@@ -21,7 +21,11 @@ const ROLES: Record<AlertTone, string | undefined> = {
   info: undefined,
 };
 
-/** A boxed message: a problem, a caution, a result. The words carry the meaning; the tone helps. */
+/**
+ * A boxed message: a problem, a caution, a result. The words carry the
+ * meaning; the tone helps. `className` is for layout (margins, spacing of
+ * its children), never to restyle it.
+ */
 export function Alert({
   tone,
   title,
@@ -37,10 +41,10 @@ export function Alert({
   return (
     <div
       role={role ?? ROLES[tone]}
-      className={cx('space-y-1 rounded-md border px-3 py-2 text-sm', TONES[tone], className)}
+      className={cx('rounded-md border px-3 py-2 text-sm', TONES[tone], className)}
       {...props}
     >
-      {title ? <p className="font-medium">{title}</p> : null}
+      {title ? <p className="mb-1 font-medium">{title}</p> : null}
       {children}
     </div>
   );
