@@ -1,6 +1,7 @@
 'use client';
 
 import { type FormEvent, useState, useTransition } from 'react';
+import { Button } from '@/components/ui/button';
 import type { ReservationDetail, StayLock } from '@/lib/reservations/list';
 import { type ReservationFormState, updateReservationAction } from '../actions';
 import { FormProblem, StayFields } from '../stay-fields';
@@ -59,13 +60,9 @@ export function EditStayForm({
           zone={stay.zoneAbbreviation}
           errors={errors}
         />
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-        >
+        <Button type="submit" variant="primary" disabled={pending}>
           {pending ? 'Saving…' : 'Save changes'}
-        </button>
+        </Button>
       </form>
     </section>
   );

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useId, useState, useTransition } from 'react';
+import { Button } from '@/components/ui/button';
 import type { PropertyOption, StayLock } from '@/lib/reservations/list';
 import { createReservationAction, type ReservationFormState } from '../actions';
 import { FormProblem, StayFields } from '../stay-fields';
@@ -87,13 +88,9 @@ export function NewReservationForm({
       />
 
       <div className="flex flex-wrap gap-3">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-        >
+        <Button type="submit" variant="primary" disabled={pending}>
           {pending ? 'Creating…' : 'Create reservation'}
-        </button>
+        </Button>
       </div>
     </form>
   );
