@@ -2,6 +2,8 @@
 
 import { useRouter } from 'next/navigation';
 import { useActionState, useState, useTransition } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
 import { placeLockAction, replaceLockAction, undoReplacementAction } from './actions';
 
 const inputClass =
@@ -22,18 +24,10 @@ export function ConfirmReplacement({
     <form action={action} className="space-y-2">
       <input type="hidden" name="oldDeviceId" value={oldDeviceId} />
       <input type="hidden" name="newDeviceId" value={newDeviceId} />
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-      >
+      <Button type="submit" variant="primary" disabled={pending}>
         {pending ? 'Replacing…' : `Replace ${oldName}`}
-      </button>
-      {state && !state.ok ? (
-        <p role="alert" className="text-sm text-red-700">
-          {state.error}
-        </p>
-      ) : null}
+      </Button>
+      {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
     </form>
   );
 }
@@ -95,13 +89,9 @@ export function PlaceLockForm({
       {field('name', 'Name', <input {...props('name')} required maxLength={100} />)}
       {field('room', 'Room (optional)', <input {...props('room')} maxLength={50} />)}
       <div className="sm:col-span-3">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50 disabled:opacity-60"
-        >
+        <Button type="submit" disabled={pending}>
           {pending ? 'Adding…' : 'Add as a new lock'}
-        </button>
+        </Button>
         {state && !state.ok && !['propertyId', 'name', 'room'].includes(state.field ?? '') ? (
           <p role="alert" className="mt-2 text-sm text-red-700">
             {state.error}
@@ -119,8 +109,8 @@ export function UndoReplacement({ newDeviceId }: { newDeviceId: string }) {
   const [error, setError] = useState<string | null>(null);
   return (
     <div className="space-y-1">
-      <button
-        type="button"
+      <Button
+        size="sm"
         disabled={pending}
         onClick={() =>
           start(async () => {
@@ -132,15 +122,10 @@ export function UndoReplacement({ newDeviceId }: { newDeviceId: string }) {
             }
           })
         }
-        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50 disabled:opacity-60"
       >
         {pending ? 'Undoing…' : 'Undo this replacement'}
-      </button>
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      </Button>
+      {error ? <Alert tone="error">{error}</Alert> : null}
     </div>
   );
 }
