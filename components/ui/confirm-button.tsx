@@ -19,6 +19,7 @@ export function ConfirmButton({
   onConfirm,
   size = 'md',
   disabled,
+  'aria-label': ariaLabel,
 }: {
   /** The first button's words, e.g. "Retire…". */
   children: ReactNode;
@@ -33,6 +34,8 @@ export function ConfirmButton({
   onConfirm: () => Promise<boolean>;
   size?: ButtonSize;
   disabled?: boolean;
+  /** The first button's name when its words alone are not enough, e.g. "Disable Ada". */
+  'aria-label'?: string;
 }) {
   const [asking, setAsking] = useState(false);
   const [pending, start] = useTransition();
@@ -54,6 +57,7 @@ export function ConfirmButton({
         variant="danger-outline"
         size={size}
         disabled={disabled}
+        aria-label={ariaLabel}
         onClick={() => setAsking(true)}
       >
         {children}

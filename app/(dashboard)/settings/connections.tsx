@@ -1,6 +1,9 @@
 'use client';
 
 import { useActionState, useState, useTransition } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
 import { plural } from '@/lib/access-codes/describe';
 import type { ActionResult } from '@/lib/http/action';
 import {
@@ -49,12 +52,9 @@ export function Connections({
         checks it with one call, keeps it encrypted and never shows it again.
       </p>
       {connections.length === 0 ? (
-        <p
-          data-testid="connections-empty"
-          className="rounded-lg border border-slate-200 bg-white px-4 py-6 text-center text-sm text-slate-600"
-        >
+        <EmptyState data-testid="connections-empty">
           No lock services connected. Locks are simulated until you connect a Seam workspace.
-        </p>
+        </EmptyState>
       ) : (
         <ul className="space-y-3">
           {connections.map((connection) => (
@@ -127,13 +127,9 @@ function ConnectionCard({ connection }: { connection: ConnectionItem }) {
       <div className="flex flex-wrap items-end gap-x-6 gap-y-3">
         <form action={checkAction}>
           <input type="hidden" name="connectionId" value={connection.id} />
-          <button
-            type="submit"
-            disabled={checking}
-            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60"
-          >
+          <Button type="submit" disabled={checking}>
             Check now<span className="sr-only"> {connection.name}</span>
-          </button>
+          </Button>
         </form>
         <form action={replaceAction} noValidate className="flex flex-wrap items-end gap-3">
           <input type="hidden" name="connectionId" value={connection.id} />
@@ -153,25 +149,15 @@ function ConnectionCard({ connection }: { connection: ConnectionItem }) {
               className={`${inputClass} w-72 max-w-full`}
             />
           </div>
-          <button
-            type="submit"
-            disabled={replacing}
-            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60"
-          >
+          <Button type="submit" disabled={replacing}>
             {replacing ? 'Checking the key…' : 'Replace API key'}
             <span className="sr-only"> for {connection.name}</span>
-          </button>
+          </Button>
         </form>
       </div>
-      {checked && !checked.ok ? (
-        <p role="alert" className="text-sm text-red-700">
-          {checked.error}
-        </p>
-      ) : null}
+      {checked && !checked.ok ? <Alert tone="error">{checked.error}</Alert> : null}
       {checked?.ok ? (
-        <p role="status" className="text-sm text-emerald-800">
-          Keyhold checks it at the next tick (within a minute).
-        </p>
+        <Alert tone="success">Keyhold checks it at the next tick (within a minute).</Alert>
       ) : null}
       {keyError ? (
         <p id={`${keyId}-error`} role="alert" className="text-sm text-red-700">
@@ -179,9 +165,9 @@ function ConnectionCard({ connection }: { connection: ConnectionItem }) {
         </p>
       ) : null}
       {replaced?.ok ? (
-        <p role="status" className="text-sm text-emerald-800">
+        <Alert tone="success">
           New key saved for “{connection.name}”. Keyhold looks for its locks at the next tick.
-        </p>
+        </Alert>
       ) : null}
     </li>
   );
@@ -289,13 +275,9 @@ function ConnectForm({ properties }: { properties: { id: string; name: string }[
             />
             Keep a pool of backup codes on each of its locks (recommended)
           </label>
-          <button
-            type="submit"
-            disabled={pending}
-            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-          >
+          <Button type="submit" variant="primary" disabled={pending}>
             {pending ? 'Checking the key…' : 'Connect'}
-          </button>
+          </Button>
         </>
       )}
       {state && !state.ok ? (
@@ -304,13 +286,10 @@ function ConnectForm({ properties }: { properties: { id: string; name: string }[
         </p>
       ) : null}
       {state?.ok ? (
-        <p
-          role="status"
-          className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm font-medium text-emerald-900"
-        >
+        <Alert tone="success">
           Connected “{state.data.name}”: {plural(state.data.imported, 'lock')} imported into{' '}
           {connectedTo}.
-        </p>
+        </Alert>
       ) : null}
     </form>
   );

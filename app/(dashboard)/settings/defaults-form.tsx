@@ -1,6 +1,7 @@
 'use client';
 
 import { type ReactNode, useActionState, useState } from 'react';
+import { Button } from '@/components/ui/button';
 import type { OrganizationSettings, SettingField } from '@/lib/organizations/settings';
 import { updateOrganizationSettingsAction } from './defaults-actions';
 
@@ -136,13 +137,9 @@ export function DefaultsForm({
         )}
       </div>
       <div className="flex flex-wrap items-center gap-3">
-        <button
-          type="submit"
-          disabled={saving}
-          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-        >
+        <Button type="submit" variant="primary" disabled={saving}>
           {saving ? 'Saving…' : 'Save defaults'}
-        </button>
+        </Button>
         {unplaced ? (
           <p role="alert" className="text-sm text-red-700">
             {unplaced}

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { Alert } from '@/components/ui/alert';
 import { getDb } from '@/db/client';
 import { requirePageActor } from '@/lib/http/session';
 import { listTemplates } from '@/lib/messages/template-store';
@@ -37,14 +38,10 @@ export default async function MessageTemplatesPage() {
         </p>
       </div>
       {notSetUp.length === 0 ? null : (
-        <p
-          role="note"
-          data-testid="messages-logged"
-          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
-        >
+        <Alert tone="warning" role="note" data-testid="messages-logged">
           Messages are logged, not sent: {notSetUp.join(', and ')}. Guests get nothing that way
           until it is; the README’s Configuration says how.
-        </p>
+        </Alert>
       )}
       <div className="grid gap-4 lg:grid-cols-2">
         {templates.map(({ isDefault, ...template }) => (

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, useTransition } from 'react';
+import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/http/action';
 import {
   previewTemplateAction,
@@ -123,24 +124,19 @@ export function TemplateForm({
         </div>
       ) : null}
       <div className="flex flex-wrap gap-2">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-        >
+        <Button type="submit" variant="primary" size="sm" disabled={pending}>
           Save
-        </button>
-        <button
-          type="button"
+        </Button>
+        <Button
+          size="sm"
           disabled={pending}
           onClick={() => run(() => previewTemplateAction(draft), setPreview)}
-          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100"
         >
           Preview
-        </button>
+        </Button>
         {isDefault ? null : (
-          <button
-            type="button"
+          <Button
+            size="sm"
             disabled={pending}
             onClick={() =>
               run(
@@ -151,10 +147,9 @@ export function TemplateForm({
                 },
               )
             }
-            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100"
           >
             Use the default
-          </button>
+          </Button>
         )}
       </div>
     </form>
