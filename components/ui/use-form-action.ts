@@ -68,6 +68,8 @@ export function useFormAction<T>(
       noValidate: true,
     },
     pending,
+    /** The last answer as it came, e.g. for a secret shown once whatever is typed next. */
+    answer,
     /** The last answer, if it refused the form. */
     refusal: answer && !answer.ok ? answer : null,
     /** Each refused field's problem, by input name. */

@@ -1,42 +1,40 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmButton } from '@/components/ui/confirm-button';
+import { Field, FormProblem } from '@/components/ui/field';
 import { ShownOnce } from '@/components/ui/shown-once';
+import { useFormAction } from '@/components/ui/use-form-action';
 import { createPermanentBackupCodeAction, revokePermanentBackupCodeAction } from './actions';
 
 export function CreatePermanentCode({ locks }: { locks: { id: string; name: string }[] }) {
-  const [created, action, pending] = useActionState(createPermanentBackupCodeAction, null);
+  // The chosen lock stays chosen after each code, for making another.
+  const { form, pending, refusal, answer } = useFormAction(createPermanentBackupCodeAction);
   return (
     <div className="space-y-3">
-      <form action={action} className="flex flex-wrap items-end gap-3">
-        <div className="space-y-1">
-          <label htmlFor="permanent-lock" className="block text-sm font-medium">
-            Lock
-          </label>
-          <select
-            id="permanent-lock"
-            name="deviceId"
-            className="block w-60 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
-          >
-            {locks.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </div>
+      <form {...form} className="flex flex-wrap items-end gap-3">
+        <Field name="deviceId" label="Lock" error={refusal?.fieldErrors.deviceId} className="w-60">
+          {(control) => (
+            <select {...control}>
+              {locks.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <Button type="submit" variant="primary" disabled={pending || locks.length === 0}>
           {pending ? 'Generating…' : 'Generate permanent backup code'}
         </Button>
       </form>
-      {created && !created.ok ? <Alert tone="error">{created.error}</Alert> : null}
-      {created?.ok ? (
+      <FormProblem refusal={refusal} fields={['deviceId']} />
+      {answer?.ok ? (
         <ShownOnce
-          message={`Permanent backup code for ${created.data.lockName}. Write it down now: it will not be shown again.`}
-          value={created.data.code}
+          message={`Permanent backup code for ${answer.data.lockName}. Write it down now: it will not be shown again.`}
+          value={answer.data.code}
           testId="permanent-code"
           digits
         />

@@ -42,7 +42,6 @@ export default async function FrontDeskPage({
             name="q"
             type="search"
             defaultValue={q}
-            maxLength={100}
             placeholder="Guest name or room"
             className={controlClass}
           />

@@ -85,7 +85,6 @@ export function LocksTable({
             value={search}
             onChange={(e) => setSearch(e.target.value)}
             placeholder="Search by lock, room or property"
-            maxLength={100}
             className={cx(controlClass, 'sm:w-72')}
           />
         </div>

@@ -90,7 +90,6 @@ export function ReservationsTable({
             value={search}
             onChange={(e) => setSearch(e.target.value)}
             placeholder="Search by guest name or room"
-            maxLength={100}
             className={controlClass}
           />
         </div>

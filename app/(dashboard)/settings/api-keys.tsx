@@ -1,12 +1,14 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmButton } from '@/components/ui/confirm-button';
 import { DataTable, Td } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
+import { Field, FormProblem } from '@/components/ui/field';
 import { ShownOnce } from '@/components/ui/shown-once';
+import { useFormAction } from '@/components/ui/use-form-action';
 import type { ApiKeySummary } from '@/lib/api-keys';
 import { createApiKeyAction, revokeApiKeyAction } from './actions';
 
@@ -14,35 +16,27 @@ const when = (at: Date | string | null) =>
   at ? new Date(at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : 'Never';
 
 export function ApiKeys({ keys }: { keys: ApiKeySummary[] }) {
-  const [created, createAction, creating] = useActionState(createApiKeyAction, null);
+  // The name typed is kept when refused; the key made is shown until the next one.
+  const create = useFormAction(createApiKeyAction, { resetOnSuccess: true });
+  const created = create.answer;
   const [revokeError, setRevokeError] = useState<string | null>(null);
 
   return (
     <div className="space-y-4">
-      <form action={createAction} className="flex flex-wrap items-end gap-3" noValidate>
-        <div className="space-y-1">
-          <label htmlFor="api-key-name" className="block text-sm font-medium">
-            New key name
-          </label>
-          <input
-            id="api-key-name"
-            name="name"
-            maxLength={100}
-            placeholder="e.g. Property management system"
-            aria-invalid={created && !created.ok ? true : undefined}
-            aria-describedby={created && !created.ok ? 'api-key-error' : undefined}
-            className="block w-72 max-w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none"
-          />
-        </div>
-        <Button type="submit" variant="primary" disabled={creating}>
-          {creating ? 'Creating…' : 'Create API key'}
+      <form {...create.form} className="flex flex-wrap items-end gap-3">
+        <Field
+          name="name"
+          label="New key name"
+          error={create.fieldErrors.name}
+          className="w-72 max-w-full"
+        >
+          {(control) => <input {...control} placeholder="e.g. Property management system" />}
+        </Field>
+        <Button type="submit" variant="primary" disabled={create.pending}>
+          {create.pending ? 'Creating…' : 'Create API key'}
         </Button>
       </form>
-      {created && !created.ok ? (
-        <p id="api-key-error" role="alert" className="text-sm text-red-700">
-          {created.error}
-        </p>
-      ) : null}
+      <FormProblem refusal={create.refusal} fields={['name']} />
       {created?.ok ? (
         <ShownOnce
           message={`Key “${created.data.name}” created. Copy it now: it will not be shown again.`}

@@ -1,20 +1,17 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmButton } from '@/components/ui/confirm-button';
 import { DataTable, Td } from '@/components/ui/data-table';
+import { Field, FormProblem } from '@/components/ui/field';
 import { ShownOnce } from '@/components/ui/shown-once';
+import { useFormAction } from '@/components/ui/use-form-action';
 import type { MemberRole } from '@/db/schema';
 import { ROLE_LABELS } from '@/lib/auth/permissions';
 import type { ActionResult } from '@/lib/http/action';
-import {
-  type AddedMemberResult,
-  addMemberAction,
-  changeMemberRoleAction,
-  setMemberDisabledAction,
-} from './member-actions';
+import { addMemberAction, changeMemberRoleAction, setMemberDisabledAction } from './member-actions';
 
 export type MemberRow = {
   userId: string;
@@ -143,125 +140,46 @@ export function Members({
 }
 
 function AddMember() {
-  const [email, setEmail] = useState('');
-  const [name, setName] = useState('');
-  const [role, setRole] = useState<MemberRole>('front_desk');
-  const [state, action, adding] = useActionState(
-    async (previous: ActionResult<AddedMemberResult> | null, formData: FormData) => {
-      const result = await addMemberAction(previous, formData);
-      if (result.ok) {
-        setEmail('');
-        setName('');
-      }
-      return result;
-    },
-    null,
-  );
-  const errorFor = (field: string) =>
-    state && !state.ok && state.field === field ? state.error : null;
-  const unplaced =
-    state && !state.ok && !['email', 'name', 'role'].includes(state.field ?? '')
-      ? state.error
-      : null;
-  const describedBy = (field: string) => (errorFor(field) ? `member-${field}-error` : undefined);
-  const inputClass =
-    'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none aria-invalid:border-red-500';
+  const { form, pending, answer, refusal, fieldErrors } = useFormAction(addMemberAction, {
+    resetOnSuccess: true,
+  });
 
   return (
     <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <h3 className="text-sm font-semibold">Add a member</h3>
-      <form
-        action={action}
-        noValidate
-        className="grid items-start gap-3 sm:grid-cols-[2fr_2fr_1fr_auto]"
-      >
-        <div className="space-y-1">
-          <label htmlFor="member-email" className="block text-sm font-medium">
-            Email
-          </label>
-          <input
-            id="member-email"
-            name="email"
-            type="email"
-            autoComplete="off"
-            maxLength={320}
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            aria-invalid={errorFor('email') ? true : undefined}
-            aria-describedby={describedBy('email')}
-            className={inputClass}
-          />
-          {errorFor('email') ? (
-            <p id="member-email-error" role="alert" className="text-sm text-red-700">
-              {errorFor('email')}
-            </p>
-          ) : null}
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="member-name" className="block text-sm font-medium">
-            Name
-          </label>
-          <input
-            id="member-name"
-            name="name"
-            autoComplete="off"
-            maxLength={200}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            aria-invalid={errorFor('name') ? true : undefined}
-            aria-describedby={describedBy('name')}
-            className={inputClass}
-          />
-          {errorFor('name') ? (
-            <p id="member-name-error" role="alert" className="text-sm text-red-700">
-              {errorFor('name')}
-            </p>
-          ) : null}
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="member-role" className="block text-sm font-medium">
-            Role
-          </label>
-          <select
-            id="member-role"
-            name="role"
-            value={role}
-            onChange={(e) => setRole(e.target.value as MemberRole)}
-            aria-invalid={errorFor('role') ? true : undefined}
-            aria-describedby={describedBy('role')}
-            className={inputClass}
-          >
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
-          </select>
-          {errorFor('role') ? (
-            <p id="member-role-error" role="alert" className="text-sm text-red-700">
-              {errorFor('role')}
-            </p>
-          ) : null}
-        </div>
-        <Button type="submit" variant="primary" disabled={adding} className="sm:mt-6">
-          {adding ? 'Adding…' : 'Add member'}
+      <form {...form} className="grid items-start gap-3 sm:grid-cols-[2fr_2fr_1fr_auto]">
+        <Field name="email" label="Email" error={fieldErrors.email}>
+          {(control) => <input {...control} type="email" autoComplete="off" />}
+        </Field>
+        <Field name="name" label="Name" error={fieldErrors.name}>
+          {(control) => <input {...control} autoComplete="off" />}
+        </Field>
+        <Field name="role" label="Role" error={fieldErrors.role}>
+          {(control) => (
+            <select {...control} defaultValue="front_desk">
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {ROLE_LABELS[r]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Button type="submit" variant="primary" disabled={pending} className="sm:mt-6">
+          {pending ? 'Adding…' : 'Add member'}
         </Button>
       </form>
-      {unplaced ? (
-        <p role="alert" className="text-sm text-red-700">
-          {unplaced}
-        </p>
-      ) : null}
-      {state?.ok && state.data.temporaryPassword ? (
+      <FormProblem refusal={refusal} fields={['email', 'name', 'role']} />
+      {answer?.ok && answer.data.temporaryPassword ? (
         <ShownOnce
-          message={`${state.data.name} (${state.data.email}) can now sign in as ${ROLE_LABELS[state.data.role].toLowerCase()} with this temporary password. Pass it on now: it will not be shown again.`}
-          value={state.data.temporaryPassword}
+          message={`${answer.data.name} (${answer.data.email}) can now sign in as ${ROLE_LABELS[answer.data.role].toLowerCase()} with this temporary password. Pass it on now: it will not be shown again.`}
+          value={answer.data.temporaryPassword}
           testId="temporary-password"
         />
-      ) : state?.ok ? (
+      ) : answer?.ok ? (
         <Alert tone="success">
-          {state.data.email} already had a Keyhold account and was added as{' '}
-          {ROLE_LABELS[state.data.role].toLowerCase()}. They sign in with their own password.
+          {answer.data.email} already had a Keyhold account and was added as{' '}
+          {ROLE_LABELS[answer.data.role].toLowerCase()}. They sign in with their own password.
         </Alert>
       ) : null}
     </div>

@@ -22,8 +22,6 @@ import { CancelStay } from './cancel-stay';
 import { EditStayForm } from './edit-stay-form';
 import { GuestMessages } from './guest-messages';
 
-type Notice = { title: string; lines: string[] };
-
 export function ReservationView({
   id,
   justCreated,
@@ -47,9 +45,10 @@ export function ReservationView({
     // Codes move on every tick; a few seconds keeps "being set" honest.
     refetchInterval: 4_000,
   });
-  // What saving did, as it was the moment it was saved; the code list below stays live.
-  const [notice, setNotice] = useState<Notice | null>(() =>
-    justCreated && stay ? { title: 'Reservation created.', lines: stay.effect } : null,
+  // What was just saved. Its lines are the stay's codes as they are now, so "being set"
+  // turns into "on the lock" as the work is done; editing the form again clears it.
+  const [notice, setNotice] = useState<string | null>(() =>
+    justCreated ? 'Reservation created.' : null,
   );
 
   // Say "created" once: a reload should not claim it again.
@@ -70,7 +69,7 @@ export function ReservationView({
   const saved = (title: string) => (detail: ReservationDetail) => {
     queryClient.setQueryData(key, detail);
     void queryClient.invalidateQueries({ queryKey: queryKeys.reservations.all, exact: false });
-    setNotice({ title, lines: detail.effect });
+    setNotice(title);
   };
   const stage = STAGE_WORDS[stay.stage];
   const editable = canManage && stay.status === 'confirmed' && stay.stage !== 'past';
@@ -106,9 +105,9 @@ export function ReservationView({
       ) : null}
 
       {notice ? (
-        <Alert tone="success" title={notice.title} data-testid="save-effect">
+        <Alert tone="success" title={notice} data-testid="save-effect">
           <ul className="list-disc space-y-0.5 pl-5">
-            {notice.lines.map((line) => (
+            {stay.effect.map((line) => (
               <li key={line}>{line}</li>
             ))}
           </ul>
@@ -173,7 +172,12 @@ export function ReservationView({
 
       {editable ? (
         <>
-          <EditStayForm stay={stay} locks={lockChoices} onSaved={saved('Changes saved.')} />
+          <EditStayForm
+            stay={stay}
+            locks={lockChoices}
+            onSaved={saved('Changes saved.')}
+            onEdit={() => setNotice(null)}
+          />
           <CancelStay stay={stay} onCancelled={saved('Reservation cancelled.')} />
         </>
       ) : canManage && stay.status === 'confirmed' ? (
