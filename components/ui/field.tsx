@@ -116,3 +116,12 @@ export function FormProblem({
   if (!message) return null;
   return <Alert tone="error">{message}</Alert>;
 }
+
+/** The options of a select over named rows (properties, locks): the id is the value. */
+export function Options({ rows }: { rows: { id: string; name: string }[] }) {
+  return rows.map((row) => (
+    <option key={row.id} value={row.id}>
+      {row.name}
+    </option>
+  ));
+}

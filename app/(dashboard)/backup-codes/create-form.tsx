@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmButton } from '@/components/ui/confirm-button';
-import { Field, FormProblem } from '@/components/ui/field';
+import { Field, FormProblem, Options } from '@/components/ui/field';
 import { ShownOnce } from '@/components/ui/shown-once';
 import { useFormAction } from '@/components/ui/use-form-action';
 import { createPermanentBackupCodeAction, revokePermanentBackupCodeAction } from './actions';
@@ -18,11 +18,7 @@ export function CreatePermanentCode({ locks }: { locks: { id: string; name: stri
         <Field name="deviceId" label="Lock" error={refusal?.fieldErrors.deviceId} className="w-60">
           {(control) => (
             <select {...control}>
-              {locks.map((l) => (
-                <option key={l.id} value={l.id}>
-                  {l.name}
-                </option>
-              ))}
+              <Options rows={locks} />
             </select>
           )}
         </Field>

@@ -1,9 +1,10 @@
 'use client';
 
+import { PropertyField } from '@/components/property-field';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Field, FormProblem } from '@/components/ui/field';
+import { type ControlProps, Field, FormProblem } from '@/components/ui/field';
 import { useFormAction } from '@/components/ui/use-form-action';
 import { plural } from '@/lib/access-codes/describe';
 import {
@@ -32,6 +33,11 @@ const STATUS_WORDS: Record<ConnectionItem['status'], string> = {
 };
 
 const CONNECT_FIELDS = ['name', 'apiKey', 'propertyId', 'backupPool'];
+
+/** A lock service's key: typed unseen, never offered back by the browser. */
+const apiKeyInput = (control: ControlProps) => (
+  <input {...control} type="password" autoComplete="off" spellCheck={false} placeholder="seam_…" />
+);
 
 export function Connections({
   connections,
@@ -134,15 +140,7 @@ function ConnectionCard({ connection }: { connection: ConnectionItem }) {
             error={replace.fieldErrors.apiKey}
             className="w-72 max-w-full"
           >
-            {(control) => (
-              <input
-                {...control}
-                type="password"
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="seam_…"
-              />
-            )}
+            {apiKeyInput}
           </Field>
           <Button type="submit" disabled={replace.pending}>
             {replace.pending ? 'Checking the key…' : 'Replace API key'}
@@ -194,27 +192,9 @@ function ConnectForm({ properties }: { properties: { id: string; name: string }[
               {(control) => <input {...control} placeholder="e.g. Harbour Hotel Seam" />}
             </Field>
             <Field name="apiKey" label="Seam API key" error={fieldErrors.apiKey}>
-              {(control) => (
-                <input
-                  {...control}
-                  type="password"
-                  autoComplete="off"
-                  spellCheck={false}
-                  placeholder="seam_…"
-                />
-              )}
+              {apiKeyInput}
             </Field>
-            <Field name="propertyId" label="Property" error={fieldErrors.propertyId}>
-              {(control) => (
-                <select {...control} defaultValue={properties[0]?.id}>
-                  {properties.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.name}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            <PropertyField properties={properties} error={fieldErrors.propertyId} />
           </div>
           <p className="text-xs text-slate-500">
             The workspace’s locks are brought into this property under their Seam names.

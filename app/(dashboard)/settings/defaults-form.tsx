@@ -78,57 +78,30 @@ export function DefaultsForm({
             )}
           </Field>
         </div>
-        <Field
+        <WholeNumberField
           name="programmingLeadMinutes"
           label="Programming lead time (minutes)"
           hint="How long before check-in a guest code goes on the lock. The guide recommends 30."
+          max={maxLeadMinutes}
+          value={settings.programmingLeadMinutes}
           error={fieldErrors.programmingLeadMinutes}
-        >
-          {(control) => (
-            <input
-              {...control}
-              type="number"
-              inputMode="numeric"
-              min={0}
-              max={maxLeadMinutes}
-              defaultValue={settings.programmingLeadMinutes}
-            />
-          )}
-        </Field>
-        <Field
+        />
+        <WholeNumberField
           name="backupPoolSize"
           label="Backup codes per lock"
           hint={`Ready-to-pull backup codes kept on each lock with a pool (0–${maxPoolSize}).`}
+          max={maxPoolSize}
+          value={settings.backupPoolSize}
           error={fieldErrors.backupPoolSize}
-        >
-          {(control) => (
-            <input
-              {...control}
-              type="number"
-              inputMode="numeric"
-              min={0}
-              max={maxPoolSize}
-              defaultValue={settings.backupPoolSize}
-            />
-          )}
-        </Field>
-        <Field
+        />
+        <WholeNumberField
           name="guestMessageLeadMinutes"
           label="Guest message lead time (minutes)"
           hint="How long before arrival guests are sent their code. It waits until the code is on every lock of the stay; locks without their own schedules take it at the programming lead time."
+          max={maxLeadMinutes}
+          value={settings.guestMessageLeadMinutes}
           error={fieldErrors.guestMessageLeadMinutes}
-        >
-          {(control) => (
-            <input
-              {...control}
-              type="number"
-              inputMode="numeric"
-              min={0}
-              max={maxLeadMinutes}
-              defaultValue={settings.guestMessageLeadMinutes}
-            />
-          )}
-        </Field>
+        />
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" variant="primary" disabled={pending}>
@@ -143,5 +116,34 @@ export function DefaultsForm({
         ) : null}
       </div>
     </form>
+  );
+}
+
+/** A count or a number of minutes, from 0 to `max`. */
+function WholeNumberField({
+  value,
+  max,
+  ...field
+}: {
+  name: SettingField;
+  label: string;
+  hint: string;
+  max: number;
+  value: number;
+  error: string | undefined;
+}) {
+  return (
+    <Field {...field}>
+      {(control) => (
+        <input
+          {...control}
+          type="number"
+          inputMode="numeric"
+          min={0}
+          max={max}
+          defaultValue={value}
+        />
+      )}
+    </Field>
   );
 }

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { OnlineStatus } from '@/components/online-status';
 import { Alert } from '@/components/ui/alert';
+import { Breadcrumb } from '@/components/ui/breadcrumb';
 import { LOW_BATTERY } from '@/lib/devices/battery';
 import type { LockConnection, LockDetail } from '@/lib/devices/lock-detail';
 import { formatInZone } from '@/lib/time';
@@ -27,13 +28,7 @@ export function LockHeader({
   ];
   return (
     <header className="space-y-3">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/locks" className="text-brand-700 underline underline-offset-4">
-          Locks
-        </Link>
-        <span aria-hidden> / </span>
-        <span aria-current="page">{lock.name}</span>
-      </nav>
+      <Breadcrumb parent={{ href: '/locks', label: 'Locks' }} current={lock.name} />
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold">{lock.name}</h1>

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
+import { PropertyField } from '@/components/property-field';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, FormProblem } from '@/components/ui/field';
@@ -45,17 +46,7 @@ export function PlaceLockForm({
   return (
     <form {...form} className="grid gap-3 sm:grid-cols-3">
       <input type="hidden" name="deviceId" value={deviceId} />
-      <Field name="propertyId" label="Property" error={fieldErrors.propertyId}>
-        {(control) => (
-          <select {...control} defaultValue={properties[0]?.id}>
-            {properties.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <PropertyField properties={properties} error={fieldErrors.propertyId} />
       <Field name="name" label="Name" error={fieldErrors.name}>
         {(control) => <input {...control} defaultValue={defaultName} required />}
       </Field>

@@ -1,8 +1,9 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { PropertyField } from '@/components/property-field';
 import { Button } from '@/components/ui/button';
-import { Field, FormProblem } from '@/components/ui/field';
+import { FormProblem } from '@/components/ui/field';
 import { useFormAction } from '@/components/ui/use-form-action';
 import type { PropertyOption, StayLock } from '@/lib/reservations/list';
 import { createReservationAction } from '../actions';
@@ -29,30 +30,17 @@ export function NewReservationForm({
       className="space-y-5 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:p-6"
     >
       <FormProblem refusal={refusal} fields={STAY_FIELDS} />
-      <Field
-        name="propertyId"
-        label="Property"
+      <PropertyField
+        properties={properties}
+        defaultValue={property.id}
         hint={`Times are in ${property.timeZone} (${property.zoneAbbreviation}). Check-in ${property.checkInTime}, check-out ${property.checkOutTime} unless you change them.`}
         error={fieldErrors.propertyId}
         className="sm:w-80"
-      >
-        {(control) => (
-          <select
-            {...control}
-            defaultValue={property.id}
-            // The locks on offer are the chosen property's: load them for the new choice.
-            onChange={(e) =>
-              router.replace(`/reservations/new?propertyId=${encodeURIComponent(e.target.value)}`)
-            }
-          >
-            {properties.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+        // The locks on offer are the chosen property's: load them for the new choice.
+        onChange={(e) =>
+          router.replace(`/reservations/new?propertyId=${encodeURIComponent(e.target.value)}`)
+        }
+      />
 
       <StayFields
         defaults={{

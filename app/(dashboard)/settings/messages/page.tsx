@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { Alert } from '@/components/ui/alert';
+import { Breadcrumb } from '@/components/ui/breadcrumb';
 import { getDb } from '@/db/client';
 import { requirePageActor } from '@/lib/http/session';
 import { listTemplates } from '@/lib/messages/template-store';
@@ -20,13 +20,7 @@ export default async function MessageTemplatesPage() {
   ].filter((line) => line !== null);
   return (
     <div className="space-y-5">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/settings" className="text-brand-700 underline">
-          Settings
-        </Link>
-        <span aria-hidden> / </span>
-        <span aria-current="page">Guest messages</span>
-      </nav>
+      <Breadcrumb parent={{ href: '/settings', label: 'Settings' }} current="Guest messages" />
       <div>
         <h1 className="text-xl font-semibold">Guest messages</h1>
         <p className="text-sm text-slate-600">
