@@ -41,11 +41,6 @@ export function fieldErrorsOf(error: AppError): FieldErrors {
   return error.options.field ? { [error.options.field]: error.message } : {};
 }
 
-/** Refuse input for these fields, if any: the way a use case adds checks zod cannot make. */
-export function assertNoFieldErrors(fieldErrors: FieldErrors): void {
-  if (Object.keys(fieldErrors).length > 0) throw new InvalidInputError(fieldErrors);
-}
-
 /** Parse with zod, or refuse with every field's problem at once. */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
