@@ -1,3 +1,5 @@
+import { Button } from './ui/button';
+
 /**
  * "1–25 of 120 stays" with Previous and Next, for lists paged in the browser.
  * The page itself lives with the caller (it is part of the query key).
@@ -20,7 +22,6 @@ export function Pager({
   page: number;
   onPage: (page: number) => void;
 }) {
-  const button = 'rounded-md border border-slate-300 bg-white px-3 py-1.5 disabled:opacity-40';
   return (
     <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
       <p aria-live="polite">
@@ -28,22 +29,12 @@ export function Pager({
         {refreshing ? <span className="ml-2 text-slate-500">Refreshing…</span> : null}
       </p>
       <div className="flex gap-2">
-        <button
-          type="button"
-          onClick={() => onPage(Math.max(1, page - 1))}
-          disabled={page <= 1}
-          className={button}
-        >
+        <Button size="sm" onClick={() => onPage(Math.max(1, page - 1))} disabled={page <= 1}>
           Previous
-        </button>
-        <button
-          type="button"
-          onClick={() => onPage(page + 1)}
-          disabled={last >= total}
-          className={button}
-        >
+        </Button>
+        <Button size="sm" onClick={() => onPage(page + 1)} disabled={last >= total}>
           Next
-        </button>
+        </Button>
       </div>
     </div>
   );

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { type NavItem, NavLinks } from '@/components/nav-links';
+import { Button } from '@/components/ui/button';
 import { getDb } from '@/db/client';
 import { countOpenAlerts } from '@/lib/alerts/alerts';
 import { can, ROLE_LABELS } from '@/lib/auth/permissions';
@@ -45,12 +46,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
               </span>
             </span>
             <form action={signOutAction}>
-              <button
-                type="submit"
-                className="rounded-md border border-slate-300 px-3 py-1.5 text-slate-700 hover:bg-slate-100"
-              >
+              <Button type="submit" size="sm">
                 Sign out
-              </button>
+              </Button>
             </form>
           </div>
         </div>

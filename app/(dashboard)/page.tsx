@@ -4,6 +4,9 @@ import Link from 'next/link';
 import { CodeStatus } from '@/components/code-status';
 import { LiveRefresh } from '@/components/live-refresh';
 import { StatusPill, type Tone } from '@/components/status-pill';
+import { Alert } from '@/components/ui/alert';
+import { ButtonLink } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
 import { getDb } from '@/db/client';
 import {
   ARRIVALS_HORIZON_HOURS,
@@ -62,9 +65,9 @@ export default async function ArrivalsPage({
           </p>
         </div>
         {parsed.success ? null : (
-          <p role="alert" className="text-sm text-amber-800">
+          <Alert tone="warning" role="alert">
             {parsed.error.issues[0]?.message} Showing the first page instead.
-          </p>
+          </Alert>
         )}
         {total > 0 ? (
           <nav aria-label="Show arrivals" className="flex flex-wrap gap-2 text-sm">
@@ -91,7 +94,7 @@ export default async function ArrivalsPage({
           </nav>
         ) : null}
         {arrivals.length === 0 ? (
-          <p className="rounded-lg border border-slate-200 bg-white px-4 py-10 text-center text-slate-600">
+          <EmptyState>
             {total === 0 ? (
               <>
                 No stays arrive today or in the next {ARRIVALS_HORIZON_HOURS} hours.{' '}
@@ -107,7 +110,7 @@ export default async function ArrivalsPage({
                 </Link>
               </>
             )}
-          </p>
+          </EmptyState>
         ) : (
           <>
             <ul className="space-y-3">
@@ -122,20 +125,14 @@ export default async function ArrivalsPage({
                 </span>
                 <span className="flex gap-2">
                   {board.page > 1 ? (
-                    <Link
-                      href={hrefFor(input.verdict, board.page - 1)}
-                      className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100"
-                    >
+                    <ButtonLink size="sm" href={hrefFor(input.verdict, board.page - 1)}>
                       Previous
-                    </Link>
+                    </ButtonLink>
                   ) : null}
                   {first + arrivals.length < board.matching ? (
-                    <Link
-                      href={hrefFor(input.verdict, board.page + 1)}
-                      className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100"
-                    >
+                    <ButtonLink size="sm" href={hrefFor(input.verdict, board.page + 1)}>
                       Next
-                    </Link>
+                    </ButtonLink>
                   ) : null}
                 </span>
               </div>
@@ -154,9 +151,7 @@ export default async function ArrivalsPage({
           </p>
         </div>
         {departures.length === 0 ? (
-          <p className="rounded-lg border border-slate-200 bg-white px-4 py-6 text-center text-slate-600">
-            Nobody checks out today.
-          </p>
+          <EmptyState>Nobody checks out today.</EmptyState>
         ) : (
           <ul className="space-y-2">
             {departures.map((departure) => (
@@ -219,12 +214,9 @@ function ArrivalCard({ arrival, now }: { arrival: Arrival; now: Date }) {
               <span className={problem.severity === 'error' ? 'text-red-800' : 'text-amber-900'}>
                 {problem.message}
               </span>
-              <Link
-                href={problem.fix.href}
-                className="rounded-md border border-slate-300 bg-white px-3 py-1 font-medium text-brand-700 hover:bg-brand-50"
-              >
+              <ButtonLink size="sm" href={problem.fix.href}>
                 {problem.fix.label}
-              </Link>
+              </ButtonLink>
             </li>
           ))}
         </ul>

@@ -7,11 +7,13 @@ import { signInSchema } from '@/lib/auth/sign-in';
 import { GENERIC_ERROR_MESSAGE } from '@/lib/errors';
 import { safeCallbackUrl } from '@/lib/http/callback-url';
 import { logger, withRequestId } from '@/lib/log';
+import { type FieldErrors, zodFieldErrors } from '@/lib/validation';
 
 export type SignInState = {
   /** A message for the whole form. */
   error?: string;
-  fieldErrors?: { email?: string; password?: string };
+  /** Every refused field at once, by input name. */
+  fieldErrors?: FieldErrors;
   /** Echoed back so the visitor does not retype it; the password never is. */
   email?: string;
 };
@@ -31,16 +33,7 @@ async function attemptSignIn(_previous: SignInState, formData: FormData): Promis
     password: formData.get('password') ?? '',
   });
   const echoedEmail = typeof email === 'string' ? email.slice(0, 320) : '';
-  if (!parsed.success) {
-    const fieldErrors: NonNullable<SignInState['fieldErrors']> = {};
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0];
-      if ((field === 'email' || field === 'password') && !fieldErrors[field]) {
-        fieldErrors[field] = issue.message;
-      }
-    }
-    return { fieldErrors, email: echoedEmail };
-  }
+  if (!parsed.success) return { fieldErrors: zodFieldErrors(parsed.error), email: echoedEmail };
 
   try {
     await signIn('credentials', {

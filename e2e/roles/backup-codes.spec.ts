@@ -24,6 +24,8 @@ test('owners make a permanent backup code, see it once, and revoke it; the desk 
   const rows = page.getByTestId('permanent-code-row').filter({ hasText: room });
   const before = await rows.count();
   expect(before).toBeGreaterThan(0);
-  await rows.first().getByRole('button', { name: 'Revoke' }).click();
+  // Revoking asks first, in place.
+  await rows.first().getByRole('button', { name: 'Revoke…' }).click();
+  await rows.first().getByRole('button', { name: 'Yes, revoke' }).click();
   await expect(rows).toHaveCount(before - 1);
 });

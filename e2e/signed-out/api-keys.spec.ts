@@ -52,8 +52,9 @@ test('an admin creates an API key, sees it once, uses it with the Seam-style API
   await expect(row).toContainText(apiKey.slice(0, 12));
   await expect(row).not.toContainText('Never');
 
-  page.once('dialog', (dialog) => dialog.accept());
-  await row.getByRole('button', { name: 'Revoke' }).click();
+  // Revoking asks first, in place.
+  await row.getByRole('button', { name: 'Revoke…' }).click();
+  await row.getByRole('button', { name: 'Yes, revoke' }).click();
   await expect(row).toContainText('Revoked');
   const refused = await page.request.get('/api/seam/devices/list', {
     headers: { authorization: `Bearer ${apiKey}` },

@@ -4,9 +4,18 @@ import { assertCan } from '@/lib/auth/actor';
 import type { Permission } from '@/lib/auth/permissions';
 import { AppError, GENERIC_ERROR_MESSAGE } from '@/lib/errors';
 import { logger, withRequestId } from '@/lib/log';
+import { type FieldErrors, fieldErrorsOf } from '@/lib/validation';
 import { currentActor } from './session';
 
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; field?: string };
+const refused = (error: string): ActionRefusal => ({ ok: false, error, fieldErrors: {} });
+
+/**
+ * A server action's answer. A refusal carries a message for the whole form
+ * and every refused field's problem (by input name), so a form marks them
+ * all at once.
+ */
+export type ActionResult<T> = { ok: true; data: T } | ActionRefusal;
+export type ActionRefusal = { ok: false; error: string; fieldErrors: FieldErrors };
 
 /**
  * A server action for signed-in members: resolves the actor, checks the
@@ -21,15 +30,15 @@ export async function runAction<T>(
   return withRequestId(requestId, async () => {
     try {
       const actor = await currentActor();
-      if (!actor) return { ok: false, error: 'Your session has ended. Sign in again.' };
+      if (!actor) return refused('Your session has ended. Sign in again.');
       assertCan(actor, permission);
       return { ok: true, data: await work(actor) };
     } catch (error) {
       if (error instanceof AppError) {
-        return { ok: false, error: error.message, field: error.options.field };
+        return { ok: false, error: error.message, fieldErrors: fieldErrorsOf(error) };
       }
       logger().error({ err: error }, 'server action failed');
-      return { ok: false, error: GENERIC_ERROR_MESSAGE };
+      return refused(GENERIC_ERROR_MESSAGE);
     }
   });
 }

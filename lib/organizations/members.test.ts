@@ -13,6 +13,7 @@ import {
 import { type Actor, loadActor } from '@/lib/auth/actor';
 import { verifyPassword } from '@/lib/auth/password';
 import type { AppError } from '@/lib/errors';
+import type { InvalidInputError } from '@/lib/validation';
 import { operatorActor } from './admin';
 import { changeMemberRole, inviteMember, listMembers, setMemberDisabled } from './members';
 
@@ -292,6 +293,13 @@ describe('inviteMember', () => {
       inviteMember(database.db, admin, { email: 'a@b.example', name: ' ', role: 'owner' }),
     );
     expect(noName.message).toBe('Name must not be empty.');
+    const both = await refused(() =>
+      inviteMember(database.db, admin, { email: 'not-an-email', name: ' ', role: 'owner' }),
+    );
+    expect((both as InvalidInputError).fieldErrors).toEqual({
+      email: 'Email must be an email address.',
+      name: 'Name must not be empty.',
+    });
     const twice = await refused(snapshot, () =>
       inviteMember(database.db, admin, {
         email: harbor.members.owner?.email ?? '',

@@ -7,8 +7,8 @@ import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
-import { parseInput } from '@/lib/validation';
-import { type AddedMember, type AddMemberInput, addMember } from './admin';
+import { InvalidInputError, parseInput, zodFieldErrors } from '@/lib/validation';
+import { type AddedMember, type AddMemberInput, addMember, addMemberSchema } from './admin';
 
 export type Member = {
   userId: string;
@@ -223,27 +223,27 @@ export async function inviteMember(
   input: Omit<AddMemberInput, 'password'>,
 ): Promise<AddedMember & { temporaryPassword: string | null }> {
   assertCan(actor, 'members.manage');
-  const temporaryPassword = randomBytes(TEMPORARY_PASSWORD_BYTES).toString('base64url');
-  try {
-    const added = await addMember(db, actor, {
-      email: input.email,
-      name: input.name,
-      role: input.role,
-      password: temporaryPassword,
-    });
-    return { ...added, temporaryPassword: added.createdUser ? temporaryPassword : null };
-  } catch (error) {
-    throw error instanceof AppError && error.code === 'invalid_input'
-      ? new AppError(
-          'invalid_input',
-          `${FIELD_LABELS[error.options.field ?? ''] ?? 'This field'} ${error.message}.`,
-          error.options,
-        )
-      : error;
+  // Every field at once, each named: addMember words its messages for the CLI ("must not be empty").
+  const checked = invitationSchema.safeParse(input);
+  if (!checked.success) {
+    const labelled = Object.entries(zodFieldErrors(checked.error)).map(([field, message]) => [
+      field,
+      `${FIELD_LABELS[field] ?? 'This field'} ${message}.`,
+    ]);
+    throw new InvalidInputError(Object.fromEntries(labelled));
   }
+  const temporaryPassword = randomBytes(TEMPORARY_PASSWORD_BYTES).toString('base64url');
+  const added = await addMember(db, actor, {
+    email: input.email,
+    name: input.name,
+    role: input.role,
+    password: temporaryPassword,
+  });
+  return { ...added, temporaryPassword: added.createdUser ? temporaryPassword : null };
 }
 
-/** addMember words its messages for the CLI ("must not be empty"); the form needs the field named. */
+const invitationSchema = addMemberSchema.omit({ password: true });
+
 const FIELD_LABELS: Record<string, string> = {
   email: 'Email',
   name: 'Name',

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createInputFromForm, fieldErrors, formField, updateInputFromForm } from './form';
+import type { z } from 'zod';
+import { zodFieldErrors } from '@/lib/validation';
+import { createInputFromForm, formField, formFieldErrors, updateInputFromForm } from './form';
+import { createReservationSchema, updateReservationSchema } from './operations';
+
+/** Every field the schema refuses, as the operations report them. */
+function problems(schema: z.ZodType, input: unknown) {
+  const result = schema.safeParse(input);
+  return result.success ? null : zodFieldErrors(result.error);
+}
 
 const PROPERTY = '0b0c7d2e-1f3a-4b5c-8d9e-0f1a2b3c4d5e';
 const LOCK_A = '1b0c7d2e-1f3a-4b5c-8d9e-0f1a2b3c4d5e';
@@ -38,7 +47,7 @@ describe('createInputFromForm', () => {
       checkOutTime: '10:00',
       deviceIds: [LOCK_A, LOCK_B],
     });
-    expect(fieldErrors('create', input)).toBeNull();
+    expect(problems(createReservationSchema, input)).toBeNull();
   });
 
   it('names every field with a problem at once', () => {
@@ -52,7 +61,7 @@ describe('createInputFromForm', () => {
         ['checkOutTime', '25:00'],
       ]),
     );
-    expect(fieldErrors('create', input)).toEqual({
+    expect(problems(createReservationSchema, input)).toEqual({
       guestName: 'Guest name is required.',
       guestEmail: 'Guest email must be a valid email address.',
       guestPhone:
@@ -76,7 +85,24 @@ describe('updateInputFromForm', () => {
       ]),
     );
     expect(input.guestEmail).toBeNull();
-    expect(fieldErrors('update', input)).toEqual({ guestName: 'Guest name is required.' });
+    expect(problems(updateReservationSchema, input)).toEqual({
+      guestName: 'Guest name is required.',
+    });
+  });
+});
+
+describe('formFieldErrors', () => {
+  it('moves the API’s field names onto the form’s inputs, keeping the first problem of each', () => {
+    expect(
+      formFieldErrors({
+        guestEmail: 'Guest email must be a valid email address.',
+        device_id: 'One of the chosen locks does not exist.',
+        deviceIds: 'Choose at least one lock.',
+      }),
+    ).toEqual({
+      guestEmail: 'Guest email must be a valid email address.',
+      deviceIds: 'One of the chosen locks does not exist.',
+    });
   });
 });
 

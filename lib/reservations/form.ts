@@ -1,10 +1,6 @@
 import { z } from 'zod';
-import {
-  type CreateReservationInput,
-  createReservationSchema,
-  type UpdateReservationInput,
-  updateReservationSchema,
-} from './operations';
+import type { FieldErrors } from '@/lib/validation';
+import type { CreateReservationInput, UpdateReservationInput } from './operations';
 
 /**
  * The reservation forms' FormData as the operations' input. Every value
@@ -85,21 +81,12 @@ export function formField(field: string | undefined): string | undefined {
   return field ? (FORM_FIELD[field] ?? field) : undefined;
 }
 
-/**
- * Every field's first problem at once, so a form marks them all in one round
- * trip. The operations validate again; this only shapes the messages.
- */
-export function fieldErrors(
-  kind: 'create' | 'update',
-  input: CreateReservationInput | UpdateReservationInput,
-): Record<string, string> | null {
-  const schema = kind === 'create' ? createReservationSchema : updateReservationSchema;
-  const result = schema.safeParse(input);
-  if (result.success) return null;
-  const errors: Record<string, string> = {};
-  for (const issue of result.error.issues) {
-    const field = formField(String(issue.path[0] ?? 'form')) ?? 'form';
-    errors[field] ??= issue.message;
+/** A refusal's fields as the form's inputs are named. */
+export function formFieldErrors(fieldErrors: FieldErrors): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const [field, message] of Object.entries(fieldErrors)) {
+    const input = formField(field) ?? field;
+    if (!Object.hasOwn(errors, input)) errors[input] = message;
   }
   return errors;
 }

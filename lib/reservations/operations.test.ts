@@ -19,10 +19,12 @@ import {
 } from '@/db/testing';
 import { createAccessCode, listAccessCodes } from '@/lib/access-codes/operations';
 import type { Actor } from '@/lib/auth/actor';
+import { InvalidInputError } from '@/lib/validation';
 import {
   type CreateReservationInput,
   cancelReservation,
   createReservation,
+  GUEST_NAME_MAX_LENGTH,
   getReservation,
   updateReservation,
 } from './operations';
@@ -286,6 +288,59 @@ describe('createReservation refuses bad input and changes nothing', () => {
     ).toEqual([]);
   });
 
+  it('reports every problem at once: a check-out before check-in together with a bad email', async () => {
+    const room = await newLock();
+    const error = await refused(() =>
+      createReservation(
+        database.db,
+        frontDesk,
+        stay({
+          guestName: ' ',
+          guestEmail: 'ada-at-example.com',
+          checkInDate: '2026-12-13',
+          checkOutDate: '2026-12-10',
+          deviceIds: [room.id],
+        }),
+        NOW,
+      ),
+    );
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).fieldErrors).toEqual({
+      guestName: 'Guest name is required.',
+      guestEmail: 'Guest email must be a valid email address.',
+      checkOutDate: 'Check-out must be after check-in.',
+    });
+    // The API answers one problem: the first, named as before.
+    expect(error.code).toBe('invalid_input');
+    expect(error.options.field).toBe('guestName');
+  });
+
+  it('refuses a guest name over the limit, naming the limit, rather than cutting it', async () => {
+    const room = await newLock();
+    const error = await refused(() =>
+      createReservation(
+        database.db,
+        frontDesk,
+        stay({ guestName: 'A'.repeat(GUEST_NAME_MAX_LENGTH + 1), deviceIds: [room.id] }),
+        NOW,
+      ),
+    );
+    expect(error.code).toBe('invalid_input');
+    expect(error.options.field).toBe('guestName');
+    expect(error.message).toBe(`Guest name must be at most ${GUEST_NAME_MAX_LENGTH} characters.`);
+
+    // At the limit, the name is kept whole, on the stay and on its code.
+    const longest = 'B'.repeat(GUEST_NAME_MAX_LENGTH);
+    const kept = await createReservation(
+      database.db,
+      frontDesk,
+      stay({ guestName: longest, deviceIds: [room.id] }),
+      NOW,
+    );
+    expect(kept.guestName).toBe(longest);
+    expect(kept.accessCodes[0]?.name).toBe(longest);
+  });
+
   it('refuses a stay with no locks', async () => {
     const error = await refused(rowCounts, () =>
       createReservation(database.db, frontDesk, stay({ deviceIds: [] }), NOW),
@@ -505,6 +560,48 @@ describe('updateReservation', () => {
     expect(read).toMatchObject({ guestName: 'Ada Lovelace', deviceIds: [room.id] });
     expect(read.endsAt).toEqual(created.endsAt);
     expect(read.accessCodes[0]?.endsAt).toEqual(created.endsAt);
+  });
+
+  it('refuses an edit with several problems all at once, and a name over the limit, changing nothing', async () => {
+    const room = await newLock();
+    const created = await createReservation(
+      database.db,
+      frontDesk,
+      stay({ deviceIds: [room.id] }),
+      NOW,
+    );
+    const several = await refused(() =>
+      updateReservation(
+        database.db,
+        frontDesk,
+        created.id,
+        { guestEmail: 'not an email', guestPhone: '555-0123', checkOutDate: '2026-12-09' },
+        NOW,
+      ),
+    );
+    expect((several as InvalidInputError).fieldErrors).toEqual({
+      guestEmail: 'Guest email must be a valid email address.',
+      guestPhone:
+        'Guest phone must be in international form with its country code, like +1 415 555 0123.',
+      checkOutDate: 'Check-out must be after check-in.',
+    });
+
+    const tooLong = await refused(() =>
+      updateReservation(
+        database.db,
+        frontDesk,
+        created.id,
+        { guestName: `${'C'.repeat(GUEST_NAME_MAX_LENGTH)}D` },
+        NOW,
+      ),
+    );
+    expect(tooLong.options.field).toBe('guestName');
+    expect(tooLong.message).toBe(`Guest name must be at most ${GUEST_NAME_MAX_LENGTH} characters.`);
+
+    const read = await getReservation(database.db, frontDesk, created.id);
+    expect(read).toMatchObject({ guestName: 'Ada Lovelace', guestEmail: 'ada@example.com' });
+    expect(read.endsAt).toEqual(created.endsAt);
+    expect(read.accessCodes[0]?.name).toBe('Ada Lovelace');
   });
 
   it('answers not found to another organization', async () => {

@@ -31,7 +31,7 @@ import { queueCancellationMessage } from '@/lib/messages/guest';
 import { toE164 } from '@/lib/phone';
 import { findProperty, type PropertyTimes } from '@/lib/properties';
 import { localDateTimeParts, zonedInstant } from '@/lib/time';
-import { parseInput } from '@/lib/validation';
+import { type FieldErrors, InvalidInputError, zodFieldErrors } from '@/lib/validation';
 
 const localDate = (field: string) =>
   z
@@ -43,15 +43,22 @@ const localTime = (field: string) =>
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, `${field} must be a time like 15:00.`)
     .optional();
 
+/** Longer is refused with this named, never cut: the form does not stop typing at it. */
+export const GUEST_NAME_MAX_LENGTH = 200;
+const GUEST_EMAIL_MAX_LENGTH = 320;
+
 const guest = {
   guestName: z
     .string({ error: 'Guest name is required.' })
     .trim()
     .min(1, 'Guest name is required.')
-    .max(200, 'Guest name must be at most 200 characters.'),
+    .max(GUEST_NAME_MAX_LENGTH, `Guest name must be at most ${GUEST_NAME_MAX_LENGTH} characters.`),
   guestEmail: z
     .email({ error: 'Guest email must be a valid email address.' })
-    .max(320)
+    .max(
+      GUEST_EMAIL_MAX_LENGTH,
+      `Guest email must be at most ${GUEST_EMAIL_MAX_LENGTH} characters.`,
+    )
     .nullish()
     .transform((v) => v || null),
   /** Stored in E.164 however it was typed; see `toE164`. */
@@ -72,14 +79,19 @@ const guest = {
     }),
 };
 
-/** Times are the property's local dates and times; missing times use its check-in and check-out times. */
-export const createReservationSchema = z.object({
-  propertyId: z.uuid({ error: 'Property is required.' }),
-  ...guest,
+/** The stay's local dates and times, also read on their own: see `stayProblems`. */
+const stayDatesSchema = z.object({
   checkInDate: localDate('Check-in date'),
   checkInTime: localTime('Check-in time'),
   checkOutDate: localDate('Check-out date'),
   checkOutTime: localTime('Check-out time'),
+});
+
+/** Times are the property's local dates and times; missing times use its check-in and check-out times. */
+export const createReservationSchema = z.object({
+  propertyId: z.uuid({ error: 'Property is required.' }),
+  ...guest,
+  ...stayDatesSchema.shape,
   deviceIds: z
     .array(z.uuid({ error: 'Each lock must be a lock id.' }))
     .min(1, 'Choose at least one lock.')
@@ -90,24 +102,28 @@ export const createReservationSchema = z.object({
 });
 export type CreateReservationInput = z.input<typeof createReservationSchema>;
 
+/** What an edit may leave out keeps the stay's own value. */
+const changedDatesSchema = stayDatesSchema.partial();
+
 export const updateReservationSchema = z.object({
   guestName: guest.guestName.optional(),
   guestEmail: guest.guestEmail.optional(),
   guestPhone: guest.guestPhone.optional(),
-  checkInDate: localDate('Check-in date').optional(),
-  checkInTime: localTime('Check-in time'),
-  checkOutDate: localDate('Check-out date').optional(),
-  checkOutTime: localTime('Check-out time'),
+  ...changedDatesSchema.shape,
   deviceIds: createReservationSchema.shape.deviceIds.optional(),
   notes: z.string().trim().max(2000).nullish(),
 });
 export type UpdateReservationInput = z.input<typeof updateReservationSchema>;
 
+type StayDates = z.output<typeof stayDatesSchema>;
+type StayWindow = { startsAt: Date; endsAt: Date };
+
+/** The stay's instants from its local dates, or what is wrong with them (always about check-out). */
 function stayWindow(
   property: PropertyTimes,
-  dates: { checkInDate: string; checkInTime?: string; checkOutDate: string; checkOutTime?: string },
+  dates: StayDates,
   now: Date,
-) {
+): StayWindow | { problem: string } {
   const startsAt = zonedInstant(
     dates.checkInDate,
     dates.checkInTime ?? property.checkInTime.slice(0, 5),
@@ -120,13 +136,35 @@ function stayWindow(
   );
   const problem = windowProblem({ startsAt, endsAt }, now);
   if (problem) {
-    const message =
-      problem.field === 'ends_at' && problem.message.startsWith('ends_at must be after')
-        ? 'Check-out must be after check-in.'
-        : problem.message.replace('ends_at', 'Check-out').replace('A time-bound code', 'A stay');
-    throw new AppError('invalid_input', message, { field: 'checkOutDate' });
+    return {
+      problem:
+        problem.field === 'ends_at' && problem.message.startsWith('ends_at must be after')
+          ? 'Check-out must be after check-in.'
+          : problem.message.replace('ends_at', 'Check-out').replace('A time-bound code', 'A stay'),
+    };
   }
   return { startsAt, endsAt };
+}
+
+/**
+ * Every problem with a stay's input at once: the schema's, and the window's
+ * whenever the dates themselves read, so a check-out before check-in is
+ * reported together with a bad email rather than after it is fixed.
+ */
+function stayProblems<T>(
+  parsed: z.ZodSafeParseResult<T>,
+  dates: StayDates | null,
+  property: PropertyTimes,
+  now: Date,
+): { data: T; window: StayWindow | null } {
+  const problems: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
+  const window = dates ? stayWindow(property, dates, now) : null;
+  if (window && 'problem' in window) {
+    problems.checkOutDate ??= window.problem;
+    throw new InvalidInputError(problems);
+  }
+  if (!parsed.success) throw new InvalidInputError(problems);
+  return { data: parsed.data, window };
 }
 
 /** The stay's locks: the organization's, active, and at the stay's property. */
@@ -213,10 +251,17 @@ export async function createReservation(
   now: Date,
 ): Promise<ReservationWithCodes> {
   assertCan(actor, 'reservations.manage', 'Property');
-  const data = parseInput(createReservationSchema, input);
+  const parsed = createReservationSchema.safeParse(input);
+  const propertyId = createReservationSchema.shape.propertyId.safeParse(input.propertyId);
+  const dates = stayDatesSchema.safeParse(input);
+  if (!propertyId.success) {
+    throw new InvalidInputError(zodFieldErrors(parsed.error ?? propertyId.error));
+  }
   return db.transaction(async (tx) => {
-    const property = await findProperty(tx, actor, data.propertyId);
-    const window = stayWindow(property, data, now);
+    // Another organization's property is not found, whatever else is wrong.
+    const property = await findProperty(tx, actor, propertyId.data);
+    const { data, window } = stayProblems(parsed, dates.data ?? null, property, now);
+    if (!window) throw new Error('a parsed stay has dates');
     const locks = await locksForStay(tx, actor, property.id, data.deviceIds);
     if (data.externalUid) {
       const [existing] = await tx
@@ -308,27 +353,28 @@ export async function updateReservation(
   now: Date,
 ): Promise<ReservationWithCodes> {
   assertCan(actor, 'reservations.manage', 'Reservation');
-  const data = parseInput(updateReservationSchema, input);
+  const parsed = updateReservationSchema.safeParse(input);
+  const given = changedDatesSchema.safeParse(input);
   return db.transaction(async (tx) => {
     const current = await findReservation(tx, actor, reservationId);
     if (current.status === 'cancelled') {
       throw new AppError('conflict', 'This reservation is cancelled; create a new one instead.');
     }
     const property = await findProperty(tx, actor, current.propertyId);
-    const datesChanged =
-      data.checkInDate || data.checkInTime || data.checkOutDate || data.checkOutTime;
-    const window = datesChanged
-      ? stayWindow(
-          property,
-          {
-            checkInDate: data.checkInDate ?? localDateOf(current.startsAt, property.timeZone),
-            checkInTime: data.checkInTime ?? localTimeOf(current.startsAt, property.timeZone),
-            checkOutDate: data.checkOutDate ?? localDateOf(current.endsAt, property.timeZone),
-            checkOutTime: data.checkOutTime ?? localTimeOf(current.endsAt, property.timeZone),
-          },
-          now,
-        )
-      : { startsAt: current.startsAt, endsAt: current.endsAt };
+    // Dates left out keep the stay's own.
+    const dates =
+      given.success && Object.values(given.data).some(Boolean)
+        ? {
+            checkInDate: given.data.checkInDate ?? localDateOf(current.startsAt, property.timeZone),
+            checkInTime: given.data.checkInTime ?? localTimeOf(current.startsAt, property.timeZone),
+            checkOutDate: given.data.checkOutDate ?? localDateOf(current.endsAt, property.timeZone),
+            checkOutTime: given.data.checkOutTime ?? localTimeOf(current.endsAt, property.timeZone),
+          }
+        : null;
+    const checked = stayProblems(parsed, dates, property, now);
+    const data = checked.data;
+    const datesChanged = checked.window !== null;
+    const window = checked.window ?? { startsAt: current.startsAt, endsAt: current.endsAt };
 
     const [reservation] = await tx
       .update(reservations)

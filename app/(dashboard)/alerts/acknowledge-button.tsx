@@ -1,6 +1,8 @@
 'use client';
 
 import { useState, useTransition } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
 import { acknowledgeAlertsAction } from './actions';
 
 export function AcknowledgeButton({ alertIds, label }: { alertIds: string[]; label: string }) {
@@ -8,8 +10,8 @@ export function AcknowledgeButton({ alertIds, label }: { alertIds: string[]; lab
   const [error, setError] = useState<string | null>(null);
   return (
     <span className="inline-flex flex-col items-end gap-1">
-      <button
-        type="button"
+      <Button
+        size="sm"
         disabled={pending}
         onClick={() =>
           startTransition(async () => {
@@ -17,15 +19,10 @@ export function AcknowledgeButton({ alertIds, label }: { alertIds: string[]; lab
             setError(result.ok ? null : result.error);
           })
         }
-        className="rounded-md border border-slate-300 bg-white px-3 py-1 text-sm font-medium text-slate-700 hover:bg-slate-100 disabled:opacity-60"
       >
         {pending ? 'Acknowledging…' : label}
-      </button>
-      {error ? (
-        <span role="alert" className="text-xs text-red-700">
-          {error}
-        </span>
-      ) : null}
+      </Button>
+      {error ? <Alert tone="error">{error}</Alert> : null}
     </span>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { LiveRefresh } from '@/components/live-refresh';
 import { StatusPill } from '@/components/status-pill';
+import { EmptyState } from '@/components/ui/empty-state';
 import { getDb } from '@/db/client';
 import { type AlertItem, listAlerts } from '@/lib/alerts/alerts';
 import { can } from '@/lib/auth/permissions';
@@ -62,10 +63,10 @@ export default async function AlertsPage() {
         </p>
       </div>
       {total === 0 ? (
-        <p className="rounded-lg border border-slate-200 bg-white px-4 py-10 text-center text-slate-600">
+        <EmptyState>
           Nothing needs attention: every code is where it should be and guest messages are getting
           through.
-        </p>
+        </EmptyState>
       ) : (
         <p className="text-sm text-slate-700" data-testid="alert-totals">
           {total} {total === 1 ? 'alert' : 'alerts'}, {open} not yet acknowledged

@@ -1,6 +1,10 @@
 import type { Metadata } from 'next';
 import Form from 'next/form';
 import Link from 'next/link';
+import { Alert } from '@/components/ui/alert';
+import { Button, ButtonLink } from '@/components/ui/button';
+import { DataTable, Td } from '@/components/ui/data-table';
+import { Field } from '@/components/ui/field';
 import { getDb } from '@/db/client';
 import {
   AUDIT_ACTION_GROUPS,
@@ -17,9 +21,6 @@ import { listMembers } from '@/lib/organizations/members';
 export const metadata: Metadata = { title: 'Audit log' };
 
 const FILTERS = ['action', 'actor', 'targetType', 'targetId', 'from', 'to'] as const;
-
-const controlClass =
-  'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none';
 
 export default async function AuditPage({
   searchParams,
@@ -85,12 +86,9 @@ export default async function AuditPage({
       </div>
 
       {problem ? (
-        <p
-          role="alert"
-          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
-        >
+        <Alert tone="warning" role="alert">
           {problem} Showing every entry instead.
-        </p>
+        </Alert>
       ) : null}
 
       <Form
@@ -98,103 +96,57 @@ export default async function AuditPage({
         className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-[repeat(5,minmax(0,1fr))_auto]"
         aria-label="Filter the audit log"
       >
-        <div className="space-y-1">
-          <label htmlFor="audit-action" className="block text-sm font-medium">
-            What
-          </label>
-          <select
-            id="audit-action"
-            name="action"
-            defaultValue={filters.action ?? ''}
-            className={controlClass}
-          >
-            <option value="">All actions</option>
-            {actionChoices.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="audit-actor" className="block text-sm font-medium">
-            Who
-          </label>
-          <select
-            id="audit-actor"
-            name="actor"
-            defaultValue={filters.actor ?? ''}
-            className={controlClass}
-          >
-            <option value="">Anyone</option>
-            {members.map((m) => (
-              <option key={m.userId} value={m.userId}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="audit-target-type" className="block text-sm font-medium">
-            Target
-          </label>
-          <select
-            id="audit-target-type"
-            name="targetType"
-            defaultValue={filters.targetType ?? ''}
-            className={controlClass}
-          >
-            <option value="">Any target</option>
-            {targetChoices.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-          {filters.targetId ? (
-            // Kept while narrowing by date or person; "Clear" drops it.
-            <input type="hidden" name="targetId" value={filters.targetId} />
-          ) : null}
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="audit-from" className="block text-sm font-medium">
-            From
-          </label>
-          <input
-            id="audit-from"
-            name="from"
-            type="date"
-            defaultValue={filters.from ?? ''}
-            className={controlClass}
-          />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="audit-to" className="block text-sm font-medium">
-            To
-          </label>
-          <input
-            id="audit-to"
-            name="to"
-            type="date"
-            defaultValue={filters.to ?? ''}
-            className={controlClass}
-          />
-        </div>
+        <Field name="action" label="What">
+          {(control) => (
+            <select {...control} defaultValue={filters.action ?? ''}>
+              <option value="">All actions</option>
+              {actionChoices.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field name="actor" label="Who">
+          {(control) => (
+            <select {...control} defaultValue={filters.actor ?? ''}>
+              <option value="">Anyone</option>
+              {members.map((m) => (
+                <option key={m.userId} value={m.userId}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field name="targetType" label="Target">
+          {(control) => (
+            <select {...control} defaultValue={filters.targetType ?? ''}>
+              <option value="">Any target</option>
+              {targetChoices.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {filters.targetId ? (
+          // Kept while narrowing by date or person; "Clear" drops it.
+          <input type="hidden" name="targetId" value={filters.targetId} />
+        ) : null}
+        <Field name="from" label="From">
+          {(control) => <input {...control} type="date" defaultValue={filters.from ?? ''} />}
+        </Field>
+        <Field name="to" label="To">
+          {(control) => <input {...control} type="date" defaultValue={filters.to ?? ''} />}
+        </Field>
         <div className="flex items-end gap-2">
-          <button
-            type="submit"
-            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
-          >
+          <Button type="submit" variant="primary">
             Filter
-          </button>
-          {filtered ? (
-            <Link
-              href="/audit"
-              className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-700 hover:bg-slate-100"
-            >
-              Clear
-            </Link>
-          ) : null}
+          </Button>
+          {filtered ? <ButtonLink href="/audit">Clear</ButtonLink> : null}
         </div>
       </Form>
 
@@ -205,76 +157,53 @@ export default async function AuditPage({
         </p>
       ) : null}
 
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="px-4 py-3">
-                When
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Who
-              </th>
-              <th scope="col" className="px-4 py-3">
-                What
-              </th>
-              <th scope="col" className="hidden px-4 py-3 md:table-cell">
-                Target
-              </th>
-              <th scope="col" className="hidden px-4 py-3 lg:table-cell">
-                Request
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {page.entries.map((entry) => (
-              <tr key={entry.id} data-testid="audit-row" className="align-top">
-                <td className="whitespace-nowrap px-4 py-3 text-slate-600">
-                  <time dateTime={entry.createdAt.toISOString()}>
-                    {when.format(entry.createdAt)}
-                  </time>
-                </td>
-                <td className="px-4 py-3">
-                  <Who actor={entry.actor} />
-                </td>
-                <td className="px-4 py-3">
-                  <span title={entry.action}>{entry.summary}</span>
-                </td>
-                <td className="hidden px-4 py-3 md:table-cell">
-                  <Target entry={entry} label={targetLabel(entry.targetType)} />
-                </td>
-                <td className="hidden px-4 py-3 font-mono text-xs text-slate-500 lg:table-cell">
-                  {entry.requestId ?? '—'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {page.entries.length === 0 ? (
-          <p className="px-4 py-10 text-center text-slate-600">
-            {filtered || parsed.data?.cursor
+      <DataTable
+        columns={[
+          { label: 'When' },
+          { label: 'Who' },
+          { label: 'What' },
+          { label: 'Target', hideBelow: 'md' },
+          { label: 'Request', hideBelow: 'lg' },
+        ]}
+        empty={
+          page.entries.length === 0
+            ? filtered || parsed.data?.cursor
               ? 'No entries match these filters.'
-              : 'Nothing has been recorded yet. Changes to reservations, codes, members, keys and settings appear here.'}
-          </p>
-        ) : null}
-      </div>
+              : 'Nothing has been recorded yet. Changes to reservations, codes, members, keys and settings appear here.'
+            : null
+        }
+      >
+        {page.entries.map((entry) => (
+          <tr key={entry.id} data-testid="audit-row" className="align-top">
+            <Td className="whitespace-nowrap text-slate-600">
+              <time dateTime={entry.createdAt.toISOString()}>{when.format(entry.createdAt)}</time>
+            </Td>
+            <Td>
+              <Who actor={entry.actor} />
+            </Td>
+            <Td>
+              <span title={entry.action}>{entry.summary}</span>
+            </Td>
+            <Td hideBelow="md">
+              <Target entry={entry} label={targetLabel(entry.targetType)} />
+            </Td>
+            <Td hideBelow="lg" className="font-mono text-xs text-slate-500">
+              {entry.requestId ?? '—'}
+            </Td>
+          </tr>
+        ))}
+      </DataTable>
 
-      <nav aria-label="Audit log pages" className="flex justify-end gap-2 text-sm">
+      <nav aria-label="Audit log pages" className="flex justify-end gap-2">
         {parsed.success && parsed.data.cursor ? (
-          <Link
-            href={href({})}
-            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100"
-          >
+          <ButtonLink size="sm" href={href({})}>
             Newest entries
-          </Link>
+          </ButtonLink>
         ) : null}
         {page.nextCursor ? (
-          <Link
-            href={href({ cursor: page.nextCursor })}
-            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100"
-          >
+          <ButtonLink size="sm" href={href({ cursor: page.nextCursor })}>
             Older entries
-          </Link>
+          </ButtonLink>
         ) : null}
       </nav>
     </section>

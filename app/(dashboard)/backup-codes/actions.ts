@@ -26,16 +26,14 @@ export async function createPermanentBackupCodeAction(
   return result;
 }
 
-/** Revoke from a plain form: the list re-renders, and a code already gone simply is not listed. */
-export async function revokePermanentBackupCodeAction(formData: FormData): Promise<void> {
-  await runAction('permanent_codes.manage', async (actor) => {
-    await deleteAccessCode(
-      await getDb(),
-      actor,
-      String(formData.get('accessCodeId') ?? ''),
-      clock.now(),
-    );
+/** Revoke one: the list re-renders, and a code already gone simply is not listed. */
+export async function revokePermanentBackupCodeAction(
+  accessCodeId: string,
+): Promise<ActionResult<null>> {
+  const result = await runAction('permanent_codes.manage', async (actor) => {
+    await deleteAccessCode(await getDb(), actor, String(accessCodeId), clock.now());
     return null;
   });
   revalidatePath('/backup-codes');
+  return result;
 }

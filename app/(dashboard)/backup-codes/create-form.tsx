@@ -1,56 +1,70 @@
 'use client';
 
-import { useActionState } from 'react';
-import { createPermanentBackupCodeAction } from './actions';
+import { useState } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { ConfirmButton } from '@/components/ui/confirm-button';
+import { Field, FormProblem, Options } from '@/components/ui/field';
+import { ShownOnce } from '@/components/ui/shown-once';
+import { useFormAction } from '@/components/ui/use-form-action';
+import { createPermanentBackupCodeAction, revokePermanentBackupCodeAction } from './actions';
 
 export function CreatePermanentCode({ locks }: { locks: { id: string; name: string }[] }) {
-  const [created, action, pending] = useActionState(createPermanentBackupCodeAction, null);
+  // The chosen lock stays chosen after each code, for making another.
+  const { form, pending, refusal, answer } = useFormAction(createPermanentBackupCodeAction);
   return (
     <div className="space-y-3">
-      <form action={action} className="flex flex-wrap items-end gap-3">
-        <div className="space-y-1">
-          <label htmlFor="permanent-lock" className="block text-sm font-medium">
-            Lock
-          </label>
-          <select
-            id="permanent-lock"
-            name="deviceId"
-            className="block w-60 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
-          >
-            {locks.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button
-          type="submit"
-          disabled={pending || locks.length === 0}
-          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-        >
+      <form {...form} className="flex flex-wrap items-end gap-3">
+        <Field name="deviceId" label="Lock" error={refusal?.fieldErrors.deviceId} className="w-60">
+          {(control) => (
+            <select {...control}>
+              <Options rows={locks} />
+            </select>
+          )}
+        </Field>
+        <Button type="submit" variant="primary" disabled={pending || locks.length === 0}>
           {pending ? 'Generating…' : 'Generate permanent backup code'}
-        </button>
+        </Button>
       </form>
-      {created && !created.ok ? (
-        <p role="alert" className="text-sm text-red-700">
-          {created.error}
-        </p>
+      <FormProblem refusal={refusal} fields={['deviceId']} />
+      {answer?.ok ? (
+        <ShownOnce
+          message={`Permanent backup code for ${answer.data.lockName}. Write it down now: it will not be shown again.`}
+          value={answer.data.code}
+          testId="permanent-code"
+          digits
+        />
       ) : null}
-      {created?.ok ? (
-        <div role="status" className="rounded-md border border-emerald-200 bg-emerald-50 p-3">
-          <p className="text-sm text-emerald-900">
-            Permanent backup code for {created.data.lockName}. Write it down now: it will not be
-            shown again.
-          </p>
-          <p
-            data-testid="permanent-code"
-            className="font-mono text-4xl font-semibold tracking-widest"
-          >
-            {created.data.code}
-          </p>
-        </div>
-      ) : null}
+    </div>
+  );
+}
+
+/** Take a permanent code off its lock, once asked: a guest using it is locked out. */
+export function RevokePermanentCode({
+  accessCodeId,
+  lockName,
+}: {
+  accessCodeId: string;
+  lockName: string;
+}) {
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div className="space-y-2">
+      <ConfirmButton
+        size="sm"
+        question={`Revoke the permanent code on ${lockName}?`}
+        details={<p>It comes off the lock; whoever holds it can no longer get in.</p>}
+        confirmLabel="Yes, revoke"
+        pendingLabel="Revoking…"
+        onConfirm={async () => {
+          const result = await revokePermanentBackupCodeAction(accessCodeId);
+          setError(result.ok ? null : result.error);
+          return result.ok;
+        }}
+      >
+        Revoke…
+      </ConfirmButton>
+      {error ? <Alert tone="error">{error}</Alert> : null}
     </div>
   );
 }

@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
+import { Alert } from '@/components/ui/alert';
+import { EmptyState } from '@/components/ui/empty-state';
 import { getDb } from '@/db/client';
 import { listPermanentBackupCodes } from '@/lib/backup-pools/permanent';
 import { listLocks } from '@/lib/devices/locks';
 import { requirePageActor } from '@/lib/http/session';
-import { revokePermanentBackupCodeAction } from './actions';
-import { CreatePermanentCode } from './create-form';
+import { CreatePermanentCode, RevokePermanentCode } from './create-form';
 
 export const metadata: Metadata = { title: 'Permanent backup codes' };
 
@@ -25,23 +26,20 @@ export default async function BackupCodesPage() {
           automatically and more safely.
         </p>
       </div>
-      <p
-        role="note"
-        className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
-      >
+      <Alert tone="warning" role="note">
         Re-using codes and leaving codes active on a lock can let guests back in after their stay
         has ended, or in before it starts. Revoke a permanent code as soon as it has served.
-      </p>
+      </Alert>
       <CreatePermanentCode locks={locks.locks.map((l) => ({ id: l.id, name: l.name }))} />
       {codes.length === 0 ? (
-        <p className="text-sm text-slate-600">No permanent backup codes.</p>
+        <EmptyState>No permanent backup codes.</EmptyState>
       ) : (
         <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
           {codes.map((c) => (
             <li
               key={c.accessCodeId}
               data-testid="permanent-code-row"
-              className="flex items-center justify-between gap-3 px-4 py-3 text-sm"
+              className="flex flex-wrap items-center justify-between gap-3 px-4 py-3 text-sm"
             >
               <span>
                 <span className="font-medium">{c.lockName}</span>{' '}
@@ -50,15 +48,7 @@ export default async function BackupCodesPage() {
                   ({c.status === 'set' ? 'on the lock' : c.status})
                 </span>
               </span>
-              <form action={revokePermanentBackupCodeAction}>
-                <input type="hidden" name="accessCodeId" value={c.accessCodeId} />
-                <button
-                  type="submit"
-                  className="rounded-md border border-red-300 px-3 py-1 text-red-700 hover:bg-red-50"
-                >
-                  Revoke
-                </button>
-              </form>
+              <RevokePermanentCode accessCodeId={c.accessCodeId} lockName={c.lockName} />
             </li>
           ))}
         </ul>

@@ -1,5 +1,8 @@
 import type { Metadata } from 'next';
 import { CodeStatus } from '@/components/code-status';
+import { Alert } from '@/components/ui/alert';
+import { EmptyState } from '@/components/ui/empty-state';
+import { controlClass } from '@/components/ui/field';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { firstValues } from '@/lib/http/search-params';
@@ -39,21 +42,20 @@ export default async function FrontDeskPage({
             name="q"
             type="search"
             defaultValue={q}
-            maxLength={100}
             placeholder="Guest name or room"
-            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none"
+            className={controlClass}
           />
         </form>
       </div>
       {parsed.success ? null : (
-        <p role="alert" className="text-sm text-amber-800">
+        <Alert tone="warning" role="alert">
           {parsed.error.issues[0]?.message}
-        </p>
+        </Alert>
       )}
       {stays.length === 0 ? (
-        <p className="rounded-lg border border-slate-200 bg-white px-4 py-10 text-center text-slate-600">
+        <EmptyState>
           {q ? `No stay matches “${q}”.` : 'No guests in-house or arriving in the next 72 hours.'}
-        </p>
+        </EmptyState>
       ) : (
         <ul className="space-y-3">
           {stays.map((stay) => (

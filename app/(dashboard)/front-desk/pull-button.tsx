@@ -2,6 +2,9 @@
 
 import { useState, useTransition } from 'react';
 import { guestMessageState } from '@/components/guest-message-state';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { CopyButton, ShownOnce } from '@/components/ui/shown-once';
 import { type PulledCode, pullBackupCodeAction } from './actions';
 
 export function PullBackupButton({
@@ -16,14 +19,12 @@ export function PullBackupButton({
   const [pending, start] = useTransition();
   const [pulled, setPulled] = useState<PulledCode | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
-  // The organization's backup-code message, as the guest gets it: for staff to copy when it is not sent.
-  const message = pulled?.text ?? '';
 
   return (
     <div className="space-y-2">
-      <button
-        type="button"
+      <Button
+        variant="primary"
+        size="sm"
         disabled={pending}
         onClick={() =>
           start(async () => {
@@ -36,39 +37,27 @@ export function PullBackupButton({
             }
           })
         }
-        className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
       >
         {pending ? 'Pulling…' : alreadyPulled || pulled ? 'Show backup code' : 'Pull backup code'}
-      </button>
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      </Button>
+      {error ? <Alert tone="error">{error}</Alert> : null}
       {pulled ? (
-        <div
-          role="status"
-          className="space-y-2 rounded-md border border-emerald-200 bg-emerald-50 p-3"
+        <ShownOnce
+          message={`Backup code for ${lockName}`}
+          value={pulled.code}
+          testId="backup-code"
+          digits
+          copy={false}
         >
-          <p className="text-sm text-emerald-900">Backup code for {lockName}</p>
-          <p data-testid="backup-code" className="font-mono text-4xl font-semibold tracking-widest">
-            {pulled.code}
-          </p>
-          <p data-testid="guest-message-state" className="text-sm text-emerald-900">
-            {guestMessageState(pulled)}
-          </p>
-          <p className="whitespace-pre-line text-sm text-slate-700">{message}</p>
-          <button
-            type="button"
-            onClick={async () => {
-              await navigator.clipboard?.writeText(message);
-              setCopied(true);
-            }}
-            className="rounded-md border border-emerald-300 bg-white px-2 py-1 text-sm text-emerald-900"
-          >
-            {copied ? 'Message copied' : 'Copy message for the guest'}
-          </button>
-        </div>
+          <p data-testid="guest-message-state">{guestMessageState(pulled)}</p>
+          {/* The organization's backup-code message, as the guest gets it: for staff to pass on when it is not sent. */}
+          <p className="whitespace-pre-line text-slate-700">{pulled.text}</p>
+          <CopyButton
+            text={pulled.text}
+            label="Copy message for the guest"
+            copiedLabel="Message copied"
+          />
+        </ShownOnce>
       ) : null}
     </div>
   );

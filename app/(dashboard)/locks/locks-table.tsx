@@ -1,7 +1,12 @@
 'use client';
 
 import Link from 'next/link';
+import { OnlineStatus } from '@/components/online-status';
 import { Pager } from '@/components/pager';
+import { Alert } from '@/components/ui/alert';
+import { cx } from '@/components/ui/cx';
+import { DataTable, Td } from '@/components/ui/data-table';
+import { controlClass } from '@/components/ui/field';
 import { usePagedList } from '@/components/use-paged-list';
 import { plural } from '@/lib/access-codes/describe';
 import { LOW_BATTERY } from '@/lib/devices/battery';
@@ -63,7 +68,7 @@ export function LocksTable({
             onChange={(e) => {
               list.setFilter(e.target.value as LockFilter);
             }}
-            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
+            className={cx(controlClass, 'sm:w-auto')}
           >
             {(Object.keys(SHOW_LABELS) as LockFilter[]).map((value) => (
               <option key={value} value={value}>
@@ -80,67 +85,38 @@ export function LocksTable({
             value={search}
             onChange={(e) => setSearch(e.target.value)}
             placeholder="Search by lock, room or property"
-            maxLength={100}
-            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none sm:w-72"
+            className={cx(controlClass, 'sm:w-72')}
           />
         </div>
       </div>
 
-      {error ? (
-        <p
-          role="alert"
-          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
-        >
-          Could not refresh the locks: {error.message}
-        </p>
-      ) : null}
+      {error ? <Alert tone="error">Could not refresh the locks: {error.message}</Alert> : null}
 
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="px-4 py-3">
-                Lock
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Room
-              </th>
-              <th scope="col" className="hidden px-4 py-3 md:table-cell">
-                Property
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Connection
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Battery
-              </th>
-              <th scope="col" className="hidden px-4 py-3 sm:table-cell">
-                Codes on lock
-              </th>
-              <th scope="col" className="hidden px-4 py-3 md:table-cell">
-                Backup pool
-              </th>
-              <th scope="col" className="hidden px-4 py-3 md:table-cell">
-                Alerts
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {locks.map((lock) => (
-              <LockRow key={lock.id} lock={lock} />
-            ))}
-          </tbody>
-        </table>
-        {locks.length === 0 ? (
-          <p className="px-4 py-10 text-center text-slate-600">
-            {submittedSearch
+      <DataTable
+        columns={[
+          { label: 'Lock' },
+          { label: 'Room' },
+          { label: 'Property', hideBelow: 'md' },
+          { label: 'Connection' },
+          { label: 'Battery' },
+          { label: 'Codes on lock', hideBelow: 'sm' },
+          { label: 'Backup pool', hideBelow: 'md' },
+          { label: 'Alerts', hideBelow: 'md' },
+        ]}
+        empty={
+          locks.length === 0
+            ? submittedSearch
               ? `No locks match “${submittedSearch}”.`
               : show !== 'all'
                 ? `No locks here: nothing is ${SHOW_LABELS[show].toLowerCase()}.`
-                : 'No locks yet. Locks appear here once an adapter reports them.'}
-          </p>
-        ) : null}
-      </div>
+                : 'No locks yet. Locks appear here once an adapter reports them.'
+            : null
+        }
+      >
+        {locks.map((lock) => (
+          <LockRow key={lock.id} lock={lock} />
+        ))}
+      </DataTable>
 
       <Pager
         first={first}
@@ -160,38 +136,30 @@ function LockRow({ lock }: { lock: LockSummary }) {
   const lowBattery = lock.batteryLevel !== null && lock.batteryLevel < LOW_BATTERY;
   return (
     <tr data-testid="lock-row">
-      <td className="px-4 py-3 font-medium text-slate-900">
+      <Td className="font-medium text-slate-900">
         <Link
           href={`/locks/${lock.id}`}
           className="text-brand-700 underline-offset-4 hover:underline"
         >
           {lock.name}
         </Link>
-      </td>
-      <td className="px-4 py-3">{lock.room ?? '—'}</td>
-      <td className="hidden px-4 py-3 text-slate-600 md:table-cell">
+      </Td>
+      <Td>{lock.room ?? '—'}</Td>
+      <Td hideBelow="md" className="text-slate-600">
         {lock.propertyName ?? 'Not placed'}
-      </td>
-      <td className="px-4 py-3">
-        {lock.online ? (
-          <span className="inline-flex items-center gap-1.5 text-emerald-700">
-            <span aria-hidden className="size-2 rounded-full bg-emerald-500" /> Online
-          </span>
-        ) : (
-          <span className="inline-flex items-center gap-1.5 font-medium text-red-700">
-            <span aria-hidden className="size-2 rounded-full bg-red-500" /> Offline
-          </span>
-        )}
-      </td>
-      <td className={`px-4 py-3 ${lowBattery ? 'font-medium text-red-700' : ''}`}>
+      </Td>
+      <Td>
+        <OnlineStatus online={lock.online} />
+      </Td>
+      <Td className={lowBattery ? 'font-medium text-red-700' : undefined}>
         {battery === null ? '—' : `${battery}%`}
         {lowBattery ? <span className="ml-1 text-xs">(low)</span> : null}
-      </td>
-      <td className="hidden px-4 py-3 sm:table-cell" data-testid="codes-on-lock">
+      </Td>
+      <Td hideBelow="sm" data-testid="codes-on-lock">
         {lock.codesOnLock}
         {lock.slotLimit ? <span className="text-slate-500"> / {lock.slotLimit}</span> : null}
-      </td>
-      <td className="hidden px-4 py-3 md:table-cell" data-testid="pool">
+      </Td>
+      <Td hideBelow="md" data-testid="pool">
         {lock.backupPoolEnabled ? (
           <span className={lock.availableBackups === 0 ? 'font-medium text-red-700' : ''}>
             {lock.availableBackups} ready
@@ -199,8 +167,8 @@ function LockRow({ lock }: { lock: LockSummary }) {
         ) : (
           <span className="text-slate-500">Off</span>
         )}
-      </td>
-      <td className="hidden px-4 py-3 md:table-cell">
+      </Td>
+      <Td hideBelow="md">
         {lock.openAlerts === 0 ? (
           <span className="text-slate-500">None</span>
         ) : (
@@ -208,7 +176,7 @@ function LockRow({ lock }: { lock: LockSummary }) {
             {plural(lock.openAlerts, 'alert')}
           </Link>
         )}
-      </td>
+      </Td>
     </tr>
   );
 }

@@ -2,6 +2,7 @@ import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { makeQueryClient } from '@/components/query-client';
+import { Alert } from '@/components/ui/alert';
 import { getDb } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { listLocks, listLocksSchema } from '@/lib/devices/locks';
@@ -34,26 +35,19 @@ export default async function LocksPage({
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       {problem ? (
-        <p
-          role="alert"
-          className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
-        >
+        <Alert tone="warning" role="alert" className="mb-4">
           {problem} Showing the first page instead.
-        </p>
+        </Alert>
       ) : null}
       {newLocks.length > 0 ? (
-        <p
-          role="status"
-          data-testid="new-locks-found"
-          className="mb-4 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-950"
-        >
+        <Alert tone="info" role="status" data-testid="new-locks-found" className="mb-4">
           {newLocks.length === 1
             ? `A new lock was found: ${newLocks[0]?.name}.`
             : `${newLocks.length} new locks were found.`}{' '}
           <Link href="/locks/replace" className="font-medium underline">
             Replace a reset lock with it, or add it to a property
           </Link>
-        </p>
+        </Alert>
       ) : null}
       <LocksTable
         initialSearch={input.search ?? ''}

@@ -5,90 +5,56 @@ import { redirect } from 'next/navigation';
 import type { Delivery } from '@/components/guest-message-state';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
-import { type ActionResult, runAction } from '@/lib/http/action';
+import { type ActionRefusal, type ActionResult, runAction } from '@/lib/http/action';
 import { sendGuestCodeNow } from '@/lib/messages/guest';
 import { loggedOnly } from '@/lib/messages/transports';
 import { getReservationDetail, type ReservationDetail } from '@/lib/reservations/detail';
-import {
-  createInputFromForm,
-  fieldErrors,
-  formField,
-  updateInputFromForm,
-} from '@/lib/reservations/form';
+import { createInputFromForm, formFieldErrors, updateInputFromForm } from '@/lib/reservations/form';
 import {
   cancelReservation,
   createReservation,
   updateReservation,
 } from '@/lib/reservations/operations';
 
-/** A form's answer: every field's problem by input name, or the stay as saved. */
-export type ReservationFormState =
-  | { ok: false; error: string; fieldErrors: Record<string, string> }
-  | { ok: true; detail: ReservationDetail };
-
-type Work<T> = { problems: Record<string, string> } | { value: T };
-
-function formState<T>(
-  result: ActionResult<Work<T>>,
-): { ok: false; error: string; fieldErrors: Record<string, string> } | { ok: true; value: T } {
-  if (!result.ok) {
-    const field = formField(result.field);
-    return {
-      ok: false,
-      error: result.error,
-      fieldErrors: field ? { [field]: result.error } : {},
-    };
-  }
-  if ('problems' in result.data) {
-    return {
-      ok: false,
-      error: 'Some fields need attention.',
-      fieldErrors: result.data.problems,
-    };
-  }
-  return { ok: true, value: result.data.value };
+/** A refusal with its fields named as the form's inputs are (lib speaks Seam's names for some). */
+function forTheForm<T>(result: ActionResult<T>): ActionResult<T> {
+  return result.ok ? result : { ...result, fieldErrors: formFieldErrors(result.fieldErrors) };
 }
 
 /** Create a stay, then open its page, which says what happens to its codes. */
 export async function createReservationAction(
-  _previous: ReservationFormState | null,
+  _previous: unknown,
   formData: FormData,
-): Promise<ReservationFormState> {
-  const result = formState(
-    await runAction('reservations.manage', async (actor): Promise<Work<string>> => {
+): Promise<ActionRefusal> {
+  const result = forTheForm(
+    await runAction('reservations.manage', async (actor) => {
       const input = createInputFromForm(formData);
-      const problems = fieldErrors('create', input);
-      if (problems) return { problems };
       const created = await createReservation(await getDb(), actor, input, clock.now());
-      return { value: created.id };
+      return created.id;
     }),
   );
   if (!result.ok) return result;
   revalidatePath('/reservations');
   // Outside runAction: redirect works by throwing, and runAction would report it as a failure.
-  redirect(`/reservations/${result.value}?saved=created`);
+  redirect(`/reservations/${result.data}?saved=created`);
 }
 
 /** Save the edit form; the answer is the stay as it now is, codes and all, for the page to show at once. */
 export async function updateReservationAction(
-  _previous: ReservationFormState | null,
+  _previous: unknown,
   formData: FormData,
-): Promise<ReservationFormState> {
-  const result = formState(
-    await runAction('reservations.manage', async (actor): Promise<Work<ReservationDetail>> => {
+): Promise<ActionResult<ReservationDetail>> {
+  const result = forTheForm(
+    await runAction('reservations.manage', async (actor) => {
       const id = String(formData.get('reservationId') ?? '');
-      const input = updateInputFromForm(formData);
-      const problems = fieldErrors('update', input);
-      if (problems) return { problems };
       const db = await getDb();
       const now = clock.now();
-      await updateReservation(db, actor, id, input, now);
-      return { value: await getReservationDetail(db, actor, id, now) };
+      await updateReservation(db, actor, id, updateInputFromForm(formData), now);
+      return getReservationDetail(db, actor, id, now);
     }),
   );
-  if (!result.ok) return result;
-  revalidatePath('/reservations');
-  return { ok: true, detail: result.value };
+  if (result.ok) revalidatePath('/reservations');
+  return result;
 }
 
 /** Cancel a stay: its codes come off every lock. Answers the stay as it now is. */

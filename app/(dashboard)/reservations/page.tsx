@@ -1,6 +1,7 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { makeQueryClient } from '@/components/query-client';
+import { Alert } from '@/components/ui/alert';
 import { getDb } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { clock } from '@/lib/clock';
@@ -34,12 +35,9 @@ export default async function ReservationsPage({
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       {problem ? (
-        <p
-          role="alert"
-          className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
-        >
+        <Alert tone="warning" role="alert" className="mb-4">
           {problem} Showing the first page of current stays instead.
-        </p>
+        </Alert>
       ) : null}
       <ReservationsTable
         initialSearch={input.search ?? ''}

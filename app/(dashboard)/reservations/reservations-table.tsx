@@ -2,6 +2,10 @@
 
 import Link from 'next/link';
 import { Pager } from '@/components/pager';
+import { Alert } from '@/components/ui/alert';
+import { ButtonLink } from '@/components/ui/button';
+import { DataTable, Td } from '@/components/ui/data-table';
+import { controlClass } from '@/components/ui/field';
 import { usePagedList } from '@/components/use-paged-list';
 import type { Tone } from '@/lib/access-codes/describe';
 import { queryKeys, reservationsListUrl } from '@/lib/query-keys';
@@ -69,12 +73,9 @@ export function ReservationsTable({
           </p>
         </div>
         {canManage ? (
-          <Link
-            href="/reservations/new"
-            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
-          >
+          <ButtonLink variant="primary" href="/reservations/new">
             New reservation
-          </Link>
+          </ButtonLink>
         ) : null}
       </div>
 
@@ -89,8 +90,7 @@ export function ReservationsTable({
             value={search}
             onChange={(e) => setSearch(e.target.value)}
             placeholder="Search by guest name or room"
-            maxLength={100}
-            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none"
+            className={controlClass}
           />
         </div>
         <div className="w-full sm:w-56">
@@ -103,7 +103,7 @@ export function ReservationsTable({
             onChange={(e) => {
               list.setFilter(e.target.value as ReservationFilter);
             }}
-            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
+            className={controlClass}
           >
             {FILTERS.map((f) => (
               <option key={f.value} value={f.value}>
@@ -115,55 +115,39 @@ export function ReservationsTable({
       </div>
 
       {error ? (
-        <p
-          role="alert"
-          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
-        >
-          Could not refresh the reservations: {error.message}
-        </p>
+        <Alert tone="error">Could not refresh the reservations: {error.message}</Alert>
       ) : null}
 
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="px-4 py-3">
-                Guest
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Stay
-              </th>
-              <th scope="col" className="hidden px-4 py-3 md:table-cell">
-                Locks
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Codes
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {stays.map((stay) => (
-              <ReservationRow key={stay.id} stay={stay} />
-            ))}
-          </tbody>
-        </table>
-        {stays.length === 0 ? (
-          <div className="space-y-3 px-4 py-10 text-center text-slate-600">
-            <p>
-              {submittedSearch
-                ? `No stays match “${submittedSearch}”.`
-                : filter === 'current'
-                  ? 'No guests in-house or arriving.'
-                  : 'No stays here.'}
-            </p>
-            {canManage && !submittedSearch ? (
-              <Link href="/reservations/new" className="font-medium text-brand-700 underline">
-                Create a reservation
-              </Link>
-            ) : null}
-          </div>
-        ) : null}
-      </div>
+      <DataTable
+        columns={[
+          { label: 'Guest' },
+          { label: 'Stay' },
+          { label: 'Locks', hideBelow: 'md' },
+          { label: 'Codes' },
+        ]}
+        empty={
+          stays.length === 0 ? (
+            <>
+              <p>
+                {submittedSearch
+                  ? `No stays match “${submittedSearch}”.`
+                  : filter === 'current'
+                    ? 'No guests in-house or arriving.'
+                    : 'No stays here.'}
+              </p>
+              {canManage && !submittedSearch ? (
+                <Link href="/reservations/new" className="font-medium text-brand-700 underline">
+                  Create a reservation
+                </Link>
+              ) : null}
+            </>
+          ) : null
+        }
+      >
+        {stays.map((stay) => (
+          <ReservationRow key={stay.id} stay={stay} />
+        ))}
+      </DataTable>
 
       <Pager
         first={first}
@@ -183,7 +167,7 @@ function ReservationRow({ stay }: { stay: ReservationSummary }) {
   const codes = codeSummary(stay);
   return (
     <tr data-testid="reservation-row">
-      <td className="px-4 py-3 align-top">
+      <Td className="align-top">
         <Link
           href={`/reservations/${stay.id}`}
           className="font-medium text-brand-700 underline-offset-2 hover:underline"
@@ -194,8 +178,8 @@ function ReservationRow({ stay }: { stay: ReservationSummary }) {
         <p className="text-xs text-slate-500 md:hidden">
           {stay.locks.map((l) => l.name).join(', ')}
         </p>
-      </td>
-      <td className="px-4 py-3 align-top">
+      </Td>
+      <Td className="align-top">
         <span
           className={`mb-1 inline-block rounded-full px-2 py-0.5 text-xs ring-1 ${TONE_BADGE[stage.tone]}`}
         >
@@ -203,8 +187,8 @@ function ReservationRow({ stay }: { stay: ReservationSummary }) {
         </span>
         <p className="whitespace-nowrap">{stay.checkInLabel}</p>
         <p className="whitespace-nowrap text-slate-500">to {stay.checkOutLabel}</p>
-      </td>
-      <td className="hidden px-4 py-3 align-top md:table-cell">
+      </Td>
+      <Td hideBelow="md" className="align-top">
         {stay.locks.length === 0 ? (
           <span className="text-slate-500">None</span>
         ) : (
@@ -217,12 +201,12 @@ function ReservationRow({ stay }: { stay: ReservationSummary }) {
             ))}
           </ul>
         )}
-      </td>
-      <td className="px-4 py-3 align-top" data-testid="reservation-codes">
+      </Td>
+      <Td className="align-top" data-testid="reservation-codes">
         <span className={TONE_TEXT[codes.tone]} title={codes.seamNames || undefined}>
           {codes.text}
         </span>
-      </td>
+      </Td>
     </tr>
   );
 }

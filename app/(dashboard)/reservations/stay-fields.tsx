@@ -1,6 +1,7 @@
 'use client';
 
-import { type InputHTMLAttributes, useId, useState } from 'react';
+import { useId, useState } from 'react';
+import { controlClass, Field, FieldError } from '@/components/ui/field';
 import type { Tone } from '@/lib/access-codes/describe';
 import type { StayLock } from '@/lib/reservations/list';
 
@@ -18,52 +19,18 @@ export const TONE_BADGE: Record<Tone, string> = {
   error: 'bg-red-50 text-red-800 ring-red-200',
 };
 
-const INPUT =
-  'block w-full rounded-md border bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none aria-[invalid=true]:border-red-500';
-
-/** A labelled input with its problem right under it, tied together for screen readers. */
-export function Field({
-  name,
-  label,
-  hint,
-  error,
-  ...input
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  error?: string;
-} & Omit<InputHTMLAttributes<HTMLInputElement>, 'name'>) {
-  const id = `${useId()}-${name}`;
-  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null]
-    .filter(Boolean)
-    .join(' ');
-  return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      <input
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={described || undefined}
-        className={`${INPUT} ${error ? 'border-red-500' : 'border-slate-300'}`}
-        {...input}
-      />
-      {hint ? (
-        <p id={`${id}-hint`} className="text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="text-sm text-red-700" data-field-error={name}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
+/** Every input of the reservation forms, for the form's own problem (see FormProblem). */
+export const STAY_FIELDS = [
+  'propertyId',
+  'guestName',
+  'guestEmail',
+  'guestPhone',
+  'checkInDate',
+  'checkInTime',
+  'checkOutDate',
+  'checkOutTime',
+  'deviceIds',
+] as const;
 
 export type StayDefaults = {
   guestName?: string;
@@ -93,35 +60,44 @@ export function StayFields({
     <div className="space-y-5">
       <fieldset className="space-y-3">
         <legend className="text-sm font-semibold text-slate-900">Guest</legend>
-        <Field
-          name="guestName"
-          label="Guest name"
-          defaultValue={defaults.guestName ?? ''}
-          required
-          maxLength={200}
-          autoComplete="off"
-          error={errors.guestName}
-        />
+        {/* No maxLength: a name over the limit is refused with the limit named, not cut as it is typed. */}
+        <Field name="guestName" label="Guest name" error={errors.guestName}>
+          {(control) => (
+            <input
+              {...control}
+              defaultValue={defaults.guestName ?? ''}
+              required
+              autoComplete="off"
+            />
+          )}
+        </Field>
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field
-            name="guestEmail"
-            label="Email (optional)"
-            type="email"
-            defaultValue={defaults.guestEmail ?? ''}
-            maxLength={320}
-            autoComplete="off"
-            error={errors.guestEmail}
-          />
+          <Field name="guestEmail" label="Email (optional)" error={errors.guestEmail}>
+            {(control) => (
+              <input
+                {...control}
+                type="email"
+                defaultValue={defaults.guestEmail ?? ''}
+                autoComplete="off"
+              />
+            )}
+          </Field>
           <Field
             name="guestPhone"
             label="Phone (optional)"
-            type="tel"
-            defaultValue={defaults.guestPhone ?? ''}
-            placeholder="+14155550123"
             hint="International form, starting with + and the country code."
-            autoComplete="off"
             error={errors.guestPhone}
-          />
+          >
+            {(control) => (
+              <input
+                {...control}
+                type="tel"
+                defaultValue={defaults.guestPhone ?? ''}
+                placeholder="+14155550123"
+                autoComplete="off"
+              />
+            )}
+          </Field>
         </div>
       </fieldset>
 
@@ -130,36 +106,22 @@ export function StayFields({
           Stay <span className="font-normal text-slate-500">(times in {zone})</span>
         </legend>
         <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
-          <Field
-            name="checkInDate"
-            label="Check-in date"
-            type="date"
-            defaultValue={defaults.checkInDate}
-            required
-            error={errors.checkInDate}
-          />
-          <Field
-            name="checkInTime"
-            label={`Check-in time (${zone})`}
-            type="time"
-            defaultValue={defaults.checkInTime}
-            error={errors.checkInTime}
-          />
-          <Field
-            name="checkOutDate"
-            label="Check-out date"
-            type="date"
-            defaultValue={defaults.checkOutDate}
-            required
-            error={errors.checkOutDate}
-          />
-          <Field
-            name="checkOutTime"
-            label={`Check-out time (${zone})`}
-            type="time"
-            defaultValue={defaults.checkOutTime}
-            error={errors.checkOutTime}
-          />
+          <Field name="checkInDate" label="Check-in date" error={errors.checkInDate}>
+            {(control) => (
+              <input {...control} type="date" defaultValue={defaults.checkInDate} required />
+            )}
+          </Field>
+          <Field name="checkInTime" label={`Check-in time (${zone})`} error={errors.checkInTime}>
+            {(control) => <input {...control} type="time" defaultValue={defaults.checkInTime} />}
+          </Field>
+          <Field name="checkOutDate" label="Check-out date" error={errors.checkOutDate}>
+            {(control) => (
+              <input {...control} type="date" defaultValue={defaults.checkOutDate} required />
+            )}
+          </Field>
+          <Field name="checkOutTime" label={`Check-out time (${zone})`} error={errors.checkOutTime}>
+            {(control) => <input {...control} type="time" defaultValue={defaults.checkOutTime} />}
+          </Field>
         </div>
       </fieldset>
 
@@ -199,7 +161,7 @@ function LockChoices({
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
             placeholder="Find a lock by name or room"
-            className={`${INPUT} border-slate-300`}
+            className={controlClass}
           />
         </div>
       ) : null}
@@ -238,24 +200,7 @@ function LockChoices({
           })}
         </div>
       )}
-      {error ? (
-        <p id={errorId} className="text-sm text-red-700" data-field-error="deviceIds">
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={errorId} name="deviceIds" error={error} />
     </fieldset>
-  );
-}
-
-/** The form's overall problem, announced, above the fields. */
-export function FormProblem({ message }: { message: string | null }) {
-  if (!message) return null;
-  return (
-    <p
-      role="alert"
-      className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
-    >
-      {message}
-    </p>
   );
 }

@@ -20,9 +20,9 @@ export async function createApiKeyAction(
   return result;
 }
 
-export async function revokeApiKeyAction(formData: FormData): Promise<ActionResult<null>> {
+export async function revokeApiKeyAction(keyId: string): Promise<ActionResult<null>> {
   const result = await runAction('api_keys.manage', async (actor) => {
-    await revokeApiKey(await getDb(), actor, String(formData.get('keyId') ?? ''), clock.now());
+    await revokeApiKey(await getDb(), actor, String(keyId), clock.now());
     return null;
   });
   if (result.ok) revalidatePath('/settings');

@@ -1,6 +1,14 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { ConfirmButton } from '@/components/ui/confirm-button';
+import { DataTable, Td } from '@/components/ui/data-table';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Field, FormProblem } from '@/components/ui/field';
+import { ShownOnce } from '@/components/ui/shown-once';
+import { useFormAction } from '@/components/ui/use-form-action';
 import type { ApiKeySummary } from '@/lib/api-keys';
 import { createApiKeyAction, revokeApiKeyAction } from './actions';
 
@@ -8,140 +16,80 @@ const when = (at: Date | string | null) =>
   at ? new Date(at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : 'Never';
 
 export function ApiKeys({ keys }: { keys: ApiKeySummary[] }) {
-  const [created, createAction, creating] = useActionState(createApiKeyAction, null);
-  const [copied, setCopied] = useState(false);
+  // The name typed is kept when refused; the key made is shown until the next one.
+  const create = useFormAction(createApiKeyAction, { resetOnSuccess: true });
+  const created = create.answer;
   const [revokeError, setRevokeError] = useState<string | null>(null);
 
   return (
     <div className="space-y-4">
-      <form action={createAction} className="flex flex-wrap items-end gap-3" noValidate>
-        <div className="space-y-1">
-          <label htmlFor="api-key-name" className="block text-sm font-medium">
-            New key name
-          </label>
-          <input
-            id="api-key-name"
-            name="name"
-            maxLength={100}
-            placeholder="e.g. Property management system"
-            aria-invalid={created && !created.ok ? true : undefined}
-            aria-describedby={created && !created.ok ? 'api-key-error' : undefined}
-            className="block w-72 max-w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none"
-          />
-        </div>
-        <button
-          type="submit"
-          disabled={creating}
-          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
+      <form {...create.form} className="flex flex-wrap items-end gap-3">
+        <Field
+          name="name"
+          label="New key name"
+          error={create.fieldErrors.name}
+          className="w-72 max-w-full"
         >
-          {creating ? 'Creating…' : 'Create API key'}
-        </button>
+          {(control) => <input {...control} placeholder="e.g. Property management system" />}
+        </Field>
+        <Button type="submit" variant="primary" disabled={create.pending}>
+          {create.pending ? 'Creating…' : 'Create API key'}
+        </Button>
       </form>
-      {created && !created.ok ? (
-        <p id="api-key-error" role="alert" className="text-sm text-red-700">
-          {created.error}
-        </p>
-      ) : null}
+      <FormProblem refusal={create.refusal} fields={['name']} />
       {created?.ok ? (
-        <div
-          role="status"
-          className="space-y-2 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm"
-        >
-          <p className="font-medium text-emerald-900">
-            Key “{created.data.name}” created. Copy it now: it will not be shown again.
-          </p>
-          <div className="flex flex-wrap items-center gap-2">
-            <code
-              data-testid="new-api-key"
-              className="break-all rounded bg-white px-2 py-1 font-mono text-slate-900"
-            >
-              {created.data.apiKey}
-            </code>
-            <button
-              type="button"
-              onClick={async () => {
-                await navigator.clipboard?.writeText(created.data.apiKey);
-                setCopied(true);
-              }}
-              className="rounded-md border border-emerald-300 bg-white px-2 py-1 text-emerald-900"
-            >
-              {copied ? 'Copied' : 'Copy'}
-            </button>
-          </div>
-        </div>
+        <ShownOnce
+          message={`Key “${created.data.name}” created. Copy it now: it will not be shown again.`}
+          value={created.data.apiKey}
+          testId="new-api-key"
+        />
       ) : null}
 
-      {revokeError ? (
-        <p role="alert" className="text-sm text-red-700">
-          {revokeError}
-        </p>
-      ) : null}
+      {revokeError ? <Alert tone="error">{revokeError}</Alert> : null}
       {keys.length === 0 ? (
-        <p className="text-sm text-slate-600">
+        <EmptyState>
           No API keys yet. A key lets software written for Seam’s SDK manage this organization’s
           codes.
-        </p>
+        </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-3">
-                  Name
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Key
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Created
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Last used
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {keys.map((key) => (
-                <tr key={key.id} data-testid="api-key-row">
-                  <td className="px-4 py-3 font-medium">{key.name}</td>
-                  <td className="px-4 py-3 font-mono text-slate-600">{key.keyPrefix}…</td>
-                  <td className="px-4 py-3">{when(key.createdAt)}</td>
-                  <td className="px-4 py-3">{when(key.lastUsedAt)}</td>
-                  <td className="px-4 py-3 text-right">
-                    {key.revokedAt ? (
-                      <span className="text-slate-500">Revoked {when(key.revokedAt)}</span>
-                    ) : (
-                      <form
-                        action={async (formData) => {
-                          if (
-                            !window.confirm(
-                              `Revoke “${key.name}”? Software using it stops working at once.`,
-                            )
-                          ) {
-                            return;
-                          }
-                          const result = await revokeApiKeyAction(formData);
-                          setRevokeError(result.ok ? null : result.error);
-                        }}
-                      >
-                        <input type="hidden" name="keyId" value={key.id} />
-                        <button
-                          type="submit"
-                          className="rounded-md border border-red-300 px-3 py-1 text-red-700 hover:bg-red-50"
-                        >
-                          Revoke
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={[
+            { label: 'Name' },
+            { label: 'Key' },
+            { label: 'Created' },
+            { label: 'Last used' },
+            { label: 'Actions', srOnly: true },
+          ]}
+        >
+          {keys.map((key) => (
+            <tr key={key.id} data-testid="api-key-row">
+              <Td className="font-medium">{key.name}</Td>
+              <Td className="font-mono text-slate-600">{key.keyPrefix}…</Td>
+              <Td>{when(key.createdAt)}</Td>
+              <Td>{when(key.lastUsedAt)}</Td>
+              <Td className="text-right">
+                {key.revokedAt ? (
+                  <span className="text-slate-500">Revoked {when(key.revokedAt)}</span>
+                ) : (
+                  <ConfirmButton
+                    size="sm"
+                    question={`Revoke “${key.name}”?`}
+                    details={<p>Software using it stops working at once.</p>}
+                    confirmLabel="Yes, revoke"
+                    pendingLabel="Revoking…"
+                    onConfirm={async () => {
+                      const result = await revokeApiKeyAction(key.id);
+                      setRevokeError(result.ok ? null : result.error);
+                      return result.ok;
+                    }}
+                  >
+                    Revoke…
+                  </ConfirmButton>
+                )}
+              </Td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </div>
   );

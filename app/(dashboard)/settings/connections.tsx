@@ -1,10 +1,13 @@
 'use client';
 
-import { useActionState, useState, useTransition } from 'react';
+import { PropertyField } from '@/components/property-field';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { type ControlProps, Field, FormProblem } from '@/components/ui/field';
+import { useFormAction } from '@/components/ui/use-form-action';
 import { plural } from '@/lib/access-codes/describe';
-import type { ActionResult } from '@/lib/http/action';
 import {
-  type ConnectedSeam,
   checkConnectionAction,
   connectSeamAction,
   replaceConnectionKeyAction,
@@ -29,10 +32,12 @@ const STATUS_WORDS: Record<ConnectionItem['status'], string> = {
   unchecked: 'Not checked yet',
 };
 
-const inputClass =
-  'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none aria-invalid:border-red-500';
+const CONNECT_FIELDS = ['name', 'apiKey', 'propertyId', 'backupPool'];
 
-type ConnectField = 'name' | 'apiKey' | 'propertyId';
+/** A lock service's key: typed unseen, never offered back by the browser. */
+const apiKeyInput = (control: ControlProps) => (
+  <input {...control} type="password" autoComplete="off" spellCheck={false} placeholder="seam_…" />
+);
 
 export function Connections({
   connections,
@@ -49,12 +54,9 @@ export function Connections({
         checks it with one call, keeps it encrypted and never shows it again.
       </p>
       {connections.length === 0 ? (
-        <p
-          data-testid="connections-empty"
-          className="rounded-lg border border-slate-200 bg-white px-4 py-6 text-center text-sm text-slate-600"
-        >
+        <EmptyState data-testid="connections-empty">
           No lock services connected. Locks are simulated until you connect a Seam workspace.
-        </p>
+        </EmptyState>
       ) : (
         <ul className="space-y-3">
           {connections.map((connection) => (
@@ -68,11 +70,10 @@ export function Connections({
 }
 
 function ConnectionCard({ connection }: { connection: ConnectionItem }) {
-  const [checked, checkAction, checking] = useActionState(checkConnectionAction, null);
-  const [replaced, replaceAction, replacing] = useActionState(replaceConnectionKeyAction, null);
+  const check = useFormAction(checkConnectionAction);
+  // The key goes one way: a refused one is kept to correct, a saved one cleared.
+  const replace = useFormAction(replaceConnectionKeyAction, { resetOnSuccess: true });
   const headingId = `connection-${connection.id}-name`;
-  const keyId = `connection-${connection.id}-key`;
-  const keyError = replaced && !replaced.ok ? replaced.error : null;
   return (
     <li
       aria-labelledby={headingId}
@@ -125,113 +126,54 @@ function ConnectionCard({ connection }: { connection: ConnectionItem }) {
       ) : null}
 
       <div className="flex flex-wrap items-end gap-x-6 gap-y-3">
-        <form action={checkAction}>
+        <form {...check.form}>
           <input type="hidden" name="connectionId" value={connection.id} />
-          <button
-            type="submit"
-            disabled={checking}
-            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60"
-          >
+          <Button type="submit" disabled={check.pending}>
             Check now<span className="sr-only"> {connection.name}</span>
-          </button>
+          </Button>
         </form>
-        <form action={replaceAction} noValidate className="flex flex-wrap items-end gap-3">
+        <form {...replace.form} className="flex flex-wrap items-end gap-3">
           <input type="hidden" name="connectionId" value={connection.id} />
-          <div className="space-y-1">
-            <label htmlFor={keyId} className="block text-sm font-medium">
-              New API key for {connection.name}
-            </label>
-            <input
-              id={keyId}
-              name="apiKey"
-              type="password"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="seam_…"
-              aria-invalid={keyError ? true : undefined}
-              aria-describedby={keyError ? `${keyId}-error` : undefined}
-              className={`${inputClass} w-72 max-w-full`}
-            />
-          </div>
-          <button
-            type="submit"
-            disabled={replacing}
-            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60"
+          <Field
+            name="apiKey"
+            label={`New API key for ${connection.name}`}
+            error={replace.fieldErrors.apiKey}
+            className="w-72 max-w-full"
           >
-            {replacing ? 'Checking the key…' : 'Replace API key'}
+            {apiKeyInput}
+          </Field>
+          <Button type="submit" disabled={replace.pending}>
+            {replace.pending ? 'Checking the key…' : 'Replace API key'}
             <span className="sr-only"> for {connection.name}</span>
-          </button>
+          </Button>
         </form>
       </div>
-      {checked && !checked.ok ? (
-        <p role="alert" className="text-sm text-red-700">
-          {checked.error}
-        </p>
+      <FormProblem refusal={check.refusal} fields={[]} />
+      {check.success ? (
+        <Alert tone="success">Keyhold checks it at the next tick (within a minute).</Alert>
       ) : null}
-      {checked?.ok ? (
-        <p role="status" className="text-sm text-emerald-800">
-          Keyhold checks it at the next tick (within a minute).
-        </p>
-      ) : null}
-      {keyError ? (
-        <p id={`${keyId}-error`} role="alert" className="text-sm text-red-700">
-          {keyError}
-        </p>
-      ) : null}
-      {replaced?.ok ? (
-        <p role="status" className="text-sm text-emerald-800">
+      <FormProblem refusal={replace.refusal} fields={['apiKey']} />
+      {replace.success ? (
+        <Alert tone="success">
           New key saved for “{connection.name}”. Keyhold looks for its locks at the next tick.
-        </p>
+        </Alert>
       ) : null}
     </li>
   );
 }
 
 function ConnectForm({ properties }: { properties: { id: string; name: string }[] }) {
-  const firstProperty = properties[0]?.id ?? '';
-  // Controlled, and dispatched from onSubmit: React's automatic reset after a form
-  // action would wipe a refused form and snap a controlled <select> back (react#30580).
-  const [values, setValues] = useState<Record<ConnectField, string>>({
-    name: '',
-    apiKey: '',
-    propertyId: firstProperty,
+  // Submitted by the hook, never natively: a plain GET would put the API key in the address bar.
+  const { form, pending, refusal, fieldErrors, answer } = useFormAction(connectSeamAction, {
+    resetOnSuccess: true,
   });
-  const [state, dispatch, pending] = useActionState(
-    async (previous: ActionResult<ConnectedSeam> | null, formData: FormData) => {
-      const result = await connectSeamAction(previous, formData);
-      if (result.ok) setValues({ name: '', apiKey: '', propertyId: firstProperty });
-      return result;
-    },
-    null,
-  );
-  const [, startTransition] = useTransition();
-  const errorFor = (field: ConnectField) =>
-    state && !state.ok && state.field === field ? state.error : null;
-  const props = (field: ConnectField) => ({
-    id: `connect-${field}`,
-    name: field,
-    value: values[field],
-    onChange: (e: { target: { value: string } }) =>
-      setValues((v) => ({ ...v, [field]: e.target.value })),
-    'aria-invalid': errorFor(field) ? true : undefined,
-    'aria-describedby': errorFor(field) ? 'connect-error' : undefined,
-    className: inputClass,
-  });
-  const connectedTo = state?.ok
-    ? (properties.find((p) => p.id === state.data.propertyId)?.name ?? 'the property')
+  const connectedTo = answer?.ok
+    ? (properties.find((p) => p.id === answer.data.propertyId)?.name ?? 'the property')
     : null;
 
   return (
     <form
-      // Kept so React renders a form that cannot submit natively before hydration:
-      // a plain GET would put the API key in the address bar.
-      action={dispatch}
-      onSubmit={(event) => {
-        event.preventDefault();
-        const formData = new FormData(event.currentTarget);
-        startTransition(() => dispatch(formData));
-      }}
-      noValidate
+      {...form}
       aria-labelledby="connect-heading"
       data-testid="connect-seam-form"
       className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
@@ -246,36 +188,13 @@ function ConnectForm({ properties }: { properties: { id: string; name: string }[
       ) : (
         <>
           <div className="grid gap-4 sm:grid-cols-3">
-            <div className="space-y-1">
-              <label htmlFor="connect-name" className="block text-sm font-medium">
-                Connection name
-              </label>
-              <input {...props('name')} maxLength={80} placeholder="e.g. Harbour Hotel Seam" />
-            </div>
-            <div className="space-y-1">
-              <label htmlFor="connect-apiKey" className="block text-sm font-medium">
-                Seam API key
-              </label>
-              <input
-                {...props('apiKey')}
-                type="password"
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="seam_…"
-              />
-            </div>
-            <div className="space-y-1">
-              <label htmlFor="connect-propertyId" className="block text-sm font-medium">
-                Property
-              </label>
-              <select {...props('propertyId')}>
-                {properties.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <Field name="name" label="Connection name" error={fieldErrors.name}>
+              {(control) => <input {...control} placeholder="e.g. Harbour Hotel Seam" />}
+            </Field>
+            <Field name="apiKey" label="Seam API key" error={fieldErrors.apiKey}>
+              {apiKeyInput}
+            </Field>
+            <PropertyField properties={properties} error={fieldErrors.propertyId} />
           </div>
           <p className="text-xs text-slate-500">
             The workspace’s locks are brought into this property under their Seam names.
@@ -289,28 +208,17 @@ function ConnectForm({ properties }: { properties: { id: string; name: string }[
             />
             Keep a pool of backup codes on each of its locks (recommended)
           </label>
-          <button
-            type="submit"
-            disabled={pending}
-            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-          >
+          <Button type="submit" variant="primary" disabled={pending}>
             {pending ? 'Checking the key…' : 'Connect'}
-          </button>
+          </Button>
         </>
       )}
-      {state && !state.ok ? (
-        <p id="connect-error" role="alert" className="text-sm text-red-700">
-          {state.error}
-        </p>
-      ) : null}
-      {state?.ok ? (
-        <p
-          role="status"
-          className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm font-medium text-emerald-900"
-        >
-          Connected “{state.data.name}”: {plural(state.data.imported, 'lock')} imported into{' '}
+      <FormProblem refusal={refusal} fields={CONNECT_FIELDS} />
+      {answer?.ok ? (
+        <Alert tone="success">
+          Connected “{answer.data.name}”: {plural(answer.data.imported, 'lock')} imported into{' '}
           {connectedTo}.
-        </p>
+        </Alert>
       ) : null}
     </form>
   );

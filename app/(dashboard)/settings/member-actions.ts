@@ -49,15 +49,15 @@ export async function changeMemberRoleAction(formData: FormData): Promise<Action
   return result;
 }
 
-export async function setMemberDisabledAction(formData: FormData): Promise<ActionResult<null>> {
+export async function setMemberDisabledAction(input: {
+  userId: string;
+  disabled: boolean;
+}): Promise<ActionResult<null>> {
   const result = await runAction('members.manage', async (actor) => {
     await setMemberDisabled(
       await getDb(),
       actor,
-      {
-        userId: String(formData.get('userId') ?? ''),
-        disabled: formData.get('disabled') === 'true',
-      },
+      { userId: String(input.userId), disabled: input.disabled === true },
       clock.now(),
     );
     return null;

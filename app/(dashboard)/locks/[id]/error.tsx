@@ -1,6 +1,8 @@
 'use client';
 
 import Link from 'next/link';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
 
 // A failure rendering the lock page; the details went to the server log, never here.
 export default function LockError({
@@ -10,23 +12,16 @@ export default function LockError({
   retry: () => void;
 }) {
   return (
-    <div
-      role="alert"
-      className="space-y-3 rounded-md border border-red-200 bg-red-50 p-4 text-red-800"
-    >
+    <Alert tone="error" className="space-y-3">
       <p>Something went wrong showing this lock. Please try again.</p>
-      <div className="flex gap-3 text-sm">
-        <button
-          type="button"
-          onClick={() => retry()}
-          className="rounded-md border border-red-300 bg-white px-3 py-1.5 text-red-800 hover:bg-red-100"
-        >
+      <div className="flex items-center gap-3">
+        <Button size="sm" onClick={() => retry()}>
           Try again
-        </button>
-        <Link href="/locks" className="px-1 py-1.5 text-brand-700 underline">
+        </Button>
+        <Link href="/locks" className="text-brand-700 underline">
           Back to locks
         </Link>
       </div>
-    </div>
+    </Alert>
   );
 }

@@ -2,50 +2,54 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, useTransition } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import type { LockPool } from '@/lib/devices/lock-detail';
 import { queryKeys } from '@/lib/query-keys';
 import { setBackupPoolAction } from './actions';
 
+/** What turning the pool on or off set going, as far as it has got (the pool is live). */
+function progress(turnedOn: boolean, pool: LockPool): string {
+  if (!turnedOn) {
+    return 'Backup pool off: its unused codes come off the lock. Pulled codes stay until their stay ends.';
+  }
+  return pool.available >= pool.target
+    ? `Backup pool on: ${pool.available} of ${pool.target} codes are ready on the lock.`
+    : 'Backup pool on: Keyhold puts its codes on the lock at the next tick.';
+}
+
 /** Turn a lock's backup pool on or off; either is undone by pressing again. */
-export function PoolToggle({ deviceId, enabled }: { deviceId: string; enabled: boolean }) {
+export function PoolToggle({ deviceId, pool }: { deviceId: string; pool: LockPool }) {
   const queryClient = useQueryClient();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [answer, setAnswer] = useState<{ turnedOn: boolean } | { error: string } | null>(null);
   const [pending, start] = useTransition();
+  // Someone else turned it back since: this answer no longer describes the lock.
+  const current =
+    answer && 'turnedOn' in answer && answer.turnedOn !== pool.enabled ? null : answer;
   return (
     <div className="space-y-1">
-      <button
-        type="button"
+      <Button
+        size="sm"
         aria-disabled={pending}
         onClick={() => {
           if (pending) return;
           start(async () => {
-            const result = await setBackupPoolAction({ deviceId, enabled: !enabled });
-            setMessage(
-              result.ok
-                ? {
-                    ok: true,
-                    text: result.data.enabled
-                      ? 'Backup pool on: Keyhold puts its codes on the lock at the next tick.'
-                      : 'Backup pool off: its unused codes come off the lock. Pulled codes stay until their stay ends.',
-                  }
-                : { ok: false, text: result.error },
-            );
+            const result = await setBackupPoolAction({ deviceId, enabled: !pool.enabled });
+            setAnswer(result.ok ? { turnedOn: result.data.enabled } : { error: result.error });
             await queryClient.invalidateQueries({ queryKey: queryKeys.locks.detail(deviceId) });
           });
         }}
-        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 aria-disabled:opacity-60"
       >
         {pending
           ? 'Saving…'
-          : enabled
+          : pool.enabled
             ? 'Turn the backup pool off'
             : 'Keep a backup pool on this lock'}
-      </button>
-      {message ? (
-        <p
-          role={message.ok ? 'status' : 'alert'}
-          className={`text-sm ${message.ok ? 'text-slate-700' : 'text-red-700'}`}
-        >
-          {message.text}
+      </Button>
+      {current && 'error' in current ? <Alert tone="error">{current.error}</Alert> : null}
+      {current && 'turnedOn' in current ? (
+        <p role="status" className="text-sm text-slate-700">
+          {progress(current.turnedOn, pool)}
         </p>
       ) : null}
     </div>

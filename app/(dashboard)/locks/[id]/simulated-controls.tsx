@@ -2,7 +2,12 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useId, useRef, useState, useTransition } from 'react';
+import { useState, useTransition } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { ConfirmButton } from '@/components/ui/confirm-button';
+import { Field } from '@/components/ui/field';
+import { Panel } from '@/components/ui/panel';
 import type { LockDetail } from '@/lib/devices/lock-detail';
 import type { ActionResult } from '@/lib/http/action';
 import { queryKeys } from '@/lib/query-keys';
@@ -25,20 +30,26 @@ export function SimulatedControls({ detail, canReset }: { detail: LockDetail; ca
   const [pending, start] = useTransition();
   const [notice, setNotice] = useState<Notice | null>(null);
   const [codeId, setCodeId] = useState('');
-  const dialog = useRef<HTMLDialogElement>(null);
-  const ids = { heading: useId(), select: useId(), dialogTitle: useId(), dialogText: useId() };
   const lock = detail.lock;
   const hardware = detail.simulated;
 
+  /** Do it, say what happened, and show what the page makes of it. */
+  const act = async <T,>(
+    action: () => Promise<ActionResult<T>>,
+    success: (data: T) => string,
+  ): Promise<boolean> => {
+    const result = await action();
+    setNotice(
+      result.ok
+        ? { kind: 'ok', text: success(result.data) }
+        : { kind: 'error', text: result.error },
+    );
+    await queryClient.invalidateQueries({ queryKey: queryKeys.locks.all });
+    return result.ok;
+  };
   const run = <T,>(action: () => Promise<ActionResult<T>>, success: (data: T) => string) =>
     start(async () => {
-      const result = await action();
-      setNotice(
-        result.ok
-          ? { kind: 'ok', text: success(result.data) }
-          : { kind: 'error', text: result.error },
-      );
-      await queryClient.invalidateQueries({ queryKey: queryKeys.locks.all });
+      await act(action, success);
     });
 
   // Codes the lock holds now; unpulled backups are numbered, never shown by digits.
@@ -52,20 +63,11 @@ export function SimulatedControls({ detail, canReset }: { detail: LockDetail; ca
   const chosen = onLock.some((c) => c.id === codeId) ? codeId : (onLock[0]?.id ?? '');
 
   return (
-    <section
-      aria-labelledby={ids.heading}
-      data-testid="simulated-controls"
-      className="space-y-3 rounded-lg border border-dashed border-slate-300 bg-slate-50 p-4"
-    >
-      <div>
-        <h2 id={ids.heading} className="text-lg font-semibold">
-          Simulated lock
-        </h2>
-        <p className="text-sm text-slate-600">
-          For demos and tests: do to this lock what a person could do to real hardware. Keyhold
-          notices the way it would with a real lock, on its next check (within a tick).
-        </p>
-      </div>
+    <Panel title="Simulated lock" data-testid="simulated-controls">
+      <p className="text-sm text-slate-600">
+        For demos and tests: do to this lock what a person could do to real hardware. Keyhold
+        notices the way it would with a real lock, on its next check (within a tick).
+      </p>
 
       <p data-testid="simulated-state" className="text-sm">
         {hardware === null || !hardware.answers ? (
@@ -93,8 +95,7 @@ export function SimulatedControls({ detail, canReset }: { detail: LockDetail; ca
 
       {hardware?.answers ? (
         <div className="flex flex-wrap items-end gap-x-6 gap-y-4">
-          <button
-            type="button"
+          <Button
             disabled={pending}
             onClick={() =>
               run(
@@ -105,10 +106,9 @@ export function SimulatedControls({ detail, canReset }: { detail: LockDetail; ca
                     : `${data.name} is plugged back in.`,
               )
             }
-            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-100 disabled:opacity-60"
           >
             {hardware.online ? 'Take offline' : 'Bring online'}
-          </button>
+          </Button>
 
           <form
             className="flex flex-wrap items-end gap-2"
@@ -122,107 +122,69 @@ export function SimulatedControls({ detail, canReset }: { detail: LockDetail; ca
               );
             }}
           >
-            <div className="space-y-1">
-              <label htmlFor={ids.select} className="block text-sm font-medium">
-                Remove a code at the lock
-              </label>
-              <select
-                id={ids.select}
-                value={chosen}
-                onChange={(e) => setCodeId(e.target.value)}
-                disabled={onLock.length === 0}
-                className="block w-64 max-w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
-              >
-                {onLock.length === 0 ? <option value="">No codes on the lock</option> : null}
-                {onLock.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.label}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <button
-              type="submit"
-              disabled={pending || !chosen}
-              className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-100 disabled:opacity-60"
+            <Field
+              name="accessCodeId"
+              label="Remove a code at the lock"
+              className="w-64 max-w-full"
             >
+              {(control) => (
+                <select
+                  {...control}
+                  value={chosen}
+                  onChange={(e) => setCodeId(e.target.value)}
+                  disabled={onLock.length === 0}
+                >
+                  {onLock.length === 0 ? <option value="">No codes on the lock</option> : null}
+                  {onLock.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.label}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Button type="submit" disabled={pending || !chosen}>
               Remove at the lock
-            </button>
+            </Button>
           </form>
 
           {canReset ? (
-            <button
-              type="button"
+            <ConfirmButton
               disabled={pending}
-              onClick={() => dialog.current?.showModal()}
-              className="rounded-md border border-red-300 bg-white px-3 py-2 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-60"
+              question={`Factory reset ${lock.name}?`}
+              details={
+                <>
+                  <p>
+                    The lock forgets every code on it — guest codes and backup codes — and comes
+                    back as a new device. This lock goes offline for good.
+                  </p>
+                  <p>
+                    Guests cannot get in with their codes until an admin places the new device as
+                    this lock’s replacement; Keyhold then programs every current code and rebuilds
+                    the backup pool.
+                  </p>
+                </>
+              }
+              confirmLabel="Factory reset"
+              pendingLabel="Resetting…"
+              keepLabel="Cancel"
+              onConfirm={() =>
+                act(
+                  () => factoryResetSimulatedLockAction({ deviceId: lock.id }),
+                  (data) =>
+                    `${data.name} was factory reset. It now answers as a new device (${data.newExternalId}); place it as this lock’s replacement.`,
+                )
+              }
             >
               Factory reset…
-            </button>
+            </ConfirmButton>
           ) : null}
         </div>
       ) : null}
 
       {notice ? (
-        <p
-          role={notice.kind === 'ok' ? 'status' : 'alert'}
-          className={`text-sm ${notice.kind === 'ok' ? 'text-emerald-800' : 'text-red-700'}`}
-        >
-          {notice.text}
-        </p>
+        <Alert tone={notice.kind === 'ok' ? 'success' : 'error'}>{notice.text}</Alert>
       ) : null}
-
-      {canReset ? (
-        <dialog
-          ref={dialog}
-          aria-labelledby={ids.dialogTitle}
-          aria-describedby={ids.dialogText}
-          className="m-auto max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
-        >
-          <div className="space-y-3 p-5">
-            <h3 id={ids.dialogTitle} className="text-lg font-semibold">
-              Factory reset {lock.name}?
-            </h3>
-            <div id={ids.dialogText} className="space-y-2 text-sm text-slate-700">
-              <p>
-                The lock forgets every code on it — guest codes and backup codes — and comes back as
-                a new device. This lock goes offline for good.
-              </p>
-              <p>
-                Guests cannot get in with their codes until an admin places the new device as this
-                lock’s replacement; Keyhold then programs every current code and rebuilds the backup
-                pool.
-              </p>
-            </div>
-            <div className="flex justify-end gap-2 pt-2">
-              <button
-                type="button"
-                // biome-ignore lint/a11y/noAutofocus: the safe choice takes focus in a destructive dialog.
-                autoFocus
-                onClick={() => dialog.current?.close()}
-                className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium"
-              >
-                Cancel
-              </button>
-              <button
-                type="button"
-                disabled={pending}
-                onClick={() => {
-                  dialog.current?.close();
-                  run(
-                    () => factoryResetSimulatedLockAction({ deviceId: lock.id }),
-                    (data) =>
-                      `${data.name} was factory reset. It now answers as a new device (${data.newExternalId}); place it as this lock’s replacement.`,
-                  );
-                }}
-                className="rounded-md bg-red-700 px-3 py-2 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60"
-              >
-                Factory reset
-              </button>
-            </div>
-          </div>
-        </dialog>
-      ) : null}
-    </section>
+    </Panel>
   );
 }

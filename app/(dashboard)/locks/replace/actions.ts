@@ -7,20 +7,18 @@ import { clock } from '@/lib/clock';
 import { placeDevice } from '@/lib/devices/new-locks';
 import { replaceDevice } from '@/lib/devices/replace';
 import { undoReplacement } from '@/lib/devices/undo-replacement';
-import { type ActionResult, runAction } from '@/lib/http/action';
+import { type ActionRefusal, type ActionResult, runAction } from '@/lib/http/action';
 
 // The replacement wizard's steps. lib checks the role and validates (zod,
 // naming the field); these only read the form and choose where to go next.
-
-export type WizardState = { ok: false; error: string; field?: string } | null;
 
 const formText = (formData: FormData, name: string) => String(formData.get(name) ?? '');
 
 /** Confirm a replacement, then watch the new lock take its codes. */
 export async function replaceLockAction(
-  _previous: WizardState,
+  _previous: unknown,
   formData: FormData,
-): Promise<WizardState> {
+): Promise<ActionRefusal> {
   const result = await runAction('devices.replace', async (actor) =>
     replaceDevice(
       await getDb(),
@@ -41,9 +39,9 @@ export async function replaceLockAction(
 
 /** A new lock that replaces nothing: place it at a property. */
 export async function placeLockAction(
-  _previous: WizardState,
+  _previous: unknown,
   formData: FormData,
-): Promise<WizardState> {
+): Promise<ActionRefusal> {
   const deviceId = formText(formData, 'deviceId');
   const result = await runAction('devices.replace', async (actor) =>
     placeDevice(

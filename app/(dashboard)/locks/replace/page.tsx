@@ -1,6 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { LiveRefresh } from '@/components/live-refresh';
+import { Alert } from '@/components/ui/alert';
+import { Button, ButtonLink } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Panel } from '@/components/ui/panel';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { listNewLocks, replaceableLocks } from '@/lib/devices/new-locks';
@@ -70,25 +74,22 @@ export default async function ReplaceLockPage({
       </div>
 
       {problem ? (
-        <p
-          role="alert"
-          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
-        >
+        <Alert tone="warning" role="alert">
           {problem}
-        </p>
+        </Alert>
       ) : null}
 
       {plan ? (
         <Review plan={plan} />
       ) : found.length === 0 ? (
-        <section className="rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-700 shadow-sm">
+        <EmptyState>
           <LiveRefresh seconds={5} />
-          <p className="font-medium">No new lock found yet.</p>
-          <p className="mt-1 text-slate-600">
+          <p className="font-medium text-slate-800">No new lock found yet.</p>
+          <p>
             After a factory reset the lock appears here within a few minutes, as soon as its account
             lists it. This page checks again by itself.
           </p>
-        </section>
+        </EmptyState>
       ) : (
         <>
           <form
@@ -149,28 +150,19 @@ export default async function ReplaceLockPage({
                 ))
               )}
             </fieldset>
-            <button
-              type="submit"
-              className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
-            >
+            <Button type="submit" variant="primary">
               Review the replacement
-            </button>
+            </Button>
           </form>
 
           {chosenNew ? (
-            <section
-              aria-labelledby="place-heading"
-              className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
-            >
-              <h2 id="place-heading" className="text-base font-semibold">
-                Not a replacement? Add {chosenNew.name} as a new lock
-              </h2>
+            <Panel title={`Not a replacement? Add ${chosenNew.name} as a new lock`}>
               <PlaceLockForm
                 deviceId={chosenNew.id}
                 defaultName={chosenNew.name}
                 properties={propertyChoices}
               />
-            </section>
+            </Panel>
           ) : null}
         </>
       )}
@@ -181,14 +173,11 @@ export default async function ReplaceLockPage({
 function Review({ plan }: { plan: ReplacementPlan }) {
   const { old, fresh } = plan;
   return (
-    <section
-      aria-labelledby="review-heading"
+    <Panel
+      title={`Replace ${old.name} with ${fresh.name}`}
       data-testid="replacement-review"
-      className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      className="space-y-4"
     >
-      <h2 id="review-heading" className="text-base font-semibold">
-        Replace {old.name} with {fresh.name}
-      </h2>
       <ul className="list-disc space-y-1 pl-5 text-sm text-slate-800">
         <li>
           The new lock becomes <strong>{old.name}</strong>
@@ -229,13 +218,8 @@ function Review({ plan }: { plan: ReplacementPlan }) {
       </ul>
       <div className="flex flex-wrap items-start gap-3">
         <ConfirmReplacement oldDeviceId={old.id} newDeviceId={fresh.id} oldName={old.name} />
-        <Link
-          href={`/locks/replace?new=${fresh.id}&old=${old.id}`}
-          className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm"
-        >
-          Choose again
-        </Link>
+        <ButtonLink href={`/locks/replace?new=${fresh.id}&old=${old.id}`}>Choose again</ButtonLink>
       </div>
-    </section>
+    </Panel>
   );
 }

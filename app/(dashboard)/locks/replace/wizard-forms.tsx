@@ -1,11 +1,13 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useActionState, useState, useTransition } from 'react';
+import { useState, useTransition } from 'react';
+import { PropertyField } from '@/components/property-field';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Field, FormProblem } from '@/components/ui/field';
+import { useFormAction } from '@/components/ui/use-form-action';
 import { placeLockAction, replaceLockAction, undoReplacementAction } from './actions';
-
-const inputClass =
-  'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none aria-invalid:border-red-500';
 
 /** The review step's one button: do it. */
 export function ConfirmReplacement({
@@ -17,23 +19,15 @@ export function ConfirmReplacement({
   newDeviceId: string;
   oldName: string;
 }) {
-  const [state, action, pending] = useActionState(replaceLockAction, null);
+  const { form, pending, refusal } = useFormAction(replaceLockAction);
   return (
-    <form action={action} className="space-y-2">
+    <form {...form} className="space-y-2">
       <input type="hidden" name="oldDeviceId" value={oldDeviceId} />
       <input type="hidden" name="newDeviceId" value={newDeviceId} />
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-      >
+      <Button type="submit" variant="primary" disabled={pending}>
         {pending ? 'Replacing…' : `Replace ${oldName}`}
-      </button>
-      {state && !state.ok ? (
-        <p role="alert" className="text-sm text-red-700">
-          {state.error}
-        </p>
-      ) : null}
+      </Button>
+      <FormProblem refusal={refusal} fields={[]} />
     </form>
   );
 }
@@ -48,65 +42,22 @@ export function PlaceLockForm({
   defaultName: string;
   properties: { id: string; name: string }[];
 }) {
-  const [state, action, pending] = useActionState(placeLockAction, null);
-  const [values, setValues] = useState({
-    propertyId: properties[0]?.id ?? '',
-    name: defaultName,
-    room: '',
-  });
-  const errorFor = (field: string) =>
-    state && !state.ok && state.field === field ? state.error : null;
-  const field = (name: 'propertyId' | 'name' | 'room', label: string, control: React.ReactNode) => (
-    <div className="space-y-1">
-      <label htmlFor={`place-${name}`} className="block text-sm font-medium">
-        {label}
-      </label>
-      {control}
-      {errorFor(name) ? (
-        <p role="alert" className="text-sm text-red-700">
-          {errorFor(name)}
-        </p>
-      ) : null}
-    </div>
-  );
-  const props = (name: 'propertyId' | 'name' | 'room') => ({
-    id: `place-${name}`,
-    name,
-    value: values[name],
-    'aria-invalid': errorFor(name) ? true : undefined,
-    onChange: (e: { target: { value: string } }) =>
-      setValues({ ...values, [name]: e.target.value }),
-    className: inputClass,
-  });
+  const { form, pending, refusal, fieldErrors } = useFormAction(placeLockAction);
   return (
-    <form action={action} className="grid gap-3 sm:grid-cols-3">
+    <form {...form} className="grid gap-3 sm:grid-cols-3">
       <input type="hidden" name="deviceId" value={deviceId} />
-      {field(
-        'propertyId',
-        'Property',
-        <select {...props('propertyId')}>
-          {properties.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>,
-      )}
-      {field('name', 'Name', <input {...props('name')} required maxLength={100} />)}
-      {field('room', 'Room (optional)', <input {...props('room')} maxLength={50} />)}
-      <div className="sm:col-span-3">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50 disabled:opacity-60"
-        >
+      <PropertyField properties={properties} error={fieldErrors.propertyId} />
+      <Field name="name" label="Name" error={fieldErrors.name}>
+        {(control) => <input {...control} defaultValue={defaultName} required />}
+      </Field>
+      <Field name="room" label="Room (optional)" error={fieldErrors.room}>
+        {(control) => <input {...control} />}
+      </Field>
+      <div className="space-y-2 sm:col-span-3">
+        <Button type="submit" disabled={pending}>
           {pending ? 'Adding…' : 'Add as a new lock'}
-        </button>
-        {state && !state.ok && !['propertyId', 'name', 'room'].includes(state.field ?? '') ? (
-          <p role="alert" className="mt-2 text-sm text-red-700">
-            {state.error}
-          </p>
-        ) : null}
+        </Button>
+        <FormProblem refusal={refusal} fields={['propertyId', 'name', 'room']} />
       </div>
     </form>
   );
@@ -119,8 +70,8 @@ export function UndoReplacement({ newDeviceId }: { newDeviceId: string }) {
   const [error, setError] = useState<string | null>(null);
   return (
     <div className="space-y-1">
-      <button
-        type="button"
+      <Button
+        size="sm"
         disabled={pending}
         onClick={() =>
           start(async () => {
@@ -132,15 +83,10 @@ export function UndoReplacement({ newDeviceId }: { newDeviceId: string }) {
             }
           })
         }
-        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50 disabled:opacity-60"
       >
         {pending ? 'Undoing…' : 'Undo this replacement'}
-      </button>
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      </Button>
+      {error ? <Alert tone="error">{error}</Alert> : null}
     </div>
   );
 }

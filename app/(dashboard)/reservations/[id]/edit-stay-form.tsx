@@ -1,50 +1,50 @@
 'use client';
 
-import { type FormEvent, useState, useTransition } from 'react';
+import { Button } from '@/components/ui/button';
+import { FormProblem } from '@/components/ui/field';
+import { Panel } from '@/components/ui/panel';
+import { useFormAction } from '@/components/ui/use-form-action';
 import type { ReservationDetail } from '@/lib/reservations/detail';
 import type { StayLock } from '@/lib/reservations/list';
-import { type ReservationFormState, updateReservationAction } from '../actions';
-import { FormProblem, StayFields } from '../stay-fields';
+import { updateReservationAction } from '../actions';
+import { STAY_FIELDS, StayFields } from '../stay-fields';
 
 export function EditStayForm({
   stay,
   locks,
   onSaved,
+  onEdit,
 }: {
   stay: ReservationDetail;
   locks: StayLock[];
   onSaved: (detail: ReservationDetail) => void;
+  /** The form was changed after its last save. */
+  onEdit: () => void;
 }) {
-  const [pending, start] = useTransition();
-  const [state, setState] = useState<ReservationFormState | null>(null);
-  const errors = state && !state.ok ? state.fieldErrors : {};
-
-  // Submitted by hand so a refused form keeps what was typed (React resets a form after its action).
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    start(async () => {
-      const result = await updateReservationAction(null, data);
-      setState(result);
-      if (result.ok) onSaved(result.detail);
-    });
-  }
+  const { form, pending, refusal, fieldErrors } = useFormAction(
+    async (previous: unknown, formData: FormData) => {
+      const result = await updateReservationAction(previous, formData);
+      if (result.ok) onSaved(result.data);
+      return result;
+    },
+  );
 
   return (
-    <section
-      aria-labelledby="edit-heading"
-      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:p-6"
-    >
-      <h2 id="edit-heading" className="text-base font-semibold">
-        Change this stay
-      </h2>
-      <p className="mb-4 text-sm text-slate-600">
+    <Panel title="Change this stay" className="space-y-4 sm:p-6">
+      <p className="text-sm text-slate-600">
         New dates move the codes on every lock; a lock taken off the stay loses its code, a lock
         added gets the same code where it can.
       </p>
-      <form onSubmit={submit} noValidate className="space-y-5">
+      <form
+        {...form}
+        onChange={() => {
+          form.onChange();
+          onEdit();
+        }}
+        className="space-y-5"
+      >
         <input type="hidden" name="reservationId" value={stay.id} />
-        <FormProblem message={state && !state.ok ? state.error : null} />
+        <FormProblem refusal={refusal} fields={STAY_FIELDS} />
         <StayFields
           defaults={{
             guestName: stay.guestName,
@@ -58,16 +58,12 @@ export function EditStayForm({
           }}
           locks={locks}
           zone={stay.zoneAbbreviation}
-          errors={errors}
+          errors={fieldErrors}
         />
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-        >
+        <Button type="submit" variant="primary" disabled={pending}>
           {pending ? 'Saving…' : 'Save changes'}
-        </button>
+        </Button>
       </form>
-    </section>
+    </Panel>
   );
 }

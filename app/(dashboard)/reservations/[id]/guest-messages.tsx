@@ -2,6 +2,10 @@
 
 import { useState, useTransition } from 'react';
 import { guestMessageState } from '@/components/guest-message-state';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Panel } from '@/components/ui/panel';
+import { CopyButton } from '@/components/ui/shown-once';
 import type { ReservationDetail } from '@/lib/reservations/detail';
 import { type SentCode, sendGuestCodeAction } from '../actions';
 import { TONE_TEXT } from '../stay-fields';
@@ -25,7 +29,6 @@ export function GuestMessages({
   const [requestId, setRequestId] = useState(() => crypto.randomUUID());
   const [sent, setSent] = useState<SentCode | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
 
   const open = stay.status === 'confirmed' && stay.stage !== 'past' && stay.codes.length > 0;
   const toldBefore = stay.messages.some(
@@ -33,17 +36,13 @@ export function GuestMessages({
   );
 
   return (
-    <section
-      aria-labelledby="messages-heading"
-      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
-    >
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <h2 id="messages-heading" className="text-base font-semibold">
-          Messages to the guest
-        </h2>
-        {canSend && open ? (
-          <button
-            type="button"
+    <Panel
+      title="Messages to the guest"
+      actions={
+        canSend && open ? (
+          <Button
+            variant="primary"
+            size="sm"
             disabled={pending}
             onClick={() =>
               start(async () => {
@@ -51,7 +50,6 @@ export function GuestMessages({
                 if (result.ok) {
                   setSent(result.data);
                   setError(null);
-                  setCopied(false);
                   setRequestId(crypto.randomUUID());
                   onSent(result.data.detail);
                 } else {
@@ -59,28 +57,20 @@ export function GuestMessages({
                 }
               })
             }
-            className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
           >
             {pending ? 'Sending…' : toldBefore ? 'Send the code again' : 'Send the code now'}
-          </button>
-        ) : null}
-      </div>
+          </Button>
+        ) : null
+      }
+    >
       {open && !toldBefore ? (
         <p className="text-sm text-slate-600">
           The guest is sent their code automatically before arrival, once it is on every lock.
         </p>
       ) : null}
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      {error ? <Alert tone="error">{error}</Alert> : null}
       {sent ? (
-        <div
-          role="status"
-          data-testid="send-code-result"
-          className="space-y-2 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-950"
-        >
+        <Alert tone="success" data-testid="send-code-result" className="space-y-2">
           <p>{guestMessageState(sent)}</p>
           {sent.onLocks ? null : (
             <p className="text-amber-900">
@@ -90,19 +80,14 @@ export function GuestMessages({
           {sent.text ? (
             <>
               <p className="whitespace-pre-line text-slate-800">{sent.text}</p>
-              <button
-                type="button"
-                onClick={async () => {
-                  await navigator.clipboard?.writeText(sent.text ?? '');
-                  setCopied(true);
-                }}
-                className="rounded-md border border-emerald-300 bg-white px-2 py-1 text-emerald-900"
-              >
-                {copied ? 'Message copied' : 'Copy message for the guest'}
-              </button>
+              <CopyButton
+                text={sent.text}
+                label="Copy message for the guest"
+                copiedLabel="Message copied"
+              />
             </>
           ) : null}
-        </div>
+        </Alert>
       ) : null}
       {stay.messages.length === 0 ? (
         <p className="text-sm text-slate-600">No messages yet.</p>
@@ -126,6 +111,6 @@ export function GuestMessages({
           ))}
         </ul>
       )}
-    </section>
+    </Panel>
   );
 }

@@ -6,6 +6,9 @@ import { usePathname } from 'next/navigation';
 import { type ReactNode, useEffect, useState } from 'react';
 import { CodeStatus } from '@/components/code-status';
 import { fetchJson } from '@/components/query-client';
+import { Alert } from '@/components/ui/alert';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Panel } from '@/components/ui/panel';
 import { queryKeys } from '@/lib/query-keys';
 import type {
   CodeView,
@@ -19,8 +22,6 @@ import { TONE_BADGE, TONE_TEXT } from '../stay-fields';
 import { CancelStay } from './cancel-stay';
 import { EditStayForm } from './edit-stay-form';
 import { GuestMessages } from './guest-messages';
-
-type Notice = { title: string; lines: string[] };
 
 export function ReservationView({
   id,
@@ -45,9 +46,10 @@ export function ReservationView({
     // Codes move on every tick; a few seconds keeps "being set" honest.
     refetchInterval: 4_000,
   });
-  // What saving did, as it was the moment it was saved; the code list below stays live.
-  const [notice, setNotice] = useState<Notice | null>(() =>
-    justCreated && stay ? { title: 'Reservation created.', lines: stay.effect } : null,
+  // What was just saved. Its lines are the stay's codes as they are now, so "being set"
+  // turns into "on the lock" as the work is done; editing the form again clears it.
+  const [notice, setNotice] = useState<string | null>(() =>
+    justCreated ? 'Reservation created.' : null,
   );
 
   // Say "created" once: a reload should not claim it again.
@@ -57,9 +59,7 @@ export function ReservationView({
 
   if (!stay) {
     return error ? (
-      <p role="alert" className="text-sm text-red-700">
-        Could not load this reservation: {error.message}
-      </p>
+      <Alert tone="error">Could not load this reservation: {error.message}</Alert>
     ) : (
       <p role="status" className="text-sm text-slate-600">
         Loading…
@@ -70,7 +70,7 @@ export function ReservationView({
   const saved = (title: string) => (detail: ReservationDetail) => {
     queryClient.setQueryData(key, detail);
     void queryClient.invalidateQueries({ queryKey: queryKeys.reservations.all, exact: false });
-    setNotice({ title, lines: detail.effect });
+    setNotice(title);
   };
   const stage = STAGE_WORDS[stay.stage];
   const editable = canManage && stay.status === 'confirmed' && stay.stage !== 'past';
@@ -102,37 +102,21 @@ export function ReservationView({
       </div>
 
       {error ? (
-        <p
-          role="alert"
-          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
-        >
-          Could not refresh this reservation: {error.message}
-        </p>
+        <Alert tone="error">Could not refresh this reservation: {error.message}</Alert>
       ) : null}
 
       {notice ? (
-        <div
-          role="status"
-          data-testid="save-effect"
-          className="rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-950"
-        >
-          <p className="font-medium">{notice.title}</p>
-          <ul className="mt-1 list-disc space-y-0.5 pl-5">
-            {notice.lines.map((line) => (
+        <Alert tone="success" title={notice} data-testid="save-effect">
+          <ul className="list-disc space-y-0.5 pl-5">
+            {stay.effect.map((line) => (
               <li key={line}>{line}</li>
             ))}
           </ul>
-        </div>
+        </Alert>
       ) : null}
 
-      <section
-        aria-labelledby="stay-heading"
-        className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
-      >
-        <h2 id="stay-heading" className="text-base font-semibold">
-          Stay
-        </h2>
-        <dl className="mt-3 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+      <Panel title="Stay">
+        <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
           <Item label="Check-in" testId="stay-check-in">
             {stay.checkInLabel}
           </Item>
@@ -164,16 +148,14 @@ export function ReservationView({
           {stay.cancelledAtLabel ? <Item label="Cancelled">{stay.cancelledAtLabel}</Item> : null}
           {stay.notes ? <Item label="Notes">{stay.notes}</Item> : null}
         </dl>
-      </section>
+      </Panel>
 
       <section aria-labelledby="codes-heading" className="space-y-3">
         <h2 id="codes-heading" className="text-base font-semibold">
           Guest codes
         </h2>
         {stay.codes.length === 0 ? (
-          <p className="rounded-lg border border-slate-200 bg-white px-4 py-6 text-sm text-slate-600">
-            {stay.effect[0]}
-          </p>
+          <EmptyState>{stay.effect[0]}</EmptyState>
         ) : (
           <ul className="grid gap-3 md:grid-cols-2">
             {stay.codes.map((code) => (
@@ -191,7 +173,12 @@ export function ReservationView({
 
       {editable ? (
         <>
-          <EditStayForm stay={stay} locks={lockChoices} onSaved={saved('Changes saved.')} />
+          <EditStayForm
+            stay={stay}
+            locks={lockChoices}
+            onSaved={saved('Changes saved.')}
+            onEdit={() => setNotice(null)}
+          />
           <CancelStay stay={stay} onCancelled={saved('Reservation cancelled.')} />
         </>
       ) : canManage && stay.status === 'confirmed' ? (

@@ -1,11 +1,14 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { type FormEvent, useId, useState, useTransition } from 'react';
+import { PropertyField } from '@/components/property-field';
+import { Button } from '@/components/ui/button';
+import { FormProblem } from '@/components/ui/field';
+import { useFormAction } from '@/components/ui/use-form-action';
 import type { StayLock } from '@/lib/reservations/list';
 import type { PropertyOption } from '@/lib/reservations/options';
-import { createReservationAction, type ReservationFormState } from '../actions';
-import { FormProblem, StayFields } from '../stay-fields';
+import { createReservationAction } from '../actions';
+import { STAY_FIELDS, StayFields } from '../stay-fields';
 
 export function NewReservationForm({
   properties,
@@ -17,62 +20,28 @@ export function NewReservationForm({
   locks: StayLock[];
 }) {
   const router = useRouter();
-  const propertyField = useId();
-  const [pending, start] = useTransition();
-  const [state, setState] = useState<ReservationFormState | null>(null);
+  // On success the action opens the new stay; a refusal keeps what was typed.
+  const { form, pending, refusal, fieldErrors } = useFormAction(createReservationAction);
   const property = properties.find((p) => p.id === propertyId) ?? properties[0];
-  const errors = state && !state.ok ? state.fieldErrors : {};
-
-  // Submitted by hand rather than through `action`, so a refused form keeps what was typed
-  // (React resets a form after its action runs). On success the action opens the new stay.
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    start(async () => {
-      setState(await createReservationAction(null, data));
-    });
-  }
 
   if (!property) return null;
   return (
     <form
-      onSubmit={submit}
-      noValidate
+      {...form}
       className="space-y-5 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:p-6"
     >
-      <FormProblem message={state && !state.ok ? state.error : null} />
-      <div className="space-y-1 sm:w-80">
-        <label htmlFor={propertyField} className="block text-sm font-medium text-slate-800">
-          Property
-        </label>
-        <select
-          id={propertyField}
-          name="propertyId"
-          defaultValue={property.id}
-          // The locks on offer are the chosen property's: load them for the new choice.
-          onChange={(e) =>
-            router.replace(`/reservations/new?propertyId=${encodeURIComponent(e.target.value)}`)
-          }
-          aria-invalid={errors.propertyId ? true : undefined}
-          aria-describedby={errors.propertyId ? `${propertyField}-error` : undefined}
-          className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
-        >
-          {properties.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-        <p className="text-xs text-slate-500">
-          Times are in {property.timeZone} ({property.zoneAbbreviation}). Check-in{' '}
-          {property.checkInTime}, check-out {property.checkOutTime} unless you change them.
-        </p>
-        {errors.propertyId ? (
-          <p id={`${propertyField}-error`} className="text-sm text-red-700">
-            {errors.propertyId}
-          </p>
-        ) : null}
-      </div>
+      <FormProblem refusal={refusal} fields={STAY_FIELDS} />
+      <PropertyField
+        properties={properties}
+        defaultValue={property.id}
+        hint={`Times are in ${property.timeZone} (${property.zoneAbbreviation}). Check-in ${property.checkInTime}, check-out ${property.checkOutTime} unless you change them.`}
+        error={fieldErrors.propertyId}
+        className="sm:w-80"
+        // The locks on offer are the chosen property's: load them for the new choice.
+        onChange={(e) =>
+          router.replace(`/reservations/new?propertyId=${encodeURIComponent(e.target.value)}`)
+        }
+      />
 
       <StayFields
         defaults={{
@@ -84,17 +53,13 @@ export function NewReservationForm({
         }}
         locks={locks}
         zone={property.zoneAbbreviation}
-        errors={errors}
+        errors={fieldErrors}
       />
 
       <div className="flex flex-wrap gap-3">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-        >
+        <Button type="submit" variant="primary" disabled={pending}>
           {pending ? 'Creating…' : 'Create reservation'}
-        </button>
+        </Button>
       </div>
     </form>
   );

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { EmptyState } from '@/components/ui/empty-state';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { firstValues } from '@/lib/http/search-params';
@@ -40,9 +41,9 @@ export default async function NewReservationPage({
         </p>
       </div>
       {options.properties.length === 0 || !options.propertyId ? (
-        <p className="rounded-lg border border-slate-200 bg-white px-4 py-10 text-center text-slate-600">
+        <EmptyState>
           There is no property yet. A property and its locks are needed before a stay can be made.
-        </p>
+        </EmptyState>
       ) : (
         <NewReservationForm
           key={options.propertyId}

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { Alert } from '@/components/ui/alert';
+import { Breadcrumb } from '@/components/ui/breadcrumb';
 import { getDb } from '@/db/client';
 import { requirePageActor } from '@/lib/http/session';
 import { listTemplates } from '@/lib/messages/template-store';
@@ -19,13 +20,7 @@ export default async function MessageTemplatesPage() {
   ].filter((line) => line !== null);
   return (
     <div className="space-y-5">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/settings" className="text-brand-700 underline">
-          Settings
-        </Link>
-        <span aria-hidden> / </span>
-        <span aria-current="page">Guest messages</span>
-      </nav>
+      <Breadcrumb parent={{ href: '/settings', label: 'Settings' }} current="Guest messages" />
       <div>
         <h1 className="text-xl font-semibold">Guest messages</h1>
         <p className="text-sm text-slate-600">
@@ -37,14 +32,10 @@ export default async function MessageTemplatesPage() {
         </p>
       </div>
       {notSetUp.length === 0 ? null : (
-        <p
-          role="note"
-          data-testid="messages-logged"
-          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
-        >
+        <Alert tone="warning" role="note" data-testid="messages-logged">
           Messages are logged, not sent: {notSetUp.join(', and ')}. Guests get nothing that way
           until it is; the README’s Configuration says how.
-        </p>
+        </Alert>
       )}
       <div className="grid gap-4 lg:grid-cols-2">
         {templates.map(({ isDefault, ...template }) => (

@@ -1,6 +1,10 @@
 'use client';
 
-import { useState, useTransition } from 'react';
+import { useRef, useState, useTransition } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Field, FormProblem, type Refusal } from '@/components/ui/field';
+import { useFocusFirstError } from '@/components/ui/use-form-action';
 import type { ActionResult } from '@/lib/http/action';
 import {
   previewTemplateAction,
@@ -16,9 +20,6 @@ const KIND_LABELS: Record<TemplateDraft['kind'], string> = {
   cancellation: 'Cancellation',
 };
 
-const inputClass =
-  'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none aria-invalid:border-red-500';
-
 /** One template: edit, preview with a real stay, save, or go back to Keyhold's default. */
 export function TemplateForm({
   template,
@@ -29,7 +30,7 @@ export function TemplateForm({
 }) {
   const [draft, setDraft] = useState(template);
   const [pending, start] = useTransition();
-  const [problem, setProblem] = useState<{ field?: string; error: string } | null>(null);
+  const [problem, setProblem] = useState<Refusal | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [preview, setPreview] = useState<{ subject: string | null; text: string } | null>(null);
   const id = `${template.kind}-${template.channel}`;
@@ -43,13 +44,18 @@ export function TemplateForm({
         done(result.data);
       } else {
         setNotice(null);
-        setProblem({ field: result.field, error: result.error });
+        setProblem(result);
       }
     });
-  const errorFor = (field: string) => (problem?.field === field ? problem.error : null);
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstError(form, problem);
 
   return (
     <form
+      ref={form}
+      noValidate
+      // "Saved" describes the template as it was saved, not as it is being edited.
+      onChange={() => setNotice(null)}
       aria-labelledby={`${id}-title`}
       data-testid={`template-${id}`}
       className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
@@ -70,52 +76,34 @@ export function TemplateForm({
         </span>
       </div>
       {template.channel === 'email' ? (
-        <div className="space-y-1">
-          <label htmlFor={`${id}-subject`} className="block text-sm font-medium">
-            Subject
-          </label>
-          <input
-            id={`${id}-subject`}
-            value={draft.subject ?? ''}
-            onChange={(e) => setDraft({ ...draft, subject: e.target.value })}
-            aria-invalid={errorFor('subject') ? true : undefined}
-            className={inputClass}
+        <Field
+          name="subject"
+          label="Subject"
+          id={`${id}-subject`}
+          error={problem?.fieldErrors.subject}
+        >
+          {(control) => (
+            <input
+              {...control}
+              value={draft.subject ?? ''}
+              onChange={(e) => setDraft({ ...draft, subject: e.target.value })}
+            />
+          )}
+        </Field>
+      ) : null}
+      <Field name="body" label="Message" id={`${id}-body`} error={problem?.fieldErrors.body}>
+        {(control) => (
+          <textarea
+            {...control}
+            className={`${control.className} font-mono`}
+            rows={template.channel === 'email' ? 6 : 3}
+            value={draft.body}
+            onChange={(e) => setDraft({ ...draft, body: e.target.value })}
           />
-          {errorFor('subject') ? (
-            <p role="alert" className="text-sm text-red-700">
-              {errorFor('subject')}
-            </p>
-          ) : null}
-        </div>
-      ) : null}
-      <div className="space-y-1">
-        <label htmlFor={`${id}-body`} className="block text-sm font-medium">
-          Message
-        </label>
-        <textarea
-          id={`${id}-body`}
-          rows={template.channel === 'email' ? 6 : 3}
-          value={draft.body}
-          onChange={(e) => setDraft({ ...draft, body: e.target.value })}
-          aria-invalid={errorFor('body') ? true : undefined}
-          className={`${inputClass} font-mono`}
-        />
-        {errorFor('body') ? (
-          <p role="alert" className="text-sm text-red-700">
-            {errorFor('body')}
-          </p>
-        ) : null}
-      </div>
-      {problem && problem.field !== 'body' && problem.field !== 'subject' ? (
-        <p role="alert" className="text-sm text-red-700">
-          {problem.error}
-        </p>
-      ) : null}
-      {notice ? (
-        <p role="status" className="text-sm text-emerald-800">
-          {notice}
-        </p>
-      ) : null}
+        )}
+      </Field>
+      <FormProblem refusal={problem} fields={['subject', 'body']} />
+      {notice ? <Alert tone="success">{notice}</Alert> : null}
       {preview ? (
         <div data-testid="template-preview" className="rounded-md bg-slate-50 p-3 text-sm">
           {preview.subject ? <p className="font-medium">{preview.subject}</p> : null}
@@ -123,24 +111,19 @@ export function TemplateForm({
         </div>
       ) : null}
       <div className="flex flex-wrap gap-2">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-        >
+        <Button type="submit" variant="primary" size="sm" disabled={pending}>
           Save
-        </button>
-        <button
-          type="button"
+        </Button>
+        <Button
+          size="sm"
           disabled={pending}
           onClick={() => run(() => previewTemplateAction(draft), setPreview)}
-          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100"
         >
           Preview
-        </button>
+        </Button>
         {isDefault ? null : (
-          <button
-            type="button"
+          <Button
+            size="sm"
             disabled={pending}
             onClick={() =>
               run(
@@ -151,10 +134,9 @@ export function TemplateForm({
                 },
               )
             }
-            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100"
           >
             Use the default
-          </button>
+          </Button>
         )}
       </div>
     </form>

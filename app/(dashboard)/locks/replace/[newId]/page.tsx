@@ -1,6 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { LiveRefresh } from '@/components/live-refresh';
+import { Alert } from '@/components/ui/alert';
+import { ButtonLink } from '@/components/ui/button';
+import { Panel } from '@/components/ui/panel';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { replacementProgress } from '@/lib/devices/replacement-progress';
@@ -30,13 +33,7 @@ export default async function ReplacementProgressPage({
         </Link>
         <h1 className="mt-1 text-xl font-semibold">{progress.lockName}: replacement</h1>
       </div>
-      <section
-        aria-labelledby="progress-heading"
-        className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
-      >
-        <h2 id="progress-heading" className="text-base font-semibold">
-          Codes on the new lock
-        </h2>
+      <Panel title="Codes on the new lock">
         <p role="status" data-testid="replacement-progress" className="text-sm">
           {progress.total === 0
             ? 'No code is due on the lock yet; those for later stays go on at their usual time.'
@@ -59,16 +56,10 @@ export default async function ReplacementProgressPage({
             ))}
           </ul>
         ) : null}
-      </section>
+      </Panel>
 
       {progress.changedDigits.length > 0 ? (
-        <section
-          aria-labelledby="changed-heading"
-          className="space-y-2 rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-950"
-        >
-          <h2 id="changed-heading" className="font-semibold">
-            Guests with a new code
-          </h2>
+        <Alert tone="warning" title="Guests with a new code" className="space-y-2">
           <p>
             The new lock refused their old digits. Each is sent the new code once it is on the lock.
           </p>
@@ -81,16 +72,11 @@ export default async function ReplacementProgressPage({
               </li>
             ))}
           </ul>
-        </section>
+        </Alert>
       ) : null}
 
       <div className="flex flex-wrap items-start gap-3">
-        <Link
-          href={`/locks/${newId}`}
-          className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm"
-        >
-          Open the lock
-        </Link>
+        <ButtonLink href={`/locks/${newId}`}>Open the lock</ButtonLink>
         {progress.undoUntil ? <UndoReplacement newDeviceId={newId} /> : null}
       </div>
     </div>
