@@ -9,7 +9,8 @@ export type { CodeStatusWords };
  * code's columns the rules read, and its lock's name, connection and whether
  * it keeps schedules. Spread into a query that joins `devices` on the code.
  */
-export const codeStatusColumns = {
+/** The code's own columns the words read. */
+export const codeFactColumns = {
   type: accessCodes.type,
   status: accessCodes.status,
   startsAt: accessCodes.startsAt,
@@ -23,6 +24,10 @@ export const codeStatusColumns = {
   lastAttemptAt: accessCodes.lastAttemptAt,
   removedFromDeviceAt: accessCodes.removedFromDeviceAt,
   isScheduledOnDevice: accessCodes.isScheduledOnDevice,
+};
+
+export const codeStatusColumns = {
+  ...codeFactColumns,
   lockName: devices.name,
   lockOnline: devices.online,
   nativeScheduling: devices.supportsNativeScheduling,

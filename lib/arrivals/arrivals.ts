@@ -10,6 +10,7 @@ import {
   reservationDevices,
   reservations,
 } from '@/db/schema';
+import { codeFactColumns } from '@/lib/access-codes/code-status';
 import { takesSlot } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { availableBackupsColumn } from '@/lib/backup-pools/pools';
@@ -177,19 +178,7 @@ export async function listArrivals(
         id: accessCodes.id,
         reservationId: accessCodes.reservationId,
         deviceId: accessCodes.deviceId,
-        type: accessCodes.type,
-        status: accessCodes.status,
-        startsAt: accessCodes.startsAt,
-        endsAt: accessCodes.endsAt,
-        errors: accessCodes.errors,
-        warnings: accessCodes.warnings,
-        desiredState: accessCodes.desiredState,
-        attempts: accessCodes.attempts,
-        externalRef: accessCodes.externalRef,
-        deletedAt: accessCodes.deletedAt,
-        lastAttemptAt: accessCodes.lastAttemptAt,
-        removedFromDeviceAt: accessCodes.removedFromDeviceAt,
-        isScheduledOnDevice: accessCodes.isScheduledOnDevice,
+        ...codeFactColumns,
       })
       .from(accessCodes)
       .where(

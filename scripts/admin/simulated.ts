@@ -9,45 +9,40 @@ import {
 import { actorFor, defineCommand, organizationFlag, uuidFlag } from './cli';
 import { clean, print } from './output';
 
-export const lockOfflineCommand = defineCommand({
-  summary: 'Simulated locks: unplug the lock. Keyhold notices on its next call to it.',
-  synopsis: '--organization <id> --lock <device id>',
-  flags: { organization: 'string', lock: 'string' },
-  required: ['organization', 'lock'],
-  schema: z.object({ organization: organizationFlag, lock: uuidFlag('a Keyhold device id') }),
-  async run(input, context) {
-    const actor = await actorFor(context, input.organization);
-    const { db, hardware } = context.database;
-    const lock = await setSimulatedLockOnline(
-      db,
-      actor,
-      { deviceId: input.lock, online: false },
-      context.now,
-      hardware,
-    );
-    print(`${clean(lock.name)} (${lock.externalId}) is now offline.`);
-  },
-});
+/** Unplug or reconnect a simulated lock: one command each, the same work. */
+function setOnlineCommand(online: boolean, summary: string, done: string) {
+  return defineCommand({
+    summary,
+    synopsis: '--organization <id> --lock <device id>',
+    flags: { organization: 'string', lock: 'string' },
+    required: ['organization', 'lock'],
+    schema: z.object({ organization: organizationFlag, lock: uuidFlag('a Keyhold device id') }),
+    async run(input, context) {
+      const actor = await actorFor(context, input.organization);
+      const { db, hardware } = context.database;
+      const lock = await setSimulatedLockOnline(
+        db,
+        actor,
+        { deviceId: input.lock, online },
+        context.now,
+        hardware,
+      );
+      print(`${clean(lock.name)} (${lock.externalId}) ${done}`);
+    },
+  });
+}
 
-export const lockOnlineCommand = defineCommand({
-  summary: 'Simulated locks: reconnect the lock.',
-  synopsis: '--organization <id> --lock <device id>',
-  flags: { organization: 'string', lock: 'string' },
-  required: ['organization', 'lock'],
-  schema: z.object({ organization: organizationFlag, lock: uuidFlag('a Keyhold device id') }),
-  async run(input, context) {
-    const actor = await actorFor(context, input.organization);
-    const { db, hardware } = context.database;
-    const lock = await setSimulatedLockOnline(
-      db,
-      actor,
-      { deviceId: input.lock, online: true },
-      context.now,
-      hardware,
-    );
-    print(`${clean(lock.name)} (${lock.externalId}) is back online.`);
-  },
-});
+export const lockOfflineCommand = setOnlineCommand(
+  false,
+  'Simulated locks: unplug the lock. Keyhold notices on its next call to it.',
+  'is now offline.',
+);
+
+export const lockOnlineCommand = setOnlineCommand(
+  true,
+  'Simulated locks: reconnect the lock.',
+  'is back online.',
+);
 
 export const removeCodeAtLockCommand = defineCommand({
   summary:
