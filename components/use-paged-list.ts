@@ -1,9 +1,9 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { usePathname } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { fetchJson } from './query-client';
+import { useDebouncedSearch, useQueryStringInAddress } from './use-debounced-search';
 
 type PageOf = { total: number; pageSize: number };
 
@@ -24,11 +24,14 @@ export function usePagedList<Filter extends string, Input, Page extends PageOf>(
   /** The JSON route, e.g. `/api/locks`. */
   route: string;
 }) {
-  const pathname = usePathname();
-  const [search, setSearch] = useState(options.initialSearch);
-  const [submittedSearch, setSubmittedSearch] = useState(options.initialSearch);
   const [filter, setFilterState] = useState<Filter>(options.initialFilter);
   const [page, setPage] = useState(options.initialPage);
+  // A new search starts again at page 1.
+  const firstPage = useCallback(() => setPage(1), []);
+  const { search, setSearch, submittedSearch } = useDebouncedSearch(
+    options.initialSearch,
+    firstPage,
+  );
 
   const input = options.toInput({ search: submittedSearch || undefined, filter, page });
   const query = options.toQueryString(input);
@@ -40,20 +43,7 @@ export function usePagedList<Filter extends string, Input, Page extends PageOf>(
     refetchInterval: 5_000,
   });
 
-  // The list comes from the query, so the server page need not render again.
-  useEffect(() => {
-    window.history.replaceState(null, '', `${pathname}${query}`);
-  }, [pathname, query]);
-
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      if (search.trim() !== submittedSearch) {
-        setSubmittedSearch(search.trim());
-        setPage(1);
-      }
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [search, submittedSearch]);
+  useQueryStringInAddress(query);
 
   const total = data?.total ?? 0;
   const pageSize = data?.pageSize ?? 25;

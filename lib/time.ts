@@ -51,6 +51,17 @@ export function zonedInstant(date: string, time: string, zone: string): Date {
   return new Date(new TZDate(year, month - 1, day, hours, minutes, 0, zone).getTime());
 }
 
+/**
+ * A moment as an ISO string. What a page prefetches and what its JSON route
+ * answers must be the same shape, and JSON has no dates: lib functions a live
+ * page reads hand out times this way (raw SQL may already give a string).
+ */
+export function toIso(at: Date | string): string;
+export function toIso(at: Date | string | null): string | null;
+export function toIso(at: Date | string | null): string | null {
+  return at === null ? null : (at instanceof Date ? at : new Date(at)).toISOString();
+}
+
 /** "Nov 26, 15:00" in the property's zone. */
 export function formatInZone(at: Date, zone: string): string {
   return formatter('en-GB', {

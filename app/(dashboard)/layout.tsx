@@ -1,25 +1,34 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { type NavItem, NavLinks } from '@/components/nav-links';
+import { makeQueryClient } from '@/components/query-client';
 import { Button } from '@/components/ui/button';
 import { getDb } from '@/db/client';
 import { countOpenAlerts } from '@/lib/alerts/alerts';
 import { can, ROLE_LABELS } from '@/lib/auth/permissions';
 import { requirePageActor } from '@/lib/http/session';
+import { queryKeys } from '@/lib/query-keys';
 import { signOutAction } from './actions';
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   // Layouts do not guard pages on their own; each page checks again.
   const actor = await requirePageActor();
-  const openAlerts = can(actor.role, 'alerts.read')
-    ? await countOpenAlerts(await getDb(), actor)
-    : 0;
+  const mayReadAlerts = can(actor.role, 'alerts.read');
+  const queryClient = makeQueryClient();
+  if (mayReadAlerts) {
+    const db = await getDb();
+    await queryClient.fetchQuery({
+      queryKey: queryKeys.alerts.openCount,
+      queryFn: async () => ({ open: await countOpenAlerts(db, actor) }),
+    });
+  }
   const nav: NavItem[] = [
     { href: '/', label: 'Arrivals' },
     ...(can(actor.role, 'backup_codes.pull') ? [{ href: '/front-desk', label: 'Front desk' }] : []),
     { href: '/reservations', label: 'Reservations' },
     { href: '/locks', label: 'Locks' },
-    { href: '/alerts', label: 'Alerts', badge: openAlerts },
+    { href: '/alerts', label: 'Alerts', badge: mayReadAlerts ? 'open-alerts' : undefined },
     ...(can(actor.role, 'permanent_codes.manage')
       ? [{ href: '/backup-codes', label: 'Backup codes' }]
       : []),
@@ -37,7 +46,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <span className="text-sm text-slate-500" data-testid="organization-name">
             {actor.organizationName}
           </span>
-          <NavLinks items={nav} />
+          <HydrationBoundary state={dehydrate(queryClient)}>
+            <NavLinks items={nav} />
+          </HydrationBoundary>
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span className="text-slate-700" data-testid="signed-in-as">
               {actor.name}

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { alerts, devices } from '@/db/schema';
 import {
   addSimulatedLock,
   createOrganization,
@@ -6,12 +8,27 @@ import {
   memberActor,
   type TestDatabase,
 } from '@/db/testing';
+import { countOpenAlerts, listAlerts } from '@/lib/alerts/alerts';
+import { listArrivals } from '@/lib/arrivals/arrivals';
 import type { Actor } from '@/lib/auth/actor';
+import { clock } from '@/lib/clock';
+import { listReplacementChoices } from '@/lib/devices/new-locks';
+import { replaceDevice } from '@/lib/devices/replace';
+import { replacementPlan } from '@/lib/devices/replacement-plan';
+import { replacementProgress } from '@/lib/devices/replacement-progress';
 import { GENERIC_ERROR_MESSAGE } from '@/lib/errors';
 import { jsonRoute } from '@/lib/http/route';
+import { listDeskStays } from '@/lib/reservations/desk';
 import { createReservation } from '@/lib/reservations/operations';
+import { GET as countAlerts } from './alerts/count/route';
+import { GET as getAlerts } from './alerts/route';
+import { GET as getArrivals } from './arrivals/route';
 import { POST as tick } from './cron/tick/route';
+import { GET as getFrontDesk } from './front-desk/route';
 import { GET as getLock } from './locks/[id]/route';
+import { GET as getProgress } from './replacements/[newId]/route';
+import { GET as getPlan } from './replacements/plan/route';
+import { GET as getReplacementChoices } from './replacements/route';
 import { GET as getReservation } from './reservations/[id]/route';
 import { GET as listReservations } from './reservations/route';
 
@@ -36,18 +53,25 @@ vi.mock('@/lib/http/session', () => ({ currentActor: async () => the.actor }));
 
 const CRON_SECRET = 'cron-secret-for-route-tests';
 let harborAdmin: Actor;
+let harborDesk: Actor;
 let rivalAdmin: Actor;
 let lockId: string;
 let stayId: string;
+let harborId: string;
+let harborPropertyId: string;
 
 beforeAll(async () => {
   vi.stubEnv('CRON_SECRET', CRON_SECRET);
   vi.stubEnv('AUTH_SECRET', 'auth-secret-for-route-tests-0123456789');
   const database = await createTestDatabase();
   the.database = database;
-  const harbor = await createOrganization(database.db, { name: 'Harbor', roles: ['admin'] });
+  const harbor = await createOrganization(database.db, {
+    name: 'Harbor',
+    roles: ['admin', 'front_desk'],
+  });
   const rival = await createOrganization(database.db, { name: 'Rival', roles: ['admin'] });
   harborAdmin = await memberActor(database.db, harbor.members.admin?.userId);
+  harborDesk = await memberActor(database.db, harbor.members.front_desk?.userId);
   rivalAdmin = await memberActor(database.db, rival.members.admin?.userId);
   lockId = (
     await addSimulatedLock(database.db, {
@@ -69,6 +93,8 @@ beforeAll(async () => {
     new Date(),
   );
   stayId = stay.id;
+  harborId = harbor.org.id;
+  harborPropertyId = harbor.property.id;
 });
 
 afterAll(async () => {
@@ -174,5 +200,171 @@ describe('the cron route', () => {
     );
     expect(answered.status).toBe(200);
     expect(answered.body).toMatchObject({ ok: true, locks: 1 });
+  });
+});
+
+// The live pages' routes (arrivals, alerts and the badge, the front desk, the
+// replacement wizard): each answers what the lib function its page prefetches
+// answers, as JSON, and nothing of another organization.
+describe('the live pages’ routes', () => {
+  // Ada checks in 2031-05-01 at 15:00 in New York: on the board and at the desk a day before.
+  const NOW = new Date('2031-04-30T16:00:00Z');
+  let oldLockId: string;
+  let newLockId: string;
+  let alertId: string;
+
+  beforeAll(async () => {
+    clock.set(NOW);
+    const { db } = the.database as TestDatabase;
+    const [alert] = await db
+      .insert(alerts)
+      .values({
+        organizationId: harborId,
+        deviceId: lockId,
+        kind: 'device_removed',
+        severity: 'error',
+        message: 'Room 101 is gone from its account.',
+        dedupeKey: `device_removed:${lockId}`,
+        openedAt: NOW,
+      })
+      .returning({ id: alerts.id });
+    alertId = alert?.id ?? '';
+    oldLockId = (
+      await addSimulatedLock(db, {
+        organizationId: harborId,
+        propertyId: harborPropertyId,
+        room: '201',
+      })
+    ).id;
+    // A lock discovery found and nobody placed: what a factory reset leaves.
+    newLockId = (
+      await addSimulatedLock(db, {
+        organizationId: harborId,
+        propertyId: harborPropertyId,
+        room: 'new',
+      })
+    ).id;
+    await db
+      .update(devices)
+      .set({ propertyId: null, needsPlacement: true })
+      .where(eq(devices.id, newLockId));
+  });
+  afterAll(() => clock.reset());
+
+  const db = () => (the.database as TestDatabase).db;
+  it('answer what the lib functions answer, times as ISO strings', async () => {
+    as(harborAdmin);
+    const arrivals = await answer(await getArrivals(request(), {}));
+    expect(arrivals.status).toBe(200);
+    expect(arrivals.body).toEqual(await listArrivals(db(), harborAdmin, {}, NOW));
+    expect(arrivals.body.now).toBe(NOW.toISOString());
+    expect(arrivals.body.arrivals.map((a: { reservationId: string }) => a.reservationId)).toEqual([
+      stayId,
+    ]);
+    expect(arrivals.body.arrivals[0].startsAt).toBe('2031-05-01T19:00:00.000Z');
+
+    const desk = await answer(await getFrontDesk(request('?q=Ada&q=Zed'), {}));
+    expect(desk.status).toBe(200);
+    expect(desk.body).toEqual(await listDeskStays(db(), harborAdmin, { q: 'Ada' }, NOW));
+    expect(desk.body.map((s: { reservationId: string }) => s.reservationId)).toEqual([stayId]);
+    const nobody = await answer(await getFrontDesk(request('?q=Zed'), {}));
+    expect(nobody.body).toEqual([]);
+
+    const listed = await answer(await getAlerts(request(), {}));
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual(await listAlerts(db(), harborAdmin));
+    expect(listed.body.alerts).toContainEqual(
+      expect.objectContaining({
+        id: alertId,
+        openedAt: NOW.toISOString(),
+        remedy: 'replace_lock',
+        lockName: 'Room 101',
+      }),
+    );
+    const badge = await answer(await countAlerts(request(), {}));
+    expect(badge.body).toEqual({ open: await countOpenAlerts(db(), harborAdmin) });
+    expect(badge.body.open).toBeGreaterThanOrEqual(1);
+
+    const choices = await answer(await getReplacementChoices(request(), {}));
+    expect(choices.status).toBe(200);
+    expect(choices.body).toEqual(await listReplacementChoices(db(), harborAdmin));
+    expect(choices.body.found.map((l: { id: string }) => l.id)).toEqual([newLockId]);
+    expect(choices.body.replaceable.map((l: { id: string }) => l.id)).toContain(oldLockId);
+
+    const pair = { oldDeviceId: oldLockId, newDeviceId: newLockId };
+    const review = await answer(await getPlan(request(`?${new URLSearchParams(pair)}`), {}));
+    expect(review.status).toBe(200);
+    expect(review.body).toEqual(await replacementPlan(db(), harborAdmin, pair, NOW));
+    expect(review.body.fresh).toMatchObject({ id: newLockId, firstSeenAt: expect.any(String) });
+  });
+
+  it('refuse a plan without its ids with a 400 naming the field', async () => {
+    as(harborAdmin);
+    const answered = await answer(await getPlan(request(`?newDeviceId=${newLockId}`), {}));
+    expect(answered.status).toBe(400);
+    expect(answered.body.error).toMatchObject({ field: 'oldDeviceId' });
+  });
+
+  it('follow a replacement by the new lock’s id in the route', async () => {
+    as(harborAdmin);
+    await replaceDevice(db(), harborAdmin, { oldDeviceId: oldLockId, newDeviceId: newLockId }, NOW);
+    const progress = await answer(await getProgress(request(), params({ newId: newLockId })));
+    expect(progress.status).toBe(200);
+    expect(progress.body).toEqual(await replacementProgress(db(), harborAdmin, newLockId, NOW));
+    expect(progress.body).toMatchObject({ oldDeviceId: oldLockId, lockName: 'Room 201' });
+    expect(progress.body.undoUntil).toMatch(/^2031-04-30T16:15:00\.000Z$/);
+  });
+
+  it('show another organization none of it, and answer 404 for its ids', async () => {
+    as(rivalAdmin);
+    const harborIds = [stayId, lockId, oldLockId, newLockId, alertId];
+    for (const route of [getArrivals, getFrontDesk, getAlerts, getReplacementChoices]) {
+      const answered = await answer(await route(request(), {}));
+      expect(answered.status).toBe(200);
+      for (const id of harborIds) expect(JSON.stringify(answered.body)).not.toContain(id);
+    }
+    expect(await answer(await countAlerts(request(), {}))).toEqual({
+      status: 200,
+      body: { open: 0 },
+    });
+    const pair = new URLSearchParams({ oldDeviceId: lockId, newDeviceId: newLockId });
+    expect((await answer(await getPlan(request(`?${pair}`), {}))).status).toBe(404);
+    for (const newId of [newLockId, 'not-an-id']) {
+      expect(await answer(await getProgress(request(), params({ newId })))).toEqual({
+        status: 404,
+        body: { error: { code: 'not_found', message: 'Lock not found.', field: 'newDeviceId' } },
+      });
+    }
+  });
+
+  it('answer 404 to a member whose role does not open the page', async () => {
+    as(harborDesk);
+    expect((await answer(await getReplacementChoices(request(), {}))).status).toBe(404);
+    expect((await answer(await getProgress(request(), params({ newId: newLockId })))).status).toBe(
+      404,
+    );
+    // The desk does read the board, the desk and the alerts.
+    expect((await answer(await getFrontDesk(request(), {}))).status).toBe(200);
+  });
+
+  it('answer 401 in JSON when nobody is signed in', async () => {
+    as(null);
+    const routes = [
+      getArrivals,
+      getFrontDesk,
+      getAlerts,
+      countAlerts,
+      getReplacementChoices,
+      getPlan,
+    ];
+    for (const route of routes) {
+      expect(await answer(await route(request(), {}))).toEqual({
+        status: 401,
+        body: { error: { code: 'unauthenticated', message: 'Sign in to continue.' } },
+      });
+    }
+    expect((await answer(await getProgress(request(), params({ newId: newLockId })))).status).toBe(
+      401,
+    );
   });
 });

@@ -7,7 +7,10 @@ import { isLive, takesSlot } from '@/lib/access-codes/predicates';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { LOW_BATTERY } from '@/lib/devices/battery';
+import { CONNECTION_ISSUES } from '@/lib/devices/connection-health';
+import { DEVICE_REMOVED, NEW_LOCK_FOUND } from '@/lib/devices/discovery';
 import { AppError } from '@/lib/errors';
+import { toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 
 /** How long after check-out a guest code may still be on the lock before it is an alert. */
@@ -187,23 +190,31 @@ export const listAlertsSchema = z.object({
 });
 export type ListAlertsInput = z.input<typeof listAlertsSchema>;
 
+/**
+ * Where an alert is fixed, when that is somewhere other than the lock or stay
+ * it names: a lock discovery found is set up (or placed), a lock gone from its
+ * account is replaced, a connection is mended in Settings.
+ */
+export type AlertRemedy = 'set_up_new_lock' | 'replace_lock' | 'fix_connection';
+
+const REMEDIES: Record<string, AlertRemedy> = {
+  [NEW_LOCK_FOUND]: 'set_up_new_lock',
+  [DEVICE_REMOVED]: 'replace_lock',
+  ...Object.fromEntries([...CONNECTION_ISSUES].map((kind) => [kind, 'fix_connection'] as const)),
+};
+
+/** One alert as the alerts page and its JSON route show it; times are ISO strings. */
 export type AlertItem = Pick<
   Alert,
-  | 'id'
-  | 'kind'
-  | 'severity'
-  | 'message'
-  | 'status'
-  | 'openedAt'
-  | 'acknowledgedAt'
-  | 'deviceId'
-  | 'accessCodeId'
-  | 'reservationId'
+  'id' | 'kind' | 'severity' | 'message' | 'status' | 'deviceId' | 'accessCodeId' | 'reservationId'
 > & {
+  openedAt: string;
+  acknowledgedAt: string | null;
   lockName: string | null;
   room: string | null;
   guestName: string | null;
   timeZone: string;
+  remedy: AlertRemedy | null;
 };
 
 export type AlertList = { alerts: AlertItem[]; total: number; open: number };
@@ -258,7 +269,16 @@ export async function listAlerts(
       .from(alerts)
       .where(and(eq(alerts.organizationId, actor.organizationId), ne(alerts.status, 'resolved'))),
   ]);
-  return { alerts: rows, total: totals[0]?.total ?? 0, open: totals[0]?.open ?? 0 };
+  return {
+    alerts: rows.map((row) => ({
+      ...row,
+      openedAt: toIso(row.openedAt),
+      acknowledgedAt: toIso(row.acknowledgedAt),
+      remedy: REMEDIES[row.kind] ?? null,
+    })),
+    total: totals[0]?.total ?? 0,
+    open: totals[0]?.open ?? 0,
+  };
 }
 
 /** How many alerts nobody has acknowledged yet: the navigation's badge. */

@@ -14,7 +14,7 @@ import { codeFactColumns } from '@/lib/access-codes/code-status';
 import { takesSlot } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { availableBackupsColumn } from '@/lib/backup-pools/pools';
-import { localDateTimeParts } from '@/lib/time';
+import { localDateTimeParts, toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 import { assessStay, byUrgency, type Readiness, type StayLock, type Verdict } from './readiness';
 
@@ -22,13 +22,16 @@ import { assessStay, byUrgency, type Readiness, type StayLock, type Verdict } fr
 export const ARRIVALS_HORIZON_HOURS = 72;
 const HOUR = 3_600_000;
 
+// Times are ISO strings: the same shape reaches the page from the server
+// render and from the JSON route that keeps it live.
+
 export type Arrival = {
   reservationId: string;
   guestName: string;
   propertyName: string;
   timeZone: string;
-  startsAt: Date;
-  endsAt: Date;
+  startsAt: string;
+  endsAt: string;
   readiness: Readiness;
 };
 
@@ -37,7 +40,9 @@ export type Departure = {
   guestName: string;
   propertyName: string;
   timeZone: string;
-  endsAt: Date;
+  endsAt: string;
+  /** Check-out has passed. */
+  checkedOut: boolean;
   /** Locks still holding the guest's code although check-out has passed. */
   stillOnLocks: { deviceId: string; name: string; room: string | null }[];
 };
@@ -62,6 +67,8 @@ export const listArrivalsSchema = z.object({
 export type ListArrivalsInput = z.input<typeof listArrivalsSchema>;
 
 export type ArrivalsBoard = {
+  /** The moment the board was read, for "in 3 hours". */
+  now: string;
   /** One page of arrivals, at-risk first, narrowed to `verdict` when given. */
   arrivals: Arrival[];
   /** Every arrival in the window, by verdict, whatever the filter and page. */
@@ -97,6 +104,7 @@ export async function listArrivals(
   assertCan(actor, 'reservations.read', 'Reservation');
   const { verdict, page } = parseInput(listArrivalsSchema, input);
   const empty: ArrivalsBoard = {
+    now: toIso(now),
     arrivals: [],
     counts: emptyCounts(),
     matching: 0,
@@ -214,7 +222,12 @@ export async function listArrivals(
 
   const assessed = arriving
     .map((stay) => ({
-      ...stay,
+      reservationId: stay.reservationId,
+      guestName: stay.guestName,
+      propertyName: stay.propertyName,
+      timeZone: stay.timeZone,
+      startsAt: stay.startsAt,
+      endsAt: stay.endsAt,
       readiness: assessStay(
         {
           reservationId: stay.reservationId,
@@ -229,32 +242,43 @@ export async function listArrivals(
         now,
       ),
     }))
-    .sort(byUrgency);
+    .sort(byUrgency)
+    .map(
+      (arrival): Arrival => ({
+        ...arrival,
+        startsAt: toIso(arrival.startsAt),
+        endsAt: toIso(arrival.endsAt),
+      }),
+    );
 
-  const departures = leaving.map((stay) => ({
-    reservationId: stay.reservationId,
-    guestName: stay.guestName,
-    propertyName: stay.propertyName,
-    timeZone: stay.timeZone,
-    endsAt: stay.endsAt,
-    stillOnLocks:
-      stay.endsAt <= now
-        ? (locksOf.get(stay.reservationId) ?? [])
-            .filter((l) => l.code && takesSlot.test(l.code))
-            .map((l) => ({ deviceId: l.deviceId, name: l.name, room: l.room }))
-        : [],
-  }));
-  // Departures with a code still on a lock first: those are the ones to act on.
-  departures.sort(
-    (a, b) =>
-      b.stillOnLocks.length - a.stillOnLocks.length || a.endsAt.getTime() - b.endsAt.getTime(),
-  );
+  const departures = leaving
+    .map((stay) => ({
+      reservationId: stay.reservationId,
+      guestName: stay.guestName,
+      propertyName: stay.propertyName,
+      timeZone: stay.timeZone,
+      endsAt: stay.endsAt,
+      checkedOut: stay.endsAt <= now,
+      stillOnLocks:
+        stay.endsAt <= now
+          ? (locksOf.get(stay.reservationId) ?? [])
+              .filter((l) => l.code && takesSlot.test(l.code))
+              .map((l) => ({ deviceId: l.deviceId, name: l.name, room: l.room }))
+          : [],
+    }))
+    // Departures with a code still on a lock first: those are the ones to act on.
+    .sort(
+      (a, b) =>
+        b.stillOnLocks.length - a.stillOnLocks.length || a.endsAt.getTime() - b.endsAt.getTime(),
+    )
+    .map((departure): Departure => ({ ...departure, endsAt: toIso(departure.endsAt) }));
 
   const counts = emptyCounts();
   for (const arrival of assessed) counts[arrival.readiness.verdict] += 1;
   const matching = verdict ? assessed.filter((a) => a.readiness.verdict === verdict) : assessed;
   const start = (page - 1) * ARRIVALS_PAGE_SIZE;
   return {
+    now: toIso(now),
     arrivals: matching.slice(start, start + ARRIVALS_PAGE_SIZE),
     counts,
     matching: matching.length,

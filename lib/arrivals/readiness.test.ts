@@ -246,7 +246,10 @@ describe('assessStay', () => {
         POLICY,
         NOW,
       ).locks[0];
-    expect(pending(false)).toMatchObject({ code: 'pending', programmedAt: hours(39.5) });
+    expect(pending(false)).toMatchObject({
+      code: 'pending',
+      programmedAt: hours(39.5).toISOString(),
+    });
     expect(pending(true)).toMatchObject({ code: 'pending', programmedAt: null });
   });
 

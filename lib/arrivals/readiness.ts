@@ -6,6 +6,7 @@ import {
 import { isConfirmedOnLock } from '@/lib/access-codes/predicates';
 import { programmingTime } from '@/lib/access-codes/state';
 import { LOW_BATTERY } from '@/lib/devices/battery';
+import { toIso } from '@/lib/time';
 
 /**
  * Is a stay ready for its guest? One verdict per arriving stay from five
@@ -59,8 +60,8 @@ export type LockReadiness = {
   name: string;
   room: string | null;
   code: 'set' | 'pending' | 'problem';
-  /** When a pending code goes on the lock. */
-  programmedAt: Date | null;
+  /** When a pending code goes on the lock (ISO: the arrivals board crosses JSON). */
+  programmedAt: string | null;
   /** The guest code's state in the words every page uses; null when the lock has none. */
   state: CodeStatusWords | null;
 };
@@ -144,7 +145,8 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
       name: lock.name,
       room: lock.room,
       code: state,
-      programmedAt: state === 'pending' && programmedAt && programmedAt > now ? programmedAt : null,
+      programmedAt:
+        state === 'pending' && programmedAt && programmedAt > now ? toIso(programmedAt) : null,
       state: words,
     });
 

@@ -23,6 +23,7 @@ import { availableBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { SimulatedAdapter } from '@/lib/locks/simulated/adapter';
+import { toIso } from '@/lib/time';
 import { getLock, type LockSummary } from './locks';
 import { timelineRange } from './timeline';
 
@@ -118,9 +119,6 @@ export type LockDetail = {
   connection: LockConnection | null;
 };
 
-const iso = (at: Date | string | null) =>
-  at === null ? null : (at instanceof Date ? at : new Date(at)).toISOString();
-
 /**
  * The lock page of one lock of the actor's organization: the lock, its codes
  * over the coming two weeks (plus ongoing codes and anything still on the
@@ -214,7 +212,7 @@ export async function getLockDetail(
             name: extra.connectionName,
             status: extra.connectionStatus,
             errors: extra.connectionErrors ?? [],
-            lastCheckedAt: iso(extra.connectionCheckedAt),
+            lastCheckedAt: toIso(extra.connectionCheckedAt),
           },
   };
 }
@@ -283,8 +281,8 @@ async function listDetailCodes(
     name: row.name,
     type: row.type,
     status: row.status,
-    startsAt: iso(row.startsAt),
-    endsAt: iso(row.endsAt),
+    startsAt: toIso(row.startsAt),
+    endsAt: toIso(row.endsAt),
     errors: row.errors,
     warnings: row.warnings,
     isBackup: row.isBackup,
@@ -347,5 +345,5 @@ async function listRecentEvents(
     )
     .orderBy(desc(accessCodeEvents.occurredAt), desc(accessCodeEvents.id))
     .limit(RECENT_EVENTS);
-  return rows.map((row) => ({ ...row, occurredAt: iso(row.occurredAt) ?? '' }));
+  return rows.map((row) => ({ ...row, occurredAt: toIso(row.occurredAt) }));
 }

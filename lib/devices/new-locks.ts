@@ -85,6 +85,49 @@ export async function listNewLocks(db: Executor, actor: Actor): Promise<NewLock[
   });
 }
 
+/** What the replacement wizard offers: the new locks, and the placed locks one of them may replace. */
+export type ReplacementChoices = {
+  /** Newest first, each with the lock it most likely replaces. */
+  found: Pick<NewLock, 'id' | 'name' | 'online' | 'firstSeenLabel' | 'suggestedReplaces'>[];
+  /** The gone and the offline first. */
+  replaceable: {
+    id: string;
+    name: string;
+    propertyName: string | null;
+    online: boolean;
+    /** Gone from its account: likely factory reset. */
+    removed: boolean;
+  }[];
+};
+
+/** The replacement wizard's choices, in the shape its page and JSON route share (no dates). */
+export async function listReplacementChoices(
+  db: Executor,
+  actor: Actor,
+): Promise<ReplacementChoices> {
+  assertCan(actor, 'devices.replace', 'Device');
+  const [found, replaceable] = await Promise.all([
+    listNewLocks(db, actor),
+    replaceableLocks(db, actor),
+  ]);
+  return {
+    found: found.map(({ id, name, online, firstSeenLabel, suggestedReplaces }) => ({
+      id,
+      name,
+      online,
+      firstSeenLabel,
+      suggestedReplaces,
+    })),
+    replaceable: replaceable.map(({ id, name, propertyName, online, removed }) => ({
+      id,
+      name,
+      propertyName,
+      online,
+      removed,
+    })),
+  };
+}
+
 /** Placed, active locks an admin may replace: the gone and the offline first, then the rest by name. */
 export async function replaceableLocks(db: Executor, actor: Actor) {
   assertCan(actor, 'locks.read', 'Device');

@@ -256,7 +256,9 @@ describe('replaceDevice', () => {
     expect(plan.old).toMatchObject({ name: lock.name, room: '404' });
     expect(plan.stays.map((s) => s.guestName)).toEqual(['Ana 404', 'Ben 404', 'Cy 404']);
     expect(plan.stays[0]?.code).toBe(stays[0]?.accessCodes[0]?.code);
-    expect(plan.pulledBackups).toEqual([{ guestName: 'Ana 404', endsAt: stays[0]?.endsAt }]);
+    expect(plan.pulledBackups).toEqual([
+      { guestName: 'Ana 404', endsAt: stays[0]?.endsAt.toISOString() },
+    ]);
     expect(plan).toMatchObject({ poolSize: 5, backupPoolEnabled: true, otherCodes: 0 });
 
     await replaceDevice(

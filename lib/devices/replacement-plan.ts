@@ -3,10 +3,12 @@ import type { Executor } from '@/db/client';
 import { accessCodes, devices, properties, reservations } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 import { type ReplaceDeviceInput, replaceDeviceSchema } from './replace';
 import { codesThatMove, replacementCandidatesOn } from './replacement-codes';
 
+/** Times are ISO strings: the review reaches the page from the server render and from its JSON route. */
 export type ReplacementPlan = {
   old: {
     id: string;
@@ -15,11 +17,17 @@ export type ReplacementPlan = {
     propertyName: string | null;
     online: boolean;
   };
-  fresh: { id: string; name: string; online: boolean; firstSeenAt: Date };
+  fresh: { id: string; name: string; online: boolean; firstSeenAt: string };
   /** Current and future stays on the old lock, with the code each will get on the new one. */
-  stays: { reservationId: string; guestName: string; startsAt: Date; endsAt: Date; code: string }[];
+  stays: {
+    reservationId: string;
+    guestName: string;
+    startsAt: string;
+    endsAt: string;
+    code: string;
+  }[];
   /** Backup codes pulled for guests and still in use: they move too. */
-  pulledBackups: { guestName: string | null; endsAt: Date | null }[];
+  pulledBackups: { guestName: string | null; endsAt: string | null }[];
   /** Hand-made ongoing codes (not backups) that move. */
   otherCodes: number;
   /** Unpulled backup codes: closed; the tick fills the new lock's pool. */
@@ -122,7 +130,12 @@ export async function replacementPlan(
       propertyName: property?.name ?? null,
       online: old.online,
     },
-    fresh: { id: fresh.id, name: fresh.name, online: fresh.online, firstSeenAt: fresh.firstSeenAt },
+    fresh: {
+      id: fresh.id,
+      name: fresh.name,
+      online: fresh.online,
+      firstSeenAt: toIso(fresh.firstSeenAt),
+    },
     stays: moving
       .filter((c) => c.reservationId && !c.isBackup)
       .flatMap((c) => {
@@ -132,19 +145,20 @@ export async function replacementPlan(
               {
                 reservationId: stay.id,
                 guestName: stay.guestName,
-                startsAt: stay.startsAt,
-                endsAt: stay.endsAt,
+                startsAt: toIso(stay.startsAt),
+                endsAt: toIso(stay.endsAt),
                 code: c.code ?? '',
               },
             ]
           : [];
       })
-      .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()),
+      // ISO strings of one format sort as the moments they name.
+      .sort((a, b) => a.startsAt.localeCompare(b.startsAt)),
     pulledBackups: moving
       .filter((c) => c.isBackup && c.pulledAt)
       .map((c) => ({
         guestName: guestOf.get(c.pulledForReservationId ?? '')?.guestName ?? null,
-        endsAt: c.endsAt,
+        endsAt: toIso(c.endsAt),
       })),
     otherCodes: moving.filter((c) => !c.reservationId && !c.isBackup).length,
     poolSize: pool.length,

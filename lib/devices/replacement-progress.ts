@@ -5,6 +5,7 @@ import { isConfirmedOnLock } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
+import { toIso } from '@/lib/time';
 import { closedByReplacement, guestNames, liveOn } from './replacement-codes';
 import { UNDO_REPLACEMENT_MINUTES } from './undo-replacement';
 
@@ -18,8 +19,8 @@ export type ReplacementProgress = {
   errors: { id: string; name: string | null; message: string }[];
   /** Guests whose code changed: the new lock refused the old digits. They get a correction. */
   changedDigits: { reservationId: string; guestName: string }[];
-  /** Until when Undo is offered, if nothing has gone to the lock yet. */
-  undoUntil: Date | null;
+  /** Until when Undo is offered, if nothing has gone to the lock yet (ISO: the page polls it as JSON). */
+  undoUntil: string | null;
 };
 
 /** How far the new lock is from holding everything it should, for the wizard's live progress. */
@@ -94,6 +95,6 @@ export async function replacementProgress(
         message: c.errors[0]?.message ?? 'Not on the lock.',
       })),
     changedDigits,
-    undoUntil: undoUntil && undoUntil > now ? undoUntil : null,
+    undoUntil: undoUntil && undoUntil > now ? toIso(undoUntil) : null,
   };
 }

@@ -9,6 +9,7 @@ import {
 } from '@/lib/access-codes/code-status';
 import { isLive } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import { toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 
 export const deskSearchSchema = z.object({
@@ -20,13 +21,14 @@ export const deskSearchSchema = z.object({
     .transform((v) => v || undefined),
 });
 
+/** A stay at the front desk; times are ISO strings, as the page and its JSON route both hand them out. */
 export type DeskStay = {
   reservationId: string;
   guestName: string;
   propertyName: string;
   timeZone: string;
-  startsAt: Date;
-  endsAt: Date;
+  startsAt: string;
+  endsAt: string;
   codes: {
     accessCodeId: string;
     lockName: string;
@@ -105,8 +107,8 @@ export async function listDeskStays(
       guestName: row.guestName,
       propertyName: row.propertyName,
       timeZone: row.timeZone,
-      startsAt: row.stayStartsAt,
-      endsAt: row.stayEndsAt,
+      startsAt: toIso(row.stayStartsAt),
+      endsAt: toIso(row.stayEndsAt),
       codes: [],
     };
     stay.codes.push({

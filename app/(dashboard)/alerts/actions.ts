@@ -1,6 +1,5 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
 import { acknowledgeAlerts } from '@/lib/alerts/alerts';
 import { clock } from '@/lib/clock';
@@ -10,9 +9,7 @@ import { type ActionResult, runAction } from '@/lib/http/action';
 export async function acknowledgeAlertsAction(
   alertIds: string[],
 ): Promise<ActionResult<{ acknowledged: number }>> {
-  const result = await runAction('alerts.acknowledge', async (actor) =>
+  return runAction('alerts.acknowledge', async (actor) =>
     acknowledgeAlerts(await getDb(), actor, { alertIds }, clock.now()),
   );
-  if (result.ok) revalidatePath('/', 'layout');
-  return result;
 }

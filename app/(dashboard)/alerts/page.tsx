@@ -1,173 +1,31 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
-import Link from 'next/link';
-import { LiveRefresh } from '@/components/live-refresh';
-import { StatusPill } from '@/components/status-pill';
-import { EmptyState } from '@/components/ui/empty-state';
+import { makeQueryClient } from '@/components/query-client';
 import { getDb } from '@/db/client';
-import { type AlertItem, listAlerts } from '@/lib/alerts/alerts';
+import { listAlerts } from '@/lib/alerts/alerts';
 import { can } from '@/lib/auth/permissions';
-import { CONNECTION_ISSUES } from '@/lib/devices/connection-health';
-import { DEVICE_REMOVED, NEW_LOCK_FOUND } from '@/lib/devices/discovery';
 import { requirePageActor } from '@/lib/http/session';
-import { describeIssue } from '@/lib/issues';
-import { formatInZone } from '@/lib/time';
-import { AcknowledgeButton } from './acknowledge-button';
-
-/** Alerts about a lock that discovery found or lost lead into the replacement wizard. */
-const REPLACEMENT_LINKS: Record<string, 'new' | 'old'> = {
-  [NEW_LOCK_FOUND]: 'new',
-  [DEVICE_REMOVED]: 'old',
-};
+import { queryKeys } from '@/lib/query-keys';
+import { AlertsView } from './alerts-view';
 
 export const metadata: Metadata = { title: 'Alerts' };
 
-type Group = { kind: string; severity: AlertItem['severity']; alerts: AlertItem[] };
-
-/** Errors before warnings; within each, the group with the newest alert first. */
-function groupByKind(alerts: AlertItem[]): Group[] {
-  const groups = new Map<string, Group>();
-  for (const alert of alerts) {
-    const group = groups.get(alert.kind) ?? {
-      kind: alert.kind,
-      severity: alert.severity,
-      alerts: [],
-    };
-    if (alert.severity === 'error') group.severity = 'error';
-    group.alerts.push(alert);
-    groups.set(alert.kind, group);
-  }
-  return [...groups.values()].sort(
-    (a, b) =>
-      (a.severity === 'error' ? 0 : 1) - (b.severity === 'error' ? 0 : 1) ||
-      (b.alerts[0]?.openedAt.getTime() ?? 0) - (a.alerts[0]?.openedAt.getTime() ?? 0),
-  );
-}
-
 export default async function AlertsPage() {
   const actor = await requirePageActor('alerts.read');
-  const { alerts, total, open } = await listAlerts(await getDb(), actor);
-  const mayAcknowledge = can(actor.role, 'alerts.acknowledge');
-  const mayReplace = can(actor.role, 'devices.replace');
-  const mayFixConnections = can(actor.role, 'settings.manage');
-  const groups = groupByKind(alerts);
+  const queryClient = makeQueryClient();
+  const db = await getDb();
+  await queryClient.fetchQuery({
+    queryKey: queryKeys.alerts.list,
+    queryFn: () => listAlerts(db, actor),
+  });
 
   return (
-    <div className="space-y-5">
-      <LiveRefresh />
-      <div>
-        <h1 className="text-xl font-semibold">Alerts</h1>
-        <p className="text-sm text-slate-600">
-          What is wrong now across your locks, codes, backup pools and guest messages, newest first.
-          An alert closes by itself once the problem is fixed; acknowledging one only takes it off
-          the badge.
-        </p>
-      </div>
-      {total === 0 ? (
-        <EmptyState>
-          Nothing needs attention: every code is where it should be and guest messages are getting
-          through.
-        </EmptyState>
-      ) : (
-        <p className="text-sm text-slate-700" data-testid="alert-totals">
-          {total} {total === 1 ? 'alert' : 'alerts'}, {open} not yet acknowledged
-          {alerts.length < total ? ` — showing the newest ${alerts.length}` : ''}.
-        </p>
-      )}
-      {groups.map((group) => {
-        const unacknowledged = group.alerts.filter((a) => a.status === 'open').map((a) => a.id);
-        const headingId = `alerts-${group.kind}`;
-        return (
-          <section
-            key={group.kind}
-            aria-labelledby={headingId}
-            data-testid="alert-group"
-            className="rounded-lg border border-slate-200 bg-white shadow-sm"
-          >
-            <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-4 py-3">
-              <h2 id={headingId} className="flex items-center gap-2 font-medium">
-                <StatusPill tone={group.severity === 'error' ? 'red' : 'amber'}>
-                  {group.severity === 'error' ? 'Error' : 'Warning'}
-                </StatusPill>
-                <span title={group.kind}>{describeIssue(group.kind).group}</span>
-                <span className="text-sm font-normal text-slate-500">({group.alerts.length})</span>
-              </h2>
-              {mayAcknowledge && unacknowledged.length > 1 ? (
-                <AcknowledgeButton alertIds={unacknowledged} label="Acknowledge all" />
-              ) : null}
-            </div>
-            <ul className="divide-y divide-slate-100">
-              {group.alerts.map((alert) => (
-                <li
-                  key={alert.id}
-                  data-testid="alert"
-                  data-status={alert.status}
-                  className="flex flex-wrap items-start justify-between gap-3 px-4 py-3 text-sm"
-                >
-                  <div className="space-y-0.5">
-                    <p>{alert.message}</p>
-                    {mayReplace && alert.deviceId && REPLACEMENT_LINKS[alert.kind] ? (
-                      <p>
-                        <Link
-                          href={`/locks/replace?${REPLACEMENT_LINKS[alert.kind]}=${alert.deviceId}`}
-                          className="font-medium text-brand-700 underline"
-                        >
-                          {alert.kind === NEW_LOCK_FOUND
-                            ? 'Set up this lock: replacement or new'
-                            : 'Replace this lock'}
-                        </Link>
-                      </p>
-                    ) : null}
-                    {mayFixConnections && CONNECTION_ISSUES.has(alert.kind) ? (
-                      <p>
-                        <Link
-                          href="/settings#connections-heading"
-                          className="font-medium text-brand-700 underline"
-                        >
-                          Fix the connection in Settings
-                        </Link>
-                      </p>
-                    ) : null}
-                    <p className="text-slate-600">
-                      {alert.deviceId && alert.lockName ? (
-                        <>
-                          <Link
-                            href={`/locks/${alert.deviceId}`}
-                            className="text-brand-700 underline"
-                          >
-                            {alert.lockName}
-                          </Link>
-                          {' · '}
-                        </>
-                      ) : null}
-                      {alert.guestName && alert.reservationId ? (
-                        <>
-                          <Link
-                            href={`/reservations/${alert.reservationId}`}
-                            className="text-brand-700 underline"
-                          >
-                            {alert.guestName}
-                          </Link>
-                          {' · '}
-                        </>
-                      ) : null}
-                      {(alert.deviceId && alert.lockName) ||
-                      (alert.guestName && alert.reservationId)
-                        ? 'since '
-                        : 'Since '}
-                      {formatInZone(alert.openedAt, alert.timeZone)}
-                    </p>
-                  </div>
-                  {alert.status === 'acknowledged' ? (
-                    <StatusPill tone="slate">Acknowledged</StatusPill>
-                  ) : mayAcknowledge ? (
-                    <AcknowledgeButton alertIds={[alert.id]} label="Acknowledge" />
-                  ) : null}
-                </li>
-              ))}
-            </ul>
-          </section>
-        );
-      })}
-    </div>
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <AlertsView
+        mayAcknowledge={can(actor.role, 'alerts.acknowledge')}
+        mayReplace={can(actor.role, 'devices.replace')}
+        mayFixConnections={can(actor.role, 'settings.manage')}
+      />
+    </HydrationBoundary>
   );
 }

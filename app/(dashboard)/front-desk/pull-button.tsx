@@ -1,10 +1,12 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import { useState, useTransition } from 'react';
 import { guestMessageState } from '@/components/guest-message-state';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { CopyButton, ShownOnce } from '@/components/ui/shown-once';
+import { queryKeys } from '@/lib/query-keys';
 import { type PulledCode, pullBackupCodeAction } from './actions';
 
 export function PullBackupButton({
@@ -16,6 +18,7 @@ export function PullBackupButton({
   lockName: string;
   alreadyPulled: boolean;
 }) {
+  const queryClient = useQueryClient();
   const [pending, start] = useTransition();
   const [pulled, setPulled] = useState<PulledCode | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -32,6 +35,8 @@ export function PullBackupButton({
             if (result.ok) {
               setPulled(result.data);
               setError(null);
+              // The stay now holds a pulled backup; the desk shows it as such.
+              await queryClient.invalidateQueries({ queryKey: queryKeys.frontDesk.all });
             } else {
               setError(result.error);
             }

@@ -1,19 +1,16 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
-import Link from 'next/link';
-import { LiveRefresh } from '@/components/live-refresh';
-import { Alert } from '@/components/ui/alert';
-import { Button, ButtonLink } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
-import { Panel } from '@/components/ui/panel';
+import { makeQueryClient } from '@/components/query-client';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
-import { listNewLocks, replaceableLocks } from '@/lib/devices/new-locks';
-import { type ReplacementPlan, replacementPlan } from '@/lib/devices/replacement-plan';
+import { listReplacementChoices } from '@/lib/devices/new-locks';
+import { replacementPlan } from '@/lib/devices/replacement-plan';
 import { AppError } from '@/lib/errors';
 import { firstValues } from '@/lib/http/search-params';
 import { requirePageActor } from '@/lib/http/session';
 import { listProperties } from '@/lib/properties';
-import { ConfirmReplacement, PlaceLockForm } from './wizard-forms';
+import { queryKeys } from '@/lib/query-keys';
+import { ReplaceWizard } from './replace-wizard';
 
 export const metadata: Metadata = { title: 'Replace a lock' };
 
@@ -31,195 +28,40 @@ export default async function ReplaceLockPage({
   const actor = await requirePageActor('devices.replace');
   const params = firstValues(await searchParams);
   const db = await getDb();
-  const now = clock.now();
-  const [found, replaceable, propertyChoices] = await Promise.all([
-    listNewLocks(db, actor),
-    replaceableLocks(db, actor),
+  const queryClient = makeQueryClient();
+  const [propertyChoices] = await Promise.all([
     listProperties(db, actor),
+    queryClient.fetchQuery({
+      queryKey: queryKeys.locks.replacementChoices,
+      queryFn: () => listReplacementChoices(db, actor),
+    }),
   ]);
-  const chosenNew = found.find((l) => l.id === params.new) ?? found[0] ?? null;
-  const chosenOld =
-    replaceable.find((l) => l.id === params.old) ??
-    replaceable.find((l) => l.id === chosenNew?.suggestedReplaces?.id) ??
-    null;
 
-  let plan: ReplacementPlan | null = null;
-  let problem: string | null = null;
-  if (params.new && params.old && params.review === '1') {
+  const review =
+    params.new && params.old && params.review === '1'
+      ? { oldDeviceId: params.old, newDeviceId: params.new }
+      : null;
+  let reviewProblem: string | null = null;
+  if (review) {
     try {
-      plan = await replacementPlan(
-        db,
-        actor,
-        { oldDeviceId: params.old, newDeviceId: params.new },
-        now,
-      );
+      await queryClient.fetchQuery({
+        queryKey: queryKeys.locks.replacementPlan(review),
+        queryFn: () => replacementPlan(db, actor, review, clock.now()),
+      });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      problem = error.message;
+      reviewProblem = error.message;
     }
   }
 
   return (
-    <div className="space-y-6">
-      <div>
-        <Link href="/locks" className="text-sm text-brand-700 underline-offset-2 hover:underline">
-          ← Locks
-        </Link>
-        <h1 className="mt-1 text-xl font-semibold">Replace a lock</h1>
-        <p className="max-w-2xl text-sm text-slate-600">
-          A factory-reset lock comes back as a new device while the old one goes quiet for good.
-          Choose the new lock and the one it replaces: Keyhold moves the name, room, stays, guest
-          codes and backup pool across, and programs them on the new lock.
-        </p>
-      </div>
-
-      {problem ? (
-        <Alert tone="warning" role="alert">
-          {problem}
-        </Alert>
-      ) : null}
-
-      {plan ? (
-        <Review plan={plan} />
-      ) : found.length === 0 ? (
-        <EmptyState>
-          <LiveRefresh seconds={5} />
-          <p className="font-medium text-slate-800">No new lock found yet.</p>
-          <p>
-            After a factory reset the lock appears here within a few minutes, as soon as its account
-            lists it. This page checks again by itself.
-          </p>
-        </EmptyState>
-      ) : (
-        <>
-          <form
-            method="get"
-            action="/locks/replace"
-            className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
-          >
-            <input type="hidden" name="review" value="1" />
-            <fieldset className="space-y-2">
-              <legend className="text-base font-semibold">1. The new lock</legend>
-              {found.map((lock) => (
-                <label key={lock.id} className="flex items-start gap-2 text-sm">
-                  <input
-                    type="radio"
-                    name="new"
-                    value={lock.id}
-                    defaultChecked={lock.id === chosenNew?.id}
-                    className="mt-1"
-                  />
-                  <span>
-                    <span className="font-medium">{lock.name}</span>{' '}
-                    <span className="text-slate-600">
-                      found {lock.firstSeenLabel}, {lock.online ? 'online' : 'offline'}
-                      {lock.suggestedReplaces
-                        ? ` — likely replaces ${lock.suggestedReplaces.name}`
-                        : ''}
-                    </span>
-                  </span>
-                </label>
-              ))}
-            </fieldset>
-            <fieldset className="space-y-2">
-              <legend className="text-base font-semibold">2. The lock it replaces</legend>
-              {replaceable.length === 0 ? (
-                <p className="text-sm text-slate-600">No placed lock to replace.</p>
-              ) : (
-                replaceable.map((lock) => (
-                  <label key={lock.id} className="flex items-start gap-2 text-sm">
-                    <input
-                      type="radio"
-                      name="old"
-                      value={lock.id}
-                      defaultChecked={lock.id === chosenOld?.id}
-                      className="mt-1"
-                    />
-                    <span>
-                      <span className="font-medium">{lock.name}</span>{' '}
-                      <span className="text-slate-600">
-                        {lock.propertyName ?? 'no property'}
-                        {lock.removed
-                          ? ' — gone from its account (reset?)'
-                          : lock.online
-                            ? ''
-                            : ' — offline'}
-                      </span>
-                    </span>
-                  </label>
-                ))
-              )}
-            </fieldset>
-            <Button type="submit" variant="primary">
-              Review the replacement
-            </Button>
-          </form>
-
-          {chosenNew ? (
-            <Panel title={`Not a replacement? Add ${chosenNew.name} as a new lock`}>
-              <PlaceLockForm
-                deviceId={chosenNew.id}
-                defaultName={chosenNew.name}
-                properties={propertyChoices}
-              />
-            </Panel>
-          ) : null}
-        </>
-      )}
-    </div>
-  );
-}
-
-function Review({ plan }: { plan: ReplacementPlan }) {
-  const { old, fresh } = plan;
-  return (
-    <Panel
-      title={`Replace ${old.name} with ${fresh.name}`}
-      data-testid="replacement-review"
-      className="space-y-4"
-    >
-      <ul className="list-disc space-y-1 pl-5 text-sm text-slate-800">
-        <li>
-          The new lock becomes <strong>{old.name}</strong>
-          {old.room ? `, room ${old.room}` : ''}
-          {old.propertyName ? `, at ${old.propertyName}` : ''}.
-        </li>
-        <li>
-          {plan.stays.length === 0
-            ? 'No current or future stay uses this lock.'
-            : `${plan.stays.length} ${plan.stays.length === 1 ? 'stay moves' : 'stays move'}, each keeping its code where the new lock takes it:`}
-          {plan.stays.length > 0 ? (
-            <ul className="mt-1 list-[circle] space-y-0.5 pl-5">
-              {plan.stays.map((stay) => (
-                <li key={stay.reservationId} data-testid="moving-stay">
-                  {stay.guestName} <span className="font-mono tracking-widest">{stay.code}</span>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </li>
-        {plan.pulledBackups.length > 0 ? (
-          <li>
-            {plan.pulledBackups.length} pulled backup{' '}
-            {plan.pulledBackups.length === 1 ? 'code' : 'codes'} still in use (
-            {plan.pulledBackups.map((b) => b.guestName ?? 'a guest').join(', ')}) move too.
-          </li>
-        ) : null}
-        {plan.otherCodes > 0 ? <li>{plan.otherCodes} other ongoing codes move too.</li> : null}
-        <li>
-          {plan.backupPoolEnabled
-            ? `The ${plan.poolSize} unused backup codes are closed; the new lock gets a fresh pool.`
-            : 'The lock keeps no backup pool.'}
-        </li>
-        <li>
-          The old lock is kept for its history, marked replaced. A guest whose code the new lock
-          refuses gets new digits and a message with them.
-        </li>
-      </ul>
-      <div className="flex flex-wrap items-start gap-3">
-        <ConfirmReplacement oldDeviceId={old.id} newDeviceId={fresh.id} oldName={old.name} />
-        <ButtonLink href={`/locks/replace?new=${fresh.id}&old=${old.id}`}>Choose again</ButtonLink>
-      </div>
-    </Panel>
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <ReplaceWizard
+        chosen={{ new: params.new, old: params.old }}
+        review={review}
+        reviewProblem={reviewProblem}
+        properties={propertyChoices}
+      />
+    </HydrationBoundary>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { PropertyField } from '@/components/property-field';
@@ -7,6 +8,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, FormProblem } from '@/components/ui/field';
 import { useFormAction } from '@/components/ui/use-form-action';
+import { queryKeys } from '@/lib/query-keys';
 import { placeLockAction, replaceLockAction, undoReplacementAction } from './actions';
 
 /** The review step's one button: do it. */
@@ -66,6 +68,7 @@ export function PlaceLockForm({
 /** Undo, offered while no code has gone to the new lock. */
 export function UndoReplacement({ newDeviceId }: { newDeviceId: string }) {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
   return (
@@ -77,6 +80,8 @@ export function UndoReplacement({ newDeviceId }: { newDeviceId: string }) {
           start(async () => {
             const result = await undoReplacementAction(newDeviceId);
             if (result.ok) {
+              // Both locks, the wizard's choices and the progress all read lock keys.
+              await queryClient.invalidateQueries({ queryKey: queryKeys.locks.all });
               router.push(`/locks/replace?new=${newDeviceId}&old=${result.data.oldDeviceId}`);
             } else {
               setError(result.error);
