@@ -23,6 +23,7 @@ import { availableBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { SimulatedAdapter } from '@/lib/locks/simulated/adapter';
+import { codeOfEvent } from '@/lib/properties';
 import { toIso } from '@/lib/time';
 import { getLock, type LockSummary } from './locks';
 import { timelineRange } from './timeline';
@@ -319,13 +320,7 @@ async function listRecentEvents(
       changeType: sql<string | null>`${accessCodeEvents.detail} ->> 'change_type'`,
     })
     .from(accessCodeEvents)
-    .innerJoin(
-      accessCodes,
-      and(
-        eq(accessCodes.id, accessCodeEvents.accessCodeId),
-        eq(accessCodes.organizationId, accessCodeEvents.organizationId),
-      ),
-    )
+    .innerJoin(accessCodes, codeOfEvent)
     .leftJoin(
       reservations,
       and(

@@ -9,6 +9,7 @@ import {
 } from '@/lib/access-codes/code-status';
 import { isLive } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import { propertyOfReservation } from '@/lib/properties';
 import { toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 
@@ -71,13 +72,7 @@ export async function listDeskStays(
     })
     .from(reservations)
     .innerJoin(organizations, eq(organizations.id, reservations.organizationId))
-    .innerJoin(
-      properties,
-      and(
-        eq(properties.id, reservations.propertyId),
-        eq(properties.organizationId, reservations.organizationId),
-      ),
-    )
+    .innerJoin(properties, propertyOfReservation)
     .innerJoin(
       accessCodes,
       and(

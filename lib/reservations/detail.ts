@@ -28,6 +28,7 @@ import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { describeIssue } from '@/lib/issues';
 import { type MessageView, stayMessages } from '@/lib/messages/history';
+import { codeOfEvent, propertyOfReservation } from '@/lib/properties';
 import { formatZoned, localDateTimeParts, zoneAbbreviation } from '@/lib/time';
 import { type Stage, type StayLock, stageOf } from './list';
 
@@ -145,13 +146,7 @@ export async function getReservationDetail(
       leadMinutes: organizations.programmingLeadMinutes,
     })
     .from(reservations)
-    .innerJoin(
-      properties,
-      and(
-        eq(properties.id, reservations.propertyId),
-        eq(properties.organizationId, reservations.organizationId),
-      ),
-    )
+    .innerJoin(properties, propertyOfReservation)
     .innerJoin(organizations, eq(organizations.id, reservations.organizationId))
     .where(
       and(
@@ -217,13 +212,7 @@ export async function getReservationDetail(
         by: users.name,
       })
       .from(accessCodeEvents)
-      .innerJoin(
-        accessCodes,
-        and(
-          eq(accessCodes.id, accessCodeEvents.accessCodeId),
-          eq(accessCodes.organizationId, accessCodeEvents.organizationId),
-        ),
-      )
+      .innerJoin(accessCodes, codeOfEvent)
       .innerJoin(devices, eq(devices.id, accessCodeEvents.deviceId))
       .leftJoin(users, eq(users.id, accessCodeEvents.actorUserId))
       .where(

@@ -12,6 +12,7 @@ import { summarizeCodeStatus } from '@/lib/access-codes/describe';
 import { isLive } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { describeIssue } from '@/lib/issues';
+import { propertyOfReservation } from '@/lib/properties';
 import { formatZoned } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 
@@ -201,13 +202,7 @@ export async function listReservations(
       total: sql<number>`(count(*) over ())::int`,
     })
     .from(reservations)
-    .innerJoin(
-      properties,
-      and(
-        eq(properties.id, reservations.propertyId),
-        eq(properties.organizationId, reservations.organizationId),
-      ),
-    )
+    .innerJoin(properties, propertyOfReservation)
     .innerJoin(organizations, eq(organizations.id, reservations.organizationId))
     .where(and(...conditions))
     .orderBy(...order, asc(reservations.guestName), asc(reservations.id))
@@ -220,13 +215,7 @@ export async function listReservations(
     const [counted] = await db
       .select({ n: sql<number>`count(*)::int` })
       .from(reservations)
-      .innerJoin(
-        properties,
-        and(
-          eq(properties.id, reservations.propertyId),
-          eq(properties.organizationId, reservations.organizationId),
-        ),
-      )
+      .innerJoin(properties, propertyOfReservation)
       .where(and(...conditions));
     total = counted?.n ?? 0;
   }
