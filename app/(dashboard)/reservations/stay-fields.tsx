@@ -193,7 +193,7 @@ function LockChoices({
                   {lock.room && !lock.name.includes(lock.room) ? (
                     <span className="text-slate-500"> (room {lock.room})</span>
                   ) : null}
-                  {lock.online ? null : <span className="ml-1 text-red-700">· offline</span>}
+                  {lock.online ? null : <span className="text-red-700"> · offline</span>}
                 </span>
               </label>
             );
