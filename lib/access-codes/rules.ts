@@ -75,15 +75,28 @@ export function windowsOverlap(a: Window, b: Window): boolean {
 export function windowProblem(
   window: { startsAt: Date; endsAt: Date },
   now: Date,
-): { field: 'starts_at' | 'ends_at'; message: string } | null {
+): {
+  field: 'starts_at' | 'ends_at';
+  /** Which rule it breaks, for callers that word it their own way (a stay's check-out). */
+  rule: 'ends_before_start' | 'ended' | 'too_long';
+  message: string;
+} | null {
   if (window.endsAt.getTime() <= window.startsAt.getTime()) {
-    return { field: 'ends_at', message: 'ends_at must be after starts_at.' };
+    return {
+      field: 'ends_at',
+      rule: 'ends_before_start',
+      message: 'ends_at must be after starts_at.',
+    };
   }
   if (window.endsAt.getTime() <= now.getTime()) {
-    return { field: 'ends_at', message: 'ends_at must be in the future.' };
+    return { field: 'ends_at', rule: 'ended', message: 'ends_at must be in the future.' };
   }
   if (window.endsAt.getTime() - window.startsAt.getTime() > MAX_WINDOW_DAYS * 86_400_000) {
-    return { field: 'ends_at', message: 'A time-bound code can last at most one year.' };
+    return {
+      field: 'ends_at',
+      rule: 'too_long',
+      message: 'A time-bound code can last at most one year.',
+    };
   }
   return null;
 }

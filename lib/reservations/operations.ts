@@ -136,15 +136,17 @@ function stayWindow(
   );
   const problem = windowProblem({ startsAt, endsAt }, now);
   if (problem) {
-    return {
-      problem:
-        problem.field === 'ends_at' && problem.message.startsWith('ends_at must be after')
-          ? 'Check-out must be after check-in.'
-          : problem.message.replace('ends_at', 'Check-out').replace('A time-bound code', 'A stay'),
-    };
+    return { problem: STAY_WINDOW_PROBLEMS[problem.rule] };
   }
   return { startsAt, endsAt };
 }
+
+/** The window rules (lib/access-codes/rules.ts) in a stay's words. */
+const STAY_WINDOW_PROBLEMS = {
+  ends_before_start: 'Check-out must be after check-in.',
+  ended: 'Check-out must be in the future.',
+  too_long: 'A stay can last at most one year.',
+} as const;
 
 /**
  * Every problem with a stay's input at once: the schema's, and the window's

@@ -1,5 +1,6 @@
 'use client';
 
+import { adapterLabel } from '@/components/adapter-label';
 import { PropertyField } from '@/components/property-field';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -23,8 +24,6 @@ export type ConnectionItem = {
   /** Already in the organization's zone; null when never checked. */
   lastChecked: string | null;
 };
-
-const ADAPTER_LABELS: Record<string, string> = { seam: 'Seam' };
 
 const STATUS_WORDS: Record<ConnectionItem['status'], string> = {
   ok: 'Connected',
@@ -86,7 +85,7 @@ function ConnectionCard({ connection }: { connection: ConnectionItem }) {
       <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
         <div>
           <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Service</dt>
-          <dd>{ADAPTER_LABELS[connection.adapter] ?? connection.adapter}</dd>
+          <dd>{adapterLabel(connection.adapter)}</dd>
         </div>
         <div>
           <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Status</dt>

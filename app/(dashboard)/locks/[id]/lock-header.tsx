@@ -1,13 +1,12 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { adapterLabel } from '@/components/adapter-label';
 import { OnlineStatus } from '@/components/online-status';
 import { Alert } from '@/components/ui/alert';
 import { Breadcrumb } from '@/components/ui/breadcrumb';
 import { LOW_BATTERY } from '@/lib/devices/battery';
 import type { LockConnection, LockDetail } from '@/lib/devices/lock-detail';
 import { formatInZone } from '@/lib/time';
-
-const ADAPTER_LABELS: Record<string, string> = { seam: 'Seam' };
 
 /** The lock's name and place, its facts (connection, battery, codes held) and its own problems. */
 export function LockHeader({
@@ -35,10 +34,7 @@ export function LockHeader({
           <p className="text-sm text-slate-600">
             {lock.room ? `Room ${lock.room}` : 'No room'} ·{' '}
             {lock.propertyName ?? 'Not placed in a property'}
-            <span className="text-slate-500">
-              {' '}
-              · {ADAPTER_LABELS[lock.adapter] ?? lock.adapter} lock
-            </span>
+            <span className="text-slate-500"> · {adapterLabel(lock.adapter)} lock</span>
           </p>
         </div>
         <p aria-live="polite" className="text-xs text-slate-500">
@@ -109,7 +105,7 @@ function ServiceHealth({
   zone: string;
   canFix: boolean;
 }) {
-  const service = ADAPTER_LABELS[adapter] ?? adapter;
+  const service = adapterLabel(adapter);
   const checked = connection.lastCheckedAt
     ? `checked ${formatInZone(new Date(connection.lastCheckedAt), zone)}`
     : 'not checked yet';
