@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeIssue, ISSUES } from '@/lib/issues';
 import {
+  CONDITION_TITLES,
   type CodeForPlan,
   describeCodeStatus,
   describeEvent,
@@ -216,6 +217,9 @@ describe('describeCodeStatus: one set of words for every page', () => {
   ] as const)('%s', (_name, state, lockFacts, condition, title, tone) => {
     const words = describeCodeStatus(state, lockFacts, ZONE, NOW);
     expect(words).toMatchObject({ condition, title, tone });
+    // The timeline's legend uses the condition's title: the same words, except that a
+    // failure names what failed.
+    if (condition !== 'failed') expect(CONDITION_TITLES[condition]).toBe(title);
   });
 
   it('tells the desk what to do about a code that is not on the lock', () => {

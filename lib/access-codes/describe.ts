@@ -56,7 +56,7 @@ export const CONDITION_TITLES: Record<CodeCondition, string> = {
   stored: 'On the lock, from check-in',
   being_set: 'Being set',
   set: 'Set on the lock',
-  delayed: 'Delayed',
+  delayed: 'Programming delayed',
   failed: 'Not on the lock',
   being_removed: 'Being removed',
   removed: 'Off the lock',
@@ -148,9 +148,7 @@ export function describeCodeStatus(
     (w) => w.code === 'delay_in_setting_on_device' || w.code === 'delay_in_setting_code_on_device',
   );
   if (delay) {
-    return words('delayed', `${describeIssue(delay.code).explanation}${offline}`, {
-      title: describeIssue(delay.code).title,
-    });
+    return words('delayed', `${describeIssue(delay.code).explanation}${offline}`);
   }
   if (isConfirmedOnLock.test(code)) {
     if (code.status === 'set') return words('set', `The code opens the door${until}.`);
