@@ -17,7 +17,8 @@ import {
   refused,
   type TestDatabase,
 } from '@/db/testing';
-import { createAccessCode, listAccessCodes } from '@/lib/access-codes/operations';
+import { createAccessCode } from '@/lib/access-codes/operations';
+import { listAccessCodes } from '@/lib/access-codes/reads';
 import type { Actor } from '@/lib/auth/actor';
 import { InvalidInputError } from '@/lib/validation';
 import {
