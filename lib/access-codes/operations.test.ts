@@ -16,10 +16,9 @@ import {
   type CreateAccessCodeInput,
   createAccessCode,
   deleteAccessCode,
-  getAccessCode,
-  listAccessCodes,
   updateAccessCode,
 } from './operations';
+import { getAccessCode, listAccessCodes } from './reads';
 import { isWeakCode } from './rules';
 
 const NOW = new Date('2026-11-26T12:00:00Z');

@@ -1,13 +1,13 @@
-import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Executor, prepared } from '@/db/client';
+import type { Executor } from '@/db/client';
 import { type AccessCode, accessCodeEvents, accessCodes } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
-import { formatCursor, parseCursor } from '@/lib/pagination';
 import { parseInput } from '@/lib/validation';
 import { isLive, mayBeOnLock } from './predicates';
+import { hideUnpulledBackup } from './reads';
 import { windowProblem } from './rules';
 import {
   assertCodeFits,
@@ -288,168 +288,6 @@ export async function markDeleted(
   );
 }
 
-/** One live code of the actor's organization. */
-export async function getAccessCode(
-  db: Executor,
-  actor: Actor,
-  accessCodeId: string,
-): Promise<AccessCode> {
-  assertCan(actor, 'codes.read', 'AccessCode');
-  parseId('AccessCode', accessCodeId);
-  const query = prepared(db, 'get_access_code', () =>
-    db
-      .select()
-      .from(accessCodes)
-      .where(
-        and(
-          eq(accessCodes.id, sql.placeholder('id')),
-          eq(accessCodes.organizationId, sql.placeholder('organizationId')),
-          isLive.sql(),
-        ),
-      )
-      .prepare('get_access_code'),
-  );
-  const [row] = await query.execute({ id: accessCodeId, organizationId: actor.organizationId });
-  if (!row) throw AppError.notFound('AccessCode');
-  return hideUnpulledBackup(row);
-}
-
-export const listAccessCodesSchema = z.object({
-  deviceId: z.uuid({ error: 'device_id must be a lock id.' }).optional(),
-  reservationId: z.uuid({ error: 'reservation_id must be a reservation id.' }).optional(),
-  accessCodeIds: z
-    .array(z.uuid({ error: 'access_code_ids must be code ids.' }))
-    .max(500)
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  /** The last code of the previous page: `createdAt|id`. */
-  after: z.string().max(100).optional(),
-});
-export type ListAccessCodesInput = z.input<typeof listAccessCodesSchema>;
-
-/** What a list shows of a code: Seam's shape needs these, and reading fewer columns is cheaper. */
-const listColumns = {
-  id: accessCodes.id,
-  organizationId: accessCodes.organizationId,
-  deviceId: accessCodes.deviceId,
-  reservationId: accessCodes.reservationId,
-  type: accessCodes.type,
-  code: accessCodes.code,
-  name: accessCodes.name,
-  startsAt: accessCodes.startsAt,
-  endsAt: accessCodes.endsAt,
-  status: accessCodes.status,
-  errors: accessCodes.errors,
-  warnings: accessCodes.warnings,
-  isBackup: accessCodes.isBackup,
-  pulledBackupAccessCodeId: accessCodes.pulledBackupAccessCodeId,
-  pulledAt: accessCodes.pulledAt,
-  isScheduledOnDevice: accessCodes.isScheduledOnDevice,
-  isPermanentBackup: accessCodes.isPermanentBackup,
-  createdAt: accessCodes.createdAt,
-};
-export type AccessCodeListItem = Pick<AccessCode, keyof typeof listColumns>;
-
-/** A list row as Postgres writes it in JSON: timestamps as ISO text. */
-type ListItemJson = Omit<AccessCodeListItem, 'startsAt' | 'endsAt' | 'pulledAt' | 'createdAt'> & {
-  startsAt: string | null;
-  endsAt: string | null;
-  pulledAt: string | null;
-  createdAt: string;
-};
-
-const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
-
-function fromJson(row: ListItemJson): AccessCodeListItem {
-  return {
-    ...row,
-    startsAt: dateOrNull(row.startsAt),
-    endsAt: dateOrNull(row.endsAt),
-    pulledAt: dateOrNull(row.pulledAt),
-    createdAt: new Date(row.createdAt),
-  };
-}
-
-/** Live codes of the actor's organization, oldest first, a page at a time. */
-export async function listAccessCodes(
-  db: Executor,
-  actor: Actor,
-  input: ListAccessCodesInput,
-): Promise<{ accessCodes: AccessCodeListItem[]; nextCursor: string | null }> {
-  assertCan(actor, 'codes.read', 'AccessCode');
-  const data = parseInput(listAccessCodesSchema, input);
-  const cursor = data.after ? parseCursor(data.after) : null;
-  let rows: AccessCodeListItem[];
-  if (data.deviceId && !data.reservationId && !data.accessCodeIds) {
-    // One lock's codes — the API's busiest read. Postgres hands the page back
-    // as one JSON text, which V8 parses natively: mapping 55 rows × 18
-    // columns through the ORM cost more CPU than the rest of the request.
-    const query = prepared(db, 'list_codes_of_lock', () => {
-      const columns = sql.join(
-        Object.entries(listColumns).map(
-          ([key, column]) => sql`${column} as ${sql.identifier(key)}`,
-        ),
-        sql`, `,
-      );
-      const page = sql`(select ${columns} from ${accessCodes} where ${and(
-        eq(accessCodes.organizationId, sql.placeholder('organizationId')),
-        eq(accessCodes.deviceId, sql.placeholder('deviceId')),
-        isLive.sql(),
-        sql`(${accessCodes.createdAt}, ${accessCodes.id}) > (${sql.placeholder('afterAt')}::timestamptz, ${sql.placeholder('afterId')}::uuid)`,
-      )} order by ${accessCodes.createdAt}, ${accessCodes.id} limit ${sql.placeholder('limit')}) as page`;
-      return db
-        .select({ rows: sql<string>`coalesce(json_agg(page)::text, '[]')` })
-        .from(page)
-        .prepare('list_codes_of_lock');
-    });
-    const [result] = await query.execute({
-      organizationId: actor.organizationId,
-      deviceId: data.deviceId,
-      afterAt: cursor ? cursor.at.toISOString() : '-infinity',
-      afterId: cursor ? cursor.id : '00000000-0000-0000-0000-000000000000',
-      limit: data.limit + 1,
-    });
-    rows = (JSON.parse(result?.rows ?? '[]') as ListItemJson[]).map(fromJson);
-  } else {
-    const conditions: (SQL | undefined)[] = [
-      eq(accessCodes.organizationId, actor.organizationId),
-      isLive.sql(),
-      data.deviceId ? eq(accessCodes.deviceId, data.deviceId) : undefined,
-      data.reservationId ? eq(accessCodes.reservationId, data.reservationId) : undefined,
-      data.accessCodeIds ? inArray(accessCodes.id, data.accessCodeIds) : undefined,
-      cursor
-        ? or(
-            gt(accessCodes.createdAt, cursor.at),
-            and(eq(accessCodes.createdAt, cursor.at), gt(accessCodes.id, cursor.id)),
-          )
-        : undefined,
-    ];
-    rows = await db
-      .select(listColumns)
-      .from(accessCodes)
-      .where(and(...conditions))
-      .orderBy(asc(accessCodes.createdAt), asc(accessCodes.id))
-      .limit(data.limit + 1);
-  }
-  const page = rows.slice(0, data.limit);
-  const last = page.at(-1);
-  return {
-    accessCodes: page.map(hideUnpulledBackup),
-    nextCursor: rows.length > data.limit && last ? formatCursor(last) : null,
-  };
-}
-
-/**
- * Backup digits are nobody's business until the backup is pulled; a
- * permanent backup code's are shown once, when it is made, and never again.
- */
-function hideUnpulledBackup<
-  T extends Pick<AccessCode, 'isBackup' | 'pulledAt' | 'code' | 'isPermanentBackup'>,
->(row: T): T {
-  const secret = (row.isBackup && !row.pulledAt) || row.isPermanentBackup;
-  return secret ? { ...row, code: null } : row;
-}
-
 export const createAccessCodesSchema = z.object({
   deviceIds: z
     .array(z.uuid({ error: 'device_ids must hold lock ids.' }))
@@ -537,32 +375,6 @@ export async function generateAccessCode(
   const locks = await loadLocks(db, actor.organizationId, [deviceId]);
   const window = { startsAt: null, endsAt: null };
   return pickCode(locks, window, await liveCodesOn(db, [deviceId]), preferredLength);
-}
-
-/** A live code found by its lock and digits (Seam's `get` by `device_id` + `code`). */
-export async function getAccessCodeByDigits(
-  db: Executor,
-  actor: Actor,
-  deviceId: string,
-  digits: string,
-): Promise<AccessCode> {
-  assertCan(actor, 'codes.read', 'AccessCode');
-  parseId('AccessCode', deviceId);
-  const [row] = await db
-    .select()
-    .from(accessCodes)
-    .where(
-      and(
-        eq(accessCodes.organizationId, actor.organizationId),
-        eq(accessCodes.deviceId, deviceId),
-        eq(accessCodes.code, digits),
-        eq(accessCodes.isBackup, false),
-        isLive.sql(),
-      ),
-    )
-    .limit(1);
-  if (!row) throw AppError.notFound('AccessCode');
-  return row;
 }
 
 /**

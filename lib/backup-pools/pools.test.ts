@@ -8,12 +8,8 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '@/db/testing';
-import {
-  createAccessCode,
-  deleteAccessCode,
-  getAccessCode,
-  listAccessCodes,
-} from '@/lib/access-codes/operations';
+import { createAccessCode, deleteAccessCode } from '@/lib/access-codes/operations';
+import { getAccessCode, listAccessCodes } from '@/lib/access-codes/reads';
 import type { Actor } from '@/lib/auth/actor';
 import { defaultAdapters } from '@/lib/devices/connections';
 import { runTick } from '@/lib/reconciler/tick';

@@ -1,6 +1,7 @@
 import { type Db, sql } from '@/db/client';
 import { logger } from '@/lib/log';
-import { queueDueGuestCode, stayCodes } from './guest';
+import { queueDueGuestCode } from './guest';
+import { stayCodes } from './stay-codes';
 import { type StoredTemplate, templatesFor } from './template-store';
 
 /**

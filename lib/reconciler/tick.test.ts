@@ -9,7 +9,8 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '@/db/testing';
-import { createAccessCode, getAccessCode } from '@/lib/access-codes/operations';
+import { createAccessCode } from '@/lib/access-codes/operations';
+import { getAccessCode } from '@/lib/access-codes/reads';
 import type { Actor } from '@/lib/auth/actor';
 import { defaultAdapters } from '@/lib/devices/connections';
 import { type LockAdapter, LockFailure } from '@/lib/locks/adapter';

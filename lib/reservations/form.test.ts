@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { zodFieldErrors } from '@/lib/validation';
 import { createInputFromForm, formField, formFieldErrors, updateInputFromForm } from './form';
-import { createReservationSchema, updateReservationSchema } from './operations';
+import { createReservationSchema, updateReservationSchema } from './stay-input';
 
 /** Every field the schema refuses, as the operations report them. */
 function problems(schema: z.ZodType, input: unknown) {

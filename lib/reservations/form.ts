@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FieldErrors } from '@/lib/validation';
-import type { CreateReservationInput, UpdateReservationInput } from './operations';
+import type { CreateReservationInput, UpdateReservationInput } from './stay-input';
 
 /**
  * The reservation forms' FormData as the operations' input. Every value

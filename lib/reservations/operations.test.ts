@@ -17,17 +17,17 @@ import {
   refused,
   type TestDatabase,
 } from '@/db/testing';
-import { createAccessCode, listAccessCodes } from '@/lib/access-codes/operations';
+import { createAccessCode } from '@/lib/access-codes/operations';
+import { listAccessCodes } from '@/lib/access-codes/reads';
 import type { Actor } from '@/lib/auth/actor';
 import { InvalidInputError } from '@/lib/validation';
 import {
-  type CreateReservationInput,
   cancelReservation,
   createReservation,
-  GUEST_NAME_MAX_LENGTH,
   getReservation,
   updateReservation,
 } from './operations';
+import { type CreateReservationInput, GUEST_NAME_MAX_LENGTH } from './stay-input';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const ZONE = 'America/New_York';

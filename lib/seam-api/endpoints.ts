@@ -3,16 +3,18 @@ import { z } from 'zod';
 import { type Executor, prepared } from '@/db/client';
 import { actionAttempts, devices } from '@/db/schema';
 import {
-  type AccessCodeListItem,
   createAccessCode,
   createAccessCodes,
   deleteAccessCodeIdempotent,
   generateAccessCode,
+  updateAccessCode,
+} from '@/lib/access-codes/operations';
+import {
+  type AccessCodeListItem,
   getAccessCode,
   getAccessCodeByDigits,
   listAccessCodes,
-  updateAccessCode,
-} from '@/lib/access-codes/operations';
+} from '@/lib/access-codes/reads';
 import type { Actor } from '@/lib/auth/actor';
 import { availableBackupsColumn, pullBackupAccessCode } from '@/lib/backup-pools/pools';
 import { enableBackupPool, getDevice, listDevices } from '@/lib/devices/devices';

@@ -1,5 +1,5 @@
 import type { ActionAttempt, Device, Issue, Property } from '@/db/schema';
-import type { AccessCodeListItem } from '@/lib/access-codes/operations';
+import type { AccessCodeListItem } from '@/lib/access-codes/reads';
 
 /**
  * Keyhold's rows in Seam's shapes (reference/seam-api.md §1 and §3), field
