@@ -1,6 +1,7 @@
 'use client';
 
 import { adapterLabel } from '@/components/adapter-label';
+import { IssueList } from '@/components/issue-list';
 import { PropertyField } from '@/components/property-field';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -114,14 +115,8 @@ function ConnectionCard({ connection }: { connection: ConnectionItem }) {
           <dd>{connection.lastChecked ?? 'Never'}</dd>
         </div>
       </dl>
-      {connection.status === 'error' && connection.errors.length > 0 ? (
-        <ul data-testid="connection-errors" className="space-y-1 text-sm text-red-700">
-          {connection.errors.map((issue) => (
-            <li key={issue.code} title={issue.code}>
-              {issue.message}
-            </li>
-          ))}
-        </ul>
+      {connection.status === 'error' ? (
+        <IssueList errors={connection.errors} testId="connection-errors" className="text-sm" />
       ) : null}
 
       <div className="flex flex-wrap items-end gap-x-6 gap-y-3">

@@ -1,4 +1,5 @@
 import { CodeStatus } from '@/components/code-status';
+import { IssueList } from '@/components/issue-list';
 import { DataTable, Td } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import type { Issue } from '@/db/schema';
@@ -73,18 +74,5 @@ export function CodeList({ detail }: { detail: LockDetail }) {
 
 function Problems({ errors, warnings }: { errors: Issue[]; warnings: Issue[] }) {
   if (errors.length + warnings.length === 0) return <span className="text-slate-500">None</span>;
-  return (
-    <ul className="space-y-1">
-      {errors.map((e) => (
-        <li key={`e:${e.code}`} title={e.code} className="text-red-700">
-          {e.message}
-        </li>
-      ))}
-      {warnings.map((w) => (
-        <li key={`w:${w.code}`} title={w.code} className="text-amber-800">
-          {w.message}
-        </li>
-      ))}
-    </ul>
-  );
+  return <IssueList errors={errors} warnings={warnings} />;
 }

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { adapterLabel } from '@/components/adapter-label';
+import { IssueList } from '@/components/issue-list';
 import { OnlineStatus } from '@/components/online-status';
 import { Alert } from '@/components/ui/alert';
 import { Breadcrumb } from '@/components/ui/breadcrumb';
@@ -130,15 +131,7 @@ function ServiceHealth({
       data-testid="lock-service"
       className="space-y-1"
     >
-      {connection.errors.length > 0 ? (
-        <ul className="list-disc space-y-0.5 pl-5">
-          {connection.errors.map((issue) => (
-            <li key={issue.code} title={issue.code}>
-              {issue.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <IssueList errors={connection.errors} />
       {canFix ? (
         <Link
           href="/settings#connections-heading"
