@@ -28,6 +28,12 @@ export const organizations = pgTable('organizations', {
   backupPoolSize: integer('backup_pool_size').notNull().default(5),
   /** Minutes before arrival the guest code message goes out, once the code is set. */
   guestMessageLeadMinutes: integer('guest_message_lead_minutes').notNull().default(1440),
+  /** Minutes before check-in a pulled backup code may already open the door (early arrivals). */
+  earlyArrivalMinutes: integer('early_arrival_minutes').notNull().default(0),
+  /** What the desk is told to do when no code can work (a reset or offline lock). */
+  deskFallbackText: text('desk_fallback_text')
+    .notNull()
+    .default('Let the guest in with a key, or call maintenance.'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

@@ -32,6 +32,8 @@ const FORM: Record<keyof UpdateOrganizationSettingsInput, string> = {
   programmingLeadMinutes: '30',
   backupPoolSize: '5',
   guestMessageLeadMinutes: '1440',
+  earlyArrivalMinutes: '0',
+  deskFallbackText: 'Let the guest in with a key, or call maintenance.',
 };
 
 async function snapshot() {
@@ -69,6 +71,8 @@ describe('getOrganizationSettings', () => {
       programmingLeadMinutes: 30,
       backupPoolSize: 5,
       guestMessageLeadMinutes: 1440,
+      earlyArrivalMinutes: 0,
+      deskFallbackText: 'Let the guest in with a key, or call maintenance.',
     });
   });
 
@@ -153,6 +157,13 @@ describe('updateOrganizationSettings', () => {
     ['programmingLeadMinutes', { programmingLeadMinutes: 'soon' }, /must be a number/],
     ['backupPoolSize', { backupPoolSize: '21' }, /^Backup codes per lock must be at most 20/],
     ['guestMessageLeadMinutes', { guestMessageLeadMinutes: '99999' }, /^Guest message lead time/],
+    [
+      'earlyArrivalMinutes',
+      { earlyArrivalMinutes: '721' },
+      /^Early arrival allowance must be at most 720/,
+    ],
+    ['deskFallbackText', { deskFallbackText: ' ' }, /^When no code can work is required/],
+    ['deskFallbackText', { deskFallbackText: 'x'.repeat(301) }, /must be at most 300 characters/],
   ];
   it.each(badInputs)(
     'refuses a bad %s, naming it, and writes nothing',

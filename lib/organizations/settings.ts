@@ -12,6 +12,10 @@ import { parseInput } from '@/lib/validation';
 export const MAX_LEAD_MINUTES = 10_080;
 /** Locks hold 20–30 codes; a larger pool would crowd out guests. */
 export const MAX_BACKUP_POOL_SIZE = 20;
+/** Half a day: a guest let in earlier than that is on another stay. */
+export const MAX_EARLY_ARRIVAL_MINUTES = 720;
+/** The desk reads it at a glance: a sentence or two. */
+export const MAX_FALLBACK_TEXT_LENGTH = 300;
 
 export type OrganizationSettings = {
   name: string;
@@ -22,6 +26,8 @@ export type OrganizationSettings = {
   programmingLeadMinutes: number;
   backupPoolSize: number;
   guestMessageLeadMinutes: number;
+  earlyArrivalMinutes: number;
+  deskFallbackText: string;
 };
 
 export type SettingField = Exclude<keyof OrganizationSettings, 'name'>;
@@ -34,6 +40,8 @@ export const SETTING_LABELS: Record<SettingField, string> = {
   programmingLeadMinutes: 'Programming lead time',
   backupPoolSize: 'Backup codes per lock',
   guestMessageLeadMinutes: 'Guest message lead time',
+  earlyArrivalMinutes: 'Early arrival allowance',
+  deskFallbackText: 'When no code can work',
 };
 
 // Form values arrive as strings; a blank box must be "required", never 0.
@@ -86,6 +94,17 @@ export const updateOrganizationSettingsSchema = z.object({
   programmingLeadMinutes: wholeNumber('programmingLeadMinutes', MAX_LEAD_MINUTES),
   backupPoolSize: wholeNumber('backupPoolSize', MAX_BACKUP_POOL_SIZE),
   guestMessageLeadMinutes: wholeNumber('guestMessageLeadMinutes', MAX_LEAD_MINUTES),
+  earlyArrivalMinutes: wholeNumber('earlyArrivalMinutes', MAX_EARLY_ARRIVAL_MINUTES),
+  deskFallbackText: z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: 'When no code can work is required.' })
+      .trim()
+      .max(
+        MAX_FALLBACK_TEXT_LENGTH,
+        `When no code can work must be at most ${MAX_FALLBACK_TEXT_LENGTH} characters.`,
+      ),
+  ),
 });
 
 export type UpdateOrganizationSettingsInput = z.input<typeof updateOrganizationSettingsSchema>;
@@ -98,6 +117,8 @@ const settingsColumns = {
   programmingLeadMinutes: organizations.programmingLeadMinutes,
   backupPoolSize: organizations.backupPoolSize,
   guestMessageLeadMinutes: organizations.guestMessageLeadMinutes,
+  earlyArrivalMinutes: organizations.earlyArrivalMinutes,
+  deskFallbackText: organizations.deskFallbackText,
 };
 
 // Postgres answers `time` columns as "15:00:00"; people write and read "15:00".

@@ -15,6 +15,8 @@ const FIELDS = Object.keys({
   programmingLeadMinutes: true,
   backupPoolSize: true,
   guestMessageLeadMinutes: true,
+  earlyArrivalMinutes: true,
+  deskFallbackText: true,
 } satisfies Record<SettingField, true>);
 
 export function DefaultsForm({
@@ -22,11 +24,15 @@ export function DefaultsForm({
   timeZones,
   maxLeadMinutes,
   maxPoolSize,
+  maxEarlyArrivalMinutes,
+  maxFallbackText,
 }: {
   settings: OrganizationSettings;
   timeZones: string[];
   maxLeadMinutes: number;
   maxPoolSize: number;
+  maxEarlyArrivalMinutes: number;
+  maxFallbackText: number;
 }) {
   const { form, pending, refusal, fieldErrors, success } = useFormAction(
     updateOrganizationSettingsAction,
@@ -102,6 +108,22 @@ export function DefaultsForm({
           value={settings.guestMessageLeadMinutes}
           error={fieldErrors.guestMessageLeadMinutes}
         />
+        <WholeNumberField
+          name="earlyArrivalMinutes"
+          label="Early arrival allowance (minutes)"
+          hint="How long before check-in a backup code pulled for an arriving guest may already open the door. 0: from check-in."
+          max={maxEarlyArrivalMinutes}
+          value={settings.earlyArrivalMinutes}
+          error={fieldErrors.earlyArrivalMinutes}
+        />
+        <Field
+          name="deskFallbackText"
+          label="When no code can work"
+          hint={`What the front desk is told to do for a guest whose lock was reset or is offline (up to ${maxFallbackText} characters).`}
+          error={fieldErrors.deskFallbackText}
+        >
+          {(control) => <textarea {...control} rows={2} defaultValue={settings.deskFallbackText} />}
+        </Field>
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" variant="primary" disabled={pending}>

@@ -8,6 +8,8 @@ import { listMembers } from '@/lib/organizations/members';
 import {
   getOrganizationSettings,
   MAX_BACKUP_POOL_SIZE,
+  MAX_EARLY_ARRIVAL_MINUTES,
+  MAX_FALLBACK_TEXT_LENGTH,
   MAX_LEAD_MINUTES,
 } from '@/lib/organizations/settings';
 import { listProperties } from '@/lib/properties';
@@ -96,6 +98,8 @@ export default async function SettingsPage() {
           timeZones={timeZoneChoices(settings.timeZone)}
           maxLeadMinutes={MAX_LEAD_MINUTES}
           maxPoolSize={MAX_BACKUP_POOL_SIZE}
+          maxEarlyArrivalMinutes={MAX_EARLY_ARRIVAL_MINUTES}
+          maxFallbackText={MAX_FALLBACK_TEXT_LENGTH}
         />
       </section>
     </div>

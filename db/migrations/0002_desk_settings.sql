@@ -1,0 +1,2 @@
+ALTER TABLE "organizations" ADD COLUMN "early_arrival_minutes" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "organizations" ADD COLUMN "desk_fallback_text" text DEFAULT 'Let the guest in with a key, or call maintenance.' NOT NULL;
