@@ -1,6 +1,7 @@
 /** Shared by the e2e server script and the tests. Not secrets: a throwaway test server. */
 export const E2E = {
-  port: 3100,
+  // Overridable so two checkouts on one machine can run their suites side by side.
+  port: Number(process.env.E2E_PORT ?? 3100),
   password: 'harbor-e2e-password',
   cronSecret: 'e2e-cron-secret-0123456789',
   authSecret: 'e2e-auth-secret-0123456789-0123456789-0123456789',
@@ -9,7 +10,7 @@ export const E2E = {
    * and one that never confirms a code (scripts/e2e-server.ts).
    */
   seam: {
-    port: 3101,
+    port: Number(process.env.E2E_SEAM_PORT ?? 3101),
     apiKey: 'seam_e2e_harbor_workspace_key',
     locks: ['Seam Room 401', 'Seam Room 402'],
     slowLock: 'Seam Room 403',
