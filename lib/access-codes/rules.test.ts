@@ -137,6 +137,19 @@ describe('windowProblem', () => {
       '2027-12-03T16:00:00Z',
       'A time-bound code can last at most one year.',
     ],
+    ['starting just inside two years', '2028-11-26T11:00:00Z', '2028-11-28T16:00:00Z', null],
+    [
+      'starting just past two years',
+      '2028-11-26T13:00:00Z',
+      '2028-11-28T16:00:00Z',
+      'starts_at must be within 2 years.',
+    ],
+    [
+      'starting in the year 9999',
+      '9999-12-01T20:00:00Z',
+      '9999-12-03T16:00:00Z',
+      'starts_at must be within 2 years.',
+    ],
   ])('%s', (_name, startsAt, endsAt, message) => {
     expect(
       windowProblem({ startsAt: at(startsAt), endsAt: at(endsAt) }, now)?.message ?? null,

@@ -6,6 +6,19 @@ export type Window = { startsAt: Date | null; endsAt: Date | null };
 
 export const MAX_WINDOW_DAYS = 366;
 
+/**
+ * How far ahead a window may start. A year typed wrong (9999) is a mistake,
+ * not a booking: it would sit in every list and pool for ever.
+ */
+export const MAX_START_AHEAD_YEARS = 2;
+
+/** `now` moved MAX_START_AHEAD_YEARS on the calendar: the latest a window may start. */
+export function latestStart(now: Date): Date {
+  const latest = new Date(now);
+  latest.setUTCFullYear(latest.getUTCFullYear() + MAX_START_AHEAD_YEARS);
+  return latest;
+}
+
 /** Why `code` cannot go on a lock with these constraints, or null when it can. */
 export function codeProblem(code: string, constraints: CodeConstraints): string | null {
   if (constraints.digitsOnly && !/^\d+$/.test(code)) return 'Code must contain digits only.';
@@ -78,7 +91,7 @@ export function windowProblem(
 ): {
   field: 'starts_at' | 'ends_at';
   /** Which rule it breaks, for callers that word it their own way (a stay's check-out). */
-  rule: 'ends_before_start' | 'ended' | 'too_long';
+  rule: 'ends_before_start' | 'ended' | 'starts_too_far' | 'too_long';
   message: string;
 } | null {
   if (window.endsAt.getTime() <= window.startsAt.getTime()) {
@@ -90,6 +103,13 @@ export function windowProblem(
   }
   if (window.endsAt.getTime() <= now.getTime()) {
     return { field: 'ends_at', rule: 'ended', message: 'ends_at must be in the future.' };
+  }
+  if (window.startsAt.getTime() > latestStart(now).getTime()) {
+    return {
+      field: 'starts_at',
+      rule: 'starts_too_far',
+      message: `starts_at must be within ${MAX_START_AHEAD_YEARS} years.`,
+    };
   }
   if (window.endsAt.getTime() - window.startsAt.getTime() > MAX_WINDOW_DAYS * 86_400_000) {
     return {

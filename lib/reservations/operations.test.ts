@@ -254,6 +254,28 @@ describe('createReservation refuses bad input and changes nothing', () => {
     }
   });
 
+  it('refuses a check-in years ahead (a year typed wrong), naming the limit on check-in', async () => {
+    const room = await newLock();
+    for (const dates of [
+      { checkInDate: '9999-12-01', checkOutDate: '9999-12-03' },
+      { checkInDate: '2028-12-01', checkOutDate: '2028-12-03' },
+    ]) {
+      const error = await refused(rowCounts, () =>
+        createReservation(database.db, frontDesk, stay({ ...dates, deviceIds: [room.id] }), NOW),
+      );
+      expect(error.code).toBe('invalid_input');
+      expect(error.options.field).toBe('checkInDate');
+      expect(error.message).toBe('Check-in must be within 2 years.');
+    }
+    // Inside the limit is a stay like any other.
+    await createReservation(
+      database.db,
+      frontDesk,
+      stay({ checkInDate: '2028-11-01', checkOutDate: '2028-11-03', deviceIds: [room.id] }),
+      NOW,
+    );
+  });
+
   it('answers not found for a property that does not exist or is another organization’s', async () => {
     const room = await newLock();
     for (const propertyId of [randomUUID(), rival.property.id]) {

@@ -4,7 +4,7 @@
 // operations that write stays.
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { windowProblem } from '@/lib/access-codes/rules';
+import { MAX_START_AHEAD_YEARS, windowProblem } from '@/lib/access-codes/rules';
 import { type LockForCodes, loadLocks, lockCodeChanges } from '@/lib/access-codes/store';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
@@ -98,12 +98,12 @@ export type UpdateReservationInput = z.input<typeof updateReservationSchema>;
 type StayDates = z.output<typeof stayDatesSchema>;
 type StayWindow = { startsAt: Date; endsAt: Date };
 
-/** The stay's instants from its local dates, or what is wrong with them (always about check-out). */
+/** The stay's instants from its local dates, or what is wrong with them and which date it is about. */
 function stayWindow(
   property: PropertyTimes,
   dates: StayDates,
   now: Date,
-): StayWindow | { problem: string } {
+): StayWindow | { problem: string; field: 'checkInDate' | 'checkOutDate' } {
   const startsAt = zonedInstant(
     dates.checkInDate,
     dates.checkInTime ?? property.checkInTime.slice(0, 5),
@@ -116,7 +116,10 @@ function stayWindow(
   );
   const problem = windowProblem({ startsAt, endsAt }, now);
   if (problem) {
-    return { problem: STAY_WINDOW_PROBLEMS[problem.rule] };
+    return {
+      problem: STAY_WINDOW_PROBLEMS[problem.rule],
+      field: problem.field === 'starts_at' ? 'checkInDate' : 'checkOutDate',
+    };
   }
   return { startsAt, endsAt };
 }
@@ -125,6 +128,7 @@ function stayWindow(
 const STAY_WINDOW_PROBLEMS = {
   ends_before_start: 'Check-out must be after check-in.',
   ended: 'Check-out must be in the future.',
+  starts_too_far: `Check-in must be within ${MAX_START_AHEAD_YEARS} years.`,
   too_long: 'A stay can last at most one year.',
 } as const;
 
@@ -142,7 +146,7 @@ export function stayProblems<T>(
   const problems: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
   const window = dates ? stayWindow(property, dates, now) : null;
   if (window && 'problem' in window) {
-    problems.checkOutDate ??= window.problem;
+    problems[window.field] ??= window.problem;
     throw new InvalidInputError(problems);
   }
   if (!parsed.success) throw new InvalidInputError(problems);

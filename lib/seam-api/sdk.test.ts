@@ -290,6 +290,18 @@ describe('errors', () => {
       .catch((e) => e);
     expect(backwards).toBeInstanceOf(SeamHttpInvalidInputError);
     expect((backwards as Error).message).toBe('ends_at must be after starts_at.');
+    // A year typed wrong is refused, not booked for years (9999 is past the instant's own range).
+    const farOff = await seam.accessCodes
+      .create({
+        device_id: lockA,
+        starts_at: '2030-12-01T20:00:00.000Z',
+        ends_at: '2030-12-03T16:00:00.000Z',
+      })
+      .catch((e) => e);
+    expect(farOff).toBeInstanceOf(SeamHttpInvalidInputError);
+    expect((farOff as SeamHttpInvalidInputError).getValidationErrorMessages('starts_at')).toEqual([
+      'starts_at must be within 2 years.',
+    ]);
     const letters = await seam.accessCodes
       .create({ device_id: lockA, code: 'abcd' })
       .catch((e) => e);
