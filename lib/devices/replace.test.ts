@@ -270,6 +270,8 @@ describe('replaceDevice', () => {
     const fresh = await replacementProgress(database.db, admin, found.id, later(321));
     expect(fresh.set).toBe(0);
     expect(fresh.undoUntil).not.toBeNull();
+    // Replaced at 22:20 UTC, 17:20 at the property: undo for a quarter of an hour, said in its time.
+    expect(fresh.undoUntilTime).toBe('17:35');
 
     // Undo, before any tick: everything is back as it was.
     await undoReplacement(database.db, admin, { newDeviceId: found.id }, later(322));
@@ -296,9 +298,13 @@ describe('replaceDevice', () => {
     await ticks(324, 4);
     const done = await replacementProgress(database.db, admin, found.id, later(328));
     expect(done).toMatchObject({ errors: [], changedDigits: [], undoUntil: null });
-    // The two stays in house, the pulled backup and the pool of five; Cy's code is not due yet.
+    // The two stays in house, the pulled backup and the pool of five; Cy's code is not due yet,
+    // and the page names it with when it goes on (the lead time before check-in at 15:00).
     expect(done.total).toBe(8);
     expect(done.set).toBe(8);
+    expect(done.later).toEqual([
+      { id: expect.any(String), name: 'Cy 404', goesOn: 'Sun, 29 Nov 2026, 14:30 EST' },
+    ]);
     await expect(
       undoReplacement(database.db, admin, { newDeviceId: found.id }, later(329)),
     ).rejects.toMatchObject({ code: 'conflict' });

@@ -1,11 +1,14 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { accessCodes, devices } from '@/db/schema';
-import { isConfirmedOnLock } from '@/lib/access-codes/predicates';
+import { accessCodes, devices, organizations, properties } from '@/db/schema';
+import { codeFactColumns } from '@/lib/access-codes/code-status';
+import { isConfirmedOnLock, isFinished } from '@/lib/access-codes/predicates';
+import { programmingTime, wantsOnLock } from '@/lib/access-codes/state';
+import { policyFor } from '@/lib/access-codes/store';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
-import { toIso } from '@/lib/time';
+import { formatZoned, localDateTimeParts, toIso } from '@/lib/time';
 import { closedByReplacement, guestNames, liveOn } from './replacement-codes';
 import { UNDO_REPLACEMENT_MINUTES } from './undo-replacement';
 
@@ -16,11 +19,18 @@ export type ReplacementProgress = {
   total: number;
   /** Of those, on it. */
   set: number;
+  /**
+   * Codes that go on the lock later (a stay next week), soonest first: whose
+   * (the guest, or the code's name) and when, in the lock's zone. Not counted in `total`.
+   */
+  later: { id: string; name: string | null; goesOn: string }[];
   errors: { id: string; name: string | null; message: string }[];
   /** Guests whose code changed: the new lock refused the old digits. They get a correction. */
   changedDigits: { reservationId: string; guestName: string }[];
   /** Until when Undo is offered, if nothing has gone to the lock yet (ISO: the page polls it as JSON). */
   undoUntil: string | null;
+  /** The same moment as the lock's local time ("14:05"), for the Undo button. */
+  undoUntilTime: string | null;
 };
 
 /** How far the new lock is from holding everything it should, for the wizard's live progress. */
@@ -33,8 +43,16 @@ export async function replacementProgress(
   assertCan(actor, 'devices.replace', 'Device');
   const id = parseId('Device', newDeviceId, { field: 'newDeviceId' });
   const [fresh] = await db
-    .select({ id: devices.id, name: devices.name })
+    .select({
+      id: devices.id,
+      name: devices.name,
+      supportsNativeScheduling: devices.supportsNativeScheduling,
+      leadMinutes: organizations.programmingLeadMinutes,
+      timeZone: sql<string>`coalesce(${properties.timeZone}, ${organizations.timeZone})`,
+    })
     .from(devices)
+    .innerJoin(organizations, eq(organizations.id, devices.organizationId))
+    .leftJoin(properties, eq(properties.id, devices.propertyId))
     .where(and(eq(devices.id, id), eq(devices.organizationId, actor.organizationId)));
   if (!fresh) throw AppError.notFound('Device', { field: 'newDeviceId' });
   const [old] = await db
@@ -48,23 +66,32 @@ export async function replacementProgress(
     );
   const codes = await db
     .select({
+      ...codeFactColumns,
       id: accessCodes.id,
       name: accessCodes.name,
       code: accessCodes.code,
-      status: accessCodes.status,
-      externalRef: accessCodes.externalRef,
-      errors: accessCodes.errors,
-      startsAt: accessCodes.startsAt,
       reservationId: accessCodes.reservationId,
-      lastAttemptAt: accessCodes.lastAttemptAt,
-      nextAttemptAt: accessCodes.nextAttemptAt,
     })
     .from(accessCodes)
     .where(liveOn(fresh.id, actor.organizationId));
-  // Codes not due on the lock yet (a stay next week) are not counted against it.
-  const due = codes.filter(
-    (c) => c.nextAttemptAt === null || c.nextAttemptAt <= now || c.externalRef,
+  // Codes not due on the lock yet (a stay next week) are not counted against it: they are named, with when.
+  const policy = policyFor(fresh, fresh.leadMinutes);
+  const due = codes.filter((c) => wantsOnLock(c, policy, now) || c.externalRef);
+  const waiting = codes
+    .filter((c) => !due.includes(c) && !isFinished.test(c, now))
+    .map((c) => ({ code: c, at: programmingTime(c, policy) }))
+    .filter((w): w is { code: (typeof codes)[number]; at: Date } => w.at !== null)
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+  const guests = await guestNames(
+    db,
+    actor.organizationId,
+    waiting.flatMap((w) => (w.code.reservationId ? [w.code.reservationId] : [])),
   );
+  const later = waiting.map((w) => ({
+    id: w.code.id,
+    name: guests.find((g) => g.reservationId === w.code.reservationId)?.guestName ?? w.code.name,
+    goesOn: formatZoned(w.at, fresh.timeZone),
+  }));
   let changedDigits: ReplacementProgress['changedDigits'] = [];
   if (old?.replacedAt) {
     const before = await db
@@ -78,15 +105,17 @@ export async function replacementProgress(
     changedDigits = await guestNames(db, actor.organizationId, changed);
   }
   const untouched = codes.every((c) => c.lastAttemptAt === null);
-  const undoUntil =
+  const undoBy =
     old?.replacedAt && untouched
       ? new Date(old.replacedAt.getTime() + UNDO_REPLACEMENT_MINUTES * 60_000)
       : null;
+  const undoUntil = undoBy && undoBy > now ? undoBy : null;
   return {
     oldDeviceId: old?.id ?? null,
     lockName: fresh.name,
     total: due.length,
     set: due.filter((c) => isConfirmedOnLock.test(c)).length,
+    later,
     errors: codes
       .filter((c) => c.errors.length > 0)
       .map((c) => ({
@@ -95,6 +124,7 @@ export async function replacementProgress(
         message: c.errors[0]?.message ?? 'Not on the lock.',
       })),
     changedDigits,
-    undoUntil: undoUntil && undoUntil > now ? toIso(undoUntil) : null,
+    undoUntil: undoUntil ? toIso(undoUntil) : null,
+    undoUntilTime: undoUntil ? localDateTimeParts(undoUntil, fresh.timeZone).time : null,
   };
 }

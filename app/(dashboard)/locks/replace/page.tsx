@@ -60,6 +60,7 @@ export default async function ReplaceLockPage({
         chosen={{ new: params.new, old: params.old }}
         review={review}
         reviewProblem={reviewProblem}
+        undone={params.undone === '1'}
         properties={propertyChoices}
       />
     </HydrationBoundary>

@@ -20,6 +20,7 @@ export function ReplaceWizard({
   chosen,
   review,
   reviewProblem,
+  undone = false,
   properties: propertyChoices,
 }: {
   /** The locks named in the address (`?new=…&old=…`). */
@@ -28,6 +29,8 @@ export function ReplaceWizard({
   review: { oldDeviceId: string; newDeviceId: string } | null;
   /** Why the server could not review that pair. */
   reviewProblem: string | null;
+  /** Arrived here by undoing a replacement (`?undone=1`): say it worked. */
+  undone?: boolean;
   properties: { id: string; name: string }[];
 }) {
   const { data: choices, error: choicesError } = useQuery({
@@ -67,6 +70,13 @@ export function ReplaceWizard({
           codes and backup pool across, and programs them on the new lock.
         </p>
       </div>
+
+      {undone ? (
+        <Alert tone="success" data-testid="replacement-undone">
+          Replacement undone. The old lock is back with its stays; its codes go on again once it is
+          working. Choose again below, or leave the new lock for later.
+        </Alert>
+      ) : null}
 
       {problem ? (
         <Alert tone="warning" role="alert">

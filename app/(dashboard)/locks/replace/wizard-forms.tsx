@@ -65,8 +65,15 @@ export function PlaceLockForm({
   );
 }
 
-/** Undo, offered while no code has gone to the new lock. */
-export function UndoReplacement({ newDeviceId }: { newDeviceId: string }) {
+/** Undo, offered while no code has gone to the new lock, saying until when. */
+export function UndoReplacement({
+  newDeviceId,
+  until,
+}: {
+  newDeviceId: string;
+  /** The lock's local time the offer ends ("14:05"). */
+  until: string;
+}) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [pending, start] = useTransition();
@@ -82,14 +89,16 @@ export function UndoReplacement({ newDeviceId }: { newDeviceId: string }) {
             if (result.ok) {
               // Both locks, the wizard's choices and the progress all read lock keys.
               await queryClient.invalidateQueries({ queryKey: queryKeys.locks.all });
-              router.push(`/locks/replace?new=${newDeviceId}&old=${result.data.oldDeviceId}`);
+              router.push(
+                `/locks/replace?new=${newDeviceId}&old=${result.data.oldDeviceId}&undone=1`,
+              );
             } else {
               setError(result.error);
             }
           })
         }
       >
-        {pending ? 'Undoing…' : 'Undo this replacement'}
+        {pending ? 'Undoing…' : `Undo — possible until ${until}`}
       </Button>
       {error ? <Alert tone="error">{error}</Alert> : null}
     </div>

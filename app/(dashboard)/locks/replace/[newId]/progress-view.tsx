@@ -42,11 +42,7 @@ export function ProgressView({ newId }: { newId: string }) {
       ) : null}
       <Panel title="Codes on the new lock">
         <p role="status" data-testid="replacement-progress" className="text-sm">
-          {progress.total === 0
-            ? 'No code is due on the lock yet; those for later stays go on at their usual time.'
-            : done
-              ? `All ${progress.total} codes are on the new lock.`
-              : `${progress.set} of ${progress.total} codes on the new lock…`}
+          {progressWords(progress, done)}
         </p>
         <progress
           max={Math.max(progress.total, 1)}
@@ -84,8 +80,27 @@ export function ProgressView({ newId }: { newId: string }) {
 
       <div className="flex flex-wrap items-start gap-3">
         <ButtonLink href={`/locks/${newId}`}>Open the lock</ButtonLink>
-        {progress.undoUntil ? <UndoReplacement newDeviceId={newId} /> : null}
+        {progress.undoUntil && progress.undoUntilTime ? (
+          <UndoReplacement newDeviceId={newId} until={progress.undoUntilTime} />
+        ) : null}
       </div>
     </div>
   );
+}
+
+/** Only codes due now are counted; those for later stays are named with when they go on. */
+const LATER_NAMED = 3;
+
+/** "5 of 5 due now are on the new lock; Samuel Okafor’s goes on Sun, 6 Dec 2026, 14:30 EST." */
+function progressWords(progress: ReplacementProgress, done: boolean): string {
+  const dueNow =
+    progress.total === 0
+      ? 'No code is due on the lock yet'
+      : `${progress.set} of ${progress.total} due now ${progress.total === 1 ? 'is' : 'are'} on the new lock`;
+  const named = progress.later
+    .slice(0, LATER_NAMED)
+    .map((c) => `${c.name ? `${c.name}’s` : 'a code'} goes on ${c.goesOn}`);
+  const more = progress.later.length - named.length;
+  if (more > 0) named.push(`${more} more go on later`);
+  return `${[dueNow, ...named].join('; ')}${done || progress.total === 0 ? '.' : '…'}`;
 }
