@@ -24,6 +24,9 @@ test('owners make a permanent backup code, see it once, and revoke it; the desk 
   const rows = page.getByTestId('permanent-code-row').filter({ hasText: room });
   const before = await rows.count();
   expect(before).toBeGreaterThan(0);
+  // Where the code is, in the words every page uses; never a raw status like "(unset)".
+  await expect(rows.first().getByTestId('code-status')).toHaveText(/^(Being set|Set on the lock)$/);
+  await expect(rows.first()).not.toContainText('unset');
   // Revoking asks first, in place.
   await rows.first().getByRole('button', { name: 'Revoke…' }).click();
   await rows.first().getByRole('button', { name: 'Yes, revoke' }).click();

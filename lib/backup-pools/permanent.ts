@@ -1,6 +1,11 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { accessCodes, devices } from '@/db/schema';
+import { accessCodes, devices, organizations, properties } from '@/db/schema';
+import {
+  type CodeStatusWords,
+  codeStatusColumns,
+  codeStatusOf,
+} from '@/lib/access-codes/code-status';
 import { isLive } from '@/lib/access-codes/predicates';
 import {
   firstAttemptAt,
@@ -71,7 +76,8 @@ export type PermanentBackupCode = {
   accessCodeId: string;
   lockName: string;
   room: string | null;
-  status: string;
+  /** Where the code is, in the words every page uses. */
+  state: CodeStatusWords;
   createdAt: Date;
 };
 
@@ -79,18 +85,22 @@ export type PermanentBackupCode = {
 export async function listPermanentBackupCodes(
   db: Executor,
   actor: Actor,
+  now: Date,
 ): Promise<PermanentBackupCode[]> {
   assertCan(actor, 'permanent_codes.manage', 'Device');
-  return db
+  const rows = await db
     .select({
+      ...codeStatusColumns,
       accessCodeId: accessCodes.id,
-      lockName: devices.name,
       room: devices.room,
-      status: accessCodes.status,
       createdAt: accessCodes.createdAt,
+      leadMinutes: organizations.programmingLeadMinutes,
+      timeZone: sql<string>`coalesce(${properties.timeZone}, ${organizations.timeZone})`,
     })
     .from(accessCodes)
     .innerJoin(devices, eq(devices.id, accessCodes.deviceId))
+    .innerJoin(organizations, eq(organizations.id, accessCodes.organizationId))
+    .leftJoin(properties, eq(properties.id, devices.propertyId))
     .where(
       and(
         eq(accessCodes.organizationId, actor.organizationId),
@@ -99,4 +109,11 @@ export async function listPermanentBackupCodes(
       ),
     )
     .orderBy(desc(accessCodes.createdAt));
+  return rows.map((row) => ({
+    accessCodeId: row.accessCodeId,
+    lockName: row.lockName,
+    room: row.room,
+    state: codeStatusOf(row, row.leadMinutes, row.timeZone, now),
+    createdAt: row.createdAt,
+  }));
 }

@@ -369,9 +369,11 @@ describe('permanent backup codes', () => {
     const made = await createPermanentBackupCode(database.db, actor, lock.id, T0);
     expect(made.code).toMatch(/^\d{6}$/);
     expect((await getAccessCode(database.db, actor, made.accessCodeId)).code).toBeNull();
-    const listed = await listPermanentBackupCodes(database.db, actor);
+    const listed = await listPermanentBackupCodes(database.db, actor, T0);
     expect(listed.map((c) => c.accessCodeId)).toEqual([made.accessCodeId]);
     expect(JSON.stringify(listed)).not.toContain(made.code);
+    // In the shared words, never the raw status ("unset").
+    expect(listed[0]?.state.title).toBe('Being set');
     const audit = await database.db.select().from(auditLog);
     expect(JSON.stringify(audit)).not.toContain(made.code);
 
@@ -380,12 +382,14 @@ describe('permanent backup codes', () => {
     expect((await backups(lock.id)).filter((c) => c.status === 'set')).toHaveLength(5);
     const held = await database.db.select().from(simulatedLockCodes);
     expect(held.map((h) => h.code)).toContain(made.code);
+    const [onLock] = await listPermanentBackupCodes(database.db, actor, T0);
+    expect(onLock?.state).toMatchObject({ title: 'Set on the lock', tone: 'ok' });
 
     await deleteAccessCode(database.db, actor, made.accessCodeId, at(hours(1)));
     await tick(at(hours(1)));
     const after = await database.db.select().from(simulatedLockCodes);
     expect(after.map((h) => h.code)).not.toContain(made.code);
-    expect(await listPermanentBackupCodes(database.db, actor)).toEqual([]);
+    expect(await listPermanentBackupCodes(database.db, actor, at(hours(1)))).toEqual([]);
   });
 
   it('is not for the front desk', async () => {

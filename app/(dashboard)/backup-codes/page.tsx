@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
+import { CodeStatus } from '@/components/code-status';
 import { Alert } from '@/components/ui/alert';
 import { EmptyState } from '@/components/ui/empty-state';
 import { getDb } from '@/db/client';
 import { listPermanentBackupCodes } from '@/lib/backup-pools/permanent';
+import { clock } from '@/lib/clock';
 import { listLocks } from '@/lib/devices/locks';
 import { requirePageActor } from '@/lib/http/session';
 import { CreatePermanentCode, RevokePermanentCode } from './create-form';
@@ -13,7 +15,7 @@ export default async function BackupCodesPage() {
   const actor = await requirePageActor('permanent_codes.manage');
   const db = await getDb();
   const [codes, locks] = await Promise.all([
-    listPermanentBackupCodes(db, actor),
+    listPermanentBackupCodes(db, actor, clock.now()),
     listLocks(db, actor, { page: 1 }),
   ]);
 
@@ -41,12 +43,10 @@ export default async function BackupCodesPage() {
               data-testid="permanent-code-row"
               className="flex flex-wrap items-center justify-between gap-3 px-4 py-3 text-sm"
             >
-              <span>
-                <span className="font-medium">{c.lockName}</span>{' '}
-                <span className="font-mono text-slate-500">••••••</span>{' '}
-                <span className="text-slate-500">
-                  ({c.status === 'set' ? 'on the lock' : c.status})
-                </span>
+              <span className="flex flex-wrap items-center gap-2">
+                <span className="font-medium">{c.lockName}</span>
+                <span className="font-mono text-slate-500">••••••</span>
+                <CodeStatus state={c.state} detail />
               </span>
               <RevokePermanentCode accessCodeId={c.accessCodeId} lockName={c.lockName} />
             </li>
