@@ -9,13 +9,19 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Field, FormProblem } from '@/components/ui/field';
 import { ShownOnce } from '@/components/ui/shown-once';
 import { useFormAction } from '@/components/ui/use-form-action';
-import type { ApiKeySummary } from '@/lib/api-keys';
 import { createApiKeyAction, revokeApiKeyAction } from './actions';
 
-const when = (at: Date | string | null) =>
-  at ? new Date(at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : 'Never';
+export type ApiKeyRow = {
+  id: string;
+  name: string;
+  keyPrefix: string;
+  /** The times below are already formatted in the organization's zone, like every other time. */
+  created: string;
+  lastUsed: string | null;
+  revoked: string | null;
+};
 
-export function ApiKeys({ keys }: { keys: ApiKeySummary[] }) {
+export function ApiKeys({ keys }: { keys: ApiKeyRow[] }) {
   // The name typed is kept when refused; the key made is shown until the next one.
   const create = useFormAction(createApiKeyAction, { resetOnSuccess: true });
   const created = create.answer;
@@ -65,11 +71,11 @@ export function ApiKeys({ keys }: { keys: ApiKeySummary[] }) {
             <tr key={key.id} data-testid="api-key-row">
               <Td className="font-medium">{key.name}</Td>
               <Td className="font-mono text-slate-600">{key.keyPrefix}…</Td>
-              <Td>{when(key.createdAt)}</Td>
-              <Td>{when(key.lastUsedAt)}</Td>
+              <Td data-testid="api-key-created">{key.created}</Td>
+              <Td>{key.lastUsed ?? 'Never'}</Td>
               <Td className="text-right">
-                {key.revokedAt ? (
-                  <span className="text-slate-500">Revoked {when(key.revokedAt)}</span>
+                {key.revoked ? (
+                  <span className="text-slate-500">Revoked {key.revoked}</span>
                 ) : (
                   <ConfirmButton
                     size="sm"

@@ -83,7 +83,16 @@ export default async function SettingsPage() {
         <h2 id="api-keys-heading" className="font-semibold">
           API keys
         </h2>
-        <ApiKeys keys={keys} />
+        <ApiKeys
+          keys={keys.map((k) => ({
+            id: k.id,
+            name: k.name,
+            keyPrefix: k.keyPrefix,
+            created: formatInZone(k.createdAt, settings.timeZone),
+            lastUsed: k.lastUsedAt ? formatInZone(k.lastUsedAt, settings.timeZone) : null,
+            revoked: k.revokedAt ? formatInZone(k.revokedAt, settings.timeZone) : null,
+          }))}
+        />
       </section>
 
       <section aria-labelledby="defaults-heading" className="space-y-3">
