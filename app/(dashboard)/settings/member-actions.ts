@@ -37,13 +37,18 @@ export async function addMemberAction(
   return result;
 }
 
-export async function changeMemberRoleAction(formData: FormData): Promise<ActionResult<null>> {
+/** Answers the role the member has now, so the page shows what was saved. */
+export async function changeMemberRoleAction(input: {
+  userId: string;
+  role: MemberRole;
+}): Promise<ActionResult<{ role: MemberRole }>> {
   const result = await runAction('members.manage', async (actor) => {
-    await changeMemberRole(await getDb(), actor, {
-      userId: String(formData.get('userId') ?? ''),
-      role: String(formData.get('role') ?? '') as MemberRole,
+    const member = await changeMemberRole(await getDb(), actor, {
+      userId: String(input.userId),
+      // Checked by the schema inside; an unknown role is refused there, naming the field.
+      role: String(input.role) as MemberRole,
     });
-    return null;
+    return { role: member.role };
   });
   if (result.ok) revalidatePath('/settings');
   return result;

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmButton } from '@/components/ui/confirm-button';
@@ -33,13 +33,22 @@ export function Members({
   currentUserId: string | null;
 }) {
   const [problem, setProblem] = useState<string | null>(null);
-  const report = (result: ActionResult<null>) => setProblem(result.ok ? null : result.error);
+  const [changed, setChanged] = useState<string | null>(null);
+  const report = (result: ActionResult<null>) => {
+    setChanged(null);
+    setProblem(result.ok ? null : result.error);
+  };
 
   return (
     <div className="space-y-4">
       {problem ? (
         <Alert tone="error" data-testid="member-error">
           {problem}
+        </Alert>
+      ) : null}
+      {changed ? (
+        <Alert tone="success" data-testid="member-changed">
+          {changed}
         </Alert>
       ) : null}
       <DataTable
@@ -69,30 +78,7 @@ export function Members({
                 {self ? (
                   ROLE_LABELS[m.role]
                 ) : (
-                  <form
-                    className="flex items-center gap-2"
-                    action={async (formData) => report(await changeMemberRoleAction(formData))}
-                  >
-                    <input type="hidden" name="userId" value={m.userId} />
-                    <label htmlFor={`role-${m.userId}`} className="sr-only">
-                      Role of {m.name}
-                    </label>
-                    <select
-                      id={`role-${m.userId}`}
-                      name="role"
-                      defaultValue={m.role}
-                      className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
-                    >
-                      {ROLES.map((role) => (
-                        <option key={role} value={role}>
-                          {ROLE_LABELS[role]}
-                        </option>
-                      ))}
-                    </select>
-                    <Button type="submit" size="sm">
-                      Change role
-                    </Button>
-                  </form>
+                  <RoleChoice member={m} onProblem={setProblem} onChanged={setChanged} />
                 )}
               </Td>
               <Td hideBelow="md" className="text-slate-600">
@@ -135,6 +121,68 @@ export function Members({
         })}
       </DataTable>
       <AddMember />
+    </div>
+  );
+}
+
+/**
+ * A member's role: choose another, then confirm it. The choice is the page's
+ * own state, so after saving it shows the role saved (a form reset used to
+ * put the old one back), and the page says what changed.
+ */
+function RoleChoice({
+  member,
+  onProblem,
+  onChanged,
+}: {
+  member: MemberRow;
+  onProblem: (problem: string | null) => void;
+  onChanged: (changed: string | null) => void;
+}) {
+  const [role, setRole] = useState<MemberRole>(member.role);
+  // The saved role wins when the page's data moves on (another admin, a refresh).
+  useEffect(() => setRole(member.role), [member.role]);
+  const label = ROLE_LABELS[role];
+  return (
+    <div className="flex flex-wrap items-start gap-2">
+      <label htmlFor={`role-${member.userId}`} className="sr-only">
+        Role of {member.name}
+      </label>
+      <select
+        id={`role-${member.userId}`}
+        value={role}
+        onChange={(event) => {
+          setRole(event.target.value as MemberRole);
+          onChanged(null);
+        }}
+        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+      >
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {ROLE_LABELS[r]}
+          </option>
+        ))}
+      </select>
+      {role === member.role ? null : (
+        <ConfirmButton
+          size="sm"
+          question={`Change ${member.name}’s role from ${ROLE_LABELS[member.role].toLowerCase()} to ${label.toLowerCase()}?`}
+          details={<p>What they may see and do changes on their next page.</p>}
+          confirmLabel={`Yes, make ${member.name} ${label.toLowerCase()}`}
+          pendingLabel="Changing…"
+          onConfirm={async () => {
+            const result = await changeMemberRoleAction({ userId: member.userId, role });
+            onProblem(result.ok ? null : result.error);
+            if (result.ok) {
+              setRole(result.data.role);
+              onChanged(`${member.name} is now ${ROLE_LABELS[result.data.role].toLowerCase()}.`);
+            }
+            return result.ok;
+          }}
+        >
+          Change role
+        </ConfirmButton>
+      )}
     </div>
   );
 }
