@@ -190,7 +190,7 @@ function ArrivalCard({ arrival, now }: { arrival: Arrival; now: Date }) {
         <div className="flex flex-wrap items-baseline gap-2">
           <Link
             href={`/reservations/${arrival.reservationId}`}
-            className="font-medium text-slate-900 hover:underline"
+            className="font-medium text-slate-900 wrap-anywhere hover:underline"
           >
             {arrival.guestName}
           </Link>
@@ -257,7 +257,7 @@ function DepartureRow({ departure }: { departure: Departure }) {
       }`}
     >
       <span>
-        <span className="font-medium">{departure.guestName}</span>{' '}
+        <span className="font-medium wrap-anywhere">{departure.guestName}</span>{' '}
         <span className="text-slate-600">
           {departure.checkedOut ? 'checked out' : 'checks out'}{' '}
           {formatInZone(new Date(departure.endsAt), departure.timeZone)} · {departure.propertyName}

@@ -84,7 +84,7 @@ export function DeskView({
               className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
             >
               <div className="flex flex-wrap items-baseline justify-between gap-2">
-                <p className="font-medium">{stay.guestName}</p>
+                <p className="font-medium wrap-anywhere">{stay.guestName}</p>
                 <p className="text-sm text-slate-600">
                   {formatInZone(new Date(stay.startsAt), stay.timeZone)} –{' '}
                   {formatInZone(new Date(stay.endsAt), stay.timeZone)}{' '}

@@ -121,9 +121,10 @@ export function ReservationsTable({
       <DataTable
         columns={[
           { label: 'Guest' },
-          { label: 'Stay' },
+          // On a phone the stay and its codes are stacked under the guest instead.
+          { label: 'Stay', hideBelow: 'sm' },
           { label: 'Locks', hideBelow: 'md' },
-          { label: 'Codes' },
+          { label: 'Codes', hideBelow: 'sm' },
         ]}
         empty={
           stays.length === 0 ? (
@@ -163,14 +164,18 @@ export function ReservationsTable({
 }
 
 function ReservationRow({ stay }: { stay: ReservationSummary }) {
-  const stage = STAGE_WORDS[stay.stage];
   const codes = codeSummary(stay);
+  const codeWords = (
+    <span className={TONE_TEXT[codes.tone]} title={codes.seamNames || undefined}>
+      {codes.text}
+    </span>
+  );
   return (
     <tr data-testid="reservation-row">
       <Td className="align-top">
         <Link
           href={`/reservations/${stay.id}`}
-          className="font-medium text-brand-700 underline-offset-2 hover:underline"
+          className="font-medium text-brand-700 wrap-anywhere underline-offset-2 hover:underline"
         >
           {stay.guestName}
         </Link>
@@ -178,15 +183,13 @@ function ReservationRow({ stay }: { stay: ReservationSummary }) {
         <p className="text-xs text-slate-500 md:hidden">
           {stay.locks.map((l) => l.name).join(', ')}
         </p>
+        <div className="mt-2 space-y-1 sm:hidden" data-testid="reservation-stacked">
+          <StayDates stay={stay} />
+          <p>{codeWords}</p>
+        </div>
       </Td>
-      <Td className="align-top">
-        <span
-          className={`mb-1 inline-block rounded-full px-2 py-0.5 text-xs ring-1 ${TONE_BADGE[stage.tone]}`}
-        >
-          {stage.label}
-        </span>
-        <p className="whitespace-nowrap">{stay.checkInLabel}</p>
-        <p className="whitespace-nowrap text-slate-500">to {stay.checkOutLabel}</p>
+      <Td hideBelow="sm" className="align-top">
+        <StayDates stay={stay} />
       </Td>
       <Td hideBelow="md" className="align-top">
         {stay.locks.length === 0 ? (
@@ -202,12 +205,26 @@ function ReservationRow({ stay }: { stay: ReservationSummary }) {
           </ul>
         )}
       </Td>
-      <Td className="align-top" data-testid="reservation-codes">
-        <span className={TONE_TEXT[codes.tone]} title={codes.seamNames || undefined}>
-          {codes.text}
-        </span>
+      <Td hideBelow="sm" className="align-top" data-testid="reservation-codes">
+        {codeWords}
       </Td>
     </tr>
+  );
+}
+
+/** The stay's stage and dates: a column of its own, or under the guest on a phone. */
+function StayDates({ stay }: { stay: ReservationSummary }) {
+  const stage = STAGE_WORDS[stay.stage];
+  return (
+    <>
+      <span
+        className={`mb-1 inline-block rounded-full px-2 py-0.5 text-xs ring-1 ${TONE_BADGE[stage.tone]}`}
+      >
+        {stage.label}
+      </span>
+      <p className="whitespace-nowrap">{stay.checkInLabel}</p>
+      <p className="whitespace-nowrap text-slate-500">to {stay.checkOutLabel}</p>
+    </>
   );
 }
 

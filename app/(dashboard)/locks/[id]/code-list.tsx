@@ -42,7 +42,7 @@ export function CodeList({ detail }: { detail: LockDetail }) {
               className="scroll-mt-24 target:bg-brand-50"
             >
               <Td>
-                <span className="font-medium text-slate-900">{codeLabel(code)}</span>
+                <span className="font-medium text-slate-900 wrap-anywhere">{codeLabel(code)}</span>
                 <span className="block text-xs text-slate-500">{kindOf(code)}</span>
               </Td>
               <Td className="whitespace-nowrap">{windowWords(code, detail.timeZone)}</Td>
