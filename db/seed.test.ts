@@ -1,6 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignIn } from '@/lib/auth/sign-in';
+import { findOverlaps } from '@/lib/reservations/overlap';
 import { formatInZone } from '@/lib/time';
 import {
   accessCodes,
@@ -67,6 +68,17 @@ describe('seedDemo', () => {
     expect(around.length).toBe(stays.length);
     const links = await db.select().from(reservationDevices);
     expect(links).toHaveLength(stays.length);
+    // No demo stay shares a lock with another at the same time: the demo shows no double booking.
+    const overlaps = await findOverlaps(
+      db,
+      stays[0]?.organizationId ?? '',
+      stays.map((s) => ({
+        ...s,
+        reservationId: s.id,
+        deviceIds: links.filter((l) => l.reservationId === s.id).map((l) => l.deviceId),
+      })),
+    );
+    expect(overlaps.flat()).toEqual([]);
     // Each stay has its guest code on its lock, waiting for the tick.
     const codes = await db.select().from(accessCodes);
     expect(codes).toHaveLength(stays.length);

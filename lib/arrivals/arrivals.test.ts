@@ -43,10 +43,11 @@ const lockIn = (org: typeof harbor, room: string) =>
 
 describe('listArrivals', () => {
   it('lists today’s and the next 72 hours’ arrivals, an offline lock first, and today’s departures with codes left on a lock', async () => {
-    const [r101, r102, r103] = [
+    const [r101, r102, r103, r104] = [
       await lockIn(harbor, '101'),
       await lockIn(harbor, '102'),
       await lockIn(harbor, '103'),
+      await lockIn(harbor, '104'),
     ];
     const stay = (guestName: string, checkInDate: string, checkOutDate: string, ids: string[]) =>
       createReservation(
@@ -55,13 +56,14 @@ describe('listArrivals', () => {
         { propertyId: harbor.property.id, guestName, checkInDate, checkOutDate, deviceIds: ids },
         NOW,
       );
-    await stay('Later Larry', '2026-11-28', '2026-11-30', [r101?.id ?? '']);
+    // No two stays share a lock at the same time: that would be a double booking.
+    await stay('Later Larry', '2026-11-28', '2026-11-30', [r103?.id ?? '']);
     const atRisk = await stay('Offline Olga', '2026-11-27', '2026-11-29', [
       r101?.id ?? '',
       r102?.id ?? '',
     ]);
     await stay('Next Week Nina', '2026-12-02', '2026-12-04', [r103?.id ?? '']);
-    await stay('In-house Ian', '2026-11-25', '2026-11-28', [r103?.id ?? '']);
+    await stay('In-house Ian', '2026-11-25', '2026-11-28', [r104?.id ?? '']);
     // Checked in at 06:00, an hour ago, and may not have reached the door yet.
     await createReservation(
       database.db,

@@ -14,6 +14,7 @@ import { codeFactColumns } from '@/lib/access-codes/code-status';
 import { takesSlot } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { availableBackupsColumn } from '@/lib/backup-pools/pools';
+import { findOverlaps } from '@/lib/reservations/overlap';
 import { localDateTimeParts, toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 import { assessStay, byUrgency, type Readiness, type StayLock, type Verdict } from './readiness';
@@ -92,7 +93,7 @@ const emptyCounts = (): Record<Verdict, number> => ({
 /**
  * The arrivals page: every stay arriving today or in the next 72 hours with its
  * readiness, at-risk stays first, and today's departures (in each property's
- * zone) with any code still on a lock after check-out. Five queries whatever
+ * zone) with any code still on a lock after check-out. Six queries whatever
  * the number of stays.
  */
 export async function listArrivals(
@@ -219,6 +220,16 @@ export async function listArrivals(
     locksOf.set(reservationId, list);
   }
   const messaged = new Set(sent.map((m) => m.reservationId));
+  // A confirmed double booking: flagged on the stay's lock, with the other guest.
+  const overlaps = await findOverlaps(
+    db,
+    org,
+    arriving.map((stay) => ({
+      ...stay,
+      deviceIds: (locksOf.get(stay.reservationId) ?? []).map((l) => l.deviceId),
+    })),
+  );
+  const overlapsOf = new Map(arriving.map((stay, i) => [stay.reservationId, overlaps[i] ?? []]));
 
   const assessed = arriving
     .map((stay) => ({
@@ -234,7 +245,12 @@ export async function listArrivals(
           guestName: stay.guestName,
           startsAt: stay.startsAt,
           timeZone: stay.timeZone,
-          locks: locksOf.get(stay.reservationId) ?? [],
+          locks: (locksOf.get(stay.reservationId) ?? []).map((lock) => ({
+            ...lock,
+            overlaps: overlapsOf
+              .get(stay.reservationId)
+              ?.filter((o) => o.deviceId === lock.deviceId),
+          })),
           messageSent: messaged.has(stay.reservationId),
           reachable: stay.reachable,
         },

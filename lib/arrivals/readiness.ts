@@ -6,16 +6,17 @@ import {
 import { isConfirmedOnLock } from '@/lib/access-codes/predicates';
 import { programmingTime } from '@/lib/access-codes/state';
 import { LOW_BATTERY } from '@/lib/devices/battery';
+import { lockAlsoBooked, type Overlap } from '@/lib/reservations/overlap';
 import { toIso } from '@/lib/time';
 
 /**
- * Is a stay ready for its guest? One verdict per arriving stay from five
+ * Is a stay ready for its guest? One verdict per arriving stay from the
  * checks on each of its locks — the guest code is on the lock, the lock is
- * online, its battery is not low, its backup pool is full — and the guest has
- * been sent their code. Pure: the data comes from ./arrivals.ts.
+ * online, no other stay holds it, its battery is not low, its backup pool is
+ * full — and the guest has been sent their code. Pure: the data comes from ./arrivals.ts.
  */
 
-export type CheckName = 'code' | 'online' | 'battery' | 'backup_pool' | 'message';
+export type CheckName = 'code' | 'online' | 'battery' | 'backup_pool' | 'message' | 'overlap';
 
 export type Problem = {
   check: CheckName;
@@ -40,6 +41,8 @@ export type StayLock = {
   backupPoolEnabled: boolean;
   availableBackups: number;
   code: (CodeForStatus & { id: string }) | null;
+  /** Other stays holding this lock at the same time: a double booking someone confirmed. */
+  overlaps?: readonly Overlap[];
 };
 
 export type StayFacts = {
@@ -156,6 +159,15 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
         severity: 'error',
         message: `${name} is offline: codes cannot reach it.`,
         fix: { label: 'Check the lock’s power and connection', href: lockHref(lock.deviceId) },
+        deviceId: lock.deviceId,
+      });
+    }
+    if (lock.overlaps && lock.overlaps.length > 0) {
+      problems.push({
+        check: 'overlap',
+        severity: 'warning',
+        message: lockAlsoBooked(name, lock.overlaps),
+        fix: { label: 'Open the reservation', href: `/reservations/${stay.reservationId}` },
         deviceId: lock.deviceId,
       });
     }

@@ -60,7 +60,13 @@ async function ticks(from: number, count: number) {
   for (let i = 0; i < count; i++) await tick(later(from + i));
 }
 
-const stayOn = (deviceId: string, guestName: string, checkInDate: string, checkOutDate: string) =>
+const stayOn = (
+  deviceId: string,
+  guestName: string,
+  checkInDate: string,
+  checkOutDate: string,
+  { allowOverlap = false } = {},
+) =>
   createReservation(
     database.db,
     admin,
@@ -71,6 +77,7 @@ const stayOn = (deviceId: string, guestName: string, checkInDate: string, checkO
       checkInDate,
       checkOutDate,
       deviceIds: [deviceId],
+      allowOverlap,
     },
     NOW,
   );
@@ -90,7 +97,10 @@ async function resetLockWithStays(room: string, base: number) {
   });
   await database.db.update(devices).set({ backupPoolEnabled: true }).where(eq(devices.id, lock.id));
   const inHouse = await stayOn(lock.id, `Ana ${room}`, '2026-11-24', '2026-11-28');
-  const alsoInHouse = await stayOn(lock.id, `Ben ${room}`, '2026-11-25', '2026-11-27');
+  // Sharing the room with Ana: a double booking, confirmed.
+  const alsoInHouse = await stayOn(lock.id, `Ben ${room}`, '2026-11-25', '2026-11-27', {
+    allowOverlap: true,
+  });
   const coming = await stayOn(lock.id, `Cy ${room}`, '2026-11-29', '2026-12-01');
   await ticks(base, 3);
   const anaCode = inHouse.accessCodes[0];

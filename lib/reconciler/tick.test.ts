@@ -82,8 +82,17 @@ async function eventsOf(id: string) {
   return rows.map((r) => r.type);
 }
 
-/** A stay checking in `inDays` days from T0 at 15:00 New York, for `nights` nights. */
-async function stay(lockIds: string[], inDays: number, nights = 2, guestName = 'Ana Guest') {
+/**
+ * A stay checking in `inDays` days from T0 at 15:00 New York, for `nights`
+ * nights; `allowOverlap` books it although another stay holds the lock then.
+ */
+async function stay(
+  lockIds: string[],
+  inDays: number,
+  nights = 2,
+  guestName = 'Ana Guest',
+  { allowOverlap = false } = {},
+) {
   const date = (d: number) => new Date(T0.getTime() + d * 86_400_000).toISOString().slice(0, 10);
   const reservation = await createReservation(
     database.db,
@@ -94,6 +103,7 @@ async function stay(lockIds: string[], inDays: number, nights = 2, guestName = '
       checkInDate: date(inDays),
       checkOutDate: date(inDays + nights),
       deviceIds: lockIds,
+      allowOverlap,
     },
     T0,
   );
@@ -352,8 +362,9 @@ describe('faults', () => {
     await tick(inHouse.reservation.startsAt);
     expect((await codeRow(inHouse.code.id)).status).toBe('set');
 
-    const later = await stay([lock.id], 2, 1, 'Later Arrival');
-    const sooner = await stay([lock.id], 1, 1, 'Sooner Arrival');
+    // Double bookings, confirmed: three guests' codes compete for the lock's two slots.
+    const later = await stay([lock.id], 2, 1, 'Later Arrival', { allowOverlap: true });
+    const sooner = await stay([lock.id], 1, 1, 'Sooner Arrival', { allowOverlap: true });
     await tick(at(inHouse.reservation.startsAt, hours(1)));
     const held = (await lockCodes(lock.externalId)).map((c) => c.keyholdCodeId).sort();
     expect(held).toEqual([inHouse.code.id, sooner.code.id].sort());

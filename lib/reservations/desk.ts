@@ -12,6 +12,7 @@ import { type Actor, assertCan } from '@/lib/auth/actor';
 import { propertyOfReservation } from '@/lib/properties';
 import { toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
+import { alsoBooked, findOverlaps, type StayOnLocks } from './overlap';
 
 export const deskSearchSchema = z.object({
   q: z
@@ -38,6 +39,8 @@ export type DeskStay = {
     state: CodeStatusWords;
     problems: string[];
     backupPulled: boolean;
+    /** "Also booked: Maya Lindqvist until …" when another stay holds this lock at the same time. */
+    alsoBooked: string | null;
   }[];
 };
 
@@ -65,6 +68,7 @@ export async function listDeskStays(
       stayStartsAt: reservations.startsAt,
       stayEndsAt: reservations.endsAt,
       accessCodeId: accessCodes.id,
+      deviceId: accessCodes.deviceId,
       room: devices.room,
       leadMinutes: organizations.programmingLeadMinutes,
       pulled: accessCodes.pulledBackupAccessCodeId,
@@ -95,6 +99,20 @@ export async function listDeskStays(
     )
     .orderBy(asc(reservations.startsAt), asc(reservations.guestName), asc(devices.name));
 
+  const windows = new Map<string, StayOnLocks & { deviceIds: string[] }>();
+  for (const row of rows) {
+    const stay = windows.get(row.reservationId) ?? {
+      reservationId: row.reservationId,
+      startsAt: row.stayStartsAt,
+      endsAt: row.stayEndsAt,
+      deviceIds: [],
+    };
+    stay.deviceIds.push(row.deviceId);
+    windows.set(row.reservationId, stay);
+  }
+  const overlaps = await findOverlaps(db, actor.organizationId, [...windows.values()]);
+  const overlapsOf = new Map([...windows.keys()].map((id, i) => [id, overlaps[i] ?? []]));
+
   const stays = new Map<string, DeskStay>();
   for (const row of rows) {
     const stay = stays.get(row.reservationId) ?? {
@@ -113,6 +131,9 @@ export async function listDeskStays(
       state: codeStatusOf(row, row.leadMinutes, row.timeZone, now),
       problems: row.errors.map((e) => e.code),
       backupPulled: row.pulled !== null,
+      alsoBooked: alsoBooked(
+        overlapsOf.get(row.reservationId)?.filter((o) => o.deviceId === row.deviceId) ?? [],
+      ),
     });
     stays.set(row.reservationId, stay);
   }

@@ -46,8 +46,19 @@ describe('createInputFromForm', () => {
       checkOutDate: '2026-12-12',
       checkOutTime: '10:00',
       deviceIds: [LOCK_A, LOCK_B],
+      allowOverlap: false,
     });
     expect(problems(createReservationSchema, input)).toBeNull();
+  });
+
+  it('reads the checked "Book anyway" box as confirming a double booking', () => {
+    const base: [string, string][] = [
+      ['propertyId', PROPERTY],
+      ['guestName', 'Ada Lovelace'],
+    ];
+    expect(createInputFromForm(form([...base, ['allowOverlap', 'on']])).allowOverlap).toBe(true);
+    expect(updateInputFromForm(form([...base, ['allowOverlap', 'on']])).allowOverlap).toBe(true);
+    expect(updateInputFromForm(form(base)).allowOverlap).toBe(false);
   });
 
   it('names every field with a problem at once', () => {

@@ -5,7 +5,8 @@ import type { CreateReservationInput, UpdateReservationInput } from './stay-inpu
 /**
  * The reservation forms' FormData as the operations' input. Every value
  * arrives as a string (or a File, which no field takes); a blank one means
- * "not given", and the locks are the checked `deviceIds` boxes.
+ * "not given", the locks are the checked `deviceIds` boxes, and a box is
+ * true when it is sent at all.
  */
 const text = z.preprocess(
   (v) => (typeof v === 'string' ? v.trim() || undefined : undefined),
@@ -22,6 +23,8 @@ export const reservationFormSchema = z.object({
   checkOutDate: text,
   checkOutTime: text,
   deviceIds: z.array(z.string()).default([]),
+  /** The "Book anyway" box, offered once a stay was refused as a double booking. */
+  allowOverlap: z.preprocess((v) => v === 'on' || v === 'true', z.boolean()),
 });
 
 type FormValues = z.output<typeof reservationFormSchema>;
@@ -48,6 +51,7 @@ export function createInputFromForm(formData: FormData): CreateReservationInput 
     checkOutDate: v.checkOutDate ?? '',
     checkOutTime: v.checkOutTime,
     deviceIds: v.deviceIds,
+    allowOverlap: v.allowOverlap,
   };
 }
 
@@ -66,6 +70,7 @@ export function updateInputFromForm(formData: FormData): UpdateReservationInput 
     checkOutDate: v.checkOutDate ?? '',
     checkOutTime: v.checkOutTime,
     deviceIds: v.deviceIds,
+    allowOverlap: v.allowOverlap,
   };
 }
 

@@ -27,7 +27,11 @@ import {
   getReservation,
   updateReservation,
 } from './operations';
-import { type CreateReservationInput, GUEST_NAME_MAX_LENGTH } from './stay-input';
+import {
+  type CreateReservationInput,
+  GUEST_NAME_MAX_LENGTH,
+  type UpdateReservationInput,
+} from './stay-input';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const ZONE = 'America/New_York';
@@ -734,5 +738,163 @@ describe('audit log', () => {
     }
     expect(entries[0]?.detail).toEqual({ locks: 1 });
     expect(entries[1]?.detail).toEqual({ datesChanged: true, locksAdded: 1, locksRemoved: 0 });
+  });
+});
+
+describe('double bookings', () => {
+  // Maya holds the lock until Sun 6 Dec 11:00 EST.
+  const maya = (lockId: string) =>
+    createReservation(
+      database.db,
+      frontDesk,
+      stay({
+        guestName: 'Maya Lindqvist',
+        checkInDate: '2026-12-04',
+        checkOutDate: '2026-12-06',
+        deviceIds: [lockId],
+      }),
+      NOW,
+    );
+  const booker = (lockId: string, overrides: Partial<CreateReservationInput> = {}) =>
+    stay({
+      guestName: 'Double Booker',
+      checkInDate: '2026-12-05',
+      checkOutDate: '2026-12-07',
+      deviceIds: [lockId],
+      ...overrides,
+    });
+
+  it('refuses a stay overlapping another on its lock, naming the lock, the guest and until when, and writes nothing', async () => {
+    const room = await newLock();
+    const gate = await newLock();
+    await maya(room.id);
+    const error = await refused(rowCounts, () =>
+      createReservation(
+        database.db,
+        frontDesk,
+        booker(room.id, { deviceIds: [gate.id, room.id] }),
+        NOW,
+      ),
+    );
+    expect(error.code).toBe('conflict');
+    expect(error.options.field).toBe('allowOverlap');
+    expect(error.message).toBe(
+      `${room.name} is booked by Maya Lindqvist until Sun, 6 Dec 2026, 11:00 EST — book anyway?`,
+    );
+  });
+
+  it('saves the overlap once confirmed, and the audit says with whom', async () => {
+    const room = await newLock();
+    const first = await maya(room.id);
+    const second = await createReservation(
+      database.db,
+      frontDesk,
+      booker(room.id, { allowOverlap: true }),
+      NOW,
+    );
+    expect(second.status).toBe('confirmed');
+    expect(second.accessCodes).toHaveLength(1);
+    const [entry] = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'reservation.created'), eq(auditLog.targetId, second.id)));
+    expect(entry?.detail).toEqual({ locks: 1, overlapsConfirmed: [first.id] });
+  });
+
+  it('allows a stay that begins exactly when the other ends', async () => {
+    const room = await newLock();
+    await maya(room.id);
+    const next = await createReservation(
+      database.db,
+      frontDesk,
+      booker(room.id, { checkInDate: '2026-12-06', checkInTime: '11:00' }),
+      NOW,
+    );
+    expect(next.deviceIds).toEqual([room.id]);
+    // And one that ends exactly when the other begins (Maya arrives 4 Dec 15:00).
+    await createReservation(
+      database.db,
+      frontDesk,
+      booker(room.id, {
+        checkInDate: '2026-12-02',
+        checkOutDate: '2026-12-04',
+        checkOutTime: '15:00',
+      }),
+      NOW,
+    );
+  });
+
+  it('never counts a cancelled stay', async () => {
+    const room = await newLock();
+    const cancelled = await maya(room.id);
+    await cancelReservation(database.db, frontDesk, cancelled.id, NOW);
+    const created = await createReservation(database.db, frontDesk, booker(room.id), NOW);
+    expect(created.status).toBe('confirmed');
+  });
+
+  it('never counts another organization’s stay, even one linked to this organization’s lock', async () => {
+    const room = await newLock();
+    // A rival's stay tied to Harbor's lock: only a broken row could say so, and it must not leak.
+    const [foreign] = await database.db
+      .insert(reservations)
+      .values({
+        organizationId: rival.org.id,
+        propertyId: rival.property.id,
+        guestName: 'Rival Secret Guest',
+        startsAt: new Date('2026-12-04T20:00:00Z'),
+        endsAt: new Date('2026-12-06T16:00:00Z'),
+      })
+      .returning();
+    if (!foreign) throw new Error('no rival stay');
+    await database.db
+      .insert(reservationDevices)
+      .values({ reservationId: foreign.id, deviceId: room.id, organizationId: rival.org.id });
+    const created = await createReservation(database.db, frontDesk, booker(room.id), NOW);
+    expect(created.status).toBe('confirmed');
+  });
+
+  it('refuses an edit that makes an overlap, by new dates or an added lock, until it is confirmed', async () => {
+    const room = await newLock();
+    const gate = await newLock();
+    await maya(room.id);
+    const after = { checkInDate: '2026-12-06', checkOutDate: '2026-12-08' };
+    const later = await createReservation(database.db, frontDesk, booker(room.id, after), NOW);
+    const elsewhere = await createReservation(
+      database.db,
+      frontDesk,
+      booker(gate.id, { checkOutDate: '2026-12-06' }),
+      NOW,
+    );
+    const edits: [string, UpdateReservationInput][] = [
+      [later.id, { checkInDate: '2026-12-05' }],
+      [elsewhere.id, { deviceIds: [gate.id, room.id] }],
+    ];
+    for (const [id, change] of edits) {
+      const error = await refused(rowCounts, () =>
+        updateReservation(database.db, frontDesk, id, change, NOW),
+      );
+      expect(error.code).toBe('conflict');
+      expect(error.options.field).toBe('allowOverlap');
+      expect(error.message).toBe(
+        `${room.name} is booked by Maya Lindqvist until Sun, 6 Dec 2026, 11:00 EST — book anyway?`,
+      );
+    }
+    const moved = await updateReservation(
+      database.db,
+      frontDesk,
+      elsewhere.id,
+      { deviceIds: [gate.id, room.id], allowOverlap: true },
+      NOW,
+    );
+    expect(moved.deviceIds).toEqual([gate.id, room.id]);
+    // Confirmed once: changing the guest's name does not ask again.
+    const renamed = await updateReservation(
+      database.db,
+      frontDesk,
+      elsewhere.id,
+      { guestName: 'Double Booker Jr' },
+      NOW,
+    );
+    expect(renamed.guestName).toBe('Double Booker Jr');
   });
 });

@@ -27,6 +27,7 @@ import { queueCancellationMessage } from '@/lib/messages/guest';
 import { findProperty } from '@/lib/properties';
 import { localDateTimeParts } from '@/lib/time';
 import { InvalidInputError, zodFieldErrors } from '@/lib/validation';
+import { assertNoOverlap, findOverlaps, type Overlap } from './overlap';
 import {
   type CreateReservationInput,
   changedDatesSchema,
@@ -85,6 +86,12 @@ async function createGuestCodes(
   );
 }
 
+/** For the audit: the other stays a confirmed double booking shares a lock with. */
+const confirmedOverlaps = (overlaps: Overlap[]) =>
+  overlaps.length > 0
+    ? { overlapsConfirmed: [...new Set(overlaps.map((o) => o.reservationId))] }
+    : {};
+
 export type ReservationWithCodes = Reservation & { deviceIds: string[]; accessCodes: AccessCode[] };
 
 /** Create a stay and, in the same transaction, its guest code on each of its locks. */
@@ -107,6 +114,10 @@ export async function createReservation(
     const { data, window } = stayProblems(parsed, dates.data ?? null, property, now);
     if (!window) throw new Error('a parsed stay has dates');
     const locks = await locksForStay(tx, actor, property.id, data.deviceIds);
+    const [overlaps = []] = await findOverlaps(tx, actor.organizationId, [
+      { ...window, deviceIds: locks.map((l) => l.id) },
+    ]);
+    assertNoOverlap(overlaps, data.allowOverlap);
     if (data.externalUid) {
       const [existing] = await tx
         .select({ id: reservations.id })
@@ -155,7 +166,7 @@ export async function createReservation(
       action: 'reservation.created',
       targetType: 'reservation',
       targetId: reservation.id,
-      detail: { locks: locks.length },
+      detail: { locks: locks.length, ...confirmedOverlaps(overlaps) },
     });
     return { ...reservation, deviceIds: locks.map((l) => l.id), accessCodes: codes };
   });
@@ -220,6 +231,31 @@ export async function updateReservation(
     const datesChanged = checked.window !== null;
     const window = checked.window ?? { startsAt: current.startsAt, endsAt: current.endsAt };
 
+    const linked = await tx
+      .select({ deviceId: reservationDevices.deviceId })
+      .from(reservationDevices)
+      .where(eq(reservationDevices.reservationId, current.id));
+    const before = linked.map((l) => l.deviceId);
+    const after = data.deviceIds ? [...new Set(data.deviceIds)] : before;
+    const added = after.filter((id) => !before.includes(id));
+    const removed = before.filter((id) => !after.includes(id));
+    const addedLocks = await locksForStay(tx, actor, property.id, added);
+
+    // Only an overlap this edit makes needs confirming: one confirmed before stands.
+    const [had = [], has = []] = await findOverlaps(tx, actor.organizationId, [
+      {
+        reservationId: current.id,
+        startsAt: current.startsAt,
+        endsAt: current.endsAt,
+        deviceIds: before,
+      },
+      { reservationId: current.id, ...window, deviceIds: after },
+    ]);
+    const overlapKey = (o: Overlap) => `${o.reservationId}:${o.deviceId}`;
+    const known = new Set(had.map(overlapKey));
+    const made = has.filter((o) => !known.has(overlapKey(o)));
+    assertNoOverlap(made, data.allowOverlap ?? false);
+
     const [reservation] = await tx
       .update(reservations)
       .set({
@@ -233,15 +269,6 @@ export async function updateReservation(
       .returning();
     if (!reservation) throw AppError.notFound('Reservation');
 
-    const linked = await tx
-      .select({ deviceId: reservationDevices.deviceId })
-      .from(reservationDevices)
-      .where(eq(reservationDevices.reservationId, current.id));
-    const before = linked.map((l) => l.deviceId);
-    const after = data.deviceIds ? [...new Set(data.deviceIds)] : before;
-    const added = after.filter((id) => !before.includes(id));
-    const removed = before.filter((id) => !after.includes(id));
-    const addedLocks = await locksForStay(tx, actor, property.id, added);
     if (removed.length > 0) {
       await tx
         .delete(reservationDevices)
@@ -298,6 +325,7 @@ export async function updateReservation(
         datesChanged: Boolean(datesChanged),
         locksAdded: added.length,
         locksRemoved: removed.length,
+        ...confirmedOverlaps(made),
       },
     });
     return { ...reservation, deviceIds: after, accessCodes: [...updated, ...created] };

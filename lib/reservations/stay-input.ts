@@ -79,6 +79,8 @@ export const createReservationSchema = z.object({
   source: z.string().trim().max(50).default('manual'),
   externalUid: z.string().trim().max(200).nullish(),
   notes: z.string().trim().max(2000).nullish(),
+  /** Save it although it overlaps another stay on one of its locks: see ./overlap.ts. */
+  allowOverlap: z.boolean().default(false),
 });
 export type CreateReservationInput = z.input<typeof createReservationSchema>;
 
@@ -92,6 +94,7 @@ export const updateReservationSchema = z.object({
   ...changedDatesSchema.shape,
   deviceIds: createReservationSchema.shape.deviceIds.optional(),
   notes: z.string().trim().max(2000).nullish(),
+  allowOverlap: createReservationSchema.shape.allowOverlap,
 });
 export type UpdateReservationInput = z.input<typeof updateReservationSchema>;
 

@@ -100,6 +100,11 @@ export function DeskView({
                     <div className="text-sm">
                       <p className="font-medium">{code.lockName}</p>
                       <CodeStatus state={code.state} seamIssues={code.problems} />
+                      {code.alsoBooked ? (
+                        <p data-testid="also-booked" className="text-amber-800">
+                          {code.alsoBooked}
+                        </p>
+                      ) : null}
                     </div>
                     <PullBackupButton
                       accessCodeId={code.accessCodeId}

@@ -30,6 +30,7 @@ export const STAY_FIELDS = [
   'checkOutDate',
   'checkOutTime',
   'deviceIds',
+  'allowOverlap',
 ] as const;
 
 export type StayDefaults = {
@@ -126,6 +127,27 @@ export function StayFields({
       </fieldset>
 
       <LockChoices locks={locks} chosen={defaults.deviceIds} error={errors.deviceIds} />
+      {errors.allowOverlap ? <BookAnyway problem={errors.allowOverlap} /> : null}
+    </div>
+  );
+}
+
+/** Offered once a stay is refused as a double booking: the refusal says with whom, the box saves it anyway. */
+function BookAnyway({ problem }: { problem: string }) {
+  const id = useId();
+  return (
+    <div className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3">
+      <FieldError id={`${id}-error`} name="allowOverlap" error={problem} />
+      <label className="flex min-h-11 cursor-pointer items-center gap-2 text-sm font-medium">
+        <input
+          type="checkbox"
+          name="allowOverlap"
+          aria-invalid
+          aria-describedby={`${id}-error`}
+          className="size-4 accent-brand-600"
+        />
+        Book anyway
+      </label>
     </div>
   );
 }

@@ -1,0 +1,123 @@
+// Double bookings: when two stays hold one lock at the same time. Creating
+// and editing a stay, Arrivals and the front desk all ask `findOverlaps`, so
+// they agree on what counts and say it in the same words.
+import { and, eq, gt, inArray, lt } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { devices, properties, reservationDevices, reservations } from '@/db/schema';
+import { AppError } from '@/lib/errors';
+import { propertyOfReservation } from '@/lib/properties';
+import { formatZoned } from '@/lib/time';
+
+type Window = { startsAt: Date; endsAt: Date };
+
+/** A stay as the rule reads it; an existing stay gives its id, so it never overlaps itself. */
+export type StayOnLocks = Window & { reservationId?: string; deviceIds: readonly string[] };
+
+/** Another confirmed stay holding one of a stay's locks at the same time. */
+export type Overlap = {
+  reservationId: string;
+  guestName: string;
+  deviceId: string;
+  lockName: string;
+  startsAt: Date;
+  endsAt: Date;
+  /** The other stay's property zone, for "until Sun, 6 Dec 2026, 11:00 EST". */
+  timeZone: string;
+};
+
+/**
+ * The rule: two stays overlap when each begins before the other ends. A stay
+ * that ends exactly as the next begins (check-out 11:00, check-in 11:00) does
+ * not overlap it.
+ */
+export function windowsOverlap(a: Window, b: Window): boolean {
+  return a.startsAt < b.endsAt && b.startsAt < a.endsAt;
+}
+
+/**
+ * For each stay (in the order given), the organization's other confirmed
+ * stays that overlap it on one of its locks. Cancelled stays never count.
+ * One query whatever the number of stays.
+ */
+export async function findOverlaps(
+  db: Executor,
+  organizationId: string,
+  stays: readonly StayOnLocks[],
+): Promise<Overlap[][]> {
+  const deviceIds = [...new Set(stays.flatMap((s) => s.deviceIds))];
+  if (deviceIds.length === 0) return stays.map(() => []);
+  // Only a bound for the query (every stay's locks, the span of every window); the rule is applied below.
+  const from = new Date(Math.min(...stays.map((s) => s.startsAt.getTime())));
+  const until = new Date(Math.max(...stays.map((s) => s.endsAt.getTime())));
+  const held = await db
+    .select({
+      reservationId: reservations.id,
+      guestName: reservations.guestName,
+      deviceId: reservationDevices.deviceId,
+      lockName: devices.name,
+      startsAt: reservations.startsAt,
+      endsAt: reservations.endsAt,
+      timeZone: properties.timeZone,
+    })
+    .from(reservationDevices)
+    .innerJoin(
+      reservations,
+      and(
+        eq(reservations.id, reservationDevices.reservationId),
+        eq(reservations.organizationId, reservationDevices.organizationId),
+      ),
+    )
+    .innerJoin(properties, propertyOfReservation)
+    .innerJoin(
+      devices,
+      and(
+        eq(devices.id, reservationDevices.deviceId),
+        eq(devices.organizationId, reservationDevices.organizationId),
+      ),
+    )
+    .where(
+      and(
+        eq(reservationDevices.organizationId, organizationId),
+        inArray(reservationDevices.deviceId, deviceIds),
+        eq(reservations.status, 'confirmed'),
+        lt(reservations.startsAt, until),
+        gt(reservations.endsAt, from),
+      ),
+    )
+    .orderBy(reservations.startsAt, devices.name);
+  return stays.map((stay) =>
+    held.filter(
+      (other) =>
+        other.reservationId !== stay.reservationId &&
+        stay.deviceIds.includes(other.deviceId) &&
+        windowsOverlap(stay, other),
+    ),
+  );
+}
+
+/** "Maya Lindqvist until Sun, 6 Dec 2026, 11:00 EST". */
+const bookedBy = (o: Overlap) => `${o.guestName} until ${formatZoned(o.endsAt, o.timeZone)}`;
+
+/** "Also booked: Maya Lindqvist until Sun, 6 Dec 2026, 11:00 EST": one lock's other stays, for a desk line. */
+export function alsoBooked(overlaps: readonly Overlap[]): string | null {
+  return overlaps.length > 0 ? `Also booked: ${overlaps.map(bookedBy).join(', ')}` : null;
+}
+
+/** "Room 101 is also booked by Maya Lindqvist until …": one lock's other stays, for Arrivals. */
+export function lockAlsoBooked(lockName: string, overlaps: readonly Overlap[]): string {
+  return `${lockName} is also booked by ${overlaps.map(bookedBy).join(' and ')}.`;
+}
+
+/** A stay overlapping others is only saved once the person confirms it, with this field. */
+export const ALLOW_OVERLAP_FIELD = 'allowOverlap';
+
+/**
+ * Refuse a stay that overlaps others unless `allowed`: "Room 101 is booked by
+ * Maya Lindqvist until Sun, 6 Dec 2026, 11:00 EST — book anyway?". The
+ * refusal names `allowOverlap`, the field that confirms it.
+ */
+export function assertNoOverlap(overlaps: readonly Overlap[], allowed: boolean): void {
+  if (overlaps.length === 0 || allowed) return;
+  const clashes = overlaps.map((o) => `${o.lockName} is booked by ${bookedBy(o)}`).join('; ');
+  throw new AppError('conflict', `${clashes} — book anyway?`, { field: ALLOW_OVERLAP_FIELD });
+}
