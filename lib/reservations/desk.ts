@@ -9,6 +9,13 @@ import {
 } from '@/lib/access-codes/code-status';
 import { isLive } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import {
+  loadPullFacts,
+  type PullabilityJson,
+  pullability,
+  pullabilityJson,
+} from '@/lib/backup-pools/pullability';
+import { offlineSince } from '@/lib/devices/predicates';
 import { propertyOfReservation } from '@/lib/properties';
 import { toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
@@ -38,13 +45,18 @@ export type DeskStay = {
     state: CodeStatusWords;
     problems: string[];
     backupPulled: boolean;
+    /** When Keyhold saw the lock go offline; null while it is online (or it never said). */
+    lockOfflineSince: string | null;
+    /** Whether a backup code may be pulled now, and if not why and what to do instead. */
+    pull: PullabilityJson;
   }[];
 };
 
 /**
  * Stays the front desk may be asked about: in-house now or arriving within
- * 72 hours, searchable by guest name or room, with each lock's guest code.
- * No digits: the desk hands out backup codes, pulled one at a time.
+ * 72 hours, searchable by guest name or room, with each lock's guest code
+ * and whether a backup code may be pulled for it (and if not, why and what to
+ * do). No digits: the desk hands out backup codes, pulled one at a time.
  */
 export async function listDeskStays(
   db: Executor,
@@ -95,8 +107,15 @@ export async function listDeskStays(
     )
     .orderBy(asc(reservations.startsAt), asc(reservations.guestName), asc(devices.name));
 
+  const facts = await loadPullFacts(
+    db,
+    actor.organizationId,
+    rows.map((r) => r.accessCodeId),
+    now,
+  );
   const stays = new Map<string, DeskStay>();
   for (const row of rows) {
+    const fact = facts.get(row.accessCodeId);
     const stay = stays.get(row.reservationId) ?? {
       reservationId: row.reservationId,
       guestName: row.guestName,
@@ -113,6 +132,9 @@ export async function listDeskStays(
       state: codeStatusOf(row, row.leadMinutes, row.timeZone, now),
       problems: row.errors.map((e) => e.code),
       backupPulled: row.pulled !== null,
+      lockOfflineSince: fact ? toIso(offlineSince(fact.lock)) : null,
+      // A pulled code is shown again whatever the lock does now; only a new pull is refused.
+      pull: row.pulled !== null || !fact ? { ok: true } : pullabilityJson(pullability(fact, now)),
     });
     stays.set(row.reservationId, stay);
   }

@@ -3,6 +3,7 @@ import { Alert } from '@/components/ui/alert';
 import { EmptyState } from '@/components/ui/empty-state';
 import { getDb } from '@/db/client';
 import { listPermanentBackupCodes } from '@/lib/backup-pools/permanent';
+import { clock } from '@/lib/clock';
 import { listLocks } from '@/lib/devices/locks';
 import { requirePageActor } from '@/lib/http/session';
 import { CreatePermanentCode, RevokePermanentCode } from './create-form';
@@ -14,7 +15,7 @@ export default async function BackupCodesPage() {
   const db = await getDb();
   const [codes, locks] = await Promise.all([
     listPermanentBackupCodes(db, actor),
-    listLocks(db, actor, { page: 1 }),
+    listLocks(db, actor, { page: 1 }, clock.now()),
   ]);
 
   return (
