@@ -132,6 +132,23 @@ describe('a pulled backup code is valid only for its stay', () => {
     expect((await pull(noorCode, MONDAY('10:30'))).code).toBe('730301');
   });
 
+  it('is not refused for a guest in house on a lock another in-house guest shares (a front gate)', async () => {
+    const { lock, nextCode } = await room301();
+    await createReservation(
+      database.db,
+      owner,
+      {
+        propertyId,
+        guestName: 'Gate Sharer',
+        checkInDate: '2026-12-06',
+        checkOutDate: '2026-12-10',
+        deviceIds: [lock.id],
+      },
+      minutes(-7 * 24 * 60),
+    );
+    expect((await pull(nextCode, MONDAY('16:00'))).code).toBe('730301');
+  });
+
   it('works from the pull to check-out, and the guest’s message says so', async () => {
     const { nextCode } = await room301();
     const at = MONDAY('15:20');

@@ -25,7 +25,7 @@ export type PullFacts = {
   earlyArrivalMinutes: number;
   /** The organization's words for when no code can work (Settings). */
   fallbackText: string;
-  /** Another confirmed stay holding this lock now. */
+  /** Another confirmed stay holding this lock now (matters before this stay begins). */
   occupant: { guestName: string; endsAt: Date } | null;
 };
 
@@ -79,7 +79,10 @@ export function pullability(facts: PullFacts, now: Date): Pullability {
       possibleFrom: from,
     };
   }
-  if (facts.occupant) {
+  // Early, within the allowance: the room may still be the last guest's. Once the stay has
+  // begun, a guest sharing the lock (a front gate, a booking confirmed as a double) holds
+  // a code to it anyway, and refusing would only lock this one out.
+  if (facts.occupant && facts.startsAt && now < facts.startsAt) {
     const until = facts.occupant.endsAt;
     return {
       ok: false,
