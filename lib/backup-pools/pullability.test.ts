@@ -170,6 +170,19 @@ describe('no pull from a lock that cannot honour it', () => {
     expect((await pull(nextCode, inStay)).code).toBe('730301');
   });
 
+  it('refuses a lock offline within the grace that has no backup code on it: nothing can refill it', async () => {
+    const { lock, nextCode } = await room301();
+    await database.db
+      .update(accessCodes)
+      .set({ status: 'setting' })
+      .where(eq(accessCodes.deviceId, lock.id));
+    await setLock(lock.id, { online: false, errors: disconnected(minutes(-5, inStay)) });
+    const error = await refused(() => pull(nextCode, inStay));
+    expect(error.message).toBe(
+      `Room 301 is offline since Mon, 7 Dec 2026, 15:55 EST and has no backup code on it — ${FALLBACK}`,
+    );
+  });
+
   it.each([
     [
       'offline past the grace',

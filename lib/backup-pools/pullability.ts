@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '@/db/client';
 import type { Issue } from '@/db/schema';
-import { type LockFacts, lockTrouble } from '@/lib/devices/predicates';
+import { isAvailableBackup } from '@/lib/access-codes/predicates';
+import { type LockFacts, lockTrouble, offlineSince } from '@/lib/devices/predicates';
 import { formatZoned } from '@/lib/time';
 
 /**
@@ -25,6 +26,8 @@ export type PullFacts = {
   earlyArrivalMinutes: number;
   /** The organization's words for when no code can work (Settings). */
   fallbackText: string;
+  /** Healthy backup codes on the lock, whatever the lock's state. */
+  readyBackups: number;
   /** Another confirmed stay holding this lock now (matters before this stay begins). */
   occupant: { guestName: string; endsAt: Date } | null;
 };
@@ -59,6 +62,16 @@ export function pullability(facts: PullFacts, now: Date): Pullability {
           : `${lockName} is offline: no code can be trusted to reach it`,
     }[trouble.kind];
     return { ok: false, kind: 'lock', reason: `${what} — ${fallback}`, possibleFrom: null };
+  }
+  // Offline within the grace, its codes still work; but nothing can reach it to refill an empty pool.
+  if (!facts.lock.online && facts.readyBackups === 0) {
+    const since = offlineSince(facts.lock);
+    return {
+      ok: false,
+      kind: 'lock',
+      reason: `${lockName} is offline${since ? ` since ${when(since)}` : ''} and has no backup code on it — ${fallback}`,
+      possibleFrom: null,
+    };
   }
   if (facts.endsAt && facts.endsAt <= now) {
     return {
@@ -106,6 +119,7 @@ type FactsRow = {
   time_zone: string;
   early_arrival_minutes: number;
   desk_fallback_text: string;
+  ready_backups: number;
   occupant_name: string | null;
   occupant_until: string | Date | null;
 };
@@ -132,6 +146,8 @@ export async function loadPullFacts(
           c.starts_at, c.ends_at, d.name as lock_name, d.status, d.online, d.errors,
           coalesce(p.time_zone, o.time_zone) as time_zone,
           o.early_arrival_minutes, o.desk_fallback_text,
+          (select count(*)::int from access_codes b
+            where b.device_id = d.id and ${isAvailableBackup.sql({ table: 'b' })}) as ready_backups,
           occ.guest_name as occupant_name, occ.ends_at as occupant_until
         from access_codes c
         join devices d on d.id = c.device_id and d.organization_id = c.organization_id
@@ -163,6 +179,7 @@ export async function loadPullFacts(
         timeZone: row.time_zone,
         earlyArrivalMinutes: row.early_arrival_minutes,
         fallbackText: row.desk_fallback_text,
+        readyBackups: row.ready_backups,
         occupant:
           row.occupant_name && row.occupant_until
             ? { guestName: row.occupant_name, endsAt: new Date(row.occupant_until) }
