@@ -11,11 +11,13 @@ import { isLive } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import {
   loadPullFacts,
+  type Pullability,
   type PullabilityJson,
+  type PullFacts,
   pullability,
   pullabilityJson,
 } from '@/lib/backup-pools/pullability';
-import { offlineSince } from '@/lib/devices/predicates';
+import { lockTrouble, offlineSince } from '@/lib/devices/predicates';
 import { propertyOfReservation } from '@/lib/properties';
 import { toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
@@ -133,10 +135,19 @@ export async function listDeskStays(
       problems: row.errors.map((e) => e.code),
       backupPulled: row.pulled !== null,
       lockOfflineSince: fact ? toIso(offlineSince(fact.lock)) : null,
-      // A pulled code is shown again whatever the lock does now; only a new pull is refused.
-      pull: row.pulled !== null || !fact ? { ok: true } : pullabilityJson(pullability(fact, now)),
+      pull: fact ? pullabilityJson(deskPull(fact, row.pulled !== null, now)) : { ok: true },
     });
     stays.set(row.reservationId, stay);
   }
   return [...stays.values()];
+}
+
+/**
+ * A code already pulled is shown again while its lock can still honour it; the
+ * stay's window was checked when it was pulled. On a lock that cannot, the
+ * desk reads why instead of digits that no longer open the door.
+ */
+function deskPull(facts: PullFacts, alreadyPulled: boolean, now: Date): Pullability {
+  const verdict = pullability(facts, now);
+  return alreadyPulled && !verdict.ok && !lockTrouble(facts.lock, now) ? { ok: true } : verdict;
 }
