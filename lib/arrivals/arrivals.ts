@@ -13,7 +13,8 @@ import {
 import { codeFactColumns } from '@/lib/access-codes/code-status';
 import { takesSlot } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
-import { availableBackupsColumn } from '@/lib/backup-pools/pools';
+import { readyBackupsColumn } from '@/lib/backup-pools/pools';
+import { loadPullFacts, pullability } from '@/lib/backup-pools/pullability';
 import { findOverlaps } from '@/lib/reservations/overlap';
 import { localDateTimeParts, toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
@@ -122,6 +123,7 @@ export async function listArrivals(
       leadMinutes: organizations.programmingLeadMinutes,
       poolSize: organizations.backupPoolSize,
       messageLeadMinutes: organizations.guestMessageLeadMinutes,
+      deskFallbackText: organizations.deskFallbackText,
     })
     .from(organizations)
     .where(eq(organizations.id, org));
@@ -168,10 +170,12 @@ export async function listArrivals(
         name: devices.name,
         room: devices.room,
         online: devices.online,
+        status: devices.status,
+        errors: devices.errors,
         batteryLevel: devices.batteryLevel,
         supportsNativeScheduling: devices.supportsNativeScheduling,
         backupPoolEnabled: devices.backupPoolEnabled,
-        availableBackups: availableBackupsColumn,
+        availableBackups: readyBackupsColumn(now),
       })
       .from(reservationDevices)
       .innerJoin(devices, eq(devices.id, reservationDevices.deviceId))
@@ -212,11 +216,19 @@ export async function listArrivals(
   ]);
 
   const codeOf = new Map(codes.map((c) => [`${c.reservationId}:${c.deviceId}`, c]));
+  const pullFacts = await loadPullFacts(
+    db,
+    org,
+    codes.map((c) => c.id),
+    now,
+  );
   const locksOf = new Map<string, StayLock[]>();
   for (const link of links) {
     const { reservationId, ...lock } = link;
     const list = locksOf.get(reservationId) ?? [];
-    list.push({ ...lock, code: codeOf.get(`${reservationId}:${lock.deviceId}`) ?? null });
+    const code = codeOf.get(`${reservationId}:${lock.deviceId}`) ?? null;
+    const facts = code && pullFacts.get(code.id);
+    list.push({ ...lock, code, pull: facts ? pullability(facts, now) : null });
     locksOf.set(reservationId, list);
   }
   const messaged = new Set(sent.map((m) => m.reservationId));

@@ -5,7 +5,13 @@ type Code = NonNullable<StayLock['code']>;
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const hours = (n: number) => new Date(NOW.getTime() + n * 3_600_000);
-const POLICY = { leadMinutes: 30, poolSize: 5, messageLeadMinutes: 24 * 60 };
+const FALLBACK = 'Let the guest in with a key, or call maintenance.';
+const POLICY = {
+  leadMinutes: 30,
+  poolSize: 5,
+  messageLeadMinutes: 24 * 60,
+  deskFallbackText: FALLBACK,
+};
 
 /** A guest code's facts; only what a case names differs from a plain code. */
 function fullCode(code: Partial<Code>): Code {
@@ -36,7 +42,10 @@ function lock(
     deviceId: 'd1',
     name: 'Room 101',
     room: '101',
+    status: 'active',
+    errors: [],
     online: true,
+    pull: { ok: true },
     batteryLevel: 0.9,
     supportsNativeScheduling: false,
     backupPoolEnabled: true,
@@ -251,6 +260,79 @@ describe('assessStay', () => {
       programmedAt: hours(39.5).toISOString(),
     });
     expect(pending(true)).toMatchObject({ code: 'pending', programmedAt: null });
+  });
+
+  describe('a guest whose code failed is offered one truthful action', () => {
+    const failedCode: Partial<Code> = {
+      id: 'c1',
+      type: 'time_bound',
+      status: 'setting',
+      startsAt: hours(4),
+      errors: [failed],
+    };
+    const offlineAt = (h: number) => [
+      { code: 'device_disconnected', message: 'offline', createdAt: hours(h).toISOString() },
+    ];
+    const actions = (l: StayLock) => {
+      const { problems } = assessStay(stay({ locks: [l] }), POLICY, NOW);
+      return problems.map((p) => ({ check: p.check, message: p.message, fix: p.fix.label }));
+    };
+
+    it('a backup code from the desk, where one can be pulled', () => {
+      expect(actions(lock({ code: failedCode }))).toEqual([
+        { check: 'code', message: expect.any(String), fix: 'Pull a backup code' },
+      ]);
+    });
+
+    it('the fallback, with no pull offered, when no backup is ready', () => {
+      const problems = actions(lock({ code: failedCode, availableBackups: 0 }));
+      expect(problems.map((p) => p.fix)).not.toContain('Pull a backup code');
+      expect(problems[0]?.message).toContain(`No backup code is ready — ${FALLBACK}`);
+    });
+
+    it('the refusal and the fallback for a lock offline past the grace: no pull, no "no backup ready" beside it', () => {
+      const reason = `Room 101 has been offline since … — ${FALLBACK}`;
+      const problems = actions(
+        lock({
+          code: failedCode,
+          online: false,
+          errors: offlineAt(-1),
+          availableBackups: 0,
+          pull: { ok: false, kind: 'lock', reason, possibleFrom: null },
+        }),
+      );
+      expect(problems.map((p) => p.check)).toEqual(['code', 'online']);
+      expect(problems.map((p) => p.fix)).not.toContain('Pull a backup code');
+      expect(problems[0]?.message).toContain(reason);
+      expect(problems[1]?.message).toContain('Room 101 is offline since 26 Nov, 06:00');
+      expect(problems[1]?.message).toContain(FALLBACK);
+    });
+
+    it('a lock offline within the grace still counts its backups: a short blip is not a dead lock', () => {
+      const problems = actions(lock({ online: false, errors: offlineAt(-0.1) }));
+      expect(problems).toEqual([
+        {
+          check: 'online',
+          message: 'Room 101 is offline since 26 Nov, 06:54: codes cannot reach it.',
+          fix: 'Check the lock’s power and connection',
+        },
+      ]);
+    });
+
+    it.each([
+      [
+        'reset',
+        { errors: [{ code: 'device_removed', message: 'gone', createdAt: '' }] },
+        'was reset and has no codes',
+      ],
+      ['replaced', { status: 'replaced' as const }, 'was replaced'],
+      ['retired', { status: 'removed' as const }, 'was retired'],
+    ])('a %s lock says so with the fallback, and not that its pool is empty', (_, facts, words) => {
+      const problems = actions(lock({ ...facts, availableBackups: 0 }));
+      expect(problems).toEqual([
+        { check: 'lock', message: `Room 101 ${words} — ${FALLBACK}`, fix: 'Open the lock' },
+      ]);
+    });
   });
 
   it('gives every problem one action that fixes it, pointing at the lock or the guest', () => {

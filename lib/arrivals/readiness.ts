@@ -5,18 +5,30 @@ import {
 } from '@/lib/access-codes/describe';
 import { isConfirmedOnLock } from '@/lib/access-codes/predicates';
 import { programmingTime } from '@/lib/access-codes/state';
+import type { Pullability } from '@/lib/backup-pools/pullability';
 import { LOW_BATTERY } from '@/lib/devices/battery';
+import { type LockFacts, lockTrouble, offlineSince } from '@/lib/devices/predicates';
 import { lockAlsoBooked, type Overlap } from '@/lib/reservations/overlap';
-import { toIso } from '@/lib/time';
+import { formatInZone, toIso } from '@/lib/time';
 
 /**
- * Is a stay ready for its guest? One verdict per arriving stay from the
- * checks on each of its locks — the guest code is on the lock, the lock is
- * online, no other stay holds it, its battery is not low, its backup pool is
- * full — and the guest has been sent their code. Pure: the data comes from ./arrivals.ts.
+ * Is a stay ready for its guest? One verdict per arriving stay from checks on
+ * each of its locks — the guest code is on the lock, the lock is online and
+ * can honour codes (not reset, replaced or retired), no other stay holds it,
+ * its battery is not low, its backup pool is full — and the guest has been
+ * sent their code. A backup code is offered only where the desk could pull
+ * one (`pullability`); where it could not, the organization's fallback is.
+ * Pure: the data comes from ./arrivals.ts.
  */
 
-export type CheckName = 'code' | 'online' | 'battery' | 'backup_pool' | 'message' | 'overlap';
+export type CheckName =
+  | 'code'
+  | 'lock'
+  | 'online'
+  | 'battery'
+  | 'backup_pool'
+  | 'message'
+  | 'overlap';
 
 export type Problem = {
   check: CheckName;
@@ -31,18 +43,20 @@ export type Problem = {
 
 export type Verdict = 'at_risk' | 'needs_attention' | 'on_track' | 'ready';
 
-export type StayLock = {
+export type StayLock = LockFacts & {
   deviceId: string;
   name: string;
   room: string | null;
-  online: boolean;
   batteryLevel: number | null;
   supportsNativeScheduling: boolean;
   backupPoolEnabled: boolean;
+  /** Backup codes ready for a guest (0 on a lock that cannot honour them). */
   availableBackups: number;
   code: (CodeForStatus & { id: string }) | null;
   /** Other stays holding this lock at the same time: a double booking someone confirmed. */
   overlaps?: readonly Overlap[];
+  /** Whether the desk may pull a backup code for the guest code; null without one. */
+  pull: Pullability | null;
 };
 
 export type StayFacts = {
@@ -80,6 +94,8 @@ export type ReadinessPolicy = {
   poolSize: number;
   /** How long before arrival the guest should have their code. */
   messageLeadMinutes: number;
+  /** What the desk does when no code can work (Settings). */
+  deskFallbackText: string;
 };
 
 const lockHref = (deviceId: string) => `/locks/${deviceId}`;
@@ -90,11 +106,17 @@ const label = (lock: Pick<StayLock, 'name' | 'room'>) =>
 export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date): Readiness {
   const problems: Problem[] = [];
   const locks: LockReadiness[] = [];
-  const backupFix = { label: 'Pull a backup code', href: deskHref(stay.guestName) };
-
   for (const lock of stay.locks) {
     const name = label(lock);
     const code = lock.code;
+    const trouble = lockTrouble(lock, now);
+    // One truthful action for a guest whose code fails: a backup code only where the desk can pull one.
+    const canPull = lock.pull?.ok === true && lock.availableBackups > 0;
+    const insteadOfBackup = !lock.pull
+      ? ''
+      : !lock.pull.ok
+        ? ` ${lock.pull.reason}`
+        : ` No backup code is ready — ${policy.deskFallbackText}`;
     const lockPolicy = {
       leadMinutes: policy.leadMinutes,
       nativeScheduling: lock.supportsNativeScheduling,
@@ -121,8 +143,10 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
       problems.push({
         check: 'code',
         severity: 'error',
-        message: `${name}: ${code.errors[0]?.message ?? 'the code has an error.'}`,
-        fix: backupFix,
+        message: `${name}: ${code.errors[0]?.message ?? 'the code has an error.'}${canPull ? '' : insteadOfBackup}`,
+        fix: canPull
+          ? { label: 'Pull a backup code', href: deskHref(stay.guestName) }
+          : { label: 'Open the lock', href: lockHref(lock.deviceId) },
         deviceId: lock.deviceId,
       });
     } else if (isConfirmedOnLock.test(code)) {
@@ -153,11 +177,25 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
       state: words,
     });
 
-    if (!lock.online) {
+    if (trouble && trouble.kind !== 'offline') {
+      const what = {
+        reset: 'was reset and has no codes',
+        replaced: 'was replaced',
+        retired: 'was retired',
+      }[trouble.kind];
+      problems.push({
+        check: 'lock',
+        severity: 'error',
+        message: `${name} ${what} — ${policy.deskFallbackText}`,
+        fix: { label: 'Open the lock', href: lockHref(lock.deviceId) },
+        deviceId: lock.deviceId,
+      });
+    } else if (!lock.online) {
+      const since = offlineSince(lock);
       problems.push({
         check: 'online',
         severity: 'error',
-        message: `${name} is offline: codes cannot reach it.`,
+        message: `${name} is offline${since ? ` since ${formatInZone(since, stay.timeZone)}` : ''}: codes cannot reach it.${trouble ? ` If the guest cannot get in — ${policy.deskFallbackText}` : ''}`,
         fix: { label: 'Check the lock’s power and connection', href: lockHref(lock.deviceId) },
         deviceId: lock.deviceId,
       });
@@ -180,7 +218,8 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
         deviceId: lock.deviceId,
       });
     }
-    if (lock.backupPoolEnabled && lock.availableBackups < policy.poolSize) {
+    // A lock that cannot honour codes has said so above, with what to do.
+    if (!trouble && lock.backupPoolEnabled && lock.availableBackups < policy.poolSize) {
       const empty = lock.availableBackups === 0;
       problems.push({
         check: 'backup_pool',

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, type Executor, queryRows } from '@/db/client';
 import { type AccessCode, accessCodeEvents, accessCodes, devices, type Issue } from '@/db/schema';
@@ -14,9 +14,11 @@ import {
 } from '@/lib/access-codes/store';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import { canHonourCodes } from '@/lib/devices/predicates';
 import { AppError } from '@/lib/errors';
 import { issueMessage } from '@/lib/issues';
 import { parseInput } from '@/lib/validation';
+import { loadPullFacts, pullability } from './pullability';
 
 /**
  * Backup access code pools (the guide's recommendation; DESIGN.md "backup
@@ -26,12 +28,22 @@ import { parseInput } from '@/lib/validation';
  */
 
 /**
- * How many backup codes a guest could be given now, per lock, as a column of
- * a query on `devices` (written out in full: drizzle leaves columns
- * unqualified in single-table selects, which a subquery would misread).
+ * How many healthy backup codes sit on each lock, whatever the lock's own
+ * state, as a column of a query on `devices` (written out in full: drizzle
+ * leaves columns unqualified in single-table selects, which a subquery would
+ * misread). Pool health counts these; what a guest could be given is
+ * `readyBackupsColumn`.
  */
 export const availableBackupsColumn = sql<number>`(select count(*)::int from access_codes b
   where b.device_id = devices.id and ${isAvailableBackup.sql({ table: 'b' })})`;
+
+/**
+ * How many backup codes a guest could be given now, per lock: the healthy
+ * ones, on a lock that can honour them (a reset, retired or long-offline
+ * lock's pool is 0 ready). `now` may be a prepared statement's placeholder.
+ */
+export const readyBackupsColumn = (now: Date | SQL) =>
+  sql<number>`(case when ${canHonourCodes.sql({ now })} then ${availableBackupsColumn} else 0 end)`;
 
 /** Enabled pools below their size (one lock's, when given), with how many codes each lacks. */
 function shortPools(executor: Executor, deviceId?: string) {
@@ -205,8 +217,10 @@ async function updatePoolHealth(db: Db, now: Date): Promise<void> {
 /**
  * Pull a backup code for a guest whose own code is not working: one healthy
  * backup from the code's lock, taken atomically, linked to the code, valid
- * until the code's `ends_at`. Pulling again for the same code returns the
- * same backup. The caller sees the digits; the audit entry never does.
+ * from now until the code's `ends_at`. Refused (with why and from when) unless
+ * `pullability` allows it: never before the stay may start, never while
+ * another guest holds the lock, never from a lock that cannot honour it.
+ * Pulling again for the same code returns the same backup. The caller sees the digits; the audit entry never does.
  */
 export async function pullBackupAccessCode(
   db: Executor,
@@ -253,6 +267,14 @@ export async function pullBackupAccessCode(
       if (already) return already;
     }
 
+    // Only for its stay, and only from a lock that can honour it (./pullability.ts).
+    const facts = (await loadPullFacts(tx, actor.organizationId, [original.id], now)).get(
+      original.id,
+    );
+    if (!facts) throw AppError.notFound('AccessCode');
+    const verdict = pullability(facts, now);
+    if (!verdict.ok) throw new AppError('conflict', verdict.reason);
+
     const [backup] = await tx
       .select()
       .from(accessCodes)
@@ -263,7 +285,7 @@ export async function pullBackupAccessCode(
     if (!backup) {
       throw new AppError(
         'conflict',
-        'No backup code is ready on this lock. Create a new code for the guest, or let them in another way; the pool refills on the next ticks.',
+        `No backup code is ready on ${facts.lockName}; the pool refills on the next ticks. Until then — ${facts.fallbackText}`,
       );
     }
 

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { type Executor, prepared } from '@/db/client';
 import { type Device, devices, type Property, properties } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
-import { availableBackupsColumn } from '@/lib/backup-pools/pools';
+import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { formatCursor, parseCursor } from '@/lib/pagination';
@@ -15,13 +15,12 @@ export type DeviceWithProperty = {
   availableBackups: number;
 };
 
-const availableBackups = availableBackupsColumn;
-
 /** One active lock of the actor's organization, whole; another organization's is not found. */
 export async function getDevice(
   db: Executor,
   actor: Actor,
   deviceId: string,
+  now: Date,
 ): Promise<DeviceWithProperty> {
   assertCan(actor, 'locks.read', 'Device');
   parseId('Device', deviceId);
@@ -30,7 +29,7 @@ export async function getDevice(
       .select({
         device: devices,
         property: { name: properties.name, timeZone: properties.timeZone },
-        availableBackups,
+        availableBackups: readyBackupsColumn(sql`${sql.placeholder('now')}`),
       })
       .from(devices)
       .leftJoin(properties, propertyOfDevice)
@@ -43,7 +42,11 @@ export async function getDevice(
       )
       .prepare('get_device'),
   );
-  const [row] = await query.execute({ id: deviceId, organizationId: actor.organizationId });
+  const [row] = await query.execute({
+    id: deviceId,
+    organizationId: actor.organizationId,
+    now: now.toISOString(),
+  });
   if (!row) throw AppError.notFound('Device');
   return {
     device: row.device,
@@ -57,6 +60,7 @@ export async function listDevices(
   db: Executor,
   actor: Actor,
   input: { limit: number; after?: string; deviceIds?: string[] },
+  now: Date,
 ): Promise<{ devices: DeviceWithProperty[]; nextAfter: string | null }> {
   assertCan(actor, 'locks.read', 'Device');
   const conditions: (SQL | undefined)[] = [
@@ -78,7 +82,7 @@ export async function listDevices(
     .select({
       device: devices,
       property: { name: properties.name, timeZone: properties.timeZone },
-      availableBackups,
+      availableBackups: readyBackupsColumn(now),
     })
     .from(devices)
     .leftJoin(properties, propertyOfDevice)

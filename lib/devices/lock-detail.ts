@@ -19,7 +19,7 @@ import {
 } from '@/lib/access-codes/code-status';
 import { isAvailableBackup, isLive, takesSlot } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
-import { availableBackupsColumn } from '@/lib/backup-pools/pools';
+import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { SimulatedAdapter } from '@/lib/locks/simulated/adapter';
@@ -139,7 +139,7 @@ export async function getLockDetail(
   // Checked before any query: the two reads below start together.
   parseId('Device', deviceId);
   const [lock, [extra]] = await Promise.all([
-    getLock(db, actor, deviceId),
+    getLock(db, actor, deviceId, now),
     db
       .select({
         status: devices.status,
@@ -154,7 +154,7 @@ export async function getLockDetail(
         connectionStatus: adapterConnections.status,
         connectionErrors: adapterConnections.errors,
         connectionCheckedAt: adapterConnections.lastCheckedAt,
-        available: availableBackupsColumn,
+        available: readyBackupsColumn(now),
         notReady: sql<number>`(select count(*)::int from access_codes b
           where b.device_id = devices.id and b.is_backup and b.pulled_at is null
             and ${isLive.sql({ table: 'b' })} and not ${isAvailableBackup.sql({ table: 'b' })})`,

@@ -4,7 +4,7 @@ import type { Executor } from '@/db/client';
 import { devices, properties } from '@/db/schema';
 import { takesSlot } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
-import { availableBackupsColumn } from '@/lib/backup-pools/pools';
+import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { LOW_BATTERY } from '@/lib/devices/battery';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
@@ -81,7 +81,7 @@ export const propertyOfDevice = and(
   eq(properties.organizationId, devices.organizationId),
 );
 
-const summaryColumns = {
+const summaryColumns = (now: Date) => ({
   id: devices.id,
   name: devices.name,
   room: devices.room,
@@ -96,9 +96,9 @@ const summaryColumns = {
   errorCount: sql<number>`jsonb_array_length(${devices.errors})`,
   warningCount: sql<number>`jsonb_array_length(${devices.warnings})`,
   backupPoolEnabled: devices.backupPoolEnabled,
-  availableBackups: availableBackupsColumn,
+  availableBackups: readyBackupsColumn(now),
   openAlerts: openAlertsColumn,
-};
+});
 
 /** The "show" filter as a condition: what a person scanning for trouble asks for. */
 const SHOW: Record<Exclude<LockFilter, 'all'>, SQL> = {
@@ -111,7 +111,8 @@ const SHOW: Record<Exclude<LockFilter, 'all'>, SQL> = {
 export async function listLocks(
   db: Executor,
   actor: Actor,
-  input: ListLocksInput = {},
+  input: ListLocksInput,
+  now: Date,
 ): Promise<LockPage> {
   assertCan(actor, 'locks.read');
   const { search, show, page } = parseInput(listLocksSchema, input);
@@ -136,7 +137,7 @@ export async function listLocks(
 
   const [locks, [totals]] = await Promise.all([
     db
-      .select(summaryColumns)
+      .select(summaryColumns(now))
       .from(devices)
       .leftJoin(properties, propertyOfDevice)
       .where(where)
@@ -149,11 +150,16 @@ export async function listLocks(
 }
 
 /** One lock of the actor's organization; another organization's lock is not found. */
-export async function getLock(db: Executor, actor: Actor, deviceId: string): Promise<LockSummary> {
+export async function getLock(
+  db: Executor,
+  actor: Actor,
+  deviceId: string,
+  now: Date,
+): Promise<LockSummary> {
   assertCan(actor, 'locks.read', 'Device');
   parseId('Device', deviceId);
   const [lock] = await db
-    .select(summaryColumns)
+    .select(summaryColumns(now))
     .from(devices)
     .leftJoin(properties, propertyOfDevice)
     .where(and(eq(devices.id, deviceId), eq(devices.organizationId, actor.organizationId)))

@@ -204,11 +204,11 @@ export const DEFAULT_TEMPLATES: Record<
   backup_code: {
     email: {
       subject: 'A new door code for {{property}}',
-      body: 'Hello {{guest_name}},\n\nPlease use this code for room {{room}}: {{code}}.\nIt works until {{ends_at}}.',
+      body: 'Hello {{guest_name}},\n\nPlease use this code for room {{room}}: {{code}}.\nIt works from {{starts_at}} until {{ends_at}}.',
     },
     sms: {
       subject: null,
-      body: '{{property}}: please use code {{code}} for room {{room}}. It works until {{ends_at}}.',
+      body: '{{property}}: please use code {{code}} for room {{room}}. It works from {{starts_at}} until {{ends_at}}.',
     },
   },
   code_changed: {

@@ -9,6 +9,15 @@ import {
 } from '@/lib/access-codes/code-status';
 import { isLive } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import {
+  loadPullFacts,
+  type Pullability,
+  type PullabilityJson,
+  type PullFacts,
+  pullability,
+  pullabilityJson,
+} from '@/lib/backup-pools/pullability';
+import { lockTrouble, offlineSince } from '@/lib/devices/predicates';
 import { propertyOfReservation } from '@/lib/properties';
 import { toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
@@ -41,13 +50,18 @@ export type DeskStay = {
     backupPulled: boolean;
     /** "Also booked: Maya Lindqvist until …" when another stay holds this lock at the same time. */
     alsoBooked: string | null;
+    /** When Keyhold saw the lock go offline; null while it is online (or it never said). */
+    lockOfflineSince: string | null;
+    /** Whether a backup code may be pulled now, and if not why and what to do instead. */
+    pull: PullabilityJson;
   }[];
 };
 
 /**
  * Stays the front desk may be asked about: in-house now or arriving within
- * 72 hours, searchable by guest name or room, with each lock's guest code.
- * No digits: the desk hands out backup codes, pulled one at a time.
+ * 72 hours, searchable by guest name or room, with each lock's guest code
+ * and whether a backup code may be pulled for it (and if not, why and what to
+ * do). No digits: the desk hands out backup codes, pulled one at a time.
  */
 export async function listDeskStays(
   db: Executor,
@@ -113,8 +127,15 @@ export async function listDeskStays(
   const overlaps = await findOverlaps(db, actor.organizationId, [...windows.values()]);
   const overlapsOf = new Map([...windows.keys()].map((id, i) => [id, overlaps[i] ?? []]));
 
+  const facts = await loadPullFacts(
+    db,
+    actor.organizationId,
+    rows.map((r) => r.accessCodeId),
+    now,
+  );
   const stays = new Map<string, DeskStay>();
   for (const row of rows) {
+    const fact = facts.get(row.accessCodeId);
     const stay = stays.get(row.reservationId) ?? {
       reservationId: row.reservationId,
       guestName: row.guestName,
@@ -134,8 +155,20 @@ export async function listDeskStays(
       alsoBooked: alsoBooked(
         overlapsOf.get(row.reservationId)?.filter((o) => o.deviceId === row.deviceId) ?? [],
       ),
+      lockOfflineSince: fact ? toIso(offlineSince(fact.lock)) : null,
+      pull: fact ? pullabilityJson(deskPull(fact, row.pulled !== null, now)) : { ok: true },
     });
     stays.set(row.reservationId, stay);
   }
   return [...stays.values()];
+}
+
+/**
+ * A code already pulled is shown again while its lock can still honour it; the
+ * stay's window was checked when it was pulled. On a lock that cannot, the
+ * desk reads why instead of digits that no longer open the door.
+ */
+function deskPull(facts: PullFacts, alreadyPulled: boolean, now: Date): Pullability {
+  const verdict = pullability(facts, now);
+  return alreadyPulled && !verdict.ok && !lockTrouble(facts.lock, now) ? { ok: true } : verdict;
 }

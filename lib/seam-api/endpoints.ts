@@ -16,7 +16,7 @@ import {
   listAccessCodes,
 } from '@/lib/access-codes/reads';
 import type { Actor } from '@/lib/auth/actor';
-import { availableBackupsColumn, pullBackupAccessCode } from '@/lib/backup-pools/pools';
+import { pullBackupAccessCode, readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { enableBackupPool, getDevice, listDevices } from '@/lib/devices/devices';
 import { AppError } from '@/lib/errors';
 import { parseCursor } from '@/lib/pagination';
@@ -125,7 +125,11 @@ async function withDevices(ctx: EndpointContext, codes: AccessCodeListItem[]) {
   // (uuids), passed as one Postgres array literal so the statement never changes.
   const query = prepared(ctx.db, 'devices_for_codes', () =>
     ctx.db
-      .select({ id: devices.id, errors: devices.errors, availableBackups: availableBackupsColumn })
+      .select({
+        id: devices.id,
+        errors: devices.errors,
+        availableBackups: readyBackupsColumn(sql`${sql.placeholder('now')}`),
+      })
       .from(devices)
       .where(
         and(
@@ -138,6 +142,7 @@ async function withDevices(ctx: EndpointContext, codes: AccessCodeListItem[]) {
   const rows = await query.execute({
     ids: `{${ids.join(',')}}`,
     organizationId: ctx.actor.organizationId,
+    now: ctx.now.toISOString(),
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
   return codes.map((c) => toSeamAccessCode(c, byId.get(c.deviceId)));
@@ -236,7 +241,10 @@ export const ENDPOINTS: Record<string, Endpoint> = {
     let shaped: ReturnType<typeof toSeamAccessCode>[];
     let page: Awaited<typeof listing>;
     if (p.device_id) {
-      const [lock, codes] = await Promise.all([getDevice(ctx.db, ctx.actor, p.device_id), listing]);
+      const [lock, codes] = await Promise.all([
+        getDevice(ctx.db, ctx.actor, p.device_id, ctx.now),
+        listing,
+      ]);
       page = codes;
       const device = { ...lock.device, availableBackups: lock.availableBackups };
       shaped = page.accessCodes.map((c) => toSeamAccessCode(c, device));
@@ -285,17 +293,22 @@ export const ENDPOINTS: Record<string, Endpoint> = {
 
   'devices/get': async (ctx, params) => {
     const p = deviceIdSchema.parse(params);
-    const { device, property } = await getDevice(ctx.db, ctx.actor, p.device_id);
+    const { device, property } = await getDevice(ctx.db, ctx.actor, p.device_id, ctx.now);
     return { device: toSeamDevice(device, property) };
   },
 
   'devices/list': async (ctx, params) => {
     const p = pageSchema.parse(params);
-    const page = await listDevices(ctx.db, ctx.actor, {
-      limit: Math.min(p.limit ?? PAGE_LIMIT, PAGE_LIMIT),
-      after: decodeCursor(p.page_cursor),
-      deviceIds: p.device_ids,
-    });
+    const page = await listDevices(
+      ctx.db,
+      ctx.actor,
+      {
+        limit: Math.min(p.limit ?? PAGE_LIMIT, PAGE_LIMIT),
+        after: decodeCursor(p.page_cursor),
+        deviceIds: p.device_ids,
+      },
+      ctx.now,
+    );
     return {
       devices: page.devices.map((d) => toSeamDevice(d.device, d.property)),
       pagination: pagination(page.nextAfter),
@@ -304,18 +317,23 @@ export const ENDPOINTS: Record<string, Endpoint> = {
 
   'locks/get': async (ctx, params) => {
     const p = deviceIdSchema.parse(params);
-    const { device, property } = await getDevice(ctx.db, ctx.actor, p.device_id);
+    const { device, property } = await getDevice(ctx.db, ctx.actor, p.device_id, ctx.now);
     const shaped = toSeamDevice(device, property);
     return { device: shaped, lock: shaped };
   },
 
   'locks/list': async (ctx, params) => {
     const p = pageSchema.parse(params);
-    const page = await listDevices(ctx.db, ctx.actor, {
-      limit: Math.min(p.limit ?? PAGE_LIMIT, PAGE_LIMIT),
-      after: decodeCursor(p.page_cursor),
-      deviceIds: p.device_ids,
-    });
+    const page = await listDevices(
+      ctx.db,
+      ctx.actor,
+      {
+        limit: Math.min(p.limit ?? PAGE_LIMIT, PAGE_LIMIT),
+        after: decodeCursor(p.page_cursor),
+        deviceIds: p.device_ids,
+      },
+      ctx.now,
+    );
     const shaped = page.devices.map((d) => toSeamDevice(d.device, d.property));
     return { devices: shaped, locks: shaped, pagination: pagination(page.nextAfter) };
   },

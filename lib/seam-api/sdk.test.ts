@@ -227,6 +227,65 @@ describe('backup codes through the SDK', () => {
   });
 });
 
+describe('a pull follows the same rule as the desk', () => {
+  const refusal = (e: unknown) =>
+    isSeamHttpApiError(e) ? { status: e.statusCode, message: e.message } : { error: e };
+
+  it('refuses a code whose stay has not started, saying from when', async () => {
+    const seam = seamFor(keyA);
+    const tomorrow = await seam.accessCodes.create({
+      device_id: lockA2,
+      name: 'Tomorrow’s guest',
+      starts_at: '2026-11-27T20:00:00.000Z',
+      ends_at: '2026-11-29T16:00:00.000Z',
+    });
+    const error = await seam.accessCodes
+      .pullBackupAccessCode({ access_code_id: tomorrow.access_code_id })
+      .catch(refusal);
+    expect(error).toEqual({
+      status: 409,
+      message:
+        'Backup codes for Tomorrow’s guest work from check-in: pull one from Fri, 27 Nov 2026, 15:00 EST.',
+    });
+  });
+
+  it('refuses a lock that was reset, with the fallback, and says no backup is available', async () => {
+    const seam = seamFor(keyA);
+    const stay = await seam.accessCodes.create({
+      device_id: lockA2,
+      name: 'Guest on a reset lock',
+      starts_at: '2026-11-26T10:00:00.000Z',
+      ends_at: '2026-11-28T16:00:00.000Z',
+    });
+    const [before] = await database.db.select().from(devices).where(eq(devices.id, lockA2));
+    await database.db
+      .update(devices)
+      .set({
+        online: false,
+        errors: [{ code: 'device_removed', message: 'gone', createdAt: NOW.toISOString() }],
+      })
+      .where(eq(devices.id, lockA2));
+    try {
+      const error = await seam.accessCodes
+        .pullBackupAccessCode({ access_code_id: stay.access_code_id })
+        .catch(refusal);
+      expect(error).toMatchObject({
+        status: 409,
+        message: expect.stringMatching(
+          /was reset and has no codes — Let the guest in with a key, or call maintenance\.$/,
+        ),
+      });
+      const code = await seam.accessCodes.get({ access_code_id: stay.access_code_id });
+      expect(code.is_backup_access_code_available).toBe(false);
+    } finally {
+      await database.db
+        .update(devices)
+        .set({ online: before?.online ?? true, errors: before?.errors ?? [] })
+        .where(eq(devices.id, lockA2));
+    }
+  });
+});
+
 describe('devices and locks', () => {
   it('lists and gets locks as devices and as locks', async () => {
     const seam = seamFor(keyA);

@@ -22,7 +22,12 @@ export const listLocksCommand = defineCommand({
     const actor = await actorFor(context, input.organization);
     const locks: LockSummary[] = [];
     for (let page = 1; ; page++) {
-      const result = await listLocks(context.database.db, actor, { search: input.search, page });
+      const result = await listLocks(
+        context.database.db,
+        actor,
+        { search: input.search, page },
+        context.now,
+      );
       locks.push(...result.locks);
       if (result.locks.length < result.pageSize || locks.length >= result.total) break;
     }

@@ -89,7 +89,7 @@ export const replaceLockCommand = defineCommand({
       context.now,
     );
     // The old lock keeps its name; the new one has taken it too.
-    const { name } = await getLock(db, actor, result.oldDeviceId);
+    const { name } = await getLock(db, actor, result.oldDeviceId, context.now);
     if (input.json) return printJson({ organizationId: actor.organizationId, name, ...result });
     print(
       `Replaced ${clean(name)} with the new lock: ${plural(result.moved, 'code')} queued for it, ${plural(result.poolClosed, 'pool code')} closed (the tick refills the pool).`,
@@ -142,7 +142,7 @@ export const placeLockCommand = defineCommand({
       { deviceId: input.lock, propertyId: input.property, name: input.name, room: input.room },
       context.now,
     );
-    const lock = await getLock(db, actor, input.lock);
+    const lock = await getLock(db, actor, input.lock, context.now);
     if (input.json) {
       const { id, name, room, propertyId, propertyName } = lock;
       return printJson({

@@ -16,7 +16,7 @@ export default async function BackupCodesPage() {
   const db = await getDb();
   const [codes, locks] = await Promise.all([
     listPermanentBackupCodes(db, actor, clock.now()),
-    listLocks(db, actor, { page: 1 }),
+    listLocks(db, actor, { page: 1 }, clock.now()),
   ]);
 
   return (

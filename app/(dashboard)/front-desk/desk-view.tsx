@@ -105,12 +105,31 @@ export function DeskView({
                           {code.alsoBooked}
                         </p>
                       ) : null}
+                      {code.lockOfflineSince && code.pull.ok ? (
+                        <p className="text-amber-900" data-testid="lock-offline">
+                          Lock offline since{' '}
+                          {formatInZone(new Date(code.lockOfflineSince), stay.timeZone)}: the codes
+                          already on it still open it.
+                        </p>
+                      ) : null}
                     </div>
-                    <PullBackupButton
-                      accessCodeId={code.accessCodeId}
-                      lockName={code.lockName}
-                      alreadyPulled={code.backupPulled}
-                    />
+                    {code.pull.ok ? (
+                      <PullBackupButton
+                        accessCodeId={code.accessCodeId}
+                        lockName={code.lockName}
+                        alreadyPulled={code.backupPulled}
+                      />
+                    ) : (
+                      // No button for a pull that would be refused: why, and what to do instead.
+                      <Alert
+                        tone={code.pull.kind === 'lock' ? 'error' : 'warning'}
+                        role="note"
+                        data-testid="pull-refused"
+                        className="max-w-md text-sm"
+                      >
+                        {code.pull.reason}
+                      </Alert>
+                    )}
                   </li>
                 ))}
               </ul>

@@ -5,6 +5,7 @@ import { makeQueryClient } from '@/components/query-client';
 import { Alert } from '@/components/ui/alert';
 import { getDb } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
+import { clock } from '@/lib/clock';
 import { listLocks, listLocksSchema } from '@/lib/devices/locks';
 import { listNewLocks } from '@/lib/devices/new-locks';
 import { firstValues } from '@/lib/http/search-params';
@@ -29,7 +30,7 @@ export default async function LocksPage({
   const newLocks = can(actor.role, 'devices.replace') ? await listNewLocks(db, actor) : [];
   await queryClient.fetchQuery({
     queryKey: queryKeys.locks.list(input),
-    queryFn: () => listLocks(db, actor, input),
+    queryFn: () => listLocks(db, actor, input, clock.now()),
   });
 
   return (
