@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, type Executor, queryRows } from '@/db/client';
 import { type AccessCode, accessCodeEvents, accessCodes, devices, type Issue } from '@/db/schema';
@@ -33,7 +33,10 @@ import { parseInput } from '@/lib/validation';
 export const availableBackupsColumn = sql<number>`(select count(*)::int from access_codes b
   where b.device_id = devices.id and ${isAvailableBackup.sql({ table: 'b' })})`;
 
-/** Enabled pools below their size (one lock's, when given), with how many codes each lacks. */
+/**
+ * Enabled pools below their size (one lock's, when given), with how many codes
+ * each lacks. An offline lock's pool waits: a code made for it could not go on.
+ */
 function shortPools(executor: Executor, deviceId?: string) {
   return queryRows<{ device_id: string; organization_id: string; missing: number }>(
     executor,
@@ -43,7 +46,7 @@ function shortPools(executor: Executor, deviceId?: string) {
         join organizations o on o.id = d.organization_id
         left join access_codes c on c.device_id = d.id and c.is_backup
           and c.pulled_at is null and c.deleted_at is null and c.status <> 'removed'
-        where d.backup_pool_enabled and d.status = 'active'
+        where d.backup_pool_enabled and d.status = 'active' and d.online
           ${deviceId ? sql`and d.id = ${deviceId}` : sql``}
         group by d.id, d.organization_id, o.backup_pool_size
         having count(c.id) < o.backup_pool_size`,
@@ -55,20 +58,34 @@ function shortPools(executor: Executor, deviceId?: string) {
  * taken off the lock and replaced) and create codes for what is missing. The
  * new codes go to the lock through the ordinary reconciler, after any guest
  * code on the same lock.
+ *
+ * Nothing changes on an offline lock: its codes failed because it could not
+ * be reached, and new ones would fail the same way (codes made and cancelled
+ * every minute). A code due for another try now (its lock just came back) gets
+ * that try before it is judged.
  */
 export async function refillPools(
   db: Db,
   now: Date,
 ): Promise<{ created: number; retired: number }> {
   const unhealthy = await db
-    .select()
+    .select({
+      id: accessCodes.id,
+      organizationId: accessCodes.organizationId,
+      deviceId: accessCodes.deviceId,
+      status: accessCodes.status,
+      revision: accessCodes.revision,
+    })
     .from(accessCodes)
+    .innerJoin(devices, eq(devices.id, accessCodes.deviceId))
     .where(
       and(
         eq(accessCodes.isBackup, true),
         isNull(accessCodes.pulledAt),
         isNull(accessCodes.deletedAt),
         sql`${accessCodes.errors} <> '[]'::jsonb`,
+        eq(devices.online, true),
+        or(isNull(accessCodes.nextAttemptAt), gt(accessCodes.nextAttemptAt, now)),
       ),
     );
   if (unhealthy.length > 0) {
