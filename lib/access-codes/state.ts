@@ -165,7 +165,7 @@ const SET_PROBLEMS = [
 const REMOVE_PROBLEMS = ['delay_in_removing_from_device', 'failed_to_remove_from_device'];
 
 /** Each phase's delay warning and the error that replaces it once the delay becomes a failure. */
-const PHASE_ISSUES = {
+export const PHASE_ISSUES = {
   set: { delay: 'delay_in_setting_on_device', failed: 'failed_to_set_on_device' },
   remove: { delay: 'delay_in_removing_from_device', failed: 'failed_to_remove_from_device' },
 } as const;

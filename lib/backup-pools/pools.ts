@@ -148,6 +148,7 @@ async function updatePoolHealth(db: Db, now: Date): Promise<void> {
   const rows = await queryRows<{
     id: string;
     name: string;
+    online: boolean;
     errors: Issue[];
     warnings: Issue[];
     size: number;
@@ -156,7 +157,7 @@ async function updatePoolHealth(db: Db, now: Date): Promise<void> {
     pulled: number;
   }>(
     db,
-    sql`select devices.id, devices.name, devices.errors, devices.warnings,
+    sql`select devices.id, devices.name, devices.online, devices.errors, devices.warnings,
           o.backup_pool_size as size,
           ${availableBackupsColumn} as available,
           -- Short for longer than a refill: a code made before the grace is still not on
@@ -172,7 +173,8 @@ async function updatePoolHealth(db: Db, now: Date): Promise<void> {
         where devices.backup_pool_enabled and devices.status = 'active'`,
   );
   for (const lock of rows) {
-    const short = lock.available < lock.size && lock.stuck;
+    // An offline lock's pool waits for the lock; its offline alert says so.
+    const short = lock.online && lock.available < lock.size && lock.stuck;
     let warnings = withoutIssues(lock.warnings, [
       'partial_backup_access_code_pool',
       'many_active_backup_codes',
