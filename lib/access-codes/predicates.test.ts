@@ -60,6 +60,62 @@ function caseTable(count: number): CodeFacts[] {
   }));
 }
 
+/** Codes whose answer a person would check by hand: each rule's name and what it must say. */
+const base: CodeFacts = {
+  type: 'ongoing',
+  status: 'unset',
+  desiredState: 'present',
+  externalRef: null,
+  startsAt: null,
+  endsAt: null,
+  deletedAt: null,
+  errors: [],
+  isBackup: false,
+  pulledAt: null,
+  lastAttemptAt: null,
+  removedFromDeviceAt: null,
+};
+const named: { name: string; code: CodeFacts; expect: Record<string, boolean> }[] = [
+  {
+    // Retired on an offline lock: tried, never confirmed, now being taken off.
+    name: 'being removed, never reached the lock',
+    code: {
+      ...base,
+      status: 'removing',
+      isBackup: true,
+      deletedAt: at(-5),
+      desiredState: 'absent',
+      lastAttemptAt: at(-10),
+    },
+    expect: { takesSlot: false, mayBeOnLock: true, isConfirmedOnLock: false },
+  },
+  {
+    name: 'being removed from the lock that confirmed it',
+    code: { ...base, status: 'removing', externalRef: 'ref_1', deletedAt: at(-5) },
+    expect: { takesSlot: true, mayBeOnLock: true },
+  },
+  {
+    name: 'waiting to go on an offline lock',
+    code: { ...base, status: 'setting', lastAttemptAt: at(-10) },
+    expect: { takesSlot: false, isConfirmedOnLock: false, mayBeOnLock: true },
+  },
+  {
+    name: 'believed set',
+    code: { ...base, status: 'set', externalRef: 'ref_1' },
+    expect: { takesSlot: true, isConfirmedOnLock: true },
+  },
+  {
+    name: 'on the lock ahead of its window',
+    code: { ...base, type: 'time_bound', status: 'unset', externalRef: 'ref_1', startsAt: at(60) },
+    expect: { takesSlot: true, isConfirmedOnLock: true },
+  },
+  {
+    name: 'off the lock',
+    code: { ...base, status: 'removed', externalRef: 'ref_1' },
+    expect: { takesSlot: false, isLive: false },
+  },
+];
+
 const rules: Record<string, CodeRule> = {
   isConfirmedOnLock,
   takesSlot,
@@ -80,7 +136,7 @@ describe('code predicates: the TypeScript and the SQL form agree', () => {
     const { org, locks } = await createOrganization(database.db, { locks: 1 });
     const lock = locks[0];
     if (!lock) throw new Error('no lock');
-    const table = caseTable(1_500);
+    const table = [...named.map((n) => n.code), ...caseTable(1_500 - named.length)];
     for (let i = 0; i < table.length; i += 500) {
       const batch = table.slice(i, i + 500);
       const inserted = await database.db
@@ -134,6 +190,23 @@ describe('code predicates: the TypeScript and the SQL form agree', () => {
       for (const row of rows)
         expect(holds.get(row.id), `${name} ${row.id}`).toBe(rule.test(row, now));
       expect(negated).toHaveLength(rows.filter((r) => !rule.test(r, now)).length);
+    });
+  }
+
+  for (const { name, code, expect: expected } of named) {
+    it(`${name}: ${JSON.stringify(expected)}, in TypeScript and in SQL`, async () => {
+      const index = named.findIndex((n) => n.name === name);
+      const id = rows[index]?.id ?? '';
+      for (const [ruleName, holds] of Object.entries(expected)) {
+        const rule = rules[ruleName];
+        if (!rule) throw new Error(`no rule ${ruleName}`);
+        expect(rule.test(code, now), ruleName).toBe(holds);
+        const [row] = await queryRows<{ holds: boolean }>(
+          database.db,
+          sql`select ${rule.sql({ table: 'c', now })} as holds from access_codes c where c.id = ${id}`,
+        );
+        expect(row?.holds, ruleName).toBe(holds);
+      }
     });
   }
 

@@ -182,15 +182,14 @@ export const isConfirmedOnLock = rule(
 
 /**
  * The code takes one of the lock's slots now, as far as Keyhold knows: it is
- * working there, being taken off, or confirmed there. What the slot count on
- * Locks and the lock page shows.
+ * working there (`set`), or the lock confirmed it (we hold its reference) and
+ * it is not off yet, being taken off included. A code being removed that
+ * never reached the lock (no reference: a retry on an offline lock) takes
+ * none. What the slot count on Locks and the lock page shows.
  */
 export const takesSlot = rule(
   ['status', 'externalRef'],
-  or(
-    is('status', 'set', 'removing'),
-    and(not(isNull('externalRef')), not(is('status', 'removed'))),
-  ),
+  or(is('status', 'set'), and(not(isNull('externalRef')), not(is('status', 'removed')))),
 );
 
 /**

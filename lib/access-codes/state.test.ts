@@ -621,9 +621,9 @@ describe('applyOutcome: set fails', () => {
       'offline',
       {
         status: 'setting',
-        warnings: ['delay_in_setting_on_device'],
+        warnings: [],
         errors: ['failed_to_set_on_device'],
-        events: ['delay_in_setting_on_device', 'failed_to_set_on_device'],
+        events: ['failed_to_set_on_device'],
       },
     ],
     [
@@ -633,9 +633,9 @@ describe('applyOutcome: set fails', () => {
       'transient',
       {
         status: 'setting',
-        warnings: ['delay_in_setting_on_device'],
+        warnings: [],
         errors: ['failed_to_set_on_device'],
-        events: ['delay_in_setting_on_device', 'failed_to_set_on_device'],
+        events: ['failed_to_set_on_device'],
       },
     ],
     [
@@ -645,7 +645,7 @@ describe('applyOutcome: set fails', () => {
       'transient',
       {
         status: 'unset',
-        warnings: ['delay_in_setting_on_device'],
+        warnings: [],
         errors: ['failed_to_set_on_device'],
         events: ['failed_to_set_on_device'],
       },
@@ -664,7 +664,7 @@ describe('applyOutcome: set fails', () => {
       'offline',
       {
         status: 'setting',
-        warnings: ['delay_in_setting_on_device'],
+        warnings: [],
         errors: ['failed_to_set_on_device'],
         events: ['failed_to_set_on_device'],
       },
@@ -712,13 +712,9 @@ describe('applyOutcome: set fails', () => {
       'duplicate_code',
       {
         status: 'setting',
-        warnings: ['delay_in_setting_on_device'],
+        warnings: [],
         errors: ['duplicate_code_on_device', 'failed_to_set_on_device'],
-        events: [
-          'delay_in_setting_on_device',
-          'duplicate_code_on_device',
-          'failed_to_set_on_device',
-        ],
+        events: ['duplicate_code_on_device', 'failed_to_set_on_device'],
       },
     ],
   ])('%s', (_name, state, now, kind, expected) => {
@@ -799,7 +795,7 @@ describe('applyOutcome: set fails', () => {
       seen.push(events.map((e) => e.eventType));
       state = { ...state, ...patch };
     }
-    expect(seen).toEqual([['delay_in_setting_on_device', 'failed_to_set_on_device'], [], []]);
+    expect(seen).toEqual([['failed_to_set_on_device'], [], []]);
     expect(state.attempts).toBe(3);
     // The issue keeps the time it first appeared.
     expect(state.errors.map((e) => e.createdAt)).toEqual([INSIDE]);
@@ -920,14 +916,8 @@ describe('applyOutcome: remove', () => {
   it.each([
     [0, 'removing', ['delay_in_removing_from_device'], [], ['delay_in_removing_from_device']],
     [1, 'removing', ['delay_in_removing_from_device'], [], []],
-    [
-      2,
-      'removing',
-      ['delay_in_removing_from_device'],
-      ['failed_to_remove_from_device'],
-      ['failed_to_remove_from_device'],
-    ],
-    [3, 'removing', ['delay_in_removing_from_device'], ['failed_to_remove_from_device'], []],
+    [2, 'removing', [], ['failed_to_remove_from_device'], ['failed_to_remove_from_device']],
+    [3, 'removing', [], ['failed_to_remove_from_device'], []],
   ])(
     'failure after %i earlier ones → %s, warnings %j, errors %j, events %j',
     (attempts, status, warnings, errors, events) => {
@@ -936,7 +926,7 @@ describe('applyOutcome: remove', () => {
         status: 'removing',
         externalRef: 'r1',
         attempts,
-        warnings: attempts > 0 ? [issue('delay_in_removing_from_device')] : [],
+        warnings: attempts > 0 && attempts < 3 ? [issue('delay_in_removing_from_device')] : [],
         errors: attempts >= 3 ? [issue('failed_to_remove_from_device')] : [],
       });
       const now = at(AFTER);
@@ -1149,7 +1139,8 @@ describe('applyOutcome: set accepted but pending (Seam still programming the loc
     const { patch } = applyOutcome(code({ status: 'setting' }), SET, pending(), lead, now);
     expect(patch.status).toBe('setting');
     expect(issueCodes(patch.errors)).toEqual(['failed_to_set_on_device']);
-    expect(issueCodes(patch.warnings)).toEqual(['delay_in_setting_on_device']);
+    // One state: the error says more than the delay would.
+    expect(patch.warnings).toEqual([]);
   });
 
   it('shows what Seam reports, replacing its last report', () => {
@@ -1259,5 +1250,70 @@ describe('pending and failing do not share a count', () => {
       now,
     );
     expect(done.patch).toMatchObject({ status: 'removed', warnings: [], errors: [] });
+  });
+});
+
+describe('one state per code', () => {
+  const both = (state: Pick<CodeState, 'errors' | 'warnings'>) =>
+    (['set', 'remove'] as const).some((phase) => {
+      const [delay, failed] =
+        phase === 'set'
+          ? ['delay_in_setting_on_device', 'failed_to_set_on_device']
+          : ['delay_in_removing_from_device', 'failed_to_remove_from_device'];
+      return (
+        state.warnings.some((w) => w.code === delay) && state.errors.some((e) => e.code === failed)
+      );
+    });
+
+  it('never holds a delay warning beside the failure it became, through sets and removals', () => {
+    // Offline from the programming time until after check-out, a try a minute.
+    let state = code();
+    const seen: string[] = [];
+    for (let t = at(LEAD_FROM).getTime(); t <= at(AFTER).getTime(); t += 3_600_000) {
+      const now = new Date(t);
+      const decision = decide(state, lead, now);
+      if (decision.kind === 'wait') continue;
+      const { patch } = applyOutcome(state, decision, failure('offline'), lead, now, lowJitter);
+      state = { ...state, ...patch };
+      expect(both(state), now.toISOString()).toBe(false);
+      seen.push([...issueCodes(state.warnings), ...issueCodes(state.errors)].join('+'));
+    }
+    // Delayed before check-in, failed from it; the code is never both.
+    expect(seen[0]).toBe('delay_in_setting_on_device');
+    expect(seen).toContain('failed_to_set_on_device');
+  });
+
+  it('counts failures on after the warning gave way to the error', () => {
+    let state = ongoing({ status: 'setting' });
+    let next: Date | null = null;
+    for (let n = 0; n < 7; n++) {
+      const { patch } = applyOutcome(state, SET, failure('offline'), lead, at(INSIDE), lowJitter);
+      state = { ...state, ...patch };
+      next = patch.nextAttemptAt;
+    }
+    expect(state.attempts).toBe(7);
+    expect(issueCodes(state.errors)).toEqual(['failed_to_set_on_device']);
+    expect(state.warnings).toEqual([]);
+    // The back-off keeps growing with the streak, to its cap.
+    expect(next?.getTime()).toBe(at(INSIDE).getTime() + backoffMs(7, lowJitter));
+  });
+
+  it('a removal the service accepts after failed tries is under way, not failed', () => {
+    const failedRemoval = code({
+      status: 'removing',
+      externalRef: 'access_code_1',
+      attempts: 3,
+      errors: [issue('failed_to_remove_from_device')],
+    });
+    const accepted = { ok: true as const, ref: null, pending: true };
+    let state = failedRemoval;
+    for (let n = 0; n <= PENDING_POLLS_BEFORE_DELAY; n++)
+      state = {
+        ...state,
+        ...applyOutcome(state, REMOVE, accepted, lead, at(AFTER), () => 1).patch,
+      };
+    expect(state.errors).toEqual([]);
+    expect(state.attempts).toBe(PENDING_POLLS_BEFORE_DELAY + 1);
+    expect(issueCodes(state.warnings)).toEqual(['delay_in_removing_from_device']);
   });
 });

@@ -164,23 +164,51 @@ const SET_PROBLEMS = [
 ];
 const REMOVE_PROBLEMS = ['delay_in_removing_from_device', 'failed_to_remove_from_device'];
 
-/** Failures count per phase: the first failed removal after failed sets is attempt 1. */
-function attemptsIn(code: CodeState, phase: 'set' | 'remove'): number {
-  const marker = phase === 'set' ? 'delay_in_setting_on_device' : 'delay_in_removing_from_device';
-  return code.warnings.some((w) => w.code === marker && !isWaiting(w)) ? code.attempts + 1 : 1;
+/** Each phase's delay warning and the error that replaces it once the delay becomes a failure. */
+export const PHASE_ISSUES = {
+  set: { delay: 'delay_in_setting_on_device', failed: 'failed_to_set_on_device' },
+  remove: { delay: 'delay_in_removing_from_device', failed: 'failed_to_remove_from_device' },
+} as const;
+
+/**
+ * A code is in one state: once a delay has become a failure, the error says
+ * more than the warning, so the warning goes.
+ */
+function inOneState(errors: Issue[], warnings: Issue[]): Issue[] {
+  const replaced = Object.values(PHASE_ISSUES)
+    .filter((p) => errors.some((e) => e.code === p.failed))
+    .map((p) => p.delay);
+  return withoutIssues(warnings, replaced);
 }
 
 /**
- * Marks a delay warning raised while the adapter's service is still working
- * (a pending code), so its count of asks never passes for a count of failures.
+ * The last tries of this phase failed: its delay warning, or the failure that
+ * replaced it, from a failed try rather than from waiting on the service.
+ */
+function failingIn(code: CodeState, phase: 'set' | 'remove'): boolean {
+  const { delay, failed } = PHASE_ISSUES[phase];
+  return (
+    code.warnings.some((w) => w.code === delay && !isWaiting(w)) ||
+    code.errors.some((e) => e.code === failed && !isWaiting(e))
+  );
+}
+
+/** Failures count per phase: the first failed removal after failed sets is attempt 1. */
+function attemptsIn(code: CodeState, phase: 'set' | 'remove'): number {
+  return failingIn(code, phase) ? code.attempts + 1 : 1;
+}
+
+/**
+ * Marks an issue raised while the adapter's service is still working (a
+ * pending code's delay, or its check-in come before it is on the lock), so its
+ * count of asks never passes for a count of failures.
  */
 const WAITING = { waiting_on: 'adapter' } as const;
 const isWaiting = (issue: Issue) => issue.detail?.waiting_on === WAITING.waiting_on;
 
 /** Asks since the service accepted the change; a failure streak before it does not count. */
-function pollsIn(code: CodeState, marker: string): number {
-  const failing = code.warnings.some((w) => w.code === marker && !isWaiting(w));
-  return failing ? 1 : code.attempts + 1;
+function pollsIn(code: CodeState, phase: 'set' | 'remove'): number {
+  return failingIn(code, phase) ? 1 : code.attempts + 1;
 }
 
 export function withIssue(
@@ -313,14 +341,8 @@ export function applyOutcome(
       const failure = result ?? { ok: false, kind: 'transient', message: 'no answer' };
       const attempts = attemptsIn(code, 'set');
       const begun = hasBegun(code, now);
-      const warnings = withIssue(
-        withoutIssues(code.warnings, ['delay_in_removing_from_device']).filter(
-          (w) => !isWaiting(w),
-        ),
-        'delay_in_setting_on_device',
-        now,
-      );
-      let errors = code.errors;
+      // A failure while the service had the change is a failed try now.
+      let errors = code.errors.filter((e) => !isWaiting(e));
       if (failure.kind === 'no_space') {
         errors = withIssue(errors, 'no_space_for_access_code_on_device', now);
       }
@@ -329,6 +351,16 @@ export function applyOutcome(
       if (attempts >= MAX_SET_ATTEMPTS || (code.type === 'time_bound' && begun)) {
         errors = withIssue(errors, 'failed_to_set_on_device', now);
       }
+      const warnings = inOneState(
+        errors,
+        withIssue(
+          withoutIssues(code.warnings, ['delay_in_removing_from_device']).filter(
+            (w) => !isWaiting(w),
+          ),
+          'delay_in_setting_on_device',
+          now,
+        ),
+      );
       const status: AccessCodeStatus = begun ? 'setting' : 'unset';
       let next = new Date(now.getTime() + backoffMs(attempts, random));
       // Never sleep through check-in: at starts_at the missing code becomes an error.
@@ -381,15 +413,18 @@ export function applyOutcome(
         };
       }
       const attempts = attemptsIn(code, 'remove');
-      const warnings = withIssue(
-        withoutIssues(code.warnings, ['delay_in_setting_on_device']).filter((w) => !isWaiting(w)),
-        'delay_in_removing_from_device',
-        now,
-      );
       const errors =
         attempts >= MAX_REMOVE_ATTEMPTS
           ? withIssue(code.errors, 'failed_to_remove_from_device', now)
           : code.errors;
+      const warnings = inOneState(
+        errors,
+        withIssue(
+          withoutIssues(code.warnings, ['delay_in_setting_on_device']).filter((w) => !isWaiting(w)),
+          'delay_in_removing_from_device',
+          now,
+        ),
+      );
       const patch: CodePatch = {
         ...base,
         status: 'removing',
@@ -460,7 +495,7 @@ function pendingOutcome(
   const from = code.status;
   const begun = hasBegun(code, now);
   const status: AccessCodeStatus = begun ? 'setting' : 'unset';
-  const polls = pollsIn(code, 'delay_in_setting_on_device');
+  const polls = pollsIn(code, 'set');
   const due = !code.startsAt || now.getTime() >= code.startsAt.getTime() - SERVICE_LEAD_MS;
   let warnings = warningsWhileWaiting(code, 'set', result, now);
   if ((polls > PENDING_POLLS_BEFORE_DELAY && due) || (begun && code.type === 'time_bound')) {
@@ -473,8 +508,9 @@ function pendingOutcome(
     now,
   );
   if (begun && code.type === 'time_bound') {
-    errors = withIssue(errors, 'failed_to_set_on_device', now);
+    errors = withIssue(errors, 'failed_to_set_on_device', now, { ...WAITING });
   }
+  warnings = inOneState(errors, warnings);
   const patch: CodePatch = {
     status,
     errors,
@@ -509,14 +545,17 @@ function pendingRemovalOutcome(
   random: () => number,
 ): { patch: CodePatch; events: CodeEventDraft[] } {
   const from = code.status;
-  const polls = pollsIn(code, 'delay_in_removing_from_device');
+  const polls = pollsIn(code, 'remove');
   let warnings = warningsWhileWaiting(code, 'remove', result, now);
   if (polls > PENDING_POLLS_BEFORE_DELAY) {
     warnings = withIssue(warnings, 'delay_in_removing_from_device', now, { ...WAITING });
   }
+  // Accepted: the refusals of earlier tries are over. A guest code still there
+  // after check-out is an alert of its own.
+  const errors = withoutIssues(code.errors, ['failed_to_remove_from_device']);
   const patch: CodePatch = {
     status: 'removing',
-    errors: code.errors,
+    errors,
     warnings,
     attempts: polls,
     externalRef: code.externalRef,

@@ -10,8 +10,15 @@ import { LOW_BATTERY } from '@/lib/devices/battery';
 import { CONNECTION_ISSUES } from '@/lib/devices/connection-health';
 import { DEVICE_REMOVED, NEW_LOCK_FOUND } from '@/lib/devices/discovery';
 import { AppError } from '@/lib/errors';
+import { LOCK_UNREACHABLE } from '@/lib/reconciler/record';
 import { toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
+import {
+  FOLDED_CODE_ISSUES,
+  FOLDED_LOCK_ISSUES,
+  isUnreachable,
+  offlineLockAlerts,
+} from './offline-locks';
 
 /** How long after check-out a guest code may still be on the lock before it is an alert. */
 export const CHECK_OUT_GRACE_MINUTES = 15;
@@ -32,17 +39,21 @@ const messageError = (column: SQL) => sql`
     from (select nullif(btrim(regexp_replace(${column}, '\\s+', ' ', 'g')), '') as error) t
 `;
 
+/** A list of issue names as a SQL text array. */
+const codeList = (codes: readonly string[]) => sql`${`{${codes.join(',')}}`}::text[]`;
+
 /**
  * Everything that should have an open alert right now, across organizations:
  * the errors and warnings on live codes and active locks, low batteries,
  * guest codes still on a lock after check-out, and guest messages that are
  * not getting through. One row per alert, keyed by `dedupe_key`
- * (`<kind>:<code, lock or message id>`).
+ * (`<kind>:<code, lock or message id>`). An unreachable lock is one alert
+ * (`offline`, its message and what waits for it), not one per code.
  *
  * A message alert quotes only the channel and the provider's error, never the
  * subject or body: they hold the guest's PIN.
  */
-const conditions = (now: Date) => sql`
+const conditions = (now: Date, offline: { device_id: string; message: string }[]) => sql`
   select distinct on (organization_id, dedupe_key) * from (
     select c.organization_id, c.device_id, c.id as access_code_id, c.reservation_id,
            i.issue->>'code' as kind, i.severity::alert_severity as severity,
@@ -59,9 +70,14 @@ const conditions = (now: Date) => sql`
       ) i
      where ${isLive.sql({ table: 'c' })}
        and (c.errors <> '[]'::jsonb or c.warnings <> '[]'::jsonb)
+       -- Waiting for an unreachable lock: told once, on the lock's alert.
+       and not (i.issue->>'code' = any(${codeList(FOLDED_CODE_ISSUES)})
+                and exists (select 1 from devices d where d.id = c.device_id
+                             and d.status = 'active' and ${isUnreachable('d')}))
     union all
     select d.organization_id, d.id, null, null,
-           i.issue->>'code', i.severity::alert_severity, i.issue->>'message',
+           i.issue->>'code', i.severity::alert_severity,
+           coalesce(f.message, i.issue->>'message'),
            (i.issue->>'code') || ':' || d.id
       from devices d
       cross join lateral (
@@ -69,7 +85,10 @@ const conditions = (now: Date) => sql`
         union all
         select w, 'warning' from jsonb_array_elements(d.warnings) w
       ) i
+      left join jsonb_to_recordset(${JSON.stringify(offline)}::jsonb) as f(device_id uuid, message text)
+        on f.device_id = d.id and i.issue->>'code' = ${LOCK_UNREACHABLE}
      where d.status = 'active' and (d.errors <> '[]'::jsonb or d.warnings <> '[]'::jsonb)
+       and not (i.issue->>'code' = any(${codeList(FOLDED_LOCK_ISSUES)}) and ${isUnreachable('d')})
     union all
     select d.organization_id, d.id, null, null, 'low_battery', 'warning'::alert_severity,
            'The lock''s battery is at ' || round(d.battery_level * 100) || '%. Replace it before it dies.',
@@ -145,10 +164,11 @@ export async function syncAlerts(
   now: Date,
 ): Promise<{ opened: number; resolved: number }> {
   const at = now.toISOString();
+  const offline = await offlineLockAlerts(db, now);
   const [row] = await queryRows<{ opened: number; resolved: number }>(
     db,
     sql`
-    with current as (${conditions(now)}),
+    with current as (${conditions(now, offline)}),
     opened as (
       insert into alerts (organization_id, device_id, access_code_id, reservation_id,
                           kind, severity, message, dedupe_key, opened_at)

@@ -12,6 +12,8 @@ import { createAccessCode, deleteAccessCode } from '@/lib/access-codes/operation
 import { getAccessCode, listAccessCodes } from '@/lib/access-codes/reads';
 import type { Actor } from '@/lib/auth/actor';
 import { defaultAdapters } from '@/lib/devices/connections';
+import { getLock } from '@/lib/devices/locks';
+import { setSimulatedLockKnobs } from '@/lib/locks/simulated/controls';
 import { runTick } from '@/lib/reconciler/tick';
 import { createPermanentBackupCode, listPermanentBackupCodes } from './permanent';
 import { pullBackupAccessCode, setBackupPool } from './pools';
@@ -121,6 +123,74 @@ describe('the pool', () => {
     expect(pool.filter((c) => c.status === 'set')).toHaveLength(5);
     const held = await database.db.select().from(simulatedLockCodes);
     expect(held.map((h) => h.keyholdCodeId)).not.toContain(sick.id);
+  });
+});
+
+describe('an offline lock’s pool', () => {
+  const minute = 60_000;
+
+  async function allBackups(deviceId: string) {
+    return database.db
+      .select()
+      .from(accessCodes)
+      .where(and(eq(accessCodes.deviceId, deviceId), eq(accessCodes.isBackup, true)));
+  }
+
+  it('makes and retires no codes while the lock is offline, and fills once it is back', async () => {
+    const lock = await poolLock();
+    // Unplugged before Keyhold's first try: the pool's codes are made, then cannot go on.
+    await setSimulatedLockKnobs(database.db, organizationId, lock.externalId, { online: false });
+    await tick(T0);
+    const made = await allBackups(lock.id);
+    expect(made).toHaveLength(5);
+
+    // Twenty minutes of ticks: their tries all fail, and they fail for good.
+    for (let m = 1; m <= 20; m++) await tick(at(m * minute));
+    const after = await allBackups(lock.id);
+    expect(after.map((c) => c.id).sort()).toEqual(made.map((c) => c.id).sort());
+    expect(after.filter((c) => c.deletedAt !== null)).toEqual([]);
+    expect(after.every((c) => c.errors.some((e) => e.code === 'failed_to_set_on_device'))).toBe(
+      true,
+    );
+    // Waiting for the lock is not being on it.
+    const offline = await getLock(database.db, actor, lock.id);
+    expect(offline).toMatchObject({ online: false, codesOnLock: 0, availableBackups: 0 });
+
+    await setSimulatedLockKnobs(database.db, organizationId, lock.externalId, { online: true });
+    for (let m = 21; m <= 30; m++) await tick(at(m * minute));
+    const back = await allBackups(lock.id);
+    // The same five codes went on: none retired, none made anew.
+    expect(back.map((c) => c.id).sort()).toEqual(made.map((c) => c.id).sort());
+    for (const code of back)
+      expect(code).toMatchObject({ status: 'set', errors: [], warnings: [], deletedAt: null });
+    expect(await getLock(database.db, actor, lock.id)).toMatchObject({
+      online: true,
+      codesOnLock: 5,
+      availableBackups: 5,
+    });
+    expect(await database.db.select().from(simulatedLockCodes)).toHaveLength(5);
+  });
+
+  it('starts no pool on a lock that is offline from the start, until it answers', async () => {
+    const lock = await addSimulatedLock(database.db, { organizationId, propertyId, online: false });
+    await database.db
+      .update(devices)
+      .set({ backupPoolEnabled: true })
+      .where(eq(devices.id, lock.id));
+    for (let m = 0; m <= 10; m++) await tick(at(m * minute));
+    expect(await allBackups(lock.id)).toEqual([]);
+    expect(await getLock(database.db, actor, lock.id)).toMatchObject({ codesOnLock: 0 });
+
+    await setSimulatedLockKnobs(database.db, organizationId, lock.externalId, { online: true });
+    // Keyhold learns the lock is back at its next read (every five minutes).
+    for (let m = 11; m <= 20; m++) await tick(at(m * minute));
+    const pool = await allBackups(lock.id);
+    expect(pool).toHaveLength(5);
+    expect(pool.filter((c) => c.status === 'set' && c.deletedAt === null)).toHaveLength(5);
+    expect(await getLock(database.db, actor, lock.id)).toMatchObject({
+      codesOnLock: 5,
+      availableBackups: 5,
+    });
   });
 });
 

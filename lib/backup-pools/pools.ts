@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, type Executor, queryRows } from '@/db/client';
 import { type AccessCode, accessCodeEvents, accessCodes, devices, type Issue } from '@/db/schema';
@@ -45,7 +45,10 @@ export const availableBackupsColumn = sql<number>`(select count(*)::int from acc
 export const readyBackupsColumn = (now: Date | SQL) =>
   sql<number>`(case when ${canHonourCodes.sql({ now })} then ${availableBackupsColumn} else 0 end)`;
 
-/** Enabled pools below their size (one lock's, when given), with how many codes each lacks. */
+/**
+ * Enabled pools below their size (one lock's, when given), with how many codes
+ * each lacks. An offline lock's pool waits: a code made for it could not go on.
+ */
 function shortPools(executor: Executor, deviceId?: string) {
   return queryRows<{ device_id: string; organization_id: string; missing: number }>(
     executor,
@@ -55,7 +58,7 @@ function shortPools(executor: Executor, deviceId?: string) {
         join organizations o on o.id = d.organization_id
         left join access_codes c on c.device_id = d.id and c.is_backup
           and c.pulled_at is null and c.deleted_at is null and c.status <> 'removed'
-        where d.backup_pool_enabled and d.status = 'active'
+        where d.backup_pool_enabled and d.status = 'active' and d.online
           ${deviceId ? sql`and d.id = ${deviceId}` : sql``}
         group by d.id, d.organization_id, o.backup_pool_size
         having count(c.id) < o.backup_pool_size`,
@@ -67,20 +70,34 @@ function shortPools(executor: Executor, deviceId?: string) {
  * taken off the lock and replaced) and create codes for what is missing. The
  * new codes go to the lock through the ordinary reconciler, after any guest
  * code on the same lock.
+ *
+ * Nothing changes on an offline lock: its codes failed because it could not
+ * be reached, and new ones would fail the same way (codes made and cancelled
+ * every minute). A code due for another try now (its lock just came back) gets
+ * that try before it is judged.
  */
 export async function refillPools(
   db: Db,
   now: Date,
 ): Promise<{ created: number; retired: number }> {
   const unhealthy = await db
-    .select()
+    .select({
+      id: accessCodes.id,
+      organizationId: accessCodes.organizationId,
+      deviceId: accessCodes.deviceId,
+      status: accessCodes.status,
+      revision: accessCodes.revision,
+    })
     .from(accessCodes)
+    .innerJoin(devices, eq(devices.id, accessCodes.deviceId))
     .where(
       and(
         eq(accessCodes.isBackup, true),
         isNull(accessCodes.pulledAt),
         isNull(accessCodes.deletedAt),
         sql`${accessCodes.errors} <> '[]'::jsonb`,
+        eq(devices.online, true),
+        or(isNull(accessCodes.nextAttemptAt), gt(accessCodes.nextAttemptAt, now)),
       ),
     );
   if (unhealthy.length > 0) {
@@ -143,6 +160,7 @@ async function updatePoolHealth(db: Db, now: Date): Promise<void> {
   const rows = await queryRows<{
     id: string;
     name: string;
+    online: boolean;
     errors: Issue[];
     warnings: Issue[];
     size: number;
@@ -151,7 +169,7 @@ async function updatePoolHealth(db: Db, now: Date): Promise<void> {
     pulled: number;
   }>(
     db,
-    sql`select devices.id, devices.name, devices.errors, devices.warnings,
+    sql`select devices.id, devices.name, devices.online, devices.errors, devices.warnings,
           o.backup_pool_size as size,
           ${availableBackupsColumn} as available,
           -- Short for longer than a refill: a code made before the grace is still not on
@@ -167,7 +185,8 @@ async function updatePoolHealth(db: Db, now: Date): Promise<void> {
         where devices.backup_pool_enabled and devices.status = 'active'`,
   );
   for (const lock of rows) {
-    const short = lock.available < lock.size && lock.stuck;
+    // An offline lock's pool waits for the lock; its offline alert says so.
+    const short = lock.online && lock.available < lock.size && lock.stuck;
     let warnings = withoutIssues(lock.warnings, [
       'partial_backup_access_code_pool',
       'many_active_backup_codes',

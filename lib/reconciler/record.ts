@@ -4,13 +4,16 @@ import { logger } from '@/lib/log';
 import type { LockResultSet } from './act';
 import type { Settings } from './options';
 
+/** The issue Keyhold raises on a lock it cannot reach, and clears when the lock answers. */
+export const LOCK_UNREACHABLE = 'device_disconnected';
+
 /**
  * Writes finished locks' outcomes, many locks per transaction: one
  * transaction per lock would cap the tick at the database's commit rate.
  */
 export class Recorder {
   private pending: LockResultSet[] = [];
-  readonly totals = { acted: 0, set: 0, pending: 0, removed: 0, failed: 0, synced: 0 };
+  readonly totals = { acted: 0, set: 0, pending: 0, removed: 0, failed: 0, synced: 0, back: 0 };
 
   constructor(
     private readonly db: Db,
@@ -36,7 +39,8 @@ export class Recorder {
       );
       return;
     }
-    for (const { outcomes, synced } of batch) {
+    for (const { lock, online, outcomes, synced } of batch) {
+      this.totals.back += !lock.online && online === true ? 1 : 0;
       this.totals.acted += outcomes.filter((o) => o.acted).length;
       this.totals.set += outcomes.filter(
         (o) => o.acted === 'set' && !o.failed && !o.pending,
@@ -90,14 +94,8 @@ async function record(db: Db, batch: LockResultSet[], s: Settings): Promise<void
       online === undefined
         ? lock.errors
         : online
-          ? withoutIssues(lock.errors, ['device_disconnected'])
-          : withIssue(
-              lock.errors,
-              'device_disconnected',
-              s.now,
-              undefined,
-              `${lock.name} is offline.`,
-            ),
+          ? withoutIssues(lock.errors, [LOCK_UNREACHABLE])
+          : withIssue(lock.errors, LOCK_UNREACHABLE, s.now, undefined, `${lock.name} is offline.`),
   }));
 
   await db.transaction(async (tx) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { accessCodeEvents, accessCodes, simulatedLockCodes } from '@/db/schema';
+import { accessCodeEvents, accessCodes, alerts, devices, simulatedLockCodes } from '@/db/schema';
 import {
   actorFor,
   addSimulatedLock,
@@ -371,6 +371,66 @@ describe('faults', () => {
     expect((await codeRow(later.code.id)).errors.map((e) => e.code)).toContain(
       'no_space_for_access_code_on_device',
     );
+  });
+});
+
+describe('an offline lock', () => {
+  it('is one alert saying what waits for it, not one per code, and it resolves when the lock is back', async () => {
+    const lock = await addSimulatedLock(database.db, { organizationId, propertyId, room: '204' });
+    await database.db
+      .update(devices)
+      .set({ backupPoolEnabled: true })
+      .where(eq(devices.id, lock.id));
+    const { reservation, code } = await stay([lock.id], 0, 1);
+    await setSimulatedLockKnobs(database.db, organizationId, lock.externalId, { online: false });
+    const unplugged = at(reservation.startsAt, -minutes(30));
+    const lockAlerts = () =>
+      database.db
+        .select()
+        .from(alerts)
+        .where(and(eq(alerts.deviceId, lock.id), ne(alerts.status, 'resolved')));
+
+    // Twenty minutes at a tick a minute, across check-in: the guest code fails, the pool's wait.
+    const open: number[] = [];
+    for (let m = 0; m <= 40; m++) {
+      await tick(at(unplugged, minutes(m)));
+      open.push((await lockAlerts()).length);
+    }
+    expect((await codeRow(code.id)).errors.map((e) => e.code)).toEqual(['failed_to_set_on_device']);
+    const [alert, ...more] = await lockAlerts();
+    expect(more).toEqual([]);
+    expect(alert).toMatchObject({
+      kind: 'device_disconnected',
+      accessCodeId: null,
+      // 14:30 in New York, where the property is.
+      message: 'Room 204 offline since 14:30 — 1 arrival and 5 backup codes waiting',
+    });
+    // The badge does not climb while the lock stays away.
+    expect(new Set(open)).toEqual(new Set([1]));
+
+    await setSimulatedLockKnobs(database.db, organizationId, lock.externalId, { online: true });
+    for (let m = 41; m <= 50; m++) await tick(at(unplugged, minutes(m)));
+    expect(await lockAlerts()).toEqual([]);
+    expect((await codeRow(code.id)).status).toBe('set');
+    const everyAlert = await database.db.select().from(alerts).where(eq(alerts.deviceId, lock.id));
+    expect(everyAlert.map((a) => `${a.kind} ${a.status}`)).toEqual([
+      'device_disconnected resolved',
+    ]);
+  });
+
+  it('keeps a guest code that failed at check-in on a lock that answers as its own alert', async () => {
+    const lock = await addSimulatedLock(database.db, { organizationId, propertyId, room: '205' });
+    const { reservation, code } = await stay([lock.id], 0, 1);
+    // The lock answers but will not take the code.
+    await setSimulatedLockKnobs(database.db, organizationId, lock.externalId, { failureRate: 1 });
+    await tick(reservation.startsAt);
+    const found = await database.db
+      .select()
+      .from(alerts)
+      .where(and(eq(alerts.deviceId, lock.id), ne(alerts.status, 'resolved')));
+    expect(found.map((a) => [a.kind, a.accessCodeId])).toEqual([
+      ['failed_to_set_on_device', code.id],
+    ]);
   });
 });
 
