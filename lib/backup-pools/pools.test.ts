@@ -153,7 +153,7 @@ describe('an offline lock’s pool', () => {
       true,
     );
     // Waiting for the lock is not being on it.
-    const offline = await getLock(database.db, actor, lock.id);
+    const offline = await getLock(database.db, actor, lock.id, at(20 * minute));
     expect(offline).toMatchObject({ online: false, codesOnLock: 0, availableBackups: 0 });
 
     await setSimulatedLockKnobs(database.db, organizationId, lock.externalId, { online: true });
@@ -163,7 +163,7 @@ describe('an offline lock’s pool', () => {
     expect(back.map((c) => c.id).sort()).toEqual(made.map((c) => c.id).sort());
     for (const code of back)
       expect(code).toMatchObject({ status: 'set', errors: [], warnings: [], deletedAt: null });
-    expect(await getLock(database.db, actor, lock.id)).toMatchObject({
+    expect(await getLock(database.db, actor, lock.id, at(30 * minute))).toMatchObject({
       online: true,
       codesOnLock: 5,
       availableBackups: 5,
@@ -179,7 +179,9 @@ describe('an offline lock’s pool', () => {
       .where(eq(devices.id, lock.id));
     for (let m = 0; m <= 10; m++) await tick(at(m * minute));
     expect(await allBackups(lock.id)).toEqual([]);
-    expect(await getLock(database.db, actor, lock.id)).toMatchObject({ codesOnLock: 0 });
+    expect(await getLock(database.db, actor, lock.id, at(10 * minute))).toMatchObject({
+      codesOnLock: 0,
+    });
 
     await setSimulatedLockKnobs(database.db, organizationId, lock.externalId, { online: true });
     // Keyhold learns the lock is back at its next read (every five minutes).
@@ -187,7 +189,7 @@ describe('an offline lock’s pool', () => {
     const pool = await allBackups(lock.id);
     expect(pool).toHaveLength(5);
     expect(pool.filter((c) => c.status === 'set' && c.deletedAt === null)).toHaveLength(5);
-    expect(await getLock(database.db, actor, lock.id)).toMatchObject({
+    expect(await getLock(database.db, actor, lock.id, at(20 * minute))).toMatchObject({
       codesOnLock: 5,
       availableBackups: 5,
     });
