@@ -90,7 +90,8 @@ beforeAll(async () => {
       checkOutDate: '2031-05-03',
       deviceIds: [lockId],
     },
-    new Date(),
+    // Booked a month ahead of the stay: a stay starts at most 2 years out.
+    new Date('2031-04-01T12:00:00Z'),
   );
   stayId = stay.id;
   harborId = harbor.org.id;
