@@ -1,23 +1,8 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { accessCodeEvents, accessCodes, properties, reservations } from '@/db/schema';
+import { properties } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
-
-// Joins that keep a row with its own organization's: a mislinked row can never
-// show another tenant's property or code.
-
-/** A stay's property, in the stay's organization. */
-export const propertyOfReservation = and(
-  eq(properties.id, reservations.propertyId),
-  eq(properties.organizationId, reservations.organizationId),
-);
-
-/** The code an event belongs to, in the event's organization. */
-export const codeOfEvent = and(
-  eq(accessCodes.id, accessCodeEvents.accessCodeId),
-  eq(accessCodes.organizationId, accessCodeEvents.organizationId),
-);
 
 export type PropertyTimes = {
   id: string;

@@ -15,6 +15,7 @@ import { takesSlot } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { loadPullFacts, pullability } from '@/lib/backup-pools/pullability';
+import { deviceOfLink } from '@/lib/joins';
 import { findOverlaps } from '@/lib/reservations/overlap';
 import { localDateTimeParts, toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
@@ -178,7 +179,7 @@ export async function listArrivals(
         availableBackups: readyBackupsColumn(now),
       })
       .from(reservationDevices)
-      .innerJoin(devices, eq(devices.id, reservationDevices.deviceId))
+      .innerJoin(devices, deviceOfLink)
       .where(
         and(
           eq(reservationDevices.organizationId, org),

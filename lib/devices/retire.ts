@@ -6,6 +6,7 @@ import { lockCodeChanges } from '@/lib/access-codes/store';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { reservationOfLink } from '@/lib/joins';
 import { parseInput } from '@/lib/validation';
 import { closeCodes, liveOn } from './replacement-codes';
 
@@ -40,13 +41,7 @@ export async function retireDevice(
     const stays = await tx
       .select({ id: reservations.id })
       .from(reservationDevices)
-      .innerJoin(
-        reservations,
-        and(
-          eq(reservations.id, reservationDevices.reservationId),
-          eq(reservations.organizationId, reservationDevices.organizationId),
-        ),
-      )
+      .innerJoin(reservations, reservationOfLink)
       .where(
         and(
           eq(reservationDevices.deviceId, lock.id),

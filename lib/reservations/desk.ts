@@ -18,7 +18,7 @@ import {
   pullabilityJson,
 } from '@/lib/backup-pools/pullability';
 import { lockTrouble, offlineSince } from '@/lib/devices/predicates';
-import { propertyOfReservation } from '@/lib/properties';
+import { propertyOfReservation } from '@/lib/joins';
 import { toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 import { alsoBooked, findOverlaps, type StayOnLocks } from './overlap';

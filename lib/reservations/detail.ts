@@ -27,8 +27,8 @@ import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { describeIssue } from '@/lib/issues';
+import { codeOfEvent, deviceOfCode, deviceOfLink, propertyOfReservation } from '@/lib/joins';
 import { type MessageView, stayMessages } from '@/lib/messages/history';
-import { codeOfEvent, propertyOfReservation } from '@/lib/properties';
 import { formatZoned, localDateTimeParts, zoneAbbreviation } from '@/lib/time';
 import { type Stage, type StayLock, stageOf } from './list';
 
@@ -162,13 +162,7 @@ export async function getReservationDetail(
     db
       .select({ id: devices.id, name: devices.name, room: devices.room, online: devices.online })
       .from(reservationDevices)
-      .innerJoin(
-        devices,
-        and(
-          eq(devices.id, reservationDevices.deviceId),
-          eq(devices.organizationId, reservationDevices.organizationId),
-        ),
-      )
+      .innerJoin(devices, deviceOfLink)
       .where(
         and(
           eq(reservationDevices.reservationId, reservation.id),
@@ -185,13 +179,7 @@ export async function getReservationDetail(
         nativeScheduling: devices.supportsNativeScheduling,
       })
       .from(accessCodes)
-      .innerJoin(
-        devices,
-        and(
-          eq(devices.id, accessCodes.deviceId),
-          eq(devices.organizationId, accessCodes.organizationId),
-        ),
-      )
+      .innerJoin(devices, deviceOfCode)
       .where(
         and(
           eq(accessCodes.reservationId, reservation.id),

@@ -12,7 +12,7 @@ import { summarizeCodeStatus } from '@/lib/access-codes/describe';
 import { isLive } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { describeIssue } from '@/lib/issues';
-import { propertyOfReservation } from '@/lib/properties';
+import { propertyOfReservation } from '@/lib/joins';
 import { formatZoned } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 

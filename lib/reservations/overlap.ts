@@ -5,7 +5,7 @@ import { and, eq, gt, inArray, lt } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { devices, properties, reservationDevices, reservations } from '@/db/schema';
 import { AppError } from '@/lib/errors';
-import { propertyOfReservation } from '@/lib/properties';
+import { deviceOfLink, propertyOfReservation, reservationOfLink } from '@/lib/joins';
 import { formatZoned } from '@/lib/time';
 
 type Window = { startsAt: Date; endsAt: Date };
@@ -60,21 +60,9 @@ export async function findOverlaps(
       timeZone: properties.timeZone,
     })
     .from(reservationDevices)
-    .innerJoin(
-      reservations,
-      and(
-        eq(reservations.id, reservationDevices.reservationId),
-        eq(reservations.organizationId, reservationDevices.organizationId),
-      ),
-    )
+    .innerJoin(reservations, reservationOfLink)
     .innerJoin(properties, propertyOfReservation)
-    .innerJoin(
-      devices,
-      and(
-        eq(devices.id, reservationDevices.deviceId),
-        eq(devices.organizationId, reservationDevices.organizationId),
-      ),
-    )
+    .innerJoin(devices, deviceOfLink)
     .where(
       and(
         eq(reservationDevices.organizationId, organizationId),

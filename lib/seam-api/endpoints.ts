@@ -171,6 +171,25 @@ const window = (p: { starts_at?: Date; ends_at?: Date }) => ({
   endsAt: p.ends_at,
 });
 
+/** One page of the organization's locks in Seam's shape: devices/list and locks/list alike. */
+async function listSeamDevices(ctx: EndpointContext, params: Record<string, unknown>) {
+  const p = pageSchema.parse(params);
+  const page = await listDevices(
+    ctx.db,
+    ctx.actor,
+    {
+      limit: Math.min(p.limit ?? PAGE_LIMIT, PAGE_LIMIT),
+      after: decodeCursor(p.page_cursor),
+      deviceIds: p.device_ids,
+    },
+    ctx.now,
+  );
+  return {
+    shaped: page.devices.map((d) => toSeamDevice(d.device, d.property)),
+    nextAfter: page.nextAfter,
+  };
+}
+
 export const ENDPOINTS: Record<string, Endpoint> = {
   'access_codes/create': async (ctx, params) => {
     const p = createSchema.parse(params);
@@ -298,21 +317,8 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   },
 
   'devices/list': async (ctx, params) => {
-    const p = pageSchema.parse(params);
-    const page = await listDevices(
-      ctx.db,
-      ctx.actor,
-      {
-        limit: Math.min(p.limit ?? PAGE_LIMIT, PAGE_LIMIT),
-        after: decodeCursor(p.page_cursor),
-        deviceIds: p.device_ids,
-      },
-      ctx.now,
-    );
-    return {
-      devices: page.devices.map((d) => toSeamDevice(d.device, d.property)),
-      pagination: pagination(page.nextAfter),
-    };
+    const { shaped, nextAfter } = await listSeamDevices(ctx, params);
+    return { devices: shaped, pagination: pagination(nextAfter) };
   },
 
   'locks/get': async (ctx, params) => {
@@ -323,19 +329,8 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   },
 
   'locks/list': async (ctx, params) => {
-    const p = pageSchema.parse(params);
-    const page = await listDevices(
-      ctx.db,
-      ctx.actor,
-      {
-        limit: Math.min(p.limit ?? PAGE_LIMIT, PAGE_LIMIT),
-        after: decodeCursor(p.page_cursor),
-        deviceIds: p.device_ids,
-      },
-      ctx.now,
-    );
-    const shaped = page.devices.map((d) => toSeamDevice(d.device, d.property));
-    return { devices: shaped, locks: shaped, pagination: pagination(page.nextAfter) };
+    const { shaped, nextAfter } = await listSeamDevices(ctx, params);
+    return { devices: shaped, locks: shaped, pagination: pagination(nextAfter) };
   },
 
   'action_attempts/get': async (ctx, params) => {
