@@ -1,7 +1,7 @@
 import type { AccessCodeStatus, Issue } from '@/db/schema';
 import { describeIssue, humanize, ISSUES, type Tone } from '@/lib/issues';
 import { formatZoned } from '@/lib/time';
-import { isConfirmedOnLock, isFinished, mayBeOnLock } from './predicates';
+import { isConfirmedOnLock, isFinished, isSet, mayBeOnLock } from './predicates';
 import { type CodeState, type LockPolicy, NATIVE_SCHEDULING_HOURS, programmingTime } from './state';
 
 /**
@@ -151,7 +151,7 @@ export function describeCodeStatus(
     return words('delayed', `${describeIssue(delay.code).explanation}${offline}`);
   }
   if (isConfirmedOnLock.test(code)) {
-    if (code.status === 'set') return words('set', `The code opens the door${until}.`);
+    if (isSet.test(code, now)) return words('set', `The code opens the door${until}.`);
     const from = code.startsAt ? formatZoned(code.startsAt, zone) : 'check-in';
     return words(
       'stored',
@@ -295,7 +295,7 @@ export function nextStep(code: CodeForPlan, policy: LockPolicy, now: Date): Next
   if (isFinished.test(code, now)) {
     return mayBeOnLock.test(code) ? { kind: 'removing' } : { kind: 'off' };
   }
-  if (code.status === 'set') return { kind: 'on_lock', at: code.endsAt ?? now };
+  if (isSet.test(code, now)) return { kind: 'on_lock', at: code.endsAt ?? now };
   if (code.status === 'setting' || code.status === 'removing') return { kind: 'setting_now' };
   if (code.externalRef !== null) return { kind: 'stored', at: code.startsAt ?? now };
   const at = programmingTime(code, policy);

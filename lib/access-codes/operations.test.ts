@@ -111,7 +111,7 @@ describe('createAccessCode refuses and writes nothing', () => {
     expect(error.code).toBe('not_found');
     expect(error.message).toBe('Lock not found.');
     expect(error.message).not.toContain(rivalLock.name);
-    const theirs = await listAccessCodes(database.db, rivalAdmin, { deviceId: rivalLock.id });
+    const theirs = await listAccessCodes(database.db, rivalAdmin, { deviceId: rivalLock.id }, NOW);
     expect(theirs.accessCodes).toEqual([]);
   });
 
@@ -262,7 +262,7 @@ describe('createAccessCode', () => {
     );
     expect(second.id).not.toBe(first.id);
     expect(second).toMatchObject({ code: '739418', type: 'time_bound', status: 'unset' });
-    const listed = await listAccessCodes(database.db, admin, { deviceId: lock.id });
+    const listed = await listAccessCodes(database.db, admin, { deviceId: lock.id }, NOW);
     expect(listed.accessCodes.map((c) => c.id).sort()).toEqual([first.id, second.id].sort());
   });
 
@@ -342,7 +342,7 @@ describe('createAccessCode', () => {
       createdByUserId: frontDesk.userId,
       organizationId: harbor.org.id,
     });
-    expect((await getAccessCode(database.db, admin, row.id)).code).toBe('582047');
+    expect((await getAccessCode(database.db, admin, row.id, NOW)).code).toBe('582047');
     const [created] = await eventsOf(row.id);
     expect(created).toMatchObject({ eventType: 'created', actorUserId: frontDesk.userId });
   });
@@ -365,13 +365,13 @@ describe('another organization’s codes', () => {
       deleteAccessCode(database.db, rivalAdmin, ours.id, NOW),
     );
     expect(remove.code).toBe('not_found');
-    const get = await getAccessCode(database.db, rivalAdmin, ours.id).catch((e: unknown) => e);
+    const get = await getAccessCode(database.db, rivalAdmin, ours.id, NOW).catch((e: unknown) => e);
     expect(get).toBeInstanceOf(AppError);
     expect((get as AppError).code).toBe('not_found');
-    const theirList = await listAccessCodes(database.db, rivalAdmin, {});
+    const theirList = await listAccessCodes(database.db, rivalAdmin, {}, NOW);
     expect(theirList.accessCodes.map((c) => c.id)).not.toContain(ours.id);
 
-    const after = await getAccessCode(database.db, admin, ours.id);
+    const after = await getAccessCode(database.db, admin, ours.id, NOW);
     expect(after).toMatchObject({ code: '582047', name: 'Suite guest', revision: 0 });
     expect(after.deletedAt).toBeNull();
   });
@@ -394,12 +394,12 @@ describe('updateAccessCode and deleteAccessCode', () => {
     );
     await deleteAccessCode(database.db, frontDesk, gone.id, NOW);
 
-    const error = await getAccessCode(database.db, admin, gone.id).catch((e: unknown) => e);
+    const error = await getAccessCode(database.db, admin, gone.id, NOW).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('not_found');
-    const listed = await listAccessCodes(database.db, admin, { deviceId: lock.id });
+    const listed = await listAccessCodes(database.db, admin, { deviceId: lock.id }, NOW);
     expect(listed.accessCodes.map((c) => c.id)).toEqual([keep.id]);
-    const all = await listAccessCodes(database.db, admin, { limit: 1000 });
+    const all = await listAccessCodes(database.db, admin, { limit: 1000 }, NOW);
     expect(all.accessCodes.map((c) => c.id)).not.toContain(gone.id);
 
     // The row stays for the tick to take the code off the lock.
@@ -443,7 +443,7 @@ describe('updateAccessCode and deleteAccessCode', () => {
     });
     expect(updated.nextAttemptAt).toEqual(NOW);
     expect(await rowOf(row.id)).toMatchObject({ code: '306281', status: 'setting' });
-    expect((await getAccessCode(database.db, admin, row.id)).code).toBe('306281');
+    expect((await getAccessCode(database.db, admin, row.id, NOW)).code).toBe('306281');
   });
 
   it('keeps a code that is not on the lock yet unset when its digits change', async () => {
@@ -537,18 +537,23 @@ describe('listAccessCodes', () => {
       );
       created.push(row.id);
     }
-    const whole = await listAccessCodes(database.db, admin, { deviceId: lock.id });
+    const whole = await listAccessCodes(database.db, admin, { deviceId: lock.id }, NOW);
     expect(whole.nextCursor).toBeNull();
     expect(whole.accessCodes.map((c) => c.id).sort()).toEqual([...created].sort());
 
     const pages: string[][] = [];
     let after: string | undefined;
     for (let guard = 0; guard < 10; guard++) {
-      const page = await listAccessCodes(database.db, admin, {
-        deviceId: lock.id,
-        limit: 3,
-        after,
-      });
+      const page = await listAccessCodes(
+        database.db,
+        admin,
+        {
+          deviceId: lock.id,
+          limit: 3,
+          after,
+        },
+        NOW,
+      );
       pages.push(page.accessCodes.map((c) => c.id));
       if (!page.nextCursor) break;
       after = page.nextCursor;
@@ -580,10 +585,10 @@ describe('listAccessCodes', () => {
       })
       .where(eq(accessCodes.id, timed.id));
 
-    const listed = await listAccessCodes(database.db, admin, { deviceId: lock.id });
+    const listed = await listAccessCodes(database.db, admin, { deviceId: lock.id }, NOW);
     expect(listed.accessCodes).toHaveLength(2);
     for (const item of listed.accessCodes) {
-      const single = await getAccessCode(database.db, admin, item.id);
+      const single = await getAccessCode(database.db, admin, item.id, NOW);
       const expected = Object.fromEntries(
         Object.keys(item).map((k) => [k, single[k as keyof typeof single]]),
       );
@@ -596,7 +601,9 @@ describe('listAccessCodes', () => {
 
   it('refuses a malformed page cursor, naming page_cursor', async () => {
     for (const after of ['not-a-cursor', 'yesterday|abc', '2026-11-26T12:00:00.000Z|']) {
-      const error = await listAccessCodes(database.db, admin, { after }).catch((e: unknown) => e);
+      const error = await listAccessCodes(database.db, admin, { after }, NOW).catch(
+        (e: unknown) => e,
+      );
       expect(error, after).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('invalid_input');
       expect((error as AppError).options.field).toBe('page_cursor');
@@ -606,7 +613,9 @@ describe('listAccessCodes', () => {
   it('refuses a cursor with a valid time but an id that is no code id, naming page_cursor', async () => {
     // A hand-edited or truncated cursor must be the user's error, not a server error.
     for (const after of ['2026-11-26T12:00:00.000Z|not-a-uuid', '12|abc']) {
-      const error = await listAccessCodes(database.db, admin, { after }).catch((e: unknown) => e);
+      const error = await listAccessCodes(database.db, admin, { after }, NOW).catch(
+        (e: unknown) => e,
+      );
       expect(error, after).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('invalid_input');
       expect((error as AppError).options.field).toBe('page_cursor');
@@ -640,12 +649,12 @@ describe('listAccessCodes', () => {
       .returning();
     if (!unpulled || !pulled) throw new Error('backup codes not inserted');
 
-    const listed = await listAccessCodes(database.db, admin, { deviceId: lock.id });
+    const listed = await listAccessCodes(database.db, admin, { deviceId: lock.id }, NOW);
     const byId = new Map(listed.accessCodes.map((c) => [c.id, c]));
     expect(byId.get(unpulled.id)).toMatchObject({ isBackup: true, code: null });
     expect(byId.get(pulled.id)).toMatchObject({ isBackup: true, code: '647382' });
-    expect((await getAccessCode(database.db, admin, unpulled.id)).code).toBeNull();
-    expect((await getAccessCode(database.db, frontDesk, pulled.id)).code).toBe('647382');
+    expect((await getAccessCode(database.db, admin, unpulled.id, NOW)).code).toBeNull();
+    expect((await getAccessCode(database.db, frontDesk, pulled.id, NOW)).code).toBe('647382');
   });
 
   it('refuses to edit a backup code, revealing nothing', async () => {

@@ -12,7 +12,9 @@ import {
   isConfirmedOnLock,
   isFinished,
   isLive,
+  isSet,
   mayBeOnLock,
+  shownStatus,
   takesSlot,
 } from './predicates';
 
@@ -34,6 +36,7 @@ const choices = {
   pulledAt: [null, at(-30)],
   lastAttemptAt: [null, at(-20), at(-10)],
   removedFromDeviceAt: [null, at(-15), at(-10)],
+  isScheduledOnDevice: [false, true],
 };
 
 /** A fixed pseudo-random walk through the choices: the same table on every run. */
@@ -57,6 +60,7 @@ function caseTable(count: number): CodeFacts[] {
     pulledAt: pick(choices.pulledAt),
     lastAttemptAt: pick(choices.lastAttemptAt),
     removedFromDeviceAt: pick(choices.removedFromDeviceAt),
+    isScheduledOnDevice: pick(choices.isScheduledOnDevice),
   }));
 }
 
@@ -74,6 +78,15 @@ const base: CodeFacts = {
   pulledAt: null,
   lastAttemptAt: null,
   removedFromDeviceAt: null,
+  isScheduledOnDevice: false,
+};
+const stored: CodeFacts = {
+  ...base,
+  type: 'time_bound',
+  status: 'unset',
+  externalRef: 'ref_1',
+  isScheduledOnDevice: true,
+  endsAt: at(120),
 };
 const named: { name: string; code: CodeFacts; expect: Record<string, boolean> }[] = [
   {
@@ -110,6 +123,26 @@ const named: { name: string; code: CodeFacts; expect: Record<string, boolean> }[
     expect: { takesSlot: true, isConfirmedOnLock: true },
   },
   {
+    name: 'stored with its window, the window begun: set before the tick writes it',
+    code: { ...stored, startsAt: now },
+    expect: { isSet: true, isConfirmedOnLock: true, takesSlot: true },
+  },
+  {
+    name: 'stored with its window, the window not begun',
+    code: { ...stored, startsAt: at(60) },
+    expect: { isSet: false, isConfirmedOnLock: true },
+  },
+  {
+    name: 'on a plain lock ahead of its window: the tick sets it',
+    code: { ...stored, isScheduledOnDevice: false, startsAt: at(-60) },
+    expect: { isSet: false, isConfirmedOnLock: true },
+  },
+  {
+    name: 'stored with its window once, not confirmed now',
+    code: { ...stored, externalRef: null, startsAt: at(-60) },
+    expect: { isSet: false, isConfirmedOnLock: false },
+  },
+  {
     name: 'off the lock',
     code: { ...base, status: 'removed', externalRef: 'ref_1' },
     expect: { takesSlot: false, isLive: false },
@@ -118,6 +151,7 @@ const named: { name: string; code: CodeFacts; expect: Record<string, boolean> }[
 
 const rules: Record<string, CodeRule> = {
   isConfirmedOnLock,
+  isSet,
   takesSlot,
   isLive,
   isFinished,
@@ -209,6 +243,27 @@ describe('code predicates: the TypeScript and the SQL form agree', () => {
       }
     });
   }
+
+  it('shownStatus: the SQL form shows each row as the function does', async () => {
+    const found = await queryRows<{ id: string; shown: string }>(
+      database.db,
+      sql`select c.id, ${shownStatus.sql({ table: 'c', now })} as shown from access_codes c`,
+    );
+    const shown = new Map(found.map((r) => [r.id, r.shown]));
+    for (const row of rows) expect(shown.get(row.id), row.id).toBe(shownStatus.test(row, now));
+    const promoted = rows.filter((r) => r.status === 'unset' && isSet.test(r, now));
+    expect(promoted.length).toBeGreaterThan(0);
+    const drizzle = await database.db
+      .select({ id: accessCodes.id, shown: shownStatus.sql({ now }) })
+      .from(accessCodes)
+      .where(
+        inArray(
+          accessCodes.id,
+          promoted.map((r) => r.id),
+        ),
+      );
+    expect(drizzle.map((r) => r.shown)).toEqual(promoted.map(() => 'set'));
+  });
 
   it('refuses to judge a rule that depends on the time without one', () => {
     const row = rows[0] as CodeFacts;

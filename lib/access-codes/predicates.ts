@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type AccessCode, accessCodes } from '@/db/schema';
+import { type AccessCode, type AccessCodeStatus, accessCodes } from '@/db/schema';
 
 /**
  * The rules about one access code that pages, queries, alerts and messages all
@@ -29,6 +29,7 @@ export type CodeFacts = Pick<
   | 'pulledAt'
   | 'lastAttemptAt'
   | 'removedFromDeviceAt'
+  | 'isScheduledOnDevice'
 >;
 
 type Column = keyof CodeFacts;
@@ -179,6 +180,44 @@ export const isConfirmedOnLock = rule(
   ['externalRef', 'status'],
   and(not(isNull('externalRef')), is('status', 'unset', 'set')),
 );
+
+/**
+ * The code opens the door now, as far as Keyhold knows: it is `set`, or the
+ * lock confirmed it with its window stored (the lock keeps schedules) and the
+ * window has begun: the lock lets the guest in from `starts_at` by itself,
+ * before any tick writes `set`. A code put on a plain lock ahead of its
+ * window waits for the tick.
+ */
+export const isSet = rule(
+  ['status', 'externalRef', 'isScheduledOnDevice', 'startsAt'],
+  or(
+    is('status', 'set'),
+    and(
+      is('status', 'unset'),
+      not(isNull('externalRef')),
+      is('isScheduledOnDevice', true),
+      reached('startsAt'),
+    ),
+  ),
+);
+
+/**
+ * The status every reader shows (Seam's `status`, the dashboard's Seam name):
+ * `set` where `isSet` holds, else the stored one. The tick writes `set` at its
+ * next pass; nobody waits for it.
+ */
+export const shownStatus = {
+  columns: isSet.columns,
+  test(code: Pick<CodeFacts, (typeof isSet.columns)[number]>, now: Date): AccessCodeStatus {
+    return isSet.test(code, now) ? 'set' : code.status;
+  },
+  sql(options: { table?: string; now: Date }): SQL<AccessCodeStatus> {
+    const status = options.table
+      ? sql`${sql.identifier(options.table)}.${sql.identifier(accessCodes.status.name)}`
+      : sql`${accessCodes.status}`;
+    return sql<AccessCodeStatus>`(case when ${isSet.sql(options)} then 'set'::access_code_status else ${status} end)`;
+  },
+};
 
 /**
  * The code takes one of the lock's slots now, as far as Keyhold knows: it is

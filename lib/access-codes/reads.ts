@@ -10,13 +10,14 @@ import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { formatCursor, parseCursor } from '@/lib/pagination';
 import { parseInput } from '@/lib/validation';
-import { isLive } from './predicates';
+import { isLive, shownStatus } from './predicates';
 
-/** One live code of the actor's organization. */
+/** One live code of the actor's organization, its status as shown at `now`. */
 export async function getAccessCode(
   db: Executor,
   actor: Actor,
   accessCodeId: string,
+  now: Date,
 ): Promise<AccessCode> {
   assertCan(actor, 'codes.read', 'AccessCode');
   parseId('AccessCode', accessCodeId);
@@ -35,7 +36,7 @@ export async function getAccessCode(
   );
   const [row] = await query.execute({ id: accessCodeId, organizationId: actor.organizationId });
   if (!row) throw AppError.notFound('AccessCode');
-  return hideUnpulledBackup(row);
+  return asShown(row, now);
 }
 
 export const listAccessCodesSchema = z.object({
@@ -69,6 +70,7 @@ const listColumns = {
   pulledBackupAccessCodeId: accessCodes.pulledBackupAccessCodeId,
   pulledAt: accessCodes.pulledAt,
   isScheduledOnDevice: accessCodes.isScheduledOnDevice,
+  externalRef: accessCodes.externalRef,
   isPermanentBackup: accessCodes.isPermanentBackup,
   createdAt: accessCodes.createdAt,
 };
@@ -94,11 +96,12 @@ function fromJson(row: ListItemJson): AccessCodeListItem {
   };
 }
 
-/** Live codes of the actor's organization, oldest first, a page at a time. */
+/** Live codes of the actor's organization, oldest first, a page at a time; statuses as at `now`. */
 export async function listAccessCodes(
   db: Executor,
   actor: Actor,
   input: ListAccessCodesInput,
+  now: Date,
 ): Promise<{ accessCodes: AccessCodeListItem[]; nextCursor: string | null }> {
   assertCan(actor, 'codes.read', 'AccessCode');
   const data = parseInput(listAccessCodesSchema, input);
@@ -158,7 +161,7 @@ export async function listAccessCodes(
   const page = rows.slice(0, data.limit);
   const last = page.at(-1);
   return {
-    accessCodes: page.map(hideUnpulledBackup),
+    accessCodes: page.map((row) => asShown(row, now)),
     nextCursor: rows.length > data.limit && last ? formatCursor(last) : null,
   };
 }
@@ -174,12 +177,25 @@ export function hideUnpulledBackup<
   return secret ? { ...row, code: null } : row;
 }
 
+/**
+ * What a reader is shown of a code at `now`: its status as `shownStatus` has
+ * it (a code the lock holds with its window is `set` from its start, before
+ * the tick writes it), and no secret digits.
+ */
+function asShown<T extends Parameters<typeof hideUnpulledBackup>[0] & AccessCodeListItem>(
+  row: T,
+  now: Date,
+): T {
+  return { ...hideUnpulledBackup(row), status: shownStatus.test(row, now) };
+}
+
 /** A live code found by its lock and digits (Seam's `get` by `device_id` + `code`). */
 export async function getAccessCodeByDigits(
   db: Executor,
   actor: Actor,
   deviceId: string,
   digits: string,
+  now: Date,
 ): Promise<AccessCode> {
   assertCan(actor, 'codes.read', 'AccessCode');
   parseId('AccessCode', deviceId);
@@ -197,5 +213,5 @@ export async function getAccessCodeByDigits(
     )
     .limit(1);
   if (!row) throw AppError.notFound('AccessCode');
-  return row;
+  return { ...row, status: shownStatus.test(row, now) };
 }

@@ -88,20 +88,20 @@ describe('the pool', () => {
     expect(digits.size).toBe(6);
     expect(await database.db.select().from(simulatedLockCodes)).toHaveLength(6);
 
-    const listed = await listAccessCodes(database.db, actor, { deviceId: lock.id });
+    const listed = await listAccessCodes(database.db, actor, { deviceId: lock.id }, T0);
     const listedBackups = listed.accessCodes.filter((c) => c.isBackup);
     expect(listedBackups).toHaveLength(5);
     for (const code of listedBackups) expect(code.code).toBeNull();
     const one = pool[0];
     if (!one) throw new Error('no backup');
-    expect((await getAccessCode(database.db, actor, one.id)).code).toBeNull();
+    expect((await getAccessCode(database.db, actor, one.id, T0)).code).toBeNull();
   });
 
   it('never takes a guest’s slot: backup codes go on last', async () => {
     const lock = await poolLock({ slotLimit: 3 });
     const guest = await stayCode(lock.id);
     await tick(T0);
-    expect((await getAccessCode(database.db, actor, guest.id)).status).toBe('set');
+    expect((await getAccessCode(database.db, actor, guest.id, T0)).status).toBe('set');
     const set = (await backups(lock.id)).filter((c) => c.status === 'set');
     expect(set).toHaveLength(2);
   });
@@ -210,12 +210,12 @@ describe('pulling a backup code', () => {
 
     const again = await pullBackupAccessCode(database.db, frontDesk, guest.id, at(hours(2)));
     expect(again.id).toBe(pulled.id);
-    const original = await getAccessCode(database.db, actor, guest.id);
+    const original = await getAccessCode(database.db, actor, guest.id, T0);
     expect(original.pulledBackupAccessCodeId).toBe(pulled.id);
     expect(original.warnings.map((w) => w.code)).toContain('using_backup_access_code');
 
     // The pulled code is readable now; the pool behind it is back to five.
-    expect((await getAccessCode(database.db, actor, pulled.id)).code).toBe(pulled.code);
+    expect((await getAccessCode(database.db, actor, pulled.id, T0)).code).toBe(pulled.code);
     await tick(at(hours(2)));
     const pool = (await backups(lock.id)).filter((c) => !c.pulledAt && c.status === 'set');
     expect(pool).toHaveLength(5);
@@ -441,7 +441,7 @@ describe('permanent backup codes', () => {
     const lock = await poolLock();
     const made = await createPermanentBackupCode(database.db, actor, lock.id, T0);
     expect(made.code).toMatch(/^\d{6}$/);
-    expect((await getAccessCode(database.db, actor, made.accessCodeId)).code).toBeNull();
+    expect((await getAccessCode(database.db, actor, made.accessCodeId, T0)).code).toBeNull();
     const listed = await listPermanentBackupCodes(database.db, actor, T0);
     expect(listed.map((c) => c.accessCodeId)).toEqual([made.accessCodeId]);
     expect(JSON.stringify(listed)).not.toContain(made.code);

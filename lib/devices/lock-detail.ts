@@ -17,7 +17,7 @@ import {
   codeStatusColumns,
   codeStatusOf,
 } from '@/lib/access-codes/code-status';
-import { isAvailableBackup, isLive, takesSlot } from '@/lib/access-codes/predicates';
+import { isAvailableBackup, isLive, shownStatus, takesSlot } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
@@ -180,7 +180,7 @@ export async function getLockDetail(
   const timeZone = lock.timeZone ?? extra.organizationZone;
   const range = timelineRange(now, timeZone);
   const [codes, events, simulated] = await Promise.all([
-    listDetailCodes(db, actor.organizationId, lock.id, range, (row) =>
+    listDetailCodes(db, actor.organizationId, lock.id, range, now, (row) =>
       codeStatusOf(row, extra.leadMinutes, timeZone, now),
     ),
     listRecentEvents(db, actor.organizationId, lock.id),
@@ -223,6 +223,7 @@ async function listDetailCodes(
   organizationId: string,
   deviceId: string,
   range: { start: Date; end: Date },
+  now: Date,
   stateOf: (row: CodeStatusRow) => CodeStatusWords,
 ): Promise<LockDetailCode[]> {
   const onLock = sql<boolean>`${takesSlot.sql()}`;
@@ -281,7 +282,7 @@ async function listDetailCodes(
     id: row.id,
     name: row.name,
     type: row.type,
-    status: row.status,
+    status: shownStatus.test(row, now),
     startsAt: toIso(row.startsAt),
     endsAt: toIso(row.endsAt),
     errors: row.errors,

@@ -138,7 +138,9 @@ describe('a guest code’s life on a lock', () => {
     await tick(reservation.endsAt);
     expect(await lockCodes(lock.externalId)).toHaveLength(0);
     expect((await codeRow(code.id)).status).toBe('removed');
-    await expect(getAccessCode(database.db, actor, code.id)).rejects.toMatchObject({
+    await expect(
+      getAccessCode(database.db, actor, code.id, reservation.endsAt),
+    ).rejects.toMatchObject({
       code: 'not_found',
     });
     expect(await eventsOf(code.id)).toEqual([

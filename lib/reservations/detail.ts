@@ -21,7 +21,7 @@ import {
   summarizeSteps,
   type Tone,
 } from '@/lib/access-codes/describe';
-import { mayBeOnLock } from '@/lib/access-codes/predicates';
+import { mayBeOnLock, shownStatus } from '@/lib/access-codes/predicates';
 import { policyFor } from '@/lib/access-codes/store';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
@@ -238,7 +238,7 @@ export async function getReservationDetail(
       room: row.room,
       lockOnline: row.lockOnline,
       digits: live ? code.code : null,
-      status: code.status,
+      status: shownStatus.test(code, now),
       state,
       live,
       next: describeNextStep(step, row.lockName, timeZone, row.lockOnline),

@@ -310,7 +310,7 @@ describe('createReservation refuses bad input and changes nothing', () => {
       expect(error.message).not.toContain(rivalLock.name);
     }
     expect(
-      (await listAccessCodes(database.db, rivalAdmin, { deviceId: rivalLock.id })).accessCodes,
+      (await listAccessCodes(database.db, rivalAdmin, { deviceId: rivalLock.id }, NOW)).accessCodes,
     ).toEqual([]);
   });
 
@@ -489,7 +489,7 @@ describe('updateReservation', () => {
     expect(read.deviceIds).toEqual([room.id]);
     expect(read.accessCodes.map((c) => c.deviceId)).toEqual([room.id]);
     expect(
-      (await listAccessCodes(database.db, frontDesk, { deviceId: gate.id })).accessCodes,
+      (await listAccessCodes(database.db, frontDesk, { deviceId: gate.id }, NOW)).accessCodes,
     ).toEqual([]);
     const [gateRow] = await database.db
       .select()
@@ -548,7 +548,7 @@ describe('updateReservation', () => {
       { deviceIds: [room.id, gym.id] },
       NOW,
     );
-    const gymCodes = (await listAccessCodes(database.db, frontDesk, { deviceId: gym.id }))
+    const gymCodes = (await listAccessCodes(database.db, frontDesk, { deviceId: gym.id }, NOW))
       .accessCodes;
     expect(gymCodes).toHaveLength(2);
     const guest = gymCodes.find((c) => c.reservationId === created.id);
@@ -671,7 +671,7 @@ describe('cancelReservation', () => {
     expect(read.accessCodes).toEqual([]);
     for (const lock of [room, gate]) {
       expect(
-        (await listAccessCodes(database.db, frontDesk, { deviceId: lock.id })).accessCodes,
+        (await listAccessCodes(database.db, frontDesk, { deviceId: lock.id }, NOW)).accessCodes,
       ).toEqual([]);
     }
     expect(created.accessCodes).toHaveLength(2);

@@ -145,7 +145,7 @@ async function withDevices(ctx: EndpointContext, codes: AccessCodeListItem[]) {
     now: ctx.now.toISOString(),
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return codes.map((c) => toSeamAccessCode(c, byId.get(c.deviceId)));
+  return codes.map((c) => toSeamAccessCode(c, byId.get(c.deviceId), ctx.now));
 }
 
 async function actionAttempt(
@@ -236,8 +236,8 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   'access_codes/get': async (ctx, params) => {
     const p = getSchema.parse(params);
     const code = p.access_code_id
-      ? await getAccessCode(ctx.db, ctx.actor, p.access_code_id)
-      : await getAccessCodeByDigits(ctx.db, ctx.actor, p.device_id ?? '', p.code ?? '');
+      ? await getAccessCode(ctx.db, ctx.actor, p.access_code_id, ctx.now)
+      : await getAccessCodeByDigits(ctx.db, ctx.actor, p.device_id ?? '', p.code ?? '', ctx.now);
     const [shaped] = await withDevices(ctx, [code]);
     return { access_code: shaped };
   },
@@ -249,12 +249,17 @@ export const ENDPOINTS: Record<string, Endpoint> = {
         field: 'device_id',
       });
     }
-    const listing = listAccessCodes(ctx.db, ctx.actor, {
-      deviceId: p.device_id,
-      accessCodeIds: p.access_code_ids,
-      limit: Math.min(p.limit ?? PAGE_LIMIT, PAGE_LIMIT),
-      after: decodeCursor(p.page_cursor),
-    });
+    const listing = listAccessCodes(
+      ctx.db,
+      ctx.actor,
+      {
+        deviceId: p.device_id,
+        accessCodeIds: p.access_code_ids,
+        limit: Math.min(p.limit ?? PAGE_LIMIT, PAGE_LIMIT),
+        after: decodeCursor(p.page_cursor),
+      },
+      ctx.now,
+    );
     // One lock's codes: read the lock alongside, for its errors and to answer
     // 404 for a lock that is not this organization's, even when it has no codes.
     let shaped: ReturnType<typeof toSeamAccessCode>[];
@@ -266,7 +271,7 @@ export const ENDPOINTS: Record<string, Endpoint> = {
       ]);
       page = codes;
       const device = { ...lock.device, availableBackups: lock.availableBackups };
-      shaped = page.accessCodes.map((c) => toSeamAccessCode(c, device));
+      shaped = page.accessCodes.map((c) => toSeamAccessCode(c, device, ctx.now));
     } else {
       page = await listing;
       shaped = await withDevices(ctx, page.accessCodes);

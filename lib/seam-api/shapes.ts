@@ -1,4 +1,5 @@
 import type { ActionAttempt, Device, Issue, Property } from '@/db/schema';
+import { shownStatus } from '@/lib/access-codes/predicates';
 import type { AccessCodeListItem } from '@/lib/access-codes/reads';
 
 /**
@@ -23,7 +24,13 @@ const seamWarning = (issue: Issue) => ({
   ...(issue.detail ?? {}),
 });
 
-export function toSeamAccessCode(code: AccessCodeListItem, device?: DeviceForCodes) {
+/** A code in Seam's shape, its status as shown at `now` (`shownStatus`). */
+export function toSeamAccessCode(
+  code: AccessCodeListItem,
+  device: DeviceForCodes | undefined,
+  now: Date,
+) {
+  const status = shownStatus.test(code, now);
   return {
     access_code_id: code.id,
     device_id: code.deviceId,
@@ -35,7 +42,7 @@ export function toSeamAccessCode(code: AccessCodeListItem, device?: DeviceForCod
     starts_at: code.startsAt?.toISOString(),
     ends_at: code.endsAt?.toISOString(),
     // `removed` is Keyhold's own: such codes are never listed.
-    status: code.status === 'removed' ? 'removing' : code.status,
+    status: status === 'removed' ? 'removing' : status,
     created_at: code.createdAt.toISOString(),
     // Seam puts the lock's errors on its codes too, flagged as device errors.
     errors: [
