@@ -201,9 +201,8 @@ export async function applyCodeChange(
   const nameChanged = data.name !== undefined && data.name !== current.name;
   if (!codeChanged && !windowChanged && !nameChanged) return current;
 
-  // The lock may hold the old digits (or the old window, on a lock that keeps it): it must get the new ones.
   const onLock = mayBeOnLock.test(current);
-  const reprogram = onLock && (codeChanged || (windowChanged && current.isScheduledOnDevice));
+  const reprogram = mustReprogram(current, { codeChanged, windowChanged });
   const policy = policyFor(lock, await leadMinutesOf(tx, actor.organizationId));
   const [row] = await tx
     .update(accessCodes)
@@ -235,7 +234,78 @@ export async function applyCodeChange(
         : {}),
     });
   }
+  if (windowChanged) await backupFollows(tx, row, actor.userId, now);
   return row;
+}
+
+/** The lock may hold the old digits (or the old window, on a lock that keeps it): it must get the new ones. */
+function mustReprogram(
+  current: AccessCode,
+  change: { codeChanged: boolean; windowChanged: boolean },
+): boolean {
+  return (
+    mayBeOnLock.test(current) &&
+    (change.codeChanged || (change.windowChanged && current.isScheduledOnDevice))
+  );
+}
+
+/**
+ * A pulled backup follows its original, in the original's transaction:
+ * deleted with it (the tick takes it off at once), its window moved with it
+ * but never starting before its pull; a window that now closes before the
+ * pull deletes it. The events name the original, never the digits.
+ */
+async function backupFollows(
+  tx: Executor,
+  original: Pick<
+    AccessCode,
+    'id' | 'pulledBackupAccessCodeId' | 'deletedAt' | 'startsAt' | 'endsAt'
+  >,
+  actorUserId: string | null,
+  now: Date,
+): Promise<void> {
+  if (!original.pulledBackupAccessCodeId) return;
+  const [backup] = await tx
+    .select()
+    .from(accessCodes)
+    .where(and(eq(accessCodes.id, original.pulledBackupAccessCodeId), isLive.sql()))
+    .for('update');
+  if (!backup) return;
+  const detail = { original_access_code_id: original.id };
+  // An original that became ongoing leaves its backup's end where it was: a backup is never open-ended.
+  const endsAt = original.endsAt ?? backup.endsAt;
+  const pulledAt = backup.pulledAt ?? backup.startsAt;
+  const startsAt =
+    original.startsAt && pulledAt && original.startsAt > pulledAt ? original.startsAt : pulledAt;
+  if (original.deletedAt || (startsAt && endsAt && endsAt <= startsAt)) {
+    await markDeleted(tx, [backup], actorUserId, now, detail);
+    return;
+  }
+  const windowChanged =
+    startsAt?.getTime() !== backup.startsAt?.getTime() ||
+    endsAt?.getTime() !== backup.endsAt?.getTime();
+  if (!windowChanged) return;
+  const [row] = await tx
+    .update(accessCodes)
+    .set({
+      startsAt,
+      endsAt,
+      status: mustReprogram(backup, { codeChanged: false, windowChanged })
+        ? 'setting'
+        : backup.status,
+      attempts: 0,
+      revision: backup.revision + 1,
+      // The tick looks again now: the new window decides when it comes off.
+      nextAttemptAt: now,
+    })
+    .where(eq(accessCodes.id, backup.id))
+    .returning();
+  if (!row) return;
+  await recordCodeEvent(tx, row, 'time_frame_changed', actorUserId, {
+    starts_at: startsAt?.toISOString() ?? null,
+    ends_at: endsAt?.toISOString() ?? null,
+    ...detail,
+  });
 }
 
 /** Delete a code: it disappears from lists at once and the tick takes it off the lock. */
@@ -252,15 +322,16 @@ export async function deleteAccessCode(
   });
 }
 
-/** Mark codes deleted and due now, with a `deleted` event each. */
+/** Mark codes deleted and due now, with a `deleted` event each; their pulled backups go with them. */
 export async function markDeleted(
   tx: Executor,
   codes: Pick<AccessCode, 'id' | 'organizationId' | 'deviceId' | 'status' | 'revision'>[],
   actorUserId: string | null,
   now: Date,
+  detail?: Record<string, unknown>,
 ): Promise<void> {
   if (codes.length === 0) return;
-  await tx
+  const deleted = await tx
     .update(accessCodes)
     .set({
       deletedAt: now,
@@ -274,7 +345,8 @@ export async function markDeleted(
         accessCodes.id,
         codes.map((c) => c.id),
       ),
-    );
+    )
+    .returning();
   await tx.insert(accessCodeEvents).values(
     codes.map((c) => ({
       organizationId: c.organizationId,
@@ -284,8 +356,10 @@ export async function markDeleted(
       statusFrom: c.status,
       statusTo: c.status,
       actorUserId,
+      detail,
     })),
   );
+  for (const original of deleted) await backupFollows(tx, original, actorUserId, now);
 }
 
 export const createAccessCodesSchema = z.object({
