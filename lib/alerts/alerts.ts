@@ -5,6 +5,7 @@ import { type Executor, queryRows } from '@/db/client';
 import { type Alert, alerts, devices, organizations, properties, reservations } from '@/db/schema';
 import {
   EXTERNAL_CHANGE_WARNING,
+  EXTERNAL_CHANGE_WARNING_HOURS,
   REPEATED_EXTERNAL_CHANGES,
   recentExternalChanges,
 } from '@/lib/access-codes/external-changes';
@@ -101,7 +102,7 @@ const conditions = (now: Date, offline: { device_id: string; message: string }[]
     -- Codes changed at the same lock again within the warning's window.
     select d.organization_id, d.id, null, null, ${EXTERNAL_CHANGE_WARNING}, 'warning'::alert_severity,
            'Codes on ' || d.name || ' were changed or removed at the lock ' || x.count
-             || ' times in the last day; Keyhold put them back. Check who is using the keypad.',
+             || ' times in the last ' || ${EXTERNAL_CHANGE_WARNING_HOURS} || ' hours; Keyhold put them back. Check who is using the keypad.',
            ${EXTERNAL_CHANGE_WARNING} || ':' || d.id
       from devices d
       cross join lateral (${recentExternalChanges(sql`d.id`, now)}) x

@@ -341,7 +341,11 @@ describe('faults', () => {
     await tick(againAt);
     expect((await codeRow(code.id)).status).toBe('set');
     expect(await openAlerts()).toEqual([
-      expect.objectContaining({ kind: EXTERNAL_CHANGE_WARNING, accessCodeId: null }),
+      expect.objectContaining({
+        kind: EXTERNAL_CHANGE_WARNING,
+        accessCodeId: null,
+        message: expect.stringContaining('2 times in the last 24 hours'),
+      }),
     ]);
     await tick(at(againAt, minutes(6)));
     expect(await openAlerts()).toHaveLength(1);
