@@ -70,8 +70,15 @@ export const ISSUES: Record<string, IssueWords> = {
     group: 'Codes whose digits are already on the lock',
   },
   conflicting_external_modification: CHANGED_AT_LOCK,
-  code_modified_external_to_seam: CHANGED_AT_LOCK,
   // Warnings on codes.
+  // After the code is back: on the code and its lock for a day; repeated on one lock, an alert.
+  code_modified_external_to_seam: {
+    title: 'Changed at the lock',
+    explanation:
+      'Someone changed or removed this code at the lock, outside Keyhold. Keyhold put it back; if it keeps happening, check who is using the keypad or the lock’s app.',
+    tone: 'warning',
+    group: 'Locks whose codes keep being changed at the lock',
+  },
   delay_in_setting_on_device: DELAY_IN_SETTING,
   delay_in_setting_code_on_device: DELAY_IN_SETTING,
   delay_in_removing_from_device: {

@@ -48,6 +48,7 @@ describe('the issue catalogue', () => {
       'no_space_for_access_code_on_device',
       'duplicate_code_on_device',
       'conflicting_external_modification',
+      'code_modified_external_to_seam',
       'delay_in_removing_from_device',
       'failed_to_remove_from_device',
       'using_backup_access_code',
@@ -79,7 +80,11 @@ describe('the issue catalogue', () => {
       describeIssue('delay_in_setting_on_device').title,
     );
     expect(describeIssue('device_offline').title).toBe('Lock offline');
-    expect(describeIssue('code_modified_external_to_seam').title).toBe('Changed at the lock');
+    expect(describeIssue('code_modified_external_to_seam')).toMatchObject({
+      title: 'Changed at the lock',
+      // Told once the code is back: a warning, not the error of the change being undone.
+      tone: 'warning',
+    });
   });
 
   it('shows a name it does not know readably, with the severity it came with', () => {
@@ -126,6 +131,19 @@ describe('describeCodeStatus: one set of words for every page', () => {
     [
       'set',
       code({ status: 'set', externalRef: 'r', ...begun }),
+      lock,
+      'set',
+      'Set on the lock',
+      'ok',
+    ],
+    [
+      'set again after someone removed it at the lock',
+      code({
+        status: 'set',
+        externalRef: 'r',
+        warnings: issue('code_modified_external_to_seam'),
+        ...begun,
+      }),
       lock,
       'set',
       'Set on the lock',

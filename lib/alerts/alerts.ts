@@ -3,6 +3,12 @@ import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { type Executor, queryRows } from '@/db/client';
 import { type Alert, alerts, devices, organizations, properties, reservations } from '@/db/schema';
+import {
+  EXTERNAL_CHANGE_WARNING,
+  EXTERNAL_CHANGE_WARNING_HOURS,
+  REPEATED_EXTERNAL_CHANGES,
+  recentExternalChanges,
+} from '@/lib/access-codes/external-changes';
 import { isLive, takesSlot } from '@/lib/access-codes/predicates';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
@@ -65,8 +71,10 @@ const conditions = (now: Date, offline: { device_id: string; message: string }[]
         -- A lock service's own warnings (Seam's: a code that rotates, another
         -- integration seen) show on the code; Keyhold raises its own delay
         -- warning when waiting on the service starts to matter.
+        -- A change at the lock is told on the code; it is an alert on the lock once repeated.
         select w, 'warning' from jsonb_array_elements(c.warnings) w
          where w->'detail'->>'source' is distinct from 'adapter'
+           and w->>'code' <> ${EXTERNAL_CHANGE_WARNING}
       ) i
      where ${isLive.sql({ table: 'c' })}
        and (c.errors <> '[]'::jsonb or c.warnings <> '[]'::jsonb)
@@ -84,11 +92,21 @@ const conditions = (now: Date, offline: { device_id: string; message: string }[]
         select e as issue, 'error' as severity from jsonb_array_elements(d.errors) e
         union all
         select w, 'warning' from jsonb_array_elements(d.warnings) w
+         where w->>'code' <> ${EXTERNAL_CHANGE_WARNING}
       ) i
       left join jsonb_to_recordset(${JSON.stringify(offline)}::jsonb) as f(device_id uuid, message text)
         on f.device_id = d.id and i.issue->>'code' = ${LOCK_UNREACHABLE}
      where d.status = 'active' and (d.errors <> '[]'::jsonb or d.warnings <> '[]'::jsonb)
        and not (i.issue->>'code' = any(${codeList(FOLDED_LOCK_ISSUES)}) and ${isUnreachable('d')})
+    union all
+    -- Codes changed at the same lock again within the warning's window.
+    select d.organization_id, d.id, null, null, ${EXTERNAL_CHANGE_WARNING}, 'warning'::alert_severity,
+           'Codes on ' || d.name || ' were changed or removed at the lock ' || x.count
+             || ' times in the last ' || ${EXTERNAL_CHANGE_WARNING_HOURS} || ' hours; Keyhold put them back. Check who is using the keypad.',
+           ${EXTERNAL_CHANGE_WARNING} || ':' || d.id
+      from devices d
+      cross join lateral (${recentExternalChanges(sql`d.id`, now)}) x
+     where d.status = 'active' and x.count >= ${REPEATED_EXTERNAL_CHANGES}
     union all
     select d.organization_id, d.id, null, null, 'low_battery', 'warning'::alert_severity,
            'The lock''s battery is at ' || round(d.battery_level * 100) || '%. Replace it before it dies.',

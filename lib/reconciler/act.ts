@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import type { AccessCode } from '@/db/schema';
+import type { AccessCode, Issue } from '@/db/schema';
 import {
   applyOutcome,
   type CodeEventDraft,
@@ -41,6 +41,8 @@ export type LockResultSet = {
   outcomes: Outcome[];
   online: boolean | undefined;
   synced: boolean;
+  /** After a sync, the lock's warning for codes changed at it lately (null: none); else undefined. */
+  changeWarning?: Issue | null;
 };
 
 /** Talk to one lock: sync it if due, then act on its due codes, in work order. */
@@ -58,9 +60,10 @@ export async function reconcileLock(
   const codes = new Map(lock.codes.map((c) => [c.id, c]));
   const syncEvents = new Map<string, CodeEventDraft[]>();
   let synced = false;
+  let changeWarning: Issue | null | undefined;
   if (lock.syncDue) {
     try {
-      await syncLock(db, adapter, lock, codes, syncEvents, now);
+      changeWarning = await syncLock(db, adapter, lock, codes, syncEvents, now);
       synced = true;
       online = true;
     } catch (error) {
@@ -114,7 +117,7 @@ export async function reconcileLock(
     });
   }
 
-  return { lock, outcomes, online, synced };
+  return { lock, outcomes, online, synced, changeWarning };
 }
 
 async function callLock(

@@ -1,4 +1,5 @@
 import { type Db, sql } from '@/db/client';
+import { EXTERNAL_CHANGE_WARNING } from '@/lib/access-codes/external-changes';
 import { withIssue, withoutIssues } from '@/lib/access-codes/state';
 import { logger } from '@/lib/log';
 import type { LockResultSet } from './act';
@@ -86,10 +87,12 @@ async function record(db: Db, batch: LockResultSet[], s: Settings): Promise<void
   );
   const now = s.now.toISOString();
   const nextSync = new Date(s.now.getTime() + s.syncIntervalMs).toISOString();
-  const locks = batch.map(({ lock, online, synced }) => ({
+  const locks = batch.map(({ lock, online, synced, changeWarning }) => ({
     id: lock.id,
     online: online ?? null,
     synced,
+    change_warnings:
+      changeWarning === undefined ? null : changeWarning === null ? [] : [changeWarning],
     errors:
       online === undefined
         ? lock.errors
@@ -156,11 +159,15 @@ async function record(db: Db, batch: LockResultSet[], s: Settings): Promise<void
         lease_owner = null,
         online = coalesce(l.online, d.online),
         errors = l.errors,
+        -- Only the sync's own warning is replaced: the pool's are written elsewhere.
+        warnings = case when l.change_warnings is null then d.warnings
+          else (select coalesce(jsonb_agg(w), '[]'::jsonb) from jsonb_array_elements(d.warnings) w
+                 where w->>'code' <> ${EXTERNAL_CHANGE_WARNING}) || l.change_warnings end,
         last_synced_at = case when l.synced then ${now}::timestamptz else d.last_synced_at end,
         next_sync_at = case when l.synced then ${nextSync}::timestamptz else d.next_sync_at end,
         updated_at = now()
       from jsonb_to_recordset(${JSON.stringify(locks)}::jsonb)
-        as l(id uuid, online boolean, synced boolean, errors jsonb)
+        as l(id uuid, online boolean, synced boolean, errors jsonb, change_warnings jsonb)
       where d.id = l.id and d.lease_owner = ${s.instance}`);
     await s.beforeCommit?.(batch.map((b) => b.lock.id));
   });

@@ -1,7 +1,13 @@
-import type { Db } from '@/db/client';
-import type { AccessCode, AccessCodeStatus } from '@/db/schema';
+import { type Db, queryRows, sql } from '@/db/client';
+import type { AccessCode, AccessCodeStatus, Issue } from '@/db/schema';
+import {
+  EXTERNAL_CHANGE_WARNING,
+  isExpiredChangeWarning,
+  lockChangeWarning,
+  recentExternalChanges,
+} from '@/lib/access-codes/external-changes';
 import { hasBegun, isConfirmedOnLock } from '@/lib/access-codes/predicates';
-import { type CodeEventDraft, withIssue } from '@/lib/access-codes/state';
+import { type CodeEventDraft, withIssue, withoutIssues } from '@/lib/access-codes/state';
 import type { LockAdapter } from '@/lib/locks/adapter';
 import { logger } from '@/lib/log';
 import type { ClaimedLock } from './claim';
@@ -10,7 +16,9 @@ import type { ClaimedLock } from './claim';
  * Compare what the lock holds with what Keyhold believes it holds. A code
  * removed or changed at the lock is set again (conflicting_external_modification
  * until it is back); a Keyhold code the lock still holds but nobody wants any
- * more is taken off at once.
+ * more is taken off at once. A change at the lock leaves a warning on the
+ * code for a day (external-changes.ts); the lock's own warning, counting the
+ * day's changes there, is returned for the record (null: none).
  */
 export async function syncLock(
   db: Db,
@@ -19,7 +27,7 @@ export async function syncLock(
   codes: Map<string, AccessCode>,
   events: Map<string, CodeEventDraft[]>,
   now: Date,
-): Promise<void> {
+): Promise<Issue | null> {
   const onLock = await adapter.listCodes(lock.externalId);
   const known = await db.query.accessCodes.findMany({
     where: (c, { and, eq, ne }) => and(eq(c.deviceId, lock.id), ne(c.status, 'removed')),
@@ -54,8 +62,18 @@ export async function syncLock(
       'the lock holds codes another Keyhold put there; left alone',
     );
   }
+  let changed = 0;
   for (const believed of known) {
     if (!isConfirmedOnLock.test(believed) || believed.deletedAt) continue;
+    // A day without another change: the warning goes. Only from a code on the
+    // lock, whose decision is due or a wait, so no back-off is cut short.
+    if (believed.warnings.some((w) => isExpiredChangeWarning(w, now))) {
+      const code = codes.get(believed.id) ?? believed;
+      codes.set(code.id, {
+        ...code,
+        warnings: code.warnings.filter((w) => !isExpiredChangeWarning(w, now)),
+      });
+    }
     const held = onLock.find((c) => c.keyholdCodeId === believed.id);
     const code = codes.get(believed.id) ?? believed;
     const status: AccessCodeStatus = hasBegun.test(code, now) ? 'setting' : 'unset';
@@ -67,13 +85,15 @@ export async function syncLock(
     }
     const changeType = !held ? 'removed' : held.code !== believed.code ? 'modified' : null;
     if (!changeType) continue;
+    changed++;
+    const change = { change_type: changeType };
     events.set(code.id, [
       {
         eventType:
           changeType === 'removed' ? 'deleted_external_to_seam' : 'modified_external_to_seam',
         statusFrom: code.status,
         statusTo: status,
-        detail: { change_type: changeType },
+        detail: change,
       },
       ...(code.errors.some((e) => e.code === 'conflicting_external_modification')
         ? []
@@ -82,7 +102,7 @@ export async function syncLock(
               eventType: 'conflicting_external_modification',
               statusFrom: code.status,
               statusTo: status,
-              detail: { change_type: changeType },
+              detail: change,
             },
           ]),
     ]);
@@ -91,9 +111,22 @@ export async function syncLock(
       ...code,
       status,
       externalRef: null,
-      errors: withIssue(code.errors, 'conflicting_external_modification', now, {
-        change_type: changeType,
-      }),
+      errors: withIssue(code.errors, 'conflicting_external_modification', now, change),
+      // Stays once the code is back, a day from the latest change.
+      warnings: withIssue(
+        withoutIssues(code.warnings, [EXTERNAL_CHANGE_WARNING]),
+        EXTERNAL_CHANGE_WARNING,
+        now,
+        change,
+      ),
     });
   }
+  const [recent] = await queryRows<{ count: number; last_at: string | Date | null }>(
+    db,
+    recentExternalChanges(sql`${lock.id}::uuid`, now),
+  );
+  const count = (recent?.count ?? 0) + changed;
+  if (count === 0) return null;
+  const lastAt = changed > 0 || !recent?.last_at ? now : new Date(recent.last_at);
+  return lockChangeWarning(count, lastAt);
 }

@@ -9,6 +9,7 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '@/db/testing';
+import { EXTERNAL_CHANGE_WARNING } from '@/lib/access-codes/external-changes';
 import { createAccessCode } from '@/lib/access-codes/operations';
 import { getAccessCode } from '@/lib/access-codes/reads';
 import type { Actor } from '@/lib/auth/actor';
@@ -70,6 +71,12 @@ async function lockCodes(externalId: string) {
 async function codeRow(id: string) {
   const [row] = await database.db.select().from(accessCodes).where(eq(accessCodes.id, id));
   if (!row) throw new Error('code row missing');
+  return row;
+}
+
+async function lockRow(id: string) {
+  const [row] = await database.db.select().from(devices).where(eq(devices.id, id));
+  if (!row) throw new Error('lock row missing');
   return row;
 }
 
@@ -294,6 +301,62 @@ describe('faults', () => {
     const restored = await codeRow(code.id);
     expect(restored).toMatchObject({ status: 'set', errors: [] });
     expect((await lockCodes(lock.externalId)).map((c) => c.code)).toEqual([code.code]);
+  });
+
+  it('keeps a warning on a code removed at the lock and on its lock for a day, and alerts when it happens again there', async () => {
+    const lock = await addSimulatedLock(database.db, { organizationId, propertyId });
+    const code = await createAccessCode(
+      database.db,
+      actor,
+      { deviceId: lock.id, name: 'Cleaner' },
+      T0,
+    );
+    await tick(T0);
+    const changeWarnings = async () => ({
+      code: (await codeRow(code.id)).warnings.filter((w) => w.code === EXTERNAL_CHANGE_WARNING),
+      lock: (await lockRow(lock.id)).warnings.filter((w) => w.code === EXTERNAL_CHANGE_WARNING),
+    });
+    const openAlerts = () =>
+      database.db
+        .select()
+        .from(alerts)
+        .where(and(eq(alerts.deviceId, lock.id), ne(alerts.status, 'resolved')));
+
+    await removeCodeAtLock(database.db, organizationId, lock.externalId, code.id);
+    const firstAt = at(T0, minutes(6));
+    await tick(firstAt);
+    expect(await codeRow(code.id)).toMatchObject({ status: 'set', errors: [] });
+    expect((await lockCodes(lock.externalId)).map((c) => c.code)).toEqual([code.code]);
+    const first = await changeWarnings();
+    expect(first.code).toEqual([
+      expect.objectContaining({
+        createdAt: firstAt.toISOString(),
+        detail: { change_type: 'removed' },
+      }),
+    ]);
+    expect(first.lock).toHaveLength(1);
+    // Once is a warning on the code and the lock, not an alert.
+    expect(await openAlerts()).toEqual([]);
+
+    await removeCodeAtLock(database.db, organizationId, lock.externalId, code.id);
+    const againAt = at(T0, minutes(12));
+    await tick(againAt);
+    expect((await codeRow(code.id)).status).toBe('set');
+    expect(await openAlerts()).toEqual([
+      expect.objectContaining({
+        kind: EXTERNAL_CHANGE_WARNING,
+        accessCodeId: null,
+        message: expect.stringContaining('2 times in the last 24 hours'),
+      }),
+    ]);
+    await tick(at(againAt, minutes(6)));
+    expect(await openAlerts()).toHaveLength(1);
+
+    // A day without another change: the warnings go and the alert resolves.
+    await tick(at(againAt, hours(24) + minutes(1)));
+    expect(await changeWarnings()).toEqual({ code: [], lock: [] });
+    expect(await openAlerts()).toEqual([]);
+    expect((await codeRow(code.id)).status).toBe('set');
   });
 
   it('takes its own finished code off a lock at sync, and leaves another Keyhold’s codes alone', async () => {
