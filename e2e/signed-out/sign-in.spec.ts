@@ -11,6 +11,15 @@ async function signIn(page: Page, email: string, password: string) {
   ]);
 }
 
+/** A sign-in the server refuses: its answer rendered before anything else is typed. */
+async function refusedSignIn(page: Page, email: string, password: string) {
+  await signIn(page, email, password);
+  // React clears the form once it has rendered the answer; typing before that
+  // (on a busy machine) would be wiped and sent as an empty password.
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+  await expect(page.getByLabel('Password')).toHaveValue('');
+}
+
 const formError = (page: Page) => page.getByRole('alert').filter({ hasText: /\w/ });
 
 async function hasSession(page: Page) {
@@ -36,14 +45,14 @@ test('a wrong password and an unknown email get the same error and no session', 
   page,
 }) => {
   await page.goto('/sign-in');
-  await signIn(page, E2E.users.owner.email, 'not the password');
+  await refusedSignIn(page, E2E.users.owner.email, 'not the password');
   const alert = formError(page);
   await expect(alert).toHaveText('Email or password is incorrect.');
   await expect(page.getByLabel('Email')).toHaveValue(E2E.users.owner.email);
   await expect(page.getByLabel('Password')).toHaveValue('');
   expect(await hasSession(page)).toBe(false);
 
-  await signIn(page, 'nobody@harbor.example', 'not the password');
+  await refusedSignIn(page, 'nobody@harbor.example', 'not the password');
   await expect(alert).toHaveText('Email or password is incorrect.');
   expect(await hasSession(page)).toBe(false);
   await expect(page).toHaveURL(/\/sign-in/);
@@ -55,7 +64,7 @@ test('empty fields and a 10 KB password are named, without a stack trace', async
   await expect(page.getByText('Enter your email.')).toBeVisible();
   await expect(page.getByText('Enter your password.')).toBeVisible();
 
-  await signIn(page, E2E.users.owner.email, 'x'.repeat(10 * 1024));
+  await refusedSignIn(page, E2E.users.owner.email, 'x'.repeat(10 * 1024));
   await expect(page.getByText('Password must be at most 1024 characters.')).toBeVisible();
   await expect(page.locator('body')).not.toContainText(/at \w+ \(|Error:/);
   expect(await hasSession(page)).toBe(false);
@@ -65,10 +74,10 @@ test('repeated failures for one email are slowed down', async ({ page }) => {
   const email = 'locked.out@harbor.example';
   await page.goto('/sign-in');
   for (let i = 0; i < 5; i++) {
-    await signIn(page, email, `guess number ${i}`);
+    await refusedSignIn(page, email, `guess number ${i}`);
     await expect(formError(page)).toHaveText('Email or password is incorrect.');
   }
-  await signIn(page, email, 'guess number 6');
+  await refusedSignIn(page, email, 'guess number 6');
   await expect(formError(page)).toHaveText(
     'Too many failed sign-ins. Wait a few minutes, then try again.',
   );

@@ -64,15 +64,23 @@ export async function listNewLocks(db: Executor, actor: Actor): Promise<NewLock[
   const taken = new Set<string>();
   return found.map((lock) => {
     const window = REPLACEMENT_PAIR_HOURS * 3_600_000;
-    const pair = candidates.find(
-      (c) =>
-        !taken.has(c.id) &&
-        // A lock still answering is no reset lock.
-        (c.removed || !c.online) &&
-        c.adapter === lock.adapter &&
-        c.connectionId === lock.connectionId &&
-        Math.abs(lock.firstSeenAt.getTime() - c.lastSeenAt.getTime()) <= window,
-    );
+    const gap = (c: (typeof candidates)[number]) =>
+      Math.abs(lock.firstSeenAt.getTime() - c.lastSeenAt.getTime());
+    // With several locks reset at once, the likeliest pair keeps its name (a
+    // reset lock comes back under it), then went quiet closest to when this appeared.
+    const [pair] = candidates
+      .filter(
+        (c) =>
+          !taken.has(c.id) &&
+          // A lock still answering is no reset lock.
+          (c.removed || !c.online) &&
+          c.adapter === lock.adapter &&
+          c.connectionId === lock.connectionId &&
+          gap(c) <= window,
+      )
+      .sort(
+        (a, b) => Number(b.name === lock.name) - Number(a.name === lock.name) || gap(a) - gap(b),
+      );
     if (pair) taken.add(pair.id);
     const { connectionId: _connection, ...rest } = lock;
     return {

@@ -22,6 +22,7 @@ import { logTransport } from '@/lib/messages/transports';
 import { runTick } from '@/lib/reconciler/tick';
 import { cancelReservation, createReservation } from '@/lib/reservations/operations';
 import { DISCOVERY_INTERVAL_MS } from './discovery';
+import { listNewLocks } from './new-locks';
 import { replaceDevice } from './replace';
 import { replacementPlan } from './replacement-plan';
 import { replacementProgress } from './replacement-progress';
@@ -351,6 +352,29 @@ describe('replaceDevice', () => {
     for (const stay of stays.slice(0, 2)) {
       expect(codes.find((c) => c.reservationId === stay.id)?.status).toBe('set');
     }
+  });
+
+  it('suggests for each reset lock the lock it replaces when two are reset at once', async () => {
+    const locks = await Promise.all(
+      ['Room 611', 'Room 612'].map((name) =>
+        addSimulatedLock(database.db, {
+          organizationId: harbor.org.id,
+          propertyId: harbor.property.id,
+          name,
+        }),
+      ),
+    );
+    await ticks(600, 1);
+    // Reset the second first: the newest new lock must not simply take the first candidate.
+    for (const lock of [...locks].reverse()) {
+      await factoryResetLock(database.db, harbor.org.id, lock.externalId, later(601));
+    }
+    await tick(later(602 + DISCOVERY_INTERVAL_MS / 60_000));
+    const found = (await listNewLocks(database.db, admin)).filter((l) =>
+      ['Room 611', 'Room 612'].includes(l.name),
+    );
+    expect(found).toHaveLength(2);
+    for (const lock of found) expect(lock.suggestedReplaces?.name).toBe(lock.name);
   });
 
   it('retires a lock only once no current or future stay needs it, and forgets its codes', async () => {
