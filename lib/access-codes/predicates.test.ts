@@ -6,6 +6,7 @@ import { createOrganization, createTestDatabase, type TestDatabase } from '@/db/
 import {
   type CodeFacts,
   type CodeRule,
+  guestWaitsForSlot,
   hasBegun,
   inBackupPool,
   isAvailableBackup,
@@ -16,6 +17,7 @@ import {
   mayBeOnLock,
   shownStatus,
   takesSlot,
+  waitsForSlot,
 } from './predicates';
 
 const now = new Date('2026-12-05T12:00:00Z');
@@ -31,7 +33,11 @@ const choices = {
   startsAt: [null, at(-60), now, at(60)],
   endsAt: [null, at(-1), now, at(120)],
   deletedAt: [null, at(-5)],
-  errors: [[], [{ code: 'failed_to_set_on_device', message: 'x', createdAt: now.toISOString() }]],
+  errors: [
+    [],
+    [{ code: 'failed_to_set_on_device', message: 'x', createdAt: now.toISOString() }],
+    [{ code: 'no_space_for_access_code_on_device', message: 'x', createdAt: now.toISOString() }],
+  ],
   isBackup: [false, true],
   pulledAt: [null, at(-30)],
   lastAttemptAt: [null, at(-20), at(-10)],
@@ -143,6 +149,29 @@ const named: { name: string; code: CodeFacts; expect: Record<string, boolean> }[
     expect: { isSet: false, isConfirmedOnLock: false },
   },
   {
+    name: 'a guest code the full lock had no slot for',
+    code: {
+      ...base,
+      status: 'setting',
+      errors: [
+        { code: 'failed_to_set_on_device', message: 'x', createdAt: now.toISOString() },
+        { code: 'no_space_for_access_code_on_device', message: 'x', createdAt: now.toISOString() },
+      ],
+    },
+    expect: { waitsForSlot: true, guestWaitsForSlot: true },
+  },
+  {
+    name: 'a pool code the full lock had no slot for',
+    code: {
+      ...base,
+      isBackup: true,
+      errors: [
+        { code: 'no_space_for_access_code_on_device', message: 'x', createdAt: now.toISOString() },
+      ],
+    },
+    expect: { waitsForSlot: true, guestWaitsForSlot: false },
+  },
+  {
     name: 'off the lock',
     code: { ...base, status: 'removed', externalRef: 'ref_1' },
     expect: { takesSlot: false, isLive: false },
@@ -159,6 +188,8 @@ const rules: Record<string, CodeRule> = {
   mayBeOnLock,
   isAvailableBackup,
   inBackupPool,
+  waitsForSlot,
+  guestWaitsForSlot,
 };
 
 describe('code predicates: the TypeScript and the SQL form agree', () => {

@@ -50,6 +50,8 @@ type Expr =
   | { op: 'null'; column: Column }
   /** An issue list with nothing in it. */
   | { op: 'empty'; column: 'errors' }
+  /** An issue list holding this issue. */
+  | { op: 'has'; column: 'errors'; issue: string }
   /** The time has come: column <= now (never a NULL). */
   | { op: 'reached'; column: TimeColumn }
   /** One time after another (never a NULL). */
@@ -116,6 +118,8 @@ function evaluate(expr: Expr, code: CodeFacts, now: Date | undefined): boolean {
       return code[expr.column] === null;
     case 'empty':
       return code[expr.column].length === 0;
+    case 'has':
+      return code[expr.column].some((i) => i.code === expr.issue);
     case 'reached': {
       const at = code[expr.column];
       return at !== null && at.getTime() <= required(now).getTime();
@@ -150,6 +154,8 @@ function toSql(expr: Expr, alias: string | undefined, now: Date | undefined): SQ
       return sql`${col(expr.column)} is null`;
     case 'empty':
       return sql`${col(expr.column)} = '[]'::jsonb`;
+    case 'has':
+      return sql`${col(expr.column)} @> ${issueList(expr.issue)}`;
     case 'reached':
       return sql`coalesce(${col(expr.column)} <= ${required(now).toISOString()}::timestamptz, false)`;
     case 'later':
@@ -162,6 +168,12 @@ function literal(value: Value): SQL {
   if (typeof value === 'boolean') return sql.raw(value ? 'true' : 'false');
   if (!/^[a-z_]+$/.test(value)) throw new Error(`not a rule constant: ${value}`);
   return sql.raw(`'${value}'`);
+}
+
+/** A one-issue list to match with `@>`, from a rule constant. */
+function issueList(issue: string): SQL {
+  if (!/^[a-z_]+$/.test(issue)) throw new Error(`not a rule constant: ${issue}`);
+  return sql.raw(`'[{"code":"${issue}"}]'::jsonb`);
 }
 
 function required(now: Date | undefined): Date {
@@ -286,4 +298,26 @@ export const isAvailableBackup = rule(
     op: 'empty',
     column: 'errors',
   }),
+);
+
+const waitsForSlotExpr = and(isNull('deletedAt'), not(is('status', 'removed')), {
+  op: 'has',
+  column: 'errors',
+  issue: 'no_space_for_access_code_on_device',
+});
+
+/**
+ * The code is wanted on its lock and the lock had no slot for it at the last
+ * try (it is full): it waits for one to free. Any tick that works the lock
+ * tries it again, since a slot may have freed there.
+ */
+export const waitsForSlot = rule(['deletedAt', 'status', 'errors'], waitsForSlotExpr);
+
+/**
+ * A guest's code waits for a slot: while one does, the lock's next free slot
+ * is its, and the backup pool puts nothing new on that lock.
+ */
+export const guestWaitsForSlot = rule(
+  ['deletedAt', 'status', 'errors', 'isBackup', 'pulledAt'],
+  and(waitsForSlotExpr, not(inBackupPoolExpr)),
 );

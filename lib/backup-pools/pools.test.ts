@@ -280,7 +280,7 @@ describe('pulling a backup code', () => {
 });
 
 describe('pool health on the lock', () => {
-  it('warns of a full lock’s short pool with a tick every 15 s, though its codes are made anew each tick', async () => {
+  it('warns of a full lock’s short pool with a tick every 15 s, its codes waiting for a slot', async () => {
     const lock = await poolLock({ slotLimit: 3 });
     await stayCode(lock.id);
     await stayCode(lock.id);

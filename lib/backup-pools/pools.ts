@@ -1,9 +1,9 @@
-import { and, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, not, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, type Executor, queryRows } from '@/db/client';
 import { type AccessCode, accessCodeEvents, accessCodes, devices, type Issue } from '@/db/schema';
 import { markDeleted } from '@/lib/access-codes/operations';
-import { isAvailableBackup } from '@/lib/access-codes/predicates';
+import { guestWaitsForSlot, isAvailableBackup, waitsForSlot } from '@/lib/access-codes/predicates';
 import { withIssue, withoutIssues } from '@/lib/access-codes/state';
 import {
   insertCodes,
@@ -48,6 +48,8 @@ export const readyBackupsColumn = (now: Date | SQL) =>
 /**
  * Enabled pools below their size (one lock's, when given), with how many codes
  * each lacks. An offline lock's pool waits: a code made for it could not go on.
+ * So does the pool of a lock where a guest's code waits for a slot: the next
+ * slot there is the guest's, never a new backup code's.
  */
 function shortPools(executor: Executor, deviceId?: string) {
   return queryRows<{ device_id: string; organization_id: string; missing: number }>(
@@ -59,6 +61,8 @@ function shortPools(executor: Executor, deviceId?: string) {
         left join access_codes c on c.device_id = d.id and c.is_backup
           and c.pulled_at is null and c.deleted_at is null and c.status <> 'removed'
         where d.backup_pool_enabled and d.status = 'active' and d.online
+          and not exists (select 1 from access_codes g
+            where g.device_id = d.id and ${guestWaitsForSlot.sql({ table: 'g' })})
           ${deviceId ? sql`and d.id = ${deviceId}` : sql``}
         group by d.id, d.organization_id, o.backup_pool_size
         having count(c.id) < o.backup_pool_size`,
@@ -69,7 +73,9 @@ function shortPools(executor: Executor, deviceId?: string) {
  * Keep every enabled pool full: retire backup codes with errors (they are
  * taken off the lock and replaced) and create codes for what is missing. The
  * new codes go to the lock through the ordinary reconciler, after any guest
- * code on the same lock.
+ * code on the same lock. A code the lock had no slot for is not retired: a
+ * replacement would meet the same full lock (codes made and retired every
+ * tick); it waits for a slot like any code, after the guests.
  *
  * Nothing changes on an offline lock: its codes failed because it could not
  * be reached, and new ones would fail the same way (codes made and cancelled
@@ -96,6 +102,7 @@ export async function refillPools(
         isNull(accessCodes.pulledAt),
         isNull(accessCodes.deletedAt),
         sql`${accessCodes.errors} <> '[]'::jsonb`,
+        not(waitsForSlot.sql()),
         eq(devices.online, true),
         or(isNull(accessCodes.nextAttemptAt), gt(accessCodes.nextAttemptAt, now)),
       ),
@@ -173,8 +180,8 @@ async function updatePoolHealth(db: Db, now: Date): Promise<void> {
           o.backup_pool_size as size,
           ${availableBackupsColumn} as available,
           -- Short for longer than a refill: a code made before the grace is still not on
-          -- the lock, or was retired within it without ever reaching the lock (a full
-          -- lock's codes fail, are retired and made again every tick).
+          -- the lock (a full lock's wait for a slot), or was retired within it without
+          -- ever reaching the lock (codes that fail, are retired and made again).
           exists (select 1 from access_codes p where p.device_id = devices.id and p.is_backup
             and p.pulled_at is null and p.created_at <= ${since}::timestamptz
             and ((p.deleted_at is null and p.status <> 'set')

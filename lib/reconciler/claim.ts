@@ -1,9 +1,13 @@
 import { type Db, queryRows, sql } from '@/db/client';
 import type { AccessCode, AccessCodeStatus, Device, Issue } from '@/db/schema';
+import { waitsForSlot } from '@/lib/access-codes/predicates';
 import { decide, type LockPolicy, workingStatus } from '@/lib/access-codes/state';
 import type { Settings } from './options';
 
-/** A lock this tick leased, with the codes due on it (at most `codesPerLock`). */
+/**
+ * A lock this tick leased, with the codes due on it (at most `codesPerLock`)
+ * and those waiting there for a slot.
+ */
 export type ClaimedLock = Pick<
   Device,
   | 'id'
@@ -71,16 +75,26 @@ export async function claimLocks(db: Db, s: Settings, count: number): Promise<Cl
     );
     if (locks.length === 0) return [];
 
+    // Codes waiting for a slot come along whatever their back-off: a slot this
+    // round frees goes to them (guests first, in work order), never to a code
+    // merely due sooner. They come on top of the due codes' limit.
     const ids = locks.map((l) => l.id);
     const codes = await tx.query.accessCodes.findMany({
-      where: (c, { and, inArray, lte }) =>
-        and(inArray(c.deviceId, ids), lte(c.nextAttemptAt, s.now)),
+      where: (c, { and, inArray, lte, or }) =>
+        and(inArray(c.deviceId, ids), or(lte(c.nextAttemptAt, s.now), waitsForSlot.sql())),
       orderBy: (c, { asc }) => [asc(c.nextAttemptAt)],
     });
     const byLock = new Map<string, AccessCode[]>();
+    const dueCount = new Map<string, number>();
     for (const code of codes) {
       const list = byLock.get(code.deviceId) ?? [];
-      if (list.length < s.codesPerLock) list.push(code);
+      const due = code.nextAttemptAt !== null && code.nextAttemptAt <= s.now;
+      const counted = dueCount.get(code.deviceId) ?? 0;
+      if (!due) list.push(code);
+      else if (counted < s.codesPerLock) {
+        list.push(code);
+        dueCount.set(code.deviceId, counted + 1);
+      }
       byLock.set(code.deviceId, list);
     }
 
