@@ -212,7 +212,20 @@ describe('replaceDevice', () => {
     const codes = await liveCodesOf(found.id);
     const cy = codes.find((c) => c.reservationId === stays[2]?.id);
     expect(cy?.code).not.toBe(clashing);
+    expect(cy?.id).toBe(stays[2]?.accessCodes[0]?.id);
     expect(codes.find((c) => c.name === 'Housekeeping')?.code).toBe(clashing);
+    const progress = await replacementProgress(database.db, admin, found.id, later(121));
+    expect(progress.changedDigits).toEqual([{ reservationId: stays[2]?.id, guestName: 'Cy 402' }]);
+
+    // Undone: Cy's code, same id, is back on the old lock with the digits Cy was given.
+    await undoReplacement(database.db, admin, { newDeviceId: found.id }, later(122));
+    const everyCyCode = await database.db
+      .select()
+      .from(accessCodes)
+      .where(eq(accessCodes.reservationId, stays[2]?.id ?? ''));
+    expect(everyCyCode).toMatchObject([
+      { id: cy?.id, deviceId: lock.id, code: clashing, status: 'unset', deletedAt: null },
+    ]);
   });
 
   it('refuses a lock of another organization, a second replacement, and a front-desk member', async () => {
