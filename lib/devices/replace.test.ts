@@ -14,9 +14,9 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '@/db/testing';
-import type { Actor } from '@/lib/auth/actor';
 import { deleteAccessCode, updateAccessCode } from '@/lib/access-codes/operations';
 import { createApiKey } from '@/lib/api-keys';
+import type { Actor } from '@/lib/auth/actor';
 import { pullBackupAccessCode } from '@/lib/backup-pools/pools';
 import { defaultAdapters } from '@/lib/devices/connections';
 import { factoryResetLock } from '@/lib/locks/simulated/controls';
