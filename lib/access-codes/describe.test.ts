@@ -351,6 +351,7 @@ describe('describeEvent', () => {
     ['set_on_device', 'Set on the lock', 'ok'],
     ['access_code.set_on_device', 'Set on the lock', 'ok'],
     ['deleted_external_to_seam', 'Someone removed the code at the lock', 'warning'],
+    ['moved_to_new_lock', 'Moved to the lock that replaced a reset one', 'info'],
     ['failed_to_set_on_device', 'Error: not on the lock', 'error'],
     ['delay_in_setting_on_device', 'Warning: programming delayed', 'warning'],
     ['something_new', 'Something new', 'info'],

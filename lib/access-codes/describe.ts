@@ -224,6 +224,9 @@ const EVENT_WORDS: Record<string, string> = {
   backup_access_code_pulled: 'Backup code pulled',
   deleted_external_to_seam: 'Someone removed the code at the lock',
   modified_external_to_seam: 'Someone changed the code at the lock',
+  // A replaced lock's codes move, ids and all (lib/devices/replacement-codes.ts).
+  moved_to_new_lock: 'Moved to the lock that replaced a reset one',
+  replacement_undone: 'Back on its own lock: the replacement was undone',
 };
 
 /** One history line, in the property's zone where it names a time. */

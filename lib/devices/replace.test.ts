@@ -14,13 +14,17 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '@/db/testing';
+import { deleteAccessCode, updateAccessCode } from '@/lib/access-codes/operations';
+import { createApiKey } from '@/lib/api-keys';
 import type { Actor } from '@/lib/auth/actor';
 import { pullBackupAccessCode } from '@/lib/backup-pools/pools';
 import { defaultAdapters } from '@/lib/devices/connections';
 import { factoryResetLock } from '@/lib/locks/simulated/controls';
 import { logTransport } from '@/lib/messages/transports';
 import { runTick } from '@/lib/reconciler/tick';
+import { getReservationDetail } from '@/lib/reservations/detail';
 import { cancelReservation, createReservation } from '@/lib/reservations/operations';
+import { handleSeamRequest } from '@/lib/seam-api/handler';
 import { DISCOVERY_INTERVAL_MS } from './discovery';
 import { listNewLocks } from './new-locks';
 import { replaceDevice } from './replace';
@@ -209,7 +213,20 @@ describe('replaceDevice', () => {
     const codes = await liveCodesOf(found.id);
     const cy = codes.find((c) => c.reservationId === stays[2]?.id);
     expect(cy?.code).not.toBe(clashing);
+    expect(cy?.id).toBe(stays[2]?.accessCodes[0]?.id);
     expect(codes.find((c) => c.name === 'Housekeeping')?.code).toBe(clashing);
+    const progress = await replacementProgress(database.db, admin, found.id, later(121));
+    expect(progress.changedDigits).toEqual([{ reservationId: stays[2]?.id, guestName: 'Cy 402' }]);
+
+    // Undone: Cy's code, same id, is back on the old lock with the digits Cy was given.
+    await undoReplacement(database.db, admin, { newDeviceId: found.id }, later(122));
+    const everyCyCode = await database.db
+      .select()
+      .from(accessCodes)
+      .where(eq(accessCodes.reservationId, stays[2]?.id ?? ''));
+    expect(everyCyCode).toMatchObject([
+      { id: cy?.id, deviceId: lock.id, code: clashing, status: 'unset', deletedAt: null },
+    ]);
   });
 
   it('refuses a lock of another organization, a second replacement, and a front-desk member', async () => {
@@ -354,6 +371,78 @@ describe('replaceDevice', () => {
     }
   });
 
+  it('keeps every moved code under its id: the API answers it on the new lock, through undo', async () => {
+    const { lock, found, stays, backup } = await resetLockWithStays('407', 600);
+    const { apiKey } = await createApiKey(database.db, admin, { name: 'Integration' });
+    const seamGet = async (id: string, at: Date) => {
+      const response = await handleSeamRequest(
+        new Request('http://127.0.0.1/api/seam/access_codes/get', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ access_code_id: id }),
+        }),
+        'access_codes/get',
+        { getDb: async () => database.db, now: () => at },
+      );
+      return { status: response.status, body: (await response.json()) as Record<string, never> };
+    };
+    const [ana = '', ben = '', cy = ''] = stays.map((s) => s.accessCodes[0]?.id ?? '');
+
+    // A first replacement, undone at once: the ids go back to the old lock.
+    await replaceDevice(
+      database.db,
+      admin,
+      { oldDeviceId: lock.id, newDeviceId: found.id },
+      later(620),
+    );
+    expect((await seamGet(ana, later(620))).body.access_code).toMatchObject({
+      access_code_id: ana,
+      device_id: found.id,
+    });
+    await undoReplacement(database.db, admin, { newDeviceId: found.id }, later(621));
+    expect((await seamGet(ana, later(621))).body.access_code).toMatchObject({
+      device_id: lock.id,
+      code: stays[0]?.accessCodes[0]?.code,
+    });
+
+    await replaceDevice(
+      database.db,
+      admin,
+      { oldDeviceId: lock.id, newDeviceId: found.id },
+      later(622),
+    );
+    await ticks(623, 4);
+    for (const [i, id] of [ana, ben].entries()) {
+      const { status, body } = await seamGet(id, later(627));
+      expect(status).toBe(200);
+      expect(body.access_code).toMatchObject({
+        access_code_id: id,
+        device_id: found.id,
+        code: stays[i]?.accessCodes[0]?.code,
+        status: 'set',
+      });
+    }
+    // The pulled backup keeps its id too, and Ana's code still points at it.
+    expect((await seamGet(backup.id, later(627))).body.access_code).toMatchObject({
+      device_id: found.id,
+      is_backup: true,
+      status: 'set',
+    });
+    expect((await seamGet(ana, later(627))).body.access_code).toMatchObject({
+      pulled_backup_access_code_id: backup.id,
+    });
+
+    // The stay's page: one code, on the new lock, under the id the guest's code always had.
+    const detail = await getReservationDetail(database.db, admin, stays[0]?.id ?? '', later(627));
+    expect(detail.codes.map((c) => [c.id, c.lockId])).toEqual([[ana, found.id]]);
+
+    // Update and delete by the original id reach the code on the new lock.
+    const renamed = await updateAccessCode(database.db, admin, cy, { name: 'Cy late' }, later(628));
+    expect(renamed).toMatchObject({ id: cy, deviceId: found.id, name: 'Cy late' });
+    await deleteAccessCode(database.db, admin, cy, later(628));
+    expect((await seamGet(cy, later(628))).status).toBe(404);
+  });
+
   it('suggests for each reset lock the lock it replaces when two are reset at once', async () => {
     const locks = await Promise.all(
       ['Room 611', 'Room 612'].map((name) =>
@@ -364,12 +453,12 @@ describe('replaceDevice', () => {
         }),
       ),
     );
-    await ticks(600, 1);
+    await ticks(900, 1);
     // Reset the second first: the newest new lock must not simply take the first candidate.
     for (const lock of [...locks].reverse()) {
-      await factoryResetLock(database.db, harbor.org.id, lock.externalId, later(601));
+      await factoryResetLock(database.db, harbor.org.id, lock.externalId, later(901));
     }
-    await tick(later(602 + DISCOVERY_INTERVAL_MS / 60_000));
+    await tick(later(902 + DISCOVERY_INTERVAL_MS / 60_000));
     const found = (await listNewLocks(database.db, admin)).filter((l) =>
       ['Room 611', 'Room 612'].includes(l.name),
     );

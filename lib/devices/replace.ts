@@ -6,12 +6,10 @@ import { codeProblem, windowsOverlap } from '@/lib/access-codes/rules';
 import { withoutIssues } from '@/lib/access-codes/state';
 import {
   firstAttemptAt,
-  insertCodes,
   type LockForCodes,
   leadMinutesOf,
   liveCodesOn,
   lockCodeChanges,
-  type NewCode,
   pickCode,
   policyFor,
 } from '@/lib/access-codes/store';
@@ -21,9 +19,11 @@ import { AppError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import { DEVICE_REMOVED, NEW_LOCK_FOUND } from './discovery';
 import {
+  type CodeMove,
   closeCodes,
   codesThatMove,
   guestNames,
+  moveCodes,
   replacementCandidatesOn,
 } from './replacement-codes';
 
@@ -47,10 +47,10 @@ export type ReplacementResult = {
 /**
  * The new device takes the old one's place (DESIGN.md "Factory-reset locks"),
  * in one transaction: its name, property, room and pool setting; its stays;
- * every code that should be on it, queued for programming with the same
- * digits where the new lock takes them. The old device is kept for history as
- * `replaced`, linked to its successor, its codes closed (the reset lock holds
- * none of them). A guest whose digits changed gets a correction from the tick
+ * every code that should be on it, moved under its own id and queued for
+ * programming with the same digits where the new lock takes them. The old
+ * device is kept for history as `replaced`, linked to its successor, with its
+ * codes' events; its pool is closed (the reset lock holds none of it). A guest whose digits changed gets a correction from the tick
  * once the new code is on the lock.
  */
 export async function replaceDevice(
@@ -111,7 +111,7 @@ export async function replaceDevice(
     const lead = await leadMinutesOf(tx, actor.organizationId);
     const taken = await liveCodesOn(tx, [fresh.id]);
     const changed = new Set<string>();
-    const copies: NewCode[] = moving.map((code) => {
+    const moves: CodeMove[] = moving.map((code) => {
       const window = { startsAt: code.startsAt, endsAt: code.endsAt };
       const clash = taken.some((t) => t.code === code.code && windowsOverlap(t, window));
       let digits = code.code ?? '';
@@ -120,50 +120,16 @@ export async function replaceDevice(
         changed.add(code.id);
       }
       taken.push({ id: code.id, deviceId: fresh.id, code: digits, ...window });
-      return {
-        organizationId: actor.organizationId,
-        deviceId: fresh.id,
-        reservationId: code.reservationId,
-        type: code.type,
-        code: digits,
-        name: code.name,
-        startsAt: code.startsAt,
-        endsAt: code.endsAt,
-        nextAttemptAt: firstAttemptAt(code, policyFor(lock, lead), now),
-        createdByUserId: actor.userId,
-        isBackup: code.isBackup,
-        isPermanentBackup: code.isPermanentBackup,
-      };
+      return { code, digits, nextAttemptAt: firstAttemptAt(code, policyFor(lock, lead), now) };
     });
-    const inserted = await insertCodes(tx, copies, actor.userId);
-    const copyOf = new Map(moving.map((code, i) => [code.id, inserted[i]]));
-    for (const code of moving) {
-      const copy = copyOf.get(code.id);
-      if (!copy) continue;
-      // A pulled backup stays pulled, for the same guest, on the new lock.
-      if (code.pulledAt) {
-        await tx
-          .update(accessCodes)
-          .set({
-            pulledAt: code.pulledAt,
-            pulledByUserId: code.pulledByUserId,
-            pulledForReservationId: code.pulledForReservationId,
-          })
-          .where(eq(accessCodes.id, copy.id));
-      }
-      const backup = code.pulledBackupAccessCodeId && copyOf.get(code.pulledBackupAccessCodeId);
-      if (backup) {
-        await tx
-          .update(accessCodes)
-          .set({ pulledBackupAccessCodeId: backup.id })
-          .where(eq(accessCodes.id, copy.id));
-      }
-    }
+    // The codes themselves go to the new lock, ids and all: an integrator holding one keeps it.
+    await moveCodes(tx, moves, { from: old.id, to: fresh.id }, actor.userId, now);
 
-    // The reset lock holds none of the old codes: close them without asking it.
+    // The reset lock holds none of the rest (its pool, finished codes): close them without asking it.
+    const staying = new Set(moving.map((c) => c.id));
     await closeCodes(
       tx,
-      live.map((c) => c.id),
+      live.filter((c) => !staying.has(c.id)).map((c) => c.id),
       now,
     );
 

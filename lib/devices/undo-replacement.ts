@@ -10,7 +10,7 @@ import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import { DEVICE_REMOVED, NEW_LOCK_FOUND } from './discovery';
-import { closedByReplacement } from './replacement-codes';
+import { closedByReplacement, moveCodesBack } from './replacement-codes';
 
 /** How long after a replacement it can be undone, if no code has gone to the new lock yet. */
 export const UNDO_REPLACEMENT_MINUTES = 15;
@@ -70,27 +70,26 @@ export async function undoReplacement(
       );
     }
     await lockCodeChanges(tx, [old.id, fresh.id]);
-    const copies = await tx
+    const onNew = await tx
       .select({ id: accessCodes.id, lastAttemptAt: accessCodes.lastAttemptAt })
       .from(accessCodes)
       .where(and(eq(accessCodes.deviceId, fresh.id), isNull(accessCodes.deletedAt)));
-    if (copies.some((c) => c.lastAttemptAt !== null)) {
+    if (onNew.some((c) => c.lastAttemptAt !== null)) {
       throw new AppError(
         'conflict',
         'Codes have already gone to the new lock; replace again instead of undoing.',
         { field: 'newDeviceId' },
       );
     }
-    // Never tried on any lock: the copies can simply go.
-    if (copies.length > 0) {
-      await tx.delete(accessCodes).where(
-        inArray(
-          accessCodes.id,
-          copies.map((c) => c.id),
-        ),
-      );
+    // The moved codes go back under their ids; anything else on the new lock was never tried and can go.
+    const movedBack = new Set(
+      await moveCodesBack(tx, { from: fresh.id, to: old.id }, old.replacedAt, actor.userId, now),
+    );
+    const others = onNew.filter((c) => !movedBack.has(c.id)).map((c) => c.id);
+    if (others.length > 0) {
+      await tx.delete(accessCodes).where(inArray(accessCodes.id, others));
     }
-    // The codes the replacement closed, waiting again for the old lock.
+    // Codes the replacement closed rather than moved (finished ones), waiting again for the old lock.
     await tx
       .update(accessCodes)
       .set({
