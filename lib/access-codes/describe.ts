@@ -1,7 +1,7 @@
 import type { AccessCodeStatus, Issue } from '@/db/schema';
 import { describeIssue, humanize, ISSUES, type Tone } from '@/lib/issues';
 import { formatZoned } from '@/lib/time';
-import { isConfirmedOnLock, isFinished, isSet, mayBeOnLock } from './predicates';
+import { isConfirmedOnLock, isFinished, isSet, isTracked, mayBeOnLock } from './predicates';
 import { type CodeState, type LockPolicy, NATIVE_SCHEDULING_HOURS, programmingTime } from './state';
 
 /**
@@ -107,7 +107,7 @@ export function describeCodeStatus(
     : ` ${lock.name} is offline: Keyhold keeps trying and shows an error if it cannot reach it in time.`;
   const until = code.endsAt ? ` until ${formatZoned(code.endsAt, zone)}` : '';
 
-  if (code.status === 'removed') return words('removed', 'The code is off the lock.');
+  if (!isTracked.test(code)) return words('removed', 'The code is off the lock.');
   const finished = isFinished.test(code, now);
   if (finished && !mayBeOnLock.test(code)) {
     return words(
@@ -294,7 +294,7 @@ export type CodeForPlan = CodeForStatus;
  * uses, so the words promise what the tick will do.
  */
 export function nextStep(code: CodeForPlan, policy: LockPolicy, now: Date): NextStep {
-  if (code.status === 'removed') return { kind: 'off' };
+  if (!isTracked.test(code)) return { kind: 'off' };
   if (isFinished.test(code, now)) {
     return mayBeOnLock.test(code) ? { kind: 'removing' } : { kind: 'off' };
   }

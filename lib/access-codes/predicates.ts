@@ -244,6 +244,13 @@ export const takesSlot = rule(
 );
 
 /**
+ * Keyhold still follows the code: on the lock, on its way, or coming off.
+ * Only `removed` is done with — kept as a row for its history.
+ */
+const trackedExpr = not(is('status', 'removed'));
+export const isTracked = rule(['status'], trackedExpr);
+
+/**
  * The code is live: not deleted and not yet off the lock for good. Its digits
  * are taken on its lock for its window; lists and the API show it.
  */
@@ -270,20 +277,27 @@ export const hasBegun = rule(['type', 'startsAt'], or(is('type', 'ongoing'), rea
  * or an attempt to set it was made since it was last taken off (the lock may
  * have taken it and the answer, or the tick that heard it, been lost).
  */
+const mayBeOnLockExpr = or(
+  not(isNull('externalRef')),
+  is('status', 'setting', 'removing'),
+  and(
+    not(isNull('lastAttemptAt')),
+    or(isNull('removedFromDeviceAt'), {
+      op: 'later',
+      column: 'lastAttemptAt',
+      than: 'removedFromDeviceAt',
+    }),
+  ),
+);
 export const mayBeOnLock = rule(
   ['externalRef', 'status', 'lastAttemptAt', 'removedFromDeviceAt'],
-  or(
-    not(isNull('externalRef')),
-    is('status', 'setting', 'removing'),
-    and(
-      not(isNull('lastAttemptAt')),
-      or(isNull('removedFromDeviceAt'), {
-        op: 'later',
-        column: 'lastAttemptAt',
-        than: 'removedFromDeviceAt',
-      }),
-    ),
-  ),
+  mayBeOnLockExpr,
+);
+
+/** What a stay's or a lock's list shows: tracked, and live or maybe still on the lock. */
+export const isListed = rule(
+  ['status', 'deletedAt', 'externalRef', 'lastAttemptAt', 'removedFromDeviceAt'],
+  and(trackedExpr, or(isNull('deletedAt'), mayBeOnLockExpr)),
 );
 
 const inBackupPoolExpr = and(is('isBackup', true), isNull('pulledAt'));

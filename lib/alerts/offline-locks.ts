@@ -1,6 +1,12 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '@/db/client';
-import { inBackupPool, isConfirmedOnLock, isFinished, isLive } from '@/lib/access-codes/predicates';
+import {
+  inBackupPool,
+  isConfirmedOnLock,
+  isFinished,
+  isLive,
+  isTracked,
+} from '@/lib/access-codes/predicates';
 import { PHASE_ISSUES } from '@/lib/access-codes/state';
 import { LOCK_UNREACHABLE } from '@/lib/reconciler/record';
 import { formatInZone, localDateTimeParts } from '@/lib/time';
@@ -71,7 +77,7 @@ export async function offlineLockAlerts(
         from devices d
         join organizations o on o.id = d.organization_id
         left join properties p on p.id = d.property_id and p.organization_id = d.organization_id
-        left join access_codes c on c.device_id = d.id and c.status <> 'removed'
+        left join access_codes c on c.device_id = d.id and ${isTracked.sql({ table: 'c' })}
         where d.status = 'active' and ${isUnreachable('d')}
         group by d.id, d.name, p.time_zone, o.time_zone`,
   );

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { type Db, type Executor, queryRows } from '@/db/client';
 import { type AccessCode, accessCodeEvents, accessCodes, devices, type Issue } from '@/db/schema';
 import { markDeleted } from '@/lib/access-codes/operations';
-import { guestWaitsForSlot, isAvailableBackup, waitsForSlot } from '@/lib/access-codes/predicates';
+import {
+  guestWaitsForSlot,
+  isAvailableBackup,
+  isLive,
+  waitsForSlot,
+} from '@/lib/access-codes/predicates';
 import { withIssue, withoutIssues } from '@/lib/access-codes/state';
 import {
   insertCodes,
@@ -59,7 +64,7 @@ function shortPools(executor: Executor, deviceId?: string) {
         from devices d
         join organizations o on o.id = d.organization_id
         left join access_codes c on c.device_id = d.id and c.is_backup
-          and c.pulled_at is null and c.deleted_at is null and c.status <> 'removed'
+          and c.pulled_at is null and ${isLive.sql({ table: 'c' })}
         where d.backup_pool_enabled and d.status = 'active' and d.online
           and not exists (select 1 from access_codes g
             where g.device_id = d.id and ${guestWaitsForSlot.sql({ table: 'g' })})
@@ -187,7 +192,7 @@ async function updatePoolHealth(db: Db, now: Date): Promise<void> {
             and ((p.deleted_at is null and p.status <> 'set')
               or (p.deleted_at > ${since}::timestamptz and p.set_on_device_at is null))) as stuck,
           (select count(*)::int from access_codes q where q.device_id = devices.id and q.is_backup
-            and q.pulled_at is not null and q.deleted_at is null and q.status <> 'removed') as pulled
+            and q.pulled_at is not null and ${isLive.sql({ table: 'q' })}) as pulled
         from devices join organizations o on o.id = devices.organization_id
         where devices.backup_pool_enabled and devices.status = 'active'`,
   );

@@ -17,7 +17,13 @@ import {
   codeStatusColumns,
   codeStatusOf,
 } from '@/lib/access-codes/code-status';
-import { isAvailableBackup, isLive, shownStatus, takesSlot } from '@/lib/access-codes/predicates';
+import {
+  isAvailableBackup,
+  isLive,
+  isTracked,
+  shownStatus,
+  takesSlot,
+} from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
@@ -261,7 +267,7 @@ async function listDetailCodes(
       and(
         eq(accessCodes.organizationId, organizationId),
         eq(accessCodes.deviceId, deviceId),
-        sql`${accessCodes.status} <> 'removed'`,
+        isTracked.sql(),
         // A deleted code that never reached the lock is gone as far as anyone can tell.
         sql`(${accessCodes.deletedAt} is null or ${onLock} or ${accessCodes.status} = 'setting')`,
         // In the fortnight, ongoing, or still on the lock (a code left after its

@@ -77,6 +77,7 @@ export async function moveCodes(
   actorUserId: string | null,
   now: Date,
 ): Promise<void> {
+  const events: (typeof accessCodeEvents.$inferInsert)[] = [];
   for (const { code, digits, nextAttemptAt } of moves) {
     let former: string | null = null;
     if (digits !== code.code) {
@@ -107,7 +108,7 @@ export async function moveCodes(
       .update(accessCodes)
       .set(arrivingOn(lock.to, digits, nextAttemptAt, now))
       .where(eq(accessCodes.id, code.id));
-    await tx.insert(accessCodeEvents).values({
+    events.push({
       organizationId: code.organizationId,
       accessCodeId: code.id,
       deviceId: lock.to,
@@ -123,6 +124,8 @@ export async function moveCodes(
       },
     });
   }
+  // One insert for the history of every code that moved.
+  if (events.length > 0) await tx.insert(accessCodeEvents).values(events);
 }
 
 /**
@@ -169,17 +172,21 @@ export async function moveCodesBack(
       .update(accessCodes)
       .set(arrivingOn(lock.to, digits, now, now))
       .where(eq(accessCodes.id, code.id));
-    await tx.insert(accessCodeEvents).values({
-      organizationId: code.organizationId,
-      accessCodeId: code.id,
-      deviceId: lock.to,
-      eventType: MOVED_BACK,
-      statusFrom: code.status,
-      statusTo: 'unset',
-      actorUserId,
-      occurredAt: now,
-      detail: { from_device_id: lock.from },
-    });
+  }
+  if (moved.length > 0) {
+    await tx.insert(accessCodeEvents).values(
+      moved.map((code) => ({
+        organizationId: code.organizationId,
+        accessCodeId: code.id,
+        deviceId: lock.to,
+        eventType: MOVED_BACK,
+        statusFrom: code.status,
+        statusTo: 'unset' as const,
+        actorUserId,
+        occurredAt: now,
+        detail: { from_device_id: lock.from },
+      })),
+    );
   }
   return moved.map((c) => c.id);
 }

@@ -1,5 +1,6 @@
 import { type Db, sql } from '@/db/client';
 import { EXTERNAL_CHANGE_WARNING } from '@/lib/access-codes/external-changes';
+import { isTracked } from '@/lib/access-codes/predicates';
 import { withIssue, withoutIssues } from '@/lib/access-codes/state';
 import { logger } from '@/lib/log';
 import type { LockResultSet } from './act';
@@ -151,7 +152,7 @@ async function record(db: Db, batch: LockResultSet[], s: Settings): Promise<void
       await tx.execute(sql`
         update access_codes set next_attempt_at = ${now}::timestamptz
         where device_id in (select jsonb_array_elements_text(${JSON.stringify(back)}::jsonb)::uuid)
-          and attempts > 0 and next_attempt_at > ${now}::timestamptz and status <> 'removed'`);
+          and attempts > 0 and next_attempt_at > ${now}::timestamptz and ${isTracked.sql()}`);
     }
     await tx.execute(sql`
       update devices d set

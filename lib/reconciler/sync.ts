@@ -6,7 +6,7 @@ import {
   lockChangeWarning,
   recentExternalChanges,
 } from '@/lib/access-codes/external-changes';
-import { hasBegun, isConfirmedOnLock } from '@/lib/access-codes/predicates';
+import { hasBegun, isConfirmedOnLock, isTracked } from '@/lib/access-codes/predicates';
 import { type CodeEventDraft, withIssue, withoutIssues } from '@/lib/access-codes/state';
 import type { LockAdapter } from '@/lib/locks/adapter';
 import { logger } from '@/lib/log';
@@ -30,7 +30,7 @@ export async function syncLock(
 ): Promise<Issue | null> {
   const onLock = await adapter.listCodes(lock.externalId);
   const known = await db.query.accessCodes.findMany({
-    where: (c, { and, eq, ne }) => and(eq(c.deviceId, lock.id), ne(c.status, 'removed')),
+    where: (c, { and, eq }) => and(eq(c.deviceId, lock.id), isTracked.sql()),
   });
   const knownIds = new Set(known.map((c) => c.id));
   const stray = [

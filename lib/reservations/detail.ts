@@ -21,7 +21,7 @@ import {
   summarizeSteps,
   type Tone,
 } from '@/lib/access-codes/describe';
-import { mayBeOnLock, shownStatus } from '@/lib/access-codes/predicates';
+import { isListed, shownStatus } from '@/lib/access-codes/predicates';
 import { policyFor } from '@/lib/access-codes/store';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
@@ -215,9 +215,7 @@ export async function getReservationDetail(
   ]);
 
   // A finished code stays in the history; the list shows what is, or may still be, on a lock.
-  const shown = codeRows.filter(
-    ({ code }) => code.status !== 'removed' && (code.deletedAt === null || mayBeOnLock.test(code)),
-  );
+  const shown = codeRows.filter(({ code }) => isListed.test(code));
   const steps = shown.map((row) => {
     const policy = policyFor({ supportsNativeScheduling: row.nativeScheduling }, stay.leadMinutes);
     return { row, policy, step: nextStep(row.code, policy, now) };
