@@ -270,6 +270,19 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
+/**
+ * How long a lock holds a code's digits (`timeOnLock` in ./state), in words for
+ * a refusal: "from 72 hours before check-in until check-out".
+ */
+export function describeTimeOnLock(policy: LockPolicy): string {
+  const ahead = policy.nativeScheduling
+    ? plural(NATIVE_SCHEDULING_HOURS, 'hour')
+    : policy.leadMinutes > 0
+      ? plural(policy.leadMinutes, 'minute')
+      : null;
+  return `from ${ahead ? `${ahead} before check-in` : 'check-in'} until check-out`;
+}
+
 function timeOf(value: unknown): Date | null {
   if (typeof value !== 'string') return null;
   const at = new Date(value);

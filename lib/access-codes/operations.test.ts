@@ -234,7 +234,7 @@ describe('createAccessCode refuses and writes nothing', () => {
     expect(error.code).toBe('invalid_input');
     expect(error.options.field).toBe('code');
     expect(error.message).toBe(
-      `That code is already in use on ${lock.name} at an overlapping time. Choose other digits.`,
+      `That code is already in use on ${lock.name} by another code: this lock holds each code once, from 30 minutes before check-in until check-out. Choose other digits.`,
     );
     // An ongoing code overlaps every window.
     const ongoing = await refused(rowCounts, () =>
@@ -245,7 +245,7 @@ describe('createAccessCode refuses and writes nothing', () => {
 });
 
 describe('createAccessCode', () => {
-  it('accepts the same PIN on the same lock at a time that does not overlap', async () => {
+  it('accepts the same PIN on the same lock once the last code is off before the next goes on', async () => {
     const lock = await newLock();
     const first = await createAccessCode(
       database.db,
@@ -253,11 +253,17 @@ describe('createAccessCode', () => {
       { deviceId: lock.id, code: '739418', startsAt: day(1), endsAt: day(4) },
       NOW,
     );
-    // Windows are [start, end): the next guest may start the moment the last one ends.
+    // The lock takes a code on 30 minutes before its start and holds each code once:
+    // the next guest's may go on once the last one is off (reused-digits.test.ts).
     const second = await createAccessCode(
       database.db,
       admin,
-      { deviceId: lock.id, code: '739418', startsAt: day(4), endsAt: day(7) },
+      {
+        deviceId: lock.id,
+        code: '739418',
+        startsAt: new Date(day(4).getTime() + 31 * 60_000),
+        endsAt: day(7),
+      },
       NOW,
     );
     expect(second.id).not.toBe(first.id);

@@ -13,7 +13,6 @@ import {
   assertCodeFits,
   firstAttemptAt,
   insertCodes,
-  leadMinutesOf,
   liveCodesOn,
   loadLocks,
   lockCodeChanges,
@@ -75,7 +74,7 @@ function assertWindow(window: { startsAt: Date; endsAt: Date }, now: Date): void
 /**
  * Create a code on one lock: time-bound when a window is given, ongoing when
  * not; the digits given, or generated to fit the lock and clash with nothing
- * on it at an overlapping time.
+ * it holds while this code would be on it.
  */
 export async function createAccessCode(
   db: Executor,
@@ -99,7 +98,7 @@ export async function createAccessCode(
     const digits = data.code ?? pickCode([lock], window, live, data.preferredCodeLength);
     assertCodeFits(digits, window, lock, live);
     const type = window.startsAt ? 'time_bound' : 'ongoing';
-    const policy = policyFor(lock, await leadMinutesOf(tx, actor.organizationId));
+    const policy = policyFor(lock, lock.leadMinutes);
     const [row] = await insertCodes(
       tx,
       [
@@ -203,7 +202,7 @@ export async function applyCodeChange(
 
   const onLock = mayBeOnLock.test(current);
   const reprogram = mustReprogram(current, { codeChanged, windowChanged });
-  const policy = policyFor(lock, await leadMinutesOf(tx, actor.organizationId));
+  const policy = policyFor(lock, lock.leadMinutes);
   const [row] = await tx
     .update(accessCodes)
     .set({
@@ -415,7 +414,6 @@ export async function createAccessCodes(
       }
     }
     const type = window.startsAt ? 'time_bound' : 'ongoing';
-    const lead = await leadMinutesOf(tx, actor.organizationId);
     return insertCodes(
       tx,
       locks.map((lock) => ({
@@ -427,7 +425,7 @@ export async function createAccessCodes(
         ...window,
         nextAttemptAt: firstAttemptAt(
           { type, startsAt: window.startsAt },
-          policyFor(lock, lead),
+          policyFor(lock, lock.leadMinutes),
           now,
         ),
         createdByUserId: actor.userId,

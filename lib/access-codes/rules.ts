@@ -84,6 +84,19 @@ export function windowsOverlap(a: Window, b: Window): boolean {
   return aStart < bEnd && bStart < aEnd;
 }
 
+/**
+ * Whether two windows share any instant, ends included: [startsAt, endsAt].
+ * For times that last until something happens after their end (a code stays
+ * on its lock until the tick after its end), where touching is meeting.
+ */
+export function windowsMeet(a: Window, b: Window): boolean {
+  const aStart = a.startsAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const aEnd = a.endsAt?.getTime() ?? Number.POSITIVE_INFINITY;
+  const bStart = b.startsAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const bEnd = b.endsAt?.getTime() ?? Number.POSITIVE_INFINITY;
+  return aStart <= bEnd && bStart <= aEnd;
+}
+
 /** Why a time-bound window is unusable at `now`, naming the field, or null. */
 export function windowProblem(
   window: { startsAt: Date; endsAt: Date },

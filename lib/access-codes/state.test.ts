@@ -8,6 +8,7 @@ import {
   type CodeState,
   type Decision,
   decide,
+  holdDigitsAtOnce,
   type LockFailureResult,
   type LockPolicy,
   PENDING_POLLS_BEFORE_DELAY,
@@ -116,6 +117,27 @@ describe('programmingTime', () => {
   ])('%s', (_name, startsAt, policy, expected) => {
     const from = programmingTime(code({ startsAt: at(startsAt) }), policy);
     expect(iso(from)).toBe(expected);
+  });
+});
+
+describe('holdDigitsAtOnce', () => {
+  const hours = (n: number) => n * 3_600_000;
+  /** A code starting `gap` after the stay's check-out, for an hour. */
+  const next = (gap: number) =>
+    code({ startsAt: plus(ENDS, gap), endsAt: plus(ENDS, gap + hours(1)) });
+  it.each([
+    ['overlapping windows', code(), code({ endsAt: plus(ENDS, hours(1)) }), lead, true],
+    ['back to back: the first is off only at the tick after its end', code(), next(0), lead, true],
+    ['within the lead after check-out', code(), next(minutes(29)), lead, true],
+    ['going on the instant the other comes off', code(), next(minutes(30)), lead, true],
+    ['past the lead', code(), next(minutes(31)), lead, false],
+    ['within 72 h, on a lock that keeps schedules', code(), next(hours(71)), native, true],
+    ['past 72 h, on a lock that keeps schedules', code(), next(hours(73)), native, false],
+    ['an ongoing code and a stay a year on', ongoing(), next(hours(8760)), lead, true],
+    ['two ongoing codes', ongoing(), ongoing(), native, true],
+  ])('%s → %s', (_name, first, other, policy, expected) => {
+    expect(holdDigitsAtOnce(first, other, policy)).toBe(expected);
+    expect(holdDigitsAtOnce(other, first, policy)).toBe(expected);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   isConfirmedOnLock,
   mayBeOnLock,
 } from './predicates';
+import { type Window, windowsMeet } from './rules';
 
 /**
  * The access-code state machine (DESIGN.md "The reconciler"): given what
@@ -72,6 +73,36 @@ export function programmingTime(
     ? NATIVE_SCHEDULING_HOURS * 3_600_000
     : policy.leadMinutes * 60_000;
   return new Date(code.startsAt.getTime() - aheadMs);
+}
+
+/**
+ * When a code holds its digits on its lock: from its programming time (always,
+ * for an ongoing code) until its end (for ever, for an ongoing code). Not its
+ * window: a lock that keeps schedules stores the code 72 hours before it
+ * opens the door, and refuses digits it already holds.
+ */
+export function timeOnLock(
+  code: Pick<CodeState, 'type' | 'startsAt' | 'endsAt'>,
+  policy: LockPolicy,
+): Window {
+  return {
+    startsAt: programmingTime(code, policy),
+    endsAt: code.type === 'ongoing' ? null : code.endsAt,
+  };
+}
+
+/**
+ * Whether two codes on one lock would hold their digits at once, so the same
+ * digits on both would keep the later one off the lock. The tick takes a code
+ * off at its first tick after the end, so a time that begins at the other's
+ * end meets it: the same digits back to back are one clash, never a late code.
+ */
+export function holdDigitsAtOnce(
+  a: Pick<CodeState, 'type' | 'startsAt' | 'endsAt'>,
+  b: Pick<CodeState, 'type' | 'startsAt' | 'endsAt'>,
+  policy: LockPolicy,
+): boolean {
+  return windowsMeet(timeOnLock(a, policy), timeOnLock(b, policy));
 }
 
 const isFinished = (code: CodeState, now: Date) => finished.test(code, now);

@@ -9,16 +9,10 @@ import {
   organizations,
 } from '@/db/schema';
 import { AppError } from '@/lib/errors';
+import { describeTimeOnLock } from './describe';
 import { isLive } from './predicates';
-import {
-  codeProblem,
-  commonLengths,
-  defaultLength,
-  generateCode,
-  type Window,
-  windowsOverlap,
-} from './rules';
-import { type LockPolicy, programmingTime } from './state';
+import { codeProblem, commonLengths, defaultLength, generateCode, type Window } from './rules';
+import { holdDigitsAtOnce, type LockPolicy, programmingTime } from './state';
 
 /**
  * Shared steps of the access-code and reservation operations. Callers have
@@ -29,9 +23,15 @@ import { type LockPolicy, programmingTime } from './state';
 export type LockForCodes = Pick<
   Device,
   'id' | 'name' | 'codeConstraints' | 'supportsNativeScheduling' | 'organizationId' | 'propertyId'
->;
+> & {
+  /** The organization's programming lead: when a lock without native schedules takes a code on. */
+  leadMinutes: number;
+};
 
-/** Active locks of the organization, by id; a missing or foreign id is not found. */
+/**
+ * Active locks of the organization, by id, with the organization's lead time;
+ * a missing or foreign id is not found.
+ */
 export async function loadLocks(
   tx: Executor,
   organizationId: string,
@@ -46,8 +46,10 @@ export async function loadLocks(
       supportsNativeScheduling: devices.supportsNativeScheduling,
       organizationId: devices.organizationId,
       propertyId: devices.propertyId,
+      leadMinutes: organizations.programmingLeadMinutes,
     })
     .from(devices)
+    .innerJoin(organizations, eq(organizations.id, devices.organizationId))
     .where(
       and(
         inArray(devices.id, deviceIds),
@@ -89,6 +91,8 @@ export async function liveCodesOn(tx: Executor, deviceIds: string[]) {
       id: accessCodes.id,
       deviceId: accessCodes.deviceId,
       code: accessCodes.code,
+      type: accessCodes.type,
+      reservationId: accessCodes.reservationId,
       startsAt: accessCodes.startsAt,
       endsAt: accessCodes.endsAt,
     })
@@ -98,7 +102,39 @@ export async function liveCodesOn(tx: Executor, deviceIds: string[]) {
 
 type LiveCode = Awaited<ReturnType<typeof liveCodesOn>>[number];
 
-/** Refuse digits the lock cannot take or that clash with another code there at an overlapping time. */
+/** A window as the code it would be: none is an ongoing code. */
+const codeFor = (window: Window) => ({
+  type: window.startsAt === null ? ('ongoing' as const) : ('time_bound' as const),
+  ...window,
+});
+
+const lockPolicy = (lock: LockForCodes) => policyFor(lock, lock.leadMinutes);
+
+/**
+ * The code on `lock` that already holds `digits` at a time the lock would
+ * hold them for a code in `window` (./state `holdDigitsAtOnce`), if any.
+ */
+export function clashOn(
+  lock: LockForCodes,
+  digits: string,
+  window: Window,
+  live: LiveCode[],
+  ignoreIds: string[] = [],
+): LiveCode | undefined {
+  const policy = lockPolicy(lock);
+  return live.find(
+    (c) =>
+      c.deviceId === lock.id &&
+      c.code === digits &&
+      !ignoreIds.includes(c.id) &&
+      holdDigitsAtOnce(c, codeFor(window), policy),
+  );
+}
+
+/**
+ * Refuse digits the lock cannot take, or that another code holds on it while
+ * this one would be there: the lock would refuse them and the code arrive late.
+ */
 export function assertCodeFits(
   digits: string,
   window: Window,
@@ -108,17 +144,13 @@ export function assertCodeFits(
 ): void {
   const problem = codeProblem(digits, lock.codeConstraints);
   if (problem) throw new AppError('invalid_input', problem, { field: 'code' });
-  const clash = live.find(
-    (c) =>
-      c.deviceId === lock.id &&
-      c.code === digits &&
-      !ignoreIds.includes(c.id) &&
-      windowsOverlap(c, window),
-  );
+  const clash = clashOn(lock, digits, window, live, ignoreIds);
   if (clash) {
+    // Neither the other code's digits nor its guest: only that the lock is taken, and why.
+    const other = clash.reservationId ? 'stay' : 'code';
     throw new AppError(
       'invalid_input',
-      `That code is already in use on ${lock.name} at an overlapping time. Choose other digits.`,
+      `That code is already in use on ${lock.name} by another ${other}: this lock holds each code once, ${describeTimeOnLock(lockPolicy(lock))}. Choose other digits.`,
       { field: 'code' },
     );
   }
@@ -140,7 +172,7 @@ export function pickCodes(
   return new Map(locks.map((l) => [l.id, pickCode([l], window, live)]));
 }
 
-/** Digits that every lock accepts and none of them holds at an overlapping time. */
+/** Digits that every lock accepts and none of them holds while a code in `window` would be on it. */
 export function pickCode(
   locks: LockForCodes[],
   window: Window,
@@ -157,13 +189,23 @@ export function pickCode(
       },
     );
   }
-  const lockIds = new Set(locks.map((l) => l.id));
-  const taken = new Set(
+  return generateCode(length, takenDigits(locks, window, live));
+}
+
+/**
+ * Digits one of these locks holds at a time a code in `window` would be on it,
+ * so a generated code never meets one the lock already stores ahead.
+ */
+export function takenDigits(locks: LockForCodes[], window: Window, live: LiveCode[]): Set<string> {
+  const policies = new Map(locks.map((l) => [l.id, lockPolicy(l)]));
+  return new Set(
     live
-      .filter((c) => lockIds.has(c.deviceId) && windowsOverlap(c, window))
+      .filter((c) => {
+        const policy = policies.get(c.deviceId);
+        return policy !== undefined && holdDigitsAtOnce(c, codeFor(window), policy);
+      })
       .map((c) => c.code ?? ''),
   );
-  return generateCode(length, taken);
 }
 
 export function policyFor(

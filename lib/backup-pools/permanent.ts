@@ -10,7 +10,6 @@ import { isLive } from '@/lib/access-codes/predicates';
 import {
   firstAttemptAt,
   insertCodes,
-  leadMinutesOf,
   liveCodesOn,
   loadLocks,
   lockCodeChanges,
@@ -43,7 +42,7 @@ export async function createPermanentBackupCode(
     await lockCodeChanges(tx, [lock.id]);
     const window = { startsAt: null, endsAt: null };
     const digits = pickCode([lock], window, await liveCodesOn(tx, [lock.id]));
-    const policy = policyFor(lock, await leadMinutesOf(tx, actor.organizationId));
+    const policy = policyFor(lock, lock.leadMinutes);
     const [row] = await insertCodes(
       tx,
       [

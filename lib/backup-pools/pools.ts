@@ -133,7 +133,14 @@ export async function refillPools(
       const codes = [];
       for (let i = 0; i < missing; i++) {
         const digits = pickCode([lock], window, live);
-        live.push({ id: '', deviceId: lock.id, code: digits, ...window });
+        live.push({
+          id: '',
+          deviceId: lock.id,
+          code: digits,
+          type: 'ongoing',
+          reservationId: null,
+          ...window,
+        });
         codes.push({
           organizationId: pool.organization_id,
           deviceId: lock.id,

@@ -2,9 +2,10 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { accessCodes, devices, reservationDevices } from '@/db/schema';
-import { codeProblem, windowsOverlap } from '@/lib/access-codes/rules';
+import { codeProblem } from '@/lib/access-codes/rules';
 import { withoutIssues } from '@/lib/access-codes/state';
 import {
+  clashOn,
   firstAttemptAt,
   type LockForCodes,
   leadMinutesOf,
@@ -107,20 +108,30 @@ export async function replaceDevice(
       supportsNativeScheduling: fresh.supportsNativeScheduling,
       organizationId: fresh.organizationId,
       propertyId: old.propertyId,
+      leadMinutes: await leadMinutesOf(tx, actor.organizationId),
     };
-    const lead = await leadMinutesOf(tx, actor.organizationId);
     const taken = await liveCodesOn(tx, [fresh.id]);
     const changed = new Set<string>();
     const moves: CodeMove[] = moving.map((code) => {
       const window = { startsAt: code.startsAt, endsAt: code.endsAt };
-      const clash = taken.some((t) => t.code === code.code && windowsOverlap(t, window));
       let digits = code.code ?? '';
-      if (clash || codeProblem(digits, lock.codeConstraints)) {
+      if (clashOn(lock, digits, window, taken) || codeProblem(digits, lock.codeConstraints)) {
         digits = pickCode([lock], window, taken);
         changed.add(code.id);
       }
-      taken.push({ id: code.id, deviceId: fresh.id, code: digits, ...window });
-      return { code, digits, nextAttemptAt: firstAttemptAt(code, policyFor(lock, lead), now) };
+      taken.push({
+        id: code.id,
+        deviceId: fresh.id,
+        code: digits,
+        type: code.type,
+        reservationId: code.reservationId,
+        ...window,
+      });
+      return {
+        code,
+        digits,
+        nextAttemptAt: firstAttemptAt(code, policyFor(lock, lock.leadMinutes), now),
+      };
     });
     // The codes themselves go to the new lock, ids and all: an integrator holding one keeps it.
     await moveCodes(tx, moves, { from: old.id, to: fresh.id }, actor.userId, now);

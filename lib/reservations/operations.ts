@@ -14,7 +14,6 @@ import {
   firstAttemptAt,
   insertCodes,
   type LockForCodes,
-  leadMinutesOf,
   liveCodesOn,
   pickCodes,
   policyFor,
@@ -64,7 +63,6 @@ async function createGuestCodes(
     }
   }
   digits ??= pickCodes(locks, window, live);
-  const lead = await leadMinutesOf(tx, actor.organizationId);
   return insertCodes(
     tx,
     locks.map((lock) => ({
@@ -77,7 +75,7 @@ async function createGuestCodes(
       ...window,
       nextAttemptAt: firstAttemptAt(
         { type: 'time_bound', startsAt: window.startsAt },
-        policyFor(lock, lead),
+        policyFor(lock, lock.leadMinutes),
         now,
       ),
       createdByUserId: actor.userId,
