@@ -23,6 +23,8 @@ export class SimulatedAdapter implements LockAdapter {
     private readonly db: Executor,
     private readonly organizationId: string,
     private readonly random: () => number = Math.random,
+    /** The lock's own clock: when a stored window has begun. The simulation passes its own. */
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async listDevices(): Promise<AdapterDevice[]> {
@@ -45,7 +47,7 @@ export class SimulatedAdapter implements LockAdapter {
       .select()
       .from(simulatedLockCodes)
       .where(eq(simulatedLockCodes.lockId, externalId));
-    return rows.map(toCode);
+    return rows.map((row) => toCode(row, this.now()));
   }
 
   async setCode(externalId: string, request: SetCodeRequest): Promise<CodeOnLock> {
@@ -62,7 +64,7 @@ export class SimulatedAdapter implements LockAdapter {
       keyholdCodeId: request.keyholdCodeId,
       slotLimit: lock.slotLimit,
     });
-    if (written) return toCode(written);
+    if (written) return toCode(written, this.now());
     const others = and(
       eq(simulatedLockCodes.lockId, externalId),
       sql`${simulatedLockCodes.keyholdCodeId} is distinct from ${request.keyholdCodeId}::uuid`,
@@ -140,10 +142,11 @@ export class SimulatedAdapter implements LockAdapter {
   private readonly knobs = new Map<string, { at: number; lock: LockRow | undefined }>();
 
   private async find(externalId: string): Promise<LockRow | undefined> {
+    const at = this.now().getTime();
     const cached = this.knobs.get(externalId);
-    if (cached && performance.now() - cached.at < 1000) return cached.lock;
+    if (cached && at >= cached.at && at - cached.at < 1000) return cached.lock;
     const lock = await this.read(externalId);
-    this.knobs.set(externalId, { at: performance.now(), lock });
+    this.knobs.set(externalId, { at, lock });
     return lock;
   }
 
@@ -186,7 +189,7 @@ function toDevice(lock: LockRow): AdapterDevice {
   };
 }
 
-function toCode(row: typeof simulatedLockCodes.$inferSelect): CodeOnLock {
+function toCode(row: typeof simulatedLockCodes.$inferSelect, now: Date): CodeOnLock {
   return {
     ref: row.id,
     code: row.code,
@@ -195,7 +198,7 @@ function toCode(row: typeof simulatedLockCodes.$inferSelect): CodeOnLock {
     endsAt: row.endsAt,
     keyholdCodeId: row.keyholdCodeId,
     // The simulated lock answers for itself: what it holds is on it.
-    state: row.startsAt && row.startsAt > new Date() ? 'scheduled' : 'set',
+    state: row.startsAt && row.startsAt > now ? 'scheduled' : 'set',
     errors: [],
     warnings: [],
   };
