@@ -556,6 +556,46 @@ describe('updateReservation', () => {
     expect(guest?.code).not.toBe(digits);
   });
 
+  it('gives the stay new digits when its new dates would put them on the lock while another code holds them', async () => {
+    // Issue 17 case 1: a lock holds each code once, from its programming time
+    // (here 30 minutes before check-in) until check-out. Moving a stay must not
+    // be refused for digits staff never chose; the guest gets new ones and a
+    // correction once they are on the lock.
+    const room = await newLock();
+    const created = await createReservation(
+      database.db,
+      frontDesk,
+      stay({ deviceIds: [room.id], checkInDate: '2026-12-10', checkOutDate: '2026-12-12' }),
+      NOW,
+    );
+    const guestCode = created.accessCodes[0];
+    const digits = guestCode?.code ?? '';
+    // A hand-made code with the same digits from the afternoon of the 12th.
+    await createAccessCode(
+      database.db,
+      frontDesk,
+      {
+        deviceId: room.id,
+        code: digits,
+        startsAt: new Date('2026-12-12T20:00:00Z'),
+        endsAt: new Date('2026-12-13T16:00:00Z'),
+      },
+      NOW,
+    );
+    const moved = await updateReservation(
+      database.db,
+      frontDesk,
+      created.id,
+      { checkOutDate: '2026-12-13' },
+      NOW,
+    );
+    const code = moved.accessCodes.find((c) => c.id === guestCode?.id);
+    expect(code?.endsAt?.toISOString()).toBe('2026-12-13T16:00:00.000Z');
+    expect(code?.code).toMatch(/^\d{6}$/);
+    expect(code?.code).not.toBe(digits);
+    expect(await eventTypesOf(guestCode?.id ?? '')).toContain('code_changed');
+  });
+
   it('refuses a foreign lock or a backwards stay and changes nothing', async () => {
     const room = await newLock();
     const created = await createReservation(

@@ -11,10 +11,14 @@ import { applyCodeChange, markDeleted } from '@/lib/access-codes/operations';
 import { isLive } from '@/lib/access-codes/predicates';
 import {
   assertCodeFits,
+  clashOn,
   firstAttemptAt,
   insertCodes,
   type LockForCodes,
   liveCodesOn,
+  loadLocks,
+  lockCodeChanges,
+  pickCode,
   pickCodes,
   policyFor,
 } from '@/lib/access-codes/store';
@@ -295,6 +299,7 @@ export async function updateReservation(
       now,
     );
     const kept = codes.filter((c) => !removed.includes(c.deviceId));
+    const digits = datesChanged ? await digitsAfterMove(tx, actor, kept, window) : new Map();
     const updated: AccessCode[] = [];
     for (const code of kept) {
       updated.push(
@@ -302,7 +307,12 @@ export async function updateReservation(
           tx,
           actor,
           code,
-          { startsAt: window.startsAt, endsAt: window.endsAt, name: reservation.guestName },
+          {
+            startsAt: window.startsAt,
+            endsAt: window.endsAt,
+            name: reservation.guestName,
+            code: digits.get(code.id),
+          },
           now,
         ),
       );
@@ -328,6 +338,34 @@ export async function updateReservation(
     });
     return { ...reservation, deviceIds: after, accessCodes: [...updated, ...created] };
   });
+}
+
+/**
+ * New digits for the stay's codes whose digits the new dates would put on a
+ * lock while another code holds them there (a lock holds each code once:
+ * `clashOn`), by code id; the others keep theirs. Staff moving a stay never
+ * chose the digits, so the move is not refused for them: the guest gets a
+ * correction once the new code is on the lock.
+ */
+async function digitsAfterMove(
+  tx: Executor,
+  actor: Actor,
+  codes: AccessCode[],
+  window: { startsAt: Date; endsAt: Date },
+): Promise<Map<string, string>> {
+  const deviceIds = [...new Set(codes.map((c) => c.deviceId))];
+  const locks = await loadLocks(tx, actor.organizationId, deviceIds);
+  await lockCodeChanges(tx, deviceIds);
+  const live = await liveCodesOn(tx, deviceIds);
+  const digits = new Map<string, string>();
+  for (const code of codes) {
+    const lock = locks.find((l) => l.id === code.deviceId);
+    if (!lock || !code.code) continue;
+    const others = live.filter((c) => c.id !== code.id);
+    if (!clashOn(lock, code.code, window, others)) continue;
+    digits.set(code.id, pickCode([lock], window, others, code.code.length));
+  }
+  return digits;
 }
 
 /** Cancel a stay: its codes come off every lock. */
