@@ -145,7 +145,7 @@ export function planPeriod(options: PlanOptions): Plan {
   }
 
   /**
-   * A hotel month: 1 (75%), 2 or 3 nights from 15:00 to 11:00 in the
+   * A hotel month: 1 (80%), 2 or 3 nights from 15:00 to 11:00 in the
    * property's zone (America/New_York: 20:00 and 16:00 UTC in December), the
    * next guest the same afternoon (95%) or a day later; booked 1 h to 5 days
    * ahead (80%) or in the last minutes (20%).
@@ -154,9 +154,9 @@ export function planPeriod(options: PlanOptions): Plan {
     const chain: { checkIn: number; checkOut: number; lead: number }[] = [];
     const day = 86_400;
     // The simulation starts at 15:00 UTC, 10:00 in New York: check-in is 5 h later.
-    let checkIn = 5 * 3600 + between(0, 2) * day;
+    let checkIn = 5 * 3600 + between(0, 1) * day;
     for (let i = 0; i < count && checkIn < to; i++) {
-      const nights = chance(0.75) ? 1 : chance(0.67) ? 2 : 3;
+      const nights = chance(0.8) ? 1 : chance(0.67) ? 2 : 3;
       const checkOut = checkIn + nights * day - 4 * 3600;
       if (checkOut > to) break;
       const lead = chance(0.8) ? between(3600, 5 * day) : between(45, 300);

@@ -77,6 +77,8 @@ export type SimulationReport = {
   seed: number;
   seconds: number;
   locks: number;
+  /** Asked for; a month of nights may fit fewer on the locks. */
+  staysAsked: number;
   staysPlanned: number;
   staysBooked: number;
   /** Bookings refused with a reason (returning guests' digits a lock cannot hold twice). */
@@ -262,8 +264,9 @@ class Simulation {
         events[nextEvent]?.at ?? Number.POSITIVE_INFINITY,
       );
     while (this.now <= end) {
-      this.now = Math.min(nextTick, nextPlanned());
-      if (this.now > end) break;
+      const next = Math.min(nextTick, nextPlanned());
+      if (next > end) break;
+      this.now = next;
       let happened = false;
       let eventful = false;
       while (bookings[nextBooking] && bookings[nextBooking]?.bookAt === this.now) {
@@ -679,7 +682,8 @@ class Simulation {
         stay.deletedAt === undefined &&
         stay.keypadRemovedAt === undefined &&
         !lastMinuteChange;
-      if (!healthy) continue;
+      // A stay the run ended before (moved past its end) is not judged.
+      if (!healthy || stay.checkIn > this.now) continue;
       judged++;
       if (opensAt(stay.checkIn)) working++;
       else {
@@ -701,7 +705,7 @@ class Simulation {
         if (from > covered) break;
         covered = Math.max(covered, to);
       }
-      if (covered < stay.checkOut) {
+      if (covered < Math.min(stay.checkOut, this.now)) {
         this.violate(
           'every guest code on a healthy lock opens the door until check-out',
           `${planned.guest} on ${lockName(planned.lock)} stopped opening at second ${covered}`,
@@ -747,6 +751,7 @@ class Simulation {
       seed: this.options.seed,
       seconds: this.options.seconds,
       locks: this.locks.length,
+      staysAsked: this.options.stays,
       staysPlanned: this.plan.stays.length,
       staysBooked: this.stays.filter((s) => s.codeId).length,
       bookingsRefused: this.refusals,
@@ -778,14 +783,26 @@ export function describeReport(r: SimulationReport): string {
   const days = r.seconds / 86_400;
   const span = days >= 1 ? `${Math.round(days)} days` : `${Math.round(r.seconds / 60)} minutes`;
   const maxLate = r.lateCodes.reduce((m, c) => Math.max(m, c.lateBySeconds), 0);
-  const restored = r.keypadRemovals.map((k) => k.restoredAfterSeconds);
+  const restored = r.keypadRemovals
+    .map((k) => k.restoredAfterSeconds)
+    .filter((s): s is number => s !== null)
+    .sort((a, b) => a - b);
+  const never = r.keypadRemovals.length - restored.length;
+  const fitted =
+    r.staysPlanned < r.staysAsked
+      ? ` (${r.staysAsked} asked; the rest did not fit the period)`
+      : '';
   return [
-    `seed ${r.seed}: ${span}, ${r.locks} locks, ${r.staysBooked} of ${r.staysPlanned} stays booked, ${r.ticks} ticks, ${(r.wallMs / 1000).toFixed(1)} s`,
+    `seed ${r.seed}: ${span}, ${r.locks} locks, ${r.staysBooked} of ${r.staysPlanned} stays booked${fitted}, ${r.ticks} ticks, ${(r.wallMs / 1000).toFixed(1)} s`,
     `  working code at check-in: ${r.workingAtCheckIn} of ${r.staysJudged} stays on healthy locks`,
     `  late codes: ${r.lateCodes.length}${r.lateCodes.length ? ` (worst ${maxLate} s)` : ''}`,
     `  codes opening after check-out plus one tick: ${r.codesAfterCheckOut}`,
     `  stays a fault touched before arrival: ${r.staysFaultedBeforeArrival}, with an alert before the guest arrived: ${r.alertedBeforeArrival}`,
-    `  codes removed at the keypad: ${restored.length}, back on the lock after ${restored.map((s) => (s === null ? 'never' : `${s} s`)).join(', ') || '-'}`,
+    `  codes removed at the keypad: ${r.keypadRemovals.length}${
+      restored.length
+        ? `, back on the lock after ${restored[0]}–${restored.at(-1)} s (median ${restored[Math.floor(restored.length / 2)]} s)`
+        : ''
+    }${never ? `, ${never} never back` : ''}`,
     `  backups pulled: ${r.backupsPulled}, of stays deleted afterwards: ${r.backupsOfDeletedStays}`,
     `  guests who waited for a slot on the full lock: ${r.guestsWaitedForSlot}; ids kept on replacement: ${r.idsKeptOnReplacement}`,
     `  returning guests' digits refused with a reason: ${r.bookingsRefused.length}; changes refused: ${r.changesRefused}`,
