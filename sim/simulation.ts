@@ -293,8 +293,6 @@ class Simulation {
           ? Math.min(this.now + (this.options.maxIdleSeconds ?? 3600), await this.dueTick(false))
           : this.now + tickSeconds;
         nextTick = Math.max(nextTick, this.now + tickSeconds);
-        if (process.env.SIM_TRACE && this.ticks % 200 === 0)
-          console.log(`tick ${this.ticks} at ${this.now}s, ${Math.round(performance.now())} ms`);
       }
     }
   }
