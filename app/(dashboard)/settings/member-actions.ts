@@ -43,11 +43,16 @@ export async function changeMemberRoleAction(input: {
   role: MemberRole;
 }): Promise<ActionResult<{ role: MemberRole }>> {
   const result = await runAction('members.manage', async (actor) => {
-    const member = await changeMemberRole(await getDb(), actor, {
-      userId: String(input.userId),
-      // Checked by the schema inside; an unknown role is refused there, naming the field.
-      role: String(input.role) as MemberRole,
-    });
+    const member = await changeMemberRole(
+      await getDb(),
+      actor,
+      {
+        userId: String(input.userId),
+        // Checked by the schema inside; an unknown role is refused there, naming the field.
+        role: String(input.role) as MemberRole,
+      },
+      clock.now(),
+    );
     return { role: member.role };
   });
   if (result.ok) revalidatePath('/settings');
