@@ -2,11 +2,13 @@ import { eq } from 'drizzle-orm';
 import { NextRequest } from 'next/server';
 import NextAuth from 'next-auth';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { auditLog, userSessions } from '@/db/schema';
+import { auditLog, userSessions, users } from '@/db/schema';
 import { createOrganization, createTestDatabase, refused, type TestDatabase } from '@/db/testing';
 import { changeMemberRole, setMemberDisabled } from '@/lib/organizations/members';
 import { loadActor } from './actor';
+import { changeOwnPassword } from './change-password';
 import { authConfig } from './config';
+import { verifyPassword } from './password';
 import {
   endMemberSessions,
   endOwnSession,
@@ -208,6 +210,60 @@ describe('changes that end every session of a member', () => {
     expect(await liveSession(database.db, other.id, minutes(1))).not.toBeNull();
   });
 
+  it('a password change, keeping the session that made it', async () => {
+    const here = await signInAt('owner');
+    const elsewhere = await signInAt('owner', minutes(1));
+    const owner = await actorOf('owner');
+    const hash = async () =>
+      (
+        await database.db
+          .select()
+          .from(users)
+          .where(eq(users.id, userOf('owner')))
+      )[0]?.passwordHash ?? '';
+
+    const wrong = await refused(hash, () =>
+      changeOwnPassword(
+        database.db,
+        owner,
+        { currentPassword: 'not it', newPassword: 'a brand new password' },
+        here.id,
+        minutes(2),
+      ),
+    );
+    expect(wrong.options.field).toBe('currentPassword');
+    expect(wrong.message).toBe('That is not your current password.');
+    const short = await refused(hash, () =>
+      changeOwnPassword(
+        database.db,
+        owner,
+        { currentPassword: PASSWORD, newPassword: 'short' },
+        here.id,
+        minutes(2),
+      ),
+    );
+    expect(short.message).toBe('New password must be at least 8 characters.');
+    expect(await liveSession(database.db, elsewhere.id, minutes(2))).not.toBeNull();
+
+    expect(
+      await changeOwnPassword(
+        database.db,
+        owner,
+        { currentPassword: PASSWORD, newPassword: 'a brand new password' },
+        here.id,
+        minutes(3),
+      ),
+    ).toEqual({ otherSessionsEnded: 1 });
+    expect(await verifyPassword(await hash(), 'a brand new password')).toBe(true);
+    expect(await liveSession(database.db, elsewhere.id, minutes(4))).toBeNull();
+    expect(await liveSession(database.db, here.id, minutes(4))).not.toBeNull();
+    const [entry] = await database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, 'member.password_changed'));
+    expect(JSON.stringify(entry?.detail)).not.toContain('brand new');
+  });
+
   it('an admin signing the member out everywhere, in their own organization only', async () => {
     const first = await signInAt('owner');
     const second = await signInAt('owner', minutes(1));
@@ -246,7 +302,13 @@ describe('a member’s own sessions', () => {
     await revokeSession(database.db, ended.id, minutes(3));
     const desk = await actorOf('front_desk');
 
-    const listed = await listOwnSessions(database.db, desk, here.id, minutes(4));
+    const { sessions: listed, timeZone } = await listOwnSessions(
+      database.db,
+      desk,
+      here.id,
+      minutes(4),
+    );
+    expect(timeZone).toBe('America/New_York');
     expect(listed.map((s) => [s.id, s.current])).toEqual([
       [phone.id, false],
       [here.id, true],

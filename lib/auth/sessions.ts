@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { memberships, userSessions, users } from '@/db/schema';
+import { memberships, organizations, userSessions, users } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { AppError } from '@/lib/errors';
 import { isId, parseId } from '@/lib/ids';
@@ -135,14 +135,18 @@ function signedInMember(actor: Actor): string {
   return actor.userId;
 }
 
-/** The actor's own live sessions, newest first. */
+/** The actor's own live sessions, newest first, and the organization's zone to show their times in. */
 export async function listOwnSessions(
   db: Executor,
   actor: Actor,
   currentSid: string | null,
   now: Date,
-): Promise<OwnSession[]> {
+): Promise<{ timeZone: string; sessions: OwnSession[] }> {
   const userId = signedInMember(actor);
+  const [org] = await db
+    .select({ timeZone: organizations.timeZone })
+    .from(organizations)
+    .where(eq(organizations.id, actor.organizationId));
   const rows = await db
     .select({
       id: userSessions.id,
@@ -161,7 +165,10 @@ export async function listOwnSessions(
       ),
     )
     .orderBy(desc(userSessions.createdAt));
-  return rows.map((r) => ({ ...r, current: r.id === currentSid }));
+  return {
+    timeZone: org?.timeZone ?? 'UTC',
+    sessions: rows.map((r) => ({ ...r, current: r.id === currentSid })),
+  };
 }
 
 export const endOwnSessionSchema = z.object({

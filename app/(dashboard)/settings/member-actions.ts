@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
 import type { MemberRole } from '@/db/schema';
+import { endMemberSessions } from '@/lib/auth/sessions';
 import { clock } from '@/lib/clock';
 import { type ActionResult, runAction } from '@/lib/http/action';
 import { changeMemberRole, inviteMember, setMemberDisabled } from '@/lib/organizations/members';
@@ -74,4 +75,18 @@ export async function setMemberDisabledAction(input: {
   });
   if (result.ok) revalidatePath('/settings');
   return result;
+}
+
+/** "Sign out everywhere": ends every session of a member of this organization. */
+export async function endMemberSessionsAction(input: {
+  userId: string;
+}): Promise<ActionResult<{ ended: number }>> {
+  return runAction('members.manage', async (actor) => ({
+    ended: await endMemberSessions(
+      await getDb(),
+      actor,
+      { userId: String(input.userId) },
+      clock.now(),
+    ),
+  }));
 }
