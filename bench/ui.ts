@@ -23,6 +23,7 @@ import {
 } from '@/db/schema';
 import { createOrganization } from '@/db/testing';
 import { syncAlerts } from '@/lib/alerts/alerts';
+import { startSession } from '@/lib/auth/sessions';
 
 const { values } = parseArgs({
   options: {
@@ -184,11 +185,14 @@ async function seed(url: string) {
   const codes = [...guestCodes, ...backupCodes, ...staffCodes].slice(0, CODES);
   await inChunks(codes, 1000, (chunk) => db.insert(accessCodes).values(chunk));
   const alerts = await syncAlerts(db, now);
+  const userId = members.admin?.userId ?? '';
+  // A cookie means something only with a live session row behind it.
+  const session = await startSession(db, { userId, userAgent: 'bench', ip: null }, now);
   await database.close();
   console.log(
     `seeded ${locks.length} locks, ${codes.length} codes, ${stays.length} reservations, ${alerts.opened} alerts in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  return { userId: members.admin?.userId ?? '' };
+  return { userId, sessionId: session.id };
 }
 
 async function waitForServer(base: string) {
@@ -235,10 +239,10 @@ async function measure(base: string, path: string, cookie: string) {
 }
 
 const url = await freshDatabase();
-const { userId } = await seed(url);
+const { userId, sessionId } = await seed(url);
 const cookieName = 'authjs.session-token';
 const token = await encode({
-  token: { sub: userId },
+  token: { sub: userId, sid: sessionId },
   secret: AUTH_SECRET,
   salt: cookieName,
   maxAge: 3600,

@@ -279,6 +279,10 @@ export function describeAuditEntry(
       return `Disabled ${email ?? 'a member'}: they can no longer sign in`;
     case 'member.enabled':
       return `Enabled ${email ?? 'a member'} again`;
+    case 'member.signed_out':
+      return `Signed ${email ?? 'a member'} out everywhere`;
+    case 'member.password_changed':
+      return 'Changed their own password; their other sessions ended';
     case 'api_key.created':
       return name ? `Created API key “${name}”` : 'Created an API key';
     case 'api_key.revoked':

@@ -28,6 +28,7 @@ export type Resource =
   | 'Page'
   | 'Property'
   | 'Reservation'
+  | 'Session'
   | 'SimulatedLock'
   | 'Template';
 
@@ -44,6 +45,7 @@ const RESOURCE_NAMES: Record<Resource, string> = {
   Page: 'Page',
   Property: 'Property',
   Reservation: 'Reservation',
+  Session: 'Session',
   SimulatedLock: 'Simulated lock',
   Template: 'Template',
 };

@@ -51,7 +51,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           </HydrationBoundary>
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span className="text-slate-700" data-testid="signed-in-as">
-              {actor.name}
+              <Link href="/account" className="hover:underline" title="Your account and sessions">
+                {actor.name}
+              </Link>
               <span className="ml-2 rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-600">
                 {ROLE_LABELS[actor.role]}
               </span>

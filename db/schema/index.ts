@@ -5,3 +5,4 @@ export * from './operations';
 export * from './organizations';
 export * from './properties';
 export * from './reservations';
+export * from './sessions';

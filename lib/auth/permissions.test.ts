@@ -22,6 +22,7 @@ const EXPECTED: Record<Permission, [boolean, boolean, boolean]> = {
   'api_keys.manage': [true, false, false],
   'settings.manage': [true, false, false],
   'audit.read': [true, false, false],
+  'sessions.own': [true, true, true],
 };
 
 const ROLES: MemberRole[] = ['admin', 'owner', 'front_desk'];

@@ -20,6 +20,8 @@ export const PERMISSIONS = [
   'api_keys.manage',
   'settings.manage',
   'audit.read',
+  /** See and end one's own sessions. */
+  'sessions.own',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -33,6 +35,7 @@ const FRONT_DESK: readonly Permission[] = [
   'backup_codes.pull',
   'messages.send',
   'alerts.read',
+  'sessions.own',
 ];
 
 const OWNER: readonly Permission[] = [

@@ -3,19 +3,27 @@ import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { auth } from '@/auth';
 import { getDb } from '@/db/client';
-import { type Actor, assertCan, loadActor } from '@/lib/auth/actor';
+import { type Actor, assertCan } from '@/lib/auth/actor';
 import type { Permission } from '@/lib/auth/permissions';
+import { loadSessionActor } from '@/lib/auth/sessions';
+import { clock } from '@/lib/clock';
 import { AppError } from '@/lib/errors';
 
 /**
- * The signed-in member, or null. Reads the membership from the database on
- * every request (once per request: the layout and the page share the answer).
+ * The signed-in member, or null. Reads the session row and the membership
+ * from the database on every request (once per request: the layout and the
+ * page share the answer), so a revoked session or a demotion counts at once.
  */
 export const currentActor = cache(async (): Promise<Actor | null> => {
+  const sid = await currentSessionId();
+  if (!sid) return null;
+  return loadSessionActor(await getDb(), sid, clock.now());
+});
+
+/** The id of the session this request came with, or null when signed out. */
+export const currentSessionId = cache(async (): Promise<string | null> => {
   const session = await auth();
-  const userId = session?.user?.id;
-  if (!userId) return null;
-  return loadActor(await getDb(), userId);
+  return session?.sessionId || null;
 });
 
 /**

@@ -5,6 +5,7 @@ import type { Executor, Tx } from '@/db/client';
 import { type MemberRole, memberRole, memberships, organizations, users } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import { revokeSessionsOf } from '@/lib/auth/sessions';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { InvalidInputError, parseInput, zodFieldErrors } from '@/lib/validation';
@@ -119,6 +120,7 @@ export async function changeMemberRole(
   db: Executor,
   actor: Actor,
   input: z.input<typeof changeMemberRoleSchema>,
+  now: Date = new Date(),
 ): Promise<Member> {
   assertCan(actor, 'members.manage');
   const { userId, role } = parseInput(changeMemberRoleSchema, input);
@@ -133,6 +135,8 @@ export async function changeMemberRole(
         .where(
           and(eq(memberships.organizationId, actor.organizationId), eq(memberships.userId, userId)),
         );
+      // They sign in again under the new role; no page stays open on the old one.
+      await revokeSessionsOf(tx, userId, now);
       await recordAudit(tx, actor, {
         action: 'member.role_changed',
         targetType: 'user',
@@ -145,8 +149,8 @@ export async function changeMemberRole(
 }
 
 /**
- * Stop a member signing in, or let them again. Their sessions end on the next
- * request, since every request reads the member afresh. A user is one account
+ * Stop a member signing in, or let them again. Disabling ends all their
+ * sessions at once. A user is one account
  * across organizations, so one who also belongs elsewhere is not disabled
  * from here: it would lock them out of an organization this admin does not run.
  */
@@ -185,6 +189,8 @@ export async function setMemberDisabled(
         .update(users)
         .set({ disabledAt: disabled ? now : null })
         .where(eq(users.id, userId));
+      // Ended, not merely refused while disabled: enabling again must not revive them.
+      if (disabled) await revokeSessionsOf(tx, userId, now);
       await recordAudit(tx, actor, {
         action: disabled ? 'member.disabled' : 'member.enabled',
         targetType: 'user',

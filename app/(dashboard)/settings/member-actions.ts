@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
 import type { MemberRole } from '@/db/schema';
+import { endMemberSessions } from '@/lib/auth/sessions';
 import { clock } from '@/lib/clock';
 import { type ActionResult, runAction } from '@/lib/http/action';
 import { changeMemberRole, inviteMember, setMemberDisabled } from '@/lib/organizations/members';
@@ -43,11 +44,16 @@ export async function changeMemberRoleAction(input: {
   role: MemberRole;
 }): Promise<ActionResult<{ role: MemberRole }>> {
   const result = await runAction('members.manage', async (actor) => {
-    const member = await changeMemberRole(await getDb(), actor, {
-      userId: String(input.userId),
-      // Checked by the schema inside; an unknown role is refused there, naming the field.
-      role: String(input.role) as MemberRole,
-    });
+    const member = await changeMemberRole(
+      await getDb(),
+      actor,
+      {
+        userId: String(input.userId),
+        // Checked by the schema inside; an unknown role is refused there, naming the field.
+        role: String(input.role) as MemberRole,
+      },
+      clock.now(),
+    );
     return { role: member.role };
   });
   if (result.ok) revalidatePath('/settings');
@@ -69,4 +75,18 @@ export async function setMemberDisabledAction(input: {
   });
   if (result.ok) revalidatePath('/settings');
   return result;
+}
+
+/** "Sign out everywhere": ends every session of a member of this organization. */
+export async function endMemberSessionsAction(input: {
+  userId: string;
+}): Promise<ActionResult<{ ended: number }>> {
+  return runAction('members.manage', async (actor) => ({
+    ended: await endMemberSessions(
+      await getDb(),
+      actor,
+      { userId: String(input.userId) },
+      clock.now(),
+    ),
+  }));
 }

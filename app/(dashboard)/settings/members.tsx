@@ -11,7 +11,12 @@ import { useFormAction } from '@/components/ui/use-form-action';
 import type { MemberRole } from '@/db/schema';
 import { ROLE_LABELS } from '@/lib/auth/permissions';
 import type { ActionResult } from '@/lib/http/action';
-import { addMemberAction, changeMemberRoleAction, setMemberDisabledAction } from './member-actions';
+import {
+  addMemberAction,
+  changeMemberRoleAction,
+  endMemberSessionsAction,
+  setMemberDisabledAction,
+} from './member-actions';
 
 export type MemberRow = {
   userId: string;
@@ -96,24 +101,51 @@ export function Members({
                     Enable
                   </Button>
                 ) : (
-                  <ConfirmButton
-                    size="sm"
-                    aria-label={`Disable ${m.name}`}
-                    question={`Disable ${m.name}?`}
-                    details={<p>They are signed out and cannot sign in until enabled again.</p>}
-                    confirmLabel={`Yes, disable ${m.name}`}
-                    pendingLabel="Disabling…"
-                    onConfirm={async () => {
-                      const result = await setMemberDisabledAction({
-                        userId: m.userId,
-                        disabled: true,
-                      });
-                      report(result);
-                      return result.ok;
-                    }}
-                  >
-                    Disable…
-                  </ConfirmButton>
+                  <span className="inline-flex flex-wrap justify-end gap-2">
+                    <ConfirmButton
+                      size="sm"
+                      aria-label={`Sign ${m.name} out everywhere`}
+                      question={`Sign ${m.name} out everywhere?`}
+                      details={
+                        <p>
+                          Every browser they are signed in with is signed out at its next click.
+                          They can sign in again.
+                        </p>
+                      }
+                      confirmLabel="Yes, sign them out"
+                      pendingLabel="Signing out…"
+                      onConfirm={async () => {
+                        const result = await endMemberSessionsAction({ userId: m.userId });
+                        setProblem(result.ok ? null : result.error);
+                        setChanged(
+                          result.ok
+                            ? `${m.name} was signed out of ${result.data.ended === 1 ? '1 session' : `${result.data.ended} sessions`}.`
+                            : null,
+                        );
+                        return result.ok;
+                      }}
+                    >
+                      Sign out everywhere…
+                    </ConfirmButton>
+                    <ConfirmButton
+                      size="sm"
+                      aria-label={`Disable ${m.name}`}
+                      question={`Disable ${m.name}?`}
+                      details={<p>They are signed out and cannot sign in until enabled again.</p>}
+                      confirmLabel={`Yes, disable ${m.name}`}
+                      pendingLabel="Disabling…"
+                      onConfirm={async () => {
+                        const result = await setMemberDisabledAction({
+                          userId: m.userId,
+                          disabled: true,
+                        });
+                        report(result);
+                        return result.ok;
+                      }}
+                    >
+                      Disable…
+                    </ConfirmButton>
+                  </span>
                 )}
               </Td>
             </tr>

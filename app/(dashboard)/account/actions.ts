@@ -1,0 +1,40 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { getDb } from '@/db/client';
+import { changeOwnPassword } from '@/lib/auth/change-password';
+import { endOwnSession } from '@/lib/auth/sessions';
+import { clock } from '@/lib/clock';
+import { type ActionResult, runAction } from '@/lib/http/action';
+import { currentSessionId } from '@/lib/http/session';
+
+export async function endOwnSessionAction(input: {
+  sessionId: string;
+}): Promise<ActionResult<null>> {
+  const result = await runAction('sessions.own', async (actor) => {
+    await endOwnSession(await getDb(), actor, { sessionId: String(input.sessionId) }, clock.now());
+    return null;
+  });
+  if (result.ok) revalidatePath('/account');
+  return result;
+}
+
+export async function changePasswordAction(
+  _previous: ActionResult<{ otherSessionsEnded: number }> | null,
+  formData: FormData,
+): Promise<ActionResult<{ otherSessionsEnded: number }>> {
+  const result = await runAction('sessions.own', async (actor) =>
+    changeOwnPassword(
+      await getDb(),
+      actor,
+      {
+        currentPassword: String(formData.get('currentPassword') ?? ''),
+        newPassword: String(formData.get('newPassword') ?? ''),
+      },
+      await currentSessionId(),
+      clock.now(),
+    ),
+  );
+  if (result.ok) revalidatePath('/account');
+  return result;
+}
