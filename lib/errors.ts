@@ -23,6 +23,7 @@ export type Resource =
   | 'ApiKey'
   | 'Connection'
   | 'Device'
+  | 'Invitation'
   | 'Member'
   | 'Organization'
   | 'Page'
@@ -39,6 +40,7 @@ const RESOURCE_NAMES: Record<Resource, string> = {
   ApiKey: 'API key',
   Connection: 'Connection',
   Device: 'Lock',
+  Invitation: 'Invitation',
   Member: 'Member',
   Organization: 'Organization',
   Page: 'Page',

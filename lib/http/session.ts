@@ -1,4 +1,4 @@
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { auth } from '@/auth';
@@ -8,14 +8,28 @@ import type { Permission } from '@/lib/auth/permissions';
 import { AppError } from '@/lib/errors';
 
 /**
+ * The organization a person with several memberships last chose (set when
+ * they accept an invitation). Only a preference: loadActor still checks the
+ * membership, so a forged value acts nowhere the user is not a member.
+ */
+export const ORGANIZATION_COOKIE = 'keyhold-organization';
+
+/** The signed-in user's id, member or not (an invitation's page needs it). */
+export async function currentUserId(): Promise<string | null> {
+  const session = await auth();
+  return session?.user?.id || null;
+}
+
+/**
  * The signed-in member, or null. Reads the membership from the database on
  * every request (once per request: the layout and the page share the answer).
  */
 export const currentActor = cache(async (): Promise<Actor | null> => {
-  const session = await auth();
-  const userId = session?.user?.id;
+  const userId = await currentUserId();
   if (!userId) return null;
-  return loadActor(await getDb(), userId);
+  const db = await getDb();
+  const chosen = (await cookies()).get(ORGANIZATION_COOKIE)?.value;
+  return (chosen ? await loadActor(db, userId, chosen) : null) ?? loadActor(db, userId);
 });
 
 /**
