@@ -4,7 +4,8 @@ import { type NextRequest, NextResponse } from 'next/server';
 // Names Auth.js gives its session cookie over http and https.
 const SESSION_COOKIES = ['authjs.session-token', '__Secure-authjs.session-token'];
 
-const PUBLIC_PATHS = ['/sign-in', '/api/'];
+// An invitation's link works signed out: a new person creates their account there.
+const PUBLIC_PATHS = ['/sign-in', '/api/', '/invite/'];
 
 /**
  * Tags every request with an id for the logs, and sends visitors without a

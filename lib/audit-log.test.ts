@@ -231,7 +231,7 @@ describe('describeAuditEntry', () => {
     [
       'member.disabled',
       { email: 'o@h.example' },
-      'Disabled o@h.example: they can no longer sign in',
+      'Disabled o@h.example here: they can no longer act in this organization',
     ],
     ['api_key.created', { name: 'PMS', keyPrefix: 'seam_kh_abcd' }, 'Created API key “PMS”'],
     ['reservation.created', { locks: 2 }, 'Created a reservation on 2 locks'],

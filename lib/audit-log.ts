@@ -275,14 +275,22 @@ export function describeAuditEntry(
       return `Added ${email ?? 'a member'} as ${role(d.role)}`;
     case 'member.role_changed':
       return `Changed ${email ?? 'a member'}’s role from ${role(d.from)} to ${role(d.to)}`;
+    case 'member.invited':
+      return `Invited ${email ?? 'someone'} as ${role(d.role)}`;
+    case 'member.invitation_revoked':
+      return `Revoked the invitation of ${email ?? 'someone'}`;
+    case 'member.joined':
+      return `Joined as ${role(d.role)} by invitation`;
     case 'member.disabled':
-      return `Disabled ${email ?? 'a member'}: they can no longer sign in`;
+      return `Disabled ${email ?? 'a member'} here: they can no longer act in this organization`;
     case 'member.enabled':
       return `Enabled ${email ?? 'a member'} again`;
     case 'member.signed_out':
       return `Signed ${email ?? 'a member'} out everywhere`;
     case 'member.password_changed':
       return 'Changed their own password; their other sessions ended';
+    case 'member.removed':
+      return `Removed ${email ?? 'a member'} from the organization`;
     case 'api_key.created':
       return name ? `Created API key “${name}”` : 'Created an API key';
     case 'api_key.revoked':

@@ -23,6 +23,7 @@ export type Resource =
   | 'ApiKey'
   | 'Connection'
   | 'Device'
+  | 'Invitation'
   | 'Member'
   | 'Organization'
   | 'Page'
@@ -40,6 +41,7 @@ const RESOURCE_NAMES: Record<Resource, string> = {
   ApiKey: 'API key',
   Connection: 'Connection',
   Device: 'Lock',
+  Invitation: 'Invitation',
   Member: 'Member',
   Organization: 'Organization',
   Page: 'Page',

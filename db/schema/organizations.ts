@@ -68,11 +68,54 @@ export const memberships = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     role: memberRole('role').notNull(),
+    /**
+     * Set when this organization's admin disabled the member here. Per
+     * membership, so an admin can always disable their own member without
+     * touching the account's other organizations.
+     */
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('memberships_organization_user_key').on(t.organizationId, t.userId),
     index('memberships_user_idx').on(t.userId),
+  ],
+);
+
+/**
+ * An admin's offer of a membership to an email. Every add from Settings makes
+ * one, whether or not the email has an account, so the admin learns nothing
+ * about other organizations' people; the person accepts through a one-time
+ * link (only a SHA-256 of its token is stored). At most one live invitation
+ * per organization and email.
+ */
+export const membershipInvitations = pgTable(
+  'membership_invitations',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    /** Stored lowercased. */
+    email: text('email').notNull(),
+    /** The name the admin gave; used only if the person creates their account from the link. */
+    name: text('name').notNull(),
+    role: memberRole('role').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    invitedByUserId: uuid('invited_by_user_id').references(() => users.id, {
+      onDelete: 'set null',
+    }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('membership_invitations_token_key').on(t.tokenHash),
+    uniqueIndex('membership_invitations_live_key')
+      .on(t.organizationId, t.email)
+      .where(sql`${t.acceptedAt} is null and ${t.revokedAt} is null`),
+    check('membership_invitations_email_lowercase', sql`${t.email} = lower(${t.email})`),
   ],
 );
 
@@ -95,4 +138,5 @@ export const signInAttempts = pgTable(
 export type Organization = typeof organizations.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
+export type MembershipInvitation = typeof membershipInvitations.$inferSelect;
 export type MemberRole = (typeof memberRole.enumValues)[number];

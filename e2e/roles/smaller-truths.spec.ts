@@ -26,6 +26,7 @@ async function expectNoSidewaysScroll(page: Page) {
 
 test('changing a member’s role asks first and shows the new role, also after a reload', async ({
   page,
+  browser,
 }, info) => {
   if (roleOf(info) !== 'admin') {
     expect((await page.goto('/settings'))?.status()).toBe(404);
@@ -37,8 +38,20 @@ test('changing a member’s role asks first and shows the new role, also after a
   await page.goto('/settings');
   await page.getByLabel('Email').fill(`rhea.${suffix}@harbor.example`);
   await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByRole('button', { name: 'Add member' }).click();
-  await expect(page.getByTestId('temporary-password')).toBeVisible();
+  await page.getByRole('button', { name: 'Invite member' }).click();
+  const link = page.getByTestId('invitation-link');
+  await expect(link).toContainText('/invite/inv_');
+
+  // The invited person opens the link signed out and creates their account there.
+  const invitee = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const theirPage = await invitee.newPage();
+  await theirPage.goto((await link.textContent()) ?? '');
+  await expect(theirPage.getByRole('heading', { name: /^Join / })).toBeVisible();
+  await theirPage.getByLabel('Choose a password').fill('a good long password');
+  await theirPage.getByRole('button', { name: 'Create account and join' }).click();
+  await expect(theirPage).toHaveURL(/\/$/);
+  await invitee.close();
+  await page.reload();
 
   const role = page.getByLabel(`Role of ${name}`);
   await expect(role).toHaveValue('front_desk');

@@ -2,6 +2,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { type MemberRole, memberships, organizations, users } from '@/db/schema';
 import { AppError, type Resource } from '@/lib/errors';
+import { isId } from '@/lib/ids';
 import { can, type Permission } from './permissions';
 
 /**
@@ -21,10 +22,18 @@ export type Actor = {
 
 /**
  * The member behind a session's user id, or null when the user is gone,
- * disabled or belongs to no organization. The role comes from here, never
- * from the session token, so a demotion takes effect on the next request.
+ * disabled, or has no usable membership. With `organizationId`, only that
+ * organization's membership will do; without, the oldest usable one. A
+ * membership its organization disabled is never usable, whatever else the
+ * person belongs to. The role comes from here, never from the session token,
+ * so a demotion takes effect on the next request.
  */
-export async function loadActor(db: Executor, userId: string): Promise<Actor | null> {
+export async function loadActor(
+  db: Executor,
+  userId: string,
+  organizationId?: string,
+): Promise<Actor | null> {
+  if (!isId(userId) || (organizationId !== undefined && !isId(organizationId))) return null;
   const [row] = await db
     .select({
       userId: users.id,
@@ -37,7 +46,14 @@ export async function loadActor(db: Executor, userId: string): Promise<Actor | n
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
-    .where(and(eq(memberships.userId, userId), isNull(users.disabledAt)))
+    .where(
+      and(
+        eq(memberships.userId, userId),
+        isNull(users.disabledAt),
+        isNull(memberships.disabledAt),
+        organizationId === undefined ? undefined : eq(memberships.organizationId, organizationId),
+      ),
+    )
     .orderBy(asc(memberships.createdAt))
     .limit(1);
   return row ?? null;

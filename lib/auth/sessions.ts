@@ -76,11 +76,21 @@ export async function liveSession(
   return { id: row.id, userId: row.userId, expiresAt: row.expiresAt };
 }
 
-/** The member behind a live session, or null when the session or the member is gone. */
-export async function loadSessionActor(db: Executor, sid: unknown, now: Date) {
+/**
+ * The member behind a live session, or null when the session or the member is
+ * gone: in `organizationId` when given and the user is an enabled member
+ * there, else in their oldest usable membership.
+ */
+export async function loadSessionActor(
+  db: Executor,
+  sid: unknown,
+  now: Date,
+  organizationId?: string,
+) {
   const session = await liveSession(db, sid, now);
   if (!session) return null;
-  return loadActor(db, session.userId);
+  const chosen = organizationId ? await loadActor(db, session.userId, organizationId) : null;
+  return chosen ?? loadActor(db, session.userId);
 }
 
 /** End one session (sign-out). Ending one already ended does nothing. */

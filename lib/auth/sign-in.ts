@@ -1,4 +1,4 @@
-import { and, count, eq, gt, lt, not, or, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, lt, not, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { memberships, signInAttempts, users } from '@/db/schema';
@@ -94,7 +94,7 @@ export async function verifySignIn(
   const [membership] = await db
     .select({ id: memberships.id })
     .from(memberships)
-    .where(eq(memberships.userId, user?.id ?? NO_USER))
+    .where(and(eq(memberships.userId, user?.id ?? NO_USER), isNull(memberships.disabledAt)))
     .limit(1);
   if (!user || !passwordOk || user.disabledAt || !membership) {
     return { ok: false, reason: 'invalid_credentials' };

@@ -1,4 +1,4 @@
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { auth } from '@/auth';
@@ -10,6 +10,20 @@ import { clock } from '@/lib/clock';
 import { AppError } from '@/lib/errors';
 
 /**
+/**
+ * The organization a person with several memberships last chose (set when
+ * they accept an invitation). Only a preference: loadActor still checks the
+ * membership, so a forged value acts nowhere the user is not a member.
+ */
+export const ORGANIZATION_COOKIE = 'keyhold-organization';
+
+/** The signed-in user's id, member or not (an invitation's page needs it); null for a revoked session. */
+export async function currentUserId(): Promise<string | null> {
+  const session = await auth();
+  return session?.user?.id || null;
+}
+
+/**
  * The signed-in member, or null. Reads the session row and the membership
  * from the database on every request (once per request: the layout and the
  * page share the answer), so a revoked session or a demotion counts at once.
@@ -17,7 +31,8 @@ import { AppError } from '@/lib/errors';
 export const currentActor = cache(async (): Promise<Actor | null> => {
   const sid = await currentSessionId();
   if (!sid) return null;
-  return loadSessionActor(await getDb(), sid, clock.now());
+  const chosen = (await cookies()).get(ORGANIZATION_COOKIE)?.value;
+  return loadSessionActor(await getDb(), sid, clock.now(), chosen);
 });
 
 /** The id of the session this request came with, or null when signed out. */

@@ -11,11 +11,10 @@ import {
   type TestDatabase,
 } from '@/db/testing';
 import { type Actor, loadActor } from '@/lib/auth/actor';
-import { verifyPassword } from '@/lib/auth/password';
 import type { AppError } from '@/lib/errors';
-import type { InvalidInputError } from '@/lib/validation';
 import { operatorActor } from './admin';
-import { changeMemberRole, inviteMember, listMembers, setMemberDisabled } from './members';
+import { acceptInvitationWithNewAccount, inviteMember } from './invitations';
+import { changeMemberRole, listMembers, removeMember, setMemberDisabled } from './members';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 
@@ -24,14 +23,17 @@ let harbor: Awaited<ReturnType<typeof createOrganization>>;
 let rival: Awaited<ReturnType<typeof createOrganization>>;
 let admin: Actor;
 let owner: Actor;
-let rivalAdmin: Actor;
 
 const id = (role: 'admin' | 'owner' | 'front_desk', org = harbor) =>
   org.members[role]?.userId ?? '';
 
 async function snapshot() {
   const rows = await database.db
-    .select({ userId: memberships.userId, role: memberships.role, disabledAt: users.disabledAt })
+    .select({
+      userId: memberships.userId,
+      role: memberships.role,
+      disabledAt: memberships.disabledAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .orderBy(memberships.userId);
@@ -41,12 +43,22 @@ async function snapshot() {
 
 /** A second admin in Harbor, so the first is not the last. */
 async function secondAdmin(): Promise<Actor> {
-  const added = await inviteMember(database.db, admin, {
-    email: 'second.admin@harbor.example',
-    name: 'Second Admin',
-    role: 'admin',
-  });
-  return memberActor(database.db, added.userId);
+  const invited = await inviteMember(
+    database.db,
+    admin,
+    { email: 'second.admin@harbor.example', name: 'Second Admin', role: 'admin' },
+    NOW,
+  );
+  await acceptInvitationWithNewAccount(
+    database.db,
+    { token: invited.token, name: 'Second Admin', password: 'second admin password' },
+    NOW,
+  );
+  const [user] = await database.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, 'second.admin@harbor.example'));
+  return memberActor(database.db, user?.id);
 }
 
 beforeAll(async () => {
@@ -64,7 +76,6 @@ beforeEach(async () => {
   rival = await createOrganization(database.db, { name: 'Rival', roles: ['admin', 'owner'] });
   admin = await actorFor(database.db, harbor, 'admin');
   owner = await actorFor(database.db, harbor, 'owner');
-  rivalAdmin = await actorFor(database.db, rival, 'admin');
 });
 
 describe('listMembers', () => {
@@ -234,86 +245,35 @@ describe('setMemberDisabled', () => {
     );
     expect(error2.code).toBe('not_found');
   });
-
-  it('does not disable an account that another organization also uses', async () => {
-    // Adding someone's existing email must not let this admin lock them out of Rival.
-    await inviteMember(database.db, admin, {
-      email: rival.members.owner?.email ?? '',
-      name: 'Anyone',
-      role: 'front_desk',
-    });
-    const error = await refused(snapshot, () =>
-      setMemberDisabled(database.db, admin, { userId: id('owner', rival), disabled: true }, NOW),
-    );
-    expect(error.code).toBe('conflict');
-    expect(await loadActor(database.db, id('owner', rival))).not.toBeNull();
-    expect((await actorFor(database.db, rival, 'admin')).organizationId).toBe(
-      rivalAdmin.organizationId,
-    );
-  });
 });
 
-describe('inviteMember', () => {
-  it('creates the account with a temporary password shown once and kept out of the audit', async () => {
-    const added = await inviteMember(database.db, admin, {
-      email: ' New.Clerk@Harbor.example ',
-      name: 'New Clerk',
-      role: 'front_desk',
-    });
-    expect(added).toMatchObject({ email: 'new.clerk@harbor.example', createdUser: true });
-    const password = added.temporaryPassword ?? '';
-    expect(password.length).toBeGreaterThanOrEqual(16);
-    const [user] = await database.db.select().from(users).where(eq(users.id, added.userId));
-    expect(await verifyPassword(user?.passwordHash ?? '', password)).toBe(true);
-
+describe('removeMember', () => {
+  it('ends the membership only, audited; the account and its other organizations stay', async () => {
+    await removeMember(database.db, admin, { userId: id('front_desk') });
+    expect(await loadActor(database.db, id('front_desk'))).toBeNull();
+    const [user] = await database.db
+      .select()
+      .from(users)
+      .where(eq(users.id, id('front_desk')));
+    expect(user).toBeDefined();
     const [entry] = await database.db.select().from(auditLog);
-    expect(entry?.action).toBe('member.added');
-    expect(JSON.stringify(entry)).not.toContain(password);
+    expect(entry).toMatchObject({ action: 'member.removed', targetId: id('front_desk') });
   });
 
-  it('gives no password for an email that already has an account', async () => {
-    const added = await inviteMember(database.db, admin, {
-      email: rival.members.admin?.email ?? '',
-      name: 'Ignored',
-      role: 'owner',
-    });
-    expect(added).toMatchObject({ createdUser: false, temporaryPassword: null });
-  });
-
-  it('names the field of bad input and refuses a second membership', async () => {
-    const bad = await refused(snapshot, () =>
-      inviteMember(database.db, admin, { email: 'not-an-email', name: 'X', role: 'owner' }),
+  it('refuses yourself, the last admin and another organization’s member', async () => {
+    const self = await refused(snapshot, () =>
+      removeMember(database.db, admin, { userId: id('admin') }),
     );
-    expect(bad).toMatchObject({
-      code: 'invalid_input',
-      message: 'Email must be an email address.',
-      options: { field: 'email' },
-    });
-    const noName = await refused(snapshot, () =>
-      inviteMember(database.db, admin, { email: 'a@b.example', name: ' ', role: 'owner' }),
+    expect(self.message).toMatch(/^You cannot remove yourself/);
+    const operator = await operatorActor(database.db, harbor.org.id);
+    const last = await refused(snapshot, () =>
+      removeMember(database.db, operator, { userId: id('admin') }),
     );
-    expect(noName.message).toBe('Name must not be empty.');
-    const both = await refused(() =>
-      inviteMember(database.db, admin, { email: 'not-an-email', name: ' ', role: 'owner' }),
+    expect(last.message).toContain('last active admin of Harbor, so you cannot remove them');
+    const other = await refused(snapshot, () =>
+      removeMember(database.db, admin, { userId: id('owner', rival) }),
     );
-    expect((both as InvalidInputError).fieldErrors).toEqual({
-      email: 'Email must be an email address.',
-      name: 'Name must not be empty.',
-    });
-    const twice = await refused(snapshot, () =>
-      inviteMember(database.db, admin, {
-        email: harbor.members.owner?.email ?? '',
-        name: 'Again',
-        role: 'owner',
-      }),
-    );
-    expect(twice).toMatchObject({ code: 'conflict', options: { field: 'email' } });
-  });
-
-  it('is not found for a non-admin', async () => {
-    const error = await refused(snapshot, () =>
-      inviteMember(database.db, owner, { email: 'x@harbor.example', name: 'X', role: 'admin' }),
-    );
-    expect(error.code).toBe('not_found');
+    expect(other.code).toBe('not_found');
+    expect(await loadActor(database.db, id('owner', rival))).not.toBeNull();
   });
 });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor, Tx } from '@/db/client';
@@ -8,8 +7,7 @@ import { type Actor, assertCan } from '@/lib/auth/actor';
 import { revokeSessionsOf } from '@/lib/auth/sessions';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
-import { InvalidInputError, parseInput, zodFieldErrors } from '@/lib/validation';
-import { type AddedMember, type AddMemberInput, addMember, addMemberSchema } from './admin';
+import { parseInput } from '@/lib/validation';
 
 export type Member = {
   userId: string;
@@ -27,7 +25,7 @@ const memberColumns = {
   email: users.email,
   role: memberships.role,
   lastSignInAt: users.lastSignInAt,
-  disabledAt: users.disabledAt,
+  disabledAt: memberships.disabledAt,
 };
 
 export async function listMembers(db: Executor, actor: Actor): Promise<Member[]> {
@@ -71,7 +69,7 @@ async function lockedTarget(tx: Tx, actor: Actor, userId: string): Promise<Targe
       name: users.name,
       email: users.email,
       role: memberships.role,
-      disabledAt: users.disabledAt,
+      disabledAt: memberships.disabledAt,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
@@ -103,6 +101,7 @@ async function refuseLastAdmin(tx: Tx, actor: Actor, target: Target, doing: stri
         eq(memberships.organizationId, actor.organizationId),
         eq(memberships.role, 'admin'),
         ne(memberships.userId, target.userId),
+        isNull(memberships.disabledAt),
         isNull(users.disabledAt),
       ),
     );
@@ -149,11 +148,33 @@ export async function changeMemberRole(
 }
 
 /**
- * Stop a member signing in, or let them again. Disabling ends all their
- * sessions at once. A user is one account
- * across organizations, so one who also belongs elsewhere is not disabled
- * from here: it would lock them out of an organization this admin does not run.
+ * Stop a member acting in this organization, or let them again. Per
+ * membership: the account and its other organizations are untouched, so an
+ * admin can always disable their own member, whoever else they work for.
+ * Every request reads the membership afresh, so they act here no more from
+ * their next request; a person with no other organization is signed out
+ * everywhere at once.
  */
+/** Whether the user is an enabled member of an organization other than this one. */
+async function hasOtherMembership(
+  tx: Executor,
+  organizationId: string,
+  userId: string,
+): Promise<boolean> {
+  const [other] = await tx
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.userId, userId),
+        ne(memberships.organizationId, organizationId),
+        isNull(memberships.disabledAt),
+      ),
+    )
+    .limit(1);
+  return other !== undefined;
+}
+
 export async function setMemberDisabled(
   db: Executor,
   actor: Actor,
@@ -166,31 +187,18 @@ export async function setMemberDisabled(
     const target = await lockedTarget(tx, actor, userId);
     if (target.disabled !== disabled) {
       refuseSelf(actor, target, disabled ? 'disable yourself' : 'enable yourself');
-      if (disabled) {
-        await refuseLastAdmin(tx, actor, target, 'disable');
-        const [elsewhere] = await tx
-          .select({ n: count() })
-          .from(memberships)
-          .where(
-            and(
-              eq(memberships.userId, userId),
-              ne(memberships.organizationId, actor.organizationId),
-            ),
-          );
-        if ((elsewhere?.n ?? 0) > 0) {
-          throw new AppError(
-            'conflict',
-            `${target.name} also belongs to another organization, so their account cannot be disabled from here. Change their role instead, or ask the server operator.`,
-            { field: 'userId' },
-          );
-        }
-      }
+      if (disabled) await refuseLastAdmin(tx, actor, target, 'disable');
       await tx
-        .update(users)
+        .update(memberships)
         .set({ disabledAt: disabled ? now : null })
-        .where(eq(users.id, userId));
+        .where(
+          and(eq(memberships.organizationId, actor.organizationId), eq(memberships.userId, userId)),
+        );
       // Ended, not merely refused while disabled: enabling again must not revive them.
-      if (disabled) await revokeSessionsOf(tx, userId, now);
+      // Someone who also works elsewhere keeps those sessions (this admin does not run them).
+      if (disabled && !(await hasOtherMembership(tx, actor.organizationId, userId))) {
+        await revokeSessionsOf(tx, userId, now);
+      }
       await recordAudit(tx, actor, {
         action: disabled ? 'member.disabled' : 'member.enabled',
         targetType: 'user',
@@ -199,6 +207,38 @@ export async function setMemberDisabled(
       });
     }
     return memberAfter(tx, actor, userId);
+  });
+}
+
+export const removeMemberSchema = z.object({ userId: memberId });
+
+/**
+ * End a member's membership of this organization. The account stays (it may
+ * belong elsewhere, and its history in the audit log keeps its id); to come
+ * back they need a new invitation.
+ */
+export async function removeMember(
+  db: Executor,
+  actor: Actor,
+  input: z.input<typeof removeMemberSchema>,
+): Promise<void> {
+  assertCan(actor, 'members.manage');
+  const { userId } = parseInput(removeMemberSchema, input);
+  await db.transaction(async (tx) => {
+    const target = await lockedTarget(tx, actor, userId);
+    refuseSelf(actor, target, 'remove yourself');
+    await refuseLastAdmin(tx, actor, target, 'remove');
+    await tx
+      .delete(memberships)
+      .where(
+        and(eq(memberships.organizationId, actor.organizationId), eq(memberships.userId, userId)),
+      );
+    await recordAudit(tx, actor, {
+      action: 'member.removed',
+      targetType: 'user',
+      targetId: userId,
+      detail: { email: target.email, role: target.role },
+    });
   });
 }
 
@@ -213,45 +253,3 @@ async function memberAfter(tx: Tx, actor: Actor, userId: string): Promise<Member
   if (!row) throw AppError.notFound('Member');
   return row;
 }
-
-/** Long enough that nobody guesses it before the member signs in and is told it once. */
-const TEMPORARY_PASSWORD_BYTES = 12;
-
-/**
- * Add a member from Settings: addMember with a password made here. The
- * password is returned for the admin to pass on, once; it is in no log and
- * no audit entry. An email that already has an account keeps its own
- * password, so none is returned.
- */
-export async function inviteMember(
-  db: Executor,
-  actor: Actor,
-  input: Omit<AddMemberInput, 'password'>,
-): Promise<AddedMember & { temporaryPassword: string | null }> {
-  assertCan(actor, 'members.manage');
-  // Every field at once, each named: addMember words its messages for the CLI ("must not be empty").
-  const checked = invitationSchema.safeParse(input);
-  if (!checked.success) {
-    const labelled = Object.entries(zodFieldErrors(checked.error)).map(([field, message]) => [
-      field,
-      `${FIELD_LABELS[field] ?? 'This field'} ${message}.`,
-    ]);
-    throw new InvalidInputError(Object.fromEntries(labelled));
-  }
-  const temporaryPassword = randomBytes(TEMPORARY_PASSWORD_BYTES).toString('base64url');
-  const added = await addMember(db, actor, {
-    email: input.email,
-    name: input.name,
-    role: input.role,
-    password: temporaryPassword,
-  });
-  return { ...added, temporaryPassword: added.createdUser ? temporaryPassword : null };
-}
-
-const invitationSchema = addMemberSchema.omit({ password: true });
-
-const FIELD_LABELS: Record<string, string> = {
-  email: 'Email',
-  name: 'Name',
-  role: 'Role',
-};

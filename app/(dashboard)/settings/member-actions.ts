@@ -6,33 +6,48 @@ import type { MemberRole } from '@/db/schema';
 import { endMemberSessions } from '@/lib/auth/sessions';
 import { clock } from '@/lib/clock';
 import { type ActionResult, runAction } from '@/lib/http/action';
-import { changeMemberRole, inviteMember, setMemberDisabled } from '@/lib/organizations/members';
+import { invitationPath, inviteMember, revokeInvitation } from '@/lib/organizations/invitations';
+import { changeMemberRole, removeMember, setMemberDisabled } from '@/lib/organizations/members';
 
-export type AddedMemberResult = {
+export type InvitedMemberResult = {
   email: string;
-  name: string;
   role: MemberRole;
-  /** Shown to the admin once; null when the email already had an account. */
-  temporaryPassword: string | null;
+  /** The one-time link's path, shown to the admin once to pass on. */
+  invitePath: string;
 };
 
+/**
+ * Invite a member. The answer is the same whether or not the email has a
+ * Keyhold account: nothing here tells an admin about other organizations' people.
+ */
 export async function addMemberAction(
-  _previous: ActionResult<AddedMemberResult> | null,
+  _previous: ActionResult<InvitedMemberResult> | null,
   formData: FormData,
-): Promise<ActionResult<AddedMemberResult>> {
+): Promise<ActionResult<InvitedMemberResult>> {
   const result = await runAction('members.manage', async (actor) => {
-    const added = await inviteMember(await getDb(), actor, {
-      email: String(formData.get('email') ?? ''),
-      name: String(formData.get('name') ?? ''),
-      // Checked by the schema inside; an unknown role is refused there, naming the field.
-      role: String(formData.get('role') ?? '') as MemberRole,
-    });
-    return {
-      email: added.email,
-      name: added.name,
-      role: added.role,
-      temporaryPassword: added.temporaryPassword,
-    };
+    const invited = await inviteMember(
+      await getDb(),
+      actor,
+      {
+        email: String(formData.get('email') ?? ''),
+        name: String(formData.get('name') ?? ''),
+        // Checked by the schema inside; an unknown role is refused there, naming the field.
+        role: String(formData.get('role') ?? '') as MemberRole,
+      },
+      clock.now(),
+    );
+    return { email: invited.email, role: invited.role, invitePath: invitationPath(invited.token) };
+  });
+  if (result.ok) revalidatePath('/settings');
+  return result;
+}
+
+export async function revokeInvitationAction(input: {
+  invitationId: string;
+}): Promise<ActionResult<null>> {
+  const result = await runAction('members.manage', async (actor) => {
+    await revokeInvitation(await getDb(), actor, String(input.invitationId), clock.now());
+    return null;
   });
   if (result.ok) revalidatePath('/settings');
   return result;
@@ -89,4 +104,13 @@ export async function endMemberSessionsAction(input: {
       clock.now(),
     ),
   }));
+}
+
+export async function removeMemberAction(input: { userId: string }): Promise<ActionResult<null>> {
+  const result = await runAction('members.manage', async (actor) => {
+    await removeMember(await getDb(), actor, { userId: String(input.userId) });
+    return null;
+  });
+  if (result.ok) revalidatePath('/settings');
+  return result;
 }

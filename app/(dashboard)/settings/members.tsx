@@ -11,10 +11,13 @@ import { useFormAction } from '@/components/ui/use-form-action';
 import type { MemberRole } from '@/db/schema';
 import { ROLE_LABELS } from '@/lib/auth/permissions';
 import type { ActionResult } from '@/lib/http/action';
+import { INVITATION_DAYS } from '@/lib/organizations/invitation-days';
 import {
   addMemberAction,
   changeMemberRoleAction,
   endMemberSessionsAction,
+  removeMemberAction,
+  revokeInvitationAction,
   setMemberDisabledAction,
 } from './member-actions';
 
@@ -28,13 +31,24 @@ export type MemberRow = {
   disabled: boolean;
 };
 
+export type InvitationRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: MemberRole;
+  /** Already formatted in the organization's zone. */
+  expires: string;
+};
+
 const ROLES = Object.keys(ROLE_LABELS) as MemberRole[];
 
 export function Members({
   members,
+  invitations,
   currentUserId,
 }: {
   members: MemberRow[];
+  invitations: InvitationRow[];
   currentUserId: string | null;
 }) {
   const [problem, setProblem] = useState<string | null>(null);
@@ -90,69 +104,171 @@ export function Members({
                 {m.lastSignIn ?? 'Never'}
               </Td>
               <Td className="text-right">
-                {self ? null : m.disabled ? (
-                  <Button
-                    size="sm"
-                    aria-label={`Enable ${m.name}`}
-                    onClick={async () =>
-                      report(await setMemberDisabledAction({ userId: m.userId, disabled: false }))
-                    }
-                  >
-                    Enable
-                  </Button>
-                ) : (
-                  <span className="inline-flex flex-wrap justify-end gap-2">
+                {self ? null : (
+                  <div className="flex justify-end gap-2">
+                    {m.disabled ? null : (
+                      <SignOutEverywhere member={m} onProblem={setProblem} onChanged={setChanged} />
+                    )}
+                    <Access member={m} report={report} />
                     <ConfirmButton
                       size="sm"
-                      aria-label={`Sign ${m.name} out everywhere`}
-                      question={`Sign ${m.name} out everywhere?`}
+                      aria-label={`Remove ${m.name}`}
+                      question={`Remove ${m.name} from this organization?`}
                       details={
                         <p>
-                          Every browser they are signed in with is signed out at its next click.
-                          They can sign in again.
+                          They lose access here at once. Their account stays; to come back they need
+                          a new invitation.
                         </p>
                       }
-                      confirmLabel="Yes, sign them out"
-                      pendingLabel="Signing out…"
+                      confirmLabel={`Yes, remove ${m.name}`}
+                      pendingLabel="Removing…"
                       onConfirm={async () => {
-                        const result = await endMemberSessionsAction({ userId: m.userId });
-                        setProblem(result.ok ? null : result.error);
-                        setChanged(
-                          result.ok
-                            ? `${m.name} was signed out of ${result.data.ended === 1 ? '1 session' : `${result.data.ended} sessions`}.`
-                            : null,
-                        );
-                        return result.ok;
-                      }}
-                    >
-                      Sign out everywhere…
-                    </ConfirmButton>
-                    <ConfirmButton
-                      size="sm"
-                      aria-label={`Disable ${m.name}`}
-                      question={`Disable ${m.name}?`}
-                      details={<p>They are signed out and cannot sign in until enabled again.</p>}
-                      confirmLabel={`Yes, disable ${m.name}`}
-                      pendingLabel="Disabling…"
-                      onConfirm={async () => {
-                        const result = await setMemberDisabledAction({
-                          userId: m.userId,
-                          disabled: true,
-                        });
+                        const result = await removeMemberAction({ userId: m.userId });
                         report(result);
                         return result.ok;
                       }}
                     >
-                      Disable…
+                      Remove…
                     </ConfirmButton>
-                  </span>
+                  </div>
                 )}
               </Td>
             </tr>
           );
         })}
       </DataTable>
+      {invitations.length > 0 ? <Invitations invitations={invitations} report={report} /> : null}
       <AddMember />
+    </div>
+  );
+}
+
+/** Disable or enable one member here; their other organizations are not touched. */
+/** An admin ends every session of a member (a lost phone, a shared computer). */
+function SignOutEverywhere({
+  member: m,
+  onProblem,
+  onChanged,
+}: {
+  member: MemberRow;
+  onProblem: (problem: string | null) => void;
+  onChanged: (changed: string | null) => void;
+}) {
+  return (
+    <ConfirmButton
+      size="sm"
+      aria-label={`Sign ${m.name} out everywhere`}
+      question={`Sign ${m.name} out everywhere?`}
+      details={
+        <p>
+          Every browser they are signed in with is signed out at its next click. They can sign in
+          again.
+        </p>
+      }
+      confirmLabel="Yes, sign them out"
+      pendingLabel="Signing out…"
+      onConfirm={async () => {
+        const result = await endMemberSessionsAction({ userId: m.userId });
+        onProblem(result.ok ? null : result.error);
+        onChanged(
+          result.ok
+            ? `${m.name} was signed out of ${result.data.ended === 1 ? '1 session' : `${result.data.ended} sessions`}.`
+            : null,
+        );
+        return result.ok;
+      }}
+    >
+      Sign out everywhere…
+    </ConfirmButton>
+  );
+}
+
+function Access({
+  member: m,
+  report,
+}: {
+  member: MemberRow;
+  report: (result: ActionResult<null>) => void;
+}) {
+  return m.disabled ? (
+    <Button
+      size="sm"
+      aria-label={`Enable ${m.name}`}
+      onClick={async () =>
+        report(await setMemberDisabledAction({ userId: m.userId, disabled: false }))
+      }
+    >
+      Enable
+    </Button>
+  ) : (
+    <ConfirmButton
+      size="sm"
+      aria-label={`Disable ${m.name}`}
+      question={`Disable ${m.name}?`}
+      details={<p>They are signed out and cannot sign in until enabled again.</p>}
+      confirmLabel={`Yes, disable ${m.name}`}
+      pendingLabel="Disabling…"
+      onConfirm={async () => {
+        const result = await setMemberDisabledAction({
+          userId: m.userId,
+          disabled: true,
+        });
+        report(result);
+        return result.ok;
+      }}
+    >
+      Disable…
+    </ConfirmButton>
+  );
+}
+
+function Invitations({
+  invitations,
+  report,
+}: {
+  invitations: InvitationRow[];
+  report: (result: ActionResult<null>) => void;
+}) {
+  return (
+    <div className="space-y-2">
+      <h3 className="text-sm font-semibold">Pending invitations</h3>
+      <DataTable
+        columns={[
+          { label: 'Name' },
+          { label: 'Email' },
+          { label: 'Role' },
+          { label: 'Expires', hideBelow: 'md' },
+          { label: 'Actions', srOnly: true },
+        ]}
+      >
+        {invitations.map((i) => (
+          <tr key={i.id} data-testid="invitation-row">
+            <Td className="font-medium">{i.name}</Td>
+            <Td className="text-slate-600">{i.email}</Td>
+            <Td>{ROLE_LABELS[i.role]}</Td>
+            <Td hideBelow="md" className="text-slate-600">
+              {i.expires}
+            </Td>
+            <Td className="text-right">
+              <ConfirmButton
+                size="sm"
+                aria-label={`Revoke the invitation of ${i.email}`}
+                question={`Revoke the invitation of ${i.email}?`}
+                details={<p>Its link stops working at once.</p>}
+                confirmLabel="Yes, revoke it"
+                pendingLabel="Revoking…"
+                onConfirm={async () => {
+                  const result = await revokeInvitationAction({ invitationId: i.id });
+                  report(result);
+                  return result.ok;
+                }}
+              >
+                Revoke…
+              </ConfirmButton>
+            </Td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }
@@ -226,7 +342,7 @@ function AddMember() {
 
   return (
     <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-      <h3 className="text-sm font-semibold">Add a member</h3>
+      <h3 className="text-sm font-semibold">Invite a member</h3>
       <form {...form} className="grid items-start gap-3 sm:grid-cols-[2fr_2fr_1fr_auto]">
         <Field name="email" label="Email" error={fieldErrors.email}>
           {(control) => <input {...control} type="email" autoComplete="off" />}
@@ -246,21 +362,16 @@ function AddMember() {
           )}
         </Field>
         <Button type="submit" variant="primary" disabled={pending} className="sm:mt-6">
-          {pending ? 'Adding…' : 'Add member'}
+          {pending ? 'Inviting…' : 'Invite member'}
         </Button>
       </form>
       <FormProblem refusal={refusal} fields={['email', 'name', 'role']} />
-      {answer?.ok && answer.data.temporaryPassword ? (
+      {answer?.ok ? (
         <ShownOnce
-          message={`${answer.data.name} (${answer.data.email}) can now sign in as ${ROLE_LABELS[answer.data.role].toLowerCase()} with this temporary password. Pass it on now: it will not be shown again.`}
-          value={answer.data.temporaryPassword}
-          testId="temporary-password"
+          message={`Invitation created for ${answer.data.email} as ${ROLE_LABELS[answer.data.role].toLowerCase()}. Pass this link on now: it will not be shown again, works once and expires in ${INVITATION_DAYS} days. They sign in (or create their account) there to join.`}
+          value={`${window.location.origin}${answer.data.invitePath}`}
+          testId="invitation-link"
         />
-      ) : answer?.ok ? (
-        <Alert tone="success">
-          {answer.data.email} already had a Keyhold account and was added as{' '}
-          {ROLE_LABELS[answer.data.role].toLowerCase()}. They sign in with their own password.
-        </Alert>
       ) : null}
     </div>
   );

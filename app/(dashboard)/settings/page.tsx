@@ -2,8 +2,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { listApiKeys } from '@/lib/api-keys';
+import { clock } from '@/lib/clock';
 import { listConnections } from '@/lib/devices/connections';
 import { requirePageActor } from '@/lib/http/session';
+import { listInvitations } from '@/lib/organizations/invitations';
 import { listMembers } from '@/lib/organizations/members';
 import {
   getOrganizationSettings,
@@ -24,8 +26,9 @@ export const metadata: Metadata = { title: 'Settings' };
 export default async function SettingsPage() {
   const actor = await requirePageActor('settings.manage');
   const db = await getDb();
-  const [members, settings, keys, connections, propertyChoices] = await Promise.all([
+  const [members, invitations, settings, keys, connections, propertyChoices] = await Promise.all([
     listMembers(db, actor),
+    listInvitations(db, actor, clock.now()),
     getOrganizationSettings(db, actor),
     listApiKeys(db, actor),
     listConnections(db, actor),
@@ -57,6 +60,13 @@ export default async function SettingsPage() {
             role: m.role,
             lastSignIn: m.lastSignInAt ? formatInZone(m.lastSignInAt, settings.timeZone) : null,
             disabled: m.disabledAt !== null,
+          }))}
+          invitations={invitations.map((i) => ({
+            id: i.id,
+            email: i.email,
+            name: i.name,
+            role: i.role,
+            expires: formatInZone(i.expiresAt, settings.timeZone),
           }))}
         />
       </section>
