@@ -67,6 +67,16 @@ const envSchema = z.object({
    * limit is not applied.
    */
   TRUSTED_PROXY_HOPS: optional(z.coerce.number().int().min(0).max(10)).transform((v) => v ?? 0),
+  /**
+   * Requests a second each API key may make to the Seam-style API, per
+   * instance, after a burst of SEAM_API_RATE_BURST; 0 turns the limit off.
+   */
+  SEAM_API_RATE_PER_SECOND: optional(z.coerce.number().min(0).max(100_000)).transform(
+    (v) => v ?? 20,
+  ),
+  SEAM_API_RATE_BURST: optional(z.coerce.number().int().min(1).max(1_000_000)).transform(
+    (v) => v ?? 100,
+  ),
   SIGN_IN_WINDOW_MINUTES: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 15),
   /** Guest email goes out over SMTP when this is set; otherwise messages are logged, not sent. */
   SMTP_HOST: optional(z.string().trim().min(1)),

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { type AccessCode, accessCodeEvents, accessCodes } from '@/db/schema';
+import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
@@ -13,6 +14,8 @@ import {
   assertCodeFits,
   firstAttemptAt,
   insertCodes,
+  type LiveCode,
+  type LockForCodes,
   liveCodesOn,
   loadLocks,
   lockCodeChanges,
@@ -96,7 +99,7 @@ export async function createAccessCode(
     await lockCodeChanges(tx, [lock.id]);
     const live = await liveCodesOn(tx, [lock.id]);
     const digits = data.code ?? pickCode([lock], window, live, data.preferredCodeLength);
-    assertCodeFits(digits, window, lock, live);
+    await claimDigits(tx, actor, digits, window, [lock], live, now);
     const type = window.startsAt ? 'time_bound' : 'ongoing';
     const policy = policyFor(lock, lock.leadMinutes);
     const [row] = await insertCodes(
@@ -191,7 +194,9 @@ export async function applyCodeChange(
   if (!lock) throw AppError.notFound('Device');
   await lockCodeChanges(tx, [lock.id]);
   const digits = data.code ?? current.code ?? '';
-  assertCodeFits(digits, window, lock, await liveCodesOn(tx, [lock.id]), [current.id]);
+  await claimDigits(tx, actor, digits, window, [lock], await liveCodesOn(tx, [lock.id]), now, [
+    current.id,
+  ]);
 
   const codeChanged = digits !== current.code;
   const windowChanged =
@@ -321,6 +326,53 @@ export async function deleteAccessCode(
   });
 }
 
+/**
+ * Digits a caller chose, for a code on each of `locks`: refused where a code
+ * the caller can see holds them while this one would be there (store
+ * `assertCodeFits`), and taken where only a code with hidden digits does.
+ * That code (an unpulled backup, a permanent backup code) is retired in this
+ * transaction: the tick takes it off first and the pool refills with other
+ * digits, and the new code goes on once it is off. Refusing instead would be
+ * an oracle: the caller can list every other code with its digits, so a
+ * refusal with none of them holding the digits names a hidden code's. Taken
+ * this way, what a caller learns (the pool changed) is about digits that are
+ * now its own. A retired permanent code is in the audit log, without digits,
+ * for the owner who handed it out.
+ */
+export async function claimDigits(
+  tx: Executor,
+  actor: Actor,
+  digits: string,
+  window: { startsAt: Date | null; endsAt: Date | null },
+  locks: LockForCodes[],
+  live: LiveCode[],
+  now: Date,
+  ignoreIds: string[] = [],
+): Promise<void> {
+  // Every lock first: one refusal anywhere retires nothing.
+  const hidden = locks.flatMap((lock) => assertCodeFits(digits, window, lock, live, ignoreIds));
+  await retireHiddenHolders(tx, actor, hidden, now);
+}
+
+/** Retire the codes `assertCodeFits` returned (the hidden holders of requested digits). */
+export async function retireHiddenHolders(
+  tx: Executor,
+  actor: Actor,
+  hidden: LiveCode[],
+  now: Date,
+): Promise<void> {
+  if (hidden.length === 0) return;
+  await markDeleted(tx, hidden, actor.userId, now, { reason: 'digits_requested' });
+  for (const code of hidden.filter((c) => c.isPermanentBackup)) {
+    await recordAudit(tx, actor, {
+      action: 'permanent_backup_code.retired',
+      targetType: 'access_code',
+      targetId: code.id,
+      detail: { deviceId: code.deviceId, reason: 'digits_requested' },
+    });
+  }
+}
+
 /** Mark codes deleted and due now, with a `deleted` event each; their pulled backups go with them. */
 export async function markDeleted(
   tx: Executor,
@@ -402,7 +454,7 @@ export async function createAccessCodes(
     let digits: Map<string, string>;
     if (data.code) {
       const given = data.code;
-      for (const lock of locks) assertCodeFits(given, window, lock, live);
+      await claimDigits(tx, actor, given, window, locks, live, now);
       digits = new Map(locks.map((l) => [l.id, given]));
     } else {
       digits = pickCodes(locks, window, live);

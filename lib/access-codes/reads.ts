@@ -169,12 +169,19 @@ export async function listAccessCodes(
 /**
  * Backup digits are nobody's business until the backup is pulled; a
  * permanent backup code's are shown once, when it is made, and never again.
+ * No answer may depend on them either: no refusal names them (store
+ * `assertCodeFits`) and no look-up by digits finds them.
  */
+export function hidesDigits(
+  row: Pick<AccessCode, 'isBackup' | 'pulledAt' | 'isPermanentBackup'>,
+): boolean {
+  return (row.isBackup && !row.pulledAt) || row.isPermanentBackup;
+}
+
 export function hideUnpulledBackup<
   T extends Pick<AccessCode, 'isBackup' | 'pulledAt' | 'code' | 'isPermanentBackup'>,
 >(row: T): T {
-  const secret = (row.isBackup && !row.pulledAt) || row.isPermanentBackup;
-  return secret ? { ...row, code: null } : row;
+  return hidesDigits(row) ? { ...row, code: null } : row;
 }
 
 /**
@@ -189,7 +196,11 @@ function asShown<T extends Parameters<typeof hideUnpulledBackup>[0] & AccessCode
   return { ...hideUnpulledBackup(row), status: shownStatus.test(row, now) };
 }
 
-/** A live code found by its lock and digits (Seam's `get` by `device_id` + `code`). */
+/**
+ * A live code found by its lock and digits (Seam's `get` by `device_id` +
+ * `code`). Codes whose digits are hidden (backups, permanent backup codes)
+ * are never found: digits they hold answer exactly as digits nobody holds.
+ */
 export async function getAccessCodeByDigits(
   db: Executor,
   actor: Actor,
@@ -208,10 +219,11 @@ export async function getAccessCodeByDigits(
         eq(accessCodes.deviceId, deviceId),
         eq(accessCodes.code, digits),
         eq(accessCodes.isBackup, false),
+        eq(accessCodes.isPermanentBackup, false),
         isLive.sql(),
       ),
     )
     .limit(1);
   if (!row) throw AppError.notFound('AccessCode');
-  return { ...row, status: shownStatus.test(row, now) };
+  return asShown(row, now);
 }

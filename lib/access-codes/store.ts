@@ -11,6 +11,7 @@ import {
 import { AppError } from '@/lib/errors';
 import { describeTimeOnLock } from './describe';
 import { isLive } from './predicates';
+import { hidesDigits } from './reads';
 import { codeProblem, commonLengths, defaultLength, generateCode, type Window } from './rules';
 import { holdDigitsAtOnce, type LockPolicy, programmingTime } from './state';
 
@@ -95,12 +96,24 @@ export async function liveCodesOn(tx: Executor, deviceIds: string[]) {
       reservationId: accessCodes.reservationId,
       startsAt: accessCodes.startsAt,
       endsAt: accessCodes.endsAt,
+      // What hides the digits, and what retiring a code that hides them needs.
+      isBackup: accessCodes.isBackup,
+      pulledAt: accessCodes.pulledAt,
+      isPermanentBackup: accessCodes.isPermanentBackup,
+      organizationId: accessCodes.organizationId,
+      status: accessCodes.status,
+      revision: accessCodes.revision,
     })
     .from(accessCodes)
     .where(and(inArray(accessCodes.deviceId, deviceIds), isLive.sql()));
 }
 
-type LiveCode = Awaited<ReturnType<typeof liveCodesOn>>[number];
+export type LiveCode = Awaited<ReturnType<typeof liveCodesOn>>[number];
+/** What deciding whether digits are taken reads of a code (callers may add codes they are about to write). */
+export type HeldCode = Pick<
+  LiveCode,
+  'id' | 'deviceId' | 'code' | 'type' | 'reservationId' | 'startsAt' | 'endsAt'
+>;
 
 /** A window as the code it would be: none is an ongoing code. */
 const codeFor = (window: Window) => ({
@@ -111,18 +124,18 @@ const codeFor = (window: Window) => ({
 const lockPolicy = (lock: LockForCodes) => policyFor(lock, lock.leadMinutes);
 
 /**
- * The code on `lock` that already holds `digits` at a time the lock would
- * hold them for a code in `window` (./state `holdDigitsAtOnce`), if any.
+ * The codes on `lock` that already hold `digits` at a time the lock would
+ * hold them for a code in `window` (./state `holdDigitsAtOnce`).
  */
-export function clashOn(
+function clashesOn<T extends HeldCode>(
   lock: LockForCodes,
   digits: string,
   window: Window,
-  live: LiveCode[],
-  ignoreIds: string[] = [],
-): LiveCode | undefined {
+  live: T[],
+  ignoreIds: string[],
+): T[] {
   const policy = lockPolicy(lock);
-  return live.find(
+  return live.filter(
     (c) =>
       c.deviceId === lock.id &&
       c.code === digits &&
@@ -131,9 +144,24 @@ export function clashOn(
   );
 }
 
+/** The code on `lock` that already holds `digits` while a code in `window` would be there, if any. */
+export function clashOn(
+  lock: LockForCodes,
+  digits: string,
+  window: Window,
+  live: HeldCode[],
+  ignoreIds: string[] = [],
+): HeldCode | undefined {
+  return clashesOn(lock, digits, window, live, ignoreIds)[0];
+}
+
 /**
- * Refuse digits the lock cannot take, or that another code holds on it while
- * this one would be there: the lock would refuse them and the code arrive late.
+ * Refuse digits the lock cannot take, or that another code the caller can
+ * see holds on it while this one would be there: the lock would refuse them
+ * and the code arrive late. Codes whose digits nobody may read (an unpulled
+ * backup, a permanent backup code: `hidesDigits`) never refuse — a refusal
+ * would tell which digits they hold (issue 18). They are returned instead,
+ * for the caller to retire in its transaction (operations `claimDigits`).
  */
 export function assertCodeFits(
   digits: string,
@@ -141,12 +169,14 @@ export function assertCodeFits(
   lock: LockForCodes,
   live: LiveCode[],
   ignoreIds: string[] = [],
-): void {
+): LiveCode[] {
   const problem = codeProblem(digits, lock.codeConstraints);
   if (problem) throw new AppError('invalid_input', problem, { field: 'code' });
-  const clash = clashOn(lock, digits, window, live, ignoreIds);
+  const clashes = clashesOn(lock, digits, window, live, ignoreIds);
+  const clash = clashes.find((c) => !hidesDigits(c));
   if (clash) {
     // Neither the other code's digits nor its guest: only that the lock is taken, and why.
+    // Stay or code tells nothing new: the caller can list both kinds with their digits.
     const other = clash.reservationId ? 'stay' : 'code';
     throw new AppError(
       'invalid_input',
@@ -154,6 +184,7 @@ export function assertCodeFits(
       { field: 'code' },
     );
   }
+  return clashes;
 }
 
 /**
@@ -163,7 +194,7 @@ export function assertCodeFits(
 export function pickCodes(
   locks: LockForCodes[],
   window: Window,
-  live: LiveCode[],
+  live: HeldCode[],
 ): Map<string, string> {
   if (commonLengths(locks.map((l) => l.codeConstraints)).length > 0) {
     const shared = pickCode(locks, window, live);
@@ -176,7 +207,7 @@ export function pickCodes(
 export function pickCode(
   locks: LockForCodes[],
   window: Window,
-  live: LiveCode[],
+  live: HeldCode[],
   preferredLength?: number,
 ): string {
   const length = defaultLength(commonLengths(locks.map((l) => l.codeConstraints)), preferredLength);
@@ -196,7 +227,7 @@ export function pickCode(
  * Digits one of these locks holds at a time a code in `window` would be on it,
  * so a generated code never meets one the lock already stores ahead.
  */
-export function takenDigits(locks: LockForCodes[], window: Window, live: LiveCode[]): Set<string> {
+export function takenDigits(locks: LockForCodes[], window: Window, live: HeldCode[]): Set<string> {
   const policies = new Map(locks.map((l) => [l.id, lockPolicy(l)]));
   return new Set(
     live

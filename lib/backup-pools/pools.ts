@@ -11,6 +11,7 @@ import {
 } from '@/lib/access-codes/predicates';
 import { withIssue, withoutIssues } from '@/lib/access-codes/state';
 import {
+  type HeldCode,
   insertCodes,
   liveCodesOn,
   loadLocks,
@@ -128,7 +129,7 @@ export async function refillPools(
       const locks = await loadLocks(tx, pool.organization_id, [pool.device_id]);
       const lock = locks[0];
       if (!lock) return 0;
-      const live = await liveCodesOn(tx, [lock.id]);
+      const live: HeldCode[] = await liveCodesOn(tx, [lock.id]);
       const window = { startsAt: null, endsAt: null };
       const codes = [];
       for (let i = 0; i < missing; i++) {

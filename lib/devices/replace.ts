@@ -7,6 +7,7 @@ import { withoutIssues } from '@/lib/access-codes/state';
 import {
   clashOn,
   firstAttemptAt,
+  type HeldCode,
   type LockForCodes,
   leadMinutesOf,
   liveCodesOn,
@@ -110,7 +111,7 @@ export async function replaceDevice(
       propertyId: old.propertyId,
       leadMinutes: await leadMinutesOf(tx, actor.organizationId),
     };
-    const taken = await liveCodesOn(tx, [fresh.id]);
+    const taken: HeldCode[] = await liveCodesOn(tx, [fresh.id]);
     const changed = new Set<string>();
     const moves: CodeMove[] = moving.map((code) => {
       const window = { startsAt: code.startsAt, endsAt: code.endsAt };

@@ -7,7 +7,7 @@ import {
   reservationDevices,
   reservations,
 } from '@/db/schema';
-import { applyCodeChange, markDeleted } from '@/lib/access-codes/operations';
+import { applyCodeChange, markDeleted, retireHiddenHolders } from '@/lib/access-codes/operations';
 import { isLive } from '@/lib/access-codes/predicates';
 import {
   assertCodeFits,
@@ -60,9 +60,12 @@ async function createGuestCodes(
   let digits: Map<string, string> | null = null;
   if (preferredDigits) {
     try {
-      for (const lock of locks) assertCodeFits(preferredDigits, window, lock, live);
+      // A code with hidden digits never turns the preference down (that would tell its digits): it is retired.
+      const hidden = locks.flatMap((lock) => assertCodeFits(preferredDigits, window, lock, live));
       digits = new Map(locks.map((l) => [l.id, preferredDigits]));
-    } catch {
+      await retireHiddenHolders(tx, actor, hidden, now);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
       digits = null;
     }
   }

@@ -7,14 +7,41 @@ import { logger, withRequestId } from '@/lib/log';
 import { ENDPOINTS } from './endpoints';
 import { toSeamError } from './errors';
 import { readParams } from './params';
+import type { TokenBuckets } from './rate-limit';
 
-export type SeamApiDeps = { getDb: () => Promise<Db>; now: () => Date };
+export type SeamApiDeps = {
+  getDb: () => Promise<Db>;
+  now: () => Date;
+  /** Per-key request limit; none means unlimited (tests that are not about it). */
+  rateLimiter?: TokenBuckets;
+};
 
-function json(status: number, body: object, requestId: string): Response {
+function json(
+  status: number,
+  body: object,
+  requestId: string,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'seam-request-id': requestId },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'seam-request-id': requestId,
+      ...headers,
+    },
   });
+}
+
+/** Seam's envelope for a key over its limit, with how long to wait. */
+function tooMany(limiter: TokenBuckets, retryAfterSeconds: number, requestId: string): Response {
+  const { perSecond, burst } = limiter.limit;
+  const [status, body] = toSeamError(
+    new AppError(
+      'rate_limited',
+      `Too many requests for this API key: at most ${perSecond} a second, in bursts of up to ${burst}. Try again in ${retryAfterSeconds} s.`,
+    ),
+  );
+  return json(status, body, requestId, { 'retry-after': String(retryAfterSeconds) });
 }
 
 /**
@@ -40,6 +67,12 @@ export async function handleSeamRequest(
       const now = deps.now();
       const actor = presented ? await authenticateApiKey(db, presented, now) : null;
       if (!actor) throw new AppError('unauthenticated', 'A valid Keyhold API key is required.');
+      // Per key, before any work: a key that floods the API waits, the others do not.
+      const limiter = deps.rateLimiter;
+      const verdict = limiter?.take(actor.apiKeyId ?? actor.organizationId);
+      if (limiter && verdict && !verdict.allowed) {
+        return tooMany(limiter, verdict.retryAfterSeconds, requestId);
+      }
       const params = await readParams(request);
       const result = await endpoint({ db, actor, now }, params);
       return json(200, { ...result, ok: true }, requestId);
