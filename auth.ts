@@ -1,6 +1,8 @@
+import { cookies } from 'next/headers';
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { getDb } from '@/db/client';
+import { DEVICE_COOKIE, verifiedDevice, withDeviceToken } from '@/lib/auth/device';
 import { clientAddress, signInSchema, verifySignIn } from '@/lib/auth/sign-in';
 import { clock } from '@/lib/clock';
 import { env } from '@/lib/env';
@@ -27,6 +29,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         async authorize(credentials, request) {
           const parsed = signInSchema.safeParse(credentials);
           if (!parsed.success) return null;
+          const jar = await cookies();
+          const deviceCookie = jar.get(DEVICE_COOKIE)?.value;
           const result = await verifySignIn(
             await getDb(),
             {
@@ -35,15 +39,32 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
                 request.headers.get('x-forwarded-for'),
                 settings.TRUSTED_PROXY_HOPS,
               ),
+              device: verifiedDevice(settings.AUTH_SECRET, parsed.data.email, deviceCookie),
             },
             clock.now(),
             {
-              maxFailuresPerEmail: settings.SIGN_IN_MAX_FAILURES_PER_EMAIL,
+              maxFailuresPerSource: settings.SIGN_IN_MAX_FAILURES_PER_EMAIL,
               maxFailuresPerIp: settings.SIGN_IN_MAX_FAILURES_PER_IP,
               windowMinutes: settings.SIGN_IN_WINDOW_MINUTES,
             },
           );
-          if (result.ok) return { id: result.userId };
+          if (result.ok) {
+            // This browser now counts as its own source for the email (lib/auth/device.ts).
+            jar.set(
+              DEVICE_COOKIE,
+              withDeviceToken(settings.AUTH_SECRET, parsed.data.email, deviceCookie),
+              {
+                httpOnly: true,
+                sameSite: 'lax',
+                path: '/',
+                secure:
+                  new URL(request.url).protocol === 'https:' ||
+                  request.headers.get('x-forwarded-proto') === 'https',
+                maxAge: 365 * 24 * 60 * 60,
+              },
+            );
+            return { id: result.userId };
+          }
           logger().info({ event: 'sign_in_failed', reason: result.reason }, 'sign-in refused');
           if (result.reason === 'rate_limited') throw new RateLimitedSignIn();
           return null;

@@ -1,0 +1,2 @@
+ALTER TABLE "sign_in_attempts" ADD COLUMN "source" text DEFAULT 'unknown' NOT NULL;--> statement-breakpoint
+CREATE INDEX "sign_in_attempts_source_idx" ON "sign_in_attempts" USING btree ("email","source","created_at");
