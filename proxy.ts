@@ -18,6 +18,16 @@ export default function proxy(request: NextRequest) {
   const requestId = offered && /^[A-Za-z0-9._-]{1,64}$/.test(offered) ? offered : randomUUID();
   const { pathname, search } = request.nextUrl;
 
+  // A path whose percent-escapes do not decode (`/api/locks/%`, `/%zz`) names
+  // nothing; Next would fail decoding its params and answer 500.
+  if (!decodes(pathname)) {
+    const response = pathname.startsWith('/api/')
+      ? NextResponse.json({ error: { code: 'not_found', message: 'Not found.' } }, { status: 404 })
+      : new NextResponse('Not found.', { status: 404, headers: { 'content-type': 'text/plain' } });
+    response.headers.set('x-request-id', requestId);
+    return response;
+  }
+
   const isPublic = PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(p));
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
   if (!isPublic && !hasSession) {
@@ -35,6 +45,15 @@ export default function proxy(request: NextRequest) {
   const response = NextResponse.next({ request: { headers: forwarded } });
   response.headers.set('x-request-id', requestId);
   return response;
+}
+
+function decodes(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // Static files skip the proxy: the icons and the web manifest are fetched

@@ -99,7 +99,7 @@ describe('seedDemo', () => {
         database.db,
         { email, password: 'demo-password', ip: '127.0.0.1' },
         NOW,
-        { maxFailuresPerEmail: 5, maxFailuresPerIp: 20, windowMinutes: 15 },
+        { maxFailuresPerSource: 5, maxFailuresPerIp: 20, windowMinutes: 15 },
       );
       expect(result.ok).toBe(true);
     }

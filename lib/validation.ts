@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError } from './errors';
 
 /** Each refused field's first problem, by the field's name in the input. */
@@ -47,3 +47,49 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.ou
   if (result.success) return result.data;
   throw new InvalidInputError(zodFieldErrors(result.error));
 }
+
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/i;
+
+/**
+ * Whether a string is an ISO 8601 date and time with a zone (Seam's format)
+ * naming a real calendar day and clock time. `Date` alone rolls 2027-02-30
+ * over to 2 March and reads "March 5" as a date, so the parts are checked.
+ */
+export function isIsoInstant(value: string): boolean {
+  const m = ISO_INSTANT.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second = '0', zoneHours = '0', zoneMinutes = '0'] = m
+    .slice(1)
+    .map((part) => part ?? undefined);
+  const y = Number(year);
+  const mo = Number(month);
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return (
+    mo >= 1 &&
+    mo <= 12 &&
+    Number(day) >= 1 &&
+    Number(day) <= daysInMonth &&
+    Number(hour) <= 23 &&
+    Number(minute) <= 59 &&
+    Number(second) <= 59 &&
+    Number(zoneHours) <= 23 &&
+    Number(zoneMinutes) <= 59 &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
+/** An ISO 8601 instant as a Date; null or empty means "not given", never 1970. */
+export const isoInstant = (field: string) =>
+  z.preprocess(
+    (v) => (v === null || v === '' ? undefined : v),
+    z.unknown().transform((v, ctx): Date => {
+      if (v instanceof Date && !Number.isNaN(v.getTime())) return v;
+      if (typeof v === 'string' && isIsoInstant(v)) return new Date(v);
+      ctx.addIssue({
+        code: 'custom',
+        message: `${field} must be an ISO 8601 date and time that exists, like 2027-03-05T15:00:00Z.`,
+      });
+      return z.NEVER;
+    }),
+  );

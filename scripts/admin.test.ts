@@ -227,7 +227,7 @@ describe('npm run admin', { timeout: 90_000 }, () => {
       expect(busy.stderr).toContain('is in use by process');
       expect(busy.stderr).not.toContain('    at ');
 
-      const limits = { maxFailuresPerEmail: 5, maxFailuresPerIp: 20, windowMinutes: 15 };
+      const limits = { maxFailuresPerSource: 5, maxFailuresPerIp: 20, windowMinutes: 15 };
       const signIn = (password: string) =>
         verifySignIn(
           db,

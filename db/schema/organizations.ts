@@ -126,11 +126,18 @@ export const signInAttempts = pgTable(
     id: id(),
     email: text('email').notNull(),
     ip: text('ip').notNull(),
+    /**
+     * Where the attempt came from, as far as Keyhold can tell: a browser that
+     * signed in as this email before (`device:…`), else a trusted address
+     * (`ip:…`), else `unknown`. Failures refuse only their own source.
+     */
+    source: text('source').notNull().default('unknown'),
     succeeded: boolean('succeeded').notNull(),
     createdAt: createdAt(),
   },
   (t) => [
     index('sign_in_attempts_email_idx').on(t.email, t.createdAt).where(sql`not ${t.succeeded}`),
+    index('sign_in_attempts_source_idx').on(t.email, t.source, t.createdAt),
     index('sign_in_attempts_ip_idx').on(t.ip, t.createdAt).where(sql`not ${t.succeeded}`),
   ],
 );

@@ -6,7 +6,7 @@ import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
-import { parseInput } from '@/lib/validation';
+import { isoInstant, parseInput } from '@/lib/validation';
 import { isLive, mayBeOnLock } from './predicates';
 import { hideUnpulledBackup } from './reads';
 import { windowProblem } from './rules';
@@ -36,12 +36,7 @@ const code = z
   .trim()
   .min(1, 'code must not be empty.')
   .max(12, 'code must be at most 12 characters.');
-/** An ISO 8601 instant; null or empty means "not given", never 1970. */
-const instant = (field: string) =>
-  z.preprocess(
-    (v) => (v === null || v === '' ? undefined : v),
-    z.coerce.date({ error: `${field} must be an ISO 8601 date and time.` }),
-  );
+const instant = isoInstant;
 
 export const createAccessCodeSchema = z
   .object({

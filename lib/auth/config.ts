@@ -4,6 +4,7 @@ import Credentials from 'next-auth/providers/credentials';
 import type { Db } from '@/db/client';
 import type { Env } from '@/lib/env';
 import { logger } from '@/lib/log';
+import { DEVICE_COOKIE, verifiedDevice, withDeviceToken } from './device';
 import { liveSession, revokeSession, SESSION_LIFETIME_SECONDS, startSession } from './sessions';
 import { clientAddress, signInSchema, verifySignIn } from './sign-in';
 
@@ -33,6 +34,12 @@ export type AuthDeps = {
     | 'SIGN_IN_WINDOW_MINUTES'
   >;
   now: () => Date;
+  /**
+   * Sets the `keyhold-device` cookie after a sign-in, so this browser counts
+   * as its own source for the email (lib/auth/device.ts). Next's cookie store
+   * in the app; tests that drive the handlers in-process leave it out.
+   */
+  rememberDevice?: (token: string, secure: boolean) => Promise<void>;
 };
 
 /**
@@ -40,7 +47,7 @@ export type AuthDeps = {
  * handlers in-process. The cookie holds a JWT with the user id (`sub`) and
  * the session row id (`sid`); the row decides whether it still means anything.
  */
-export function authConfig({ getDb, settings, now }: AuthDeps): NextAuthConfig {
+export function authConfig({ getDb, settings, now, rememberDevice }: AuthDeps): NextAuthConfig {
   return {
     secret: settings.AUTH_SECRET,
     // Keyhold is self-hosted behind whatever host name the hotel uses.
@@ -59,8 +66,10 @@ export function authConfig({ getDb, settings, now }: AuthDeps): NextAuthConfig {
             request.headers.get('x-forwarded-for'),
             settings.TRUSTED_PROXY_HOPS,
           );
-          const result = await verifySignIn(db, { ...parsed.data, ip }, now(), {
-            maxFailuresPerEmail: settings.SIGN_IN_MAX_FAILURES_PER_EMAIL,
+          const deviceCookie = cookieValue(request.headers.get('cookie'), DEVICE_COOKIE);
+          const device = verifiedDevice(settings.AUTH_SECRET, parsed.data.email, deviceCookie);
+          const result = await verifySignIn(db, { ...parsed.data, ip, device }, now(), {
+            maxFailuresPerSource: settings.SIGN_IN_MAX_FAILURES_PER_EMAIL,
             maxFailuresPerIp: settings.SIGN_IN_MAX_FAILURES_PER_IP,
             windowMinutes: settings.SIGN_IN_WINDOW_MINUTES,
           });
@@ -69,6 +78,11 @@ export function authConfig({ getDb, settings, now }: AuthDeps): NextAuthConfig {
               db,
               { userId: result.userId, userAgent: request.headers.get('user-agent'), ip },
               now(),
+            );
+            await rememberDevice?.(
+              withDeviceToken(settings.AUTH_SECRET, parsed.data.email, deviceCookie),
+              new URL(request.url).protocol === 'https:' ||
+                request.headers.get('x-forwarded-proto') === 'https',
             );
             return { id: result.userId, sessionId: session.id };
           }
@@ -118,4 +132,18 @@ export function authConfig({ getDb, settings, now }: AuthDeps): NextAuthConfig {
       debug() {},
     },
   };
+}
+
+/** One cookie's value from a Cookie header, or undefined. */
+function cookieValue(header: string | null, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [key, ...value] = part.trim().split('=');
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }

@@ -22,6 +22,7 @@ import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { canHonourCodes } from '@/lib/devices/predicates';
 import { AppError } from '@/lib/errors';
+import { parseId } from '@/lib/ids';
 import { issueMessage } from '@/lib/issues';
 import { parseInput } from '@/lib/validation';
 import { loadPullFacts, pullability } from './pullability';
@@ -268,6 +269,7 @@ export async function pullBackupAccessCode(
   now: Date,
 ): Promise<AccessCode> {
   assertCan(actor, 'backup_codes.pull', 'AccessCode');
+  parseId('AccessCode', accessCodeId, { field: 'access_code_id' });
   return db.transaction(async (tx) => {
     const [original] = await tx
       .select()

@@ -6,6 +6,7 @@ import {
   addSimulatedLock,
   createOrganization,
   createTestDatabase,
+  refused,
   type TestDatabase,
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
@@ -107,6 +108,14 @@ describe('pullBackupCodeForGuest', () => {
     const guestCodeMail = received.filter((m) => m.raw.includes(guestCode.code ?? '-'));
     expect(guestCodeMail).toHaveLength(1);
     expect(guestCodeMail[0]?.raw).not.toContain(backupDigits);
+  });
+
+  it('answers not found for an id that is not a UUID, before the database sees it', async () => {
+    // Finding 18.5: a non-UUID reached Postgres ("invalid input syntax for type uuid").
+    for (const id of ['not-a-uuid', "1' or '1'='1", '']) {
+      const error = await refused(() => pullBackupCodeForGuest(database.db, frontDesk, id, NOW));
+      expect(error.code).toBe('not_found');
+    }
   });
 
   it('queues nothing for a guest without email or phone, and gives the desk the text to pass on', async () => {

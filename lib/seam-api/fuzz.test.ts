@@ -810,6 +810,35 @@ describe('Seam-style API under fuzzing', () => {
     }
   });
 
+  it.each([
+    ['starts_at', '2027-02-30T15:00:00Z', '2027-03-05T11:00:00Z'],
+    ['starts_at', '2027-04-31T15:00:00Z', '2027-05-05T11:00:00Z'],
+    ['ends_at', '2027-02-10T15:00:00Z', '2027-02-29T11:00:00Z'],
+    ['ends_at', '2027-02-10T15:00:00Z', '2027-02-12T24:30:00Z'],
+    ['starts_at', 'March 5, 2027', '2027-03-06T11:00:00Z'],
+    ['starts_at', 1_800_000_000_000, '2027-03-06T11:00:00Z'],
+  ])(
+    'refuses an impossible or non-ISO %s with 400 naming it, writing nothing',
+    async (field, starts_at, ends_at) => {
+      // Finding 18.6: 2027-02-30 was stored as 2 March.
+      const answer = await sendAndCount(
+        'access_codes/create',
+        buildRequest(
+          'access_codes/create',
+          {
+            verb: 'POST',
+            transport: 'body',
+            params: { device_id: fx.usableLocks[1], name: 'Impossible', starts_at, ends_at },
+            invalidJson: '{',
+          },
+          `Bearer ${key}`,
+        ),
+      );
+      expect(answer.status).toBe(400);
+      expect((answer.body.error as { message: string }).message).toContain(field);
+    },
+  );
+
   it('still writes on a valid create through the same harness (the write check is live)', async () => {
     const before = await counts();
     const answer = await sendAndCount(

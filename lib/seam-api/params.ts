@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIsoInstant } from '@/lib/validation';
 
 /**
  * Request parameters as Seam's SDK sends them: a JSON body, a query string
@@ -73,7 +74,10 @@ export const seamDate = (field: string) =>
     z
       .string({ error: `${field} must be an ISO 8601 date and time.` })
       .max(40, `${field} must be an ISO 8601 date and time.`)
-      .refine((s) => !Number.isNaN(Date.parse(s)), `${field} must be an ISO 8601 date and time.`)
+      .refine(
+        isIsoInstant,
+        `${field} must be an ISO 8601 date and time that exists, like 2027-03-05T15:00:00Z.`,
+      )
       .transform((s) => new Date(s))
       .refine(
         (d) => d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100,
