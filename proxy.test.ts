@@ -1,5 +1,6 @@
 import { NextRequest } from 'next/server';
 import { describe, expect, it } from 'vitest';
+import { pagePolicy } from '@/lib/http/security-headers';
 import proxy from '@/proxy';
 
 // Finding 18.5: paths whose percent-escapes do not decode answered 500 from
@@ -104,5 +105,14 @@ describe('security headers', () => {
       );
       expect(response.headers.get('strict-transport-security')).toBe(expected);
     }
+  });
+});
+
+describe('pagePolicy', () => {
+  it('allows eval only for next dev (its error overlay), never in a build', () => {
+    expect(pagePolicy('n', { https: false, dev: true })).toContain(
+      "script-src 'self' 'nonce-n' 'strict-dynamic' 'unsafe-eval';",
+    );
+    expect(pagePolicy('n', { https: false, dev: false })).not.toContain('unsafe-eval');
   });
 });

@@ -24,4 +24,8 @@ test('pages and JSON both carry nosniff, a referrer policy and no framing', asyn
     // Served over http here: no HSTS.
     expect(headers['strict-transport-security']).toBeUndefined();
   }
+  // Static files skip the proxy; next.config.mjs sets these two on them.
+  const icon = (await request.get('/icon.svg')).headers();
+  expect(icon['x-content-type-options']).toBe('nosniff');
+  expect(icon['referrer-policy']).toBe('strict-origin-when-cross-origin');
 });
