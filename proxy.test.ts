@@ -1,5 +1,6 @@
 import { NextRequest } from 'next/server';
 import { describe, expect, it } from 'vitest';
+import { pagePolicy } from '@/lib/http/security-headers';
 import proxy from '@/proxy';
 
 // Finding 18.5: paths whose percent-escapes do not decode answered 500 from
@@ -26,5 +27,92 @@ describe('proxy', () => {
     );
     expect(response.status).toBe(200);
     expect(response.headers.get('x-middleware-next')).toBe('1');
+  });
+});
+
+// Finding 18.7: no security headers on any page.
+describe('security headers', () => {
+  const signedIn = { cookie: 'authjs.session-token=x' };
+  const csp = (response: Response) => response.headers.get('content-security-policy') ?? '';
+  const nonceOf = (policy: string) => /'nonce-([A-Za-z0-9+/=]+)'/.exec(policy)?.[1];
+
+  it('gives a page a fresh script nonce and hands the same policy to Next to render with', () => {
+    const first = proxy(new NextRequest('http://127.0.0.1/locks', { headers: signedIn }));
+    const second = proxy(new NextRequest('http://127.0.0.1/locks', { headers: signedIn }));
+    const nonce = nonceOf(csp(first));
+    expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(nonceOf(csp(second))).not.toBe(nonce);
+    expect(csp(first)).toContain(`script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`);
+    expect(csp(first)).not.toContain('unsafe-eval');
+    // Next reads the nonce from the request's policy and puts it on its own scripts.
+    expect(first.headers.get('x-middleware-request-content-security-policy')).toBe(csp(first));
+    expect(first.headers.get('x-middleware-request-x-nonce')).toBe(nonce);
+  });
+
+  it.each([
+    ['a dashboard page', '/locks', signedIn],
+    ['the sign-in page', '/sign-in', {}],
+    ['an invitation', '/invite/abc', {}],
+  ])('sends the page policy, nosniff and a referrer policy on %s', (_, path, headers) => {
+    const response = proxy(new NextRequest(`http://127.0.0.1${path}`, { headers }));
+    expect(csp(response)).toContain("default-src 'self'");
+    expect(csp(response)).toContain("frame-ancestors 'none'");
+    expect(csp(response)).toContain("object-src 'none'");
+    expect(csp(response)).toContain("base-uri 'self'");
+    expect(csp(response)).toContain("form-action 'self'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+  });
+
+  it('gives JSON routes a policy that allows nothing to load and no framing', () => {
+    const response = proxy(new NextRequest('http://127.0.0.1/api/locks', { headers: signedIn }));
+    expect(csp(response)).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+  });
+
+  it.each([
+    ['the sign-in redirect', 'http://127.0.0.1/settings', 307],
+    ['an undecodable path', 'http://127.0.0.1/%zz', 404],
+  ])('sends them on %s too', (_, url, status) => {
+    const response = proxy(new NextRequest(url));
+    expect(response.status).toBe(status);
+    expect(csp(response)).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+  });
+
+  it('sends HSTS (and upgrades subresources) only over https', () => {
+    const hsts = 'max-age=31536000; includeSubDomains';
+    const plain = proxy(new NextRequest('http://127.0.0.1/locks', { headers: signedIn }));
+    expect(plain.headers.get('strict-transport-security')).toBeNull();
+    expect(csp(plain)).not.toContain('upgrade-insecure-requests');
+
+    const direct = proxy(new NextRequest('https://keyhold.example/locks', { headers: signedIn }));
+    expect(direct.headers.get('strict-transport-security')).toBe(hsts);
+    expect(csp(direct)).toContain('upgrade-insecure-requests');
+
+    // Behind a proxy that ends TLS (what lib/auth/config.ts also trusts for its cookies).
+    for (const [proto, expected] of [
+      ['https', hsts],
+      ['https, http', hsts],
+      ['http', null],
+    ] as const) {
+      const response = proxy(
+        new NextRequest('http://127.0.0.1/api/locks', {
+          headers: { ...signedIn, 'x-forwarded-proto': proto },
+        }),
+      );
+      expect(response.headers.get('strict-transport-security')).toBe(expected);
+    }
+  });
+});
+
+describe('pagePolicy', () => {
+  it('allows eval only for next dev (its error overlay), never in a build', () => {
+    expect(pagePolicy('n', { https: false, dev: true })).toContain(
+      "script-src 'self' 'nonce-n' 'strict-dynamic' 'unsafe-eval';",
+    );
+    expect(pagePolicy('n', { https: false, dev: false })).not.toContain('unsafe-eval');
   });
 });

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type NextRequest, NextResponse } from 'next/server';
+import {
+  applySecurityHeaders,
+  JSON_POLICY,
+  newNonce,
+  pagePolicy,
+  servedOverHttps,
+} from '@/lib/http/security-headers';
 
 // Names Auth.js gives its session cookie over http and https.
 const SESSION_COOKIES = ['authjs.session-token', '__Secure-authjs.session-token'];
@@ -8,7 +15,8 @@ const SESSION_COOKIES = ['authjs.session-token', '__Secure-authjs.session-token'
 const PUBLIC_PATHS = ['/sign-in', '/api/', '/invite/'];
 
 /**
- * Tags every request with an id for the logs, and sends visitors without a
+ * Tags every request with an id for the logs, sets the security headers
+ * (lib/http/security-headers.ts), and sends visitors without a
  * session cookie to sign-in. This is a convenience, not a guard: every page,
  * action and route handler checks the member itself (lib/http/session.ts).
  */
@@ -17,6 +25,7 @@ export default function proxy(request: NextRequest) {
   const offered = request.headers.get('x-request-id');
   const requestId = offered && /^[A-Za-z0-9._-]{1,64}$/.test(offered) ? offered : randomUUID();
   const { pathname, search } = request.nextUrl;
+  const https = servedOverHttps(request.nextUrl, request.headers.get('x-forwarded-proto'));
 
   // A path whose percent-escapes do not decode (`/api/locks/%`, `/%zz`) names
   // nothing; Next would fail decoding its params and answer 500.
@@ -25,6 +34,7 @@ export default function proxy(request: NextRequest) {
       ? NextResponse.json({ error: { code: 'not_found', message: 'Not found.' } }, { status: 404 })
       : new NextResponse('Not found.', { status: 404, headers: { 'content-type': 'text/plain' } });
     response.headers.set('x-request-id', requestId);
+    applySecurityHeaders(response.headers, JSON_POLICY, https);
     return response;
   }
 
@@ -36,14 +46,26 @@ export default function proxy(request: NextRequest) {
     url.search = `?callbackUrl=${encodeURIComponent(pathname + search)}`;
     const response = NextResponse.redirect(url);
     response.headers.set('x-request-id', requestId);
+    applySecurityHeaders(response.headers, JSON_POLICY, https);
     return response;
   }
 
   const forwarded = new Headers(request.headers);
   forwarded.set('x-request-id', requestId);
   forwarded.set('x-keyhold-path', pathname + search);
+  // Auth.js may answer under /api/auth/ with its own HTML pages (error, sign-out).
+  const isPage = !pathname.startsWith('/api/') || pathname.startsWith('/api/auth/');
+  let policy = JSON_POLICY;
+  if (isPage) {
+    const nonce = newNonce();
+    policy = pagePolicy(nonce, { https, dev: process.env.NODE_ENV === 'development' });
+    // Next takes the nonce for its own scripts from the request's policy.
+    forwarded.set('content-security-policy', policy);
+    forwarded.set('x-nonce', nonce);
+  }
   const response = NextResponse.next({ request: { headers: forwarded } });
   response.headers.set('x-request-id', requestId);
+  applySecurityHeaders(response.headers, policy, https);
   return response;
 }
 

@@ -1,8 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { CodeConstraints } from '@/db/schema';
 
-/** A window on the clock; null ends mean "forever" (an ongoing code). */
-export type Window = { startsAt: Date | null; endsAt: Date | null };
+export { type Window, windowsMeet, windowsOverlap } from './windows';
 
 export const MAX_WINDOW_DAYS = 366;
 
@@ -73,28 +72,6 @@ export function generateCode(
     if (!taken.has(code) && !isWeakCode(code)) return code;
   }
   throw new Error(`no free ${length}-digit code after 1000 tries`);
-}
-
-/** Whether two windows share any instant. Windows are [startsAt, endsAt). */
-export function windowsOverlap(a: Window, b: Window): boolean {
-  const aStart = a.startsAt?.getTime() ?? Number.NEGATIVE_INFINITY;
-  const aEnd = a.endsAt?.getTime() ?? Number.POSITIVE_INFINITY;
-  const bStart = b.startsAt?.getTime() ?? Number.NEGATIVE_INFINITY;
-  const bEnd = b.endsAt?.getTime() ?? Number.POSITIVE_INFINITY;
-  return aStart < bEnd && bStart < aEnd;
-}
-
-/**
- * Whether two windows share any instant, ends included: [startsAt, endsAt].
- * For times that last until something happens after their end (a code stays
- * on its lock until the tick after its end), where touching is meeting.
- */
-export function windowsMeet(a: Window, b: Window): boolean {
-  const aStart = a.startsAt?.getTime() ?? Number.NEGATIVE_INFINITY;
-  const aEnd = a.endsAt?.getTime() ?? Number.POSITIVE_INFINITY;
-  const bStart = b.startsAt?.getTime() ?? Number.NEGATIVE_INFINITY;
-  const bEnd = b.endsAt?.getTime() ?? Number.POSITIVE_INFINITY;
-  return aStart <= bEnd && bStart <= aEnd;
 }
 
 /** Why a time-bound window is unusable at `now`, naming the field, or null. */

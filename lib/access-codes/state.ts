@@ -7,7 +7,7 @@ import {
   isConfirmedOnLock,
   mayBeOnLock,
 } from './predicates';
-import { type Window, windowsMeet } from './rules';
+import { type Window, windowsMeet } from './windows';
 
 /**
  * The access-code state machine (DESIGN.md "The reconciler"): given what
