@@ -15,6 +15,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { clock } from '@/lib/clock';
 import { replaceDevice } from '@/lib/devices/replace';
+import { GENERIC_ERROR_MESSAGE } from '@/lib/errors';
 import { isId } from '@/lib/ids';
 import { logger } from '@/lib/log';
 import { inviteMember } from '@/lib/organizations/invitations';
@@ -513,5 +514,202 @@ describe('every server action, as each role without its permission', () => {
   });
 });
 
-void logger;
-void routeFiles;
+type Handler = (request: Request, context: { params?: Promise<unknown> }) => Promise<Response>;
+
+/**
+ * How to call one route handler. `path` is the query and `params` the
+ * route's segments, naming this organization's rows; `reads: 'list'` marks a
+ * route that answers the actor's own organization's rows, where another
+ * organization gets 200 with none of ours rather than 404.
+ */
+type RouteRow =
+  | {
+      permission: Permission;
+      query?: (f: Fixtures) => string;
+      params?: (f: Fixtures) => Record<string, string>;
+      reads: 'one' | 'list';
+    }
+  | { public: string };
+
+const ROUTES: Record<string, RouteRow> = {
+  'app/api/alerts/route.ts#GET': { permission: 'alerts.read', reads: 'list' },
+  'app/api/alerts/count/route.ts#GET': { permission: 'alerts.read', reads: 'list' },
+  'app/api/arrivals/route.ts#GET': { permission: 'reservations.read', reads: 'list' },
+  'app/api/front-desk/route.ts#GET': { permission: 'backup_codes.pull', reads: 'list' },
+  'app/api/locks/route.ts#GET': { permission: 'locks.read', reads: 'list' },
+  'app/api/locks/[id]/route.ts#GET': {
+    permission: 'locks.read',
+    reads: 'one',
+    params: (f) => ({ id: f.lockId }),
+  },
+  'app/api/replacements/route.ts#GET': { permission: 'devices.replace', reads: 'list' },
+  'app/api/replacements/[newId]/route.ts#GET': {
+    permission: 'devices.replace',
+    reads: 'one',
+    params: (f) => ({ newId: f.replacingLockId }),
+  },
+  'app/api/replacements/plan/route.ts#GET': {
+    permission: 'devices.replace',
+    reads: 'one',
+    query: (f) => `?oldDeviceId=${f.lockId}&newDeviceId=${f.newLockId}`,
+  },
+  'app/api/reservations/route.ts#GET': { permission: 'reservations.read', reads: 'list' },
+  'app/api/reservations/[id]/route.ts#GET': {
+    permission: 'reservations.read',
+    reads: 'one',
+    params: (f) => ({ id: f.stayId }),
+  },
+  'app/api/health/route.ts#GET': { public: 'liveness and readiness, no organization’s data' },
+  'app/api/live/route.ts#GET': { public: 'liveness, no data' },
+  'app/api/auth/[...nextauth]/route.ts#GET': { public: 'Auth.js (sign-in, session)' },
+  'app/api/auth/[...nextauth]/route.ts#POST': { public: 'Auth.js (sign-in, session)' },
+  'app/api/cron/tick/route.ts#GET': { public: 'CRON_SECRET bearer (app/api/routes.test.ts)' },
+  'app/api/cron/tick/route.ts#POST': { public: 'CRON_SECRET bearer (app/api/routes.test.ts)' },
+  ...Object.fromEntries(
+    ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => [
+      `app/api/seam/[...path]/route.ts#${method}`,
+      {
+        public:
+          'API key of one organization; other organizations and fuzzing in lib/seam-api/sdk.test.ts and fuzz.test.ts',
+      },
+    ]),
+  ),
+};
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+
+async function callRoute(key: string, row: Extract<RouteRow, { permission: Permission }>) {
+  const [file, method] = key.split('#') as [string, string];
+  const mod = (await import(/* @vite-ignore */ join(ROOT, file))) as Record<string, Handler>;
+  const handler = mod[method];
+  if (!handler) throw new Error(`${key} is not exported`);
+  const request = new Request(`http://keyhold.test/api/elsewhere${row.query?.(fixtures) ?? ''}`, {
+    method,
+  });
+  const response = await handler(request, { params: Promise.resolve(row.params?.(fixtures)) });
+  return { status: response.status, text: await response.text() };
+}
+
+describe('the route table', () => {
+  it('names every route handler in the source, and nothing that is gone', async () => {
+    expect(routeFiles.length).toBeGreaterThan(10);
+    const found: string[] = [];
+    for (const file of routeFiles) {
+      const mod = (await import(/* @vite-ignore */ join(ROOT, file))) as Record<string, unknown>;
+      for (const method of METHODS) if (method in mod) found.push(`${file}#${method}`);
+    }
+    const missing = found.filter((key) => !(key in ROUTES));
+    expect(
+      missing.map((key) => `add ${key} to the security table`),
+      'route handlers without a row in ROUTES (app/security.test.ts)',
+    ).toEqual([]);
+    expect(Object.keys(ROUTES).filter((key) => !found.includes(key))).toEqual([]);
+  });
+});
+
+const protectedRoutes = Object.entries(ROUTES).flatMap(([key, row]) =>
+  'permission' in row ? [{ key, row }] : [],
+);
+
+describe('every route handler, as a member of another organization', () => {
+  it.each(protectedRoutes)(
+    '$key: 404 for our ids, none of our rows in a list',
+    async ({ key, row }) => {
+      the.actor = rivalAdmin;
+      const before = await fingerprint();
+      const { status, text } = await callRoute(key, row);
+      expect(status, key).toBe(row.reads === 'one' ? 404 : 200);
+      for (const id of Object.values(fixtures)) expect(text, key).not.toContain(id);
+      if (key.includes('/count/')) expect(JSON.parse(text)).toEqual({ open: 0 });
+      expect(await fingerprint(), `${key} wrote`).toEqual(before);
+    },
+  );
+});
+
+describe('every route handler, as each role without its permission', () => {
+  const cases = protectedRoutes.flatMap(({ key, row }) =>
+    'permission' in row
+      ? ROLES.filter((role) => !can(role, row.permission)).map((role) => ({ key, row, role }))
+      : [],
+  );
+  it.each(cases)('$key as $role: refused, nothing of ours', async ({ key, row, role }) => {
+    the.actor = harborActors[role];
+    const { status, text } = await callRoute(key, row);
+    expect([403, 404], key).toContain(status);
+    for (const id of Object.values(fixtures)) expect(text, key).not.toContain(id);
+  });
+
+  it('and the routes do answer a member allowed to read them', async () => {
+    the.actor = harborActors.admin;
+    for (const { key, row } of protectedRoutes) {
+      expect((await callRoute(key, row)).status, key).toBe(200);
+    }
+  });
+});
+
+// Malformed envelopes: what a crafted request can hand an action (Next
+// decodes any serializable arguments, not only what our forms send). Each
+// must be a refusal with a message, never a throw, never the generic
+// "something went wrong" of an unexpected failure, never an error-level log.
+const HUGE = 'x'.repeat(100_000);
+
+function mapLeaves(value: unknown, leaf: (v: unknown) => unknown): unknown {
+  if (value instanceof FormData) {
+    const out = new FormData();
+    for (const [k, v] of value.entries()) out.set(k, String(leaf(v)));
+    return out;
+  }
+  if (Array.isArray(value)) return value.map((v) => mapLeaves(v, leaf));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapLeaves(v, leaf)]));
+  }
+  return value === null ? null : leaf(value);
+}
+
+function malformed(args: unknown[]): [string, unknown[]][] {
+  return [
+    ['no arguments', []],
+    ['nulls', args.map(() => null)],
+    ['numbers for everything', mapLeaves(args, () => 42) as unknown[]],
+    ['non-UUID ids and texts', mapLeaves(args, () => 'not-an-id') as unknown[]],
+    ['100k-character strings', mapLeaves(args, () => HUGE) as unknown[]],
+    ['objects where strings go', mapLeaves(args, () => ({ $ne: null })) as unknown[]],
+    ['a plain object for a form', args.map((a) => (a instanceof FormData ? { a: 1 } : a))],
+    ['empty objects and forms', args.map((a) => (a instanceof FormData ? new FormData() : {}))],
+  ];
+}
+
+describe('every server action, fuzzed', () => {
+  const cases = protectedActions.flatMap((row) =>
+    malformed(row.args({} as Fixtures)).map(([name]) => ({ ...row, name })),
+  );
+  it.each(cases)(
+    '$key with $name: a clear refusal or success, never a failure',
+    async ({ key, args, name }) => {
+      the.actor = harborActors.admin;
+      const [, input] = malformed(args(fixtures)).find(([n]) => n === name) ?? ['', []];
+      const errors = vi.spyOn(logger(), 'error');
+      try {
+        let answer: unknown;
+        try {
+          answer = await callAction(key, input);
+        } catch (error) {
+          // A redirect after success is how some actions answer; anything else is a 500.
+          if (String((error as { digest?: unknown })?.digest ?? '').startsWith('NEXT_REDIRECT')) {
+            return;
+          }
+          throw new Error(`${key} threw on ${name}`, { cause: error });
+        }
+        expect(answer, key).toMatchObject({ ok: expect.any(Boolean) });
+        const result = answer as { ok: boolean; error?: string };
+        if (!result.ok) {
+          expect(result.error, key).toMatch(/\w/);
+          expect(result.error, key).not.toBe(GENERIC_ERROR_MESSAGE);
+        }
+        expect(errors, `${key} logged an error on ${name}`).not.toHaveBeenCalled();
+      } finally {
+        errors.mockRestore();
+      }
+    },
+  );
+});
