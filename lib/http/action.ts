@@ -42,3 +42,18 @@ export async function runAction<T>(
     }
   });
 }
+
+/**
+ * An action's form argument. Next decodes whatever a request's body holds
+ * into the arguments, so a crafted request can send anything where a form
+ * goes; it reads as an empty form, and validation names every missing field
+ * (a clear refusal, never a TypeError logged as a failure).
+ */
+export function formOf(formData: unknown): FormData {
+  return formData instanceof FormData ? formData : new FormData();
+}
+
+/** An action's object argument, or no fields at all when a crafted request sent something else. */
+export function fieldsOf<T extends object>(input: T | null | undefined): Partial<T> {
+  return input !== null && typeof input === 'object' && !Array.isArray(input) ? input : {};
+}

@@ -5,14 +5,15 @@ import { getDb } from '@/db/client';
 import { deleteAccessCode } from '@/lib/access-codes/operations';
 import { createPermanentBackupCode } from '@/lib/backup-pools/permanent';
 import { clock } from '@/lib/clock';
-import { type ActionResult, runAction } from '@/lib/http/action';
+import { type ActionResult, formOf, runAction } from '@/lib/http/action';
 
 export type CreatedPermanentCode = { code: string; lockName: string };
 
 export async function createPermanentBackupCodeAction(
   _previous: ActionResult<CreatedPermanentCode> | null,
-  formData: FormData,
+  formArgument: FormData,
 ): Promise<ActionResult<CreatedPermanentCode>> {
+  const formData = formOf(formArgument);
   const result = await runAction('permanent_codes.manage', async (actor) => {
     const created = await createPermanentBackupCode(
       await getDb(),

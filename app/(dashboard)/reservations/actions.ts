@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import type { Delivery } from '@/components/guest-message-state';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
-import { type ActionRefusal, type ActionResult, runAction } from '@/lib/http/action';
+import { type ActionRefusal, type ActionResult, formOf, runAction } from '@/lib/http/action';
 import { sendGuestCodeNow } from '@/lib/messages/guest';
 import { loggedOnly } from '@/lib/messages/transports';
 import { getReservationDetail, type ReservationDetail } from '@/lib/reservations/detail';
@@ -24,8 +24,9 @@ function forTheForm<T>(result: ActionResult<T>): ActionResult<T> {
 /** Create a stay, then open its page, which says what happens to its codes. */
 export async function createReservationAction(
   _previous: unknown,
-  formData: FormData,
+  formArgument: FormData,
 ): Promise<ActionRefusal> {
+  const formData = formOf(formArgument);
   const result = forTheForm(
     await runAction('reservations.manage', async (actor) => {
       const input = createInputFromForm(formData);
@@ -42,8 +43,9 @@ export async function createReservationAction(
 /** Save the edit form; the answer is the stay as it now is, codes and all, for the page to show at once. */
 export async function updateReservationAction(
   _previous: unknown,
-  formData: FormData,
+  formArgument: FormData,
 ): Promise<ActionResult<ReservationDetail>> {
+  const formData = formOf(formArgument);
   const result = forTheForm(
     await runAction('reservations.manage', async (actor) => {
       const id = String(formData.get('reservationId') ?? '');

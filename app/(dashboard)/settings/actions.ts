@@ -4,12 +4,13 @@ import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
 import { createApiKey, revokeApiKey } from '@/lib/api-keys';
 import { clock } from '@/lib/clock';
-import { type ActionResult, runAction } from '@/lib/http/action';
+import { type ActionResult, formOf, runAction } from '@/lib/http/action';
 
 export async function createApiKeyAction(
   _previous: ActionResult<{ apiKey: string; name: string }> | null,
-  formData: FormData,
+  formArgument: FormData,
 ): Promise<ActionResult<{ apiKey: string; name: string }>> {
+  const formData = formOf(formArgument);
   const result = await runAction('api_keys.manage', async (actor) => {
     const { apiKey, key } = await createApiKey(await getDb(), actor, {
       name: String(formData.get('name') ?? ''),

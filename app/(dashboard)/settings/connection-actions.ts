@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { checkConnectionSoon, connectSeam, replaceConnectionKey } from '@/lib/devices/connections';
-import { type ActionResult, runAction } from '@/lib/http/action';
+import { type ActionResult, formOf, runAction } from '@/lib/http/action';
 
 // Lock-service connections on the settings page. lib checks the role and the
 // input (naming the field); the API key goes one way only: nothing here
@@ -19,8 +19,9 @@ function revalidate() {
 
 export async function connectSeamAction(
   _previous: ActionResult<ConnectedSeam> | null,
-  formData: FormData,
+  formArgument: FormData,
 ): Promise<ActionResult<ConnectedSeam>> {
+  const formData = formOf(formArgument);
   const name = String(formData.get('name') ?? '');
   const propertyId = String(formData.get('propertyId') ?? '');
   const result = await runAction('settings.manage', async (actor) => {
@@ -43,8 +44,9 @@ export async function connectSeamAction(
 
 export async function replaceConnectionKeyAction(
   _previous: ActionResult<null> | null,
-  formData: FormData,
+  formArgument: FormData,
 ): Promise<ActionResult<null>> {
+  const formData = formOf(formArgument);
   const result = await runAction('settings.manage', async (actor) => {
     await replaceConnectionKey(
       await getDb(),
@@ -63,8 +65,9 @@ export async function replaceConnectionKeyAction(
 
 export async function checkConnectionAction(
   _previous: ActionResult<null> | null,
-  formData: FormData,
+  formArgument: FormData,
 ): Promise<ActionResult<null>> {
+  const formData = formOf(formArgument);
   const result = await runAction('settings.manage', async (actor) => {
     await checkConnectionSoon(await getDb(), actor, String(formData.get('connectionId') ?? ''));
     return null;

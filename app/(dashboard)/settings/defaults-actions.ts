@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
-import { type ActionResult, runAction } from '@/lib/http/action';
+import { type ActionResult, formOf, runAction } from '@/lib/http/action';
 import {
   SETTING_LABELS,
   type SettingField,
@@ -11,8 +11,9 @@ import {
 
 export async function updateOrganizationSettingsAction(
   _previous: ActionResult<{ changed: string[] }> | null,
-  formData: FormData,
+  formArgument: FormData,
 ): Promise<ActionResult<{ changed: string[] }>> {
+  const formData = formOf(formArgument);
   const fields = Object.keys(SETTING_LABELS) as SettingField[];
   const input = Object.fromEntries(fields.map((f) => [f, String(formData.get(f) ?? '')]));
   const result = await runAction('settings.manage', async (actor) => {

@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import type { MemberRole } from '@/db/schema';
 import { endMemberSessions } from '@/lib/auth/sessions';
 import { clock } from '@/lib/clock';
-import { type ActionResult, runAction } from '@/lib/http/action';
+import { type ActionResult, fieldsOf, formOf, runAction } from '@/lib/http/action';
 import { invitationPath, inviteMember, revokeInvitation } from '@/lib/organizations/invitations';
 import { changeMemberRole, removeMember, setMemberDisabled } from '@/lib/organizations/members';
 
@@ -22,8 +22,9 @@ export type InvitedMemberResult = {
  */
 export async function addMemberAction(
   _previous: ActionResult<InvitedMemberResult> | null,
-  formData: FormData,
+  formArgument: FormData,
 ): Promise<ActionResult<InvitedMemberResult>> {
+  const formData = formOf(formArgument);
   const result = await runAction('members.manage', async (actor) => {
     const invited = await inviteMember(
       await getDb(),
@@ -42,9 +43,10 @@ export async function addMemberAction(
   return result;
 }
 
-export async function revokeInvitationAction(input: {
+export async function revokeInvitationAction(argument: {
   invitationId: string;
 }): Promise<ActionResult<null>> {
+  const input = fieldsOf(argument);
   const result = await runAction('members.manage', async (actor) => {
     await revokeInvitation(await getDb(), actor, String(input.invitationId), clock.now());
     return null;
@@ -54,11 +56,12 @@ export async function revokeInvitationAction(input: {
 }
 
 /** Answers the role the member has now, so the page shows what was saved. */
-export async function changeMemberRoleAction(input: {
+export async function changeMemberRoleAction(argument: {
   userId: string;
   role: MemberRole;
 }): Promise<ActionResult<{ role: MemberRole }>> {
   const result = await runAction('members.manage', async (actor) => {
+    const input = fieldsOf(argument);
     const member = await changeMemberRole(
       await getDb(),
       actor,
@@ -75,10 +78,11 @@ export async function changeMemberRoleAction(input: {
   return result;
 }
 
-export async function setMemberDisabledAction(input: {
+export async function setMemberDisabledAction(argument: {
   userId: string;
   disabled: boolean;
 }): Promise<ActionResult<null>> {
+  const input = fieldsOf(argument);
   const result = await runAction('members.manage', async (actor) => {
     await setMemberDisabled(
       await getDb(),
@@ -93,9 +97,10 @@ export async function setMemberDisabledAction(input: {
 }
 
 /** "Sign out everywhere": ends every session of a member of this organization. */
-export async function endMemberSessionsAction(input: {
+export async function endMemberSessionsAction(argument: {
   userId: string;
 }): Promise<ActionResult<{ ended: number }>> {
+  const input = fieldsOf(argument);
   return runAction('members.manage', async (actor) => ({
     ended: await endMemberSessions(
       await getDb(),
@@ -106,7 +111,10 @@ export async function endMemberSessionsAction(input: {
   }));
 }
 
-export async function removeMemberAction(input: { userId: string }): Promise<ActionResult<null>> {
+export async function removeMemberAction(argument: {
+  userId: string;
+}): Promise<ActionResult<null>> {
+  const input = fieldsOf(argument);
   const result = await runAction('members.manage', async (actor) => {
     await removeMember(await getDb(), actor, { userId: String(input.userId) });
     return null;

@@ -7,6 +7,7 @@ import { signIn } from '@/auth';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { AppError, GENERIC_ERROR_MESSAGE } from '@/lib/errors';
+import { formOf } from '@/lib/http/action';
 import { currentUserId, ORGANIZATION_COOKIE } from '@/lib/http/session';
 import { logger, withRequestId } from '@/lib/log';
 import { acceptInvitation, acceptInvitationWithNewAccount } from '@/lib/organizations/invitations';
@@ -46,8 +47,9 @@ async function answer(work: () => Promise<void>): Promise<InviteState> {
 /** Accept as the signed-in user. */
 export async function acceptInviteAction(
   _previous: InviteState,
-  formData: FormData,
+  formArgument: FormData,
 ): Promise<InviteState> {
+  const formData = formOf(formArgument);
   let joined = false;
   const state = await answer(async () => {
     const userId = await currentUserId();
@@ -67,8 +69,9 @@ export async function acceptInviteAction(
 /** Create the invited email's account, accept, and sign in. */
 export async function createAccountAction(
   _previous: InviteState,
-  formData: FormData,
+  formArgument: FormData,
 ): Promise<InviteState> {
+  const formData = formOf(formArgument);
   return answer(async () => {
     const password = String(formData.get('password') ?? '');
     const { organizationId, email } = await acceptInvitationWithNewAccount(

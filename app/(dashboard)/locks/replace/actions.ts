@@ -7,7 +7,7 @@ import { clock } from '@/lib/clock';
 import { placeDevice } from '@/lib/devices/new-locks';
 import { replaceDevice } from '@/lib/devices/replace';
 import { undoReplacement } from '@/lib/devices/undo-replacement';
-import { type ActionRefusal, type ActionResult, runAction } from '@/lib/http/action';
+import { type ActionRefusal, type ActionResult, formOf, runAction } from '@/lib/http/action';
 
 // The replacement wizard's steps. lib checks the role and validates (zod,
 // naming the field); these only read the form and choose where to go next.
@@ -17,8 +17,9 @@ const formText = (formData: FormData, name: string) => String(formData.get(name)
 /** Confirm a replacement, then watch the new lock take its codes. */
 export async function replaceLockAction(
   _previous: unknown,
-  formData: FormData,
+  formArgument: FormData,
 ): Promise<ActionRefusal> {
+  const formData = formOf(formArgument);
   const result = await runAction('devices.replace', async (actor) =>
     replaceDevice(
       await getDb(),
@@ -40,8 +41,9 @@ export async function replaceLockAction(
 /** A new lock that replaces nothing: place it at a property. */
 export async function placeLockAction(
   _previous: unknown,
-  formData: FormData,
+  formArgument: FormData,
 ): Promise<ActionRefusal> {
+  const formData = formOf(formArgument);
   const deviceId = formText(formData, 'deviceId');
   const result = await runAction('devices.replace', async (actor) =>
     placeDevice(
