@@ -87,7 +87,8 @@ export async function setMemberDisabledAction(argument: {
     await setMemberDisabled(
       await getDb(),
       actor,
-      { userId: String(input.userId), disabled: input.disabled === true },
+      // Checked by the schema inside: anything but true or false is refused, naming the field.
+      { userId: String(input.userId), disabled: input.disabled as boolean },
       clock.now(),
     );
     return null;
