@@ -10,7 +10,7 @@ describe('proxy', () => {
     'answers 404 to the undecodable path %s, signed in or not',
     async (path) => {
       for (const cookie of ['', 'authjs.session-token=x']) {
-        const response = proxy(
+        const response = await proxy(
           new NextRequest(`http://127.0.0.1${path}`, { headers: cookie ? { cookie } : {} }),
         );
         expect(response.status).toBe(404);
@@ -19,8 +19,41 @@ describe('proxy', () => {
     },
   );
 
-  it('passes a path with good escapes through', () => {
-    const response = proxy(
+  // Finding 18.5: Next answered 500 ("Unexpected end of JSON input") to these.
+  it.each([
+    ['unterminated JSON', 'text/plain;charset=UTF-8', '["$K1", {"a":'],
+    ['no body at all', 'text/plain;charset=UTF-8', ''],
+    ['a multipart body without its boundary', 'multipart/form-data; boundary=kh', 'garbage'],
+  ])('answers 400 to a server action with %s, before Next decodes it', async (_, type, body) => {
+    const response = await proxy(
+      new NextRequest('http://127.0.0.1/locks', {
+        method: 'POST',
+        headers: { cookie: 'authjs.session-token=x', 'next-action': '40abc', 'content-type': type },
+        body,
+      }),
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/cannot be read/);
+  });
+
+  it('passes a server action whose body decodes, and leaves the body for it', async () => {
+    const request = new NextRequest('http://127.0.0.1/locks', {
+      method: 'POST',
+      headers: {
+        cookie: 'authjs.session-token=x',
+        'next-action': '40abc',
+        'content-type': 'text/plain;charset=UTF-8',
+      },
+      body: '[{"deviceId":"x"}]',
+    });
+    const response = await proxy(request);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-middleware-next')).toBe('1');
+    expect(await request.text()).toBe('[{"deviceId":"x"}]');
+  });
+
+  it('passes a path with good escapes through', async () => {
+    const response = await proxy(
       new NextRequest('http://127.0.0.1/api/locks/caf%C3%A9', {
         headers: { cookie: 'authjs.session-token=x' },
       }),
@@ -36,9 +69,9 @@ describe('security headers', () => {
   const csp = (response: Response) => response.headers.get('content-security-policy') ?? '';
   const nonceOf = (policy: string) => /'nonce-([A-Za-z0-9+/=]+)'/.exec(policy)?.[1];
 
-  it('gives a page a fresh script nonce and hands the same policy to Next to render with', () => {
-    const first = proxy(new NextRequest('http://127.0.0.1/locks', { headers: signedIn }));
-    const second = proxy(new NextRequest('http://127.0.0.1/locks', { headers: signedIn }));
+  it('gives a page a fresh script nonce and hands the same policy to Next to render with', async () => {
+    const first = await proxy(new NextRequest('http://127.0.0.1/locks', { headers: signedIn }));
+    const second = await proxy(new NextRequest('http://127.0.0.1/locks', { headers: signedIn }));
     const nonce = nonceOf(csp(first));
     expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     expect(nonceOf(csp(second))).not.toBe(nonce);
@@ -53,8 +86,8 @@ describe('security headers', () => {
     ['a dashboard page', '/locks', signedIn],
     ['the sign-in page', '/sign-in', {}],
     ['an invitation', '/invite/abc', {}],
-  ])('sends the page policy, nosniff and a referrer policy on %s', (_, path, headers) => {
-    const response = proxy(new NextRequest(`http://127.0.0.1${path}`, { headers }));
+  ])('sends the page policy, nosniff and a referrer policy on %s', async (_, path, headers) => {
+    const response = await proxy(new NextRequest(`http://127.0.0.1${path}`, { headers }));
     expect(csp(response)).toContain("default-src 'self'");
     expect(csp(response)).toContain("frame-ancestors 'none'");
     expect(csp(response)).toContain("object-src 'none'");
@@ -64,8 +97,10 @@ describe('security headers', () => {
     expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
   });
 
-  it('gives JSON routes a policy that allows nothing to load and no framing', () => {
-    const response = proxy(new NextRequest('http://127.0.0.1/api/locks', { headers: signedIn }));
+  it('gives JSON routes a policy that allows nothing to load and no framing', async () => {
+    const response = await proxy(
+      new NextRequest('http://127.0.0.1/api/locks', { headers: signedIn }),
+    );
     expect(csp(response)).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
@@ -74,21 +109,23 @@ describe('security headers', () => {
   it.each([
     ['the sign-in redirect', 'http://127.0.0.1/settings', 307],
     ['an undecodable path', 'http://127.0.0.1/%zz', 404],
-  ])('sends them on %s too', (_, url, status) => {
-    const response = proxy(new NextRequest(url));
+  ])('sends them on %s too', async (_, url, status) => {
+    const response = await proxy(new NextRequest(url));
     expect(response.status).toBe(status);
     expect(csp(response)).toContain("frame-ancestors 'none'");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
   });
 
-  it('sends HSTS (and upgrades subresources) only over https', () => {
+  it('sends HSTS (and upgrades subresources) only over https', async () => {
     const hsts = 'max-age=31536000; includeSubDomains';
-    const plain = proxy(new NextRequest('http://127.0.0.1/locks', { headers: signedIn }));
+    const plain = await proxy(new NextRequest('http://127.0.0.1/locks', { headers: signedIn }));
     expect(plain.headers.get('strict-transport-security')).toBeNull();
     expect(csp(plain)).not.toContain('upgrade-insecure-requests');
 
-    const direct = proxy(new NextRequest('https://keyhold.example/locks', { headers: signedIn }));
+    const direct = await proxy(
+      new NextRequest('https://keyhold.example/locks', { headers: signedIn }),
+    );
     expect(direct.headers.get('strict-transport-security')).toBe(hsts);
     expect(csp(direct)).toContain('upgrade-insecure-requests');
 
@@ -98,7 +135,7 @@ describe('security headers', () => {
       ['https, http', hsts],
       ['http', null],
     ] as const) {
-      const response = proxy(
+      const response = await proxy(
         new NextRequest('http://127.0.0.1/api/locks', {
           headers: { ...signedIn, 'x-forwarded-proto': proto },
         }),
@@ -109,7 +146,7 @@ describe('security headers', () => {
 });
 
 describe('pagePolicy', () => {
-  it('allows eval only for next dev (its error overlay), never in a build', () => {
+  it('allows eval only for next dev (its error overlay), never in a build', async () => {
     expect(pagePolicy('n', { https: false, dev: true })).toContain(
       "script-src 'self' 'nonce-n' 'strict-dynamic' 'unsafe-eval';",
     );

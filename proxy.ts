@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type NextRequest, NextResponse } from 'next/server';
+import { actionBodyDecodes } from '@/lib/http/action-body';
 import {
   applySecurityHeaders,
   JSON_POLICY,
@@ -16,11 +17,12 @@ const PUBLIC_PATHS = ['/sign-in', '/api/', '/invite/'];
 
 /**
  * Tags every request with an id for the logs, sets the security headers
- * (lib/http/security-headers.ts), and sends visitors without a
+ * (lib/http/security-headers.ts), refuses what Next itself would fail on (an
+ * undecodable path, a server action's undecodable body), and sends visitors without a
  * session cookie to sign-in. This is a convenience, not a guard: every page,
  * action and route handler checks the member itself (lib/http/session.ts).
  */
-export default function proxy(request: NextRequest) {
+export default async function proxy(request: NextRequest) {
   // A caller's own id is kept when it is short and plain (a load balancer's), never trusted blindly.
   const offered = request.headers.get('x-request-id');
   const requestId = offered && /^[A-Za-z0-9._-]{1,64}$/.test(offered) ? offered : randomUUID();
@@ -33,6 +35,21 @@ export default function proxy(request: NextRequest) {
     const response = pathname.startsWith('/api/')
       ? NextResponse.json({ error: { code: 'not_found', message: 'Not found.' } }, { status: 404 })
       : new NextResponse('Not found.', { status: 404, headers: { 'content-type': 'text/plain' } });
+    response.headers.set('x-request-id', requestId);
+    applySecurityHeaders(response.headers, JSON_POLICY, https);
+    return response;
+  }
+
+  // A server action whose body Next cannot decode would be a 500 inside Next.
+  if (
+    request.method === 'POST' &&
+    request.headers.has('next-action') &&
+    !(await actionBodyDecodes(request))
+  ) {
+    const response = new NextResponse("Bad request: the action's input cannot be read.", {
+      status: 400,
+      headers: { 'content-type': 'text/plain' },
+    });
     response.headers.set('x-request-id', requestId);
     applySecurityHeaders(response.headers, JSON_POLICY, https);
     return response;
