@@ -37,6 +37,13 @@ const the = vi.hoisted(() => ({
   actor: null as import('@/lib/auth/actor').Actor | null,
 }));
 
+// On a shared Postgres (DATABASE_URL, as in CI) the settings demand the
+// secrets every instance shares; the Seam connection actions read them.
+vi.hoisted(() => {
+  process.env.AUTH_SECRET ??= 'security-table-test-secret-0123456789-abcdef';
+  process.env.CRON_SECRET ??= 'security-table-test-cron-0123456789-abcdef';
+});
+
 vi.mock('@/db/client', async (importOriginal) => {
   const actual = await importOriginal<typeof import('@/db/client')>();
   const database = async () => {
