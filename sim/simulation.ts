@@ -14,6 +14,7 @@ import {
   updateAccessCode,
 } from '@/lib/access-codes/operations';
 import { wantsOnLock } from '@/lib/access-codes/state';
+import { leadMinutesOf, policyFor } from '@/lib/access-codes/store';
 import type { Actor } from '@/lib/auth/actor';
 import { pullBackupAccessCode } from '@/lib/backup-pools/pools';
 import { replaceDevice } from '@/lib/devices/replace';
@@ -121,7 +122,6 @@ type LiveLock = {
   externalId: string;
   native: boolean;
   full: boolean;
-  pool: boolean;
 };
 
 type LiveStay = {
@@ -166,6 +166,7 @@ class Simulation {
   private admin!: Actor;
   private desk!: Actor;
   private organizationId = '';
+  private leadMinutes = 0;
   private readonly locks: LiveLock[] = [];
   private readonly stays: LiveStay[];
   /** Every Keyhold code id's times on its locks, in order. */
@@ -197,6 +198,7 @@ class Simulation {
       roles: ['admin', 'front_desk'],
     });
     this.organizationId = org.org.id;
+    this.leadMinutes = await leadMinutesOf(this.db, org.org.id);
     this.admin = await actorFor(this.db, org, 'admin');
     this.desk = await actorFor(this.db, org, 'front_desk');
     for (const lock of this.plan.locks) {
@@ -220,7 +222,6 @@ class Simulation {
         externalId: device.externalId,
         native: lock.native,
         full: lock.full,
-        pool: lock.pool,
       });
     }
   }
@@ -586,7 +587,7 @@ class Simulation {
       const newPoolCodes = codes.filter(
         (c) => c.isBackup && c.pulledAt === null && onLock.has(c.id) && !before.has(c.id),
       );
-      const policy = { leadMinutes: 30, nativeScheduling: lock.native };
+      const policy = policyFor({ supportsNativeScheduling: lock.native }, this.leadMinutes);
       const waiting = codes.filter(
         (c) =>
           !c.isBackup &&

@@ -68,3 +68,17 @@ export function assertCan(actor: Actor, permission: Permission, resource: Resour
     throw AppError.notFound(resource, { internal: `${actor.role} lacks ${permission}` });
   }
 }
+
+/**
+ * The member a signed-in user acts as: in `organizationId` (the organization
+ * they last chose) when they are an enabled member there, else in their
+ * oldest usable membership.
+ */
+export async function actorForUser(
+  db: Executor,
+  userId: string,
+  organizationId?: string,
+): Promise<Actor | null> {
+  const chosen = organizationId ? await loadActor(db, userId, organizationId) : null;
+  return chosen ?? loadActor(db, userId);
+}

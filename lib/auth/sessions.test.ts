@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, userSessions, users } from '@/db/schema';
 import { createOrganization, createTestDatabase, refused, type TestDatabase } from '@/db/testing';
 import { changeMemberRole, setMemberDisabled } from '@/lib/organizations/members';
-import { loadActor } from './actor';
+import { actorForUser, loadActor } from './actor';
 import { changeOwnPassword } from './change-password';
 import { authConfig } from './config';
 import { verifyPassword } from './password';
@@ -14,7 +14,6 @@ import {
   endOwnSession,
   listOwnSessions,
   liveSession,
-  loadSessionActor,
   revokeSession,
   SESSION_LIFETIME_SECONDS,
   startSession,
@@ -149,12 +148,12 @@ describe('GET /api/auth/session (the real Auth.js handlers)', () => {
 describe('liveSession and the actor', () => {
   it('a signed-out session yields no actor', async () => {
     const session = await signInAt('owner');
-    expect(await loadSessionActor(database.db, session.id, minutes(1))).toMatchObject({
+    const live = await liveSession(database.db, session.id, minutes(1));
+    expect(await actorForUser(database.db, live?.userId ?? '')).toMatchObject({
       userId: userOf('owner'),
       role: 'owner',
     });
     await revokeSession(database.db, session.id, minutes(2));
-    expect(await loadSessionActor(database.db, session.id, minutes(3))).toBeNull();
     expect(await liveSession(database.db, session.id, minutes(3))).toBeNull();
   });
 

@@ -6,7 +6,7 @@ import { recordAudit } from '@/lib/audit';
 import { AppError } from '@/lib/errors';
 import { isId, parseId } from '@/lib/ids';
 import { parseInput } from '@/lib/validation';
-import { type Actor, assertCan, loadActor } from './actor';
+import { type Actor, assertCan } from './actor';
 
 /** A session ends this long after sign-in, however often its cookie is refreshed. */
 export const SESSION_LIFETIME_SECONDS = 12 * 60 * 60;
@@ -74,23 +74,6 @@ export async function liveSession(
     await db.update(userSessions).set({ lastSeenAt: now }).where(eq(userSessions.id, row.id));
   }
   return { id: row.id, userId: row.userId, expiresAt: row.expiresAt };
-}
-
-/**
- * The member behind a live session, or null when the session or the member is
- * gone: in `organizationId` when given and the user is an enabled member
- * there, else in their oldest usable membership.
- */
-export async function loadSessionActor(
-  db: Executor,
-  sid: unknown,
-  now: Date,
-  organizationId?: string,
-) {
-  const session = await liveSession(db, sid, now);
-  if (!session) return null;
-  const chosen = organizationId ? await loadActor(db, session.userId, organizationId) : null;
-  return chosen ?? loadActor(db, session.userId);
 }
 
 /** End one session (sign-out). Ending one already ended does nothing. */

@@ -3,10 +3,8 @@ import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { auth } from '@/auth';
 import { getDb } from '@/db/client';
-import { type Actor, assertCan } from '@/lib/auth/actor';
+import { type Actor, actorForUser, assertCan } from '@/lib/auth/actor';
 import type { Permission } from '@/lib/auth/permissions';
-import { loadSessionActor } from '@/lib/auth/sessions';
-import { clock } from '@/lib/clock';
 import { AppError } from '@/lib/errors';
 
 /**
@@ -24,22 +22,30 @@ export async function currentUserId(): Promise<string | null> {
 }
 
 /**
- * The signed-in member, or null. Reads the session row and the membership
- * from the database on every request (once per request: the layout and the
- * page share the answer), so a revoked session or a demotion counts at once.
+ * The signed-in member, or null. The session row was checked by Auth.js's jwt
+ * callback inside `auth()` (`liveSession`, lib/auth/config.ts), which answers
+ * no session for a revoked or expired one; the membership is read here, on
+ * every request (once per request: the layout and the page share the
+ * answer), so a demotion counts at once.
  */
 export const currentActor = cache(async (): Promise<Actor | null> => {
-  const sid = await currentSessionId();
-  if (!sid) return null;
+  const session = await currentSession();
+  if (!session) return null;
   const chosen = (await cookies()).get(ORGANIZATION_COOKIE)?.value;
-  return loadSessionActor(await getDb(), sid, clock.now(), chosen);
+  return actorForUser(await getDb(), session.userId, chosen);
+});
+
+/** The live session this request came with, or null when signed out. */
+const currentSession = cache(async (): Promise<{ userId: string; sessionId: string } | null> => {
+  const session = await auth();
+  const userId = session?.user?.id;
+  return userId && session.sessionId ? { userId, sessionId: session.sessionId } : null;
 });
 
 /** The id of the session this request came with, or null when signed out. */
-export const currentSessionId = cache(async (): Promise<string | null> => {
-  const session = await auth();
-  return session?.sessionId || null;
-});
+export async function currentSessionId(): Promise<string | null> {
+  return (await currentSession())?.sessionId ?? null;
+}
 
 /**
  * For pages: the signed-in member allowed to do `permission`. Signed-out
