@@ -20,7 +20,7 @@ export async function recordAudit(
     action: entry.action,
     targetType: entry.targetType,
     targetId: entry.targetId,
-    detail: entry.detail,
+    detail: actor.sourceId ? { ...entry.detail, sourceId: actor.sourceId } : entry.detail,
     requestId: currentRequestId(),
   });
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { deriveKey } from './secret-box';
 
 /** Empty environment variables mean "not set", as in most deploy tools' UIs. */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -48,6 +49,10 @@ const envSchema = z.object({
   AUTH_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   CRON_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
   TICK_SECONDS: optional(z.coerce.number().int().min(0).max(3600)).transform((v) => v ?? 15),
+  /** How often the tick reads each iCal feed (lib/sources/calendars.ts). */
+  CALENDAR_REFRESH_MINUTES: optional(z.coerce.number().int().min(1).max(1440)).transform(
+    (v) => v ?? 10,
+  ),
   PROGRAMMING_LEAD_MINUTES: optional(z.coerce.number().int().min(0).max(10_080)).transform(
     (v) => v ?? 30,
   ),
@@ -233,4 +238,10 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= loadEnv(process.env);
   return cached;
+}
+
+/** The key that seals stored credentials (a Seam key, a feed's URL, a webhook's secret). */
+export function credentialsKeyFromEnv(): Buffer {
+  const settings = env();
+  return deriveKey(settings.CREDENTIALS_KEY ?? `auth:${settings.AUTH_SECRET}`);
 }

@@ -31,6 +31,7 @@ export type Resource =
   | 'Reservation'
   | 'Session'
   | 'SimulatedLock'
+  | 'Source'
   | 'Template';
 
 /** The words a user reads for each resource ("Lock not found."). */
@@ -49,6 +50,7 @@ const RESOURCE_NAMES: Record<Resource, string> = {
   Reservation: 'Reservation',
   Session: 'Session',
   SimulatedLock: 'Simulated lock',
+  Source: 'Reservation source',
   Template: 'Template',
 };
 

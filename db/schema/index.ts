@@ -6,3 +6,4 @@ export * from './organizations';
 export * from './properties';
 export * from './reservations';
 export * from './sessions';
+export * from './sources';

@@ -14,6 +14,12 @@ import {
 } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from './columns';
 
+export const importedCodePolicy = pgEnum('imported_code_policy', [
+  'random',
+  'phone_last_4',
+  'phone_last_6',
+]);
+
 export const memberRole = pgEnum('member_role', ['admin', 'owner', 'front_desk']);
 
 export const organizations = pgTable('organizations', {
@@ -34,6 +40,11 @@ export const organizations = pgTable('organizations', {
   deskFallbackText: text('desk_fallback_text')
     .notNull()
     .default('Let the guest in with a key, or call maintenance.'),
+  /**
+   * Digits for stays a reservation source makes: random, or the guest's
+   * phone's last 4 or 6 digits where those make a good code (lib/sources/code-policy.ts).
+   */
+  importedCodePolicy: importedCodePolicy('imported_code_policy').notNull().default('random'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -142,6 +153,7 @@ export const signInAttempts = pgTable(
   ],
 );
 
+export type ImportedCodePolicy = (typeof importedCodePolicy.enumValues)[number];
 export type Organization = typeof organizations.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;

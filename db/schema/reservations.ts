@@ -35,6 +35,8 @@ export const reservations = pgTable(
     status: reservationStatus('status').notNull().default('confirmed'),
     /** Where the stay came from: manual, api, or a channel manager's name. */
     source: text('source').notNull().default('manual'),
+    /** The reservation source (lib/sources/) that made it; its bookings are linked in source_bookings. */
+    sourceId: uuid('source_id'),
     /** The stay's id at its source, so an import updates instead of duplicating. */
     externalUid: text('external_uid'),
     notes: text('notes'),

@@ -13,6 +13,8 @@ import { can, type Permission } from './permissions';
 export type Actor = {
   userId: string | null;
   apiKeyId?: string;
+  /** A reservation source acting on its own (lib/sources/): no user, no key. */
+  sourceId?: string;
   name: string;
   email: string;
   organizationId: string;

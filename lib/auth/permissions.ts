@@ -8,6 +8,8 @@ export const PERMISSIONS = [
   'properties.manage',
   'reservations.read',
   'reservations.manage',
+  /** Add and read reservation sources (iCal feeds, webhooks, CSV imports). */
+  'sources.manage',
   'codes.read',
   'codes.manage',
   'backup_codes.pull',
@@ -42,6 +44,7 @@ const OWNER: readonly Permission[] = [
   ...FRONT_DESK,
   'locks.manage',
   'properties.manage',
+  'sources.manage',
   'backup_pools.manage',
   'permanent_codes.manage',
   'alerts.acknowledge',

@@ -49,7 +49,7 @@ async function createGuestCodes(
   reservation: Pick<Reservation, 'id' | 'guestName' | 'startsAt' | 'endsAt'>,
   locks: LockForCodes[],
   now: Date,
-  preferredDigits?: string | null,
+  preferred: PreferredDigits = {},
 ): Promise<AccessCode[]> {
   if (locks.length === 0) return [];
   const window = { startsAt: reservation.startsAt, endsAt: reservation.endsAt };
@@ -58,12 +58,15 @@ async function createGuestCodes(
     locks.map((l) => l.id),
   );
   let digits: Map<string, string> | null = null;
-  if (preferredDigits) {
+  const wanted = preferred.digits;
+  if (wanted) {
     try {
-      // A code with hidden digits never turns the preference down (that would tell its digits): it is retired.
-      const hidden = locks.flatMap((lock) => assertCodeFits(preferredDigits, window, lock, live));
-      digits = new Map(locks.map((l) => [l.id, preferredDigits]));
-      await retireHiddenHolders(tx, actor, hidden, now);
+      const hidden = locks.flatMap((lock) => assertCodeFits(wanted, window, lock, live));
+      if (hidden.length === 0 || !preferred.avoidHidden) {
+        // Staff's digits: a code with hidden digits never turns them down (that would tell its digits): it is retired.
+        digits = new Map(locks.map((l) => [l.id, wanted]));
+        await retireHiddenHolders(tx, actor, hidden, now);
+      }
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       digits = null;
@@ -99,12 +102,20 @@ const confirmedOverlaps = (overlaps: Overlap[]) =>
 
 export type ReservationWithCodes = Reservation & { deviceIds: string[]; accessCodes: AccessCode[] };
 
+/**
+ * Digits a new code should have where every lock takes them (random otherwise).
+ * `avoidHidden`: digits nobody typed (a guest's phone's, lib/sources/code-policy.ts)
+ * step aside for a backup code instead of retiring it.
+ */
+type PreferredDigits = { digits?: string | null; avoidHidden?: boolean };
+
 /** Create a stay and, in the same transaction, its guest code on each of its locks. */
 export async function createReservation(
   db: Executor,
   actor: Actor,
   input: CreateReservationInput,
   now: Date,
+  options: { digits?: PreferredDigits; sourceId?: string } = {},
 ): Promise<ReservationWithCodes> {
   assertCan(actor, 'reservations.manage', 'Property');
   const parsed = createReservationSchema.safeParse(input);
@@ -154,6 +165,7 @@ export async function createReservation(
         guestPhone: data.guestPhone,
         ...window,
         source: data.source,
+        sourceId: options.sourceId ?? null,
         externalUid: data.externalUid ?? null,
         notes: data.notes ?? null,
       })
@@ -166,7 +178,7 @@ export async function createReservation(
         organizationId: actor.organizationId,
       })),
     );
-    const codes = await createGuestCodes(tx, actor, reservation, locks, now);
+    const codes = await createGuestCodes(tx, actor, reservation, locks, now, options.digits);
     await recordAudit(tx, actor, {
       action: 'reservation.created',
       targetType: 'reservation',
@@ -320,14 +332,9 @@ export async function updateReservation(
         ),
       );
     }
-    const created = await createGuestCodes(
-      tx,
-      actor,
-      reservation,
-      addedLocks,
-      now,
-      kept[0]?.code ?? null,
-    );
+    const created = await createGuestCodes(tx, actor, reservation, addedLocks, now, {
+      digits: kept[0]?.code,
+    });
     await recordAudit(tx, actor, {
       action: 'reservation.updated',
       targetType: 'reservation',

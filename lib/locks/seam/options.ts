@@ -1,5 +1,4 @@
-import { env } from '@/lib/env';
-import { deriveKey } from '@/lib/secret-box';
+import { credentialsKeyFromEnv, env } from '@/lib/env';
 import type { SeamClientOptions } from './client';
 
 /** Where Seam is and the key that seals its credentials; from settings unless a test gives them. */
@@ -9,7 +8,7 @@ export function seamSettingsFromEnv(): SeamSettings {
   const settings = env();
   return {
     endpoint: settings.SEAM_ENDPOINT,
-    credentialsKey: deriveKey(settings.CREDENTIALS_KEY ?? `auth:${settings.AUTH_SECRET}`),
+    credentialsKey: credentialsKeyFromEnv(),
   };
 }
 
