@@ -1,7 +1,6 @@
 // Reservation sources as staff manage them: add a feed or a webhook, list
 // them with how their reads go, remove one. Reading a feed is
 // ./calendars.ts; taking a webhook is ./webhooks.ts; both hand ./ingest.ts.
-import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
@@ -20,6 +19,7 @@ import { parseId } from '@/lib/ids';
 import { findProperty } from '@/lib/properties';
 import { open, seal } from '@/lib/secret-box';
 import { parseInput } from '@/lib/validation';
+import { newWebhookSecret } from './webhook';
 
 export const SOURCE_NAME_MAX_LENGTH = 50;
 
@@ -137,9 +137,6 @@ export async function createCalendarSource(
     return sealed ?? source;
   });
 }
-
-/** A webhook's signing secret: shown once, when the source is made. */
-const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 /** Add a webhook source; the secret it signs with is returned this once. */
 export async function createWebhookSource(
