@@ -485,6 +485,9 @@ describe('bookingsFromCsv', () => {
     ['24.12.2026', 'DD/MM/YYYY', { date: '2026-12-24', time: null }],
     ['24-12-2026 3:00 PM', 'DD/MM/YYYY', { date: '2026-12-24', time: '15:00' }],
     ['12/24/2026', 'MM/DD/YYYY', { date: '2026-12-24', time: null }],
+    // A spreadsheet saves a date-only cell as midnight; that is no time, not a 00:00 arrival.
+    ['2026-12-24 00:00:00', undefined, { date: '2026-12-24', time: null }],
+    ['12/24/2026 12:00:00 AM', 'MM/DD/YYYY', { date: '2026-12-24', time: null }],
     ['1/4/2027 14:00', 'MM/DD/YYYY', { date: '2027-01-04', time: '14:00' }],
     // ISO stays readable whatever format the rest of the file uses.
     ['2026-12-24', 'MM/DD/YYYY', { date: '2026-12-24', time: null }],

@@ -453,7 +453,8 @@ type DateRead =
 /**
  * One end of a stay from a date cell: an ISO date (always, whatever the
  * file's format), or day and month in the chosen order; maybe followed by a
- * local time, or an ISO time with an offset, which makes it an instant.
+ * local time (midnight counts as none), or an ISO time with an offset,
+ * which makes it an instant.
  */
 function readDate(cell: string, format: CsvDateFormat): DateRead {
   const notADate = { problem: 'not_a_date' } as const;
@@ -481,7 +482,11 @@ function readDate(cell: string, format: CsvDateFormat): DateRead {
     return at ? { edge: { at } } : notADate;
   }
   const time = readTime(rest.trim());
-  return time ? { edge: { date, time } } : notADate;
+  if (!time) return notADate;
+  // Spreadsheets save a date-only cell as midnight. Read as a time it would
+  // end a stay at the start of its check-out day, so it means "no time given";
+  // a real midnight belongs in a time column.
+  return { edge: { date, time: time === '00:00' ? null : time } };
 }
 
 /** Whether a cell reads as a date, so an error may quote it without quoting a name or phone. */
