@@ -447,7 +447,7 @@ function zonedInstant(date: string, time: RegExpExecArray): Date | null {
 
 type DateRead =
   | { edge: StayEdge }
-  /** `format`: the cell is day/month-ordered and the file's order was not chosen. */
+  /** `choose_format`: the cell is day/month-ordered and the file's order was not chosen. */
   | { problem: 'not_a_date' | 'choose_format' };
 
 /**
