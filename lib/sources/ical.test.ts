@@ -179,6 +179,46 @@ describe('parseCalendar: generic', () => {
     expect(new Set(bookings.map((b) => b.externalId)).size).toBe(bookings.length);
   });
 
+  it('names a timed recurring instance by its original start in UTC', () => {
+    const text = calendar(
+      [
+        'BEGIN:VEVENT',
+        'UID:weekly@keyhold.test',
+        'DTSTART:20261207T150000Z',
+        'DTEND:20261208T100000Z',
+        'RRULE:FREQ=WEEKLY;COUNT=2',
+        'SUMMARY:Weekly Guest',
+        'END:VEVENT',
+      ].join('\r\n'),
+    );
+    const { bookings } = parseCalendar(text, 'generic', { now });
+    expect(bookings.map((b) => [b.externalId, b.checkIn])).toEqual([
+      ['weekly@keyhold.test#20261207T150000Z', { at: new Date('2026-12-07T15:00:00Z') }],
+      ['weekly@keyhold.test#20261214T150000Z', { at: new Date('2026-12-14T15:00:00Z') }],
+    ]);
+  });
+
+  it('stops expanding a rule that never ends instead of hanging the sync', () => {
+    const text = calendar(
+      [
+        'BEGIN:VEVENT',
+        'UID:every-minute@keyhold.test',
+        'DTSTART:20050101T000000Z',
+        'DTEND:20050101T000100Z',
+        'RRULE:FREQ=MINUTELY',
+        'SUMMARY:Runaway',
+        'END:VEVENT',
+      ].join('\r\n'),
+    );
+    const started = Date.now();
+    const { bookings, skipped } = parseCalendar(text, 'generic', { now });
+    expect(bookings).toEqual([]);
+    expect(skipped).toEqual([
+      { reason: 'Recurring events that repeat too often to read', count: 1 },
+    ]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('drops recurring instances that are over by now', () => {
     const { bookings } = parseCalendar(fixture('recurring-booking.ics'), 'generic', {
       now: new Date('2027-05-15T00:00:00Z'),

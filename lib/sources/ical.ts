@@ -43,6 +43,7 @@ const SKIP = {
   noUid: 'Events without a UID',
   noStart: 'Events without a start date',
   backwards: 'Events that end before they start',
+  runaway: 'Recurring events that repeat too often to read',
   duplicateUid: "Events repeating an earlier event's UID",
   unrecognised: 'Events not marked as a reservation',
   airbnbBlock: 'Blocked dates (Airbnb "Not available")',
@@ -153,7 +154,12 @@ export function parseCalendar(
       skip(master.reason);
       continue;
     }
-    for (const occurrence of occurrences(event, now)) {
+    const instances = occurrences(event, now);
+    if (instances === null) {
+      skip(SKIP.runaway);
+      continue;
+    }
+    for (const occurrence of instances) {
       read(
         occurrence.item,
         `${uid}#${recurrenceKey(occurrence.recurrenceId)}`,
@@ -218,16 +224,18 @@ type Occurrence = {
 /**
  * A recurring booking's instances that are not over at `now` and begin within
  * the next 400 days (RECURRENCE_HORIZON_DAYS), each as its exception says
- * when it was moved or cancelled. EXDATEs are left out by ical.js.
+ * when it was moved or cancelled. EXDATEs are left out by ical.js. Null for
+ * a rule that repeats too often to reach the horizon (every minute since 2005).
  */
-function occurrences(event: IcalEvent, now: Date): Occurrence[] {
+function occurrences(event: IcalEvent, now: Date): Occurrence[] | null {
   const nowMs = now.getTime();
   const horizonMs = nowMs + RECURRENCE_HORIZON_DAYS * 86_400_000;
   const found: Occurrence[] = [];
   const iterator = event.iterator();
-  for (let scanned = 0; scanned < MAX_OCCURRENCES_SCANNED; scanned++) {
+  for (let scanned = 0; ; scanned++) {
     const next = iterator.next();
     if (!next) break;
+    if (scanned >= MAX_OCCURRENCES_SCANNED) return null;
     const details = event.getOccurrenceDetails(next);
     const tzid = details.item.component.getFirstProperty('dtstart')?.getParameter('tzid');
     const startMs = approximateMs(details.startDate, tzid);
