@@ -289,6 +289,36 @@ describe('parseCalendar: recurring blocks and odd events', () => {
     expect(parseCalendar(text, 'vrbo', { now }).bookings).toHaveLength(2);
   });
 
+  it('leaves out an event whose dates cannot be read and reads the rest', () => {
+    const broken = (uid: string, line: string) =>
+      ['BEGIN:VEVENT', `UID:${uid}`, line, 'SUMMARY:Broken', 'END:VEVENT'].join('\r\n');
+    const text = calendar(
+      broken('bad-date@example.com', 'DTSTART:2026XX01'),
+      broken('bad-time@example.com', 'DTSTART:20261201T1'),
+      [
+        'BEGIN:VEVENT',
+        'UID:bad-duration@example.com',
+        'DTSTART;VALUE=DATE:20261201',
+        'DURATION:banana',
+        'END:VEVENT',
+      ].join('\r\n'),
+      [
+        'BEGIN:VEVENT',
+        'UID:bad-last-modified@example.com',
+        'DTSTART;VALUE=DATE:20261201',
+        'DTEND;VALUE=DATE:20261202',
+        'LAST-MODIFIED:garbage',
+        'SUMMARY:Kept',
+        'END:VEVENT',
+      ].join('\r\n'),
+    );
+    const parsed = parseCalendar(text, 'generic', { now });
+    expect(parsed.bookings.map((b) => [b.guestName, b.updatedAt])).toEqual([['Kept', null]]);
+    expect(parsed.skipped).toEqual([
+      { reason: 'Events with dates or times that could not be read', count: 3 },
+    ]);
+  });
+
   it('reads an empty calendar as no bookings', () => {
     expect(parseCalendar(calendar(), 'airbnb', { now })).toEqual({ bookings: [], skipped: [] });
   });

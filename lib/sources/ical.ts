@@ -43,6 +43,7 @@ const SKIP = {
   noUid: 'Events without a UID',
   noStart: 'Events without a start date',
   backwards: 'Events that end before they start',
+  unreadable: 'Events with dates or times that could not be read',
   runaway: 'Recurring events that repeat too often to read',
   duplicateUid: "Events repeating an earlier event's UID",
   unrecognised: 'Events not marked as a reservation',
@@ -83,6 +84,19 @@ export function parseCalendar(
   const bookings: NormalizedBooking[] = [];
   const skipped = new Map<string, number>();
   const skip = (reason: string) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
+  // ical.js reads values lazily: a malformed date or duration throws when its
+  // event is read. That event is left out (counted); the rest of the feed is
+  // still read. Its message quotes the value, so it is not kept. A recurring
+  // booking that fails part-way gives none of its instances.
+  const guarded = (work: () => void) => {
+    const mark = bookings.length;
+    try {
+      work();
+    } catch {
+      bookings.length = mark;
+      skip(SKIP.unreadable);
+    }
+  };
 
   // A recurring event's moved or cancelled instances are VEVENTs sharing its
   // UID with a RECURRENCE-ID; they belong to the master, not beside it.
@@ -99,8 +113,10 @@ export function parseCalendar(
     if (!component.hasProperty('recurrence-id')) continue;
     const uid = textOf(component, 'uid');
     const master = uid ? masters.get(uid) : undefined;
-    if (master?.isRecurring()) master.relateException(component);
-    else if (uid) orphans.push(new ICAL.Event(component));
+    guarded(() => {
+      if (master?.isRecurring()) master.relateException(component);
+      else if (uid) orphans.push(new ICAL.Event(component));
+    });
   }
 
   const read = (event: IcalEvent, externalId: string, start: IcalTime, end: IcalTime) => {
@@ -126,38 +142,51 @@ export function parseCalendar(
     });
   };
 
-  for (const component of components) {
+  for (const component of components) guarded(() => readComponent(component));
+  for (const orphan of orphans) {
+    guarded(() => {
+      if (!orphan.component.hasProperty('dtstart')) return;
+      read(
+        orphan,
+        `${orphan.uid}#${recurrenceKey(orphan.recurrenceId)}`,
+        orphan.startDate,
+        orphan.endDate,
+      );
+    });
+  }
+
+  function readComponent(component: IcalComponent): void {
     const uid = textOf(component, 'uid');
     if (!uid) {
       skip(SKIP.noUid);
-      continue;
+      return;
     }
     if (!component.hasProperty('dtstart')) {
       skip(SKIP.noStart);
-      continue;
+      return;
     }
-    if (component.hasProperty('recurrence-id')) continue;
+    if (component.hasProperty('recurrence-id')) return;
     const event = masters.get(uid);
-    if (!event) continue;
+    if (!event) return;
     if (event.component !== component) {
       skip(SKIP.duplicateUid);
-      continue;
+      return;
     }
 
     if (!event.isRecurring()) {
       read(event, uid, event.startDate, event.endDate);
-      continue;
+      return;
     }
     // A recurring block is one reason to skip, not one per weekend.
     const master = readEvent(preset, event);
     if (master.kind === 'skip') {
       skip(master.reason);
-      continue;
+      return;
     }
     const instances = occurrences(event, now);
     if (instances === null) {
       skip(SKIP.runaway);
-      continue;
+      return;
     }
     for (const occurrence of instances) {
       read(
@@ -167,15 +196,6 @@ export function parseCalendar(
         occurrence.endDate,
       );
     }
-  }
-  for (const orphan of orphans) {
-    if (!orphan.component.hasProperty('dtstart')) continue;
-    read(
-      orphan,
-      `${orphan.uid}#${recurrenceKey(orphan.recurrenceId)}`,
-      orphan.startDate,
-      orphan.endDate,
-    );
   }
 
   return {
@@ -309,8 +329,13 @@ function statusOf(component: IcalComponent): NormalizedBooking['status'] {
 
 /** LAST-MODIFIED only: Airbnb stamps DTSTAMP afresh on every download, so it says nothing about the booking. */
 function lastModifiedOf(component: IcalComponent): Date | null {
-  const value = component.getFirstPropertyValue('last-modified');
-  return value instanceof ICAL.Time ? new Date(value.toUnixTime() * 1000) : null;
+  try {
+    const value = component.getFirstPropertyValue('last-modified');
+    return value instanceof ICAL.Time ? new Date(value.toUnixTime() * 1000) : null;
+  } catch {
+    // A garbled LAST-MODIFIED only costs the ordering hint, not the booking.
+    return null;
+  }
 }
 
 function textOf(component: IcalComponent, property: string): string | null {
