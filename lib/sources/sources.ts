@@ -19,11 +19,12 @@ import { parseId } from '@/lib/ids';
 import { findProperty } from '@/lib/properties';
 import { open, seal } from '@/lib/secret-box';
 import { parseInput } from '@/lib/validation';
+import { feedLabel, feedUrlSchema } from './feed-fetch';
+import { calendarPresetSchema } from './ical';
 import { newWebhookSecret } from './webhook';
 
 export const SOURCE_NAME_MAX_LENGTH = 50;
 
-export const CALENDAR_PRESETS = ['airbnb', 'vrbo', 'booking', 'generic'] as const;
 export const WEBHOOK_SHAPES = ['generic', 'guesty'] as const;
 
 export const SOURCE_KIND_LABELS = {
@@ -47,15 +48,10 @@ const common = {
 
 export const calendarSourceSchema = z.object({
   ...common,
-  url: z
-    .url({
-      error: 'Feed URL must be a web address like https://www.airbnb.com/calendar/ical/….ics.',
-    })
-    .max(2000, 'Feed URL must be at most 2000 characters.')
-    .refine((u) => /^https?:\/\//i.test(u), 'Feed URL must start with https:// or http://.'),
-  preset: z
-    .enum(CALENDAR_PRESETS, { error: 'Choose where the feed comes from.' })
-    .default('generic'),
+  url: feedUrlSchema.pipe(
+    z.string().max(2000, 'The feed address must be at most 2000 characters.'),
+  ),
+  preset: calendarPresetSchema.default('generic'),
 });
 
 export const webhookSourceSchema = z.object({
@@ -66,17 +62,6 @@ export const webhookSourceSchema = z.object({
 /** The sealed value opens only on its own row. */
 const sealContext = (source: Pick<ReservationSource, 'organizationId' | 'id'>, what: string) =>
   `reservation_source:${source.organizationId}:${source.id}:${what}`;
-
-/** Host and path cut short: a feed URL's query often is its secret (Airbnb's `?s=`). */
-export function feedLabel(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const path = parsed.pathname.length > 24 ? `${parsed.pathname.slice(0, 23)}…` : parsed.pathname;
-    return `${parsed.host}${path}`;
-  } catch {
-    return 'a feed';
-  }
-}
 
 /** The locks given must be the organization's, at the property. */
 async function checkLocks(tx: Executor, actor: Actor, propertyId: string, deviceIds: string[]) {
