@@ -83,6 +83,8 @@ export type IngestOptions = {
   /** Do it all and roll it back: what the preview and a CSV dry run show. */
   dryRun?: boolean;
   missingReadsToCancel?: number;
+  /** Staff importing a file act themselves; otherwise the source acts on its own. */
+  actor?: Actor;
 };
 
 /** The source acting on its own: no user, no key; its id goes into every audit entry. */
@@ -100,10 +102,24 @@ export function sourceActor(
   };
 }
 
-class DryRunDone extends Error {
-  constructor(readonly summary: IngestSummary) {
-    super('dry run');
+/** Thrown to roll a dry run back, carrying what it found. */
+class RolledBack<T> extends Error {
+  constructor(readonly value: T) {
+    super('rolled back');
   }
+}
+
+/** Run `work` in a transaction that is always rolled back, and answer what it returned. */
+export async function rolledBack<T>(db: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
+  try {
+    await db.transaction(async (tx) => {
+      throw new RolledBack(await work(tx));
+    });
+  } catch (error) {
+    if (error instanceof RolledBack) return error.value as T;
+    throw error;
+  }
+  throw new Error('a rolled-back transaction committed');
 }
 
 /**
@@ -123,16 +139,9 @@ export async function ingestBookings(
   bookings: NormalizedBooking[],
   options: IngestOptions,
 ): Promise<IngestSummary> {
-  if (!options.dryRun) return ingest(db, source, bookings, options);
-  try {
-    await db.transaction(async (tx) => {
-      throw new DryRunDone(await ingest(tx, source, bookings, options));
-    });
-  } catch (error) {
-    if (error instanceof DryRunDone) return error.summary;
-    throw error;
-  }
-  throw new Error('a dry run always rolls back');
+  return options.dryRun
+    ? rolledBack(db, (tx) => ingest(tx, source, bookings, options))
+    : ingest(db, source, bookings, options);
 }
 
 async function ingest(
@@ -142,7 +151,7 @@ async function ingest(
   options: IngestOptions,
 ): Promise<IngestSummary> {
   const { now } = options;
-  const actor = sourceActor(source);
+  const actor = options.actor ? { ...options.actor, sourceId: source.id } : sourceActor(source);
   const context = await loadContext(db, actor, source);
   const links = new Map(
     (await db.select().from(sourceBookings).where(eq(sourceBookings.sourceId, source.id))).map(
