@@ -10,7 +10,7 @@ const EXPECTED: Record<Permission, [boolean, boolean, boolean]> = {
   'properties.manage': [true, true, false],
   'reservations.read': [true, true, true],
   'reservations.manage': [true, true, true],
-  'sources.manage': [true, true, false],
+  'sources.manage': [true, false, false],
   'codes.read': [true, true, true],
   'codes.manage': [true, true, true],
   'backup_codes.pull': [true, true, true],

@@ -8,7 +8,7 @@ export const PERMISSIONS = [
   'properties.manage',
   'reservations.read',
   'reservations.manage',
-  /** Add and read reservation sources (iCal feeds, webhooks, CSV imports). */
+  /** Add and read reservation sources (iCal feeds, webhooks, CSV imports): admins, beside Settings. */
   'sources.manage',
   'codes.read',
   'codes.manage',
@@ -44,7 +44,6 @@ const OWNER: readonly Permission[] = [
   ...FRONT_DESK,
   'locks.manage',
   'properties.manage',
-  'sources.manage',
   'backup_pools.manage',
   'permanent_codes.manage',
   'alerts.acknowledge',
