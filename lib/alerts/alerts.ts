@@ -17,6 +17,7 @@ import { CONNECTION_ISSUES } from '@/lib/devices/connection-health';
 import { DEVICE_REMOVED, NEW_LOCK_FOUND } from '@/lib/devices/discovery';
 import { AppError } from '@/lib/errors';
 import { LOCK_UNREACHABLE } from '@/lib/reconciler/record';
+import { CALENDAR_NOT_READ, CALENDAR_STALE_MINUTES } from '@/lib/sources/calendars';
 import { toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 import {
@@ -131,6 +132,18 @@ const conditions = (now: Date, offline: { device_id: string; message: string }[]
       from adapter_connections c
       cross join lateral jsonb_array_elements(c.errors) e
      where c.status = 'error'
+    union all
+    -- A feed not read well for an hour: new bookings, moves and cancellations wait on it.
+    select s.organization_id, null, null, null,
+           ${CALENDAR_NOT_READ}, 'error'::alert_severity,
+           'The calendar “' || s.name || '” has not been read successfully for over '
+             || ${CALENDAR_STALE_MINUTES} || ' minutes'
+             || coalesce(': ' || s.last_error, '.') || ' New bookings and changes wait for it.',
+           ${CALENDAR_NOT_READ} || ':' || s.id
+      from reservation_sources s
+     where s.kind = 'ical' and s.approved_at is not null
+       and coalesce(s.last_success_at, s.approved_at)
+           < ${now.toISOString()}::timestamptz - make_interval(mins => ${CALENDAR_STALE_MINUTES})
     union all
     -- Still retrying after repeated failures. Clears once it is sent or given up on.
     select m.organization_id, null, null, m.reservation_id,

@@ -23,6 +23,8 @@ export type TickOptions = {
   beforeCommit?: (deviceIds: string[]) => void | Promise<void>;
   /** Where guest messages go; from the environment (SMTP or the log) unless given. */
   transports?: Transports;
+  /** How often each iCal feed is read (CALENDAR_REFRESH_MINUTES). */
+  calendarRefreshMinutes?: number;
 };
 
 export const DEFAULTS = {
@@ -32,6 +34,7 @@ export const DEFAULTS = {
   leaseMs: 120_000,
   syncIntervalMs: 5 * 60_000,
   budgetMs: 10_000,
+  calendarRefreshMinutes: 10,
 };
 
 export type Settings = typeof DEFAULTS & TickOptions & { instance: string };

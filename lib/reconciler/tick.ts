@@ -9,6 +9,7 @@ import { logger } from '@/lib/log';
 import { deliverDueMessages } from '@/lib/messages/outbox';
 import { queueDueGuestCodeMessages } from '@/lib/messages/schedule';
 import { transportsFromEnv } from '@/lib/messages/transports';
+import { readDueCalendars } from '@/lib/sources/calendars';
 import { recordLastTick } from '@/lib/system-state';
 import { reconcileLock } from './act';
 import { claimLocks } from './claim';
@@ -55,6 +56,11 @@ export type TickStats = {
   messagesSent: number;
   /** Sends that failed this tick, whether retried later or given up on. */
   messagesFailed: number;
+  /** iCal feeds read this tick (changed or not) and the ones that failed. */
+  calendarsRead: number;
+  calendarsFailed: number;
+  /** Stays the feeds created, moved or cancelled this tick. */
+  staysFromCalendars: number;
 };
 
 export async function runTick(db: Db, options: TickOptions): Promise<TickStats> {
@@ -82,7 +88,23 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     messagesQueued: 0,
     messagesSent: 0,
     messagesFailed: 0,
+    calendarsRead: 0,
+    calendarsFailed: 0,
+    staysFromCalendars: 0,
   };
+
+  try {
+    // Before the rounds, so a stay a feed brings now has its code programmed this tick.
+    const calendars = await readDueCalendars(db, {
+      now: settings.now,
+      refreshMinutes: settings.calendarRefreshMinutes,
+    });
+    stats.calendarsRead = calendars.read + calendars.unchanged;
+    stats.calendarsFailed = calendars.failed;
+    stats.staysFromCalendars = calendars.created + calendars.updated + calendars.cancelled;
+  } catch (error) {
+    logger().error({ err: error }, 'reading calendar feeds failed');
+  }
 
   try {
     // First, so a lock found now is read and programmed this tick.
@@ -180,7 +202,9 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     stats.alertsResolved > 0 ||
     stats.messagesQueued > 0 ||
     stats.messagesSent > 0 ||
-    stats.messagesFailed > 0
+    stats.messagesFailed > 0 ||
+    stats.staysFromCalendars > 0 ||
+    stats.calendarsFailed > 0
   ) {
     const { roundMs: _rounds, more: _more, ...summary } = stats;
     logger().info({ event: 'tick', ...summary }, 'tick finished');

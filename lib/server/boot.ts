@@ -87,7 +87,11 @@ function scheduleTicks(intervalMs: number) {
     const more = await withRequestId(null, async () => {
       try {
         const { db, hardware } = await getDatabase();
-        const stats = await runTick(db, { now: clock.now(), adapters: defaultAdapters(hardware) });
+        const stats = await runTick(db, {
+          now: clock.now(),
+          adapters: defaultAdapters(hardware),
+          calendarRefreshMinutes: env().CALENDAR_REFRESH_MINUTES,
+        });
         return stats.more;
       } catch (error) {
         logger().error({ err: error }, 'tick failed');

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, count, eq, ne } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   accessCodes,
+  alerts,
   type ReservationSource,
   reservationSources,
   reservations,
@@ -18,8 +19,11 @@ import {
   type TestDatabase,
 } from '@/db/testing';
 import { isLive } from '@/lib/access-codes/predicates';
+import { syncAlerts } from '@/lib/alerts/alerts';
 import type { Actor } from '@/lib/auth/actor';
-import { deriveKey } from '@/lib/secret-box';
+import { defaultAdapters } from '@/lib/devices/connections';
+import { credentialsKeyFromEnv } from '@/lib/env';
+import { runTick } from '@/lib/reconciler/tick';
 import {
   approveCalendar,
   previewCalendar,
@@ -31,7 +35,14 @@ import { createCalendarSource } from './sources';
 import { type FeedServer, startFeedServer, statusResponder } from './testing/feed-server';
 
 const NOW = new Date('2026-12-05T12:00:00Z');
-const KEY = deriveKey('test key for sealing feed urls');
+// The tick opens feed addresses with the server's key: this file's settings give it one (and,
+// on a shared Postgres as in CI, the secrets every instance must share).
+vi.hoisted(() => {
+  process.env.CREDENTIALS_KEY ??= 'calendars-test-credentials-key-0123456789';
+  process.env.AUTH_SECRET ??= 'calendars-test-auth-secret-0123456789-abcdef';
+  process.env.CRON_SECRET ??= 'calendars-test-cron-0123456789-abcdef';
+});
+const KEY = credentialsKeyFromEnv();
 const AIRBNB = readFileSync(join(import.meta.dirname, 'fixtures/airbnb.ics'), 'utf8');
 const FIRST_UID = '1418fb94e984-6c3f3f1a2b7e9d0c4a5b6c7d8e9f0a1b@airbnb.com';
 const SECOND_UID = '1418fb94e984-abb82e86c42bbaf943c70dc4e6e41ec3@airbnb.com';
@@ -113,6 +124,15 @@ async function stayOf(source: ReservationSource, uid: string) {
         .where(and(eq(accessCodes.reservationId, stay.id), isLive.sql()))
     : [];
   return { link, stay, codes };
+}
+
+async function alertsOf(source: ReservationSource) {
+  return database.db
+    .select()
+    .from(alerts)
+    .where(
+      and(eq(alerts.dedupeKey, `calendar_not_read:${source.id}`), ne(alerts.status, 'resolved')),
+    );
 }
 
 async function stays() {
@@ -242,6 +262,54 @@ describe('an iCal feed', () => {
     await readDueCalendars(database.db, options(new Date('2026-12-05T12:10:00Z')));
     expect(server.requestCount(due.path)).toBe(dueRequests + 1);
     expect(server.requestCount(unapproved.path)).toBe(0);
+  });
+
+  it('is an alert once it has not been read successfully for an hour, cleared by the next good read', async () => {
+    const { path, source, body } = await newFeed();
+    await approveCalendar(database.db, admin, source.id, options());
+    server.setFeed(path, statusResponder(503));
+    const later = new Date(NOW.getTime() + 61 * 60_000);
+    await readCalendar(database.db, await reload(source), options(later));
+    await syncAlerts(database.db, later);
+    const open = await alertsOf(source);
+    expect(open).toHaveLength(1);
+    expect(open[0]?.message).toMatch(/has not been read successfully for over 60 minutes: .*503/);
+    expect(open[0]?.message).not.toContain('secret-token');
+
+    server.setFeed(path, body);
+    await readCalendar(database.db, await reload(source), options(later));
+    await syncAlerts(database.db, later);
+    expect(await alertsOf(source)).toEqual([]);
+  });
+
+  it('brings a new booking in on the tick, with its code put on the lock that same tick', async () => {
+    const { path, source, body } = await newFeed();
+    await approveCalendar(database.db, admin, source.id, options());
+    const added = body.replace(
+      'END:VCALENDAR',
+      [
+        'BEGIN:VEVENT',
+        'DTSTART;VALUE=DATE:20261205',
+        'DTEND;VALUE=DATE:20261207',
+        'SUMMARY:Reserved',
+        `UID:tonight-${source.id}@airbnb.com`,
+        'DESCRIPTION:Reservation URL: https://www.airbnb.com/hosting/reservations/details/HMTONIGHT1',
+        'END:VEVENT',
+        'END:VCALENDAR',
+      ].join('\r\n'),
+    );
+    server.setFeed(path, added);
+    // Check-in at 15:00 New York is 20:00Z; the code goes on 30 minutes before.
+    const at = new Date('2026-12-05T19:45:00Z');
+    const stats = await runTick(database.db, {
+      now: at,
+      adapters: defaultAdapters(database.db),
+      calendarRefreshMinutes: 10,
+    });
+    expect(stats.staysFromCalendars).toBe(1);
+    const tonight = await stayOf(source, `tonight-${source.id}@airbnb.com`);
+    // On the lock ahead of check-in (it reads `set` from 15:00, as Seam's codes do).
+    expect(tonight.codes.map((c) => c.setOnDeviceAt?.toISOString())).toEqual([at.toISOString()]);
   });
 
   it('cannot be read now before its first import is applied', async () => {

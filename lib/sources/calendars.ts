@@ -18,6 +18,7 @@ import { feedUrlOf, findSource } from './sources';
 
 /** A feed not read successfully for this long is an alert (lib/alerts/alerts.ts). */
 export const CALENDAR_STALE_MINUTES = 60;
+export const CALENDAR_NOT_READ = 'calendar_not_read';
 
 /** Longest wait after failures in a row (doubling from the refresh interval) when the server names none. */
 const MAX_BACKOFF_MINUTES = 6 * 60;

@@ -2,6 +2,7 @@
 import { getDatabase } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { defaultAdapters } from '@/lib/devices/connections';
+import { env } from '@/lib/env';
 import { withCronSecret } from '@/lib/http/route';
 import { runTick } from '@/lib/reconciler/tick';
 
@@ -9,7 +10,11 @@ export const dynamic = 'force-dynamic';
 
 const tick = withCronSecret(async () => {
   const { db, hardware } = await getDatabase();
-  const stats = await runTick(db, { now: clock.now(), adapters: defaultAdapters(hardware) });
+  const stats = await runTick(db, {
+    now: clock.now(),
+    adapters: defaultAdapters(hardware),
+    calendarRefreshMinutes: env().CALENDAR_REFRESH_MINUTES,
+  });
   return { ok: true, ...stats };
 });
 
