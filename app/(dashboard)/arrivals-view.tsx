@@ -200,6 +200,7 @@ function ArrivalCard({ arrival, now }: { arrival: Arrival; now: Date }) {
           Arrives {formatInZone(new Date(arrival.startsAt), arrival.timeZone)} (
           {formatDistanceStrict(new Date(arrival.startsAt), now, { addSuffix: true })}) ·{' '}
           {arrival.propertyName}
+          {arrival.source ? ` · from ${arrival.source}` : ''}
         </p>
       </div>
       <ul className="mt-3 flex flex-wrap gap-2 text-sm" aria-label="Locks">

@@ -17,6 +17,7 @@ import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { loadPullFacts, pullability } from '@/lib/backup-pools/pullability';
 import { deviceOfLink } from '@/lib/joins';
 import { findOverlaps } from '@/lib/reservations/overlap';
+import { pendingCancellations, stayCameFrom } from '@/lib/sources/stay-source';
 import { localDateTimeParts, toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 import { assessStay, byUrgency, type Readiness, type StayLock, type Verdict } from './readiness';
@@ -31,6 +32,8 @@ const HOUR = 3_600_000;
 export type Arrival = {
   reservationId: string;
   guestName: string;
+  /** The reservation source that brought the stay (lib/sources/); null when staff or the API made it. */
+  source: string | null;
   propertyName: string;
   timeZone: string;
   startsAt: string;
@@ -95,7 +98,7 @@ const emptyCounts = (): Record<Verdict, number> => ({
 /**
  * The arrivals page: every stay arriving today or in the next 72 hours with its
  * readiness, at-risk stays first, and today's departures (in each property's
- * zone) with any code still on a lock after check-out. Six queries whatever
+ * zone) with any code still on a lock after check-out. Seven queries whatever
  * the number of stays.
  */
 export async function listArrivals(
@@ -141,6 +144,8 @@ export async function listArrivals(
       startsAt: reservations.startsAt,
       endsAt: reservations.endsAt,
       reachable: sql<boolean>`(${reservations.guestEmail} is not null or ${reservations.guestPhone} is not null)`,
+      source: reservations.source,
+      sourceId: reservations.sourceId,
     })
     .from(reservations)
     .innerJoin(properties, eq(properties.id, reservations.propertyId))
@@ -163,7 +168,7 @@ export async function listArrivals(
   const ids = [...new Set([...arriving, ...leaving].map((s) => s.reservationId))];
   if (ids.length === 0) return empty;
 
-  const [links, codes, sent] = await Promise.all([
+  const [links, codes, sent, pending] = await Promise.all([
     db
       .select({
         reservationId: reservationDevices.reservationId,
@@ -214,6 +219,11 @@ export async function listArrivals(
           eq(messages.status, 'sent'),
         ),
       ),
+    pendingCancellations(
+      db,
+      org,
+      arriving.map((s) => s.reservationId),
+    ),
   ]);
 
   const codeOf = new Map(codes.map((c) => [`${c.reservationId}:${c.deviceId}`, c]));
@@ -248,6 +258,7 @@ export async function listArrivals(
     .map((stay) => ({
       reservationId: stay.reservationId,
       guestName: stay.guestName,
+      source: stayCameFrom(stay),
       propertyName: stay.propertyName,
       timeZone: stay.timeZone,
       startsAt: stay.startsAt,
@@ -266,6 +277,7 @@ export async function listArrivals(
           })),
           messageSent: messaged.has(stay.reservationId),
           reachable: stay.reachable,
+          pendingCancellation: pending.get(stay.reservationId) ?? null,
         },
         policyRow,
         now,

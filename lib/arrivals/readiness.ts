@@ -9,6 +9,7 @@ import type { Pullability } from '@/lib/backup-pools/pullability';
 import { LOW_BATTERY } from '@/lib/devices/battery';
 import { type LockFacts, lockTrouble, offlineSince } from '@/lib/devices/predicates';
 import { lockAlsoBooked, type Overlap } from '@/lib/reservations/overlap';
+import { type PendingCancellation, pendingCancellationText } from '@/lib/sources/safety-net';
 import { formatInZone, toIso } from '@/lib/time';
 
 /**
@@ -28,7 +29,9 @@ export type CheckName =
   | 'battery'
   | 'backup_pool'
   | 'message'
-  | 'overlap';
+  | 'overlap'
+  /** The booking's source no longer lists it (lib/sources/). */
+  | 'source';
 
 export type Problem = {
   check: CheckName;
@@ -70,6 +73,8 @@ export type StayFacts = {
   messageSent: boolean;
   /** The guest left an email or a phone number to send it to. */
   reachable: boolean;
+  /** A feed that brought the stay no longer lists it: cancelled if it stays missing. */
+  pendingCancellation?: PendingCancellation | null;
 };
 
 export type LockReadiness = {
@@ -249,6 +254,15 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
         label: stay.reachable ? 'Send the code' : 'Copy the code for the guest',
         href: `/reservations/${stay.reservationId}`,
       },
+    });
+  }
+
+  if (stay.pendingCancellation) {
+    problems.push({
+      check: 'source',
+      severity: 'warning',
+      message: pendingCancellationText(stay.pendingCancellation),
+      fix: { label: 'Open the reservation', href: `/reservations/${stay.reservationId}` },
     });
   }
 

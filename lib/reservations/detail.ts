@@ -29,6 +29,8 @@ import { parseId } from '@/lib/ids';
 import { describeIssue } from '@/lib/issues';
 import { codeOfEvent, deviceOfCode, deviceOfLink, propertyOfReservation } from '@/lib/joins';
 import { type MessageView, stayMessages } from '@/lib/messages/history';
+import { pendingCancellationText } from '@/lib/sources/safety-net';
+import { pendingCancellations, stayCameFrom } from '@/lib/sources/stay-source';
 import { formatZoned, localDateTimeParts, zoneAbbreviation } from '@/lib/time';
 import { type Stage, type StayLock, stageOf } from './list';
 
@@ -81,7 +83,10 @@ export type ReservationDetail = {
   guestEmail: string | null;
   guestPhone: string | null;
   notes: string | null;
-  source: string;
+  /** The reservation source that brought the stay; null when staff or the API made it. */
+  source: string | null;
+  /** What the source's safety net says of it, when a feed no longer lists it. */
+  pendingCancellation: string | null;
   status: 'confirmed' | 'cancelled';
   stage: Stage;
   propertyId: string;
@@ -157,6 +162,7 @@ export async function getReservationDetail(
   if (!stay) throw AppError.notFound('Reservation');
   const { reservation, timeZone } = stay;
   const orgId = actor.organizationId;
+  const pending = (await pendingCancellations(db, orgId, [reservation.id])).get(reservation.id);
 
   const [locks, codeRows, eventRows, sentMessages] = await Promise.all([
     db
@@ -267,7 +273,8 @@ export async function getReservationDetail(
     guestEmail: reservation.guestEmail,
     guestPhone: reservation.guestPhone,
     notes: reservation.notes,
-    source: reservation.source,
+    source: stayCameFrom(reservation),
+    pendingCancellation: pending ? pendingCancellationText(pending) : null,
     status: reservation.status,
     stage: stageOf(reservation, now),
     propertyId: reservation.propertyId,

@@ -13,6 +13,7 @@ import { isLive } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { describeIssue } from '@/lib/issues';
 import { propertyOfReservation } from '@/lib/joins';
+import { stayCameFrom } from '@/lib/sources/stay-source';
 import { formatZoned } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 
@@ -58,6 +59,8 @@ export type StayLock = { id: string; name: string; room: string | null; online: 
 export type ReservationSummary = {
   id: string;
   guestName: string;
+  /** The reservation source that brought the stay; null when staff or the API made it. */
+  source: string | null;
   guestEmail: string | null;
   guestPhone: string | null;
   propertyId: string;
@@ -187,6 +190,8 @@ export async function listReservations(
     .select({
       id: reservations.id,
       guestName: reservations.guestName,
+      source: reservations.source,
+      sourceId: reservations.sourceId,
       guestEmail: reservations.guestEmail,
       guestPhone: reservations.guestPhone,
       propertyId: reservations.propertyId,
@@ -224,6 +229,7 @@ export async function listReservations(
     reservations: rows.map((row) => ({
       id: row.id,
       guestName: row.guestName,
+      source: stayCameFrom(row),
       guestEmail: row.guestEmail,
       guestPhone: row.guestPhone,
       propertyId: row.propertyId,

@@ -16,7 +16,9 @@ import {
   type TestDatabase,
 } from '@/db/testing';
 import { isLive } from '@/lib/access-codes/predicates';
+import { listArrivals } from '@/lib/arrivals/arrivals';
 import type { Actor } from '@/lib/auth/actor';
+import { getReservationDetail } from '@/lib/reservations/detail';
 import {
   cancelReservation,
   createReservation,
@@ -231,6 +233,31 @@ describe('the ingestion core', () => {
       expect(found?.link.missingReads).toBe(0);
       expect(found?.stay?.status).toBe('confirmed');
       expect(found?.codes).toHaveLength(1);
+    });
+
+    it('shows a booking missing once as pending cancellation on Arrivals and on the stay, with its source', async () => {
+      const source = await feed('Airbnb Beach');
+      const soon = booking({ checkIn: { date: '2026-12-06' }, checkOut: { date: '2026-12-08' } });
+      const other = booking();
+      await ingestBookings(database.db, source, [soon, other], snapshot);
+      const arrivalOf = async () =>
+        (await listArrivals(database.db, admin, {}, NOW)).arrivals.find(
+          (a) => a.guestName === soon.guestName,
+        );
+      expect((await arrivalOf())?.source).toBe('Airbnb Beach');
+      expect((await arrivalOf())?.readiness.problems.map((p) => p.check)).not.toContain('source');
+
+      await ingestBookings(database.db, source, [other], snapshot);
+      const arrival = await arrivalOf();
+      const problem = arrival?.readiness.problems.find((p) => p.check === 'source');
+      expect(problem?.message).toBe(
+        'Pending cancellation: “Airbnb Beach” no longer lists this booking. It is cancelled if the next read still leaves it out; if the guest is still coming, check the booking at the channel.',
+      );
+      expect(arrival?.readiness.verdict).not.toBe('ready');
+      const stayId = (await stayOf(source, soon.externalId))?.stay?.id ?? '';
+      const detail = await getReservationDetail(database.db, admin, stayId, NOW);
+      expect(detail.source).toBe('Airbnb Beach');
+      expect(detail.pendingCancellation).toBe(problem?.message);
     });
 
     it('cancels a booking missing from two clean reads, and removes its code', async () => {

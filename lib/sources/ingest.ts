@@ -30,16 +30,7 @@ import { localDateTimeParts, zonedInstant } from '@/lib/time';
 import { InvalidInputError } from '@/lib/validation';
 import type { NormalizedBooking, StayEdge } from './booking';
 import { policyDigits } from './code-policy';
-
-/** Clean reads of a feed that must miss a booking before its stay is cancelled. */
-export const MISSING_READS_TO_CANCEL = 2;
-
-/**
- * A read listing fewer than this share of the upcoming bookings Keyhold has
- * from the feed is not trusted to cancel anything (a feed cut short, a
- * channel's bad day); nor is an empty one.
- */
-export const SHRUNK_READ_SHARE = 0.5;
+import { MISSING_READS_TO_CANCEL, SHRUNK_READ_SHARE } from './safety-net';
 
 export type IngestOutcome =
   | 'created'

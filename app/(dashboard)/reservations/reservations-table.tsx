@@ -179,7 +179,10 @@ function ReservationRow({ stay }: { stay: ReservationSummary }) {
         >
           {stay.guestName}
         </Link>
-        <p className="text-xs text-slate-500">{stay.propertyName}</p>
+        <p className="text-xs text-slate-500">
+          {stay.propertyName}
+          {stay.source ? ` · from ${stay.source}` : ''}
+        </p>
         <p className="text-xs text-slate-500 md:hidden">
           {stay.locks.map((l) => l.name).join(', ')}
         </p>

@@ -105,6 +105,12 @@ export function ReservationView({
         <Alert tone="error">Could not refresh this reservation: {error.message}</Alert>
       ) : null}
 
+      {stay.pendingCancellation ? (
+        <Alert tone="warning" data-testid="pending-cancellation">
+          {stay.pendingCancellation}
+        </Alert>
+      ) : null}
+
       {notice ? (
         <Alert tone="success" title={notice} data-testid="save-effect">
           <ul className="list-disc space-y-0.5 pl-5">
@@ -146,6 +152,9 @@ export function ReservationView({
             )}
           </Item>
           {stay.cancelledAtLabel ? <Item label="Cancelled">{stay.cancelledAtLabel}</Item> : null}
+          <Item label="Source" testId="stay-source">
+            {stay.source ?? <span className="text-slate-500">Entered in Keyhold</span>}
+          </Item>
           {stay.notes ? <Item label="Notes">{stay.notes}</Item> : null}
         </dl>
       </Panel>
