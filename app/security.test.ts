@@ -588,6 +588,9 @@ const ROUTES: Record<string, RouteRow> = {
   'app/api/auth/[...nextauth]/route.ts#POST': { public: 'Auth.js (sign-in, session)' },
   'app/api/cron/tick/route.ts#GET': { public: 'CRON_SECRET bearer (app/api/routes.test.ts)' },
   'app/api/cron/tick/route.ts#POST': { public: 'CRON_SECRET bearer (app/api/routes.test.ts)' },
+  'app/api/sources/[id]/webhook/route.ts#POST': {
+    public: 'the source’s HMAC signature (lib/sources/webhooks.test.ts, app/api/routes.test.ts)',
+  },
   ...Object.fromEntries(
     ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => [
       `app/api/seam/[...path]/route.ts#${method}`,

@@ -20,6 +20,8 @@ import { GENERIC_ERROR_MESSAGE } from '@/lib/errors';
 import { jsonRoute } from '@/lib/http/route';
 import { listDeskStays } from '@/lib/reservations/desk';
 import { createReservation } from '@/lib/reservations/operations';
+import { createWebhookSource } from '@/lib/sources/sources';
+import { signWebhook } from '@/lib/sources/webhook';
 import { GET as countAlerts } from './alerts/count/route';
 import { GET as getAlerts } from './alerts/route';
 import { GET as getArrivals } from './arrivals/route';
@@ -31,6 +33,7 @@ import { GET as getPlan } from './replacements/plan/route';
 import { GET as getReplacementChoices } from './replacements/route';
 import { GET as getReservation } from './reservations/[id]/route';
 import { GET as listReservations } from './reservations/route';
+import { POST as receiveWebhook } from './sources/[id]/webhook/route';
 
 // The real route handlers, called the way Next calls them (a Request and a
 // context whose params are a Promise), on a real database. Only two things
@@ -367,5 +370,81 @@ describe('the live pages’ routes', () => {
     expect((await answer(await getProgress(request(), params({ newId: newLockId })))).status).toBe(
       401,
     );
+  });
+});
+
+describe('the reservation source webhook route', () => {
+  let sourceId: string;
+  let secret: string;
+  const body = (id: string) =>
+    JSON.stringify({
+      id: `evt_${id}`,
+      type: 'reservation.created',
+      reservation: {
+        id,
+        room: '101',
+        guest: { name: 'Imogen Varga' },
+        check_in: '2027-06-01',
+        check_out: '2027-06-03',
+        updated_at: '2026-11-01T09:00:00Z',
+      },
+    });
+  const post = (raw: string, signature: string | null) =>
+    receiveWebhook(
+      new Request('http://keyhold.test/api/elsewhere', {
+        method: 'POST',
+        body: raw,
+        headers: signature ? { 'Keyhold-Signature': signature } : {},
+      }),
+      params({ id: sourceId }),
+    );
+
+  beforeAll(async () => {
+    if (!the.database) throw new Error('no database');
+    const made = await createWebhookSource(the.database.db, harborAdmin, {
+      name: 'Hostaway',
+      propertyId: harborPropertyId,
+    });
+    sourceId = made.source.id;
+    secret = made.secret;
+  });
+
+  it('takes a signed delivery: 200 with the stay it made', async () => {
+    const raw = body('R-route-1');
+    const { status, body: answered } = await answer(
+      await post(raw, signWebhook(secret, raw, clock.now())),
+    );
+    expect(status).toBe(200);
+    expect(answered).toMatchObject({ ok: true, outcome: 'created', eventId: 'evt_R-route-1' });
+  });
+
+  it('answers 401 in JSON for a bad signature, 400 for a body that is not JSON, 404 for an unknown source', async () => {
+    const raw = body('R-route-2');
+    expect(await answer(await post(raw, signWebhook('whsec_wrong', raw, clock.now())))).toEqual({
+      status: 401,
+      body: {
+        error: {
+          code: 'unauthenticated',
+          message: 'The signature does not match this source’s secret.',
+        },
+      },
+    });
+    const broken = '{"id": ';
+    const refusal = await answer(await post(broken, signWebhook(secret, broken, clock.now())));
+    expect(refusal).toMatchObject({ status: 400, body: { error: { field: 'body' } } });
+    const unknown = await receiveWebhook(
+      new Request('http://keyhold.test/api/elsewhere', { method: 'POST', body: raw }),
+      params({ id: 'not-a-source' }),
+    );
+    expect((await answer(unknown)).status).toBe(404);
+  });
+
+  it('refuses a body over 256 KB without reading it as a booking', async () => {
+    const raw = JSON.stringify({ padding: 'x'.repeat(300 * 1024) });
+    const { status, body: answered } = await answer(
+      await post(raw, signWebhook(secret, raw, clock.now())),
+    );
+    expect(status).toBe(400);
+    expect(answered.error.message).toBe('The body is larger than 256 KB.');
   });
 });

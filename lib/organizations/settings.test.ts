@@ -34,6 +34,7 @@ const FORM: Record<keyof UpdateOrganizationSettingsInput, string> = {
   guestMessageLeadMinutes: '1440',
   earlyArrivalMinutes: '0',
   deskFallbackText: 'Let the guest in with a key, or call maintenance.',
+  importedCodePolicy: 'random',
 };
 
 async function snapshot() {
@@ -73,6 +74,7 @@ describe('getOrganizationSettings', () => {
       guestMessageLeadMinutes: 1440,
       earlyArrivalMinutes: 0,
       deskFallbackText: 'Let the guest in with a key, or call maintenance.',
+      importedCodePolicy: 'random',
     });
   });
 

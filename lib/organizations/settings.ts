@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { organizations } from '@/db/schema';
+import { type ImportedCodePolicy, importedCodePolicy, organizations } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
@@ -28,6 +28,7 @@ export type OrganizationSettings = {
   guestMessageLeadMinutes: number;
   earlyArrivalMinutes: number;
   deskFallbackText: string;
+  importedCodePolicy: ImportedCodePolicy;
 };
 
 export type SettingField = Exclude<keyof OrganizationSettings, 'name'>;
@@ -42,6 +43,7 @@ export const SETTING_LABELS: Record<SettingField, string> = {
   guestMessageLeadMinutes: 'Guest message lead time',
   earlyArrivalMinutes: 'Early arrival allowance',
   deskFallbackText: 'When no code can work',
+  importedCodePolicy: 'Codes for imported stays',
 };
 
 // Form values arrive as strings; a blank box must be "required", never 0.
@@ -105,6 +107,12 @@ export const updateOrganizationSettingsSchema = z.object({
         `When no code can work must be at most ${MAX_FALLBACK_TEXT_LENGTH} characters.`,
       ),
   ),
+  importedCodePolicy: z.preprocess(
+    blankToUndefined,
+    z.enum(importedCodePolicy.enumValues, {
+      error: 'Codes for imported stays must be random, phone_last_4 or phone_last_6.',
+    }),
+  ),
 });
 
 export type UpdateOrganizationSettingsInput = z.input<typeof updateOrganizationSettingsSchema>;
@@ -119,6 +127,7 @@ const settingsColumns = {
   guestMessageLeadMinutes: organizations.guestMessageLeadMinutes,
   earlyArrivalMinutes: organizations.earlyArrivalMinutes,
   deskFallbackText: organizations.deskFallbackText,
+  importedCodePolicy: organizations.importedCodePolicy,
 };
 
 // Postgres answers `time` columns as "15:00:00"; people write and read "15:00".

@@ -5,6 +5,7 @@ import { Button } from '@/components/ui/button';
 import { Field, FormProblem } from '@/components/ui/field';
 import { useFormAction } from '@/components/ui/use-form-action';
 import type { OrganizationSettings, SettingField } from '@/lib/organizations/settings';
+import { CODE_POLICY_LABELS } from '@/lib/sources/code-policy';
 import { updateOrganizationSettingsAction } from './defaults-actions';
 
 /** The form's fields; `satisfies` keeps the list whole as settings grow. */
@@ -17,6 +18,7 @@ const FIELDS = Object.keys({
   guestMessageLeadMinutes: true,
   earlyArrivalMinutes: true,
   deskFallbackText: true,
+  importedCodePolicy: true,
 } satisfies Record<SettingField, true>);
 
 export function DefaultsForm({
@@ -123,6 +125,22 @@ export function DefaultsForm({
           error={fieldErrors.deskFallbackText}
         >
           {(control) => <textarea {...control} rows={2} defaultValue={settings.deskFallbackText} />}
+        </Field>
+        <Field
+          name="importedCodePolicy"
+          label="Codes for imported stays"
+          hint="Digits for stays from a calendar feed, a webhook or a CSV file. Phone digits are used only where they make a good code (not 1111 or 1234, not another live code on the lock); otherwise the code is random. A code never changes once made."
+          error={fieldErrors.importedCodePolicy}
+        >
+          {(control) => (
+            <select {...control} defaultValue={settings.importedCodePolicy}>
+              {Object.entries(CODE_POLICY_LABELS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
       </div>
       <div className="flex flex-wrap items-center gap-3">
