@@ -4,6 +4,12 @@ const nextConfig = {
   // run time; bundling it makes every database request fail.
   serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pino'],
   poweredByHeader: false,
+  experimental: {
+    // A CSV import posts the file's text (lib/sources/csv.ts refuses over 5 MB,
+    // with a message on the file) to a server action; Next's own limit is 1 MB.
+    // The proxy reads bodies up to its own 10 MB (proxyClientMaxBodySize).
+    serverActions: { bodySizeLimit: '6mb' },
+  },
   // Static files skip proxy.ts, which sets these (and the CSP) on everything else.
   async headers() {
     return [

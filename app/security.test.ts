@@ -120,6 +120,10 @@ const form = (fields: Record<string, string>) => {
   return data;
 };
 
+/** A CSV file of one booking at the harbor's room 101, for the import actions. */
+const CSV_FILE =
+  'Reservation ID,Guest,Arrival,Departure,Room\nR-1,Grace Hopper,2031-07-01,2031-07-03,101\n';
+
 /**
  * How to call one server action, and what it needs. `args` builds a call
  * that names this organization's rows. `foreign: false` marks an action
@@ -246,6 +250,30 @@ const ACTIONS: Record<string, ActionRow> = {
   'app/(dashboard)/reservations/actions.ts#sendGuestCodeAction': {
     permission: 'messages.send',
     args: (f) => [f.stayId, 'a4c2b1e0-0000-4000-8000-000000000001'],
+  },
+  'app/(dashboard)/reservations/import/actions.ts#readCsvColumnsAction': {
+    permission: 'sources.manage',
+    args: () => [null, form({ text: CSV_FILE })],
+    foreign: { none: 'reads the posted file; names no row' },
+  },
+  'app/(dashboard)/reservations/import/actions.ts#importCsvAction': {
+    permission: 'sources.manage',
+    // Applied, not a dry run: refusing must hold where it would write.
+    args: (f) => [
+      null,
+      form({
+        text: CSV_FILE,
+        propertyId: f.propertyId,
+        deviceIds: f.lockId,
+        externalId: '0',
+        guestName: '1',
+        checkIn: '2',
+        checkOut: '3',
+        room: '4',
+        dateFormat: 'YYYY-MM-DD',
+        dryRun: 'false',
+      }),
+    ],
   },
   'app/(dashboard)/settings/actions.ts#createApiKeyAction': {
     permission: 'api_keys.manage',

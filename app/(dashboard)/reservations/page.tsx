@@ -44,6 +44,7 @@ export default async function ReservationsPage({
         initialFilter={input.filter}
         initialPage={input.page}
         canManage={can(actor.role, 'reservations.manage')}
+        canImport={can(actor.role, 'sources.manage')}
       />
     </HydrationBoundary>
   );

@@ -38,11 +38,14 @@ export function ReservationsTable({
   initialFilter,
   initialPage,
   canManage,
+  canImport = false,
 }: {
   initialSearch: string;
   initialFilter: ReservationFilter;
   initialPage: number;
   canManage: boolean;
+  /** Whether to offer the CSV import (admins: it makes a reservation source). */
+  canImport?: boolean;
 }) {
   const list = usePagedList<
     ReservationFilter,
@@ -72,11 +75,14 @@ export function ReservationsTable({
             Stays and the guest codes on their locks. Times are the property’s.
           </p>
         </div>
-        {canManage ? (
-          <ButtonLink variant="primary" href="/reservations/new">
-            New reservation
-          </ButtonLink>
-        ) : null}
+        <div className="flex flex-wrap gap-3">
+          {canImport ? <ButtonLink href="/reservations/import">Import CSV</ButtonLink> : null}
+          {canManage ? (
+            <ButtonLink variant="primary" href="/reservations/new">
+              New reservation
+            </ButtonLink>
+          ) : null}
+        </div>
       </div>
 
       <div className="flex flex-wrap items-end gap-3">
