@@ -21,6 +21,7 @@ import { isId } from '@/lib/ids';
 import { logger } from '@/lib/log';
 import { inviteMember } from '@/lib/organizations/invitations';
 import { createReservation } from '@/lib/reservations/operations';
+import { createCalendarSource } from '@/lib/sources/sources';
 
 // Every server action and route handler, found in the source, called as a
 // member of another organization with this organization's ids and as every
@@ -112,6 +113,10 @@ type Fixtures = {
   connectionId: string;
   memberUserId: string;
   sessionId: string;
+  /** An iCal feed not applied yet, at an address nothing answers. */
+  sourceId: string;
+  /** Another feed, for the row that removes one. */
+  spareSourceId: string;
 };
 
 const form = (fields: Record<string, string>) => {
@@ -341,6 +346,38 @@ const ACTIONS: Record<string, ActionRow> = {
     args: () => [{ kind: 'guest_code', channel: 'sms', subject: null, body: 'Code {{code}}' }],
     foreign: { none: 'templates are the actor’s own organization’s' },
   },
+  'app/(dashboard)/settings/sources/actions.ts#createCalendarSourceAction': {
+    permission: 'sources.manage',
+    args: (f) => [
+      null,
+      form({
+        name: 'Airbnb · Harbor',
+        propertyId: f.propertyId,
+        deviceIds: f.lockId,
+        url: 'http://127.0.0.1:9/calendar.ics',
+        preset: 'airbnb',
+      }),
+    ],
+  },
+  'app/(dashboard)/settings/sources/actions.ts#createWebhookSourceAction': {
+    permission: 'sources.manage',
+    args: (f) => [
+      null,
+      form({ name: 'PMS', propertyId: f.propertyId, deviceIds: f.lockId, preset: 'guesty' }),
+    ],
+  },
+  'app/(dashboard)/settings/sources/actions.ts#approveCalendarAction': {
+    permission: 'sources.manage',
+    args: (f) => [f.sourceId],
+  },
+  'app/(dashboard)/settings/sources/actions.ts#readSourceNowAction': {
+    permission: 'sources.manage',
+    args: (f) => [f.sourceId],
+  },
+  'app/(dashboard)/settings/sources/actions.ts#deleteSourceAction': {
+    permission: 'sources.manage',
+    args: (f) => [f.spareSourceId],
+  },
 };
 
 const tableNames = Object.values(schema as Record<string, unknown>)
@@ -483,6 +520,10 @@ beforeAll(async () => {
       expiresAt: new Date(clock.now().getTime() + 86_400_000),
     })
     .returning({ id: schema.userSessions.id });
+  // Nothing answers on port 9: the admin's calls below read nothing and change no stay.
+  const feed = { propertyId: harbor.property.id, url: 'http://127.0.0.1:9/calendar.ics' };
+  const source = await createCalendarSource(db, admin, { ...feed, name: 'Harbor Airbnb' });
+  const spare = await createCalendarSource(db, admin, { ...feed, name: 'Harbor VRBO' });
   if (!code || !alert || !connection || !session) throw new Error('fixtures missing');
   fixtures = {
     harborId: harbor.org.id,
@@ -500,6 +541,8 @@ beforeAll(async () => {
     connectionId: connection.id,
     memberUserId: frontDesk,
     sessionId: session.id,
+    sourceId: source.id,
+    spareSourceId: spare.id,
   };
   // A fixture that is not a real id would make every "not found" below vacuous.
   for (const [name, id] of Object.entries(fixtures)) expect(isId(id), name).toBe(true);

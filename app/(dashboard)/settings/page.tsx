@@ -43,6 +43,10 @@ export default async function SettingsPage() {
           {settings.name} ·{' '}
           <Link href="/settings/messages" className="text-brand-700 underline">
             Guest messages
+          </Link>{' '}
+          ·{' '}
+          <Link href="/settings/sources" className="text-brand-700 underline">
+            Reservation sources
           </Link>
         </p>
       </div>

@@ -1,0 +1,7 @@
+// A webhook source's shapes and endpoint, for the server page and the add form alike.
+
+export const WEBHOOK_SHAPE_LABELS = { generic: 'Generic (Keyhold’s JSON)', guesty: 'Guesty' };
+
+/** Where a webhook source takes deliveries (app/api/sources/[id]/webhook). */
+export const webhookEndpoint = (origin: string, sourceId: string) =>
+  `${origin}/api/sources/${sourceId}/webhook`;
