@@ -15,6 +15,8 @@ const PAGES = [
   { path: '/audit', name: 'audit' },
   { path: '/settings', name: 'settings' },
   { path: '/settings/messages', name: 'guest-messages' },
+  { path: '/settings/sources', name: 'reservation-sources' },
+  { path: '/reservations/import', name: 'csv-import' },
   { path: '/locks/replace', name: 'replace-lock' },
 ];
 
