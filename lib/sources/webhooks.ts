@@ -6,6 +6,7 @@ import type { Executor } from '@/db/client';
 import { reservationSources, sourceEvents } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { isId } from '@/lib/ids';
+import { logger } from '@/lib/log';
 import { type IngestOutcome, ingestBookings } from './ingest';
 import { webhookSecretOf } from './sources';
 import { parseWebhookEvent, verifyWebhook, type WebhookShape } from './webhook';
@@ -37,6 +38,31 @@ const REFUSALS = {
  * said since is taken and ignored (`stale`).
  */
 export async function takeWebhook(
+  db: Executor,
+  sourceId: string,
+  delivery: { rawBody: string; signature: string | null },
+  now: Date,
+  key?: Buffer,
+): Promise<WebhookReceipt> {
+  try {
+    return await take(db, sourceId, delivery, now, key);
+  } catch (error) {
+    if (error instanceof AppError) {
+      // Which source and why, never the body: it holds the guest's details.
+      logger().warn(
+        {
+          sourceId: isId(sourceId) ? sourceId : null,
+          code: error.code,
+          field: error.options.field,
+        },
+        `webhook refused: ${error.message}`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function take(
   db: Executor,
   sourceId: string,
   delivery: { rawBody: string; signature: string | null },
