@@ -1,12 +1,13 @@
 'use client';
 
-import { type FormEvent, useEffect, useId, useRef, useState, useTransition } from 'react';
+import { type FormEvent, useEffect, useRef, useState, useTransition } from 'react';
+import { LockCheckboxes } from '@/components/lock-checkboxes';
 import { PropertyField } from '@/components/property-field';
 import { Alert } from '@/components/ui/alert';
 import { Button, ButtonLink } from '@/components/ui/button';
 import { cx } from '@/components/ui/cx';
 import { DataTable, Td } from '@/components/ui/data-table';
-import { Field, FieldError, FormProblem, type Refusal } from '@/components/ui/field';
+import { Field, FormProblem, type Refusal } from '@/components/ui/field';
 import { focusFirstError } from '@/components/ui/use-form-action';
 import type { StayLock } from '@/lib/reservations/list';
 import type { CsvImportResult, CsvRowResult } from '@/lib/sources/csv-import';
@@ -244,7 +245,13 @@ function UploadStep({
         className="sm:w-80"
         onChange={(e) => setPropertyId(e.target.value)}
       />
-      <LockChoices key={propertyId} locks={propertyLocks} error={fieldErrors.deviceIds} />
+      <LockCheckboxes
+        key={propertyId}
+        legend="Locks for rows without a room"
+        hint="A row whose room matches a lock’s name or room number opens that lock. A row with no room opens the locks chosen here."
+        locks={propertyLocks}
+        error={fieldErrors.deviceIds}
+      />
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" variant="primary" disabled={pending}>
           {pending ? 'Reading the file…' : 'Read the file'}
@@ -254,52 +261,6 @@ function UploadStep({
         </span>
       </div>
     </form>
-  );
-}
-
-/** The property's locks, for rows that name no room. */
-function LockChoices({ locks, error }: { locks: StayLock[]; error?: string | undefined }) {
-  const id = useId();
-  return (
-    <fieldset
-      className="space-y-2"
-      aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
-      aria-invalid={error ? true : undefined}
-    >
-      <legend className="text-sm font-semibold text-slate-900">
-        Locks for rows without a room
-      </legend>
-      <p id={`${id}-hint`} className="text-xs text-slate-500">
-        A row whose room matches a lock’s name or room number opens that lock. A row with no room
-        opens the locks chosen here.
-      </p>
-      {locks.length === 0 ? (
-        <p className="text-sm text-slate-600">This property has no locks yet.</p>
-      ) : (
-        <div className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-3">
-          {locks.map((lock) => (
-            <label
-              key={lock.id}
-              className="flex min-h-11 cursor-pointer items-center gap-2 rounded-md border border-slate-200 bg-white px-3 py-2 text-sm has-[:checked]:border-brand-600 has-[:checked]:bg-brand-50"
-            >
-              <input
-                type="checkbox"
-                name="deviceIds"
-                value={lock.id}
-                className="size-4 accent-brand-600"
-              />
-              <span>
-                {lock.name}
-                {lock.room && !lock.name.includes(lock.room) ? (
-                  <span className="text-slate-500"> (room {lock.room})</span>
-                ) : null}
-              </span>
-            </label>
-          ))}
-        </div>
-      )}
-      <FieldError id={`${id}-error`} name="deviceIds" error={error} />
-    </fieldset>
   );
 }
 
