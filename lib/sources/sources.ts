@@ -10,13 +10,13 @@ import {
   reservations,
   sourceBookings,
 } from '@/db/schema';
-import { loadLocks } from '@/lib/access-codes/store';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { credentialsKeyFromEnv } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { findProperty } from '@/lib/properties';
+import { locksForStay } from '@/lib/reservations/stay-input';
 import { open, seal } from '@/lib/secret-box';
 import { parseInput } from '@/lib/validation';
 import { feedLabel, feedUrlSchema } from './feed-fetch';
@@ -63,21 +63,9 @@ export const webhookSourceSchema = z.object({
 const sealContext = (source: Pick<ReservationSource, 'organizationId' | 'id'>, what: string) =>
   `reservation_source:${source.organizationId}:${source.id}:${what}`;
 
-/** The locks given must be the organization's, at the property. */
-async function checkLocks(tx: Executor, actor: Actor, propertyId: string, deviceIds: string[]) {
-  const locks = await loadLocks(tx, actor.organizationId, [...new Set(deviceIds)]).catch(() => {
-    throw new AppError('invalid_input', 'One of the chosen locks does not exist.', {
-      field: 'deviceIds',
-    });
-  });
-  const away = locks.find((l) => l.propertyId !== propertyId);
-  if (away) {
-    throw new AppError('invalid_input', `${away.name} is not at this property.`, {
-      field: 'deviceIds',
-    });
-  }
-  return locks.map((l) => l.id);
-}
+/** The locks given must be the organization's, active, at the property: a stay's rule. */
+const checkLocks = async (tx: Executor, actor: Actor, propertyId: string, deviceIds: string[]) =>
+  (await locksForStay(tx, actor, propertyId, deviceIds)).map((l) => l.id);
 
 /**
  * Add an iCal feed. Nothing is imported yet: staff see what the first read
