@@ -202,6 +202,10 @@ async function feeds(engine: string) {
       0,
     );
     const failedImports = reads.filter((r) => r.kind !== 'read').length;
+    const importErrors: Record<string, number> = {};
+    for (const r of reads) {
+      if (r.kind === 'failed') importErrors[r.error] = (importErrors[r.error] ?? 0) + 1;
+    }
     const [stays] = await db.select({ n: count() }).from(reservations);
     const [codes] = await db.select({ n: count() }).from(accessCodes);
 
@@ -233,6 +237,7 @@ async function feeds(engine: string) {
             bookingsPerSecond: Math.round((created / importMs) * 1000),
             created,
             failedFeeds: failedImports,
+            ...(failedImports > 0 ? { failures: importErrors } : {}),
             reservations: stays?.n,
             accessCodes: codes?.n,
           },

@@ -11,6 +11,7 @@ import { type ReservationSource, reservationSources } from '../../db/schema';
 import type { Actor } from '../../lib/auth/actor';
 import { env } from '../../lib/env';
 import { AppError } from '../../lib/errors';
+import { logger } from '../../lib/log';
 import { operatorActor } from '../../lib/organizations/admin';
 import {
   approveCalendar,
@@ -316,10 +317,18 @@ async function readChosen(
     rows.map((row) =>
       limit(async (): Promise<FeedResult> => {
         const base = { sourceId: row.id, organizationId: row.organizationId, name: row.name };
-        const read = await readCalendarNow(db, await actorOf(row.organizationId), row.id, {
-          now,
-          refreshMinutes: options.refreshMinutes,
-        });
+        let read: CalendarRead;
+        try {
+          read = await readCalendarNow(db, await actorOf(row.organizationId), row.id, {
+            now,
+            refreshMinutes: options.refreshMinutes,
+          });
+        } catch (error) {
+          // One feed's bug does not stop the others, as on the tick.
+          logger().error({ err: error, sourceId: row.id }, 'reading a calendar feed failed');
+          const message = error instanceof AppError ? error.message : 'Unexpected error.';
+          return { ...base, result: 'failed', error: message, nextReadAt: row.nextReadAt };
+        }
         const [after] = await db
           .select({ nextReadAt: reservationSources.nextReadAt })
           .from(reservationSources)
