@@ -17,6 +17,12 @@ import {
   lockOnlineCommand,
   removeCodeAtLockCommand,
 } from './admin/simulated';
+import {
+  addCalendarCommand,
+  addWebhookSourceCommand,
+  importCsvCommand,
+  readCalendarsCommand,
+} from './admin/sources';
 import { createUserCommand } from './admin/users';
 
 const commands: Commands = {
@@ -34,6 +40,10 @@ const commands: Commands = {
   'connect-seam': connectSeamCommand,
   'place-lock': placeLockCommand,
   'factory-reset': factoryResetCommand,
+  'add-calendar': addCalendarCommand,
+  'read-calendars': readCalendarsCommand,
+  'add-webhook-source': addWebhookSourceCommand,
+  'import-csv': importCsvCommand,
 };
 
 const code = await runCli(commands, process.argv.slice(2));
