@@ -153,6 +153,34 @@ describe('fetchFeed', () => {
     expect(read).toMatchObject({ kind: 'failed', error: 'The feed is larger than 1 KB.' });
   });
 
+  it('asks once more when the server drops the connection before answering', async () => {
+    let drops = 0;
+    server.setFeed('/dropped-once.ics', (req, res) => {
+      if (drops === 0) {
+        drops++;
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'text/calendar' });
+      res.end(ICS);
+    });
+    const read = await fetchFeed(server.url('/dropped-once.ics'), fresh, { now });
+    expect(read).toMatchObject({ kind: 'ok', body: ICS });
+    expect(server.requestCount('/dropped-once.ics')).toBe(2);
+  });
+
+  it('fails, saying so, when the server drops the connection twice', async () => {
+    server.setFeed('/dropped-always.ics', (req) => {
+      req.socket.destroy();
+    });
+    const read = await fetchFeed(server.url('/dropped-always.ics'), fresh, { now });
+    expect(read).toMatchObject({
+      kind: 'failed',
+      error: 'The calendar server closed the connection.',
+    });
+    expect(server.requestCount('/dropped-always.ics')).toBe(2);
+  });
+
   it('says when nothing listens at the address', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -63,17 +63,22 @@ export async function fetchFeed(
   if (previous.lastModified) headers['If-Modified-Since'] = previous.lastModified;
 
   const signal = AbortSignal.timeout(timeoutMs);
-  let response: Response;
-  try {
-    // no-store: the conditional GET is ours; Next's fetch cache must not answer it.
-    response = await fetch(address.data, {
-      headers,
-      signal,
-      redirect: 'follow',
-      cache: 'no-store',
-    });
-  } catch (error) {
-    return failed(networkError(error, timeoutMs));
+  let response: Response | undefined;
+  for (let attempt = 1; !response; attempt++) {
+    try {
+      // no-store: the conditional GET is ours; Next's fetch cache must not answer it.
+      response = await fetch(address.data, {
+        headers,
+        signal,
+        redirect: 'follow',
+        cache: 'no-store',
+      });
+    } catch (error) {
+      // A kept-alive connection the server had already closed (seen when a busy process
+      // reuses it late) fails before any answer: a GET is safe to send once more.
+      if (attempt === 1 && !signal.aborted && isDroppedConnection(error)) continue;
+      return failed(networkError(error, timeoutMs));
+    }
   }
 
   if (response.status === 304) {
@@ -207,6 +212,11 @@ function networkError(error: unknown, timeoutMs: number): string {
     return 'The calendar server’s certificate is not valid.';
   }
   return 'Could not read the calendar feed.';
+}
+
+function isDroppedConnection(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE';
 }
 
 function errorCode(error: unknown): string | null {
