@@ -144,10 +144,25 @@ async function ingest(
   const { now } = options;
   const actor = options.actor ? { ...options.actor, sourceId: source.id } : sourceActor(source);
   const context = await loadContext(db, actor, source);
+  // A snapshot is judged against every booking the source has; a delivery or a file only
+  // against its own (a PMS's thousandth webhook reads one link, not a thousand).
   const links = new Map(
-    (await db.select().from(sourceBookings).where(eq(sourceBookings.sourceId, source.id))).map(
-      (l) => [l.externalId, l],
-    ),
+    (
+      await db
+        .select()
+        .from(sourceBookings)
+        .where(
+          and(
+            eq(sourceBookings.sourceId, source.id),
+            options.snapshot
+              ? undefined
+              : inArray(
+                  sourceBookings.externalId,
+                  bookings.map((b) => b.externalId),
+                ),
+          ),
+        )
+    ).map((l) => [l.externalId, l]),
   );
   const results: BookingResult[] = [];
   const seen = new Set<string>();
