@@ -40,16 +40,18 @@ test('an admin imports a CSV of bookings: a guessed mapping, a dry run listing e
     return;
   }
   test.setTimeout(90_000);
-  // Far enough ahead that no code is due during the run (other specs count codes on these
-  // locks), and a suffix of this run's own so the list search finds only these guests.
+  // Far enough ahead that no code is due during the run, on Room 205 only: other specs
+  // count, reset or replace other locks and would meet these stays there (replace-lock
+  // moves every stay of Room 301). Named by name and by number, as exports do. A suffix of
+  // this run's own so the list search finds only these guests.
   const run = Date.now().toString(36);
   const rows = [
-    [`CSV-${run}-1`, `Ines Csv${run}`, day(200), day(202), 'Room 104'],
-    [`CSV-${run}-2`, `Jonas Csv${run}`, day(201), day(203), '205'],
-    [`CSV-${run}-3`, `Kemal Csv${run}`, day(204), day(206), 'Room 206'],
-    [`CSV-${run}-4`, `Lucia Csv${run}`, day(207), day(209), 'Room 301'],
+    [`CSV-${run}-1`, `Ines Csv${run}`, day(200), day(202), 'Room 205'],
+    [`CSV-${run}-2`, `Jonas Csv${run}`, day(203), day(205), '205'],
+    [`CSV-${run}-3`, `Kemal Csv${run}`, day(206), day(208), 'Room 205'],
+    [`CSV-${run}-4`, `Lucia Csv${run}`, day(209), day(211), '205'],
     // The bad one: its departure is not a date.
-    [`CSV-${run}-5`, `Mirja Csv${run}`, day(210), 'soon', 'Room 104'],
+    [`CSV-${run}-5`, `Mirja Csv${run}`, day(212), 'soon', 'Room 205'],
   ];
   const text = [
     'Booking ID,Guest name,Arrival,Departure,Room',

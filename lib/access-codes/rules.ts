@@ -1,7 +1,10 @@
 import { randomInt } from 'node:crypto';
 import type { CodeConstraints } from '@/db/schema';
 
+import { isWeakCode } from './weak-codes';
+
 export { type Window, windowsMeet, windowsOverlap } from './windows';
+export { isWeakCode };
 
 export const MAX_WINDOW_DAYS = 366;
 
@@ -47,14 +50,6 @@ export function defaultLength(lengths: number[], preferred?: number): number | u
   if (preferred !== undefined && lengths.includes(preferred)) return preferred;
   if (lengths.includes(6)) return 6;
   return [...lengths].sort((a, b) => b - a)[0];
-}
-
-/** Codes a guest could guess: one repeated digit, or a straight run up or down. */
-export function isWeakCode(code: string): boolean {
-  if (/^(\d)\1+$/.test(code)) return true;
-  const digits = [...code].map(Number);
-  const steps = digits.slice(1).map((d, i) => d - (digits[i] ?? 0));
-  return steps.every((s) => s === 1) || steps.every((s) => s === -1);
 }
 
 /**

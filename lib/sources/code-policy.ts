@@ -1,5 +1,5 @@
 import type { ImportedCodePolicy } from '@/db/schema';
-import { isWeakCode } from '@/lib/access-codes/rules';
+import { isWeakCode } from '@/lib/access-codes/weak-codes';
 
 export const CODE_POLICY_LABELS: Record<ImportedCodePolicy, string> = {
   random: 'Random digits',
