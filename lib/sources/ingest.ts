@@ -18,6 +18,7 @@ import {
 import { windowProblem } from '@/lib/access-codes/rules';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { isId } from '@/lib/ids';
 import { toE164 } from '@/lib/phone';
 import { findProperty, type PropertyTimes } from '@/lib/properties';
 import {
@@ -242,10 +243,15 @@ async function resolve(
   source: ReservationSource,
   booking: NormalizedBooking,
 ): Promise<Resolved> {
-  const property = await context.property(booking.propertyId).catch(() => {
-    throw new AppError('invalid_input', 'The booking names a property Keyhold does not have.', {
-      field: 'propertyId',
-    });
+  const unknownProperty = new AppError(
+    'invalid_input',
+    'The booking names a property Keyhold does not have.',
+    { field: 'propertyId' },
+  );
+  if (booking.propertyId && !isId(booking.propertyId)) throw unknownProperty;
+  const property = await context.property(booking.propertyId).catch((error: unknown) => {
+    if (error instanceof AppError) throw unknownProperty;
+    throw error;
   });
   let deviceIds = source.deviceIds;
   const room = clean(booking.room)?.toLowerCase();

@@ -188,6 +188,24 @@ describe('a PMS webhook delivery', () => {
     expect(fixed.outcome).toBe('created');
   });
 
+  it('refuses a booking naming a property that is not a Keyhold id, naming the field', async () => {
+    const body = JSON.stringify({
+      id: 'evt_property',
+      type: 'reservation.created',
+      reservation: {
+        id: 'R-11',
+        property_id: 'beach-house-7',
+        guest: { name: 'Imogen Varga' },
+        check_in: '2026-12-24',
+        check_out: '2026-12-27',
+        updated_at: '2026-12-05T09:00:00Z',
+      },
+    });
+    const error = await refused(writes, () => deliver(body));
+    expect(error).toMatchObject({ code: 'invalid_input', options: { field: 'propertyId' } });
+    expect(error.message).toBe('The booking names a property Keyhold does not have.');
+  });
+
   it('answers not found for an unknown source', async () => {
     const error = await refused(() =>
       takeWebhook(
