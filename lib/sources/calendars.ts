@@ -46,7 +46,7 @@ const minutes = (n: number) => n * 60_000;
 /** Fetch and parse, without writing: what a read, a preview and an approval share. */
 async function fetchBookings(
   source: ReservationSource,
-  options: CalendarReadOptions,
+  options: Omit<CalendarReadOptions, 'refreshMinutes'>,
   validators: { etag: string | null; lastModified: string | null },
 ): Promise<
   | { kind: 'failed'; read: Extract<FeedRead, { kind: 'failed' }> }
@@ -182,6 +182,13 @@ async function hasPendingCancellation(db: Executor, sourceId: string): Promise<b
   return row !== undefined;
 }
 
+/** One of the organization's iCal feeds; any other source is not found here. */
+async function findCalendar(db: Executor, actor: Actor, sourceId: string) {
+  const source = await findSource(db, actor, sourceId);
+  if (source.kind !== 'ical') throw AppError.notFound('Source');
+  return source;
+}
+
 /**
  * What the first import would create, before it is applied: the feed is
  * read and taken inside a transaction that is rolled back. Nothing is saved,
@@ -193,16 +200,8 @@ export async function previewCalendar(
   sourceId: string,
   options: Omit<CalendarReadOptions, 'refreshMinutes'>,
 ): Promise<Exclude<CalendarRead, { kind: 'unchanged' }>> {
-  const source = await findSource(db, actor, sourceId);
-  if (source.kind !== 'ical') throw AppError.notFound('Source');
-  const fetched = await fetchBookings(
-    source,
-    { ...options, refreshMinutes: 0 },
-    {
-      etag: null,
-      lastModified: null,
-    },
-  );
+  const source = await findCalendar(db, actor, sourceId);
+  const fetched = await fetchBookings(source, options, { etag: null, lastModified: null });
   if (fetched.kind === 'not_modified') throw new Error('an unconditional read answered 304');
   if (fetched.kind === 'failed') {
     return { kind: 'failed', error: fetched.read.error, nextReadAt: options.now };
@@ -225,8 +224,7 @@ export async function approveCalendar(
   sourceId: string,
   options: CalendarReadOptions,
 ): Promise<CalendarRead> {
-  const source = await findSource(db, actor, sourceId);
-  if (source.kind !== 'ical') throw AppError.notFound('Source');
+  const source = await findCalendar(db, actor, sourceId);
   const read = await readCalendar(
     db,
     { ...source, etag: null, lastModified: null, bodyHash: null },
@@ -253,8 +251,7 @@ export async function readCalendarNow(
   sourceId: string,
   options: CalendarReadOptions,
 ): Promise<CalendarRead> {
-  const source = await findSource(db, actor, sourceId);
-  if (source.kind !== 'ical') throw AppError.notFound('Source');
+  const source = await findCalendar(db, actor, sourceId);
   if (!source.approvedAt) {
     throw new AppError('conflict', 'Preview and apply the first import before reading the feed.');
   }

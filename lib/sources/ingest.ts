@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import {
-  devices,
   organizations,
   type ReservationSource,
   reservationDevices,
@@ -26,9 +25,10 @@ import {
   createReservation,
   updateReservation,
 } from '@/lib/reservations/operations';
+import { locksAtProperty } from '@/lib/reservations/options';
 import { GUEST_NAME_MAX_LENGTH, type UpdateReservationInput } from '@/lib/reservations/stay-input';
 import { localDateTimeParts, zonedInstant } from '@/lib/time';
-import { InvalidInputError } from '@/lib/validation';
+import { fieldErrorsOf } from '@/lib/validation';
 import type { NormalizedBooking, StayEdge } from './booking';
 import { policyDigits } from './code-policy';
 import { MISSING_READS_TO_CANCEL, SHRUNK_READ_SHARE } from './safety-net';
@@ -189,11 +189,7 @@ async function ingest(
   return summary;
 }
 
-type Context = {
-  policy: Awaited<ReturnType<typeof loadContext>>['policy'];
-  property: (id: string | null | undefined) => Promise<PropertyTimes>;
-  locksAt: (propertyId: string) => Promise<{ id: string; name: string; room: string | null }[]>;
-};
+type Context = Awaited<ReturnType<typeof loadContext>>;
 
 async function loadContext(db: Executor, actor: Actor, source: ReservationSource) {
   const [org] = await db
@@ -201,7 +197,7 @@ async function loadContext(db: Executor, actor: Actor, source: ReservationSource
     .from(organizations)
     .where(eq(organizations.id, actor.organizationId));
   const properties = new Map<string, Promise<PropertyTimes>>();
-  const locks = new Map<string, Promise<{ id: string; name: string; room: string | null }[]>>();
+  const locks = new Map<string, ReturnType<typeof locksAtProperty>>();
   return {
     policy: org?.policy ?? 'random',
     property(id: string | null | undefined) {
@@ -213,19 +209,11 @@ async function loadContext(db: Executor, actor: Actor, source: ReservationSource
       }
       return found;
     },
+    /** The property's active locks, for a booking that names its room. */
     locksAt(propertyId: string) {
       let found = locks.get(propertyId);
       if (!found) {
-        found = db
-          .select({ id: devices.id, name: devices.name, room: devices.room })
-          .from(devices)
-          .where(
-            and(
-              eq(devices.organizationId, actor.organizationId),
-              eq(devices.propertyId, propertyId),
-              eq(devices.status, 'active'),
-            ),
-          );
+        found = locksAtProperty(db, actor, propertyId);
         locks.set(propertyId, found);
       }
       return found;
@@ -303,6 +291,10 @@ function edgeInstant(edge: StayEdge, defaultTime: string, zone: string): Date | 
   return Number.isNaN(at.getTime()) ? null : at;
 }
 
+/** An event older than what the source said since (a webhook delivered late): it changes nothing. */
+const olderThan = (booking: NormalizedBooking, link: SourceBooking | undefined) =>
+  Boolean(link?.sourceUpdatedAt && booking.updatedAt && booking.updatedAt < link.sourceUpdatedAt);
+
 const fingerprintOf = (resolved: Resolved, status: string) =>
   createHash('sha256')
     .update(JSON.stringify({ ...resolved, status }))
@@ -322,12 +314,7 @@ async function takeBooking(
     const resolved = await resolve(context, source, booking);
     const fingerprint = fingerprintOf(resolved, booking.status);
     const known = links.get(externalId);
-    if (
-      known &&
-      booking.updatedAt &&
-      known.sourceUpdatedAt &&
-      booking.updatedAt < known.sourceUpdatedAt
-    ) {
+    if (known && olderThan(booking, known)) {
       return { externalId, outcome: 'stale', reservationId: known.reservationId ?? undefined };
     }
     if (known && known.fingerprint === fingerprint && known.missingReads === 0) {
@@ -337,12 +324,9 @@ async function takeBooking(
       applyBooking(tx, actor, source, context, booking, resolved, fingerprint, now),
     );
   } catch (error) {
-    if (error instanceof InvalidInputError) {
-      const [field, message] = Object.entries(error.fieldErrors)[0] ?? [];
-      return { externalId, outcome: 'error', field, message: message ?? error.message };
-    }
     if (error instanceof AppError) {
-      return { externalId, outcome: 'error', field: error.options.field, message: error.message };
+      const [field, message] = Object.entries(fieldErrorsOf(error))[0] ?? [];
+      return { externalId, outcome: 'error', field, message: message ?? error.message };
     }
     throw error;
   }
@@ -359,7 +343,7 @@ async function applyBooking(
   now: Date,
 ): Promise<BookingResult> {
   const externalId = booking.externalId;
-  const { confirmationCode, phoneLastDigits: _, ...synced } = resolved;
+  const { confirmationCode, phoneLastDigits, ...synced } = resolved;
   // Taken first, so two deliveries of one booking at once make one stay: the second waits here.
   const [inserted] = await tx
     .insert(sourceBookings)
@@ -382,7 +366,8 @@ async function applyBooking(
         )
         .for('update');
   if (!link) throw new Error('a source booking vanished while it was held');
-  if (booking.updatedAt && link.sourceUpdatedAt && booking.updatedAt < link.sourceUpdatedAt) {
+  // Checked again under the row lock: a newer delivery may have been taken meanwhile.
+  if (olderThan(booking, link)) {
     return { externalId, outcome: 'stale', reservationId: link.reservationId ?? undefined };
   }
 
@@ -484,7 +469,7 @@ async function applyBooking(
       digits: {
         digits: policyDigits(context.policy, {
           guestPhone: synced.guestPhone,
-          phoneLastDigits: resolved.phoneLastDigits,
+          phoneLastDigits,
         }),
         avoidHidden: true,
       },

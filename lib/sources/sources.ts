@@ -21,11 +21,9 @@ import { open, seal } from '@/lib/secret-box';
 import { parseInput } from '@/lib/validation';
 import { feedLabel, feedUrlSchema } from './feed-fetch';
 import { calendarPresetSchema } from './ical';
-import { newWebhookSecret } from './webhook';
+import { newWebhookSecret, WEBHOOK_SHAPES } from './webhook';
 
 export const SOURCE_NAME_MAX_LENGTH = 50;
-
-export const WEBHOOK_SHAPES = ['generic', 'guesty'] as const;
 
 export const SOURCE_KIND_LABELS = {
   ical: 'iCal feed',

@@ -102,7 +102,9 @@ export type WebhookEventResult =
   | { kind: 'booking'; eventId: string; booking: NormalizedBooking }
   | { kind: 'ignored'; eventId: string; reason: string };
 
-export type WebhookShape = 'generic' | 'guesty';
+/** The payload shapes a webhook source may take (its `preset`). */
+export const WEBHOOK_SHAPES = ['generic', 'guesty'] as const;
+export type WebhookShape = (typeof WEBHOOK_SHAPES)[number];
 
 /**
  * Reads a parsed JSON body in the source's shape. Throws InvalidInputError

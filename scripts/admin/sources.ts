@@ -34,10 +34,9 @@ import {
   calendarSourceSchema,
   createCalendarSource,
   createWebhookSource,
-  WEBHOOK_SHAPES,
   webhookSourceSchema,
 } from '../../lib/sources/sources';
-import { WEBHOOK_SIGNATURE_HEADER } from '../../lib/sources/webhook';
+import { WEBHOOK_SHAPES, WEBHOOK_SIGNATURE_HEADER } from '../../lib/sources/webhook';
 import {
   actorFor,
   type Context,

@@ -1,6 +1,11 @@
 // A webhook source's shapes and endpoint, for the server page and the add form alike.
 
-export const WEBHOOK_SHAPE_LABELS = { generic: 'Generic (Keyhold’s JSON)', guesty: 'Guesty' };
+import type { WebhookShape } from '@/lib/sources/webhook';
+
+export const WEBHOOK_SHAPE_LABELS: Record<WebhookShape, string> = {
+  generic: 'Generic (Keyhold’s JSON)',
+  guesty: 'Guesty',
+};
 
 /** Where a webhook source takes deliveries (app/api/sources/[id]/webhook). */
 export const webhookEndpoint = (origin: string, sourceId: string) =>
