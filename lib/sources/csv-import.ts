@@ -5,20 +5,23 @@ import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
-import { parseInput } from '@/lib/validation';
+import { InvalidInputError, zodFieldErrors } from '@/lib/validation';
 import {
   bookingsFromCsv,
-  CSV_DATE_FORMATS,
+  type CSV_DATE_FORMATS,
   type CsvField,
   type CsvMapping,
+  csvDateFormatSchema,
   csvMappingSchema,
   guessDateFormat,
   guessMapping,
   readCsv,
 } from './csv';
-import { type IngestOutcome, ingestBookings, rolledBack } from './ingest';
+import { ingestBookings, rolledBack } from './ingest';
+import { countOutcomes, type IngestOutcome } from './outcomes';
 import { csvSourceFor } from './sources';
 
+/** The import's input but its mapping, which `csvMappingSchema` reads so each refusal names its field. */
 export const csvImportSchema = z.object({
   propertyId: z.uuid({ error: 'Property is required.' }),
   /** The locks a row opens when it names no room. */
@@ -27,12 +30,11 @@ export const csvImportSchema = z.object({
     .max(20)
     .default([]),
   text: z.string({ error: 'Choose a CSV file.' }).min(1, 'Choose a CSV file.'),
-  mapping: csvMappingSchema,
-  dateFormat: z.enum(CSV_DATE_FORMATS).default('YYYY-MM-DD'),
+  dateFormat: csvDateFormatSchema,
   dryRun: z.boolean().default(true),
 });
 /** The mapping as a form posts it: a column index (or its text) per field, blank or absent for none. */
-export type CsvImportInput = Omit<z.input<typeof csvImportSchema>, 'mapping'> & {
+export type CsvImportInput = z.input<typeof csvImportSchema> & {
   mapping: Partial<Record<CsvField, number | string | null>>;
 };
 
@@ -82,10 +84,21 @@ export async function importCsv(
   now: Date,
 ): Promise<CsvImportResult> {
   assertCan(actor, 'sources.manage');
-  const data = parseInput(csvImportSchema, input);
+  // Every problem at once, a mapping's named by its field (checkOut), not `mapping`.
+  const { mapping: chosen, ...rest } = input;
+  const parsed = csvImportSchema.safeParse(rest);
+  const chosenColumns = csvMappingSchema.safeParse(chosen);
+  if (!parsed.success || !chosenColumns.success) {
+    throw new InvalidInputError({
+      ...(chosenColumns.success ? {} : zodFieldErrors(chosenColumns.error)),
+      ...(parsed.success ? {} : zodFieldErrors(parsed.error)),
+    });
+  }
+  const data = parsed.data;
+  const mapping = chosenColumns.data;
   const table = readCsv(data.text);
-  const parsed = bookingsFromCsv(table, data.mapping, { dateFormat: data.dateFormat });
-  const good = parsed.flatMap((r) => ('booking' in r ? [r] : []));
+  const rowsRead = bookingsFromCsv(table, mapping, { dateFormat: data.dateFormat });
+  const good = rowsRead.flatMap((r) => ('booking' in r ? [r] : []));
   // A dry run writes nothing at all, the property's CSV source included.
   const run = async (tx: Executor) => {
     const source = await csvSourceFor(tx, actor, data.propertyId, data.deviceIds);
@@ -99,7 +112,7 @@ export async function importCsv(
   };
   const { source, summary } = data.dryRun ? await rolledBack(db, run) : await run(db);
   const taken = new Map(good.map((r, i) => [r.row, summary.results[i]] as const));
-  const rows: CsvRowResult[] = parsed.map((r) => {
+  const rows: CsvRowResult[] = rowsRead.map((r) => {
     if ('errors' in r) {
       return {
         row: r.row,
@@ -116,9 +129,7 @@ export async function importCsv(
       message: result?.message ?? null,
     };
   });
-  const counts = Object.fromEntries(
-    Object.keys(summary.counts).map((k) => [k, rows.filter((r) => r.outcome === k).length]),
-  ) as Record<IngestOutcome, number>;
+  const counts = countOutcomes(rows);
   if (!data.dryRun) {
     await recordAudit(
       db,

@@ -380,7 +380,9 @@ export function guessMapping(headers: string[]): CsvMapping {
 
 export const CSV_DATE_FORMATS = ['YYYY-MM-DD', 'DD/MM/YYYY', 'MM/DD/YYYY'] as const;
 export type CsvDateFormat = (typeof CSV_DATE_FORMATS)[number];
-export const csvDateFormatSchema = z.enum(CSV_DATE_FORMATS).default('YYYY-MM-DD');
+export const csvDateFormatSchema = z
+  .enum(CSV_DATE_FORMATS, { error: 'Choose one of the date formats.' })
+  .default('YYYY-MM-DD');
 
 const DATE_EXAMPLE: Record<CsvDateFormat, string> = {
   'YYYY-MM-DD': '2026-12-24',

@@ -31,22 +31,10 @@ import { localDateTimeParts, zonedInstant } from '@/lib/time';
 import { fieldErrorsOf } from '@/lib/validation';
 import type { NormalizedBooking, StayEdge } from './booking';
 import { policyDigits } from './code-policy';
+import { countOutcomes, type IngestOutcome } from './outcomes';
 import { MISSING_READS_TO_CANCEL, SHRUNK_READ_SHARE } from './safety-net';
 
-export type IngestOutcome =
-  | 'created'
-  | 'updated'
-  | 'unchanged'
-  /** Recognised as a stay Keyhold already has from another source, or typed by staff. */
-  | 'linked'
-  | 'cancelled'
-  /** Staff cancelled the stay; the source still lists it. Staff's word stands. */
-  | 'kept_cancelled'
-  /** Checked out already, or cancelled before Keyhold saw it: nothing to do. */
-  | 'ignored'
-  /** Older than what Keyhold has from the source (a webhook delivered late). */
-  | 'stale'
-  | 'error';
+export type { IngestOutcome } from './outcomes';
 
 export type BookingResult = {
   externalId: string;
@@ -691,20 +679,4 @@ async function countMissing(
     });
   }
   return { pendingCancellation, cancelledMissing, distrusted: null };
-}
-
-function countOutcomes(results: BookingResult[]): Record<IngestOutcome, number> {
-  const counts: Record<IngestOutcome, number> = {
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    linked: 0,
-    cancelled: 0,
-    kept_cancelled: 0,
-    ignored: 0,
-    stale: 0,
-    error: 0,
-  };
-  for (const r of results) counts[r.outcome]++;
-  return counts;
 }

@@ -29,7 +29,8 @@ import {
 } from '../../lib/sources/csv';
 import { csvColumns, importCsv } from '../../lib/sources/csv-import';
 import { calendarPresetSchema } from '../../lib/sources/ical';
-import type { IngestOutcome, IngestSummary } from '../../lib/sources/ingest';
+import type { IngestSummary } from '../../lib/sources/ingest';
+import { INGEST_OUTCOMES, type IngestOutcome } from '../../lib/sources/outcomes';
 import {
   calendarSourceSchema,
   createCalendarSource,
@@ -75,19 +76,6 @@ const SOURCE_FIELDS = {
   preset: 'preset',
 };
 
-/** Booking outcomes, in the order an operator reads them. */
-const OUTCOMES: IngestOutcome[] = [
-  'created',
-  'updated',
-  'unchanged',
-  'linked',
-  'cancelled',
-  'kept_cancelled',
-  'ignored',
-  'stale',
-  'error',
-];
-
 const OUTCOME_WORDS: Record<IngestOutcome, string> = {
   created: 'created',
   updated: 'updated',
@@ -102,7 +90,7 @@ const OUTCOME_WORDS: Record<IngestOutcome, string> = {
 
 /** "2 created, 1 refused": the outcomes that happened, or "no bookings". */
 function describeCounts(counts: Record<IngestOutcome, number>): string {
-  const parts = OUTCOMES.filter((o) => (counts[o] ?? 0) > 0).map(
+  const parts = INGEST_OUTCOMES.filter((o) => (counts[o] ?? 0) > 0).map(
     (o) => `${counts[o]} ${OUTCOME_WORDS[o]}`,
   );
   return parts.length > 0 ? parts.join(', ') : 'no bookings';

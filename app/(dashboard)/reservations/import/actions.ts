@@ -5,13 +5,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { type ActionResult, formOf, runAction } from '@/lib/http/action';
-import {
-  CSV_DATE_FORMATS,
-  CSV_FIELDS,
-  type CsvDateFormat,
-  type CsvField,
-  csvMappingSchema,
-} from '@/lib/sources/csv';
+import { CSV_FIELDS, type CsvDateFormat, type CsvField } from '@/lib/sources/csv';
 import { type CsvImportResult, csvColumns, importCsv } from '@/lib/sources/csv-import';
 import { parseInput } from '@/lib/validation';
 
@@ -28,9 +22,6 @@ export type CsvColumns = {
 // belong to the file input, which is named `file`.
 const fileSchema = z.object({
   file: z.string({ error: 'Choose a CSV file.' }).min(1, 'Choose a CSV file.'),
-});
-const dateFormatSchema = z.object({
-  dateFormat: z.enum(CSV_DATE_FORMATS, { error: 'Choose one of the date formats.' }),
 });
 
 function fileText(formData: FormData): string {
@@ -63,12 +54,8 @@ export async function importCsvAction(
         return [field, typeof value === 'string' ? value : null];
       }),
     );
-    // Checked here too so each refused choice is named by its own select,
-    // where importCsv names them all `mapping`.
-    parseInput(csvMappingSchema, mapping);
-    const { dateFormat } = parseInput(dateFormatSchema, {
-      dateFormat: formData.get('dateFormat') ?? undefined,
-    });
+    // Checked by importCsv, which names a refused choice by its own select.
+    const dateFormat = String(formData.get('dateFormat') ?? '') as CsvDateFormat;
     return importCsv(
       await getDb(),
       actor,

@@ -11,7 +11,7 @@ import { Field, FormProblem, type Refusal } from '@/components/ui/field';
 import { focusFirstError } from '@/components/ui/use-form-action';
 import type { StayLock } from '@/lib/reservations/list';
 import type { CsvImportResult, CsvRowResult } from '@/lib/sources/csv-import';
-import type { IngestOutcome } from '@/lib/sources/ingest';
+import { CHANGES_A_STAY, type IngestOutcome } from '@/lib/sources/outcomes';
 import { type CsvColumns, importCsvAction, readCsvColumnsAction } from './actions';
 
 /** A booking field the file's columns can be matched to (from lib/sources/csv.ts's CSV_FIELDS). */
@@ -459,7 +459,7 @@ function ResultsStep({
   const [pending, startTransition] = useTransition();
   const [onlyProblems, setOnlyProblems] = useState(false);
   const { counts, rows, dryRun } = result;
-  const changes = rows.length - counts.error - counts.unchanged;
+  const changes = rows.filter((r) => CHANGES_A_STAY.has(r.outcome)).length;
   const shown = onlyProblems ? rows.filter((r) => r.outcome === 'error') : rows;
 
   const apply = () => {

@@ -7,6 +7,7 @@ import { getOrganizationSettings } from '@/lib/organizations/settings';
 import { listProperties } from '@/lib/properties';
 import { locksAtProperty } from '@/lib/reservations/options';
 import { CALENDAR_PRESETS, type CalendarPreset } from '@/lib/sources/ical';
+import { MISSING_READS_TO_CANCEL } from '@/lib/sources/safety-net';
 import { listSources, SOURCE_KIND_LABELS } from '@/lib/sources/sources';
 import { WEBHOOK_SIGNATURE_HEADER } from '@/lib/sources/webhook';
 import { formatInZone } from '@/lib/time';
@@ -70,7 +71,7 @@ export default async function ReservationSourcesPage({
         <p className="max-w-prose text-sm text-slate-600">
           Where stays come from besides staff typing them in. A stay a source brings gets its guest
           code like any other; a booking gone from a feed is cancelled only after it is missing from
-          two clean reads. Times are in {settings.timeZone}.
+          {MISSING_READS_TO_CANCEL} clean reads in a row. Times are in {settings.timeZone}.
         </p>
       </div>
 

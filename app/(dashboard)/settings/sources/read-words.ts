@@ -1,7 +1,7 @@
 // What a feed's read did, in the words the sources page uses. Counts and
 // reasons only: results carry no guest data, and neither does anything here.
 import type { CalendarRead } from '@/lib/sources/calendars';
-import type { IngestOutcome } from '@/lib/sources/ingest';
+import type { IngestOutcome } from '@/lib/sources/outcomes';
 import { formatInZone } from '@/lib/time';
 
 export type ReadReport = { tone: 'success' | 'info' | 'error'; message: string };

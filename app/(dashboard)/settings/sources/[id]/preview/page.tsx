@@ -8,7 +8,7 @@ import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { orNotFound, requirePageActor } from '@/lib/http/session';
 import { previewCalendar } from '@/lib/sources/calendars';
-import type { IngestOutcome } from '@/lib/sources/ingest';
+import type { IngestOutcome } from '@/lib/sources/outcomes';
 import { findSource } from '@/lib/sources/sources';
 import { OUTCOME_LABELS } from '../../read-words';
 import { ApplyButton, TryAgainButton } from './preview-buttons';
