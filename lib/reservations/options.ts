@@ -90,3 +90,27 @@ export async function locksAtProperty(
     )
     .orderBy(asc(devices.room), asc(devices.name), asc(devices.id));
 }
+
+/** Every property's active locks in one query, by property id: for forms that switch property. */
+export async function locksByProperty(
+  db: Executor,
+  actor: Actor,
+): Promise<Record<string, StayLock[]>> {
+  assertCan(actor, 'reservations.read');
+  const rows = await db
+    .select({
+      propertyId: devices.propertyId,
+      id: devices.id,
+      name: devices.name,
+      room: devices.room,
+      online: devices.online,
+    })
+    .from(devices)
+    .where(and(eq(devices.organizationId, actor.organizationId), eq(devices.status, 'active')))
+    .orderBy(asc(devices.room), asc(devices.name), asc(devices.id));
+  const byProperty: Record<string, StayLock[]> = {};
+  for (const { propertyId, ...lock } of rows) {
+    if (propertyId) (byProperty[propertyId] ??= []).push(lock);
+  }
+  return byProperty;
+}

@@ -2,9 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { EmptyState } from '@/components/ui/empty-state';
 import { getDb } from '@/db/client';
-import { clock } from '@/lib/clock';
 import { requirePageActor } from '@/lib/http/session';
-import { listStayOptions, locksAtProperty } from '@/lib/reservations/options';
+import { listProperties } from '@/lib/properties';
+import { locksByProperty } from '@/lib/reservations/options';
 import { CSV_DATE_FORMATS, CSV_FIELDS, type CsvField } from '@/lib/sources/csv';
 import { CsvImport, type FieldChoice } from './csv-import';
 
@@ -20,13 +20,11 @@ const FIELDS: FieldChoice[] = (Object.keys(CSV_FIELDS) as CsvField[]).map((field
 export default async function ImportReservationsPage() {
   const actor = await requirePageActor('sources.manage');
   const db = await getDb();
-  const options = await listStayOptions(db, actor, {}, clock.now());
   // Every property's locks at once, so changing the property keeps the chosen file.
-  const locks = Object.fromEntries(
-    await Promise.all(
-      options.properties.map(async (p) => [p.id, await locksAtProperty(db, actor, p.id)] as const),
-    ),
-  );
+  const [properties, locks] = await Promise.all([
+    listProperties(db, actor),
+    locksByProperty(db, actor),
+  ]);
 
   return (
     <div className="mx-auto max-w-5xl space-y-5">
@@ -43,14 +41,14 @@ export default async function ImportReservationsPage() {
           do before anything is saved, and importing the same file again changes nothing.
         </p>
       </div>
-      {options.properties.length === 0 ? (
+      {properties.length === 0 ? (
         <EmptyState>
           There is no property yet. A property and its locks are needed before stays can be
           imported.
         </EmptyState>
       ) : (
         <CsvImport
-          properties={options.properties.map((p) => ({ id: p.id, name: p.name }))}
+          properties={properties}
           locks={locks}
           fields={FIELDS}
           dateFormats={[...CSV_DATE_FORMATS]}

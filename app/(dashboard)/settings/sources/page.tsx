@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import { requirePageActor } from '@/lib/http/session';
 import { getOrganizationSettings } from '@/lib/organizations/settings';
 import { listProperties } from '@/lib/properties';
-import { locksAtProperty } from '@/lib/reservations/options';
+import { locksByProperty } from '@/lib/reservations/options';
 import { CALENDAR_PRESETS, type CalendarPreset } from '@/lib/sources/ical';
 import { MISSING_READS_TO_CANCEL } from '@/lib/sources/safety-net';
 import { listSources, SOURCE_KIND_LABELS } from '@/lib/sources/sources';
@@ -48,17 +48,7 @@ export default async function ReservationSourcesPage({
     getOrganizationSettings(db, actor),
     requestOrigin(),
   ]);
-  const locks = Object.fromEntries(
-    await Promise.all(
-      properties.map(
-        async (p) =>
-          [
-            p.id,
-            (await locksAtProperty(db, actor, p.id)).map((l) => ({ id: l.id, name: l.name })),
-          ] as const,
-      ),
-    ),
-  );
+  const locks = await locksByProperty(db, actor);
   const propertyName = new Map(properties.map((p) => [p.id, p.name]));
   const when = (at: Date | null) => (at ? formatInZone(at, settings.timeZone) : null);
   const choices = { properties: properties.map((p) => ({ id: p.id, name: p.name })), locks };
