@@ -35,7 +35,7 @@ import {
 } from '@/db/schema';
 import { actorFor, createOrganization, createTestDatabase } from '@/db/testing';
 import { deriveKey } from '@/lib/secret-box';
-import { approveCalendar, readDueCalendars } from '@/lib/sources/calendars';
+import { approveCalendar, readAllDueCalendars } from '@/lib/sources/calendars';
 import { createCalendarSource, createWebhookSource } from '@/lib/sources/sources';
 import { startFeedServer } from '@/lib/sources/testing/feed-server';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from '@/lib/sources/webhook';
@@ -127,16 +127,12 @@ async function writesSince(db: Db, since: string) {
 async function refresh(db: Db, now: Date) {
   const before = await txid(db);
   const started = performance.now();
-  const totals = { batches: 0, read: 0, unchanged: 0, failed: 0 };
-  for (;;) {
-    const stats = await readDueCalendars(db, { now, refreshMinutes: REFRESH_MINUTES, key: KEY });
-    const feeds = stats.read + stats.unchanged + stats.failed;
-    if (feeds === 0) break;
-    totals.batches++;
-    totals.read += stats.read;
-    totals.unchanged += stats.unchanged;
-    totals.failed += stats.failed;
-  }
+  const { read, unchanged, failed } = await readAllDueCalendars(db, {
+    now,
+    refreshMinutes: REFRESH_MINUTES,
+    key: KEY,
+  });
+  const totals = { read, unchanged, failed };
   const wallMs = performance.now() - started;
   const writes = await writesSince(db, before);
   return { wallMs: round(wallMs), ...totals, writes };

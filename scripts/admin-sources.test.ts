@@ -265,7 +265,7 @@ describe('npm run admin: reservation sources', { timeout: 90_000 }, () => {
     expect(due.stderr).toBe('');
     expect(due.status).toBe(0);
     const out = lines(due.stdout);
-    expect(out[1]).toMatch(new RegExp(`^Room 102 +${appliedId} +ok +- +`));
+    expect(out[1]).toMatch(new RegExp(`^Room 102 +${appliedId} +unchanged +- +`));
     expect(out[2]).toBe(
       '1 feed: 0 read, 1 unchanged, 0 failed. Stays: 0 created, 0 updated, 0 cancelled.',
     );

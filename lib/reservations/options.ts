@@ -110,7 +110,10 @@ export async function locksByProperty(
     .orderBy(asc(devices.room), asc(devices.name), asc(devices.id));
   const byProperty: Record<string, StayLock[]> = {};
   for (const { propertyId, ...lock } of rows) {
-    if (propertyId) (byProperty[propertyId] ??= []).push(lock);
+    if (!propertyId) continue;
+    const locks = byProperty[propertyId] ?? [];
+    locks.push(lock);
+    byProperty[propertyId] = locks;
   }
   return byProperty;
 }

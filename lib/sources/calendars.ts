@@ -3,7 +3,7 @@
 // only for changes (ETag / Last-Modified), backs off on 429 and 5xx as the
 // server says, and hands a clean read to the ingestion core as a snapshot.
 import { createHash } from 'node:crypto';
-import { and, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Executor } from '@/db/client';
 import { type ReservationSource, reservationSources, sourceBookings } from '@/db/schema';
@@ -36,9 +36,15 @@ export type CalendarReadOptions = {
 };
 
 export type CalendarRead =
-  | { kind: 'read'; summary: IngestSummary; skipped: { reason: string; count: number }[] }
+  | {
+      kind: 'read';
+      summary: IngestSummary;
+      skipped: { reason: string; count: number }[];
+      /** When the tick reads it next; null for a preview, which schedules nothing. */
+      nextReadAt: Date | null;
+    }
   /** 304, or the same body as last time with nothing waiting on another read. */
-  | { kind: 'unchanged' }
+  | { kind: 'unchanged'; nextReadAt: Date }
   | { kind: 'failed'; error: string; nextReadAt: Date };
 
 const minutes = (n: number) => n * 60_000;
@@ -140,7 +146,7 @@ export async function readCalendar(
   };
   if (fetched.kind === 'not_modified' || (fetched.bodyHash === source.bodyHash && !pending)) {
     await db.update(reservationSources).set(succeeded).where(eq(reservationSources.id, source.id));
-    return { kind: 'unchanged' };
+    return { kind: 'unchanged', nextReadAt: succeeded.nextReadAt };
   }
   const summary = await ingestBookings(db, source, fetched.parsed.bookings, {
     now,
@@ -163,7 +169,12 @@ export async function readCalendar(
       lastError: summary.distrusted,
     })
     .where(eq(reservationSources.id, source.id));
-  return { kind: 'read', summary, skipped: fetched.parsed.skipped };
+  return {
+    kind: 'read',
+    summary,
+    skipped: fetched.parsed.skipped,
+    nextReadAt: succeeded.nextReadAt,
+  };
 }
 
 /** A booking missing from the last read waits on this one: the same body must still be counted. */
@@ -211,7 +222,7 @@ export async function previewCalendar(
     snapshot: true,
     dryRun: true,
   });
-  return { kind: 'read', summary, skipped: fetched.parsed.skipped };
+  return { kind: 'read', summary, skipped: fetched.parsed.skipped, nextReadAt: null };
 }
 
 /**
@@ -267,14 +278,32 @@ export type CalendarTickStats = {
   cancelled: number;
 };
 
+/** One feed a tick (or an operator) read, and how it went. */
+export type FeedReadResult = {
+  sourceId: string;
+  organizationId: string;
+  name: string;
+  read: CalendarRead;
+};
+
+export type DueCalendarOptions = CalendarReadOptions & {
+  concurrency?: number;
+  limit?: number;
+  /** Only this organization's feeds. */
+  organizationId?: string;
+  /** Every approved feed not yet read at `now`, due or not (an operator's "read them all"). */
+  ignoreSchedule?: boolean;
+};
+
 /**
  * The tick's part: every approved feed whose next read is due, leased so no
- * other instance reads it at the same time, read a few at once.
+ * other instance reads it at the same time, read a few at once; at most
+ * `limit` feeds a call.
  */
 export async function readDueCalendars(
   db: Executor,
-  options: CalendarReadOptions & { concurrency?: number; limit?: number },
-): Promise<CalendarTickStats> {
+  options: DueCalendarOptions,
+): Promise<CalendarTickStats & { feeds: FeedReadResult[] }> {
   const { now } = options;
   const leaseUntil = new Date(now.getTime() + minutes(LEASE_MINUTES));
   const due = db
@@ -284,7 +313,12 @@ export async function readDueCalendars(
       and(
         eq(reservationSources.kind, 'ical'),
         isNotNull(reservationSources.approvedAt),
-        or(isNull(reservationSources.nextReadAt), lte(reservationSources.nextReadAt, now)),
+        options.organizationId
+          ? eq(reservationSources.organizationId, options.organizationId)
+          : undefined,
+        options.ignoreSchedule
+          ? or(isNull(reservationSources.lastReadAt), lt(reservationSources.lastReadAt, now))
+          : or(isNull(reservationSources.nextReadAt), lte(reservationSources.nextReadAt, now)),
         or(isNull(reservationSources.leasedUntil), lte(reservationSources.leasedUntil, now)),
       ),
     )
@@ -296,6 +330,44 @@ export async function readDueCalendars(
     .set({ leasedUntil: leaseUntil })
     .where(sql`${reservationSources.id} in (${due})`)
     .returning();
+  const limit = pLimit(options.concurrency ?? 4);
+  const feeds = await Promise.all(
+    claimed.map((source) =>
+      limit(async (): Promise<FeedReadResult> => {
+        const about = {
+          sourceId: source.id,
+          organizationId: source.organizationId,
+          name: source.name,
+        };
+        try {
+          return { ...about, read: await readCalendar(db, source, options) };
+        } catch (error) {
+          // The lease runs out and a later tick reads it again.
+          logger().error({ err: error, sourceId: source.id }, 'reading a calendar feed failed');
+          const message = error instanceof AppError ? error.message : 'Unexpected error.';
+          return { ...about, read: { kind: 'failed', error: message, nextReadAt: leaseUntil } };
+        }
+      }),
+    ),
+  );
+  return { ...calendarStats(feeds), feeds };
+}
+
+/** Every due feed (or, with `ignoreSchedule`, every feed), call after call until none is left: for operators and benchmarks, never the tick, which has a budget. */
+export async function readAllDueCalendars(
+  db: Executor,
+  options: DueCalendarOptions,
+): Promise<CalendarTickStats & { feeds: FeedReadResult[] }> {
+  const feeds: FeedReadResult[] = [];
+  for (;;) {
+    const round = await readDueCalendars(db, options);
+    if (round.feeds.length === 0) break;
+    feeds.push(...round.feeds);
+  }
+  return { ...calendarStats(feeds), feeds };
+}
+
+function calendarStats(feeds: FeedReadResult[]): CalendarTickStats {
   const stats: CalendarTickStats = {
     read: 0,
     unchanged: 0,
@@ -304,27 +376,15 @@ export async function readDueCalendars(
     updated: 0,
     cancelled: 0,
   };
-  const limit = pLimit(options.concurrency ?? 4);
-  await Promise.all(
-    claimed.map((source) =>
-      limit(async () => {
-        try {
-          const read = await readCalendar(db, source, options);
-          if (read.kind === 'failed') stats.failed++;
-          else if (read.kind === 'unchanged') stats.unchanged++;
-          else {
-            stats.read++;
-            stats.created += read.summary.counts.created;
-            stats.updated += read.summary.counts.updated;
-            stats.cancelled += read.summary.counts.cancelled + read.summary.cancelledMissing;
-          }
-        } catch (error) {
-          // The lease runs out and a later tick reads it again.
-          stats.failed++;
-          logger().error({ err: error, sourceId: source.id }, 'reading a calendar feed failed');
-        }
-      }),
-    ),
-  );
+  for (const { read } of feeds) {
+    if (read.kind === 'failed') stats.failed++;
+    else if (read.kind === 'unchanged') stats.unchanged++;
+    else {
+      stats.read++;
+      stats.created += read.summary.counts.created;
+      stats.updated += read.summary.counts.updated;
+      stats.cancelled += read.summary.counts.cancelled + read.summary.cancelledMissing;
+    }
+  }
   return stats;
 }

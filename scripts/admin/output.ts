@@ -30,3 +30,8 @@ export function printTable(header: string[], rows: string[][]): void {
     );
   }
 }
+
+/** To the minute, in UTC: a command has no organization's zone at hand. */
+export function formatInstant(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

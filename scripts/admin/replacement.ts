@@ -10,12 +10,7 @@ import {
 } from '../../lib/devices/new-locks';
 import { replaceDevice } from '../../lib/devices/replace';
 import { actorFor, defineCommand, jsonFlag, organizationFlag, uuidFlag } from './cli';
-import { clean, plural, print, printJson, printTable } from './output';
-
-/** To the minute, in UTC: the organization's zone is not at hand and the lock has no property yet. */
-function formatInstant(at: Date): string {
-  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+import { clean, formatInstant, plural, print, printJson, printTable } from './output';
 
 function describeSuggestion(pair: NewLock['suggestedReplaces']): string {
   if (!pair) return 'no likely pair';

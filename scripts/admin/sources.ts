@@ -3,22 +3,17 @@
 // a CSV file. Each acts as the organization's operator, as every command does.
 
 import { readFileSync } from 'node:fs';
-import { and, eq, isNotNull, isNull, lte, or } from 'drizzle-orm';
-import pLimit from 'p-limit';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Executor } from '../../db/client';
 import { type ReservationSource, reservationSources } from '../../db/schema';
-import type { Actor } from '../../lib/auth/actor';
 import { env } from '../../lib/env';
 import { AppError } from '../../lib/errors';
-import { logger } from '../../lib/log';
-import { operatorActor } from '../../lib/organizations/admin';
 import {
   approveCalendar,
   type CalendarRead,
+  type FeedReadResult,
   previewCalendar,
-  readCalendarNow,
-  readDueCalendars,
+  readAllDueCalendars,
 } from '../../lib/sources/calendars';
 import {
   CSV_DATE_FORMATS,
@@ -28,7 +23,6 @@ import {
   csvMappingSchema,
 } from '../../lib/sources/csv';
 import { csvColumns, importCsv } from '../../lib/sources/csv-import';
-import { calendarPresetSchema } from '../../lib/sources/ical';
 import type { IngestSummary } from '../../lib/sources/ingest';
 import { INGEST_OUTCOMES, type IngestOutcome } from '../../lib/sources/outcomes';
 import {
@@ -47,7 +41,7 @@ import {
   UsageError,
   uuidFlag,
 } from './cli';
-import { clean, plural, print, printJson, printTable } from './output';
+import { clean, formatInstant, plural, print, printJson, printTable } from './output';
 
 /** `--locks id,id`: Keyhold lock ids (list-locks prints them), at most 20. */
 const locksFlag = z
@@ -96,9 +90,6 @@ function describeCounts(counts: Record<IngestOutcome, number>): string {
   return parts.length > 0 ? parts.join(', ') : 'no bookings';
 }
 
-/** To the minute, in UTC: a feed's next read, whatever the property's zone. */
-const formatInstant = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-
 /** What a read says, without the rolled-back ids of a preview's stays. */
 function readJson(read: Exclude<CalendarRead, { kind: 'unchanged' }>, preview: boolean) {
   if (read.kind === 'failed') return read;
@@ -146,7 +137,7 @@ export const addCalendarCommand = defineCommand({
     property: uuidFlag('a property id'),
     name: calendarSourceSchema.shape.name,
     url: calendarSourceSchema.shape.url,
-    preset: calendarPresetSchema.default('generic'),
+    preset: calendarSourceSchema.shape.preset,
     locks: locksFlag,
     apply: z.boolean().default(false),
     json: jsonFlag,
@@ -212,147 +203,28 @@ type FeedResult = {
   sourceId: string;
   organizationId: string;
   name: string;
-  result: 'read' | 'unchanged' | 'failed' | 'ok';
+  result: 'read' | 'unchanged' | 'failed';
   counts?: Record<IngestOutcome, number>;
   error: string | null;
   nextReadAt: Date | null;
 };
 
-type Totals = {
-  feeds: number;
-  read: number;
-  unchanged: number;
-  failed: number;
-  created: number;
-  updated: number;
-  cancelled: number;
-};
-
-/** The tick's own read: every due feed of every organization, leased, until none is left. */
-async function readAsTheTick(
-  db: Executor,
-  now: Date,
-  refreshMinutes: number,
-): Promise<{ feeds: FeedResult[]; totals: Totals }> {
-  const totals: Totals = {
-    feeds: 0,
-    read: 0,
-    unchanged: 0,
-    failed: 0,
-    created: 0,
-    updated: 0,
-    cancelled: 0,
+/** A feed's read as the command prints it. */
+function feedResult({ read, ...feed }: FeedReadResult): FeedResult {
+  const about = { ...feed, nextReadAt: read.nextReadAt };
+  if (read.kind === 'failed') return { ...about, result: 'failed', error: read.error };
+  if (read.kind === 'unchanged') return { ...about, result: 'unchanged', error: null };
+  return {
+    ...about,
+    result: 'read',
+    counts: read.summary.counts,
+    error: read.summary.distrusted,
   };
-  for (;;) {
-    const stats = await readDueCalendars(db, { now, refreshMinutes });
-    const feeds = stats.read + stats.unchanged + stats.failed;
-    if (feeds === 0) break;
-    totals.feeds += feeds;
-    for (const key of ['read', 'unchanged', 'failed', 'created', 'updated', 'cancelled'] as const)
-      totals[key] += stats[key];
-  }
-  // readDueCalendars gives totals; each feed's own outcome is on its row, stamped with this read.
-  const rows = await db
-    .select()
-    .from(reservationSources)
-    .where(and(eq(reservationSources.kind, 'ical'), eq(reservationSources.lastReadAt, now)))
-    .orderBy(reservationSources.name);
-  const feeds = rows.map(
-    (row): FeedResult => ({
-      sourceId: row.id,
-      organizationId: row.organizationId,
-      name: row.name,
-      result: row.lastSuccessAt?.getTime() === now.getTime() ? 'ok' : 'failed',
-      error: row.lastError,
-      nextReadAt: row.nextReadAt,
-    }),
-  );
-  return { feeds, totals };
 }
-
-/** One organization's feeds (or every approved feed with --all), read now as staff's "Read now". */
-async function readChosen(
-  db: Executor,
-  options: { organizationId?: string; all: boolean; now: Date; refreshMinutes: number },
-): Promise<{ feeds: FeedResult[]; totals: Totals }> {
-  const { now } = options;
-  const rows = await db
-    .select()
-    .from(reservationSources)
-    .where(
-      and(
-        eq(reservationSources.kind, 'ical'),
-        isNotNull(reservationSources.approvedAt),
-        options.organizationId
-          ? eq(reservationSources.organizationId, options.organizationId)
-          : undefined,
-        options.all
-          ? undefined
-          : or(isNull(reservationSources.nextReadAt), lte(reservationSources.nextReadAt, now)),
-      ),
-    )
-    .orderBy(reservationSources.name);
-  const actors = new Map<string, Promise<Actor>>();
-  const actorOf = (organizationId: string) => {
-    const known = actors.get(organizationId) ?? operatorActor(db, organizationId);
-    actors.set(organizationId, known);
-    return known;
-  };
-  // As many at once as the tick reads.
-  const limit = pLimit(4);
-  const feeds = await Promise.all(
-    rows.map((row) =>
-      limit(async (): Promise<FeedResult> => {
-        const base = { sourceId: row.id, organizationId: row.organizationId, name: row.name };
-        let read: CalendarRead;
-        try {
-          read = await readCalendarNow(db, await actorOf(row.organizationId), row.id, {
-            now,
-            refreshMinutes: options.refreshMinutes,
-          });
-        } catch (error) {
-          // One feed's bug does not stop the others, as on the tick.
-          logger().error({ err: error, sourceId: row.id }, 'reading a calendar feed failed');
-          const message = error instanceof AppError ? error.message : 'Unexpected error.';
-          return { ...base, result: 'failed', error: message, nextReadAt: row.nextReadAt };
-        }
-        const [after] = await db
-          .select({ nextReadAt: reservationSources.nextReadAt })
-          .from(reservationSources)
-          .where(eq(reservationSources.id, row.id));
-        const nextReadAt = after?.nextReadAt ?? null;
-        if (read.kind === 'failed')
-          return { ...base, result: 'failed', error: read.error, nextReadAt };
-        if (read.kind === 'unchanged')
-          return { ...base, result: 'unchanged', error: null, nextReadAt };
-        return {
-          ...base,
-          result: 'read',
-          counts: read.summary.counts,
-          error: read.summary.distrusted,
-          nextReadAt,
-        };
-      }),
-    ),
-  );
-  const totals: Totals = {
-    feeds: feeds.length,
-    read: feeds.filter((f) => f.result === 'read').length,
-    unchanged: feeds.filter((f) => f.result === 'unchanged').length,
-    failed: feeds.filter((f) => f.result === 'failed').length,
-    created: sum(feeds, 'created'),
-    updated: sum(feeds, 'updated'),
-    cancelled: sum(feeds, 'cancelled'),
-  };
-  return { feeds, totals };
-}
-
-const sum = (feeds: FeedResult[], outcome: IngestOutcome) =>
-  feeds.reduce((n, f) => n + (f.counts?.[outcome] ?? 0), 0);
 
 export const readCalendarsCommand = defineCommand({
   summary:
-    "Read the approved iCal feeds that are due, as the tick does (every organization's, leased). With --organization, that organization's due feeds; with --all, every approved feed now.",
+    "Read the approved iCal feeds that are due, as the tick does (every organization's, leased). With --organization, that organization's; with --all, every approved feed now, due or not.",
   synopsis: '[--organization <id>] [--all] [--json]',
   flags: { organization: 'string', all: 'boolean', json: 'boolean' },
   required: [],
@@ -366,15 +238,15 @@ export const readCalendarsCommand = defineCommand({
     const refreshMinutes = env().CALENDAR_REFRESH_MINUTES;
     // An unknown organization is one line, not "no feeds".
     if (input.organization) await actorFor(context, input.organization);
-    const { feeds, totals } =
-      input.organization || input.all
-        ? await readChosen(db, {
-            organizationId: input.organization,
-            all: input.all,
-            now: context.now,
-            refreshMinutes,
-          })
-        : await readAsTheTick(db, context.now, refreshMinutes);
+    // The tick's own read (leased, so no instance reads a feed twice), until none is left.
+    const { feeds: read, ...stats } = await readAllDueCalendars(db, {
+      now: context.now,
+      refreshMinutes,
+      organizationId: input.organization,
+      ignoreSchedule: input.all,
+    });
+    const feeds = read.map(feedResult).sort((a, b) => a.name.localeCompare(b.name));
+    const totals = { feeds: feeds.length, ...stats };
     if (input.json) return printJson({ feeds, totals });
     if (feeds.length === 0) {
       return print(

@@ -26,6 +26,7 @@ const read = (summary: Partial<IngestSummary>): CalendarRead => ({
     ...summary,
   },
   skipped: [],
+  nextReadAt: new Date('2026-12-05T12:10:00Z'),
 });
 
 describe('what "Read now" says it did', () => {
@@ -60,7 +61,12 @@ describe('what "Read now" says it did', () => {
       'success',
       'Read: 1 stay created, 2 refused.',
     ],
-    ['a 304', { kind: 'unchanged' } as CalendarRead, 'info', 'Read: the feed has not changed.'],
+    [
+      'a 304',
+      { kind: 'unchanged', nextReadAt: new Date('2026-12-05T12:10:00Z') } as CalendarRead,
+      'info',
+      'Read: the feed has not changed.',
+    ],
     [
       'a failed read',
       {
