@@ -3,9 +3,8 @@
 // a CSV file. Each acts as the organization's operator, as every command does.
 
 import { readFileSync } from 'node:fs';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { type ReservationSource, reservationSources } from '../../db/schema';
+import type { ReservationSource } from '../../db/schema';
 import { env } from '../../lib/env';
 import { AppError } from '../../lib/errors';
 import {
@@ -29,6 +28,8 @@ import {
   calendarSourceSchema,
   createCalendarSource,
   createWebhookSource,
+  deleteSource,
+  findSource,
   webhookSourceSchema,
 } from '../../lib/sources/sources';
 import { WEBHOOK_SHAPES, WEBHOOK_SIGNATURE_HEADER } from '../../lib/sources/webhook';
@@ -146,31 +147,27 @@ export const addCalendarCommand = defineCommand({
     const actor = await actorFor(context, input.organization);
     const { db } = context.database;
     const now = context.now;
-    // One transaction: a feed whose first read fails is refused with nothing kept.
-    const { source, read } = await db.transaction(async (tx) => {
-      const made = await createCalendarSource(tx, actor, {
-        name: input.name,
-        propertyId: input.property,
-        deviceIds: input.locks,
-        url: input.url,
-        preset: input.preset,
-      });
-      const first = input.apply
-        ? await approveCalendar(tx, actor, made.id, {
-            now,
-            refreshMinutes: env().CALENDAR_REFRESH_MINUTES,
-          })
-        : await previewCalendar(tx, actor, made.id, { now });
-      if (first.kind === 'failed') {
-        throw new AppError('invalid_input', `${first.error} Nothing was added.`, { field: 'url' });
-      }
-      // Approval stamped the row; print it as it now is.
-      const [source] = await tx
-        .select()
-        .from(reservationSources)
-        .where(eq(reservationSources.id, made.id));
-      return { source: source ?? made, read: first };
+    // A feed whose first read fails is refused with nothing kept. Not one transaction:
+    // that would hold a database connection for as long as the channel takes to answer.
+    const made = await createCalendarSource(db, actor, {
+      name: input.name,
+      propertyId: input.property,
+      deviceIds: input.locks,
+      url: input.url,
+      preset: input.preset,
     });
+    const read = input.apply
+      ? await approveCalendar(db, actor, made.id, {
+          now,
+          refreshMinutes: env().CALENDAR_REFRESH_MINUTES,
+        })
+      : await previewCalendar(db, actor, made.id, { now });
+    if (read.kind === 'failed') {
+      await deleteSource(db, actor, made.id);
+      throw new AppError('invalid_input', `${read.error} Nothing was added.`, { field: 'url' });
+    }
+    // Approval stamped the row; print it as it now is.
+    const source = await findSource(db, actor, made.id);
     if (read.kind === 'unchanged') throw new Error('a first read answered unchanged');
     if (input.json) {
       return printJson({
