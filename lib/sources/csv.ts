@@ -19,11 +19,15 @@ export type ReadCsvOptions = { maxRows?: number; maxBytes?: number };
 
 const MEGABYTE = 1024 * 1024;
 
+/** The largest file and the most rows an import takes (readCsv's defaults). */
+export const CSV_MAX_BYTES = 5 * MEGABYTE;
+export const CSV_MAX_ROWS = 10_000;
+
 function fileError(message: string, internal?: string): AppError {
   return new AppError('invalid_input', message, { field: 'file', internal });
 }
 
-function sizeInWords(bytes: number): string {
+export function sizeInWords(bytes: number): string {
   if (bytes >= MEGABYTE && bytes % MEGABYTE === 0) return `${bytes / MEGABYTE} MB`;
   if (bytes >= 1024) return `${Math.floor(bytes / 1024)} KB`;
   return `${bytes} bytes`;
@@ -78,7 +82,7 @@ function csvProblem(error: CsvError): string {
  */
 export function readCsv(
   text: string,
-  { maxRows = 10_000, maxBytes = 5 * MEGABYTE }: ReadCsvOptions = {},
+  { maxRows = CSV_MAX_ROWS, maxBytes = CSV_MAX_BYTES }: ReadCsvOptions = {},
 ): Required<CsvTable> {
   if (Buffer.byteLength(text, 'utf8') > maxBytes) {
     throw fileError(`The file is larger than ${sizeInWords(maxBytes)}.`);

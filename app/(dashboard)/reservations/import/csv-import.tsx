@@ -8,7 +8,7 @@ import { Button, ButtonLink } from '@/components/ui/button';
 import { cx } from '@/components/ui/cx';
 import { DataTable, Td } from '@/components/ui/data-table';
 import { Field, FormProblem, type Refusal } from '@/components/ui/field';
-import { focusFirstError } from '@/components/ui/use-form-action';
+import { useFocusFirstError } from '@/components/ui/use-form-action';
 import type { StayLock } from '@/lib/reservations/list';
 import type { CsvImportResult, CsvRowResult } from '@/lib/sources/csv-import';
 import { CHANGES_A_STAY, type IngestOutcome } from '@/lib/sources/outcomes';
@@ -32,7 +32,8 @@ type Choices = { mapping: Record<string, string>; dateFormat: string };
 
 // Said here before sending, as lib/sources/csv.ts's readCsv says it: a bigger
 // body would be refused by Next (bodySizeLimit) before the lib could answer.
-const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** What the import takes at most (lib/sources/csv.ts), in bytes and in words. */
+type FileLimits = { maxBytes: number; size: string; rows: string };
 
 const STEPS = ['Choose the file', 'Match the columns', 'Check and apply'] as const;
 
@@ -74,12 +75,14 @@ export function CsvImport({
   locks,
   fields,
   dateFormats,
+  limits,
 }: {
   properties: { id: string; name: string }[];
   /** Each property's locks, by property id. */
   locks: Record<string, StayLock[]>;
   fields: FieldChoice[];
   dateFormats: string[];
+  limits: FileLimits;
 }) {
   const [upload, setUpload] = useState<Upload | null>(null);
   const [choices, setChoices] = useState<Choices | null>(null);
@@ -112,6 +115,7 @@ export function CsvImport({
         <UploadStep
           properties={properties}
           locks={locks}
+          limits={limits}
           focus={moved}
           onRead={(read) => {
             setUpload(read);
@@ -163,11 +167,13 @@ const card = 'space-y-5 rounded-lg border border-slate-200 bg-white p-4 shadow-s
 function UploadStep({
   properties,
   locks,
+  limits,
   focus,
   onRead,
 }: {
   properties: { id: string; name: string }[];
   locks: Record<string, StayLock[]>;
+  limits: FileLimits;
   focus: boolean;
   onRead: (upload: Upload) => void;
 }) {
@@ -178,9 +184,7 @@ function UploadStep({
   const fieldErrors = refusal?.fieldErrors ?? {};
   const propertyLocks = locks[propertyId] ?? [];
 
-  useEffect(() => {
-    if (refusal) focusFirstError(formRef.current);
-  }, [refusal]);
+  useFocusFirstError(formRef, refusal);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -193,8 +197,8 @@ function UploadStep({
       refuseFile('Choose a CSV file.');
       return;
     }
-    if (file.size > MAX_FILE_BYTES) {
-      refuseFile('The file is larger than 5 MB.');
+    if (file.size > limits.maxBytes) {
+      refuseFile(`The file is larger than ${limits.size}.`);
       return;
     }
     startTransition(async () => {
@@ -225,7 +229,7 @@ function UploadStep({
       <Field
         name="file"
         label="CSV file"
-        hint="A spreadsheet saved as CSV, or another system’s export: a first line of column names, then one booking a line. At most 5 MB and 10,000 rows."
+        hint={`A spreadsheet saved as CSV, or another system’s export: a first line of column names, then one booking a line. At most ${limits.size} and ${limits.rows} rows.`}
         error={fieldErrors.file}
       >
         {(control) => (
@@ -293,9 +297,7 @@ function MapStep({
   const { columns } = upload;
   const formats = columns.dateFormat ?? dateFormats[0] ?? '';
 
-  useEffect(() => {
-    if (refusal) focusFirstError(formRef.current);
-  }, [refusal]);
+  useFocusFirstError(formRef, refusal);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

@@ -5,7 +5,14 @@ import { getDb } from '@/db/client';
 import { requirePageActor } from '@/lib/http/session';
 import { listProperties } from '@/lib/properties';
 import { locksByProperty } from '@/lib/reservations/options';
-import { CSV_DATE_FORMATS, CSV_FIELDS, type CsvField } from '@/lib/sources/csv';
+import {
+  CSV_DATE_FORMATS,
+  CSV_FIELDS,
+  CSV_MAX_BYTES,
+  CSV_MAX_ROWS,
+  type CsvField,
+  sizeInWords,
+} from '@/lib/sources/csv';
 import { CsvImport, type FieldChoice } from './csv-import';
 
 export const metadata: Metadata = { title: 'Import reservations' };
@@ -52,6 +59,11 @@ export default async function ImportReservationsPage() {
           locks={locks}
           fields={FIELDS}
           dateFormats={[...CSV_DATE_FORMATS]}
+          limits={{
+            maxBytes: CSV_MAX_BYTES,
+            size: sizeInWords(CSV_MAX_BYTES),
+            rows: CSV_MAX_ROWS.toLocaleString('en-US'),
+          }}
         />
       )}
     </div>
