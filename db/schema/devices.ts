@@ -99,6 +99,10 @@ export const devices = pgTable(
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
     leaseOwner: text('lease_owner'),
     lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
+    /** Where reading the lock's events goes on from: the adapter's cursor, opaque to Keyhold. */
+    eventsCursor: text('events_cursor'),
+    /** When the tick next reads the lock's events (adapters that report them); doubles as the read's lease. */
+    nextEventsReadAt: timestamp('next_events_read_at', { withTimezone: true }).defaultNow(),
     /** When the tick next reads the lock's codes back; a new lock is read at once. */
     nextSyncAt: timestamp('next_sync_at', { withTimezone: true }).defaultNow(),
     createdAt: createdAt(),
@@ -109,6 +113,7 @@ export const devices = pgTable(
     index('devices_organization_idx').on(t.organizationId, t.status, t.name),
     index('devices_property_idx').on(t.propertyId),
     index('devices_next_sync_idx').on(t.nextSyncAt).where(sql`${t.status} = 'active'`),
+    index('devices_next_events_idx').on(t.nextEventsReadAt).where(sql`${t.status} = 'active'`),
   ],
 );
 
@@ -132,6 +137,8 @@ export const simulatedLocks = pgTable(
     slotLimit: integer('slot_limit').notNull().default(20),
     failureRate: real('failure_rate').notNull().default(0),
     supportsNativeScheduling: boolean('supports_native_scheduling').notNull().default(false),
+    /** Whether an entry by code names the code (some locks report only "unlocked at the keypad"). */
+    reportsEntryCode: boolean('reports_entry_code').notNull().default(true),
     allowedLengths: integer('allowed_lengths')
       .array()
       .notNull()

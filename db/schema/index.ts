@@ -1,6 +1,7 @@
 export * from './access-codes';
 export * from './columns';
 export * from './devices';
+export * from './events';
 export * from './operations';
 export * from './organizations';
 export * from './properties';

@@ -14,6 +14,7 @@ import {
 import { accessCodes } from './access-codes';
 import { createdAt, id, updatedAt } from './columns';
 import { devices } from './devices';
+import { events, webhookEndpoints } from './events';
 import { organizations, users } from './organizations';
 import { reservations } from './reservations';
 
@@ -62,8 +63,13 @@ export const messageKind = pgEnum('message_kind', [
   'backup_code',
   'code_changed',
   'cancellation',
+  /** A member told of something by email (lib/notifications/). */
+  'staff_notification',
+  'staff_digest',
+  /** An event delivered to an admin's outbound webhook (lib/webhooks/). */
+  'webhook_event',
 ]);
-export const messageChannel = pgEnum('message_channel', ['email', 'sms']);
+export const messageChannel = pgEnum('message_channel', ['email', 'sms', 'webhook']);
 export const messageStatus = pgEnum('message_status', ['queued', 'sending', 'sent', 'failed']);
 
 export const messageTemplates = pgTable(
@@ -99,7 +105,14 @@ export const messages = pgTable(
     }),
     kind: messageKind('kind').notNull(),
     channel: messageChannel('channel').notNull(),
+    /** An email address, a phone number, or for a webhook the endpoint's URL. */
     recipient: text('recipient').notNull(),
+    /** The outbound webhook a `webhook` message goes to: its delivery log. */
+    webhookEndpointId: uuid('webhook_endpoint_id').references(() => webhookEndpoints.id, {
+      onDelete: 'cascade',
+    }),
+    /** The event a webhook delivery or staff notification carries. */
+    eventId: uuid('event_id').references(() => events.id, { onDelete: 'set null' }),
     subject: text('subject'),
     body: text('body').notNull(),
     status: messageStatus('status').notNull().default('queued'),
@@ -128,6 +141,9 @@ export const messages = pgTable(
     index('messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'sending')`),
     index('messages_reservation_idx').on(t.reservationId, t.createdAt),
     // The alerts' scan of recent failures.
+    index('messages_webhook_endpoint_idx')
+      .on(t.webhookEndpointId, t.createdAt)
+      .where(sql`${t.webhookEndpointId} is not null`),
     index('messages_failed_idx').on(t.updatedAt).where(sql`${t.status} = 'failed'`),
   ],
 );
@@ -192,6 +208,13 @@ export type Alert = typeof alerts.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type MessageKind = (typeof messageKind.enumValues)[number];
 export type MessageChannel = (typeof messageChannel.enumValues)[number];
+/** The messages a guest gets, each with a template per channel. */
+export type GuestMessageKind = Extract<
+  MessageKind,
+  'guest_code' | 'backup_code' | 'code_changed' | 'cancellation'
+>;
+/** The channels that reach a guest (and a member): not webhooks. */
+export type PersonChannel = Extract<MessageChannel, 'email' | 'sms'>;
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 

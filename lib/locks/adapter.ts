@@ -95,3 +95,60 @@ export class LockFailure extends Error {
     this.name = 'LockFailure';
   }
 }
+
+/**
+ * What a lock reports, under Seam's event names. `lock.jammed` is Keyhold's
+ * own: Seam has no name for it.
+ */
+export const LOCK_EVENT_TYPES = [
+  'lock.unlocked',
+  'lock.locked',
+  'lock.access_denied',
+  'lock.jammed',
+  'device.tampered',
+  'device.low_battery',
+] as const;
+export type LockEventType = (typeof LOCK_EVENT_TYPES)[number];
+
+/** How a door was opened (Seam's `method` on lock.unlocked). */
+export const ENTRY_METHODS = ['keycode', 'manual', 'unknown'] as const;
+export type EntryMethod = (typeof ENTRY_METHODS)[number];
+
+/**
+ * One thing a lock reported: an entry (by code, or by key or thumb-turn),
+ * a lock, a refused code, a tamper, a jam, a low battery.
+ */
+export type LockEventReport = {
+  /** The lock's (or its service's) own id for it: the same event read twice is stored once. */
+  externalEventId: string;
+  type: LockEventType;
+  /** When it happened at the lock. Reports may arrive late or out of order. */
+  occurredAt: Date;
+  /** For `lock.unlocked` and `lock.access_denied`: how. */
+  method?: EntryMethod | null;
+  /**
+   * The code the lock named, as precisely as the adapter knows it: Keyhold's
+   * code id, else the code's reference at the adapter (`CodeOnLock.ref`),
+   * else its slot. Null when the lock did not say which code: such an entry
+   * is never credited to anyone.
+   */
+  code?: { keyholdCodeId?: string | null; ref?: string | null; slot?: number | null } | null;
+};
+
+/**
+ * The optional capability to read a lock's events (DESIGN.md "Lock events").
+ * `cursor` is what the previous read returned (null: from now on, or as far
+ * back as the adapter keeps); events come oldest first, at most `limit`.
+ */
+export interface LockEventReader {
+  readEvents(
+    externalId: string,
+    cursor: string | null,
+    options?: { limit?: number },
+  ): Promise<{ events: LockEventReport[]; cursor: string | null }>;
+}
+
+/** Whether an adapter can report its locks' events. */
+export function readsEvents(adapter: LockAdapter): adapter is LockAdapter & LockEventReader {
+  return typeof (adapter as Partial<LockEventReader>).readEvents === 'function';
+}

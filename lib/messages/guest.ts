@@ -4,8 +4,8 @@ import { type Db, type Executor, sql } from '@/db/client';
 import {
   type AccessCode,
   devices,
-  type MessageChannel,
-  type MessageKind,
+  type PersonChannel as MessageChannel,
+  type GuestMessageKind as MessageKind,
   messages,
   properties,
   reservations,

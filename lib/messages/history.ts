@@ -31,6 +31,9 @@ export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
   backup_code: 'Backup code',
   code_changed: 'Code update',
   cancellation: 'Cancellation',
+  staff_notification: 'Staff notification',
+  staff_digest: 'Staff digest',
+  webhook_event: 'Webhook event',
 };
 
 type Row = {

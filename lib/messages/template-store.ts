@@ -4,8 +4,8 @@ import type { Executor } from '@/db/client';
 import {
   accessCodes,
   devices,
-  type MessageChannel,
-  type MessageKind,
+  type PersonChannel as MessageChannel,
+  type GuestMessageKind as MessageKind,
   messageTemplates,
   properties,
   reservations,
@@ -61,7 +61,7 @@ export async function templatesFor(
     CHANNELS.map((channel) => {
       const template = own.get(`${kind}:${channel}`);
       return template
-        ? { ...template, isDefault: false }
+        ? { ...template, kind, channel, isDefault: false }
         : { kind, channel, ...DEFAULT_TEMPLATES[kind][channel], isDefault: true };
     }),
   );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MessageChannel, MessageKind } from '@/db/schema';
+import type { GuestMessageKind, PersonChannel } from '@/db/schema';
 import { localDateTimeParts } from '@/lib/time';
 
 /**
@@ -122,7 +122,7 @@ export function valuesFor(facts: TemplateFacts): Record<Placeholder, string> {
  * past SMS_MAX_LENGTH (a very long name, or a stay's many locks with their own
  * digits). Tries the fullest first.
  */
-export function compactSms(kind: MessageKind, facts: TemplateFacts): string {
+export function compactSms(kind: GuestMessageKind, facts: TemplateFacts): string {
   const v = valuesFor(facts);
   const property = v.property.slice(0, 60);
   const room = v.room ? `, room ${v.room.slice(0, 60)}` : '';
@@ -171,7 +171,7 @@ export type RenderedMessage = { subject: string | null; text: string; html: stri
  * so a name like `<script>` arrives as text.
  */
 export function renderTemplate(
-  template: { channel: MessageChannel; subject?: string | null; body: string },
+  template: { channel: PersonChannel; subject?: string | null; body: string },
   facts: TemplateFacts,
 ): RenderedMessage {
   const values = valuesFor(facts);
@@ -188,8 +188,8 @@ export function renderTemplate(
 
 /** What an organization sends until it writes its own. */
 export const DEFAULT_TEMPLATES: Record<
-  MessageKind,
-  Record<MessageChannel, { subject: string | null; body: string }>
+  GuestMessageKind,
+  Record<PersonChannel, { subject: string | null; body: string }>
 > = {
   guest_code: {
     email: {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
-import type { MessageChannel } from '@/db/schema';
+import type { PersonChannel as MessageChannel } from '@/db/schema';
 import { env } from '@/lib/env';
 import { logger } from '@/lib/log';
 import { twilioSmsTransport } from './sms-http';

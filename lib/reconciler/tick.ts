@@ -5,10 +5,14 @@ import { syncAlerts } from '@/lib/alerts/alerts';
 import { pruneSignInAttempts } from '@/lib/auth/sign-in';
 import { refillPools } from '@/lib/backup-pools/pools';
 import { discoverDevices } from '@/lib/devices/discovery';
+import { dispatchEvents } from '@/lib/events/dispatch';
+import { readDueLockEvents } from '@/lib/lock-events/read';
+import { pruneLockEvents } from '@/lib/lock-events/retention';
 import { logger } from '@/lib/log';
 import { deliverDueMessages } from '@/lib/messages/outbox';
 import { queueDueGuestCodeMessages } from '@/lib/messages/schedule';
 import { transportsFromEnv } from '@/lib/messages/transports';
+import { notifyConditions } from '@/lib/notifications/conditions';
 import { readDueCalendars } from '@/lib/sources/calendars';
 import { recordLastTick } from '@/lib/system-state';
 import { reconcileLock } from './act';
@@ -61,6 +65,13 @@ export type TickStats = {
   calendarsFailed: number;
   /** Stays the feeds created, moved or cancelled this tick. */
   staysFromCalendars: number;
+  /** Lock events (entries and other reports) stored this tick, and locks whose read failed. */
+  lockEventsStored: number;
+  lockEventReadsFailed: number;
+  /** Events handed to webhooks and notifications; deliveries and member notifications that made. */
+  eventsDispatched: number;
+  webhookDeliveriesQueued: number;
+  staffNotifications: number;
 };
 
 export async function runTick(db: Db, options: TickOptions): Promise<TickStats> {
@@ -91,6 +102,11 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     calendarsRead: 0,
     calendarsFailed: 0,
     staysFromCalendars: 0,
+    lockEventsStored: 0,
+    lockEventReadsFailed: 0,
+    eventsDispatched: 0,
+    webhookDeliveriesQueued: 0,
+    staffNotifications: 0,
   };
 
   try {
@@ -157,6 +173,26 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
   }
 
   try {
+    // After the rounds: an entry with a code set this tick is credited to it.
+    const entries = await readDueLockEvents(db, settings.adapters, settings.now);
+    stats.lockEventsStored = entries.stored;
+    stats.lockEventReadsFailed = entries.failed;
+  } catch (error) {
+    logger().error({ err: error }, 'reading lock events failed');
+  }
+
+  try {
+    // Events written this tick (entries, codes set or failed) reach webhooks and members now.
+    const dispatched = await dispatchEvents(db, settings.now);
+    stats.eventsDispatched = dispatched.events;
+    stats.webhookDeliveriesQueued = dispatched.deliveries;
+    stats.staffNotifications = dispatched.notifications;
+    stats.staffNotifications += await notifyConditions(db, settings.now);
+  } catch (error) {
+    logger().error({ err: error }, 'dispatching events and notifications failed');
+  }
+
+  try {
     // After the rounds, so a code set this tick is messaged this tick.
     const guestCodes = await queueDueGuestCodeMessages(db, settings.now);
     stats.messagesQueued = guestCodes.queued + guestCodes.corrections;
@@ -187,6 +223,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
   }
 
   await pruneSignInAttempts(db, settings.now);
+  await pruneLockEvents(db, settings.now);
   stats.durationMs = Math.round(performance.now() - started);
   await recordLastTick(db, {
     startedAt: settings.now.toISOString(),
@@ -204,6 +241,8 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     stats.messagesSent > 0 ||
     stats.messagesFailed > 0 ||
     stats.staysFromCalendars > 0 ||
+    stats.lockEventsStored > 0 ||
+    stats.eventsDispatched > 0 ||
     stats.calendarsFailed > 0
   ) {
     const { roundMs: _rounds, more: _more, ...summary } = stats;
