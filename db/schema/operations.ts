@@ -209,10 +209,13 @@ export type Message = typeof messages.$inferSelect;
 export type MessageKind = (typeof messageKind.enumValues)[number];
 export type MessageChannel = (typeof messageChannel.enumValues)[number];
 /** The messages a guest gets, each with a template per channel. */
-export type GuestMessageKind = Extract<
-  MessageKind,
-  'guest_code' | 'backup_code' | 'code_changed' | 'cancellation'
->;
+export const GUEST_MESSAGE_KINDS = [
+  'guest_code',
+  'backup_code',
+  'code_changed',
+  'cancellation',
+] as const satisfies readonly MessageKind[];
+export type GuestMessageKind = (typeof GUEST_MESSAGE_KINDS)[number];
 /** The channels that reach a guest (and a member): not webhooks. */
 export type PersonChannel = Extract<MessageChannel, 'email' | 'sms'>;
 export type AuditEntry = typeof auditLog.$inferSelect;

@@ -2,7 +2,15 @@ import { and, count, desc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { type Executor, queryRows } from '@/db/client';
-import { type Alert, alerts, devices, organizations, properties, reservations } from '@/db/schema';
+import {
+  type Alert,
+  alerts,
+  devices,
+  GUEST_MESSAGE_KINDS,
+  organizations,
+  properties,
+  reservations,
+} from '@/db/schema';
 import {
   EXTERNAL_CHANGE_WARNING,
   EXTERNAL_CHANGE_WARNING_HOURS,
@@ -156,6 +164,7 @@ const conditions = (now: Date, offline: { device_id: string; message: string }[]
       from messages m
       cross join lateral (${messageError(sql`m.last_error`)}) e
      where m.status in ('queued', 'sending') and m.attempts >= ${MESSAGE_ALERT_ATTEMPTS}
+       and m.kind = any(${codeList(GUEST_MESSAGE_KINDS)}::message_kind[])
     union all
     -- Given up on, while it can still matter: recently, and before the stay is
     -- over. A later message of the same kind and channel that reached the
@@ -170,6 +179,7 @@ const conditions = (now: Date, offline: { device_id: string; message: string }[]
         on r.id = m.reservation_id and r.organization_id = m.organization_id
       cross join lateral (${messageError(sql`m.last_error`)}) e
      where m.status = 'failed'
+       and m.kind = any(${codeList(GUEST_MESSAGE_KINDS)}::message_kind[])
        and m.updated_at >= ${now.toISOString()}::timestamptz - make_interval(days => ${MESSAGE_FAILED_ALERT_DAYS})
        and (m.reservation_id is null
             or (r.ends_at > ${now.toISOString()}::timestamptz and r.status = 'confirmed'))

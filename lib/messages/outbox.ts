@@ -3,7 +3,14 @@ import { and, eq } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { type Db, type Executor, queryRows, sql } from '@/db/client';
-import { type Message, type MessageChannel, type MessageKind, messages } from '@/db/schema';
+import {
+  type Message,
+  type MessageChannel,
+  type MessageKind,
+  messageChannel,
+  messageKind,
+  messages,
+} from '@/db/schema';
 import { logger } from '@/lib/log';
 import { parseInput } from '@/lib/validation';
 import { escapeHtml, SMS_MAX_LENGTH } from './templates';
@@ -22,8 +29,12 @@ export const queueMessageSchema = z
     organizationId: z.uuid(),
     reservationId: z.uuid().nullish(),
     accessCodeId: z.uuid().nullish(),
-    kind: z.enum(['guest_code', 'backup_code', 'code_changed', 'cancellation']),
-    channel: z.enum(['email', 'sms']),
+    kind: z.enum(messageKind.enumValues),
+    channel: z.enum(messageChannel.enumValues),
+    /** For a `webhook` message: the endpoint it goes to (its delivery log). */
+    webhookEndpointId: z.uuid().nullish(),
+    /** The event a webhook delivery or staff notification carries. */
+    eventId: z.uuid().nullish(),
     recipient: z
       .string({ error: 'Recipient is required.' })
       .trim()
@@ -53,6 +64,21 @@ export const queueMessageSchema = z
       }
       if (!m.subject) {
         ctx.addIssue({ code: 'custom', path: ['subject'], message: 'An email needs a subject.' });
+      }
+    } else if (m.channel === 'webhook') {
+      if (!m.webhookEndpointId) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['webhookEndpointId'],
+          message: 'A webhook delivery needs its endpoint.',
+        });
+      }
+      if (!z.url({ protocol: /^https?$/ }).safeParse(m.recipient).success) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['recipient'],
+          message: 'Recipient must be an http or https URL.',
+        });
       }
     } else {
       if (!/^\+[1-9]\d{6,14}$/.test(m.recipient)) {
@@ -119,6 +145,8 @@ export async function queueMessage(
       idempotencyKey,
       codesDigest: data.codesDigest ?? null,
       createdByUserId: data.createdByUserId ?? null,
+      webhookEndpointId: data.webhookEndpointId ?? null,
+      eventId: data.eventId ?? null,
     })
     .onConflictDoNothing({ target: messages.idempotencyKey })
     .returning();

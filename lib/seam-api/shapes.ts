@@ -1,4 +1,4 @@
-import type { ActionAttempt, Device, Issue, Property } from '@/db/schema';
+import type { ActionAttempt, Device, Issue, KeyholdEvent, Property } from '@/db/schema';
 import { shownStatus } from '@/lib/access-codes/predicates';
 import type { AccessCodeListItem } from '@/lib/access-codes/reads';
 
@@ -125,3 +125,23 @@ export function toSeamActionAttempt(attempt: ActionAttempt) {
     error: attempt.error ?? null,
   };
 }
+
+/**
+ * An event in Seam's shape (`event_id`, `event_type`, `occurred_at`, …), the
+ * same in `events/list` and in every outbound webhook delivery. `detail`
+ * fields ride at the top level, as Seam's event-specific fields do.
+ */
+export function toSeamEvent(event: KeyholdEvent) {
+  return {
+    ...event.detail,
+    event_id: event.id,
+    event_type: event.eventType,
+    workspace_id: event.organizationId,
+    occurred_at: event.occurredAt.toISOString(),
+    created_at: event.createdAt.toISOString(),
+    ...(event.deviceId ? { device_id: event.deviceId } : {}),
+    ...(event.accessCodeId ? { access_code_id: event.accessCodeId } : {}),
+    ...(event.method ? { method: event.method } : {}),
+  };
+}
+export type SeamEvent = ReturnType<typeof toSeamEvent>;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { simulatedLockCodes, simulatedLocks } from '@/db/schema';
+import { simulatedLockCodes, simulatedLockEvents, simulatedLocks } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 
 /**
@@ -18,6 +18,8 @@ export type SimulatedLockKnobs = {
   failureRate: number;
   supportsNativeScheduling: boolean;
   allowedLengths: number[];
+  /** Whether an entry by code names the code in the lock's log. */
+  reportsEntryCode: boolean;
 };
 
 export function newSimulatedLockId(): string {
@@ -131,5 +133,70 @@ export async function factoryResetLock(
     const { id: _old, resetAt: _reset, createdAt: _created, ...knobs } = lock;
     await tx.insert(simulatedLocks).values({ ...knobs, id: newId, online: true });
     return newId;
+  });
+}
+
+export type KeypadEntry = {
+  /** What the lock did: opened for a code it holds (in its window), or refused the digits. */
+  outcome: 'unlocked' | 'access_denied';
+  /** Keyhold's code id the lock matched, when it holds one with these digits. */
+  keyholdCodeId: string | null;
+};
+
+/**
+ * Someone types digits at the keypad. The lock opens for a code it holds
+ * whose stored window (if any) has begun and not ended, and logs the entry
+ * with the code, or only "unlocked at the keypad" when the lock does not
+ * report codes (`reports_entry_code`); other digits are refused and logged.
+ * Works offline, as a keypad does; the log is read when the lock answers again.
+ */
+export async function enterCodeAtKeypad(
+  db: Executor,
+  organizationId: string,
+  lockId: string,
+  digits: string,
+  at: Date,
+): Promise<KeypadEntry> {
+  const lock = await findLock(db, organizationId, lockId);
+  if (lock.resetAt) throw new AppError('conflict', 'This lock was factory reset.');
+  const held = await db
+    .select()
+    .from(simulatedLockCodes)
+    .where(and(eq(simulatedLockCodes.lockId, lockId), eq(simulatedLockCodes.code, digits)));
+  const opens = held.find((c) => (!c.startsAt || c.startsAt <= at) && (!c.endsAt || c.endsAt > at));
+  const named = opens && lock.reportsEntryCode;
+  await db.insert(simulatedLockEvents).values({
+    lockId,
+    kind: opens ? 'unlocked' : 'access_denied',
+    method: 'keycode',
+    codeRef: named ? opens.id : null,
+    keyholdCodeId: named ? opens.keyholdCodeId : null,
+    occurredAt: at,
+  });
+  return {
+    outcome: opens ? 'unlocked' : 'access_denied',
+    keyholdCodeId: opens?.keyholdCodeId ?? null,
+  };
+}
+
+/** What else a lock logs: a key or thumb-turn opening it, locking, a jam, a tamper, a low battery. */
+export type LockReport = 'unlocked_with_key' | 'locked' | 'jammed' | 'tamper' | 'low_battery';
+
+/** Someone opens the lock with a key (or locks it, or it jams…): the lock logs it. */
+export async function reportAtLock(
+  db: Executor,
+  organizationId: string,
+  lockId: string,
+  report: LockReport,
+  at: Date,
+): Promise<void> {
+  const lock = await findLock(db, organizationId, lockId);
+  if (lock.resetAt) throw new AppError('conflict', 'This lock was factory reset.');
+  const kind = report === 'unlocked_with_key' ? 'unlocked' : report;
+  await db.insert(simulatedLockEvents).values({
+    lockId,
+    kind,
+    method: report === 'unlocked_with_key' ? 'manual' : null,
+    occurredAt: at,
   });
 }
