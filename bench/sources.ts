@@ -38,7 +38,7 @@ import { deriveKey } from '@/lib/secret-box';
 import { approveCalendar, readAllDueCalendars } from '@/lib/sources/calendars';
 import { createCalendarSource, createWebhookSource } from '@/lib/sources/sources';
 import { startFeedServer } from '@/lib/sources/testing/feed-server';
-import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from '@/lib/sources/webhook';
+import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from '@/lib/webhooks/signature';
 import { seedSimulatedLocks } from './seed';
 
 const { values } = parseArgs({

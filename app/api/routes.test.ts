@@ -21,7 +21,7 @@ import { jsonRoute } from '@/lib/http/route';
 import { listDeskStays } from '@/lib/reservations/desk';
 import { createReservation } from '@/lib/reservations/operations';
 import { createWebhookSource } from '@/lib/sources/sources';
-import { signWebhook } from '@/lib/sources/webhook';
+import { signWebhook } from '@/lib/webhooks/signature';
 import { GET as countAlerts } from './alerts/count/route';
 import { GET as getAlerts } from './alerts/route';
 import { GET as getArrivals } from './arrivals/route';

@@ -19,9 +19,10 @@ import { findProperty } from '@/lib/properties';
 import { locksForStay } from '@/lib/reservations/stay-input';
 import { open, seal } from '@/lib/secret-box';
 import { parseInput } from '@/lib/validation';
+import { newWebhookSecret } from '@/lib/webhooks/signature';
 import { feedLabel, feedUrlSchema } from './feed-fetch';
 import { calendarPresetSchema } from './ical';
-import { newWebhookSecret, WEBHOOK_SHAPES } from './webhook';
+import { WEBHOOK_SHAPES } from './webhook';
 
 export const SOURCE_NAME_MAX_LENGTH = 50;
 

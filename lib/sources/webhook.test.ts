@@ -3,14 +3,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newWebhookSecret, signWebhook, verifyWebhook } from '@/lib/webhooks/signature';
 import { InvalidInputError } from '../validation';
-import {
-  newWebhookSecret,
-  parseWebhookEvent,
-  signWebhook,
-  verifyWebhook,
-  type WebhookEventResult,
-} from './webhook';
+import { parseWebhookEvent, type WebhookEventResult } from './webhook';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));

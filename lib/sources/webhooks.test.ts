@@ -10,8 +10,8 @@ import {
   type TestDatabase,
 } from '@/db/testing';
 import { deriveKey } from '@/lib/secret-box';
+import { signWebhook } from '@/lib/webhooks/signature';
 import { createWebhookSource } from './sources';
-import { signWebhook } from './webhook';
 import { takeWebhook } from './webhooks';
 
 const NOW = new Date('2026-12-05T12:00:00Z');

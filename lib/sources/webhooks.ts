@@ -7,9 +7,10 @@ import { reservationSources, sourceEvents } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { isId } from '@/lib/ids';
 import { logger } from '@/lib/log';
+import { verifyWebhook } from '@/lib/webhooks/signature';
 import { type IngestOutcome, ingestBookings } from './ingest';
 import { webhookSecretOf } from './sources';
-import { parseWebhookEvent, verifyWebhook, type WebhookShape } from './webhook';
+import { parseWebhookEvent, type WebhookShape } from './webhook';
 
 /** Largest body a delivery may have: one booking is a few kilobytes. */
 export const MAX_WEBHOOK_BYTES = 256 * 1024;

@@ -32,7 +32,8 @@ import {
   findSource,
   webhookSourceSchema,
 } from '../../lib/sources/sources';
-import { WEBHOOK_SHAPES, WEBHOOK_SIGNATURE_HEADER } from '../../lib/sources/webhook';
+import { WEBHOOK_SHAPES } from '../../lib/sources/webhook';
+import { WEBHOOK_SIGNATURE_HEADER } from '../../lib/webhooks/signature';
 import {
   actorFor,
   type Context,

@@ -9,7 +9,7 @@ import { locksByProperty } from '@/lib/reservations/options';
 import { CALENDAR_PRESETS, type CalendarPreset } from '@/lib/sources/ical';
 import { MISSING_READS_TO_CANCEL } from '@/lib/sources/safety-net';
 import { listSources, SOURCE_KIND_LABELS } from '@/lib/sources/sources';
-import { WEBHOOK_SIGNATURE_HEADER } from '@/lib/sources/webhook';
+import { WEBHOOK_SIGNATURE_HEADER } from '@/lib/webhooks/signature';
 import { formatInZone } from '@/lib/time';
 import { AddFeedForm } from './add-feed-form';
 import { AddWebhookForm } from './add-webhook-form';

@@ -3,8 +3,8 @@ import { getDatabase } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { AppError } from '@/lib/errors';
 import { jsonRoute } from '@/lib/http/route';
-import { WEBHOOK_SIGNATURE_HEADER } from '@/lib/sources/webhook';
 import { MAX_WEBHOOK_BYTES, takeWebhook } from '@/lib/sources/webhooks';
+import { WEBHOOK_SIGNATURE_HEADER } from '@/lib/webhooks/signature';
 
 export const dynamic = 'force-dynamic';
 
