@@ -32,7 +32,8 @@ export type Resource =
   | 'Session'
   | 'SimulatedLock'
   | 'Source'
-  | 'Template';
+  | 'Template'
+  | 'WebhookEndpoint';
 
 /** The words a user reads for each resource ("Lock not found."). */
 const RESOURCE_NAMES: Record<Resource, string> = {
@@ -52,6 +53,7 @@ const RESOURCE_NAMES: Record<Resource, string> = {
   SimulatedLock: 'Simulated lock',
   Source: 'Reservation source',
   Template: 'Template',
+  WebhookEndpoint: 'Webhook endpoint',
 };
 
 export type AppErrorOptions = { field?: string; internal?: string; resource?: Resource };

@@ -137,7 +137,8 @@ export async function queueMessage(
       kind: data.kind,
       channel: data.channel,
       recipient: data.recipient,
-      subject: data.channel === 'email' ? (data.subject ?? null) : null,
+      // A webhook delivery's subject is the event type it carries (its header and delivery log).
+      subject: data.channel === 'sms' ? null : (data.subject ?? null),
       body: data.body,
       status: 'queued',
       attempts: 0,
@@ -213,6 +214,7 @@ type Claimed = {
   body: string;
   attempts: number;
   idempotency_key: string;
+  webhook_endpoint_id: string | null;
 };
 
 /**
@@ -295,7 +297,7 @@ async function claimMessages(
           updated_at = ${now}::timestamptz
         from picked where m.id = picked.id
         returning m.id, m.organization_id, m.kind, m.channel, m.recipient, m.subject, m.body,
-          m.attempts, m.idempotency_key`,
+          m.attempts, m.idempotency_key, m.webhook_endpoint_id`,
     );
     return { claimed, leaseUntil, abandoned: abandoned.length };
   });
@@ -381,6 +383,7 @@ function toOutgoing(m: Claimed): OutgoingMessage {
     text: m.body,
     html: m.channel === 'email' ? htmlFromText(m.body) : null,
     idempotencyKey: m.idempotency_key,
+    webhookEndpointId: m.webhook_endpoint_id,
   };
 }
 

@@ -3,7 +3,10 @@ import type { MessageChannel, MessageKind } from '@/db/schema';
 // What a transport is and how it fails, apart from transports.ts (which picks
 // them from settings), so each transport and the outbox can use it.
 
-/** One outbox row as a transport needs it. `text` holds the guest's PIN: never log it. */
+/**
+ * One outbox row as a transport needs it. `text` holds the guest's PIN (or a
+ * webhook's body): never log it. `subject` is an email's subject or a webhook's event type.
+ */
 export type OutgoingMessage = {
   id: string;
   organizationId: string;
@@ -15,6 +18,8 @@ export type OutgoingMessage = {
   html: string | null;
   /** The same on every attempt of this message, so a repeat is recognisable downstream. */
   idempotencyKey: string;
+  /** For a `webhook` message: the endpoint whose URL and secret it goes with. */
+  webhookEndpointId?: string | null;
 };
 
 /** Delivers messages of one channel. Throws on failure; TransportError says whether to retry. */

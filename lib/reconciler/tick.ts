@@ -15,6 +15,7 @@ import { transportsFromEnv } from '@/lib/messages/transports';
 import { notifyConditions } from '@/lib/notifications/conditions';
 import { readDueCalendars } from '@/lib/sources/calendars';
 import { recordLastTick } from '@/lib/system-state';
+import { webhookTransport } from '@/lib/webhooks/transport';
 import { reconcileLock } from './act';
 import { claimLocks } from './claim';
 import { DEFAULTS, type TickOptions } from './options';
@@ -203,7 +204,8 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
   try {
     const delivered = await deliverDueMessages(db, {
       now: settings.now,
-      transports: options.transports ?? transportsFromEnv(),
+      // Webhook deliveries go out through their endpoints; a test's injected transports win.
+      transports: { webhook: webhookTransport(db), ...(options.transports ?? transportsFromEnv()) },
       random: settings.random,
     });
     stats.messagesSent = delivered.sent;
