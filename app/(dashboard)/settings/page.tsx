@@ -47,6 +47,10 @@ export default async function SettingsPage() {
           ·{' '}
           <Link href="/settings/sources" className="text-brand-700 underline">
             Reservation sources
+          </Link>{' '}
+          ·{' '}
+          <Link href="/settings/webhooks" className="text-brand-700 underline">
+            Webhooks
           </Link>
         </p>
       </div>
