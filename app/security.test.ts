@@ -22,6 +22,7 @@ import { logger } from '@/lib/log';
 import { inviteMember } from '@/lib/organizations/invitations';
 import { createReservation } from '@/lib/reservations/operations';
 import { createCalendarSource } from '@/lib/sources/sources';
+import { createWebhookEndpoint } from '@/lib/webhooks/endpoints';
 
 // Every server action and route handler, found in the source, called as a
 // member of another organization with this organization's ids and as every
@@ -117,6 +118,10 @@ type Fixtures = {
   sourceId: string;
   /** Another feed, for the row that removes one. */
   spareSourceId: string;
+  /** An outbound webhook endpoint, at an address nothing answers. */
+  webhookEndpointId: string;
+  /** Another endpoint, for the row that removes one. */
+  spareWebhookEndpointId: string;
 };
 
 const form = (fields: Record<string, string>) => {
@@ -378,6 +383,23 @@ const ACTIONS: Record<string, ActionRow> = {
     permission: 'sources.manage',
     args: (f) => [f.spareSourceId],
   },
+  'app/(dashboard)/settings/webhooks/actions.ts#createWebhookEndpointAction': {
+    permission: 'settings.manage',
+    args: () => [null, form({ url: 'http://127.0.0.1:9/events', scope: 'all' })],
+    foreign: { none: 'adds an endpoint to the actor’s own organization' },
+  },
+  'app/(dashboard)/settings/webhooks/actions.ts#sendTestEventAction': {
+    permission: 'settings.manage',
+    args: (f) => [f.webhookEndpointId],
+  },
+  'app/(dashboard)/settings/webhooks/actions.ts#setWebhookEndpointDisabledAction': {
+    permission: 'settings.manage',
+    args: (f) => [f.webhookEndpointId, true],
+  },
+  'app/(dashboard)/settings/webhooks/actions.ts#deleteWebhookEndpointAction': {
+    permission: 'settings.manage',
+    args: (f) => [f.spareWebhookEndpointId],
+  },
 };
 
 const tableNames = Object.values(schema as Record<string, unknown>)
@@ -524,6 +546,9 @@ beforeAll(async () => {
   const feed = { propertyId: harbor.property.id, url: 'http://127.0.0.1:9/calendar.ics' };
   const source = await createCalendarSource(db, admin, { ...feed, name: 'Harbor Airbnb' });
   const spare = await createCalendarSource(db, admin, { ...feed, name: 'Harbor VRBO' });
+  const hook = { url: 'http://127.0.0.1:9/events' };
+  const endpoint = await createWebhookEndpoint(db, admin, hook);
+  const spareEndpoint = await createWebhookEndpoint(db, admin, hook);
   if (!code || !alert || !connection || !session) throw new Error('fixtures missing');
   fixtures = {
     harborId: harbor.org.id,
@@ -543,6 +568,8 @@ beforeAll(async () => {
     sessionId: session.id,
     sourceId: source.id,
     spareSourceId: spare.id,
+    webhookEndpointId: endpoint.endpoint.id,
+    spareWebhookEndpointId: spareEndpoint.endpoint.id,
   };
   // A fixture that is not a real id would make every "not found" below vacuous.
   for (const [name, id] of Object.entries(fixtures)) expect(isId(id), name).toBe(true);
