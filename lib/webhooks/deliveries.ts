@@ -67,8 +67,9 @@ export async function queueWebhookDeliveries(
           kind: 'webhook_event',
           channel: 'webhook',
           webhookEndpointId: endpoint.id,
+          // No reservation on the row: a stay's message history and "guest message sent" read
+          // messages by reservation, and a delivery is not a message to the guest. The event has it.
           eventId: event.id,
-          reservationId: event.reservationId,
           recipient: endpoint.url,
           subject: event.eventType,
           body: webhookBody(event),
