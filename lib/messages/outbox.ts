@@ -126,29 +126,10 @@ export async function queueMessage(
   input: QueueMessageInput,
   now: Date,
 ): Promise<{ message: Message; created: boolean }> {
-  const data = parseInput(queueMessageSchema, input);
-  const idempotencyKey = idempotencyKeyFor(data);
+  const row = messageRow(parseInput(queueMessageSchema, input), now);
   const [inserted] = await tx
     .insert(messages)
-    .values({
-      organizationId: data.organizationId,
-      reservationId: data.reservationId ?? null,
-      accessCodeId: data.accessCodeId ?? null,
-      kind: data.kind,
-      channel: data.channel,
-      recipient: data.recipient,
-      // A webhook delivery's subject is the event type it carries (its header and delivery log).
-      subject: data.channel === 'sms' ? null : (data.subject ?? null),
-      body: data.body,
-      status: 'queued',
-      attempts: 0,
-      nextAttemptAt: data.notBefore ?? now,
-      idempotencyKey,
-      codesDigest: data.codesDigest ?? null,
-      createdByUserId: data.createdByUserId ?? null,
-      webhookEndpointId: data.webhookEndpointId ?? null,
-      eventId: data.eventId ?? null,
-    })
+    .values(row)
     .onConflictDoNothing({ target: messages.idempotencyKey })
     .returning();
   if (inserted) return { message: inserted, created: true };
@@ -157,12 +138,58 @@ export async function queueMessage(
     .from(messages)
     .where(
       and(
-        eq(messages.idempotencyKey, idempotencyKey),
-        eq(messages.organizationId, data.organizationId),
+        eq(messages.idempotencyKey, row.idempotencyKey),
+        eq(messages.organizationId, row.organizationId),
       ),
     );
   if (!existing) throw new Error('queued message vanished between insert and select');
   return { message: existing, created: false };
+}
+
+/**
+ * Queue many messages in one statement (e.g. a batch of events to every
+ * webhook endpoint), each validated as queueMessage does; a cause already
+ * queued is skipped. Returns how many were written now.
+ */
+export async function queueMessages(
+  tx: Executor,
+  inputs: QueueMessageInput[],
+  now: Date,
+): Promise<number> {
+  const rows = inputs.map((input) => messageRow(parseInput(queueMessageSchema, input), now));
+  let created = 0;
+  // Bounded statements: Postgres takes at most 65,535 parameters in one.
+  for (let i = 0; i < rows.length; i += 500) {
+    const inserted = await tx
+      .insert(messages)
+      .values(rows.slice(i, i + 500))
+      .onConflictDoNothing({ target: messages.idempotencyKey })
+      .returning({ id: messages.id });
+    created += inserted.length;
+  }
+  return created;
+}
+
+function messageRow(data: z.output<typeof queueMessageSchema>, now: Date) {
+  return {
+    organizationId: data.organizationId,
+    reservationId: data.reservationId ?? null,
+    accessCodeId: data.accessCodeId ?? null,
+    kind: data.kind,
+    channel: data.channel,
+    recipient: data.recipient,
+    // A webhook delivery's subject is the event type it carries (its header and delivery log).
+    subject: data.channel === 'sms' ? null : (data.subject ?? null),
+    body: data.body,
+    status: 'queued' as const,
+    attempts: 0,
+    nextAttemptAt: data.notBefore ?? now,
+    idempotencyKey: idempotencyKeyFor(data),
+    codesDigest: data.codesDigest ?? null,
+    createdByUserId: data.createdByUserId ?? null,
+    webhookEndpointId: data.webhookEndpointId ?? null,
+    eventId: data.eventId ?? null,
+  };
 }
 
 export const MAX_ATTEMPTS = 8;

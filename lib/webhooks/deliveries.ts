@@ -9,7 +9,7 @@ import { type KeyholdEvent, type Message, webhookEndpoints } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
-import { queueMessage } from '@/lib/messages/outbox';
+import { type QueueMessageInput, queueMessage, queueMessages } from '@/lib/messages/outbox';
 import { toSeamEvent } from '@/lib/seam-api/shapes';
 import { findWebhookEndpoint } from './endpoints';
 
@@ -52,7 +52,7 @@ export async function queueWebhookDeliveries(
       ),
     );
   if (endpoints.length === 0) return 0;
-  let queued = 0;
+  const deliveries: QueueMessageInput[] = [];
   for (const event of batch) {
     for (const endpoint of endpoints) {
       if (endpoint.organizationId !== event.organizationId) continue;
@@ -60,27 +60,22 @@ export async function queueWebhookDeliveries(
       if (endpoint.eventTypes.length > 0 && !endpoint.eventTypes.includes(event.eventType)) {
         continue;
       }
-      const { created } = await queueMessage(
-        tx,
-        {
-          organizationId: event.organizationId,
-          kind: 'webhook_event',
-          channel: 'webhook',
-          webhookEndpointId: endpoint.id,
-          // No reservation on the row: a stay's message history and "guest message sent" read
-          // messages by reservation, and a delivery is not a message to the guest. The event has it.
-          eventId: event.id,
-          recipient: endpoint.url,
-          subject: event.eventType,
-          body: webhookBody(event),
-          cause: `${endpoint.id}:${event.id}`,
-        },
-        now,
-      );
-      if (created) queued++;
+      deliveries.push({
+        organizationId: event.organizationId,
+        kind: 'webhook_event',
+        channel: 'webhook',
+        webhookEndpointId: endpoint.id,
+        // No reservation on the row: a stay's message history and "guest message sent" read
+        // messages by reservation, and a delivery is not a message to the guest. The event has it.
+        eventId: event.id,
+        recipient: endpoint.url,
+        subject: event.eventType,
+        body: webhookBody(event),
+        cause: `${endpoint.id}:${event.id}`,
+      });
     }
   }
-  return queued;
+  return queueMessages(tx, deliveries, now);
 }
 
 /**
