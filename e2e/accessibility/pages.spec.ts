@@ -16,6 +16,7 @@ const PAGES = [
   { path: '/settings', name: 'settings' },
   { path: '/settings/messages', name: 'guest-messages' },
   { path: '/settings/sources', name: 'reservation-sources' },
+  { path: '/settings/webhooks', name: 'webhooks' },
   { path: '/reservations/import', name: 'csv-import' },
   { path: '/locks/replace', name: 'replace-lock' },
 ];
