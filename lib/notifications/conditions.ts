@@ -7,6 +7,7 @@ import { queueMessage } from '@/lib/messages/outbox';
 import { formatZoned, localDateTimeParts, wallTimeInZone, zonedInstant } from '@/lib/time';
 import type { NotificationKind } from './kinds';
 import { loadSubscribers, notifyMembers } from './notify';
+import { quietHoursEnd } from './quiet-hours';
 import { lockLabel, lockPath, stayPath } from './words';
 
 const HOUR_MS = 3_600_000;
@@ -227,6 +228,9 @@ export async function sendDailyDigests(db: Db, organizationId: string, now: Date
           subject: `Keyhold daily digest for ${local.date}: ${items.length} ${items.length === 1 ? 'notification' : 'notifications'}`,
           body: digestBody(items, zone),
           cause: `digest:${member.userId}:${local.date}`,
+          // Quiet hours that run past 07:00 hold the digest too.
+          notBefore:
+            quietHoursEnd(now, { from: member.quietFrom, until: member.quietUntil }, zone) ?? now,
         },
         now,
       );
