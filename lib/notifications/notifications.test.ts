@@ -207,6 +207,7 @@ describe('entry after check-out', () => {
   it('tells the member who chose it of an entry with a guest code after check-out only', async () => {
     await choose('owner', { kinds: ['entry_after_check_out'] });
     await choose('admin', { kinds: ['backup_code_pulled'] });
+    await choose('outsider', { kinds: ['entry_after_check_out'] });
     const afterCheckOut = at('2026-11-28T18:05:00Z'); // Saturday 13:05 EST
     await record([
       {
@@ -249,6 +250,7 @@ describe('entry after check-out', () => {
 describe('code failed at check-in', () => {
   it('tells of a guest code that failed for a stay checking in within 24 hours, not later ones', async () => {
     await choose('front_desk', { kinds: ['code_failed_at_check_in'] });
+    await choose('outsider', { kinds: ['code_failed_at_check_in'] });
     const later = await createReservation(
       database.db,
       actors.admin as Actor,
@@ -318,6 +320,13 @@ describe('daily digest', () => {
     });
     // Chose the digest, but nothing happened that they chose.
     await choose('owner', { kinds: ['code_failed_at_check_in'], dailyDigest: true });
+    // Chose the digest with quiet hours that run past 07:00.
+    await choose('front_desk', {
+      kinds: ['backup_code_pulled'],
+      dailyDigest: true,
+      quietFrom: '21:00',
+      quietUntil: '08:00',
+    });
     await record([pulled()]);
     await dispatchEvents(database.db, T0); // Thursday 09:00
     const evening = at('2026-11-27T01:30:00Z'); // Thursday 20:30
@@ -347,10 +356,13 @@ describe('daily digest', () => {
     // A later tick the same morning, and a new item after 07:00: no second digest today.
     await record([{ ...pulled('pull-2'), detail: { backup_access_code_id: 'b2' } }]);
     await dispatchEvents(database.db, at('2026-11-27T12:30:00Z'));
-    await notifyConditions(database.db, at('2026-11-27T13:00:00Z'));
-    await deliver(at('2026-11-27T13:00:00Z'));
+    await notifyConditions(database.db, at('2026-11-27T12:45:00Z'));
+    await deliver(at('2026-11-27T12:45:00Z'));
 
     expect(received).toHaveLength(1);
+    expect(mailsTo('front_desk')).toHaveLength(0);
+    await deliver(at('2026-11-27T13:00:00Z')); // 08:00: the front desk's quiet hours are over
+    expect(mailsTo('front_desk')).toHaveLength(1);
     const [digest] = mailsTo('admin');
     if (!digest) throw new Error('no digest');
     const body = text(digest);
@@ -374,6 +386,7 @@ describe('daily digest', () => {
     await deliver(at('2026-11-28T12:00:00Z'));
     expect(mailsTo('admin')).toHaveLength(2);
     expect(mailsTo('owner')).toHaveLength(0);
+    expect(received).toHaveLength(3);
   });
 });
 
@@ -425,6 +438,7 @@ describe('lock offline before an arrival', () => {
   it('tells once per outage when a guest checks in on the lock within 24 hours', async () => {
     await choose('owner', { kinds: ['lock_offline_before_arrival'] });
     await choose('admin', { kinds: ['backup_code_pulled'] });
+    await choose('outsider', { kinds: ['lock_offline_before_arrival'] });
     // A blip inside the grace is not an outage.
     await goOffline(new Date(T0.getTime() - 60_000));
     expect(await notifyConditions(database.db, T0)).toBe(0);
