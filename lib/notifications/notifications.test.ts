@@ -9,11 +9,13 @@ import {
   type TestDatabase,
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
+import { defaultAdapters } from '@/lib/devices/connections';
 import { dispatchEvents } from '@/lib/events/dispatch';
 import { type NewEvent, recordEvents } from '@/lib/events/store';
 import { stayMessages } from '@/lib/messages/history';
 import { deliverDueMessages } from '@/lib/messages/outbox';
 import { loopbackSmtp, type ReceivedMail, startSmtpServer } from '@/lib/messages/testing';
+import { runTick } from '@/lib/reconciler/tick';
 import { createReservation } from '@/lib/reservations/operations';
 import { notifyConditions } from './conditions';
 import { notifyForEvents } from './events';
@@ -480,5 +482,34 @@ describe('nobody subscribed', () => {
     expect((await dispatchEvents(database.db, T0)).notifications).toBe(0);
     expect(await notifyConditions(database.db, at('2026-11-27T12:00:00Z'))).toBe(0);
     expect(await database.db.select().from(schema.staffNotifications)).toEqual([]);
+  });
+});
+
+describe('the tick', () => {
+  it('emails a member of an event recorded before it, in the same tick', async () => {
+    await choose('owner', { kinds: ['entry_after_check_out'] });
+    const afterCheckOut = at('2026-11-28T18:05:00Z');
+    await record([
+      {
+        organizationId: orgA.org.id,
+        eventType: 'lock.unlocked',
+        occurredAt: afterCheckOut,
+        deviceId: lock.id,
+        accessCodeId: stay.accessCodes[0]?.id ?? null,
+        reservationId: stay.id,
+        method: 'keycode',
+        detail: { after_check_out: true },
+        dedupeKey: `lock:${lock.id}:tick`,
+      },
+    ]);
+    const stats = await runTick(database.db, {
+      now: afterCheckOut,
+      adapters: defaultAdapters(database.db),
+      transports: { email: loopbackSmtp(smtp.port) },
+      random: () => 1,
+    });
+    expect(stats.staffNotifications).toBe(1);
+    expect(mailsTo('owner')).toHaveLength(1);
+    expect(text(mailsTo('owner')[0] as ReceivedMail)).toContain('opened with Maria Lopez');
   });
 });
