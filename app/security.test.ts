@@ -175,6 +175,11 @@ const ACTIONS: Record<string, ActionRow> = {
     args: () => [null, form({ currentPassword: 'wrong', newPassword: 'a new long password' })],
     foreign: { none: 'changes the signed-in person’s own password' },
   },
+  'app/(dashboard)/account/actions.ts#saveNotificationPreferencesAction': {
+    permission: 'sessions.own',
+    args: () => [null, form({ kinds: 'arrival_at_risk', quietFrom: '22:00', quietUntil: '07:00' })],
+    foreign: { none: 'saves the signed-in member’s own notification preferences' },
+  },
   'app/(dashboard)/alerts/actions.ts#acknowledgeAlertsAction': {
     permission: 'alerts.acknowledge',
     args: (f) => [[f.alertId]],

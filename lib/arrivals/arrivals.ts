@@ -109,17 +109,35 @@ export async function listArrivals(
 ): Promise<ArrivalsBoard> {
   assertCan(actor, 'reservations.read', 'Reservation');
   const { verdict, page } = parseInput(listArrivalsSchema, input);
-  const empty: ArrivalsBoard = {
+  const { arrivals: assessed, departures } = await assessArrivals(db, actor.organizationId, now);
+  const counts = emptyCounts();
+  for (const arrival of assessed) counts[arrival.readiness.verdict] += 1;
+  const matching = verdict ? assessed.filter((a) => a.readiness.verdict === verdict) : assessed;
+  const start = (page - 1) * ARRIVALS_PAGE_SIZE;
+  return {
     now: toIso(now),
-    arrivals: [],
-    counts: emptyCounts(),
-    matching: 0,
+    arrivals: matching.slice(start, start + ARRIVALS_PAGE_SIZE),
+    counts,
+    matching: matching.length,
     page,
     pageSize: ARRIVALS_PAGE_SIZE,
-    departures: [],
-    departuresTotal: 0,
+    departures: departures.slice(0, DEPARTURES_SHOWN),
+    departuresTotal: departures.length,
   };
-  const org = actor.organizationId;
+}
+
+/**
+ * Every arrival on the board with its readiness (at-risk first) and today's
+ * departures, for one organization and without an actor: the page reads it
+ * through listArrivals, the tick to tell members of at-risk arrivals
+ * (lib/notifications/conditions.ts).
+ */
+export async function assessArrivals(
+  db: Executor,
+  org: string,
+  now: Date,
+): Promise<{ arrivals: Arrival[]; departures: Departure[] }> {
+  const empty = { arrivals: [], departures: [] };
   const horizon = new Date(now.getTime() + ARRIVALS_HORIZON_HOURS * HOUR);
 
   const [policyRow] = await db
@@ -314,18 +332,5 @@ export async function listArrivals(
     )
     .map((departure): Departure => ({ ...departure, endsAt: toIso(departure.endsAt) }));
 
-  const counts = emptyCounts();
-  for (const arrival of assessed) counts[arrival.readiness.verdict] += 1;
-  const matching = verdict ? assessed.filter((a) => a.readiness.verdict === verdict) : assessed;
-  const start = (page - 1) * ARRIVALS_PAGE_SIZE;
-  return {
-    now: toIso(now),
-    arrivals: matching.slice(start, start + ARRIVALS_PAGE_SIZE),
-    counts,
-    matching: matching.length,
-    page,
-    pageSize: ARRIVALS_PAGE_SIZE,
-    departures: departures.slice(0, DEPARTURES_SHOWN),
-    departuresTotal: departures.length,
-  };
+  return { arrivals: assessed, departures };
 }

@@ -1,6 +1,12 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { type MessageChannel, type MessageKind, messages, users } from '@/db/schema';
+import {
+  GUEST_MESSAGE_KINDS,
+  type MessageChannel,
+  type MessageKind,
+  messages,
+  users,
+} from '@/db/schema';
 import type { Tone } from '@/lib/access-codes/describe';
 import { formatZoned } from '@/lib/time';
 import { LOGGED_PREFIX } from './transports';
@@ -96,8 +102,10 @@ export function describeDelivery(
 }
 
 /**
- * A stay's messages, newest first, for its page. The caller has checked that
- * the actor may read the stay; the organization scopes the query all the same.
+ * A stay's messages to its guest, newest first, for its page. The caller has
+ * checked that the actor may read the stay; the organization scopes the query
+ * all the same. Staff notifications and webhook deliveries about the stay are
+ * not messages to the guest and are not listed.
  */
 export async function stayMessages(
   db: Executor,
@@ -124,7 +132,11 @@ export async function stayMessages(
     .from(messages)
     .leftJoin(users, eq(users.id, messages.createdByUserId))
     .where(
-      and(eq(messages.organizationId, organizationId), eq(messages.reservationId, reservationId)),
+      and(
+        eq(messages.organizationId, organizationId),
+        eq(messages.reservationId, reservationId),
+        inArray(messages.kind, GUEST_MESSAGE_KINDS),
+      ),
     )
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(50);

@@ -7,6 +7,10 @@ import { endOwnSession } from '@/lib/auth/sessions';
 import { clock } from '@/lib/clock';
 import { type ActionResult, fieldsOf, formOf, runAction } from '@/lib/http/action';
 import { currentSessionId } from '@/lib/http/session';
+import {
+  type NotificationPreferencesView,
+  saveOwnNotificationPreferences,
+} from '@/lib/notifications/preferences';
 
 export async function endOwnSessionAction(argument: {
   sessionId: string;
@@ -34,6 +38,29 @@ export async function changePasswordAction(
         newPassword: String(formData.get('newPassword') ?? ''),
       },
       await currentSessionId(),
+      clock.now(),
+    ),
+  );
+  if (result.ok) revalidatePath('/account');
+  return result;
+}
+
+export async function saveNotificationPreferencesAction(
+  _previous: ActionResult<NotificationPreferencesView> | null,
+  formArgument: FormData,
+): Promise<ActionResult<NotificationPreferencesView>> {
+  const formData = formOf(formArgument);
+  const result = await runAction('sessions.own', async (actor) =>
+    saveOwnNotificationPreferences(
+      await getDb(),
+      actor,
+      {
+        kinds: formData.getAll('kinds').map(String),
+        quietFrom: String(formData.get('quietFrom') ?? ''),
+        quietUntil: String(formData.get('quietUntil') ?? ''),
+        // An unticked checkbox is not sent at all.
+        dailyDigest: formData.get('dailyDigest') === 'on',
+      },
       clock.now(),
     ),
   );

@@ -3,21 +3,21 @@ import { getDb } from '@/db/client';
 import { listOwnSessions } from '@/lib/auth/sessions';
 import { clock } from '@/lib/clock';
 import { currentSessionId, requirePageActor } from '@/lib/http/session';
+import { getOwnNotificationPreferences } from '@/lib/notifications/preferences';
 import { formatInZone } from '@/lib/time';
 import { ChangePassword, Sessions } from './account-view';
+import { NotificationPreferences } from './notification-preferences';
 
 export const metadata: Metadata = { title: 'Your account' };
 
-// One member's own sessions and password; every member has this page.
+// One member's own sessions, password and email notifications; every member has this page.
 export default async function AccountPage() {
   const actor = await requirePageActor('sessions.own');
   const db = await getDb();
-  const { sessions, timeZone: zone } = await listOwnSessions(
-    db,
-    actor,
-    await currentSessionId(),
-    clock.now(),
-  );
+  const [{ sessions, timeZone: zone }, notifications] = await Promise.all([
+    listOwnSessions(db, actor, await currentSessionId(), clock.now()),
+    actor.userId ? getOwnNotificationPreferences(db, actor) : null,
+  ]);
   return (
     <div className="space-y-8">
       <div>
@@ -46,6 +46,17 @@ export default async function AccountPage() {
           }))}
         />
       </section>
+      {notifications ? (
+        <section aria-labelledby="notifications-heading" className="space-y-3">
+          <h2 id="notifications-heading" className="font-semibold">
+            Email notifications
+          </h2>
+          <p className="text-sm text-slate-600">
+            Be told of trouble with arrivals and locks without watching the dashboard.
+          </p>
+          <NotificationPreferences initial={notifications} />
+        </section>
+      ) : null}
       <section aria-labelledby="password-heading" className="space-y-3">
         <h2 id="password-heading" className="font-semibold">
           Change your password
