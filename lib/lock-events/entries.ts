@@ -92,9 +92,9 @@ type EntryRow = {
 /** The events joined to their lock, code and stay, each of the same organization. */
 function entriesFrom(db: Executor) {
   return {
-    select<T extends Record<string, unknown>>(extra: T) {
+    select() {
       return db
-        .select({ ...entryColumns, ...extra })
+        .select(entryColumns)
         .from(events)
         .leftJoin(
           devices,
@@ -160,7 +160,7 @@ export async function getStayEntries(
   if (!stay) throw AppError.notFound('Reservation');
 
   const rows = await entriesFrom(db)
-    .select({})
+    .select()
     .where(
       and(
         eq(events.organizationId, actor.organizationId),
@@ -278,7 +278,7 @@ export async function listLockEntries(
   assertCan(actor, 'locks.read', 'Device');
   parseId('Device', deviceId);
   const rows = await entriesFrom(db)
-    .select({})
+    .select()
     .where(
       and(
         eq(events.organizationId, actor.organizationId),
