@@ -174,7 +174,7 @@ describe('listArrivals', () => {
         NOW,
       );
     const came = await stayOn('Came Carla', r201?.id ?? '');
-    const missing = await stayOn('Missing Mo', r202?.id ?? '');
+    await stayOn('Missing Mo', r202?.id ?? '');
     const [code] = await database.db
       .select({ id: accessCodes.id })
       .from(accessCodes)

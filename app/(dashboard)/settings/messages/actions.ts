@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
-import type { GuestMessageKind as MessageKind, PersonChannel as MessageChannel } from '@/db/schema';
+import type { PersonChannel as MessageChannel, GuestMessageKind as MessageKind } from '@/db/schema';
 import { clock } from '@/lib/clock';
 import { type ActionResult, runAction } from '@/lib/http/action';
 import { previewTemplate, resetTemplate, saveTemplate } from '@/lib/messages/template-store';
