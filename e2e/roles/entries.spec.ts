@@ -55,7 +55,7 @@ test('a guest’s code entered at the keypad shows as arrived on Arrivals and on
   await expect(code.getByTestId('code-status')).toHaveAttribute('data-condition', 'set', {
     timeout: 20_000,
   });
-  const digits = (await code.locator('.font-mono').innerText()).trim();
+  const digits = ((await code.locator('.font-mono').textContent()) ?? '').trim();
   expect(digits).toMatch(/^\d{4,8}$/);
 
   // Not yet arrived on the board.
