@@ -14,7 +14,11 @@ const roleOf = (info: { project: { metadata: Record<string, unknown> } }) =>
 
 async function openLock(page: Page, room: string) {
   await page.goto(`/locks?search=${room}`);
-  await page.getByRole('link', { name: `Room ${room}`, exact: true }).click();
+  // Followed by its address: the live list may redraw the link under a click.
+  const href = await page
+    .getByRole('link', { name: `Room ${room}`, exact: true })
+    .getAttribute('href');
+  await page.goto(href ?? '/locks');
   await expect(page).toHaveURL(/\/locks\/[0-9a-f-]{36}$/);
   await expect(page.getByRole('heading', { level: 1, name: `Room ${room}` })).toBeVisible();
 }
