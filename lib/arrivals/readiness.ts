@@ -17,7 +17,8 @@ import { formatInZone, localDateTimeParts, toIso, zonedInstant } from '@/lib/tim
  * each of its locks — the guest code is on the lock, the lock is online and
  * can honour codes (not reset, replaced or retired), no other stay holds it,
  * its battery is not low, its backup pool is full — and the guest has been
- * sent their code. A backup code is offered only where the desk could pull
+ * sent their code; and, past the organization's alert time on check-in day,
+ * that someone has come in (`noEntryYet`). A backup code is offered only where the desk could pull
  * one (`pullability`); where it could not, the organization's fallback is.
  * Pure: the data comes from ./arrivals.ts.
  */
