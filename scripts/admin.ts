@@ -13,9 +13,11 @@ import { createOrganizationCommand } from './admin/organizations';
 import { newLocksCommand, placeLockCommand, replaceLockCommand } from './admin/replacement';
 import {
   factoryResetCommand,
+  keypadCommand,
   lockOfflineCommand,
   lockOnlineCommand,
   removeCodeAtLockCommand,
+  unlockWithKeyCommand,
 } from './admin/simulated';
 import {
   addCalendarCommand,
@@ -40,6 +42,8 @@ const commands: Commands = {
   'connect-seam': connectSeamCommand,
   'place-lock': placeLockCommand,
   'factory-reset': factoryResetCommand,
+  keypad: keypadCommand,
+  'unlock-with-key': unlockWithKeyCommand,
   'add-calendar': addCalendarCommand,
   'read-calendars': readCalendarsCommand,
   'add-webhook-source': addWebhookSourceCommand,

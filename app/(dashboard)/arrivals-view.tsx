@@ -11,6 +11,7 @@ import { ButtonLink } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import type { Arrival, ArrivalsBoard, Departure } from '@/lib/arrivals/arrivals';
 import type { LockReadiness, Verdict } from '@/lib/arrivals/readiness';
+import { NEEDED_HELP, NO_ENTRY_YET } from '@/lib/lock-events/describe';
 import { arrivalsUrl, queryKeys } from '@/lib/query-keys';
 import { formatInZone } from '@/lib/time';
 
@@ -203,6 +204,18 @@ function ArrivalCard({ arrival, now }: { arrival: Arrival; now: Date }) {
           {arrival.source ? ` · from ${arrival.source}` : ''}
         </p>
       </div>
+      <p
+        data-testid="arrival-entry"
+        data-arrived={arrival.firstEntry ? 'yes' : 'no'}
+        className="mt-2 flex flex-wrap items-center gap-2 text-sm"
+      >
+        {arrival.firstEntry ? (
+          <span className="font-medium text-emerald-800">{arrival.firstEntry.words}</span>
+        ) : (
+          <span className="text-slate-600">{NO_ENTRY_YET}</span>
+        )}
+        {arrival.neededHelp ? <StatusPill tone="amber">{NEEDED_HELP}</StatusPill> : null}
+      </p>
       <ul className="mt-3 flex flex-wrap gap-2 text-sm" aria-label="Locks">
         {readiness.locks.map((lock) => (
           <li key={lock.deviceId}>

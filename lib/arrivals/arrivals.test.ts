@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessCodes, devices, reservationDevices, reservations } from '@/db/schema';
+import { accessCodes, devices, organizations, reservationDevices, reservations } from '@/db/schema';
 import {
   actorFor,
   addSimulatedLock,
@@ -10,6 +10,7 @@ import {
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
 import type { AppError } from '@/lib/errors';
+import { recordEvents } from '@/lib/events/store';
 import { createReservation } from '@/lib/reservations/operations';
 import { listArrivals } from './arrivals';
 
@@ -152,5 +153,71 @@ describe('listArrivals', () => {
       (e: unknown) => e,
     );
     expect((error as AppError).options.field).toBe('page');
+  });
+
+  it('marks who has arrived (with the time) and, past the organization’s alert time, who has not', async () => {
+    const inn = await createOrganization(database.db, { roles: ['front_desk'] });
+    const desk = await actorFor(database.db, inn, 'front_desk');
+    const [r201, r202] = [await lockIn(inn, '201'), await lockIn(inn, '202')];
+    const stayOn = (guestName: string, deviceId: string) =>
+      createReservation(
+        database.db,
+        desk,
+        {
+          propertyId: inn.property.id,
+          guestName,
+          checkInDate: '2026-11-26',
+          checkInTime: '15:00',
+          checkOutDate: '2026-11-28',
+          deviceIds: [deviceId],
+        },
+        NOW,
+      );
+    const came = await stayOn('Came Carla', r201?.id ?? '');
+    await stayOn('Missing Mo', r202?.id ?? '');
+    const [code] = await database.db
+      .select({ id: accessCodes.id })
+      .from(accessCodes)
+      .where(eq(accessCodes.reservationId, came.id));
+    await recordEvents(database.db, [
+      {
+        organizationId: inn.org.id,
+        eventType: 'lock.unlocked',
+        // 15:42 in New York.
+        occurredAt: new Date('2026-11-26T20:42:00Z'),
+        deviceId: r201?.id,
+        accessCodeId: code?.id,
+        reservationId: came.id,
+        method: 'keycode',
+        dedupeKey: 'lock:r201:1',
+      },
+    ]);
+    // 22:30 in New York, the evening of check-in.
+    const evening = new Date('2026-11-27T03:30:00Z');
+    const byGuest = async () =>
+      new Map(
+        (await listArrivals(database.db, desk, {}, evening)).arrivals.map((a) => [a.guestName, a]),
+      );
+
+    let board = await byGuest();
+    expect(board.get('Came Carla')?.firstEntry?.words).toBe(
+      'Arrived 15:42 · Room 201 · guest code',
+    );
+    expect(board.get('Missing Mo')?.firstEntry).toBeNull();
+    // Off by default: not arriving is not yet a problem.
+    expect(board.get('Missing Mo')?.readiness.problems.map((p) => p.check)).not.toContain('entry');
+
+    await database.db
+      .update(organizations)
+      .set({ noEntryAlertTime: '22:00' })
+      .where(eq(organizations.id, inn.org.id));
+    board = await byGuest();
+    expect(board.get('Missing Mo')?.readiness.problems).toContainEqual(
+      expect.objectContaining({
+        check: 'entry',
+        message: 'No entry yet: Missing Mo has not come in by 22:00.',
+      }),
+    );
+    expect(board.get('Came Carla')?.readiness.problems.map((p) => p.check)).not.toContain('entry');
   });
 });

@@ -16,6 +16,7 @@ import { type Actor, assertCan } from '@/lib/auth/actor';
 import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { loadPullFacts, pullability } from '@/lib/backup-pools/pullability';
 import { deviceOfLink } from '@/lib/joins';
+import { type FirstEntry, listFirstEntries } from '@/lib/lock-events/entries';
 import { findOverlaps } from '@/lib/reservations/overlap';
 import { pendingCancellations, stayCameFrom } from '@/lib/sources/stay-source';
 import { localDateTimeParts, toIso } from '@/lib/time';
@@ -39,6 +40,10 @@ export type Arrival = {
   startsAt: string;
   endsAt: string;
   readiness: Readiness;
+  /** The guest's first entry ("Arrived 15:42 · Room 204 · guest code"); null: not yet arrived. */
+  firstEntry: { at: string; words: string } | null;
+  /** The guest got in with a backup code: the stay needed help. */
+  neededHelp: boolean;
 };
 
 export type Departure = {
@@ -88,6 +93,11 @@ export type ArrivalsBoard = {
   departuresTotal: number;
 };
 
+const firstEntryOf = (first: FirstEntry | undefined) =>
+  first ? { at: first.entry.occurredAt, words: first.entry.words } : null;
+const firstAt = (first: FirstEntry | undefined) =>
+  first ? new Date(first.entry.occurredAt) : null;
+
 const emptyCounts = (): Record<Verdict, number> => ({
   at_risk: 0,
   needs_attention: 0,
@@ -98,7 +108,8 @@ const emptyCounts = (): Record<Verdict, number> => ({
 /**
  * The arrivals page: every stay arriving today or in the next 72 hours with its
  * readiness, at-risk stays first, and today's departures (in each property's
- * zone) with any code still on a lock after check-out. Seven queries whatever
+ * zone) with any code still on a lock after check-out, and whether each
+ * guest has come in yet. Eight queries whatever
  * the number of stays.
  */
 export async function listArrivals(
@@ -146,6 +157,7 @@ export async function assessArrivals(
       poolSize: organizations.backupPoolSize,
       messageLeadMinutes: organizations.guestMessageLeadMinutes,
       deskFallbackText: organizations.deskFallbackText,
+      noEntryAlertTime: organizations.noEntryAlertTime,
     })
     .from(organizations)
     .where(eq(organizations.id, org));
@@ -186,7 +198,7 @@ export async function assessArrivals(
   const ids = [...new Set([...arriving, ...leaving].map((s) => s.reservationId))];
   if (ids.length === 0) return empty;
 
-  const [links, codes, sent, pending] = await Promise.all([
+  const [links, codes, sent, pending, firstEntries] = await Promise.all([
     db
       .select({
         reservationId: reservationDevices.reservationId,
@@ -242,6 +254,7 @@ export async function assessArrivals(
       org,
       arriving.map((s) => s.reservationId),
     ),
+    listFirstEntries(db, actor, arriving, now),
   ]);
 
   const codeOf = new Map(codes.map((c) => [`${c.reservationId}:${c.deviceId}`, c]));
@@ -272,6 +285,11 @@ export async function assessArrivals(
   );
   const overlapsOf = new Map(arriving.map((stay, i) => [stay.reservationId, overlaps[i] ?? []]));
 
+  // Postgres answers `time` as "22:00:00"; the rule and its words use "22:00".
+  const policy = {
+    ...policyRow,
+    noEntryAlertTime: policyRow.noEntryAlertTime?.slice(0, 5) ?? null,
+  };
   const assessed = arriving
     .map((stay) => ({
       reservationId: stay.reservationId,
@@ -281,6 +299,8 @@ export async function assessArrivals(
       timeZone: stay.timeZone,
       startsAt: stay.startsAt,
       endsAt: stay.endsAt,
+      firstEntry: firstEntryOf(firstEntries.get(stay.reservationId)),
+      neededHelp: firstEntries.get(stay.reservationId)?.neededHelp ?? false,
       readiness: assessStay(
         {
           reservationId: stay.reservationId,
@@ -296,8 +316,9 @@ export async function assessArrivals(
           messageSent: messaged.has(stay.reservationId),
           reachable: stay.reachable,
           pendingCancellation: pending.get(stay.reservationId) ?? null,
+          firstEntryAt: firstAt(firstEntries.get(stay.reservationId)),
         },
-        policyRow,
+        policy,
         now,
       ),
     }))

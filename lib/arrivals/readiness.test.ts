@@ -359,3 +359,66 @@ describe('byUrgency', () => {
     ).toEqual(['at_risk@7200000', 'at_risk@108000000', 'ready@1800000', 'ready@3600000']);
   });
 });
+
+describe('the no-entry check', () => {
+  // Check-in 15:00 in New York on 26 Nov (EST, UTC-5); the alert time 22:00 is 03:00 UTC on the 27th.
+  const checkIn = new Date('2026-11-26T20:00:00Z');
+  const noEntry = (overrides: Partial<StayFacts>, alert: string | null, now: Date) =>
+    assessStay(
+      stay({ startsAt: checkIn, ...overrides }),
+      { ...POLICY, noEntryAlertTime: alert },
+      now,
+    ).problems.filter((p) => p.check === 'entry');
+
+  it('is off by default: no alert time, no warning, however late', () => {
+    const late = new Date('2026-11-27T04:30:00Z');
+    expect(
+      assessStay(stay({ startsAt: checkIn, firstEntryAt: null }), POLICY, late).problems,
+    ).toEqual([]);
+    expect(noEntry({ firstEntryAt: null }, null, late)).toEqual([]);
+  });
+
+  it('warns once the local alert time on the check-in day has passed with no entry', () => {
+    expect(noEntry({ firstEntryAt: null }, '22:00', new Date('2026-11-27T02:59:00Z'))).toEqual([]);
+    const after = assessStay(
+      stay({ startsAt: checkIn, firstEntryAt: null }),
+      { ...POLICY, noEntryAlertTime: '22:00' },
+      new Date('2026-11-27T03:01:00Z'),
+    );
+    expect(after.problems).toEqual([
+      {
+        check: 'entry',
+        severity: 'warning',
+        message: 'No entry yet: Ana Silva has not come in by 22:00.',
+        fix: { label: 'Open the reservation', href: '/reservations/r1' },
+      },
+    ]);
+    expect(after.verdict).toBe('needs_attention');
+  });
+
+  it('says nothing once the guest has come in', () => {
+    const arrived = new Date('2026-11-26T21:00:00Z');
+    expect(noEntry({ firstEntryAt: arrived }, '22:00', new Date('2026-11-27T04:00:00Z'))).toEqual(
+      [],
+    );
+  });
+
+  it('never warns before check-in, even with an alert time earlier in the day', () => {
+    expect(noEntry({ firstEntryAt: null }, '10:00', new Date('2026-11-26T19:00:00Z'))).toEqual([]);
+    expect(noEntry({ firstEntryAt: null }, '10:00', new Date('2026-11-26T20:01:00Z'))).toHaveLength(
+      1,
+    );
+  });
+
+  it('follows the property’s clock across a DST change', () => {
+    // 8 March 2026: New York springs forward; 22:00 that night is EDT (UTC-4), 02:00 UTC on the 9th.
+    const dstCheckIn = new Date('2026-03-08T19:00:00Z');
+    const beforeAlert = new Date('2026-03-09T01:59:00Z');
+    const afterAlert = new Date('2026-03-09T02:01:00Z');
+    expect(noEntry({ startsAt: dstCheckIn, firstEntryAt: null }, '22:00', beforeAlert)).toEqual([]);
+    // A fixed EST offset would wait until 03:00 UTC.
+    expect(noEntry({ startsAt: dstCheckIn, firstEntryAt: null }, '22:00', afterAlert)).toHaveLength(
+      1,
+    );
+  });
+});

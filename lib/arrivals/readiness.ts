@@ -10,14 +10,15 @@ import { LOW_BATTERY } from '@/lib/devices/battery';
 import { type LockFacts, lockTrouble, offlineSince } from '@/lib/devices/predicates';
 import { lockAlsoBooked, type Overlap } from '@/lib/reservations/overlap';
 import { type PendingCancellation, pendingCancellationText } from '@/lib/sources/safety-net';
-import { formatInZone, toIso } from '@/lib/time';
+import { formatInZone, localDateTimeParts, toIso, zonedInstant } from '@/lib/time';
 
 /**
  * Is a stay ready for its guest? One verdict per arriving stay from checks on
  * each of its locks — the guest code is on the lock, the lock is online and
  * can honour codes (not reset, replaced or retired), no other stay holds it,
  * its battery is not low, its backup pool is full — and the guest has been
- * sent their code. A backup code is offered only where the desk could pull
+ * sent their code; and, past the organization's alert time on check-in day,
+ * that someone has come in (`noEntryYet`). A backup code is offered only where the desk could pull
  * one (`pullability`); where it could not, the organization's fallback is.
  * Pure: the data comes from ./arrivals.ts.
  */
@@ -31,7 +32,9 @@ export type CheckName =
   | 'message'
   | 'overlap'
   /** The booking's source no longer lists it (lib/sources/). */
-  | 'source';
+  | 'source'
+  /** Nobody has come in with the stay's codes by the organization's alert time. */
+  | 'entry';
 
 export type Problem = {
   check: CheckName;
@@ -75,6 +78,8 @@ export type StayFacts = {
   reachable: boolean;
   /** A feed that brought the stay no longer lists it: cancelled if it stays missing. */
   pendingCancellation?: PendingCancellation | null;
+  /** When the guest first came in (lib/lock-events/entries.ts); null: not yet. */
+  firstEntryAt?: Date | null;
 };
 
 export type LockReadiness = {
@@ -101,6 +106,11 @@ export type ReadinessPolicy = {
   messageLeadMinutes: number;
   /** What the desk does when no code can work (Settings). */
   deskFallbackText: string;
+  /**
+   * "HH:MM" in the property's zone on the check-in day after which a stay
+   * with no entry needs attention (Settings); null or absent: off.
+   */
+  noEntryAlertTime?: string | null;
 };
 
 const lockHref = (deviceId: string) => `/locks/${deviceId}`;
@@ -266,7 +276,40 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
     });
   }
 
+  if (noEntryYet(stay, policy.noEntryAlertTime ?? null, now)) {
+    problems.push({
+      check: 'entry',
+      severity: 'warning',
+      message: `No entry yet: ${stay.guestName} has not come in by ${policy.noEntryAlertTime?.slice(0, 5)}.`,
+      fix: { label: 'Open the reservation', href: `/reservations/${stay.reservationId}` },
+    });
+  }
+
   return { verdict: verdictOf(problems, locks), problems, locks };
+}
+
+/**
+ * The moment a stay with no entry needs attention: the alert time on the
+ * check-in day, in the property's zone (so a DST change moves it with the
+ * clocks), and never before check-in itself.
+ */
+export function noEntryAlertAt(startsAt: Date, timeZone: string, alertTime: string): Date {
+  const day = localDateTimeParts(startsAt, timeZone).date;
+  const at = zonedInstant(day, alertTime, timeZone);
+  return at > startsAt ? at : startsAt;
+}
+
+/**
+ * The rule, in one place: the organization set an alert time, it has passed
+ * on the check-in day, and nobody has come in with the stay's codes.
+ */
+export function noEntryYet(
+  stay: Pick<StayFacts, 'startsAt' | 'timeZone' | 'firstEntryAt'>,
+  alertTime: string | null,
+  now: Date,
+): boolean {
+  if (!alertTime || stay.firstEntryAt) return false;
+  return now >= noEntryAlertAt(stay.startsAt, stay.timeZone, alertTime);
 }
 
 function verdictOf(problems: Problem[], locks: LockReadiness[]): Verdict {

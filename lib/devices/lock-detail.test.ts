@@ -331,10 +331,10 @@ describe('getLockDetail', () => {
 
   it('reads what the simulated hardware says, separately from what Keyhold last saw', async () => {
     const before = await getLockDetail(database.db, frontDesk, lock.id, NOW);
-    expect(before.simulated).toEqual({ answers: true, online: true });
+    expect(before.simulated).toEqual({ answers: true, online: true, reportsEntryCode: true });
     await setSimulatedLockKnobs(database.db, harbor.org.id, lock.externalId, { online: false });
     const after = await getLockDetail(database.db, frontDesk, lock.id, NOW);
-    expect(after.simulated).toEqual({ answers: true, online: false });
+    expect(after.simulated).toEqual({ answers: true, online: false, reportsEntryCode: true });
     // Keyhold learns of it on the tick's next call to the lock, not from here.
     expect(after.lock.online).toBe(true);
     await setSimulatedLockKnobs(database.db, harbor.org.id, lock.externalId, { online: true });

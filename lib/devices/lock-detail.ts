@@ -9,6 +9,7 @@ import {
   type Issue,
   organizations,
   reservations,
+  simulatedLocks,
   users,
 } from '@/db/schema';
 import {
@@ -29,6 +30,7 @@ import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { codeOfEvent } from '@/lib/joins';
+import { type Entry, listLockEntries } from '@/lib/lock-events/entries';
 import { SimulatedAdapter } from '@/lib/locks/simulated/adapter';
 import { toIso } from '@/lib/time';
 import { getLock, type LockSummary } from './locks';
@@ -120,8 +122,13 @@ export type LockDetail = {
   codes: LockDetailCode[];
   pool: LockPool;
   events: LockDetailEvent[];
-  /** What the simulated hardware itself says; null for other adapters. */
-  simulated: { answers: boolean; online: boolean } | null;
+  /** Entries since the timeline's start (today, local midnight), oldest first: its marks. */
+  entries: Entry[];
+  /**
+   * What the simulated hardware itself says; null for other adapters.
+   * `reportsEntryCode`: its log names the code that opened it.
+   */
+  simulated: { answers: boolean; online: boolean; reportsEntryCode: boolean } | null;
   /** The connection (a Seam workspace) the lock is reached through; null for simulated locks. */
   connection: LockConnection | null;
 };
@@ -185,15 +192,14 @@ export async function getLockDetail(
 
   const timeZone = lock.timeZone ?? extra.organizationZone;
   const range = timelineRange(now, timeZone);
-  const [codes, events, simulated] = await Promise.all([
+  const [codes, events, entries, simulated] = await Promise.all([
     listDetailCodes(db, actor.organizationId, lock.id, range, now, (row) =>
       codeStatusOf(row, extra.leadMinutes, timeZone, now),
     ),
     listRecentEvents(db, actor.organizationId, lock.id),
+    listLockEntries(db, actor, lock.id, range, timeZone, now),
     lock.adapter === 'simulated'
-      ? new SimulatedAdapter(hardware, actor.organizationId)
-          .getDevice(extra.externalId)
-          .then((d) => ({ answers: d !== null, online: d?.online ?? false }))
+      ? simulatedState(hardware, actor.organizationId, extra.externalId)
       : Promise.resolve(null),
   ]);
 
@@ -211,6 +217,7 @@ export async function getLockDetail(
       pulled: extra.pulled,
     },
     events,
+    entries,
     simulated,
     connection:
       extra.connectionName === null || extra.connectionStatus === null
@@ -221,6 +228,28 @@ export async function getLockDetail(
             errors: extra.connectionErrors ?? [],
             lastCheckedAt: toIso(extra.connectionCheckedAt),
           },
+  };
+}
+
+/** The simulated hardware as its adapter answers, and its knob for naming codes in its log. */
+async function simulatedState(
+  hardware: Executor,
+  organizationId: string,
+  externalId: string,
+): Promise<LockDetail['simulated']> {
+  const [device, [knobs]] = await Promise.all([
+    new SimulatedAdapter(hardware, organizationId).getDevice(externalId),
+    hardware
+      .select({ reportsEntryCode: simulatedLocks.reportsEntryCode })
+      .from(simulatedLocks)
+      .where(
+        and(eq(simulatedLocks.id, externalId), eq(simulatedLocks.organizationId, organizationId)),
+      ),
+  ]);
+  return {
+    answers: device !== null,
+    online: device?.online ?? false,
+    reportsEntryCode: knobs?.reportsEntryCode ?? false,
   };
 }
 

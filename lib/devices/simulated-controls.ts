@@ -7,8 +7,11 @@ import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { SimulatedAdapter } from '@/lib/locks/simulated/adapter';
 import {
+  enterCodeAtKeypad,
   factoryResetLock,
+  type KeypadEntry,
   removeCodeAtLock,
+  reportAtLock,
   setSimulatedLockKnobs,
 } from '@/lib/locks/simulated/controls';
 import { parseInput } from '@/lib/validation';
@@ -102,6 +105,99 @@ export const removeCodeAtLockSchema = z.object({
   accessCodeId: z.uuid({ error: 'accessCodeId must be a code on this lock.' }),
 });
 export const factoryResetSchema = z.object({ deviceId: simulatedDeviceId });
+/** What a keypad takes: digits, 4 to 12 of them; whether the lock holds them is the lock's business. */
+export const enterCodeAtKeypadSchema = z.object({
+  deviceId: simulatedDeviceId,
+  code: z
+    .string({ error: 'Code must be the digits typed at the keypad.' })
+    .trim()
+    .regex(/^\d{4,12}$/, 'Code must be 4 to 12 digits, as typed at the keypad.'),
+});
+export const unlockWithKeySchema = z.object({ deviceId: simulatedDeviceId });
+export const setReportsEntryCodeSchema = z.object({
+  deviceId: simulatedDeviceId,
+  reportsEntryCode: z.boolean({ error: 'reportsEntryCode must be true or false.' }),
+});
+
+/**
+ * Ask the tick to read the lock's event log on its next run, as a lock that
+ * pushes its events would have it: someone at the door should show on the
+ * stay and on Arrivals within a tick.
+ */
+async function readEventsSoon(
+  db: Executor,
+  actor: Actor,
+  deviceId: string,
+  now: Date,
+): Promise<void> {
+  await db
+    .update(devices)
+    .set({ nextEventsReadAt: now })
+    .where(and(eq(devices.id, deviceId), eq(devices.organizationId, actor.organizationId)));
+}
+
+/**
+ * Someone types digits at the lock's keypad, at `now` (the server's clock):
+ * the lock opens for a code it holds in its window and refuses other digits,
+ * logging either the way the hardware would.
+ */
+export async function enterCodeAtSimulatedKeypad(
+  db: Executor,
+  actor: Actor,
+  input: z.input<typeof enterCodeAtKeypadSchema>,
+  now: Date,
+  hardware: Executor = db,
+): Promise<SimulatedDevice & { outcome: KeypadEntry['outcome'] }> {
+  assertCan(actor, 'locks.manage', 'Device');
+  const data = parseInput(enterCodeAtKeypadSchema, input);
+  const device = await liveSimulatedDevice(db, actor, data.deviceId, hardware);
+  const entry = await enterCodeAtKeypad(
+    hardware,
+    actor.organizationId,
+    device.externalId,
+    data.code,
+    now,
+  );
+  await readEventsSoon(db, actor, device.id, now);
+  return { ...device, outcome: entry.outcome };
+}
+
+/** Someone opens the lock with a key: the lock logs a manual entry. */
+export async function unlockSimulatedLockWithKey(
+  db: Executor,
+  actor: Actor,
+  input: z.input<typeof unlockWithKeySchema>,
+  now: Date,
+  hardware: Executor = db,
+): Promise<SimulatedDevice> {
+  assertCan(actor, 'locks.manage', 'Device');
+  const data = parseInput(unlockWithKeySchema, input);
+  const device = await liveSimulatedDevice(db, actor, data.deviceId, hardware);
+  await reportAtLock(hardware, actor.organizationId, device.externalId, 'unlocked_with_key', now);
+  await readEventsSoon(db, actor, device.id, now);
+  return device;
+}
+
+/**
+ * Whether the simulated lock names the code in its log when a code opens it
+ * (`reports_entry_code`): off, it behaves like the locks that only say
+ * "unlocked at the keypad", and Keyhold must not guess whose code it was.
+ */
+export async function setSimulatedReportsEntryCode(
+  db: Executor,
+  actor: Actor,
+  input: z.input<typeof setReportsEntryCodeSchema>,
+  _now: Date,
+  hardware: Executor = db,
+): Promise<SimulatedDevice> {
+  assertCan(actor, 'locks.manage', 'Device');
+  const data = parseInput(setReportsEntryCodeSchema, input);
+  const device = await liveSimulatedDevice(db, actor, data.deviceId, hardware);
+  await setSimulatedLockKnobs(hardware, actor.organizationId, device.externalId, {
+    reportsEntryCode: data.reportsEntryCode,
+  });
+  return device;
+}
 
 /**
  * Unplug or reconnect a simulated lock. Keyhold learns of it the way it would

@@ -35,6 +35,8 @@ const FORM: Record<keyof UpdateOrganizationSettingsInput, string> = {
   earlyArrivalMinutes: '0',
   deskFallbackText: 'Let the guest in with a key, or call maintenance.',
   importedCodePolicy: 'random',
+  lockEventRetentionDays: '90',
+  noEntryAlertTime: '',
 };
 
 async function snapshot() {
@@ -75,6 +77,8 @@ describe('getOrganizationSettings', () => {
       earlyArrivalMinutes: 0,
       deskFallbackText: 'Let the guest in with a key, or call maintenance.',
       importedCodePolicy: 'random',
+      lockEventRetentionDays: 90,
+      noEntryAlertTime: null,
     });
   });
 
@@ -166,7 +170,43 @@ describe('updateOrganizationSettings', () => {
     ],
     ['deskFallbackText', { deskFallbackText: ' ' }, /^When no code can work is required/],
     ['deskFallbackText', { deskFallbackText: 'x'.repeat(301) }, /must be at most 300 characters/],
+    [
+      'lockEventRetentionDays',
+      { lockEventRetentionDays: '0' },
+      /^Lock events kept for must be 1 or more/,
+    ],
+    ['lockEventRetentionDays', { lockEventRetentionDays: '3651' }, /must be at most 3650/],
+    ['lockEventRetentionDays', { lockEventRetentionDays: '' }, /^Lock events kept for is required/],
+    [
+      'noEntryAlertTime',
+      { noEntryAlertTime: '10pm' },
+      /^Flag stays with no entry after must be a time/,
+    ],
   ];
+
+  it('keeps lock events for the days chosen, and flags no entry from a local time, or never when left empty', async () => {
+    const on = await updateOrganizationSettings(database.db, admin, {
+      ...FORM,
+      lockEventRetentionDays: '3650',
+      noEntryAlertTime: '22:00',
+    });
+    expect(on.changed.sort()).toEqual(['lockEventRetentionDays', 'noEntryAlertTime']);
+    expect(await getOrganizationSettings(database.db, admin)).toMatchObject({
+      lockEventRetentionDays: 3650,
+      noEntryAlertTime: '22:00',
+    });
+    const off = await updateOrganizationSettings(database.db, admin, {
+      ...FORM,
+      lockEventRetentionDays: '1',
+      noEntryAlertTime: ' ',
+    });
+    expect(off.settings).toMatchObject({ lockEventRetentionDays: 1, noEntryAlertTime: null });
+    const [row] = await database.db
+      .select({ at: organizations.noEntryAlertTime })
+      .from(organizations)
+      .where(eq(organizations.id, harbor.org.id));
+    expect(row?.at).toBeNull();
+  });
   it.each(badInputs)(
     'refuses a bad %s, naming it, and writes nothing',
     async (field, change, message) => {

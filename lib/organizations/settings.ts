@@ -16,6 +16,8 @@ export const MAX_BACKUP_POOL_SIZE = 20;
 export const MAX_EARLY_ARRIVAL_MINUTES = 720;
 /** The desk reads it at a glance: a sentence or two. */
 export const MAX_FALLBACK_TEXT_LENGTH = 300;
+/** Ten years of entries: longer is a typo, and the table would only grow. */
+export const MAX_LOCK_EVENT_RETENTION_DAYS = 3650;
 
 export type OrganizationSettings = {
   name: string;
@@ -29,6 +31,10 @@ export type OrganizationSettings = {
   earlyArrivalMinutes: number;
   deskFallbackText: string;
   importedCodePolicy: ImportedCodePolicy;
+  /** Days lock events (entries) are kept, 1–3650. */
+  lockEventRetentionDays: number;
+  /** "HH:MM" in each property's zone on check-in day after which no entry needs attention; null: off. */
+  noEntryAlertTime: string | null;
 };
 
 export type SettingField = Exclude<keyof OrganizationSettings, 'name'>;
@@ -44,13 +50,15 @@ export const SETTING_LABELS: Record<SettingField, string> = {
   earlyArrivalMinutes: 'Early arrival allowance',
   deskFallbackText: 'When no code can work',
   importedCodePolicy: 'Codes for imported stays',
+  lockEventRetentionDays: 'Lock events kept for',
+  noEntryAlertTime: 'Flag stays with no entry after',
 };
 
 // Form values arrive as strings; a blank box must be "required", never 0.
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
-const wholeNumber = (field: SettingField, max: number) => {
+const wholeNumber = (field: SettingField, max: number, min = 0) => {
   const label = SETTING_LABELS[field];
   return z.preprocess(
     (value) => {
@@ -63,10 +71,13 @@ const wholeNumber = (field: SettingField, max: number) => {
           issue.input === undefined ? `${label} is required.` : `${label} must be a number.`,
       })
       .int(`${label} must be a whole number.`)
-      .min(0, `${label} must be 0 or more.`)
+      .min(min, `${label} must be ${min} or more.`)
       .max(max, `${label} must be at most ${max}.`),
   );
 };
+
+const WALL_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const wallTimeMessage = (label: string) => `${label} must be a time like 15:00 (24-hour HH:MM).`;
 
 const wallTime = (field: SettingField) => {
   const label = SETTING_LABELS[field];
@@ -75,7 +86,20 @@ const wallTime = (field: SettingField) => {
     z
       .string({ error: `${label} is required.` })
       .trim()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, `${label} must be a time like 15:00 (24-hour HH:MM).`),
+      .regex(WALL_TIME, wallTimeMessage(label)),
+  );
+};
+
+/** A wall-clock time, or blank for "off" (stored as null). */
+const optionalWallTime = (field: SettingField) => {
+  const label = SETTING_LABELS[field];
+  return z.preprocess(
+    (value) => blankToUndefined(value) ?? null,
+    z
+      .string({ error: wallTimeMessage(label) })
+      .trim()
+      .regex(WALL_TIME, wallTimeMessage(label))
+      .nullable(),
   );
 };
 
@@ -113,6 +137,8 @@ export const updateOrganizationSettingsSchema = z.object({
       error: 'Codes for imported stays must be random, phone_last_4 or phone_last_6.',
     }),
   ),
+  lockEventRetentionDays: wholeNumber('lockEventRetentionDays', MAX_LOCK_EVENT_RETENTION_DAYS, 1),
+  noEntryAlertTime: optionalWallTime('noEntryAlertTime'),
 });
 
 export type UpdateOrganizationSettingsInput = z.input<typeof updateOrganizationSettingsSchema>;
@@ -128,6 +154,8 @@ const settingsColumns = {
   earlyArrivalMinutes: organizations.earlyArrivalMinutes,
   deskFallbackText: organizations.deskFallbackText,
   importedCodePolicy: organizations.importedCodePolicy,
+  lockEventRetentionDays: organizations.lockEventRetentionDays,
+  noEntryAlertTime: organizations.noEntryAlertTime,
 };
 
 // Postgres answers `time` columns as "15:00:00"; people write and read "15:00".
@@ -136,6 +164,7 @@ function shaped(row: OrganizationSettings): OrganizationSettings {
     ...row,
     defaultCheckInTime: row.defaultCheckInTime.slice(0, 5),
     defaultCheckOutTime: row.defaultCheckOutTime.slice(0, 5),
+    noEntryAlertTime: row.noEntryAlertTime?.slice(0, 5) ?? null,
   };
 }
 

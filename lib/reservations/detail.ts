@@ -28,6 +28,7 @@ import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { describeIssue } from '@/lib/issues';
 import { codeOfEvent, deviceOfCode, deviceOfLink, propertyOfReservation } from '@/lib/joins';
+import { getStayEntries, type StayEntries } from '@/lib/lock-events/entries';
 import { type MessageView, stayMessages } from '@/lib/messages/history';
 import { pendingCancellationText } from '@/lib/sources/safety-net';
 import { pendingCancellations, stayCameFrom } from '@/lib/sources/stay-source';
@@ -63,6 +64,8 @@ export type CodeView = {
   errors: IssueView[];
   warnings: IssueView[];
   backupPulled: boolean;
+  /** The guest got in with the backup pulled for this code: it needed help. */
+  neededHelp: boolean;
 };
 
 export type HistoryEntry = {
@@ -109,6 +112,8 @@ export type ReservationDetail = {
   history: HistoryEntry[];
   /** Messages to the guest, newest first. */
   messages: MessageView[];
+  /** Who came in: the first entry and the entry history (lib/lock-events/entries.ts). */
+  entries: StayEntries;
 };
 
 export const HISTORY_LIMIT = 100;
@@ -164,7 +169,7 @@ export async function getReservationDetail(
   const orgId = actor.organizationId;
   const pending = (await pendingCancellations(db, orgId, [reservation.id])).get(reservation.id);
 
-  const [locks, codeRows, eventRows, sentMessages] = await Promise.all([
+  const [locks, codeRows, eventRows, sentMessages, entries] = await Promise.all([
     db
       .select({ id: devices.id, name: devices.name, room: devices.room, online: devices.online })
       .from(reservationDevices)
@@ -218,6 +223,7 @@ export async function getReservationDetail(
       .orderBy(desc(accessCodeEvents.occurredAt), desc(accessCodeEvents.id))
       .limit(HISTORY_LIMIT),
     stayMessages(db, orgId, reservation.id, timeZone, now),
+    getStayEntries(db, actor, reservation.id, now),
   ]);
 
   // A finished code stays in the history; the list shows what is, or may still be, on a lock.
@@ -249,6 +255,7 @@ export async function getReservationDetail(
       errors: issueViews(code.errors, 'error', timeZone),
       warnings: issueViews(code.warnings, 'warning', timeZone),
       backupPulled: code.pulledBackupAccessCodeId !== null,
+      neededHelp: entries.helpedCodeIds.includes(code.id),
     };
   });
   const effect =
@@ -307,5 +314,6 @@ export async function getReservationDetail(
       };
     }),
     messages: sentMessages,
+    entries,
   };
 }

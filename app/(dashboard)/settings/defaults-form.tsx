@@ -19,6 +19,8 @@ const FIELDS = Object.keys({
   earlyArrivalMinutes: true,
   deskFallbackText: true,
   importedCodePolicy: true,
+  lockEventRetentionDays: true,
+  noEntryAlertTime: true,
 } satisfies Record<SettingField, true>);
 
 export function DefaultsForm({
@@ -28,6 +30,7 @@ export function DefaultsForm({
   maxPoolSize,
   maxEarlyArrivalMinutes,
   maxFallbackText,
+  maxRetentionDays,
 }: {
   settings: OrganizationSettings;
   timeZones: string[];
@@ -35,6 +38,7 @@ export function DefaultsForm({
   maxPoolSize: number;
   maxEarlyArrivalMinutes: number;
   maxFallbackText: number;
+  maxRetentionDays: number;
 }) {
   const { form, pending, refusal, fieldErrors, success } = useFormAction(
     updateOrganizationSettingsAction,
@@ -142,6 +146,25 @@ export function DefaultsForm({
             </select>
           )}
         </Field>
+        <WholeNumberField
+          name="lockEventRetentionDays"
+          label="Lock events kept for (days)"
+          hint={`How long entries and other lock reports are kept, 1–${maxRetentionDays} days; older ones are deleted.`}
+          min={1}
+          max={maxRetentionDays}
+          value={settings.lockEventRetentionDays}
+          error={fieldErrors.lockEventRetentionDays}
+        />
+        <Field
+          name="noEntryAlertTime"
+          label="Flag stays with no entry after"
+          hint="Local time at the property on the day of check-in. A stay nobody has come in for by then needs attention on Arrivals. Empty: off."
+          error={fieldErrors.noEntryAlertTime}
+        >
+          {(control) => (
+            <input {...control} type="time" defaultValue={settings.noEntryAlertTime ?? ''} />
+          )}
+        </Field>
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" variant="primary" disabled={pending}>
@@ -159,15 +182,17 @@ export function DefaultsForm({
   );
 }
 
-/** A count or a number of minutes, from 0 to `max`. */
+/** A count, a number of minutes or of days, from `min` (0) to `max`. */
 function WholeNumberField({
   value,
+  min = 0,
   max,
   ...field
 }: {
   name: SettingField;
   label: string;
   hint: string;
+  min?: number;
   max: number;
   value: number;
   error: string | undefined;
@@ -179,7 +204,7 @@ function WholeNumberField({
           {...control}
           type="number"
           inputMode="numeric"
-          min={0}
+          min={min}
           max={max}
           defaultValue={value}
         />

@@ -13,6 +13,7 @@ import {
   MAX_EARLY_ARRIVAL_MINUTES,
   MAX_FALLBACK_TEXT_LENGTH,
   MAX_LEAD_MINUTES,
+  MAX_LOCK_EVENT_RETENTION_DAYS,
 } from '@/lib/organizations/settings';
 import { listProperties } from '@/lib/properties';
 import { formatInZone } from '@/lib/time';
@@ -127,6 +128,7 @@ export default async function SettingsPage() {
           maxPoolSize={MAX_BACKUP_POOL_SIZE}
           maxEarlyArrivalMinutes={MAX_EARLY_ARRIVAL_MINUTES}
           maxFallbackText={MAX_FALLBACK_TEXT_LENGTH}
+          maxRetentionDays={MAX_LOCK_EVENT_RETENTION_DAYS}
         />
       </section>
     </div>

@@ -5,9 +5,12 @@ import { setBackupPool } from '@/lib/backup-pools/pools';
 import { clock } from '@/lib/clock';
 import { retireDevice } from '@/lib/devices/retire';
 import {
+  enterCodeAtSimulatedKeypad,
   factoryResetSimulatedLock,
   removeAccessCodeAtSimulatedLock,
   setSimulatedLockOnline,
+  setSimulatedReportsEntryCode,
+  unlockSimulatedLockWithKey,
 } from '@/lib/devices/simulated-controls';
 import { type ActionResult, runAction } from '@/lib/http/action';
 
@@ -32,6 +35,39 @@ export async function removeCodeAtSimulatedLockAction(input: {
   return runAction('locks.manage', async (actor) => {
     const { db, hardware } = await getDatabase();
     const lock = await removeAccessCodeAtSimulatedLock(db, actor, input, clock.now(), hardware);
+    return { name: lock.name };
+  });
+}
+
+/** Someone types digits at the keypad, now by the server's clock; answers what the lock did. */
+export async function enterCodeAtKeypadAction(input: {
+  deviceId: string;
+  code: string;
+}): Promise<ActionResult<{ name: string; outcome: 'unlocked' | 'access_denied' }>> {
+  return runAction('locks.manage', async (actor) => {
+    const { db, hardware } = await getDatabase();
+    const entry = await enterCodeAtSimulatedKeypad(db, actor, input, clock.now(), hardware);
+    return { name: entry.name, outcome: entry.outcome };
+  });
+}
+
+export async function unlockWithKeyAction(input: {
+  deviceId: string;
+}): Promise<ActionResult<{ name: string }>> {
+  return runAction('locks.manage', async (actor) => {
+    const { db, hardware } = await getDatabase();
+    const lock = await unlockSimulatedLockWithKey(db, actor, input, clock.now(), hardware);
+    return { name: lock.name };
+  });
+}
+
+export async function setReportsEntryCodeAction(input: {
+  deviceId: string;
+  reportsEntryCode: boolean;
+}): Promise<ActionResult<{ name: string }>> {
+  return runAction('locks.manage', async (actor) => {
+    const { db, hardware } = await getDatabase();
+    const lock = await setSimulatedReportsEntryCode(db, actor, input, clock.now(), hardware);
     return { name: lock.name };
   });
 }

@@ -12,9 +12,12 @@ import type { LockDetail } from '@/lib/devices/lock-detail';
 import type { ActionResult } from '@/lib/http/action';
 import { queryKeys } from '@/lib/query-keys';
 import {
+  enterCodeAtKeypadAction,
   factoryResetSimulatedLockAction,
   removeCodeAtSimulatedLockAction,
+  setReportsEntryCodeAction,
   setSimulatedLockOnlineAction,
+  unlockWithKeyAction,
 } from './actions';
 import { codeLabel } from './timeline';
 
@@ -30,6 +33,8 @@ export function SimulatedControls({ detail, canReset }: { detail: LockDetail; ca
   const [pending, start] = useTransition();
   const [notice, setNotice] = useState<Notice | null>(null);
   const [codeId, setCodeId] = useState('');
+  const [digits, setDigits] = useState('');
+  const [digitsError, setDigitsError] = useState<string | null>(null);
   const lock = detail.lock;
   const hardware = detail.simulated;
 
@@ -147,6 +152,85 @@ export function SimulatedControls({ detail, canReset }: { detail: LockDetail; ca
               Remove at the lock
             </Button>
           </form>
+
+          <form
+            className="flex flex-wrap items-end gap-2"
+            data-testid="keypad"
+            onSubmit={(event) => {
+              event.preventDefault();
+              start(async () => {
+                const result = await enterCodeAtKeypadAction({ deviceId: lock.id, code: digits });
+                setDigitsError(result.ok ? null : (result.fieldErrors.code ?? null));
+                setNotice(
+                  result.ok
+                    ? result.data.outcome === 'unlocked'
+                      ? {
+                          kind: 'ok',
+                          text: 'Unlocked. Keyhold reads the lock’s log on its next check (within a tick).',
+                        }
+                      : {
+                          kind: 'error',
+                          text: 'Code refused: the lock does not hold these digits now.',
+                        }
+                    : { kind: 'error', text: result.error },
+                );
+                if (result.ok) setDigits('');
+                await queryClient.invalidateQueries({ queryKey: queryKeys.locks.all });
+              });
+            }}
+          >
+            <Field
+              name="code"
+              label="Enter a code at the keypad"
+              error={digitsError}
+              className="w-48 max-w-full"
+            >
+              {(control) => (
+                <input
+                  {...control}
+                  inputMode="numeric"
+                  autoComplete="off"
+                  value={digits}
+                  onChange={(e) => setDigits(e.target.value)}
+                />
+              )}
+            </Field>
+            <Button type="submit" disabled={pending}>
+              Enter
+            </Button>
+          </form>
+
+          <Button
+            disabled={pending}
+            onClick={() =>
+              run(
+                () => unlockWithKeyAction({ deviceId: lock.id }),
+                (data) => `Unlocked ${data.name} with a key.`,
+              )
+            }
+          >
+            Unlock with a key
+          </Button>
+
+          <label className="inline-flex items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              className="size-4"
+              checked={hardware.reportsEntryCode}
+              disabled={pending}
+              onChange={(e) => {
+                const reportsEntryCode = e.target.checked;
+                run(
+                  () => setReportsEntryCodeAction({ deviceId: lock.id, reportsEntryCode }),
+                  () =>
+                    reportsEntryCode
+                      ? 'The lock now names the code in its log when a code opens it.'
+                      : 'The lock now logs only “unlocked at the keypad”, without the code.',
+                );
+              }}
+            />
+            Names the code that opened it
+          </label>
 
           {canReset ? (
             <ConfirmButton

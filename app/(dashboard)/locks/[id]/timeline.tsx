@@ -132,6 +132,7 @@ export function Timeline({ detail }: { detail: LockDetail }) {
                 ))}
               </div>
             ))}
+            <EntryMarks detail={detail} range={range} />
             {showPool ? (
               <div className="relative my-1.5 h-8">
                 <a
@@ -173,6 +174,45 @@ export function Timeline({ detail }: { detail: LockDetail }) {
         </p>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * Who came in today, as marks on their own row: a guest's code in green, a
+ * backup code in amber, an entry the lock did not attribute or a key in
+ * slate, an entry after check-out in red. The words are describeEntry's.
+ */
+function EntryMarks({ detail, range }: { detail: LockDetail; range: TimelineRange }) {
+  const marks = detail.entries.flatMap((entry) => {
+    const left = offsetOf(range, new Date(entry.occurredAt));
+    return left === null ? [] : [{ entry, left }];
+  });
+  if (marks.length === 0) return null;
+  return (
+    <ol aria-label="Entries" className="relative my-1.5 h-6" data-testid="timeline-entries">
+      {marks.map(({ entry, left }) => {
+        const label = entry.guestName ? `${entry.guestName}: ${entry.words}` : entry.words;
+        const color = entry.afterCheckOut
+          ? 'bg-red-700'
+          : !entry.attributed
+            ? 'bg-slate-600'
+            : entry.isBackup
+              ? 'bg-amber-500'
+              : 'bg-emerald-700';
+        return (
+          <li
+            key={entry.id}
+            data-testid="timeline-entry"
+            title={label}
+            className="absolute top-0 flex h-6 -translate-x-1/2 items-center"
+            style={{ left: `${left}%` }}
+          >
+            <span aria-hidden className={`block h-6 w-1.5 rounded-sm ${color}`} />
+            <span className="sr-only">{label}</span>
+          </li>
+        );
+      })}
+    </ol>
   );
 }
 
@@ -259,6 +299,10 @@ function Legend() {
       <li className="inline-flex items-center gap-1.5">
         <span aria-hidden className="inline-block h-3 w-0.5 bg-red-600" />
         Now
+      </li>
+      <li className="inline-flex items-center gap-1.5">
+        <span aria-hidden className="inline-block h-3 w-1.5 rounded-sm bg-emerald-700" />
+        Entry
       </li>
     </ul>
   );

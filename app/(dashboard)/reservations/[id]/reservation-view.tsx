@@ -9,6 +9,8 @@ import { fetchJson } from '@/components/query-client';
 import { Alert } from '@/components/ui/alert';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Panel } from '@/components/ui/panel';
+import { NEEDED_HELP, NO_ENTRIES, NO_ENTRY_YET } from '@/lib/lock-events/describe';
+import type { Entry } from '@/lib/lock-events/entries';
 import { queryKeys } from '@/lib/query-keys';
 import type {
   CodeView,
@@ -129,6 +131,16 @@ export function ReservationView({
           <Item label="Check-out" testId="stay-check-out">
             {stay.checkOutLabel}
           </Item>
+          <Item label="Arrival" testId="stay-first-entry">
+            {stay.entries.first ? (
+              <span className="font-medium text-emerald-800">{stay.entries.first.words}</span>
+            ) : (
+              <span className="text-slate-600">{NO_ENTRY_YET}</span>
+            )}
+            {stay.entries.neededHelp ? (
+              <span className="ml-2 text-amber-900">· {NEEDED_HELP}</span>
+            ) : null}
+          </Item>
           <Item label="Time zone">{stay.timeZone}</Item>
           <Item label="Locks">
             {stay.locks.length === 0 ? 'None' : stay.locks.map((l) => l.name).join(', ')}
@@ -194,6 +206,8 @@ export function ReservationView({
         <p className="text-sm text-slate-600">This stay is over; it can no longer be changed.</p>
       ) : null}
 
+      <Entries entries={stay.entries.entries} />
+
       <History entries={stay.history} />
     </div>
   );
@@ -250,7 +264,10 @@ function CodeCard({ code }: { code: CodeView }) {
       <Issues label="Errors" issues={code.errors} />
       <Issues label="Warnings" issues={code.warnings} />
       {code.backupPulled ? (
-        <p className="text-sm text-slate-600">A backup code was pulled for this lock.</p>
+        <p className="text-sm text-slate-600">
+          A backup code was pulled for this lock.
+          {code.neededHelp ? ' The guest got in with it: this code needed help.' : ''}
+        </p>
       ) : null}
     </li>
   );
@@ -280,6 +297,32 @@ function Issues({ label, issues }: { label: string; issues: IssueView[] }) {
         ))}
       </ul>
     </div>
+  );
+}
+
+/** Who came in, newest first, in the words of lib/lock-events/describe.ts. */
+function Entries({ entries }: { entries: Entry[] }) {
+  return (
+    <section aria-labelledby="entries-heading" className="space-y-3">
+      <h2 id="entries-heading" className="text-base font-semibold">
+        Entries
+      </h2>
+      {entries.length === 0 ? (
+        <EmptyState>{NO_ENTRIES}</EmptyState>
+      ) : (
+        <ol className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
+          {entries.map((entry) => (
+            <li
+              key={entry.id}
+              data-testid="stay-entry"
+              className={`px-4 py-2 ${entry.afterCheckOut ? 'text-red-800' : ''}`}
+            >
+              <time dateTime={entry.occurredAt}>{entry.words}</time>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
   );
 }
 
