@@ -16,7 +16,7 @@ import { type Actor, assertCan } from '@/lib/auth/actor';
 import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { loadPullFacts, pullability } from '@/lib/backup-pools/pullability';
 import { deviceOfLink } from '@/lib/joins';
-import { type FirstEntry, listFirstEntries } from '@/lib/lock-events/entries';
+import { type FirstEntry, firstEntriesFor } from '@/lib/lock-events/entries';
 import { findOverlaps } from '@/lib/reservations/overlap';
 import { pendingCancellations, stayCameFrom } from '@/lib/sources/stay-source';
 import { localDateTimeParts, toIso } from '@/lib/time';
@@ -254,7 +254,7 @@ export async function assessArrivals(
       org,
       arriving.map((s) => s.reservationId),
     ),
-    listFirstEntries(db, actor, arriving, now),
+    firstEntriesFor(db, org, arriving, now),
   ]);
 
   const codeOf = new Map(codes.map((c) => [`${c.reservationId}:${c.deviceId}`, c]));

@@ -215,6 +215,16 @@ export async function listFirstEntries(
   now: Date,
 ): Promise<Map<string, FirstEntry>> {
   assertCan(actor, 'reservations.read', 'Reservation');
+  return firstEntriesFor(db, actor.organizationId, stays, now);
+}
+
+/** listFirstEntries for a caller that scoped the organization itself (Arrivals' actor-free assessment). */
+export async function firstEntriesFor(
+  db: Executor,
+  organizationId: string,
+  stays: readonly { reservationId: string; timeZone: string }[],
+  now: Date,
+): Promise<Map<string, FirstEntry>> {
   const found = new Map<string, FirstEntry>();
   if (stays.length === 0) return found;
   const zoneOf = new Map(stays.map((s) => [s.reservationId, s.timeZone]));
@@ -245,7 +255,7 @@ export async function listFirstEntries(
     )
     .where(
       and(
-        eq(events.organizationId, actor.organizationId),
+        eq(events.organizationId, organizationId),
         inArray(events.reservationId, [...zoneOf.keys()]),
         eq(events.eventType, ENTRY_EVENT_TYPE),
       ),
