@@ -144,6 +144,27 @@ describe('codes on locks', () => {
     expect(sets.map((e) => e.occurredAt.getTime())).not.toEqual([T0.getTime(), T0.getTime()]);
   });
 
+  it('writes set_on_device once when a tick dies before its commit and the next one redoes the work', async () => {
+    const lock = await addSimulatedLock(database.db, { organizationId, propertyId });
+    const code = await createAccessCode(database.db, actor, { deviceId: lock.id }, T0);
+    await runTick(database.db, {
+      now: T0,
+      adapters: defaultAdapters(database.db),
+      random: () => 1,
+      beforeCommit: () => {
+        throw new Error('process killed');
+      },
+    });
+    expect(await eventsOf('access_code.set_on_device')).toEqual([]);
+    // After the lease runs out, the code is recorded set, and its event with it.
+    await tick(at(T0, minutes(3)));
+    await tick(at(T0, minutes(4)));
+    const sets = await eventsOf('access_code.set_on_device');
+    expect(sets.map((e) => [e.accessCodeId, e.occurredAt])).toEqual([
+      [code.id, at(T0, minutes(3))],
+    ]);
+  });
+
   it('writes failed_to_set_on_device once while the tick keeps retrying, with why', async () => {
     const lock = await addSimulatedLock(database.db, { organizationId, propertyId, online: false });
     const { reservation, code } = await stay(lock.id, 1);
