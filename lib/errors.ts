@@ -23,6 +23,7 @@ export type Resource =
   | 'ApiKey'
   | 'Connection'
   | 'Device'
+  | 'Event'
   | 'Invitation'
   | 'Member'
   | 'Organization'
@@ -43,6 +44,7 @@ const RESOURCE_NAMES: Record<Resource, string> = {
   ApiKey: 'API key',
   Connection: 'Connection',
   Device: 'Lock',
+  Event: 'Event',
   Invitation: 'Invitation',
   Member: 'Member',
   Organization: 'Organization',

@@ -63,6 +63,8 @@ export const events = pgTable(
   (t) => [
     uniqueIndex('events_dedupe_key').on(t.organizationId, t.dedupeKey),
     index('events_organization_idx').on(t.organizationId, t.occurredAt),
+    // events/list: an organization's events by when they were stored, newest first.
+    index('events_organization_created_idx').on(t.organizationId, t.createdAt),
     index('events_device_idx').on(t.deviceId, t.occurredAt),
     index('events_access_code_idx').on(t.accessCodeId, t.occurredAt),
     index('events_reservation_idx')

@@ -22,6 +22,8 @@ import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { canHonourCodes } from '@/lib/devices/predicates';
 import { AppError } from '@/lib/errors';
+import { backupPulledEvent } from '@/lib/events/keyhold';
+import { recordEvents } from '@/lib/events/store';
 import { parseId } from '@/lib/ids';
 import { issueMessage } from '@/lib/issues';
 import { parseInput } from '@/lib/validation';
@@ -371,6 +373,7 @@ export async function pullBackupAccessCode(
         detail: { original_access_code_id: original.id, backup_access_code_id: backup.id },
       })),
     );
+    await recordEvents(tx, [backupPulledEvent(original, backup.id, now)]);
     await recordAudit(tx, actor, {
       action: 'backup_code.pulled',
       targetType: 'access_code',

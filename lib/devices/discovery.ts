@@ -2,6 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { type Db, type Executor, queryRows } from '@/db/client';
 import { devices, type LockAdapter as LockAdapterName, systemState } from '@/db/schema';
 import { withIssue, withoutIssues } from '@/lib/access-codes/state';
+import { connectionEvent } from '@/lib/events/keyhold';
+import { type NewEvent, recordEvents } from '@/lib/events/store';
 import type { AdapterDevice, AdapterResolver } from '@/lib/locks/adapter';
 import { logger } from '@/lib/log';
 import { connectionIssueOf, recordConnectionHealth } from './connection-health';
@@ -174,6 +176,7 @@ export async function recordDiscovery(
         externalId: devices.externalId,
         status: devices.status,
         errors: devices.errors,
+        online: devices.online,
         leaseExpiresAt: devices.leaseExpiresAt,
       })
       .from(devices)
@@ -230,6 +233,7 @@ export async function recordDiscovery(
     }
 
     let removed = 0;
+    const disconnected: NewEvent[] = [];
     for (const d of known) {
       if (d.status !== 'active' || listedIds.has(d.externalId)) continue;
       if (d.errors.some((i) => i.code === DEVICE_REMOVED)) continue;
@@ -243,7 +247,18 @@ export async function recordDiscovery(
         })
         .where(eq(devices.id, d.id));
       removed++;
+      if (d.online) {
+        disconnected.push(
+          connectionEvent(
+            { id: d.id, organizationId: account.organizationId },
+            false,
+            now,
+            DEVICE_REMOVED,
+          ),
+        );
+      }
     }
+    await recordEvents(tx, disconnected);
     return { found, removed, seen: seen.length };
   });
 }

@@ -1,9 +1,11 @@
-import { type Db, sql } from '@/db/client';
+import { type Db, queryRows, sql } from '@/db/client';
 import { EXTERNAL_CHANGE_WARNING } from '@/lib/access-codes/external-changes';
 import { isTracked } from '@/lib/access-codes/predicates';
 import { withIssue, withoutIssues } from '@/lib/access-codes/state';
+import { codeEvent, connectionEvent } from '@/lib/events/keyhold';
+import { type NewEvent, recordEvents } from '@/lib/events/store';
 import { logger } from '@/lib/log';
-import type { LockResultSet } from './act';
+import type { LockResultSet, Outcome } from './act';
 import type { Settings } from './options';
 
 /** The issue Keyhold raises on a lock it cannot reach, and clears when the lock answers. */
@@ -55,6 +57,47 @@ export class Recorder {
   }
 }
 
+/** A code error that says more than `failed_to_set_on_device` about why it failed. */
+const FAILURE_CAUSES = [
+  'no_space_for_access_code_on_device',
+  'duplicate_code_on_device',
+  'conflicting_external_modification',
+];
+
+/**
+ * The events under Seam's names this outcome makes true: the code newly
+ * `set`, taken off, or failed to set for the first time (the error's own
+ * creation time keys it, so the retries that keep it write nothing).
+ */
+function codeEventsOf({ code, patch, events }: Outcome, now: Date): NewEvent[] {
+  const out: NewEvent[] = [];
+  const at = now.toISOString();
+  for (const draft of events) {
+    if (
+      draft.eventType === 'set_on_device' &&
+      draft.statusTo === 'set' &&
+      draft.statusFrom !== 'set'
+    ) {
+      out.push(codeEvent('access_code.set_on_device', code, now, at));
+    } else if (draft.eventType === 'removed_from_device') {
+      out.push(codeEvent('access_code.removed_from_device', code, now, at));
+    } else if (draft.eventType === 'failed_to_set_on_device') {
+      const raised = patch.errors.find((e) => e.code === 'failed_to_set_on_device');
+      const cause = patch.errors.find((e) => FAILURE_CAUSES.includes(e.code));
+      out.push(
+        codeEvent(
+          'access_code.failed_to_set_on_device',
+          code,
+          now,
+          raised?.createdAt ?? at,
+          cause?.code ?? 'failed_to_set_on_device',
+        ),
+      );
+    }
+  }
+  return out;
+}
+
 /** One transaction: code patches, their events, and each lock's state with its lease released. */
 async function record(db: Db, batch: LockResultSet[], s: Settings): Promise<void> {
   const rows = batch.flatMap(({ outcomes }) =>
@@ -103,12 +146,17 @@ async function record(db: Db, batch: LockResultSet[], s: Settings): Promise<void
   }));
 
   await db.transaction(async (tx) => {
+    // Keyhold's events only for what this transaction records: a code a person
+    // edited meanwhile keeps its status, and a lock whose lease lapsed keeps its state.
+    const recorded = new Set<string>();
     if (rows.length > 0) {
       const patches = sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
         id uuid, revision int, status text, errors jsonb, warnings jsonb, attempts int,
         next_attempt_at timestamptz, external_ref text, is_scheduled_on_device boolean,
         set_on_device_at timestamptz, removed_from_device_at timestamptz, last_attempt_at timestamptz)`;
-      await tx.execute(sql`
+      const applied = await queryRows<{ id: string }>(
+        tx,
+        sql`
         update access_codes c set
           status = v.status::access_code_status,
           errors = v.errors,
@@ -122,7 +170,10 @@ async function record(db: Db, batch: LockResultSet[], s: Settings): Promise<void
           last_attempt_at = coalesce(v.last_attempt_at, c.last_attempt_at),
           updated_at = now()
         from ${patches}
-        where c.id = v.id and c.revision = v.revision`);
+        where c.id = v.id and c.revision = v.revision
+        returning c.id`,
+      );
+      for (const { id } of applied) recorded.add(id);
       // Edited by a person while the lock was busy: keep their edit, record
       // what the lock now holds, and look at the code again straight away.
       await tx.execute(sql`
@@ -154,7 +205,9 @@ async function record(db: Db, batch: LockResultSet[], s: Settings): Promise<void
         where device_id in (select jsonb_array_elements_text(${JSON.stringify(back)}::jsonb)::uuid)
           and attempts > 0 and next_attempt_at > ${now}::timestamptz and ${isTracked.sql()}`);
     }
-    await tx.execute(sql`
+    const released = await queryRows<{ id: string }>(
+      tx,
+      sql`
       update devices d set
         lease_expires_at = null,
         lease_owner = null,
@@ -169,7 +222,19 @@ async function record(db: Db, batch: LockResultSet[], s: Settings): Promise<void
         updated_at = now()
       from jsonb_to_recordset(${JSON.stringify(locks)}::jsonb)
         as l(id uuid, online boolean, synced boolean, errors jsonb, change_warnings jsonb)
-      where d.id = l.id and d.lease_owner = ${s.instance}`);
+      where d.id = l.id and d.lease_owner = ${s.instance}
+      returning d.id`,
+    );
+    const releasedIds = new Set(released.map((r) => r.id));
+    await recordEvents(tx, [
+      ...batch.flatMap(({ outcomes }) =>
+        outcomes.filter((o) => recorded.has(o.code.id)).flatMap((o) => codeEventsOf(o, s.now)),
+      ),
+      ...batch
+        .filter((b) => b.online !== undefined && b.online !== b.lock.online)
+        .filter((b) => releasedIds.has(b.lock.id))
+        .map((b) => connectionEvent(b.lock, b.online === true, s.now)),
+    ]);
     await s.beforeCommit?.(batch.map((b) => b.lock.id));
   });
 }

@@ -19,9 +19,21 @@ import type { Actor } from '@/lib/auth/actor';
 import { pullBackupAccessCode, readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { enableBackupPool, getDevice, listDevices } from '@/lib/devices/devices';
 import { AppError } from '@/lib/errors';
+import { getEvent, listEvents } from '@/lib/events/reads';
+import { EVENT_TYPES } from '@/lib/events/types';
 import { parseCursor } from '@/lib/pagination';
-import { seamBoolean, seamDate, seamId, seamIdList, seamInteger, seamString } from './params';
-import { toSeamAccessCode, toSeamActionAttempt, toSeamDevice } from './shapes';
+import {
+  seamBoolean,
+  seamDate,
+  seamDateRange,
+  seamEventType,
+  seamEventTypeList,
+  seamId,
+  seamIdList,
+  seamInteger,
+  seamString,
+} from './params';
+import { toSeamAccessCode, toSeamActionAttempt, toSeamDevice, toSeamEvent } from './shapes';
 
 /**
  * The Seam-style endpoints. Each parses Seam's parameters (snake_case, from a
@@ -99,6 +111,30 @@ const pageSchema = z.object({
 });
 
 const PAGE_LIMIT = 1000;
+
+// events/list: Seam's filters; the window rule (since or between) and the
+// limits live in listEvents (lib/events/reads.ts).
+const eventsListSchema = z.object({
+  since: seamDate('since').optional(),
+  between: seamDateRange('between').optional(),
+  device_id: seamId('device_id').optional(),
+  device_ids: seamIdList('device_ids').optional(),
+  access_code_id: seamId('access_code_id').optional(),
+  access_code_ids: seamIdList('access_code_ids').optional(),
+  event_id: seamId('event_id').optional(),
+  event_ids: seamIdList('event_ids').optional(),
+  event_type: seamEventType('event_type', EVENT_TYPES).optional(),
+  event_types: seamEventTypeList('event_types', EVENT_TYPES).optional(),
+  limit: seamInteger('limit', 1, 1000).optional(),
+  unstable_offset: seamInteger('unstable_offset', 0, 100_000).optional(),
+});
+const eventsGetSchema = z.object({ event_id: seamId('event_id') });
+
+/** A filter given as one id and/or a list: either matches; neither is no filter. */
+function oneOrMany<T>(one: T | undefined, many: T[] | undefined): T[] | undefined {
+  if (one === undefined && many === undefined) return undefined;
+  return [...(one === undefined ? [] : [one]), ...(many ?? [])];
+}
 
 function encodeCursor(after: string | null): string | null {
   return after ? Buffer.from(after).toString('base64url') : null;
@@ -336,6 +372,26 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   'locks/list': async (ctx, params) => {
     const { shaped, nextAfter } = await listSeamDevices(ctx, params);
     return { devices: shaped, locks: shaped, pagination: pagination(nextAfter) };
+  },
+
+  'events/list': async (ctx, params) => {
+    const p = eventsListSchema.parse(params);
+    const rows = await listEvents(ctx.db, ctx.actor, {
+      since: p.since,
+      between: p.between ? [p.between[0] as Date, p.between[1] as Date] : undefined,
+      deviceIds: oneOrMany(p.device_id, p.device_ids),
+      accessCodeIds: oneOrMany(p.access_code_id, p.access_code_ids),
+      eventIds: oneOrMany(p.event_id, p.event_ids),
+      eventTypes: oneOrMany(p.event_type, p.event_types),
+      limit: p.limit,
+      offset: p.unstable_offset,
+    });
+    return { events: rows.map(toSeamEvent) };
+  },
+
+  'events/get': async (ctx, params) => {
+    const p = eventsGetSchema.parse(params);
+    return { event: toSeamEvent(await getEvent(ctx.db, ctx.actor, p.event_id)) };
   },
 
   'action_attempts/get': async (ctx, params) => {

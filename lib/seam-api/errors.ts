@@ -18,6 +18,7 @@ const NOT_FOUND_TYPES: Partial<Record<Resource, string>> = {
   AccessCode: 'access_code_not_found',
   ActionAttempt: 'action_attempt_not_found',
   Device: 'device_not_found',
+  Event: 'event_not_found',
 };
 
 /** The type Seam's SDK chooses its error class by, from the error's kind and resource. */

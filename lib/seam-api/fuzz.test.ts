@@ -12,6 +12,8 @@ import {
 import { createAccessCode, deleteAccessCode } from '@/lib/access-codes/operations';
 import { createApiKey } from '@/lib/api-keys';
 import type { Actor } from '@/lib/auth/actor';
+import { recordEvents } from '@/lib/events/store';
+import { EVENT_TYPES } from '@/lib/events/types';
 import { ENDPOINTS } from './endpoints';
 import { handleSeamRequest } from './handler';
 
@@ -50,6 +52,8 @@ const fx = {
   liveCodes: [] as string[],
   /** Page cursors as the server makes them, for rows that exist. */
   cursors: [] as string[],
+  /** Events of ours and of the other organization. */
+  events: [] as string[],
 };
 
 /** Status histogram per endpoint, printed at the end to show how deep the fuzz got. */
@@ -142,6 +146,28 @@ beforeAll(async () => {
     ])
     .returning();
   fx.attempts.push(...attempts.map((r) => r.id));
+
+  const written = await recordEvents(db, [
+    {
+      organizationId: a.org.id,
+      eventType: 'access_code.set_on_device',
+      occurredAt: NOW,
+      deviceId: lockA1.id,
+      accessCodeId: ongoing.id,
+      detail: { is_backup_access_code: false },
+      dedupeKey: `fuzz:${ongoing.id}`,
+    },
+    {
+      organizationId: b.org.id,
+      eventType: 'lock.unlocked',
+      occurredAt: NOW,
+      deviceId: lockB.id,
+      accessCodeId: foreign.id,
+      method: 'keycode',
+      dedupeKey: `fuzz:${foreign.id}`,
+    },
+  ]);
+  fx.events.push(...written.map((e) => e.id));
 });
 
 /** Keep a few of our live codes at hand: the delete property uses them up. */
@@ -358,6 +384,22 @@ function arbitraries() {
       fc.constantFrom(true, false, 'true', 'false'),
       fc.constantFrom('yes', 1, 0, '', 'TRUE'),
     ),
+    since: tier(dateBetween('2026-01-01', '2027-01-01'), date),
+    between: tier(
+      fc.tuple(dateBetween('2026-01-01', '2026-06-01'), dateBetween('2026-06-02', '2027-01-01')),
+      fc.oneof(fc.array(date, { maxLength: 3 }), date),
+    ),
+    event_id: tier(fc.constantFrom(...fx.events), id),
+    event_ids: tier(fc.uniqueArray(fc.constantFrom(...fx.events), { maxLength: 2 }), idList),
+    event_type: tier(
+      fc.constantFrom(...EVENT_TYPES),
+      fc.constantFrom('lock.exploded', 'LOCK.UNLOCKED', '', 'access_code'),
+    ),
+    event_types: tier(
+      fc.uniqueArray(fc.constantFrom(...EVENT_TYPES), { minLength: 1, maxLength: 3 }),
+      fc.array(fc.string({ maxLength: 30 }), { maxLength: 60 }),
+    ),
+    unstable_offset: tier(fc.integer({ min: 0, max: 50 }), integerish(0, 100_000)),
     behavior_when_code_cannot_be_shared: tier(
       fc.constantFrom('throw', 'create_random_code'),
       fc.constantFrom('THROW', 'ignore', ''),
@@ -435,6 +477,21 @@ const PARAMS: Record<string, string[]> = {
   'locks/get': ['device_id'],
   'locks/list': ['limit', 'page_cursor', 'device_ids'],
   'action_attempts/get': ['action_attempt_id'],
+  'events/list': [
+    'since',
+    'between',
+    'device_id',
+    'device_ids',
+    'access_code_id',
+    'access_code_ids',
+    'event_id',
+    'event_ids',
+    'event_type',
+    'event_types',
+    'limit',
+    'unstable_offset',
+  ],
+  'events/get': ['event_id'],
 };
 
 /** How the parameters travel. The malformed ones must be refused whatever they hold. */

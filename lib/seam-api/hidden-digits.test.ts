@@ -258,3 +258,35 @@ describe('get by digits never returns hidden digits', () => {
     }
   });
 });
+
+describe('events never carry digits', () => {
+  it('lists the pool’s codes going on and a pull without any code’s digits', async () => {
+    const { lock, pool } = await lockWithPool();
+    const guest = await createAccessCode(
+      database.db,
+      actor,
+      { deviceId: lock.id, name: 'Guest', startsAt: at(-DAY), endsAt: at(DAY) },
+      at(-2 * DAY),
+    );
+    await tick(T0);
+    const pulled = await call('access_codes/pull_backup_access_code', {
+      access_code_id: guest.id,
+    });
+    expect(pulled.status).toBe(200);
+    const listed = await call('events/list', {
+      since: '2000-01-01T00:00:00Z',
+      device_id: lock.id,
+    });
+    expect(listed.status).toBe(200);
+    const events = (listed.body as unknown as { events: { event_type: string }[] }).events;
+    expect(events.map((e) => e.event_type)).toContain('access_code.backup_access_code_pulled');
+    // One set_on_device per pool code and one for the guest's.
+    expect(events.filter((e) => e.event_type === 'access_code.set_on_device')).toHaveLength(6);
+    const text = JSON.stringify(listed.body);
+    expect(text).not.toMatch(/"(code|backup_access_code)":/);
+    for (const digits of [...pool.map((c) => c.code), guest.code, pulled.body.access_code?.code]) {
+      expect(digits).toMatch(/^\d{4}$/);
+      expect(text).not.toContain(`"${digits}"`);
+    }
+  });
+});

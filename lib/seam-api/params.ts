@@ -96,3 +96,34 @@ export const seamIdList = (field: string, max = 500) =>
       .array(z.uuid({ error: `${field} must hold valid ids.` }))
       .max(max, `${field} holds too many ids.`),
   );
+
+/** One value or several (repeated query keys), as a list. */
+const asList = (v: unknown) =>
+  v === undefined ? v : (Array.isArray(v) ? v : [v]).filter((x) => x !== '');
+
+/** Seam's `between`: two ISO times, `[from, to]`. */
+export const seamDateRange = (field: string) =>
+  z.preprocess(
+    asList,
+    z
+      .array(seamDate(field), { error: `${field} must be two dates: [from, to].` })
+      .length(2, `${field} must be two dates: [from, to].`),
+  );
+
+/** One of the event types Keyhold writes, under Seam's names. */
+export const seamEventType = <T extends readonly [string, ...string[]]>(field: string, types: T) =>
+  z.preprocess(
+    fromQuery,
+    z.enum(types, {
+      error: `${field} must be an event type Keyhold writes, such as ${types[0]} or access_code.set_on_device.`,
+    }),
+  );
+
+export const seamEventTypeList = <T extends readonly [string, ...string[]]>(
+  field: string,
+  types: T,
+) =>
+  z.preprocess(
+    asList,
+    z.array(seamEventType(field, types)).max(50, `${field} holds too many types.`),
+  );

@@ -1,0 +1,1 @@
+CREATE INDEX "events_organization_created_idx" ON "events" USING btree ("organization_id","created_at");
