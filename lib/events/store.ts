@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { events, type KeyholdEvent } from '@/db/schema';
 import type { EntryMethod, EventType } from './types';
@@ -25,20 +26,28 @@ export type NewEvent = {
  */
 export async function recordEvents(tx: Executor, batch: NewEvent[]): Promise<KeyholdEvent[]> {
   if (batch.length === 0) return [];
+  // One JSON parameter for the whole batch: a VALUES row of nine parameters
+  // per event cost the tick about a second per 2,000 events on Postgres.
+  const rows = batch.map((e) => ({
+    organization_id: e.organizationId,
+    event_type: e.eventType,
+    occurred_at: e.occurredAt.toISOString(),
+    device_id: e.deviceId ?? null,
+    access_code_id: e.accessCodeId ?? null,
+    reservation_id: e.reservationId ?? null,
+    method: e.method ?? null,
+    detail: e.detail ?? {},
+    dedupe_key: e.dedupeKey,
+  }));
+  // Drizzle inserts every column in the table's order: this select lists them so.
   return tx
     .insert(events)
-    .values(
-      batch.map((e) => ({
-        organizationId: e.organizationId,
-        eventType: e.eventType,
-        occurredAt: e.occurredAt,
-        deviceId: e.deviceId ?? null,
-        accessCodeId: e.accessCodeId ?? null,
-        reservationId: e.reservationId ?? null,
-        method: e.method ?? null,
-        detail: e.detail ?? {},
-        dedupeKey: e.dedupeKey,
-      })),
+    .select(
+      sql`select gen_random_uuid(), e.organization_id, e.event_type, e.occurred_at, e.device_id,
+                 e.access_code_id, e.reservation_id, e.method, e.detail, e.dedupe_key, now(), null
+            from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as e(
+              organization_id uuid, event_type text, occurred_at timestamptz, device_id uuid,
+              access_code_id uuid, reservation_id uuid, method text, detail jsonb, dedupe_key text)`,
     )
     .onConflictDoNothing({ target: [events.organizationId, events.dedupeKey] })
     .returning();
