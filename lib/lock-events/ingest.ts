@@ -1,0 +1,126 @@
+import { type Executor, queryRows, sql } from '@/db/client';
+import type { Device, KeyholdEvent } from '@/db/schema';
+import { type NewEvent, recordEvents } from '@/lib/events/store';
+import type { LockEventReport } from '@/lib/locks/adapter';
+
+/**
+ * The keys of a lock event's `detail` that other parts read (the stay's page,
+ * alerts, notifications, `events/list`): whether the code that opened the door
+ * was a backup code, whether a stay's code opened it at or after its check-out,
+ * and the lock's slot when the lock gave one. Never the digits.
+ */
+export type LockEventDetail = {
+  is_backup_access_code: boolean;
+  after_check_out: boolean;
+  slot?: number;
+};
+
+/** Where a lock's report is stored once: the lock's own id for it, on that device. */
+export function lockEventDedupeKey(deviceId: string, externalEventId: string): string {
+  return `lock:${deviceId}:${externalEventId}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type NamedCode = {
+  id: string;
+  external_ref: string | null;
+  is_backup: boolean;
+  /** The stay: the code's own, or for a pulled backup code the one it was pulled for. */
+  stay_id: string | null;
+  stay_ends_at: string | Date | null;
+};
+
+/**
+ * Store what a lock reported, each report once (by the lock's own event id),
+ * in the caller's transaction, and attribute entries. An entry is credited to
+ * a code only when the lock named it — by Keyhold's code id (a code on that
+ * lock, in that organization), else by the code's reference at the adapter
+ * (`access_codes.external_ref` on that lock) — never by guessing: an entry
+ * the lock did not name is stored with no code ("unlocked at the keypad,
+ * code unknown"). Returns the events written now.
+ */
+export async function storeLockEvents(
+  tx: Executor,
+  device: Pick<Device, 'id' | 'organizationId'>,
+  reports: LockEventReport[],
+): Promise<KeyholdEvent[]> {
+  if (reports.length === 0) return [];
+  const codes = await namedCodes(tx, device, reports);
+  const byId = new Map(codes.map((c) => [c.id, c]));
+  // Several codes may once have had one reference on this lock: the newest is the one it names.
+  const byRef = new Map<string, NamedCode>();
+  for (const c of codes)
+    if (c.external_ref && !byRef.has(c.external_ref)) byRef.set(c.external_ref, c);
+
+  const seen = new Set<string>();
+  const batch: NewEvent[] = [];
+  for (const report of reports) {
+    const dedupeKey = lockEventDedupeKey(device.id, report.externalEventId);
+    if (seen.has(dedupeKey)) continue;
+    seen.add(dedupeKey);
+    const named = report.code;
+    const code =
+      (named?.keyholdCodeId ? byId.get(named.keyholdCodeId.toLowerCase()) : undefined) ??
+      (named?.ref ? byRef.get(named.ref) : undefined);
+    const entry = report.type === 'lock.unlocked';
+    const endsAt = code?.stay_ends_at ? new Date(code.stay_ends_at) : null;
+    const detail: LockEventDetail = {
+      is_backup_access_code: code?.is_backup ?? false,
+      after_check_out: entry && endsAt !== null && report.occurredAt >= endsAt,
+      ...(typeof named?.slot === 'number' ? { slot: named.slot } : {}),
+    };
+    batch.push({
+      organizationId: device.organizationId,
+      eventType: report.type,
+      occurredAt: report.occurredAt,
+      deviceId: device.id,
+      accessCodeId: code?.id ?? null,
+      reservationId: code?.stay_id ?? null,
+      method:
+        report.type === 'lock.unlocked' || report.type === 'lock.access_denied'
+          ? (report.method ?? 'unknown')
+          : null,
+      detail,
+      dedupeKey,
+    });
+  }
+  batch.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  return recordEvents(tx, batch);
+}
+
+/** The codes on this lock, in this organization, that the reports name. */
+async function namedCodes(
+  tx: Executor,
+  device: Pick<Device, 'id' | 'organizationId'>,
+  reports: LockEventReport[],
+): Promise<NamedCode[]> {
+  const ids = new Set<string>();
+  const refs = new Set<string>();
+  for (const r of reports) {
+    const id = r.code?.keyholdCodeId;
+    // A lock may hand back anything; only a well-formed id can name a code.
+    if (id && UUID.test(id)) ids.add(id.toLowerCase());
+    if (r.code?.ref) refs.add(r.code.ref);
+  }
+  if (ids.size === 0 && refs.size === 0) return [];
+  return queryRows<NamedCode>(
+    tx,
+    sql`
+      select c.id, c.external_ref, c.is_backup, r.id as stay_id, r.ends_at as stay_ends_at
+        from access_codes c
+        left join reservations r
+          on r.id = coalesce(c.reservation_id, c.pulled_for_reservation_id)
+         and r.organization_id = c.organization_id
+       where c.organization_id = ${device.organizationId}::uuid
+         and c.device_id = ${device.id}::uuid
+         and (c.id = any(${`{${[...ids].join(',')}}`}::uuid[])
+              or c.external_ref = any(${`{${[...refs].map(arrayItem).join(',')}}`}::text[]))
+       order by c.created_at desc`,
+  );
+}
+
+/** One element of a Postgres text array literal, quoted. */
+function arrayItem(value: string): string {
+  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}
