@@ -1,59 +1,21 @@
-import { and, asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { accessCodes, devices, events } from '@/db/schema';
-import { actorFor, createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
-import type { Actor } from '@/lib/auth/actor';
-import { connectSeam, defaultAdapters } from '@/lib/devices/connections';
-import { runTick } from '@/lib/reconciler/tick';
-import { createReservation } from '@/lib/reservations/operations';
-import { deriveKey } from '@/lib/secret-box';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeamAdapter } from './adapter';
-import type { SeamSettings } from './options';
 import { type FakeSeam, startFakeSeam } from './testing';
 
-// Stays check in at 15:00 New York (20:00 UTC).
-const T0 = new Date('2026-11-26T14:00:00Z');
 const CHECK_IN = new Date('2026-11-26T20:00:00Z');
 const minutes = (base: Date, n: number) => new Date(base.getTime() + n * 60_000);
 
-let database: TestDatabase;
 let seam: FakeSeam;
-let settings: SeamSettings;
-let admin: Actor;
-let organizationId: string;
-let propertyId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   seam = await startFakeSeam();
-  settings = {
-    endpoint: seam.url,
-    credentialsKey: deriveKey('test credentials key, 32+ chars long'),
-  };
 });
 afterAll(async () => {
   await seam.stop();
-  await database.close();
-});
-beforeEach(async () => {
-  await database.truncate();
-  const org = await createOrganization(database.db, { roles: ['admin'] });
-  organizationId = org.org.id;
-  propertyId = org.property.id;
-  admin = await actorFor(database.db, org, 'admin');
-  for (const d of [...seam.fake.database.devices]) seam.fake.database.deleteDevice(d.device_id);
 });
 
 const adapter = () =>
   new SeamAdapter({ apiKey: seam.apiKey, endpoint: seam.url, sleep: async () => {} });
-
-const tick = (now: Date) =>
-  runTick(database.db, {
-    now,
-    adapters: defaultAdapters(database.db, { seam: settings }),
-    random: () => 1,
-    transports: {},
-  });
 
 /** What a lock reports through Seam: an event the fake holds, generated now. */
 function seamReports(event: {
@@ -76,92 +38,7 @@ function seamReports(event: {
   } as never);
 }
 
-describe('lock events through Seam', () => {
-  it('brings an entry Seam reports with the code’s access_code_id to the stay, once', async () => {
-    const seamLock = seam.addLock({ name: 'Room 301' });
-    await connectSeam(
-      database.db,
-      admin,
-      { name: 'Harbour Seam', apiKey: seam.apiKey, propertyId },
-      T0,
-      settings,
-    );
-    const [lock] = await database.db
-      .select()
-      .from(devices)
-      .where(and(eq(devices.organizationId, organizationId), eq(devices.externalId, seamLock)));
-    if (!lock) throw new Error('the Seam lock was not imported');
-    // Due on this test's clock, which runs before the wall clock the import stamped.
-    await database.db
-      .update(devices)
-      .set({ nextEventsReadAt: new Date(0) })
-      .where(eq(devices.id, lock.id));
-    const stay = await createReservation(
-      database.db,
-      admin,
-      {
-        propertyId,
-        guestName: 'Maria Lopez',
-        checkInDate: '2026-11-26',
-        checkOutDate: '2026-11-28',
-        deviceIds: [lock.id],
-      },
-      T0,
-    );
-    const guestCode = stay.accessCodes[0];
-    if (!guestCode) throw new Error('no guest code');
-    await tick(CHECK_IN);
-    for (const c of seam.codesOn(seamLock)) seam.setStatus(c.access_code_id, 'set');
-    await tick(minutes(CHECK_IN, 1));
-    const [code] = await database.db
-      .select()
-      .from(accessCodes)
-      .where(eq(accessCodes.id, guestCode.id));
-    expect(code?.status).toBe('set');
-    const ref = code?.externalRef;
-    if (!ref) throw new Error('the guest code has no reference at Seam');
-
-    seamReports({
-      deviceId: seamLock,
-      type: 'lock.unlocked',
-      occurredAt: minutes(CHECK_IN, 30),
-      accessCodeId: ref,
-      method: 'keycode',
-    });
-    seamReports({ deviceId: seamLock, type: 'lock.locked', occurredAt: minutes(CHECK_IN, 31) });
-    // Not this lock's, not a lock event: never read.
-    const elsewhere = seam.addLock({ name: 'Room 302' });
-    seamReports({ deviceId: elsewhere, type: 'lock.unlocked', occurredAt: minutes(CHECK_IN, 30) });
-    seamReports({
-      deviceId: seamLock,
-      type: 'access_code.created',
-      occurredAt: minutes(CHECK_IN, 30),
-    });
-
-    const stats = await tick(minutes(CHECK_IN, 35));
-    expect(stats.lockEventsStored).toBe(2);
-    const stored = await database.db
-      .select()
-      .from(events)
-      .where(eq(events.deviceId, lock.id))
-      .orderBy(asc(events.occurredAt));
-    expect(stored.map((e) => [e.eventType, e.method, e.accessCodeId, e.reservationId])).toEqual([
-      ['lock.unlocked', 'keycode', guestCode.id, stay.id],
-      ['lock.locked', null, null, null],
-    ]);
-
-    // Read again from the first read's start: the same events are not stored twice.
-    await database.db
-      .update(devices)
-      .set({ eventsCursor: null, nextEventsReadAt: new Date(0) })
-      .where(eq(devices.id, lock.id));
-    const again = await tick(minutes(CHECK_IN, 36));
-    expect(again.lockEventsStored).toBe(0);
-    expect(
-      await database.db.select().from(events).where(eq(events.deviceId, lock.id)),
-    ).toHaveLength(2);
-  });
-
+describe('reading a lock’s events from Seam', () => {
   it('reads on from its cursor without skipping or repeating events that share an instant', async () => {
     const lock = seam.addLock({ name: 'Room 303' });
     const at = new Date().toISOString();
@@ -188,5 +65,41 @@ describe('lock events through Seam', () => {
     expect(later.events.map((e) => [e.type, e.method ?? null, e.code ?? null])).toEqual([
       ['device.low_battery', null, null],
     ]);
+  });
+
+  it('reads only this lock’s lock events, with the code Seam named as its reference', async () => {
+    const lock = seam.addLock({ name: 'Room 304' });
+    const other = seam.addLock({ name: 'Room 305' });
+    seamReports({
+      deviceId: lock,
+      type: 'lock.unlocked',
+      occurredAt: minutes(CHECK_IN, 1),
+      accessCodeId: 'ac_guest',
+      method: 'keycode',
+    });
+    seamReports({ deviceId: lock, type: 'lock.access_denied', occurredAt: minutes(CHECK_IN, 2) });
+    seamReports({ deviceId: lock, type: 'access_code.created', occurredAt: minutes(CHECK_IN, 3) });
+    seamReports({ deviceId: other, type: 'lock.unlocked', occurredAt: minutes(CHECK_IN, 4) });
+    seamReports({
+      deviceId: lock,
+      type: 'lock.unlocked',
+      occurredAt: minutes(CHECK_IN, 5),
+      method: 'automatic',
+    });
+    const read = await adapter().readEvents(lock, null);
+    expect(
+      read.events.map((e) => [
+        e.type,
+        e.occurredAt.toISOString(),
+        e.method ?? null,
+        e.code ?? null,
+      ]),
+    ).toEqual([
+      ['lock.unlocked', minutes(CHECK_IN, 1).toISOString(), 'keycode', { ref: 'ac_guest' }],
+      ['lock.access_denied', minutes(CHECK_IN, 2).toISOString(), 'unknown', null],
+      ['lock.unlocked', minutes(CHECK_IN, 5).toISOString(), 'unknown', null],
+    ]);
+    // Read again from its cursor: nothing is repeated.
+    expect((await adapter().readEvents(lock, read.cursor)).events).toEqual([]);
   });
 });
