@@ -24,12 +24,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type NamedCode = {
   id: string;
+  device_id: string;
   external_ref: string | null;
   is_backup: boolean;
   /** The stay: the code's own, or for a pulled backup code the one it was pulled for. */
   stay_id: string | null;
   stay_ends_at: string | Date | null;
 };
+
+type LockDevice = Pick<Device, 'id' | 'organizationId'>;
+
+/** Rows per insert: well under Postgres's parameter limit. */
+const INSERT_CHUNK = 1000;
 
 /**
  * Store what a lock reported, each report once (by the lock's own event id),
@@ -42,80 +48,110 @@ type NamedCode = {
  */
 export async function storeLockEvents(
   tx: Executor,
-  device: Pick<Device, 'id' | 'organizationId'>,
+  device: LockDevice,
   reports: LockEventReport[],
 ): Promise<KeyholdEvent[]> {
-  if (reports.length === 0) return [];
-  const codes = await namedCodes(tx, device, reports);
-  const byId = new Map(codes.map((c) => [c.id, c]));
-  // Several codes may once have had one reference on this lock: the newest is the one it names.
+  return storeLockEventBatches(tx, [{ device, reports }]);
+}
+
+/** `storeLockEvents` for many locks at once: one lookup of the named codes, a few inserts. */
+export async function storeLockEventBatches(
+  tx: Executor,
+  batches: { device: LockDevice; reports: LockEventReport[] }[],
+): Promise<KeyholdEvent[]> {
+  const withReports = batches.filter((b) => b.reports.length > 0);
+  if (withReports.length === 0) return [];
+  const codes = await namedCodes(tx, withReports);
+  const byId = new Map(codes.map((c) => [`${c.device_id}:${c.id}`, c]));
+  // Several codes may once have had one reference on a lock: the newest is the one it names.
   const byRef = new Map<string, NamedCode>();
-  for (const c of codes)
-    if (c.external_ref && !byRef.has(c.external_ref)) byRef.set(c.external_ref, c);
+  for (const c of codes) {
+    const key = `${c.device_id}:${c.external_ref}`;
+    if (c.external_ref && !byRef.has(key)) byRef.set(key, c);
+  }
 
   const seen = new Set<string>();
   const batch: NewEvent[] = [];
-  for (const report of reports) {
-    const dedupeKey = lockEventDedupeKey(device.id, report.externalEventId);
-    if (seen.has(dedupeKey)) continue;
-    seen.add(dedupeKey);
-    const named = report.code;
-    const code =
-      (named?.keyholdCodeId ? byId.get(named.keyholdCodeId.toLowerCase()) : undefined) ??
-      (named?.ref ? byRef.get(named.ref) : undefined);
-    const entry = report.type === 'lock.unlocked';
-    const endsAt = code?.stay_ends_at ? new Date(code.stay_ends_at) : null;
-    const detail: LockEventDetail = {
-      is_backup_access_code: code?.is_backup ?? false,
-      after_check_out: entry && endsAt !== null && report.occurredAt >= endsAt,
-      ...(typeof named?.slot === 'number' ? { slot: named.slot } : {}),
-    };
-    batch.push({
-      organizationId: device.organizationId,
-      eventType: report.type,
-      occurredAt: report.occurredAt,
-      deviceId: device.id,
-      accessCodeId: code?.id ?? null,
-      reservationId: code?.stay_id ?? null,
-      method:
-        report.type === 'lock.unlocked' || report.type === 'lock.access_denied'
-          ? (report.method ?? 'unknown')
-          : null,
-      detail,
-      dedupeKey,
-    });
+  for (const { device, reports } of withReports) {
+    for (const report of reports) {
+      const dedupeKey = lockEventDedupeKey(device.id, report.externalEventId);
+      if (seen.has(dedupeKey)) continue;
+      seen.add(dedupeKey);
+      const named = report.code;
+      const code =
+        (named?.keyholdCodeId
+          ? byId.get(`${device.id}:${named.keyholdCodeId.toLowerCase()}`)
+          : undefined) ?? (named?.ref ? byRef.get(`${device.id}:${named.ref}`) : undefined);
+      const entry = report.type === 'lock.unlocked';
+      const endsAt = code?.stay_ends_at ? new Date(code.stay_ends_at) : null;
+      const detail: LockEventDetail = {
+        is_backup_access_code: code?.is_backup ?? false,
+        after_check_out: entry && endsAt !== null && report.occurredAt >= endsAt,
+        ...(typeof named?.slot === 'number' ? { slot: named.slot } : {}),
+      };
+      batch.push({
+        organizationId: device.organizationId,
+        eventType: report.type,
+        occurredAt: report.occurredAt,
+        deviceId: device.id,
+        accessCodeId: code?.id ?? null,
+        reservationId: code?.stay_id ?? null,
+        method:
+          report.type === 'lock.unlocked' || report.type === 'lock.access_denied'
+            ? (report.method ?? 'unknown')
+            : null,
+        detail,
+        dedupeKey,
+      });
+    }
   }
   batch.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
-  return recordEvents(tx, batch);
+  const written: KeyholdEvent[] = [];
+  for (let i = 0; i < batch.length; i += INSERT_CHUNK) {
+    written.push(...(await recordEvents(tx, batch.slice(i, i + INSERT_CHUNK))));
+  }
+  return written;
 }
 
-/** The codes on this lock, in this organization, that the reports name. */
+/** The codes the reports name, each on the lock that named it, in that lock's organization. */
 async function namedCodes(
   tx: Executor,
-  device: Pick<Device, 'id' | 'organizationId'>,
-  reports: LockEventReport[],
+  batches: { device: LockDevice; reports: LockEventReport[] }[],
 ): Promise<NamedCode[]> {
   const ids = new Set<string>();
   const refs = new Set<string>();
-  for (const r of reports) {
-    const id = r.code?.keyholdCodeId;
-    // A lock may hand back anything; only a well-formed id can name a code.
-    if (id && UUID.test(id)) ids.add(id.toLowerCase());
-    if (r.code?.ref) refs.add(r.code.ref);
+  const locks: { organization_id: string; device_id: string }[] = [];
+  for (const { device, reports } of batches) {
+    let names = false;
+    for (const r of reports) {
+      const id = r.code?.keyholdCodeId;
+      // A lock may hand back anything; only a well-formed id can name a code.
+      if (id && UUID.test(id)) {
+        ids.add(id.toLowerCase());
+        names = true;
+      }
+      if (r.code?.ref) {
+        refs.add(r.code.ref);
+        names = true;
+      }
+    }
+    if (names) locks.push({ organization_id: device.organizationId, device_id: device.id });
   }
-  if (ids.size === 0 && refs.size === 0) return [];
+  if (locks.length === 0) return [];
   return queryRows<NamedCode>(
     tx,
     sql`
-      select c.id, c.external_ref, c.is_backup, r.id as stay_id, r.ends_at as stay_ends_at
-        from access_codes c
+      select c.id, c.device_id, c.external_ref, c.is_backup,
+             r.id as stay_id, r.ends_at as stay_ends_at
+        from jsonb_to_recordset(${JSON.stringify(locks)}::jsonb)
+               as l(organization_id uuid, device_id uuid)
+        join access_codes c
+          on c.organization_id = l.organization_id and c.device_id = l.device_id
         left join reservations r
           on r.id = coalesce(c.reservation_id, c.pulled_for_reservation_id)
          and r.organization_id = c.organization_id
-       where c.organization_id = ${device.organizationId}::uuid
-         and c.device_id = ${device.id}::uuid
-         and (c.id = any(${`{${[...ids].join(',')}}`}::uuid[])
-              or c.external_ref = any(${`{${[...refs].map(arrayItem).join(',')}}`}::text[]))
+       where c.id = any(${`{${[...ids].join(',')}}`}::uuid[])
+          or c.external_ref = any(${`{${[...refs].map(arrayItem).join(',')}}`}::text[])
        order by c.created_at desc`,
   );
 }

@@ -20,7 +20,7 @@ import {
 import { runTick } from '@/lib/reconciler/tick';
 import { createReservation } from '@/lib/reservations/operations';
 import { storeLockEvents } from './ingest';
-import { LOCK_EVENTS_READ_INTERVAL_MS } from './read';
+import { LOCK_EVENTS_READ_INTERVAL_MS, readDueLockEvents } from './read';
 
 // Thursday 2026-11-26, 09:00 in New York. Stays check in at 15:00 and out at 11:00 there.
 const T0 = new Date('2026-11-26T14:00:00Z');
@@ -277,6 +277,32 @@ describe('lock events from a simulated lock', () => {
       message:
         "Maria Lopez's guest code opened Room 204 at 11:05 on 28 Nov, after check-out at 11:00. Check the code is off the lock.",
     });
+  });
+
+  it('credits each lock’s entries to its own stay when many locks are read together, once across two ticks at once', async () => {
+    const rooms = [];
+    for (const guest of ['Ana One', 'Ben Two', 'Cy Three']) rooms.push(await stayOnLock(guest));
+    for (const [i, room] of rooms.entries()) {
+      await enterCodeAtKeypad(
+        database.db,
+        org.org.id,
+        room.lock.externalId,
+        room.digits,
+        minutes(CHECK_IN, 10 + i),
+      );
+    }
+    const adapters = defaultAdapters(database.db);
+    const [a, b] = await Promise.all([
+      readDueLockEvents(database.db, adapters, minutes(CHECK_IN, 15)),
+      readDueLockEvents(database.db, adapters, minutes(CHECK_IN, 15)),
+    ]);
+    expect(a.stored + b.stored).toBe(3);
+    for (const room of rooms) {
+      const rows = await eventsOn(room.lock.id);
+      expect(rows.map((r) => [r.accessCodeId, r.reservationId])).toEqual([
+        [room.code.id, room.stay.id],
+      ]);
+    }
   });
 
   it('does not credit a code of another lock or another organization named by a lock', async () => {

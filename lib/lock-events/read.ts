@@ -2,9 +2,15 @@ import { and, eq, sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import { type Db, type Executor, queryRows } from '@/db/client';
 import { type Device, devices } from '@/db/schema';
-import { type AdapterResolver, LockFailure, readsEvents } from '@/lib/locks/adapter';
+import {
+  type AdapterResolver,
+  type LockEventReader,
+  type LockEventReport,
+  LockFailure,
+  readsEvents,
+} from '@/lib/locks/adapter';
 import { logger } from '@/lib/log';
-import { storeLockEvents } from './ingest';
+import { storeLockEventBatches } from './ingest';
 
 export type LockEventReadStats = {
   /** Locks whose events were read this tick. */
@@ -21,8 +27,10 @@ export const LOCK_EVENTS_READ_INTERVAL_MS = 60_000;
 /** A lock whose adapter reports no events is looked at again this much later. */
 const NO_EVENTS_INTERVAL_MS = 60 * 60_000;
 
-/** Locks claimed per statement, and read at once. */
+/** Locks claimed per statement. */
 const CLAIM_BATCH = 256;
+/** Locks read at once, and whose reports are written in one transaction. */
+const WRITE_BATCH = 32;
 const CONCURRENCY = 16;
 
 /** Reports asked for per read; a lock with more has its next page read in the same tick, up to PAGES. */
@@ -33,14 +41,19 @@ type DueLock = Pick<Device, 'id' | 'organizationId' | 'adapter' | 'connectionId'
   eventsCursor: string | null;
 };
 
+type Read = { lock: DueLock; events: LockEventReport[]; cursor: string | null };
+
 /**
  * Read the events of every lock that is due, through adapters that report
  * them, from each lock's cursor; store each event once and attribute it.
- * Each lock's reports and its new cursor are written in one transaction; a
- * lock whose read fails keeps its cursor and is read again at its next turn.
- * Safe on several instances at once: a claimed lock is not due elsewhere
- * until the interval passes, and a reading that lost the race stores nothing
- * twice (events are unique per lock event) and does not move the cursor back.
+ * Locks are read concurrently; each lock's reports and its new cursor are
+ * written in one transaction (shared by the locks read together, so that
+ * thousands of locks cost a few hundred statements, not tens of thousands).
+ * A lock whose read fails keeps its cursor and is read again at its next
+ * turn. Safe on several instances at once: a claimed lock is not due
+ * elsewhere until the interval passes, and a reading that lost the race
+ * stores nothing twice (events are unique per lock event) and does not move
+ * the cursor back.
  */
 export async function readDueLockEvents(
   db: Db,
@@ -53,43 +66,58 @@ export async function readDueLockEvents(
     const due = await claimDueLocks(db, now, CLAIM_BATCH);
     if (due.length === 0) break;
     const quiet: string[] = [];
-    await Promise.all(
-      due.map((lock) =>
-        limit(async () => {
-          const adapter = adapters({
-            adapter: lock.adapter,
-            organizationId: lock.organizationId,
-            connectionId: lock.connectionId,
-          });
-          if (!readsEvents(adapter)) {
-            quiet.push(lock.id);
-            return;
-          }
-          let cursor = lock.eventsCursor;
-          try {
-            for (let page = 0; page < PAGES; page++) {
-              const read = await adapter.readEvents(lock.externalId, cursor, { limit: PAGE });
-              const from = cursor;
-              const stored = await db.transaction(async (tx) => {
-                const written = await storeLockEvents(tx, lock, read.events);
-                await moveCursor(tx, lock.id, from, read.cursor);
-                return written.length;
-              });
-              stats.stored += stored;
-              cursor = read.cursor;
-              if (read.events.length < PAGE || read.cursor === from) break;
-            }
-            stats.locks++;
-          } catch (error) {
-            stats.failed++;
-            // An unreachable lock or service is expected; anything else is a bug, logged with the lock.
-            if (!(error instanceof LockFailure)) {
-              logger().error({ err: error, deviceId: lock.id }, 'reading a lock’s events failed');
-            }
-          }
-        }),
-      ),
-    );
+    const readers = new Map<string, LockEventReader>();
+    for (const lock of due) {
+      const adapter = adapters({
+        adapter: lock.adapter,
+        organizationId: lock.organizationId,
+        connectionId: lock.connectionId,
+      });
+      if (readsEvents(adapter)) readers.set(lock.id, adapter);
+      else quiet.push(lock.id);
+    }
+    const reading = due.filter((lock) => readers.has(lock.id));
+    for (let i = 0; i < reading.length; i += WRITE_BATCH) {
+      let pending = reading.slice(i, i + WRITE_BATCH);
+      for (let page = 0; page < PAGES && pending.length > 0; page++) {
+        const reads = await Promise.all(
+          pending.map((lock) =>
+            limit(async (): Promise<Read | null> => {
+              try {
+                const reader = readers.get(lock.id) as LockEventReader;
+                const read = await reader.readEvents(lock.externalId, lock.eventsCursor, {
+                  limit: PAGE,
+                });
+                return { lock, ...read };
+              } catch (error) {
+                stats.failed++;
+                // An unreachable lock or service is expected; anything else is a bug, logged with the lock.
+                if (!(error instanceof LockFailure)) {
+                  logger().error(
+                    { err: error, deviceId: lock.id },
+                    'reading a lock’s events failed',
+                  );
+                }
+                return null;
+              }
+            }),
+          ),
+        );
+        const done = reads.filter((r): r is Read => r !== null);
+        try {
+          stats.stored += await writeReads(db, done);
+          if (page === 0) stats.locks += done.length;
+        } catch (error) {
+          // Nothing of these reads was kept: their cursors stay, and they are read again.
+          stats.failed += done.length;
+          logger().error({ err: error }, 'storing lock events failed');
+          break;
+        }
+        pending = done
+          .filter((r) => r.events.length >= PAGE && r.cursor !== r.lock.eventsCursor)
+          .map((r) => ({ ...r.lock, eventsCursor: r.cursor }));
+      }
+    }
     if (quiet.length > 0) {
       await db
         .update(devices)
@@ -99,6 +127,32 @@ export async function readDueLockEvents(
     if (due.length < CLAIM_BATCH) break;
   }
   return stats;
+}
+
+/** Each lock's reports and its new cursor, for a group of locks, in one transaction. */
+async function writeReads(db: Db, reads: Read[]): Promise<number> {
+  const moved = reads.filter((r) => r.cursor !== r.lock.eventsCursor);
+  if (reads.every((r) => r.events.length === 0) && moved.length === 0) return 0;
+  return db.transaction(async (tx) => {
+    const written = await storeLockEventBatches(
+      tx,
+      reads.map((r) => ({ device: r.lock, reports: r.events })),
+    );
+    if (moved.length > 0) {
+      const cursors = moved.map((r) => ({
+        id: r.lock.id,
+        from: r.lock.eventsCursor,
+        to: r.cursor,
+      }));
+      // A reading that lost a race with another instance's leaves the cursor where that one put it.
+      await tx.execute(sql`
+        update devices d set events_cursor = c."to"
+          from jsonb_to_recordset(${JSON.stringify(cursors)}::jsonb)
+                 as c(id uuid, "from" text, "to" text)
+         where d.id = c.id and d.events_cursor is not distinct from c."from"`);
+    }
+    return written.length;
+  });
 }
 
 /** Claim due locks and push their next read forward, in one statement: the push is the lease. */
@@ -134,22 +188,6 @@ async function claimDueLocks(db: Db, now: Date, count: number): Promise<DueLock[
     externalId: r.external_id,
     eventsCursor: r.events_cursor,
   }));
-}
-
-/** Move the cursor on from where this reading began; a reading that lost a race leaves it. */
-async function moveCursor(
-  tx: Executor,
-  deviceId: string,
-  from: string | null,
-  to: string | null,
-): Promise<void> {
-  if (to === from) return;
-  await tx
-    .update(devices)
-    .set({ eventsCursor: to })
-    .where(
-      and(eq(devices.id, deviceId), sql`${devices.eventsCursor} is not distinct from ${from}`),
-    );
 }
 
 /**
