@@ -29,8 +29,11 @@ const NO_EVENTS_INTERVAL_MS = 60 * 60_000;
 
 /** Locks claimed per statement. */
 const CLAIM_BATCH = 256;
-/** Locks read at once, and whose reports are written in one transaction. */
+/** Locks whose reports are written in one transaction. */
 const WRITE_BATCH = 32;
+/** Such transactions at once: inserting events is most of the work, and Postgres takes it in parallel. */
+const WRITERS = 4;
+/** Lock reads at once, across the groups. */
 const CONCURRENCY = 16;
 
 /** Reports asked for per read; a lock with more has its next page read in the same tick, up to PAGES. */
@@ -62,6 +65,7 @@ export async function readDueLockEvents(
 ): Promise<LockEventReadStats> {
   const stats: LockEventReadStats = { locks: 0, stored: 0, failed: 0 };
   const limit = pLimit(CONCURRENCY);
+  const writers = pLimit(WRITERS);
   for (;;) {
     const due = await claimDueLocks(db, now, CLAIM_BATCH);
     if (due.length === 0) break;
@@ -77,47 +81,55 @@ export async function readDueLockEvents(
       else quiet.push(lock.id);
     }
     const reading = due.filter((lock) => readers.has(lock.id));
+    const groups: DueLock[][] = [];
     for (let i = 0; i < reading.length; i += WRITE_BATCH) {
-      let pending = reading.slice(i, i + WRITE_BATCH);
-      for (let page = 0; page < PAGES && pending.length > 0; page++) {
-        const reads = await Promise.all(
-          pending.map((lock) =>
-            limit(async (): Promise<Read | null> => {
-              try {
-                const reader = readers.get(lock.id) as LockEventReader;
-                const read = await reader.readEvents(lock.externalId, lock.eventsCursor, {
-                  limit: PAGE,
-                });
-                return { lock, ...read };
-              } catch (error) {
-                stats.failed++;
-                // An unreachable lock or service is expected; anything else is a bug, logged with the lock.
-                if (!(error instanceof LockFailure)) {
-                  logger().error(
-                    { err: error, deviceId: lock.id },
-                    'reading a lock’s events failed',
-                  );
-                }
-                return null;
-              }
-            }),
-          ),
-        );
-        const done = reads.filter((r): r is Read => r !== null);
-        try {
-          stats.stored += await writeReads(db, done);
-          if (page === 0) stats.locks += done.length;
-        } catch (error) {
-          // Nothing of these reads was kept: their cursors stay, and they are read again.
-          stats.failed += done.length;
-          logger().error({ err: error }, 'storing lock events failed');
-          break;
-        }
-        pending = done
-          .filter((r) => r.events.length >= PAGE && r.cursor !== r.lock.eventsCursor)
-          .map((r) => ({ ...r.lock, eventsCursor: r.cursor }));
-      }
+      groups.push(reading.slice(i, i + WRITE_BATCH));
     }
+    await Promise.all(
+      groups.map((group) =>
+        writers(async () => {
+          let pending = group;
+          for (let page = 0; page < PAGES && pending.length > 0; page++) {
+            const reads = await Promise.all(
+              pending.map((lock) =>
+                limit(async (): Promise<Read | null> => {
+                  try {
+                    const reader = readers.get(lock.id) as LockEventReader;
+                    const read = await reader.readEvents(lock.externalId, lock.eventsCursor, {
+                      limit: PAGE,
+                    });
+                    return { lock, ...read };
+                  } catch (error) {
+                    stats.failed++;
+                    // An unreachable lock or service is expected; anything else is a bug, logged with the lock.
+                    if (!(error instanceof LockFailure)) {
+                      logger().error(
+                        { err: error, deviceId: lock.id },
+                        'reading a lock’s events failed',
+                      );
+                    }
+                    return null;
+                  }
+                }),
+              ),
+            );
+            const done = reads.filter((r): r is Read => r !== null);
+            try {
+              stats.stored += await writeReads(db, done);
+              if (page === 0) stats.locks += done.length;
+            } catch (error) {
+              // Nothing of these reads was kept: their cursors stay, and they are read again.
+              stats.failed += done.length;
+              logger().error({ err: error }, 'storing lock events failed');
+              return;
+            }
+            pending = done
+              .filter((r) => r.events.length >= PAGE && r.cursor !== r.lock.eventsCursor)
+              .map((r) => ({ ...r.lock, eventsCursor: r.cursor }));
+          }
+        }),
+      ),
+    );
     if (quiet.length > 0) {
       await db
         .update(devices)
