@@ -305,6 +305,21 @@ describe('lock events from a simulated lock', () => {
     }
   });
 
+  it('counts every event stored when many groups of locks are read at once', async () => {
+    const locks = [];
+    for (let i = 0; i < 70; i++) {
+      const lock = await addSimulatedLock(database.db, {
+        organizationId: org.org.id,
+        propertyId: org.property.id,
+      });
+      await reportAtLock(database.db, org.org.id, lock.externalId, 'unlocked_with_key', T0);
+      locks.push(lock);
+    }
+    const stats = await readDueLockEvents(database.db, defaultAdapters(database.db), T0);
+    expect(stats).toEqual({ locks: 70, stored: 70, failed: 0 });
+    expect(await database.db.select().from(events)).toHaveLength(70);
+  });
+
   it('does not credit a code of another lock or another organization named by a lock', async () => {
     const { lock } = await stayOnLock();
     const other = await stayOnLock('Ben Other');

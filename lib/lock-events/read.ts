@@ -115,7 +115,9 @@ export async function readDueLockEvents(
             );
             const done = reads.filter((r): r is Read => r !== null);
             try {
-              stats.stored += await writeReads(db, done);
+              // Awaited first: `stats.stored += await …` would add to a total read before other groups wrote.
+              const stored = await writeReads(db, done);
+              stats.stored += stored;
               if (page === 0) stats.locks += done.length;
             } catch (error) {
               // Nothing of these reads was kept: their cursors stay, and they are read again.
