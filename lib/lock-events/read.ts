@@ -27,6 +27,9 @@ export const LOCK_EVENTS_READ_INTERVAL_MS = 60_000;
 /** A lock whose adapter reports no events is looked at again this much later. */
 const NO_EVENTS_INTERVAL_MS = 60 * 60_000;
 
+/** No new locks are claimed after this long in one tick. */
+const BUDGET_MS = 15_000;
+
 /** Locks claimed per statement. */
 const CLAIM_BATCH = 256;
 /** Locks whose reports are written in one transaction. */
@@ -66,7 +69,10 @@ export async function readDueLockEvents(
   const stats: LockEventReadStats = { locks: 0, stored: 0, failed: 0 };
   const limit = pLimit(CONCURRENCY);
   const writers = pLimit(WRITERS);
+  const started = performance.now();
   for (;;) {
+    // Locks not claimed yet stay due for the next tick: the tick's other stages wait on this one.
+    if (performance.now() - started > BUDGET_MS) break;
     const due = await claimDueLocks(db, now, CLAIM_BATCH);
     if (due.length === 0) break;
     const quiet: string[] = [];
