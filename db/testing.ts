@@ -149,6 +149,7 @@ export async function addSimulatedLock(
       // Read at the first tick whatever clock the test runs on. The column's
       // default is the wall clock, which a test's fixed "now" may be before.
       nextSyncAt: new Date(0),
+      nextEventsReadAt: new Date(0),
     })
     .returning();
   if (!device) throw new Error('no device');

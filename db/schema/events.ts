@@ -71,6 +71,10 @@ export const events = pgTable(
       .on(t.reservationId, t.occurredAt)
       .where(sql`${t.reservationId} is not null`),
     index('events_undispatched_idx').on(t.createdAt).where(sql`${t.dispatchedAt} is null`),
+    // The entry-after-check-out alert looks at these on every tick: few rows, found at once.
+    index('events_entry_after_check_out_idx')
+      .on(t.occurredAt)
+      .where(sql`${t.eventType} = 'lock.unlocked' and ${t.detail}->>'after_check_out' = 'true'`),
   ],
 );
 

@@ -19,6 +19,7 @@ import {
 } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { storeLockEvents } from '@/lib/lock-events/ingest';
 import {
   acknowledgeAlerts,
   countOpenAlerts,
@@ -217,6 +218,77 @@ describe('syncAlerts', () => {
       guestName: 'Dana Late',
       lockName: lock.name,
     });
+  });
+
+  it('raises entry_after_check_out for a stay’s code that opened the door after check-out, one per code', async () => {
+    const lock = await addSimulatedLock(database.db, {
+      organizationId: harbor.org.id,
+      propertyId: harbor.property.id,
+      name: 'Room 204',
+    });
+    // Checked out at 11:00 New York on 25 Nov.
+    const checkOut = new Date('2026-11-25T16:00:00Z');
+    const stay = await newStay({
+      guestName: 'Maria Lopez',
+      startsAt: at(-4 * 24 * 60),
+      endsAt: checkOut,
+    });
+    const window = { type: 'time_bound' as const, startsAt: stay.startsAt, endsAt: checkOut };
+    const guest = await newCode(lock.id, { ...window, reservationId: stay.id, status: 'set' });
+    const backup = await newCode(lock.id, {
+      isBackup: true,
+      pulledForReservationId: stay.id,
+      pulledAt: at(-3 * 24 * 60),
+      endsAt: checkOut,
+      status: 'set',
+    });
+    const entry = (id: string, code: string, when: string) => ({
+      externalEventId: id,
+      type: 'lock.unlocked' as const,
+      occurredAt: new Date(when),
+      method: 'keycode' as const,
+      code: { keyholdCodeId: code },
+    });
+    const stored = await storeLockEvents(database.db, lock, [
+      // During the stay: no alert.
+      entry('e1', guest.id, '2026-11-24T22:00:00Z'),
+      entry('e2', guest.id, '2026-11-25T19:02:00Z'),
+      entry('e3', backup.id, '2026-11-25T21:30:00Z'),
+    ]);
+    expect(stored.map((e) => e.detail.after_check_out)).toEqual([false, true, true]);
+    await syncAlerts(database.db, NOW);
+
+    expect(await alertsFor(`entry_after_check_out:${guest.id}`)).toMatchObject([
+      {
+        status: 'open',
+        severity: 'error',
+        deviceId: lock.id,
+        reservationId: stay.id,
+        message:
+          "Maria Lopez's guest code opened Room 204 at 14:02 on 25 Nov, after check-out at 11:00. Check the code is off the lock.",
+      },
+    ]);
+    expect(await alertsFor(`entry_after_check_out:${backup.id}`)).toMatchObject([
+      {
+        message:
+          "Maria Lopez's backup code opened Room 204 at 16:30 on 25 Nov, after check-out at 11:00. Check the code is off the lock.",
+      },
+    ]);
+
+    // The guest code again the next morning: still one alert, naming the latest entry and the check-out's day.
+    await storeLockEvents(database.db, lock, [entry('e4', guest.id, '2026-11-26T11:15:00Z')]);
+    await syncAlerts(database.db, at(30));
+    const again = await alertsFor(`entry_after_check_out:${guest.id}`);
+    expect(again).toHaveLength(1);
+    expect(again[0]?.message).toBe(
+      "Maria Lopez's guest code opened Room 204 at 06:15 on 26 Nov, after check-out at 11:00 on 25 Nov. Check the code is off the lock.",
+    );
+
+    // Two days after the last entry, the alert clears.
+    await syncAlerts(database.db, new Date('2026-11-28T13:30:00Z'));
+    expect(await alertsFor(`entry_after_check_out:${guest.id}`)).toMatchObject([
+      { status: 'resolved' },
+    ]);
   });
 });
 

@@ -38,6 +38,12 @@ import {
 /** How long after check-out a guest code may still be on the lock before it is an alert. */
 export const CHECK_OUT_GRACE_MINUTES = 15;
 
+/** A stay's code that opened the door at or after check-out (lock events, lib/lock-events/ingest.ts). */
+export const ENTRY_AFTER_CHECK_OUT = 'entry_after_check_out';
+
+/** How long an entry after check-out stays an alert. */
+export const ENTRY_AFTER_CHECK_OUT_HOURS = 48;
+
 /** Attempts after which a guest message still not delivered is an alert (the outbox keeps retrying). */
 export const MESSAGE_ALERT_ATTEMPTS = 3;
 
@@ -131,6 +137,32 @@ const conditions = (now: Date, offline: { device_id: string; message: string }[]
      where c.reservation_id is not null and not c.is_backup
        and ${takesSlot.sql({ table: 'c' })}
        and c.ends_at < ${now.toISOString()}::timestamptz - make_interval(mins => ${CHECK_OUT_GRACE_MINUTES})
+    union all
+    -- A stay's code opened the door at or after check-out (a code Keyhold failed
+    -- to remove, or a lock that ignored the end): one alert per code, naming its latest such entry.
+    select * from (
+      select distinct on (e.access_code_id)
+             e.organization_id, e.device_id, e.access_code_id, e.reservation_id,
+             ${ENTRY_AFTER_CHECK_OUT}::text as kind, 'error'::alert_severity as severity,
+             r.guest_name || '''s ' || case when c.is_backup then 'backup' else 'guest' end
+               || ' code opened ' || d.name || ' at ' || to_char(e.occurred_at at time zone z.tz, 'HH24:MI')
+               || ' on ' || to_char(e.occurred_at at time zone z.tz, 'FMDD Mon')
+               || ', after check-out at ' || to_char(r.ends_at at time zone z.tz, 'HH24:MI')
+               || case when (e.occurred_at at time zone z.tz)::date <> (r.ends_at at time zone z.tz)::date
+                       then ' on ' || to_char(r.ends_at at time zone z.tz, 'FMDD Mon') else '' end
+               || '. Check the code is off the lock.' as message,
+             ${ENTRY_AFTER_CHECK_OUT}::text || ':' || e.access_code_id as dedupe_key
+        from events e
+        join access_codes c on c.id = e.access_code_id and c.organization_id = e.organization_id
+        join reservations r on r.id = e.reservation_id and r.organization_id = e.organization_id
+        join devices d on d.id = e.device_id
+        join organizations o on o.id = e.organization_id
+        left join properties p on p.id = coalesce(d.property_id, r.property_id)
+        cross join lateral (select coalesce(p.time_zone, o.time_zone) as tz) z
+       where e.event_type = 'lock.unlocked' and e.detail->>'after_check_out' = 'true'
+         and e.occurred_at >= ${now.toISOString()}::timestamptz - make_interval(hours => ${ENTRY_AFTER_CHECK_OUT_HOURS})
+       order by e.access_code_id, e.occurred_at desc
+    ) entries
     union all
     -- A lock service's account Keyhold cannot use (a revoked Seam key): every lock behind it waits.
     select c.organization_id, null, null, null,

@@ -3,10 +3,20 @@ import {
   type AdapterIssue,
   type CodeOnLock,
   type LockAdapter,
+  type LockEventReader,
+  type LockEventReport,
   LockFailure,
   type SetCodeRequest,
 } from '../adapter';
 import { SeamApiError, SeamClient, type SeamClientOptions } from './client';
+import {
+  newEvents,
+  parseCursor,
+  SEAM_LOCK_EVENT_TYPES,
+  type SeamEvent,
+  sinceFor,
+  toReport,
+} from './events';
 import {
   codeName,
   deviceProblem,
@@ -35,7 +45,7 @@ const OUTAGE_MS = 30_000;
  * accepted is `pending` until Seam reports it `set` (or stored on the lock
  * with its window).
  */
-export class SeamAdapter implements LockAdapter {
+export class SeamAdapter implements LockAdapter, LockEventReader {
   readonly name = 'seam';
   private client: Promise<SeamClient> | undefined;
   private readonly snapshots = new Map<string, Snapshot>();
@@ -169,6 +179,31 @@ export class SeamAdapter implements LockAdapter {
       }
     }
     return { pending };
+  }
+
+  /**
+   * The lock's events Seam holds since the cursor (the first read: the last
+   * 24 hours), oldest first. Seam keeps a lock's events while the lock is
+   * away, so this asks Seam alone and does not fail for an offline lock.
+   */
+  async readEvents(
+    externalId: string,
+    cursor: string | null,
+    options: { limit?: number } = {},
+  ): Promise<{ events: LockEventReport[]; cursor: string | null }> {
+    const limit = options.limit ?? 500;
+    const from = parseCursor(cursor);
+    const answer = await this.call<{ events?: SeamEvent[] }>('/events/list', {
+      device_id: externalId,
+      since: sinceFor(from, Date.now()),
+      event_types: SEAM_LOCK_EVENT_TYPES,
+      limit,
+    });
+    const read = newEvents(answer.events ?? [], externalId, from, limit);
+    return {
+      events: read.events.map(toReport),
+      cursor: read.cursor ? JSON.stringify(read.cursor) : cursor,
+    };
   }
 
   private async create(

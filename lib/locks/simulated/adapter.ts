@@ -1,10 +1,13 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { simulatedLockCodes, simulatedLocks } from '@/db/schema';
+import { simulatedLockCodes, simulatedLockEvents, simulatedLocks } from '@/db/schema';
 import {
   type AdapterDevice,
   type CodeOnLock,
   type LockAdapter,
+  type LockEventReader,
+  type LockEventReport,
+  type LockEventType,
   LockFailure,
   type SetCodeRequest,
 } from '../adapter';
@@ -16,7 +19,7 @@ type LockRow = typeof simulatedLocks.$inferSelect;
  * (offline), full (slot limit), flaky (failure rate), and reset (a new device
  * id, no codes). Every app process sees the same lock.
  */
-export class SimulatedAdapter implements LockAdapter {
+export class SimulatedAdapter implements LockAdapter, LockEventReader {
   readonly name = 'simulated';
 
   constructor(
@@ -136,6 +139,40 @@ export class SimulatedAdapter implements LockAdapter {
   }
 
   /**
+   * The lock's own log after `cursor` (the last `seq` read; null: from the
+   * start), oldest first. Read like hardware: it costs the lock's latency and
+   * fails while the lock is offline; what the keypad logged meanwhile is read
+   * once the lock answers again.
+   */
+  async readEvents(
+    externalId: string,
+    cursor: string | null,
+    options: { limit?: number } = {},
+  ): Promise<{ events: LockEventReport[]; cursor: string | null }> {
+    const after = cursor && /^\d+$/.test(cursor) ? Number(cursor) : 0;
+    // The lock and its log in one statement: the tick reads thousands of locks.
+    const rows = await this.db
+      .select({ lock: simulatedLocks, event: simulatedLockEvents })
+      .from(simulatedLocks)
+      .leftJoin(
+        simulatedLockEvents,
+        and(eq(simulatedLockEvents.lockId, simulatedLocks.id), gt(simulatedLockEvents.seq, after)),
+      )
+      .where(
+        and(
+          eq(simulatedLocks.id, externalId),
+          eq(simulatedLocks.organizationId, this.organizationId),
+        ),
+      )
+      .orderBy(asc(simulatedLockEvents.seq))
+      .limit(options.limit ?? 500);
+    await this.pay(rows[0]?.lock);
+    const logged = rows.flatMap((r) => (r.event ? [r.event] : []));
+    const last = logged.at(-1);
+    return { events: logged.map(toReport), cursor: last ? String(last.seq) : cursor };
+  }
+
+  /**
    * The lock's knobs, read at most once a second per adapter: a tick makes many
    * calls to one lock, and a knob turned by a test or a demo shows within a second.
    */
@@ -165,7 +202,10 @@ export class SimulatedAdapter implements LockAdapter {
 
   /** What talking to the lock costs: its latency, and its failures. */
   private async reach(externalId: string): Promise<LockRow> {
-    const lock = await this.find(externalId);
+    return this.pay(await this.find(externalId));
+  }
+
+  private async pay(lock: LockRow | undefined): Promise<LockRow> {
     if (!lock || lock.resetAt)
       throw new LockFailure('not_found', 'The lock is not known to its adapter.');
     if (lock.latencyMs > 0) await new Promise((r) => setTimeout(r, lock.latencyMs));
@@ -186,6 +226,34 @@ function toDevice(lock: LockRow): AdapterDevice {
     constraints: { allowedLengths: lock.allowedLengths, digitsOnly: true },
     slotLimit: lock.slotLimit,
     supportsNativeScheduling: lock.supportsNativeScheduling,
+  };
+}
+
+/** What the simulated lock logs, under Seam's event names. */
+const REPORTED: Record<string, LockEventType> = {
+  unlocked: 'lock.unlocked',
+  locked: 'lock.locked',
+  access_denied: 'lock.access_denied',
+  jammed: 'lock.jammed',
+  tamper: 'device.tampered',
+  low_battery: 'device.low_battery',
+};
+
+function toReport(row: typeof simulatedLockEvents.$inferSelect): LockEventReport {
+  const type = REPORTED[row.kind];
+  if (!type) throw new Error(`The simulated lock logged an unknown kind: ${row.kind}`);
+  const named = row.keyholdCodeId !== null || row.codeRef !== null;
+  return {
+    externalEventId: String(row.seq),
+    type,
+    occurredAt: row.occurredAt,
+    method:
+      row.method === 'keycode' || row.method === 'manual'
+        ? row.method
+        : row.method === null
+          ? null
+          : 'unknown',
+    code: named ? { keyholdCodeId: row.keyholdCodeId, ref: row.codeRef } : null,
   };
 }
 

@@ -1,0 +1,1 @@
+CREATE INDEX "events_entry_after_check_out_idx" ON "events" USING btree ("occurred_at") WHERE "events"."event_type" = 'lock.unlocked' and "events"."detail"->>'after_check_out' = 'true';
