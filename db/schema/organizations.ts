@@ -45,7 +45,7 @@ export const organizations = pgTable('organizations', {
    * phone's last 4 or 6 digits where those make a good code (lib/sources/code-policy.ts).
    */
   importedCodePolicy: importedCodePolicy('imported_code_policy').notNull().default('random'),
-  /** Days lock events (entries) are kept. */
+  /** Days events (entries and Keyhold's own) are kept. */
   lockEventRetentionDays: integer('lock_event_retention_days').notNull().default(90),
   /**
    * Local time on the day of check-in after which a stay with no entry yet

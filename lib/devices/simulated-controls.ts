@@ -5,6 +5,7 @@ import { accessCodes, devices } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
+import { readLockEventsSoon } from '@/lib/lock-events/read';
 import { SimulatedAdapter } from '@/lib/locks/simulated/adapter';
 import {
   enterCodeAtKeypad,
@@ -120,23 +121,6 @@ export const setReportsEntryCodeSchema = z.object({
 });
 
 /**
- * Ask the tick to read the lock's event log on its next run, as a lock that
- * pushes its events would have it: someone at the door should show on the
- * stay and on Arrivals within a tick.
- */
-async function readEventsSoon(
-  db: Executor,
-  actor: Actor,
-  deviceId: string,
-  now: Date,
-): Promise<void> {
-  await db
-    .update(devices)
-    .set({ nextEventsReadAt: now })
-    .where(and(eq(devices.id, deviceId), eq(devices.organizationId, actor.organizationId)));
-}
-
-/**
  * Someone types digits at the lock's keypad, at `now` (the server's clock):
  * the lock opens for a code it holds in its window and refuses other digits,
  * logging either the way the hardware would.
@@ -158,7 +142,7 @@ export async function enterCodeAtSimulatedKeypad(
     data.code,
     now,
   );
-  await readEventsSoon(db, actor, device.id, now);
+  await readLockEventsSoon(db, actor.organizationId, device.id, now);
   return { ...device, outcome: entry.outcome };
 }
 
@@ -174,7 +158,7 @@ export async function unlockSimulatedLockWithKey(
   const data = parseInput(unlockWithKeySchema, input);
   const device = await liveSimulatedDevice(db, actor, data.deviceId, hardware);
   await reportAtLock(hardware, actor.organizationId, device.externalId, 'unlocked_with_key', now);
-  await readEventsSoon(db, actor, device.id, now);
+  await readLockEventsSoon(db, actor.organizationId, device.id, now);
   return device;
 }
 

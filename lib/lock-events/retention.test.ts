@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('pruneLockEvents', () => {
-  it('deletes dispatched lock events older than each organization’s retention, and nothing else', async () => {
+  it('deletes dispatched events, the locks’ and Keyhold’s own, older than each organization’s retention, and nothing else', async () => {
     const short = await createOrganization(database.db, { locks: 1 });
     const long = await createOrganization(database.db, { locks: 1 });
     await database.db
@@ -55,14 +55,13 @@ describe('pruneLockEvents', () => {
       .set({ dispatchedAt: null })
       .where(eq(events.dedupeKey, `lock:${lockOf(short)}:old-undispatched`));
 
-    expect(await pruneLockEvents(database.db, NOW)).toBe(2);
+    expect(await pruneLockEvents(database.db, NOW)).toBe(3);
     const kept = await database.db
       .select({ key: events.dedupeKey })
       .from(events)
       .orderBy(asc(events.dedupeKey));
     expect(kept.map((k) => k.key).sort()).toEqual(
       [
-        `access_code.set_on_device:${lockOf(short)}`,
         `lock:${lockOf(long)}:old-for-short`,
         `lock:${lockOf(short)}:old-undispatched`,
         `lock:${lockOf(short)}:recent`,

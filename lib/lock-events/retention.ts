@@ -6,10 +6,10 @@ const PRUNE_BATCH = 5_000;
 const PRUNE_ROUNDS = 20;
 
 /**
- * Delete lock events (what locks reported: `lock:` dedupe keys) older than
- * each organization's retention setting, once webhooks and notifications have
- * had them. Keyhold's own events on codes and devices are not lock events
- * and are kept. Returns how many were deleted.
+ * Delete events (what locks reported, and Keyhold's own on codes and
+ * devices) older than each organization's retention setting, once webhooks
+ * and notifications have had them, so the table holds a bounded history.
+ * Returns how many were deleted.
  */
 export async function pruneLockEvents(db: Executor, now: Date): Promise<number> {
   let deleted = 0;
@@ -22,7 +22,6 @@ export async function pruneLockEvents(db: Executor, now: Date): Promise<number> 
             select e.id from events e
               join organizations o on o.id = e.organization_id
              where e.dispatched_at is not null
-               and e.dedupe_key like 'lock:%'
                and e.occurred_at < ${now.toISOString()}::timestamptz
                                    - make_interval(days => o.lock_event_retention_days)
              limit ${PRUNE_BATCH})

@@ -173,10 +173,10 @@ describe('updateOrganizationSettings', () => {
     [
       'lockEventRetentionDays',
       { lockEventRetentionDays: '0' },
-      /^Lock events kept for must be 1 or more/,
+      /^Events kept for must be 1 or more/,
     ],
     ['lockEventRetentionDays', { lockEventRetentionDays: '3651' }, /must be at most 3650/],
-    ['lockEventRetentionDays', { lockEventRetentionDays: '' }, /^Lock events kept for is required/],
+    ['lockEventRetentionDays', { lockEventRetentionDays: '' }, /^Events kept for is required/],
     [
       'noEntryAlertTime',
       { noEntryAlertTime: '10pm' },

@@ -50,7 +50,7 @@ export const SETTING_LABELS: Record<SettingField, string> = {
   earlyArrivalMinutes: 'Early arrival allowance',
   deskFallbackText: 'When no code can work',
   importedCodePolicy: 'Codes for imported stays',
-  lockEventRetentionDays: 'Lock events kept for',
+  lockEventRetentionDays: 'Events kept for',
   noEntryAlertTime: 'Flag stays with no entry after',
 };
 

@@ -148,7 +148,7 @@ export function DefaultsForm({
         </Field>
         <WholeNumberField
           name="lockEventRetentionDays"
-          label="Lock events kept for (days)"
+          label="Events kept for (days)"
           hint={`How long entries and other lock reports are kept, 1–${maxRetentionDays} days; older ones are deleted.`}
           min={1}
           max={maxRetentionDays}
