@@ -200,6 +200,18 @@ const ACTIONS: Record<string, ActionRow> = {
     permission: 'locks.manage',
     args: (f) => [{ deviceId: f.lockId, online: false }],
   },
+  'app/(dashboard)/locks/[id]/actions.ts#enterCodeAtKeypadAction': {
+    permission: 'locks.manage',
+    args: (f) => [{ deviceId: f.lockId, code: '1234' }],
+  },
+  'app/(dashboard)/locks/[id]/actions.ts#unlockWithKeyAction': {
+    permission: 'locks.manage',
+    args: (f) => [{ deviceId: f.lockId }],
+  },
+  'app/(dashboard)/locks/[id]/actions.ts#setReportsEntryCodeAction': {
+    permission: 'locks.manage',
+    args: (f) => [{ deviceId: f.lockId, reportsEntryCode: false }],
+  },
   'app/(dashboard)/locks/[id]/actions.ts#removeCodeAtSimulatedLockAction': {
     permission: 'locks.manage',
     args: (f) => [{ deviceId: f.lockId, accessCodeId: f.guestCodeId }],

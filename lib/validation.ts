@@ -10,7 +10,6 @@ const SEAM_FIELD: Record<string, string> = {
   startsAt: 'starts_at',
   endsAt: 'ends_at',
   preferredCodeLength: 'preferred_code_length',
-  deviceIds: 'device_ids',
   accessCodeIds: 'access_code_ids',
   eventIds: 'event_ids',
   eventTypes: 'event_types',
