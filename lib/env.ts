@@ -115,6 +115,8 @@ const envSchema = z.object({
   SEAM_ENDPOINT: optional(httpUrl).transform((v) => v ?? 'https://connect.getseam.com'),
   /** Where the Twilio-compatible API lives; a test server or another provider's Twilio endpoint. */
   SMS_API_URL: optional(httpUrl).transform((v) => v ?? 'https://api.twilio.com'),
+  /** The dashboard's address as staff reach it, for links in their notification emails. */
+  PUBLIC_URL: optional(httpUrl),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, 'SEED_DEMO'> & {
@@ -238,6 +240,16 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= loadEnv(process.env);
   return cached;
+}
+
+/**
+ * The dashboard's address for links in staff emails, or null when unset (the
+ * emails then carry paths). Read on its own, so the tick's notifications need
+ * no other setting; `env()` validates it with the rest at start.
+ */
+export function publicUrlFromEnv(): string | null {
+  const parsed = optional(httpUrl).safeParse(process.env.PUBLIC_URL);
+  return parsed.success && parsed.data ? parsed.data.replace(/\/+$/, '') : null;
 }
 
 /** The key that seals stored credentials (a Seam key, a feed's URL, a webhook's secret). */

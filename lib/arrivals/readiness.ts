@@ -7,6 +7,7 @@ import { isConfirmedOnLock } from '@/lib/access-codes/predicates';
 import { programmingTime } from '@/lib/access-codes/state';
 import type { Pullability } from '@/lib/backup-pools/pullability';
 import { LOW_BATTERY } from '@/lib/devices/battery';
+import { lockLabel } from '@/lib/devices/lock-label';
 import { type LockFacts, lockTrouble, offlineSince } from '@/lib/devices/predicates';
 import { lockAlsoBooked, type Overlap } from '@/lib/reservations/overlap';
 import { type PendingCancellation, pendingCancellationText } from '@/lib/sources/safety-net';
@@ -115,14 +116,12 @@ export type ReadinessPolicy = {
 
 const lockHref = (deviceId: string) => `/locks/${deviceId}`;
 const deskHref = (guestName: string) => `/front-desk?q=${encodeURIComponent(guestName)}`;
-const label = (lock: Pick<StayLock, 'name' | 'room'>) =>
-  lock.room && !lock.name.includes(lock.room) ? `${lock.name} (room ${lock.room})` : lock.name;
 
 export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date): Readiness {
   const problems: Problem[] = [];
   const locks: LockReadiness[] = [];
   for (const lock of stay.locks) {
-    const name = label(lock);
+    const name = lockLabel(lock);
     const code = lock.code;
     const trouble = lockTrouble(lock, now);
     // One truthful action for a guest whose code fails: a backup code only where the desk can pull one.
