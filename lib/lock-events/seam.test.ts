@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accessCodes, devices, events } from '@/db/schema';
 import { actorFor, createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
@@ -138,7 +138,7 @@ describe('lock events through Seam', () => {
     const stored = await database.db
       .select()
       .from(events)
-      .where(eq(events.deviceId, lock.id))
+      .where(and(eq(events.deviceId, lock.id), like(events.dedupeKey, 'lock:%')))
       .orderBy(asc(events.occurredAt));
     expect(stored.map((e) => [e.eventType, e.method, e.accessCodeId, e.reservationId])).toEqual([
       ['lock.unlocked', 'keycode', guestCode.id, stay.id],
@@ -153,7 +153,10 @@ describe('lock events through Seam', () => {
     const again = await tick(minutes(CHECK_IN, 36));
     expect(again.lockEventsStored).toBe(0);
     expect(
-      await database.db.select().from(events).where(eq(events.deviceId, lock.id)),
+      await database.db
+        .select()
+        .from(events)
+        .where(and(eq(events.deviceId, lock.id), like(events.dedupeKey, 'lock:%'))),
     ).toHaveLength(2);
   });
 });
