@@ -151,7 +151,7 @@ export const staffNotifications = pgTable(
     deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'set null' }),
     /** What caused it, e.g. `arrival_at_risk:<stay>:early`: the same cause tells a member once. */
     cause: text('cause').notNull(),
-    /** Set when a daily digest carried it (members who chose the digest). */
+    /** When the member was told: by its own email at once, or by the daily digest that carried it. */
     digestedAt: timestamp('digested_at', { withTimezone: true }),
     createdAt: createdAt(),
   },

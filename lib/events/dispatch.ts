@@ -1,11 +1,18 @@
 import { inArray } from 'drizzle-orm';
-import { type Db, queryRows, sql } from '@/db/client';
+import { type Db, type Executor, queryRows, sql } from '@/db/client';
 import type { KeyholdEvent } from '@/db/schema';
 import { events } from '@/db/schema';
+import { logger } from '@/lib/log';
 import { notifyForEvents } from '@/lib/notifications/events';
 import { queueWebhookDeliveries } from '@/lib/webhooks/deliveries';
 
-export type DispatchStats = { events: number; deliveries: number; notifications: number };
+export type DispatchStats = {
+  events: number;
+  deliveries: number;
+  notifications: number;
+  /** Events that could not be handed on even alone: marked dispatched and logged, so they block nothing. */
+  dropped: number;
+};
 
 /**
  * Hand new events to outbound webhooks and staff notifications, each once
@@ -13,7 +20,9 @@ export type DispatchStats = { events: number; deliveries: number; notifications:
  * with SKIP LOCKED, its deliveries and notifications are written to the
  * outbox and the batch marked dispatched in one transaction: a tick killed
  * midway leaves the batch for the next, and several instances take disjoint
- * batches.
+ * batches. A batch that fails is handed on one event at a time, so one bad
+ * event (a bug, a row the outbox refuses) never holds up the others for
+ * every organization; an event that fails alone is logged and let go.
  */
 export async function dispatchEvents(
   db: Db,
@@ -23,40 +32,80 @@ export async function dispatchEvents(
   const batchSize = options.batchSize ?? 500;
   const budgetMs = options.budgetMs ?? 5_000;
   const started = performance.now();
-  const stats: DispatchStats = { events: 0, deliveries: 0, notifications: 0 };
+  const stats: DispatchStats = { events: 0, deliveries: 0, notifications: 0, dropped: 0 };
   for (;;) {
-    const taken = await db.transaction(async (tx) => {
-      const ids = await queryRows<{ id: string }>(
-        tx,
-        sql`select id from events where dispatched_at is null
-             order by created_at limit ${batchSize} for update skip locked`,
+    let taken: number;
+    try {
+      taken = await db.transaction((tx) => dispatchBatch(tx, batchSize, now, stats));
+    } catch (error) {
+      logger().warn(
+        { err: error },
+        'dispatching a batch of events failed; handing them on one by one',
       );
-      if (ids.length === 0) return 0;
-      const batch: KeyholdEvent[] = await tx
-        .select()
-        .from(events)
-        .where(
-          inArray(
-            events.id,
-            ids.map((r) => r.id),
-          ),
-        )
-        .orderBy(events.occurredAt);
-      stats.deliveries += await queueWebhookDeliveries(tx, batch, now);
-      stats.notifications += await notifyForEvents(tx, batch, now);
-      await tx
-        .update(events)
-        .set({ dispatchedAt: now })
-        .where(
-          inArray(
-            events.id,
-            ids.map((r) => r.id),
-          ),
-        );
-      return ids.length;
-    });
+      taken = await dispatchOneByOne(db, batchSize, now, stats);
+    }
     stats.events += taken;
     if (taken < batchSize || performance.now() - started > budgetMs) break;
   }
   return stats;
+}
+
+/** Claim up to `limit` undispatched events, hand them on, mark them; the caller's transaction. */
+async function dispatchBatch(
+  tx: Executor,
+  limit: number,
+  now: Date,
+  stats: DispatchStats,
+): Promise<number> {
+  const ids = (
+    await queryRows<{ id: string }>(
+      tx,
+      sql`select id from events where dispatched_at is null
+           order by created_at limit ${limit} for update skip locked`,
+    )
+  ).map((r) => r.id);
+  if (ids.length === 0) return 0;
+  const batch: KeyholdEvent[] = await tx
+    .select()
+    .from(events)
+    .where(inArray(events.id, ids))
+    .orderBy(events.occurredAt);
+  const deliveries = await queueWebhookDeliveries(tx, batch, now);
+  const notifications = await notifyForEvents(tx, batch, now);
+  await tx.update(events).set({ dispatchedAt: now }).where(inArray(events.id, ids));
+  // Counted only once the transaction's work is done: a rolled-back batch counts nothing.
+  stats.deliveries += deliveries;
+  stats.notifications += notifications;
+  return ids.length;
+}
+
+async function dispatchOneByOne(
+  db: Db,
+  limit: number,
+  now: Date,
+  stats: DispatchStats,
+): Promise<number> {
+  let handed = 0;
+  for (let tried = 0; tried < limit; tried++) {
+    try {
+      if ((await db.transaction((tx) => dispatchBatch(tx, 1, now, stats))) === 0) break;
+      handed++;
+    } catch (error) {
+      // The oldest undispatched event fails alone: let it go, or it blocks every later one.
+      const [stuck] = await queryRows<{ id: string; event_type: string }>(
+        db,
+        sql`update events set dispatched_at = ${now.toISOString()}::timestamptz
+             where id = (select id from events where dispatched_at is null
+                          order by created_at limit 1 for update skip locked)
+             returning id, event_type`,
+      );
+      if (!stuck) break;
+      stats.dropped++;
+      logger().error(
+        { err: error, eventId: stuck.id, eventType: stuck.event_type },
+        'an event could not be handed to webhooks and notifications; it was let go',
+      );
+    }
+  }
+  return handed;
 }

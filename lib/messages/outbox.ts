@@ -24,6 +24,10 @@ import { type OutgoingMessage, TransportError, type Transports } from './transpo
  * that may pass.
  */
 
+/** The longest subject and body a message may have. */
+export const SUBJECT_MAX_LENGTH = 200;
+export const BODY_MAX_LENGTH = 10_000;
+
 export const queueMessageSchema = z
   .object({
     organizationId: z.uuid(),
@@ -39,8 +43,12 @@ export const queueMessageSchema = z
       .string({ error: 'Recipient is required.' })
       .trim()
       .min(1, 'Recipient is required.'),
-    subject: z.string().trim().max(200, 'Subject must be at most 200 characters.').nullish(),
-    body: z.string().min(1, 'Body is required.').max(10_000, 'Body is too long.'),
+    subject: z
+      .string()
+      .trim()
+      .max(SUBJECT_MAX_LENGTH, `Subject must be at most ${SUBJECT_MAX_LENGTH} characters.`)
+      .nullish(),
+    body: z.string().min(1, 'Body is required.').max(BODY_MAX_LENGTH, 'Body is too long.'),
     /**
      * What caused the message, e.g. `${accessCodeId}:${revision}`: the same
      * cause queued twice is one message. Hashed before storing, so it may

@@ -3,6 +3,7 @@ import { type Db, queryRows, sql } from '@/db/client';
 import { type Issue, staffNotifications } from '@/db/schema';
 import { assessArrivals } from '@/lib/arrivals/arrivals';
 import { lockTrouble, offlineSince } from '@/lib/devices/predicates';
+import { logger } from '@/lib/log';
 import { queueMessage } from '@/lib/messages/outbox';
 import { formatZoned, localDateTimeParts, wallTimeInZone, zonedInstant } from '@/lib/time';
 import type { NotificationKind } from './kinds';
@@ -17,6 +18,8 @@ export const AT_RISK_AGAIN_BEFORE_MS = 2 * HOUR_MS;
 export const OFFLINE_ARRIVAL_WINDOW_MS = 24 * HOUR_MS;
 /** The daily digest goes out at this local time in the organization's zone. */
 export const DIGEST_TIME = '07:00';
+/** How far back a digest looks for notifications not yet told. */
+export const DIGEST_LOOKBACK_DAYS = 7;
 /** An email body's limit is 10,000 characters (the outbox's); a digest stops listing before it. */
 const DIGEST_BODY_BUDGET = 9_000;
 
@@ -40,11 +43,21 @@ export async function notifyConditions(db: Db, now: Date): Promise<number> {
   let told = 0;
   for (const org of organizations) {
     const chose = (kind: NotificationKind) => org.kinds.includes(kind);
-    if (chose('arrival_at_risk')) told += await notifyArrivalsAtRisk(db, org.organization_id, now);
-    if (chose('lock_offline_before_arrival')) {
-      told += await notifyOfflineLocks(db, org.organization_id, now);
+    // One organization's failure is logged and leaves the others to be told.
+    try {
+      if (chose('arrival_at_risk')) {
+        told += await notifyArrivalsAtRisk(db, org.organization_id, now);
+      }
+      if (chose('lock_offline_before_arrival')) {
+        told += await notifyOfflineLocks(db, org.organization_id, now);
+      }
+      if (org.digest) await sendDailyDigests(db, org.organization_id, now);
+    } catch (error) {
+      logger().error(
+        { err: error, organizationId: org.organization_id },
+        'notifying an organization’s members failed',
+      );
     }
-    if (org.digest) await sendDailyDigests(db, org.organization_id, now);
   }
   return told;
 }
@@ -194,7 +207,9 @@ export async function sendDailyDigests(db: Db, organizationId: string, now: Date
   const local = localDateTimeParts(now, zone);
   if (local.time < DIGEST_TIME) return 0;
   const dayEnds = zonedInstant(local.date, DIGEST_TIME, zone);
-  const dayBegins = wallTimeInZone(now, zone, -1, DIGEST_TIME);
+  // Everything not yet told, so a digest missed (the server was down at 07:00)
+  // is carried by the next; a week back at most.
+  const dayBegins = wallTimeInZone(now, zone, -DIGEST_LOOKBACK_DAYS, DIGEST_TIME);
   let sent = 0;
   for (const member of members) {
     sent += await db.transaction(async (tx) => {

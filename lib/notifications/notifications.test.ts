@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as schema from '@/db/schema';
 import {
@@ -188,6 +188,46 @@ describe('backup code pulled', () => {
     expect(counts).toEqual([1, 0]);
     await deliver(T0);
     expect(mailsTo('admin')).toHaveLength(1);
+  });
+
+  it('tells of a guest with a very long name (the subject cut), and one bad event elsewhere holds nothing up', async () => {
+    await choose('admin', { kinds: ['backup_code_pulled'] });
+    await database.db
+      .update(schema.reservations)
+      .set({ guestName: `Maria ${'Lopez-'.repeat(32)}Garcia` })
+      .where(eq(schema.reservations.id, stay.id));
+    // Another organization's endpoint row the outbox refuses: every delivery to it fails.
+    await database.db.insert(schema.webhookEndpoints).values({
+      organizationId: orgB.org.id,
+      url: 'not a url',
+      secretSealed: 'sealed',
+    });
+    await record([
+      {
+        organizationId: orgB.org.id,
+        eventType: 'device.disconnected',
+        occurredAt: T0,
+        dedupeKey: 'device.disconnected:elsewhere',
+      },
+      pulled(),
+    ]);
+    const stats = await dispatchEvents(database.db, T0);
+    expect(stats).toMatchObject({ events: 1, notifications: 1, dropped: 1 });
+    const undispatched = await database.db
+      .select()
+      .from(schema.events)
+      .where(isNull(schema.events.dispatchedAt));
+    expect(undispatched).toHaveLength(0);
+    await deliver(T0);
+    const [mail] = mailsTo('admin');
+    if (!mail) throw new Error('the admin got no email');
+    expect(text(mail)).toContain('A backup code was pulled for Maria Lopez-Lopez-');
+    const [row] = await database.db
+      .select({ subject: schema.messages.subject })
+      .from(schema.messages)
+      .where(eq(schema.messages.kind, 'staff_notification'));
+    expect(row?.subject?.length).toBeLessThanOrEqual(200);
+    expect(row?.subject?.endsWith('…')).toBe(true);
   });
 
   it('is not listed among the messages to the guest on the stay', async () => {
@@ -389,6 +429,25 @@ describe('daily digest', () => {
     expect(mailsTo('admin')).toHaveLength(2);
     expect(mailsTo('owner')).toHaveLength(0);
     expect(received).toHaveLength(3);
+  });
+
+  it('carries a day whose digest was missed into the next, and leaves out what was emailed before the switch', async () => {
+    await choose('admin', { kinds: ['backup_code_pulled'] });
+    await record([pulled('told-alone')]);
+    await dispatchEvents(database.db, T0); // Thursday 09:00, emailed at once
+    await deliver(T0);
+    expect(mailsTo('admin')).toHaveLength(1);
+    await choose('admin', { kinds: ['backup_code_pulled'], dailyDigest: true });
+    await record([{ ...pulled('for-the-digest'), detail: { backup_access_code_id: 'b3' } }]);
+    await dispatchEvents(database.db, at('2026-11-26T16:00:00Z')); // Thursday 11:00
+    // Nothing ran at Friday 07:00 (the server was down); Saturday 07:00 does.
+    const saturday = at('2026-11-28T12:00:00Z');
+    await notifyConditions(database.db, saturday);
+    await deliver(saturday);
+    const mails = mailsTo('admin');
+    expect(mails).toHaveLength(2);
+    const digest = text(mails[1] as ReceivedMail);
+    expect(digest.match(/Backup code pulled for Maria Lopez/g)).toHaveLength(1);
   });
 });
 

@@ -9,9 +9,13 @@ import {
   users,
 } from '@/db/schema';
 import { can } from '@/lib/auth/permissions';
-import { queueMessage } from '@/lib/messages/outbox';
+import { BODY_MAX_LENGTH, queueMessage, SUBJECT_MAX_LENGTH } from '@/lib/messages/outbox';
 import { NOTIFICATION_KIND_INFO, type NotificationKind } from './kinds';
 import { quietHoursEnd } from './quiet-hours';
+
+/** Text cut to what the outbox takes, marked as cut. */
+const cut = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 
 /** A member who chose at least one notification, with what they chose. */
 export type Subscriber = {
@@ -115,6 +119,10 @@ export async function notifyMembers(
     []
   ).filter((s) => s.organizationId === notice.organizationId && wants(s, notice.kind));
   if (members.length === 0) return 0;
+  // A long guest or lock name must not make the email unsendable (and with it
+  // the whole dispatch): cut what the outbox would refuse.
+  const subject = cut(notice.subject, SUBJECT_MAX_LENGTH);
+  const body = cut(notice.body, BODY_MAX_LENGTH);
   const written = await tx
     .insert(staffNotifications)
     .values(
@@ -122,13 +130,15 @@ export async function notifyMembers(
         organizationId: notice.organizationId,
         userId: m.userId,
         kind: notice.kind,
-        subject: notice.subject,
-        body: notice.body,
+        subject,
+        body,
         reservationId: notice.reservationId ?? null,
         deviceId: notice.deviceId ?? null,
         cause: notice.cause,
         // The digest gathers by this, on the tick's clock.
         createdAt: now,
+        // Told by its own email: a later digest (if the member switches to it) leaves it out.
+        digestedAt: m.dailyDigest ? null : now,
       })),
     )
     .onConflictDoNothing({
@@ -149,8 +159,8 @@ export async function notifyMembers(
         kind: 'staff_notification',
         channel: 'email',
         recipient: member.email,
-        subject: notice.subject,
-        body: notice.body,
+        subject,
+        body,
         cause: `${member.userId}:${notice.cause}`,
         reservationId: notice.reservationId ?? null,
         eventId: notice.eventId ?? null,

@@ -188,9 +188,14 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     stats.eventsDispatched = dispatched.events;
     stats.webhookDeliveriesQueued = dispatched.deliveries;
     stats.staffNotifications = dispatched.notifications;
+  } catch (error) {
+    logger().error({ err: error }, 'dispatching events failed');
+  }
+
+  try {
     stats.staffNotifications += await notifyConditions(db, settings.now);
   } catch (error) {
-    logger().error({ err: error }, 'dispatching events and notifications failed');
+    logger().error({ err: error }, 'notifying members of arrivals and locks failed');
   }
 
   try {
@@ -225,7 +230,11 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
   }
 
   await pruneSignInAttempts(db, settings.now);
-  await pruneLockEvents(db, settings.now);
+  try {
+    await pruneLockEvents(db, settings.now);
+  } catch (error) {
+    logger().error({ err: error }, 'pruning old events failed');
+  }
   stats.durationMs = Math.round(performance.now() - started);
   await recordLastTick(db, {
     startedAt: settings.now.toISOString(),
