@@ -77,6 +77,12 @@ export const accessCodes = pgTable(
     isScheduledOnDevice: boolean('is_scheduled_on_device').notNull().default(false),
     /** The code's reference at the lock, once set. */
     externalRef: text('external_ref'),
+    /**
+     * The last reference it had on this lock, kept after it comes off: a lock
+     * (Seam) that names a code by its reference may report an entry late, or
+     * one made after Keyhold removed it when the lock ignored the removal.
+     */
+    lastExternalRef: text('last_external_ref'),
     // What the reconciler needs.
     desiredState: desiredState('desired_state').notNull().default('present'),
     attempts: integer('attempts').notNull().default(0),

@@ -52,6 +52,7 @@ const arrivingOn = (deviceId: string, digits: string, nextAttemptAt: Date, now: 
   code: digits,
   status: 'unset' as const,
   externalRef: null,
+  lastExternalRef: null,
   isScheduledOnDevice: false,
   attempts: 0,
   lastAttemptAt: null,

@@ -1,12 +1,14 @@
 import { type Executor, queryRows, sql } from '@/db/client';
 import type { Device, KeyholdEvent } from '@/db/schema';
+import { CHECK_OUT_GRACE_MINUTES } from '@/lib/alerts/alerts';
 import { type NewEvent, recordEvents } from '@/lib/events/store';
 import type { LockEventReport } from '@/lib/locks/adapter';
 
 /**
  * The keys of a lock event's `detail` that other parts read (the stay's page,
  * alerts, notifications, `events/list`): whether the code that opened the door
- * was a backup code, whether a stay's code opened it at or after its check-out,
+ * was a backup code, whether a stay's code opened it past its check-out (and the
+ * grace the alerts allow, CHECK_OUT_GRACE_MINUTES),
  * and the lock's slot when the lock gave one. Never the digits.
  */
 export type LockEventDetail = {
@@ -25,7 +27,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type NamedCode = {
   id: string;
   device_id: string;
-  external_ref: string | null;
+  /** The code's reference at the lock, kept after it came off (`access_codes.last_external_ref`). */
+  last_external_ref: string | null;
   is_backup: boolean;
   /** The stay: the code's own, or for a pulled backup code the one it was pulled for. */
   stay_id: string | null;
@@ -42,7 +45,8 @@ const INSERT_CHUNK = 1000;
  * in the caller's transaction, and attribute entries. An entry is credited to
  * a code only when the lock named it — by Keyhold's code id (a code on that
  * lock, in that organization), else by the code's reference at the adapter
- * (`access_codes.external_ref` on that lock) — never by guessing: an entry
+ * (`access_codes.last_external_ref` on that lock, kept after the code
+ * came off) — never by guessing: an entry
  * the lock did not name is stored with no code ("unlocked at the keypad,
  * code unknown"). Returns the events written now.
  */
@@ -66,8 +70,8 @@ export async function storeLockEventBatches(
   // Several codes may once have had one reference on a lock: the newest is the one it names.
   const byRef = new Map<string, NamedCode>();
   for (const c of codes) {
-    const key = `${c.device_id}:${c.external_ref}`;
-    if (c.external_ref && !byRef.has(key)) byRef.set(key, c);
+    const key = `${c.device_id}:${c.last_external_ref}`;
+    if (c.last_external_ref && !byRef.has(key)) byRef.set(key, c);
   }
 
   const seen = new Set<string>();
@@ -86,7 +90,11 @@ export async function storeLockEventBatches(
       const endsAt = code?.stay_ends_at ? new Date(code.stay_ends_at) : null;
       const detail: LockEventDetail = {
         is_backup_access_code: code?.is_backup ?? false,
-        after_check_out: entry && endsAt !== null && report.occurredAt >= endsAt,
+        // Past the same grace the alert on a code left on the lock allows.
+        after_check_out:
+          entry &&
+          endsAt !== null &&
+          report.occurredAt.getTime() >= endsAt.getTime() + CHECK_OUT_GRACE_MINUTES * 60_000,
         ...(typeof named?.slot === 'number' ? { slot: named.slot } : {}),
       };
       batch.push({
@@ -141,7 +149,7 @@ async function namedCodes(
   return queryRows<NamedCode>(
     tx,
     sql`
-      select c.id, c.device_id, c.external_ref, c.is_backup,
+      select c.id, c.device_id, c.last_external_ref, c.is_backup,
              r.id as stay_id, r.ends_at as stay_ends_at
         from jsonb_to_recordset(${JSON.stringify(locks)}::jsonb)
                as l(organization_id uuid, device_id uuid)
@@ -151,7 +159,7 @@ async function namedCodes(
           on r.id = coalesce(c.reservation_id, c.pulled_for_reservation_id)
          and r.organization_id = c.organization_id
        where c.id = any(${`{${[...ids].join(',')}}`}::uuid[])
-          or c.external_ref = any(${`{${[...refs].map(arrayItem).join(',')}}`}::text[])
+          or c.last_external_ref = any(${`{${[...refs].map(arrayItem).join(',')}}`}::text[])
        order by c.created_at desc`,
   );
 }

@@ -158,5 +158,48 @@ describe('lock events through Seam', () => {
         .from(events)
         .where(and(eq(events.deviceId, lock.id), like(events.dedupeKey, 'lock:%'))),
     ).toHaveLength(2);
+
+    // Check-out: Keyhold takes the code off the lock (Seam names it by its id only)…
+    const checkOut = new Date('2026-11-28T16:00:00Z');
+    let offAt = checkOut;
+    for (let i = 1; i <= 10; i++) {
+      offAt = minutes(checkOut, i);
+      await tick(offAt);
+      const [now] = await database.db
+        .select({ status: accessCodes.status })
+        .from(accessCodes)
+        .where(eq(accessCodes.id, guestCode.id));
+      if (now?.status === 'removed') break;
+    }
+    const [removed] = await database.db
+      .select()
+      .from(accessCodes)
+      .where(eq(accessCodes.id, guestCode.id));
+    expect(removed).toMatchObject({ status: 'removed', externalRef: null });
+    // …but the lock ignored it: the guest's code opens the door after check-out.
+    seamReports({
+      deviceId: seamLock,
+      type: 'lock.unlocked',
+      occurredAt: minutes(offAt, 20),
+      accessCodeId: ref,
+      method: 'keycode',
+    });
+    await tick(minutes(offAt, 25));
+    const late = await database.db
+      .select()
+      .from(events)
+      .where(
+        and(
+          eq(events.deviceId, lock.id),
+          like(events.dedupeKey, 'lock:%'),
+          eq(events.occurredAt, minutes(offAt, 20)),
+        ),
+      );
+    expect(late).toHaveLength(1);
+    expect(late[0]).toMatchObject({
+      accessCodeId: guestCode.id,
+      reservationId: stay.id,
+      detail: { after_check_out: true },
+    });
   });
 });

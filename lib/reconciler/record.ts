@@ -164,6 +164,7 @@ async function record(db: Db, batch: LockResultSet[], s: Settings): Promise<void
           attempts = v.attempts,
           next_attempt_at = v.next_attempt_at,
           external_ref = v.external_ref,
+          last_external_ref = coalesce(v.external_ref, c.last_external_ref),
           is_scheduled_on_device = coalesce(v.is_scheduled_on_device, c.is_scheduled_on_device),
           set_on_device_at = coalesce(v.set_on_device_at, c.set_on_device_at),
           removed_from_device_at = coalesce(v.removed_from_device_at, c.removed_from_device_at),
@@ -179,6 +180,7 @@ async function record(db: Db, batch: LockResultSet[], s: Settings): Promise<void
       await tx.execute(sql`
         update access_codes c set
           external_ref = v.external_ref,
+          last_external_ref = coalesce(v.external_ref, c.last_external_ref),
           set_on_device_at = coalesce(v.set_on_device_at, c.set_on_device_at),
           removed_from_device_at = coalesce(v.removed_from_device_at, c.removed_from_device_at),
           next_attempt_at = ${now}::timestamptz,
