@@ -227,6 +227,12 @@ export type DeliverOptions = {
   concurrency?: number;
   /** Stop claiming new batches after this long. */
   budgetMs?: number;
+  /**
+   * Only messages of these channels (all when unset): the tick sends guests'
+   * and members' messages apart from webhook deliveries, so a receiver that
+   * hangs never holds up a guest's code.
+   */
+  channels?: readonly MessageChannel[];
   random?: () => number;
 };
 
@@ -286,6 +292,9 @@ async function claimMessages(
   const now = options.now.toISOString();
   const leaseUntil = new Date(options.now.getTime() + (options.leaseMs ?? 120_000));
   const maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
+  const ofChannels = options.channels
+    ? sql`and channel = any(${`{${options.channels.join(',')}}`}::message_channel[])`
+    : sql``;
   return db.transaction(async (tx) => {
     // Its last attempt died mid-send and it has no attempts left: it may or may
     // not have arrived, and trying again would exceed the limit.
@@ -295,7 +304,7 @@ async function claimMessages(
         with picked as (
           select id from messages
           where status = 'sending' and lease_expires_at <= ${now}::timestamptz
-            and attempts >= ${maxAttempts}
+            and attempts >= ${maxAttempts} ${ofChannels}
           for update skip locked
         )
         update messages m set status = 'failed', lease_expires_at = null, next_attempt_at = null,
@@ -320,9 +329,10 @@ async function claimMessages(
       sql`
         with picked as (
           select id from messages
-          where (status = 'queued' and next_attempt_at <= ${now}::timestamptz)
-             or (status = 'sending' and lease_expires_at <= ${now}::timestamptz
-                 and attempts < ${maxAttempts})
+          where ((status = 'queued' and next_attempt_at <= ${now}::timestamptz)
+                 or (status = 'sending' and lease_expires_at <= ${now}::timestamptz
+                     and attempts < ${maxAttempts}))
+            ${ofChannels}
           order by next_attempt_at
           limit ${batchSize}
           for update skip locked

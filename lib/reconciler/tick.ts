@@ -34,6 +34,10 @@ export type { TickOptions } from './options';
 
 export const INSTANCE_ID = `${hostname()}:${process.pid}`;
 
+/** Webhook deliveries claimed at once (one round of the outbox's 8 sends), and their share of a tick. */
+const WEBHOOK_BATCH = 8;
+const WEBHOOK_BUDGET_MS = 5_000;
+
 export type TickStats = {
   rounds: number;
   locks: number;
@@ -207,14 +211,30 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
   }
 
   try {
-    const delivered = await deliverDueMessages(db, {
+    // Webhook deliveries go out through their endpoints; a test's injected transports win.
+    const transports = {
+      webhook: webhookTransport(db),
+      ...(options.transports ?? transportsFromEnv()),
+    };
+    // Guests and members first, webhooks apart with their own budget: a
+    // receiver that hangs (10 s a try) never holds up a guest's code.
+    const toPeople = await deliverDueMessages(db, {
       now: settings.now,
-      // Webhook deliveries go out through their endpoints; a test's injected transports win.
-      transports: { webhook: webhookTransport(db), ...(options.transports ?? transportsFromEnv()) },
+      transports,
       random: settings.random,
+      channels: ['email', 'sms'],
     });
-    stats.messagesSent = delivered.sent;
-    stats.messagesFailed = delivered.retrying + delivered.failed;
+    const toWebhooks = await deliverDueMessages(db, {
+      now: settings.now,
+      transports,
+      random: settings.random,
+      channels: ['webhook'],
+      batchSize: WEBHOOK_BATCH,
+      budgetMs: WEBHOOK_BUDGET_MS,
+    });
+    stats.messagesSent = toPeople.sent + toWebhooks.sent;
+    stats.messagesFailed =
+      toPeople.retrying + toPeople.failed + toWebhooks.retrying + toWebhooks.failed;
   } catch (error) {
     // Messages stay queued (or leased until the lease expires) for the next tick.
     logger().error({ err: error }, 'delivering messages failed');

@@ -122,6 +122,33 @@ function verified(delivery: ReceivedDelivery | undefined, secret: string) {
 }
 
 describe('deliveries', () => {
+  it('goes out apart from guests’ and members’ messages: a send to people never claims a delivery', async () => {
+    const hook = path();
+    await addEndpoint(admin, hook);
+    await unlocked();
+    await dispatchEvents(database.db, NOW);
+    const transports = { webhook: webhookTransport(database.db, { key: KEY }) };
+    const toPeople = await deliverDueMessages(database.db, {
+      now: NOW,
+      transports,
+      channels: ['email', 'sms'],
+    });
+    expect(toPeople.claimed).toBe(0);
+    const [waiting] = await database.db
+      .select({ status: messages.status, attempts: messages.attempts })
+      .from(messages)
+      .where(eq(messages.channel, 'webhook'));
+    expect(waiting).toEqual({ status: 'queued', attempts: 0 });
+    expect(receiver.received).toHaveLength(0);
+    const toWebhooks = await deliverDueMessages(database.db, {
+      now: NOW,
+      transports,
+      channels: ['webhook'],
+    });
+    expect(toWebhooks.sent).toBe(1);
+    expect(receiver.received.map((r) => r.path)).toEqual([hook]);
+  });
+
   it('an event reaches a subscribed endpoint signed and in Seam’s shape; not an unsubscribed one, not another organization’s', async () => {
     const all = path();
     const disconnectsOnly = path();
