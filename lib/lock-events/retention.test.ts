@@ -1,9 +1,20 @@
-import { asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { events, organizations } from '@/db/schema';
-import { createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
+import { asc, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  events,
+  messages,
+  organizations,
+  simulatedLockEvents,
+  webhookEndpoints,
+} from '@/db/schema';
+import {
+  addSimulatedLock,
+  createOrganization,
+  createTestDatabase,
+  type TestDatabase,
+} from '@/db/testing';
 import { recordEvents } from '@/lib/events/store';
-import { pruneLockEvents } from './retention';
+import { PRUNE_INTERVAL_MINUTES, pruneLockEvents } from './retention';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * 86_400_000);
@@ -15,6 +26,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await database.close();
+});
+beforeEach(async () => {
+  await database.truncate();
 });
 
 describe('pruneLockEvents', () => {
@@ -48,6 +62,8 @@ describe('pruneLockEvents', () => {
         dedupeKey: `access_code.set_on_device:${lockOf(short)}`,
       },
     ]);
+    // Stored when they happened (a late read is kept by when it was stored).
+    await database.db.update(events).set({ createdAt: sql`${events.occurredAt}` });
     // Webhooks and notifications have had all but one.
     await database.db.update(events).set({ dispatchedAt: NOW });
     await database.db
@@ -67,6 +83,76 @@ describe('pruneLockEvents', () => {
         `lock:${lockOf(short)}:recent`,
       ].sort(),
     );
+    // Pruned at most every PRUNE_INTERVAL_MINUTES: an old row added meanwhile waits for the next run.
+    await recordEvents(database.db, [lockEvent(short, 'older-still', 45)]);
+    await database.db
+      .update(events)
+      .set({ createdAt: daysAgo(45), dispatchedAt: NOW })
+      .where(eq(events.dedupeKey, `lock:${lockOf(short)}:older-still`));
+    expect(await pruneLockEvents(database.db, new Date(NOW.getTime() + 60_000))).toBe(0);
+    expect(
+      await pruneLockEvents(database.db, new Date(NOW.getTime() + PRUNE_INTERVAL_MINUTES * 60_000)),
+    ).toBe(1);
+  });
+
+  it('keeps an entry read late for the whole period, counted from when it was stored', async () => {
+    const org = await createOrganization(database.db, { locks: 1 });
+    const deviceId = org.locks[0]?.id ?? '';
+    await recordEvents(database.db, [
+      {
+        organizationId: org.org.id,
+        eventType: 'lock.unlocked',
+        occurredAt: daysAgo(120),
+        deviceId,
+        method: 'manual',
+        dedupeKey: `lock:${deviceId}:read-late`,
+      },
+    ]);
+    await database.db.update(events).set({ createdAt: daysAgo(1), dispatchedAt: NOW });
     expect(await pruneLockEvents(database.db, NOW)).toBe(0);
+    expect(await database.db.select().from(events)).toHaveLength(1);
+  });
+
+  it('prunes the simulated locks’ own logs and the webhook deliveries sent or given up on', async () => {
+    const org = await createOrganization(database.db);
+    const lock = await addSimulatedLock(database.db, {
+      organizationId: org.org.id,
+      propertyId: org.property.id,
+      name: 'Room 204',
+    });
+    await database.db.insert(simulatedLockEvents).values([
+      { lockId: lock.externalId, kind: 'unlocked', method: 'manual', occurredAt: daysAgo(91) },
+      { lockId: lock.externalId, kind: 'unlocked', method: 'manual', occurredAt: daysAgo(89) },
+    ]);
+    const [endpoint] = await database.db
+      .insert(webhookEndpoints)
+      .values({ organizationId: org.org.id, url: 'https://hooks.example/k', secretSealed: 's' })
+      .returning();
+    const delivery = (key: string, status: 'sent' | 'failed' | 'queued', age: number) => ({
+      organizationId: org.org.id,
+      kind: 'webhook_event' as const,
+      channel: 'webhook' as const,
+      recipient: 'https://hooks.example/k',
+      webhookEndpointId: endpoint?.id,
+      body: '{}',
+      status,
+      idempotencyKey: key,
+      createdAt: daysAgo(age),
+    });
+    await database.db
+      .insert(messages)
+      .values([
+        delivery('old-sent', 'sent', 91),
+        delivery('old-failed', 'failed', 91),
+        delivery('old-still-retrying', 'queued', 91),
+        delivery('recent', 'sent', 10),
+      ]);
+    expect(await pruneLockEvents(database.db, NOW)).toBe(3);
+    expect(
+      (await database.db.select({ key: messages.idempotencyKey }).from(messages))
+        .map((m) => m.key)
+        .sort(),
+    ).toEqual(['old-still-retrying', 'recent']);
+    expect(await database.db.select().from(simulatedLockEvents)).toHaveLength(1);
   });
 });
