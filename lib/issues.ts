@@ -148,6 +148,13 @@ export const ISSUES: Record<string, IssueWords> = {
     tone: 'error',
     group: 'Codes still on a lock after check-out',
   },
+  entry_after_check_out: {
+    title: 'Entry after check-out',
+    explanation:
+      'A stay’s code opened the door after its check-out: a code that was not taken off the lock, or a lock that ignored the end. Check the code is off the lock and who came in.',
+    tone: 'error',
+    group: 'Codes that opened a door after check-out',
+  },
   message_delivery_delayed: {
     title: 'Message not getting through',
     explanation: 'A message to the guest has not gone through yet; Keyhold is still retrying.',

@@ -215,7 +215,7 @@ describe('listArrivals', () => {
     expect(board.get('Missing Mo')?.readiness.problems).toContainEqual(
       expect.objectContaining({
         check: 'entry',
-        message: 'No entry yet: Missing Mo has not come in by 22:00.',
+        message: "Not yet arrived: nobody has come in with Missing Mo's codes by 22:00.",
       }),
     );
     expect(board.get('Came Carla')?.readiness.problems.map((p) => p.check)).not.toContain('entry');

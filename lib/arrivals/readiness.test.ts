@@ -389,7 +389,7 @@ describe('the no-entry check', () => {
       {
         check: 'entry',
         severity: 'warning',
-        message: 'No entry yet: Ana Silva has not come in by 22:00.',
+        message: "Not yet arrived: nobody has come in with Ana Silva's codes by 22:00.",
         fix: { label: 'Open the reservation', href: '/reservations/r1' },
       },
     ]);

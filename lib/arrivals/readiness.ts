@@ -9,6 +9,7 @@ import type { Pullability } from '@/lib/backup-pools/pullability';
 import { LOW_BATTERY } from '@/lib/devices/battery';
 import { lockLabel } from '@/lib/devices/lock-label';
 import { type LockFacts, lockTrouble, offlineSince } from '@/lib/devices/predicates';
+import { NO_ENTRY_YET } from '@/lib/lock-events/describe';
 import { lockAlsoBooked, type Overlap } from '@/lib/reservations/overlap';
 import { type PendingCancellation, pendingCancellationText } from '@/lib/sources/safety-net';
 import { formatInZone, localDateTimeParts, toIso, zonedInstant } from '@/lib/time';
@@ -279,7 +280,13 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
     problems.push({
       check: 'entry',
       severity: 'warning',
-      message: `No entry yet: ${stay.guestName} has not come in by ${policy.noEntryAlertTime?.slice(0, 5)}.`,
+      // The time the rule looked at: the alert time, or check-in when that is later.
+      message: `${NO_ENTRY_YET}: nobody has come in with ${stay.guestName}'s codes by ${
+        localDateTimeParts(
+          noEntryAlertAt(stay.startsAt, stay.timeZone, policy.noEntryAlertTime ?? '00:00'),
+          stay.timeZone,
+        ).time
+      }.`,
       fix: { label: 'Open the reservation', href: `/reservations/${stay.reservationId}` },
     });
   }

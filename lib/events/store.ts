@@ -40,11 +40,13 @@ export async function recordEvents(tx: Executor, batch: NewEvent[]): Promise<Key
     dedupe_key: e.dedupeKey,
   }));
   // Drizzle inserts every column in the table's order: this select lists them so.
+  // Stored at the statement's own time, not the transaction's start, so an
+  // `events/list` poller's `since` misses less of a long transaction's events.
   return tx
     .insert(events)
     .select(
       sql`select gen_random_uuid(), e.organization_id, e.event_type, e.occurred_at, e.device_id,
-                 e.access_code_id, e.reservation_id, e.method, e.detail, e.dedupe_key, now(), null
+                 e.access_code_id, e.reservation_id, e.method, e.detail, e.dedupe_key, clock_timestamp(), null
             from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as e(
               organization_id uuid, event_type text, occurred_at timestamptz, device_id uuid,
               access_code_id uuid, reservation_id uuid, method text, detail jsonb, dedupe_key text)`,
