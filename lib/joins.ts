@@ -3,6 +3,7 @@ import {
   accessCodeEvents,
   accessCodes,
   devices,
+  events,
   properties,
   reservationDevices,
   reservations,
@@ -43,4 +44,22 @@ export const deviceOfLink = and(
 export const deviceOfCode = and(
   eq(devices.id, accessCodes.deviceId),
   eq(devices.organizationId, accessCodes.organizationId),
+);
+
+/** The lock a happening (`events`) is about. */
+export const deviceOfHappening = and(
+  eq(devices.id, events.deviceId),
+  eq(devices.organizationId, events.organizationId),
+);
+
+/** The code a happening names. */
+export const codeOfHappening = and(
+  eq(accessCodes.id, events.accessCodeId),
+  eq(accessCodes.organizationId, events.organizationId),
+);
+
+/** The stay a happening is credited to. */
+export const reservationOfHappening = and(
+  eq(reservations.id, events.reservationId),
+  eq(reservations.organizationId, events.organizationId),
 );

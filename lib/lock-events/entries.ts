@@ -4,6 +4,7 @@ import { accessCodes, devices, events, properties, reservations } from '@/db/sch
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
+import { codeOfHappening, deviceOfHappening, reservationOfHappening } from '@/lib/joins';
 import { toIso } from '@/lib/time';
 import { describeEntry, type EntryFacts } from './describe';
 
@@ -96,24 +97,9 @@ function entriesFrom(db: Executor) {
       return db
         .select(entryColumns)
         .from(events)
-        .leftJoin(
-          devices,
-          and(eq(devices.id, events.deviceId), eq(devices.organizationId, events.organizationId)),
-        )
-        .leftJoin(
-          accessCodes,
-          and(
-            eq(accessCodes.id, events.accessCodeId),
-            eq(accessCodes.organizationId, events.organizationId),
-          ),
-        )
-        .leftJoin(
-          reservations,
-          and(
-            eq(reservations.id, events.reservationId),
-            eq(reservations.organizationId, events.organizationId),
-          ),
-        );
+        .leftJoin(devices, deviceOfHappening)
+        .leftJoin(accessCodes, codeOfHappening)
+        .leftJoin(reservations, reservationOfHappening);
     },
   };
 }
@@ -235,24 +221,9 @@ export async function firstEntriesFor(
       neededHelp: sql<boolean>`bool_or(coalesce((${events.detail} ->> 'is_backup_access_code')::boolean, ${accessCodes.isBackup}, false)) over (partition by ${events.reservationId})`,
     })
     .from(events)
-    .leftJoin(
-      devices,
-      and(eq(devices.id, events.deviceId), eq(devices.organizationId, events.organizationId)),
-    )
-    .leftJoin(
-      accessCodes,
-      and(
-        eq(accessCodes.id, events.accessCodeId),
-        eq(accessCodes.organizationId, events.organizationId),
-      ),
-    )
-    .leftJoin(
-      reservations,
-      and(
-        eq(reservations.id, events.reservationId),
-        eq(reservations.organizationId, events.organizationId),
-      ),
-    )
+    .leftJoin(devices, deviceOfHappening)
+    .leftJoin(accessCodes, codeOfHappening)
+    .leftJoin(reservations, reservationOfHappening)
     .where(
       and(
         eq(events.organizationId, organizationId),
