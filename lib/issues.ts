@@ -155,6 +155,13 @@ export const ISSUES: Record<string, IssueWords> = {
     tone: 'error',
     group: 'Codes that opened a door after check-out',
   },
+  notification_not_delivered: {
+    title: 'Staff not being told',
+    explanation:
+      'Emails to a member, or events to an outbound webhook, are not getting through: staff will not hear of at-risk arrivals or entries after check-out until it is fixed. Check the address, the SMTP settings or the receiver (Settings → Webhooks shows each delivery).',
+    tone: 'warning',
+    group: 'Notifications and webhooks not getting through',
+  },
   message_delivery_delayed: {
     title: 'Message not getting through',
     explanation: 'A message to the guest has not gone through yet; Keyhold is still retrying.',

@@ -145,6 +145,10 @@ export const messages = pgTable(
       .on(t.webhookEndpointId, t.createdAt)
       .where(sql`${t.webhookEndpointId} is not null`),
     index('messages_failed_idx').on(t.updatedAt).where(sql`${t.status} = 'failed'`),
+    // Whether anything got through to a member's address or a webhook since it failed.
+    index('messages_recipient_sent_idx')
+      .on(t.organizationId, t.recipient, t.sentAt)
+      .where(sql`${t.status} = 'sent'`),
   ],
 );
 

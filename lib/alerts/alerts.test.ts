@@ -464,6 +464,55 @@ describe('syncAlerts for guest messages', () => {
   });
 });
 
+describe('syncAlerts for staff notifications and webhooks', () => {
+  it('warns once a member’s notifications or a webhook stop getting through, naming only the address or host, and clears once one gets through', async () => {
+    const member = 'night.manager@harbor.example';
+    const retrying = await newMessage({
+      kind: 'staff_notification',
+      recipient: member,
+      subject: 'Arrival at risk: Robin',
+      attempts: MESSAGE_ALERT_ATTEMPTS,
+      lastError: SMTP_DOWN,
+    });
+    const hook = 'https://hooks.example/keyhold/s3cr3t-path';
+    await newMessage({
+      kind: 'webhook_event',
+      channel: 'webhook',
+      recipient: hook,
+      subject: 'lock.unlocked',
+      body: '{}',
+      status: 'failed',
+      attempts: 1,
+      lastError: 'The receiver answered HTTP 410.',
+    });
+    // A guest message failing is its own alert, not this one.
+    await newMessage({ attempts: MESSAGE_ALERT_ATTEMPTS, lastError: SMTP_DOWN });
+    await syncAlerts(database.db, at(1));
+
+    const [toMember] = await alertsFor(`notification_not_delivered:${member}`);
+    expect(toMember).toMatchObject({ severity: 'warning', status: 'open', reservationId: null });
+    expect(toMember?.message).toBe(
+      `Notifications to ${member} are not getting through: ${SMTP_DOWN}`,
+    );
+    const [toHook] = await alertsFor(`notification_not_delivered:${hook}`);
+    expect(toHook?.message).toBe(
+      'Events to the webhook at https://hooks.example are not getting through: The receiver answered HTTP 410.',
+    );
+    expect(toHook?.message).not.toContain('s3cr3t');
+    expect(await alertsFor('notification_not_delivered:robin@example.com')).toEqual([]);
+
+    // The member's next email gets through: that alert clears; the webhook's stays.
+    await updateMessage(retrying.id, { status: 'sent', lastError: null, sentAt: at(2) });
+    await syncAlerts(database.db, at(2));
+    expect(await alertsFor(`notification_not_delivered:${member}`)).toMatchObject([
+      { status: 'resolved' },
+    ]);
+    expect(await alertsFor(`notification_not_delivered:${hook}`)).toMatchObject([
+      { status: 'open' },
+    ]);
+  });
+});
+
 describe('acknowledgeAlerts', () => {
   it('takes an alert off the badge but keeps it listed until it clears; a recurrence opens a new one', async () => {
     const lock = await newLock();

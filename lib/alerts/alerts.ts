@@ -221,6 +221,33 @@ const conditions = (now: Date, offline: { device_id: string; message: string }[]
             and later.reservation_id = m.reservation_id
             and later.kind = m.kind and later.channel = m.channel
             and later.status = 'sent' and later.created_at > m.created_at)
+    union all
+    -- Staff told nothing because their email or a webhook is not getting
+    -- through: one alert per member's address or endpoint, while a message to
+    -- it keeps failing (retrying past the alert's attempts, or given up on in
+    -- the last day) and none has got through since.
+    select m.organization_id, null, null, null,
+           'notification_not_delivered', 'warning'::alert_severity,
+           (case when m.channel = 'webhook'
+                 then 'Events to the webhook at ' || substring(m.recipient from '^[a-z]+://[^/?#]+')
+                 else 'Notifications to ' || m.recipient end)
+             || ' are not getting through' || coalesce(': ' || e.error, '.'),
+           'notification_not_delivered:' || m.recipient
+      from (
+        select distinct on (organization_id, recipient) *
+          from messages
+         where kind in ('staff_notification', 'staff_digest', 'webhook_event')
+           and ((status in ('queued', 'sending') and attempts >= ${MESSAGE_ALERT_ATTEMPTS})
+                or (status = 'failed'
+                    and updated_at >= ${now.toISOString()}::timestamptz - interval '1 day'))
+         order by organization_id, recipient, updated_at desc
+      ) m
+      cross join lateral (${messageError(sql`m.last_error`)}) e
+     where not exists (
+         select 1 from messages later
+          where later.organization_id = m.organization_id
+            and later.recipient = m.recipient and later.channel = m.channel
+            and later.status = 'sent' and later.sent_at > m.updated_at)
   ) found
   where kind is not null
 `;

@@ -1,0 +1,1 @@
+CREATE INDEX "messages_recipient_sent_idx" ON "messages" USING btree ("organization_id","recipient","sent_at") WHERE "messages"."status" = 'sent';
