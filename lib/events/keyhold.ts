@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { AccessCode } from '@/db/schema';
 import type { NewEvent } from './store';
 import type { CODE_EVENT_TYPES } from './types';
@@ -19,10 +20,16 @@ type CodeFacts = Pick<
   'id' | 'organizationId' | 'deviceId' | 'isBackup' | 'reservationId' | 'pulledForReservationId'
 >;
 
-/** The stay a code opens the door for: its own, or for a pulled backup code the one it was pulled for. */
+/**
+ * The stay a code opens the door for: its own, or for a pulled backup code the
+ * one it was pulled for. `stayOfCodeSql` is the same rule over an
+ * `access_codes` alias in a query (lock events are credited with it).
+ */
 export function stayOfCode(code: Pick<AccessCode, 'reservationId' | 'pulledForReservationId'>) {
   return code.reservationId ?? code.pulledForReservationId ?? null;
 }
+export const stayOfCodeSql = (alias: string) =>
+  sql.raw(`coalesce(${alias}.reservation_id, ${alias}.pulled_for_reservation_id)`);
 
 /**
  * An event about a code on its lock. `cause` makes it one happening (see the

@@ -1,6 +1,7 @@
 import { type Executor, queryRows, sql } from '@/db/client';
 import type { Device, KeyholdEvent } from '@/db/schema';
 import { CHECK_OUT_GRACE_MINUTES } from '@/lib/alerts/alerts';
+import { stayOfCodeSql } from '@/lib/events/keyhold';
 import { type NewEvent, recordEvents } from '@/lib/events/store';
 import type { LockEventReport } from '@/lib/locks/adapter';
 
@@ -156,7 +157,7 @@ async function namedCodes(
         join access_codes c
           on c.organization_id = l.organization_id and c.device_id = l.device_id
         left join reservations r
-          on r.id = coalesce(c.reservation_id, c.pulled_for_reservation_id)
+          on r.id = ${stayOfCodeSql('c')}
          and r.organization_id = c.organization_id
        where c.id = any(${`{${[...ids].join(',')}}`}::uuid[])
           or c.last_external_ref = any(${`{${[...refs].map(arrayItem).join(',')}}`}::text[])

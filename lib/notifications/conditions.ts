@@ -7,7 +7,7 @@ import { logger } from '@/lib/log';
 import { queueMessage } from '@/lib/messages/outbox';
 import { formatZoned, localDateTimeParts, wallTimeInZone, zonedInstant } from '@/lib/time';
 import type { NotificationKind } from './kinds';
-import { loadSubscribers, notifyMembers } from './notify';
+import { causesAlreadyTold, loadSubscribers, notifyMembers } from './notify';
 import { quietHoursEnd } from './quiet-hours';
 import { lockLabel, lockPath, stayPath } from './words';
 
@@ -78,11 +78,23 @@ export async function notifyArrivalsAtRisk(
   if (atRisk.length === 0) return 0;
   return db.transaction(async (tx) => {
     const subscribers = (await loadSubscribers(tx, [organizationId])).get(organizationId) ?? [];
+    const causeOf = (arrival: (typeof atRisk)[number]) => {
+      const soon = new Date(arrival.startsAt).getTime() - now.getTime() <= AT_RISK_AGAIN_BEFORE_MS;
+      return `arrival_at_risk:${arrival.reservationId}:${soon ? '2h' : 'early'}`;
+    };
+    const alreadyTold = await causesAlreadyTold(
+      tx,
+      organizationId,
+      'arrival_at_risk',
+      atRisk.map(causeOf),
+      subscribers,
+    );
     let told = 0;
     for (const arrival of atRisk) {
+      const cause = causeOf(arrival);
+      if (alreadyTold.has(cause)) continue;
       const startsAt = new Date(arrival.startsAt);
       const when = formatZoned(startsAt, arrival.timeZone);
-      const soon = startsAt.getTime() - now.getTime() <= AT_RISK_AGAIN_BEFORE_MS;
       const rooms = arrival.readiness.locks.map(lockLabel).join(', ');
       const problems = arrival.readiness.problems
         .filter((p) => p.severity === 'error')
@@ -92,7 +104,7 @@ export async function notifyArrivalsAtRisk(
         {
           organizationId,
           kind: 'arrival_at_risk',
-          cause: `arrival_at_risk:${arrival.reservationId}:${soon ? '2h' : 'early'}`,
+          cause,
           subject: `Arrival at risk: ${arrival.guestName}${rooms ? ` (${rooms})` : ''}, check-in ${when}`,
           body: [
             `${arrival.guestName} checks in at ${arrival.propertyName}${rooms ? `, ${rooms},` : ''} on ${when}, and may not get in:`,
@@ -160,8 +172,22 @@ export async function notifyOfflineLocks(
   if (offline.length === 0) return 0;
   return db.transaction(async (tx) => {
     const subscribers = (await loadSubscribers(tx, [organizationId])).get(organizationId) ?? [];
+    // Once per outage; an outage Keyhold never timed is one outage.
+    const causeOf = (lock: OfflineLockRow) => {
+      const since = offlineSince(lock);
+      return `lock_offline_before_arrival:${lock.id}:${since ? since.toISOString() : 'unknown'}`;
+    };
+    const alreadyTold = await causesAlreadyTold(
+      tx,
+      organizationId,
+      'lock_offline_before_arrival',
+      offline.map(causeOf),
+      subscribers,
+    );
     let told = 0;
     for (const lock of offline) {
+      const cause = causeOf(lock);
+      if (alreadyTold.has(cause)) continue;
       const since = offlineSince(lock);
       const name = lockLabel(lock);
       const startsAt = new Date(lock.starts_at);
@@ -171,8 +197,7 @@ export async function notifyOfflineLocks(
         {
           organizationId,
           kind: 'lock_offline_before_arrival',
-          // Once per outage; an outage Keyhold never timed is one outage.
-          cause: `lock_offline_before_arrival:${lock.id}:${since ? since.toISOString() : 'unknown'}`,
+          cause,
           subject: `${name} is offline with a guest checking in ${formatZoned(startsAt, lock.zone)}`,
           body: [
             `${name}${lock.property_name ? ` at ${lock.property_name}` : ''} is offline${since ? ` since ${formatZoned(since, lock.zone)}` : ''}: codes cannot reach it.`,

@@ -86,6 +86,40 @@ export function wants(subscriber: Subscriber, kind: NotificationKind): boolean {
   );
 }
 
+/**
+ * Of `causes`, those every member who wants `kind` was already told of: the
+ * conditions the tick finds true again and again are skipped with this one
+ * query instead of an insert per cause that writes nothing.
+ */
+export async function causesAlreadyTold(
+  tx: Executor,
+  organizationId: string,
+  kind: NotificationKind,
+  causes: readonly string[],
+  subscribers: readonly Subscriber[],
+): Promise<Set<string>> {
+  const members = subscribers.filter((s) => s.organizationId === organizationId && wants(s, kind));
+  if (causes.length === 0 || members.length === 0) return new Set(causes);
+  const rows = await tx
+    .select({
+      cause: staffNotifications.cause,
+      told: sql<number>`count(distinct ${staffNotifications.userId})`.mapWith(Number),
+    })
+    .from(staffNotifications)
+    .where(
+      and(
+        eq(staffNotifications.organizationId, organizationId),
+        inArray(staffNotifications.cause, [...causes]),
+        inArray(
+          staffNotifications.userId,
+          members.map((m) => m.userId),
+        ),
+      ),
+    )
+    .groupBy(staffNotifications.cause);
+  return new Set(rows.filter((r) => r.told >= members.length).map((r) => r.cause));
+}
+
 /** One thing to tell. Subject and body name people, rooms and times; never a PIN. */
 export type Notice = {
   organizationId: string;

@@ -24,24 +24,39 @@ export const MAX_WEBHOOK_ENDPOINTS = 20;
 
 const EVENT_TYPE_SET = new Set<string>(EVENT_TYPES);
 
-export const createWebhookEndpointSchema = z.object({
-  url: z
-    .string({ error: 'URL is required.' })
-    .trim()
-    .min(1, 'URL is required.')
-    .max(WEBHOOK_URL_MAX_LENGTH, `URL must be at most ${WEBHOOK_URL_MAX_LENGTH} characters.`)
-    .refine((url) => z.url({ protocol: /^https?$/ }).safeParse(url).success, {
-      message: 'URL must be an http:// or https:// address.',
-    }),
-  /** Empty: every event type. */
-  eventTypes: z
-    .array(z.string(), { error: 'Event types must be a list.' })
-    .default([])
-    .refine((types) => types.every((t) => EVENT_TYPE_SET.has(t)), {
-      message: 'Choose event types from the list.',
-    })
-    .transform((types) => [...new Set(types)].sort() as EventType[]),
-});
+export const createWebhookEndpointSchema = z
+  .object({
+    url: z
+      .string({ error: 'URL is required.' })
+      .trim()
+      .min(1, 'URL is required.')
+      .max(WEBHOOK_URL_MAX_LENGTH, `URL must be at most ${WEBHOOK_URL_MAX_LENGTH} characters.`)
+      .refine((url) => z.url({ protocol: /^https?$/ }).safeParse(url).success, {
+        message: 'URL must be an http:// or https:// address.',
+      }),
+    /**
+     * `all`: every event type (`eventTypes` ignored); `some`: only `eventTypes`,
+     * at least one. Unset: `some` when types are given, else `all`.
+     */
+    scope: z.enum(['all', 'some'], { error: 'Scope must be all or some.' }).optional(),
+    /** Empty: every event type. */
+    eventTypes: z
+      .array(z.string(), { error: 'Event types must be a list.' })
+      .default([])
+      .refine((types) => types.every((t) => EVENT_TYPE_SET.has(t)), {
+        message: 'Choose event types from the list.',
+      })
+      .transform((types) => [...new Set(types)].sort() as EventType[]),
+  })
+  // "Only these" with none chosen must not turn into every event (an empty list's meaning).
+  .refine((input) => input.scope !== 'some' || input.eventTypes.length > 0, {
+    path: ['eventTypes'],
+    message: 'Choose at least one event type, or All events.',
+  })
+  .transform(({ scope, eventTypes, ...rest }) => ({
+    ...rest,
+    eventTypes: scope === 'all' ? [] : eventTypes,
+  }));
 export type CreateWebhookEndpointInput = z.input<typeof createWebhookEndpointSchema>;
 
 /** An endpoint as staff see it: never its secret. */

@@ -15,6 +15,9 @@ import {
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
+/** How long a transport reuses an endpoint's row it read. */
+const ENDPOINT_CACHE_MS = 1_000;
+
 /** Answers worth trying again: the receiver is down, busy or timed out. */
 const RETRIED_STATUS = new Set([408, 429]);
 
@@ -37,6 +40,20 @@ export function webhookTransport(db: Executor, options: WebhookTransportOptions 
   const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
   const now = options.now ?? (() => clock.now());
   let key = options.key;
+  // An endpoint is read (and its secret opened) at most once a second per
+  // transport: a batch to one endpoint costs one query, and a disable made
+  // in Settings still stops the next batch.
+  const endpoints = new Map<string, { at: number; read: ReturnType<typeof endpointForDelivery> }>();
+  const endpointOf = (organizationId: string, endpointId: string, sealKey: Buffer) => {
+    const cacheKey = `${organizationId}:${endpointId}`;
+    const at = performance.now();
+    const cached = endpoints.get(cacheKey);
+    if (cached && at - cached.at < ENDPOINT_CACHE_MS) return cached.read;
+    const read = endpointForDelivery(db, organizationId, endpointId, sealKey);
+    endpoints.set(cacheKey, { at, read });
+    read.catch(() => endpoints.delete(cacheKey));
+    return read;
+  };
   return {
     name: 'HTTPS webhook',
     async send(message) {
@@ -44,12 +61,7 @@ export function webhookTransport(db: Executor, options: WebhookTransportOptions 
         throw new TransportError('The delivery names no webhook endpoint.', true);
       }
       key ??= credentialsKeyFromEnv();
-      const endpoint = await endpointForDelivery(
-        db,
-        message.organizationId,
-        message.webhookEndpointId,
-        key,
-      );
+      const endpoint = await endpointOf(message.organizationId, message.webhookEndpointId, key);
       if (!endpoint) throw new TransportError('Not sent: the endpoint was removed.', true);
       if (endpoint.disabled) throw new TransportError('Not sent: the endpoint is disabled.', true);
       if (endpoint.secret === null) {

@@ -404,6 +404,12 @@ describe('endpoints', () => {
       'eventTypes',
       'Choose event types from the list.',
     ],
+    [
+      'only some event types, with none chosen',
+      { url: 'https://example.com/hook', scope: 'some' as const, eventTypes: [] },
+      'eventTypes',
+      'Choose at least one event type, or All events.',
+    ],
   ])(
     '%s is refused naming the field, and nothing is saved',
     async (_case, input, field, message) => {

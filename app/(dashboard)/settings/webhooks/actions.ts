@@ -4,7 +4,6 @@ import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { type ActionResult, formOf, runAction } from '@/lib/http/action';
-import { InvalidInputError } from '@/lib/validation';
 import { sendTestEvent } from '@/lib/webhooks/deliveries';
 import {
   createWebhookEndpoint,
@@ -26,16 +25,11 @@ export async function createWebhookEndpointAction(
   formArgument: FormData,
 ): Promise<ActionResult<CreatedEndpoint>> {
   const formData = formOf(formArgument);
-  const some = formData.get('scope') === 'some';
-  const eventTypes = some ? formData.getAll('eventTypes').map(String) : [];
   const result = await runAction('settings.manage', async (actor) => {
-    if (some && eventTypes.length === 0) {
-      // An empty list means every event: "only these" with none ticked must not turn into that.
-      throw new InvalidInputError({ eventTypes: 'Choose at least one event type, or All events.' });
-    }
     const { endpoint, secret } = await createWebhookEndpoint(await getDb(), actor, {
       url: String(formData.get('url') ?? ''),
-      eventTypes,
+      scope: formData.get('scope') === 'some' ? 'some' : 'all',
+      eventTypes: formData.getAll('eventTypes').map(String),
     });
     return { endpointId: endpoint.id, url: endpoint.url, secret };
   });
