@@ -17,7 +17,7 @@ import { createdAt, id, issues, updatedAt } from './columns';
 import { organizations } from './organizations';
 import { properties } from './properties';
 
-export const lockAdapter = pgEnum('lock_adapter', ['simulated', 'seam']);
+export const lockAdapter = pgEnum('lock_adapter', ['simulated', 'seam', 'zwave']);
 export const deviceStatus = pgEnum('device_status', ['active', 'replaced', 'removed']);
 export const connectionStatus = pgEnum('connection_status', ['ok', 'error', 'unchecked']);
 

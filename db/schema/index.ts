@@ -8,3 +8,4 @@ export * from './properties';
 export * from './reservations';
 export * from './sessions';
 export * from './sources';
+export * from './zwave';

@@ -23,6 +23,7 @@ import {
   seamClientOptions,
   seamSettingsFromEnv,
 } from '@/lib/locks/seam/options';
+import type { ZwaveConnection } from '@/lib/locks/zwave/adapter';
 import { findProperty } from '@/lib/properties';
 import { open, seal } from '@/lib/secret-box';
 import { parseInput } from '@/lib/validation';
@@ -69,6 +70,9 @@ export const replaceConnectionKeySchema = z.object({
   connectionId: z.string({ error: 'Connection not found.' }),
   apiKey,
 });
+
+/** What reaches a Z-Wave JS Server, kept sealed like a Seam key (an address may carry a token). */
+type ZwaveCredentials = { url: string };
 
 /** Ask Seam for the workspace's locks with this key: the one call that checks it. */
 async function checkKey(key: string, settings: SeamSettings): Promise<AdapterDevice[]> {
@@ -312,8 +316,9 @@ export function defaultAdapters(
   options: { seam?: SeamSettings } = {},
 ): AdapterResolver {
   return adapterResolver({
-    simulated: db,
+    db,
     seam: (target) => seamOptionsFor(db, target, options.seam ?? seamSettingsFromEnv()),
+    zwave: (target) => zwaveConnectionFor(db, target, options.seam ?? seamSettingsFromEnv()),
   });
 }
 
@@ -327,6 +332,29 @@ async function seamOptionsFor(
   target: AdapterTarget,
   settings: SeamSettings,
 ): Promise<SeamClientOptions> {
+  const credentials = await openCredentials<SeamCredentials>(db, target, settings, 'Seam');
+  if (!credentials?.apiKey) throw await unreadable(db, target);
+  return seamClientOptions(credentials, settings);
+}
+
+/** Where a connection's Z-Wave JS Server is, for the tick's adapter; fails as seamOptionsFor does. */
+async function zwaveConnectionFor(
+  db: Executor,
+  target: AdapterTarget,
+  settings: SeamSettings,
+): Promise<ZwaveConnection> {
+  const credentials = await openCredentials<ZwaveCredentials>(db, target, settings, 'Z-Wave JS');
+  if (!credentials?.url || !target.connectionId) throw await unreadable(db, target);
+  return { connectionId: target.connectionId, url: credentials.url };
+}
+
+/** A connection's sealed credentials, opened; null when they cannot be read. */
+async function openCredentials<T>(
+  db: Executor,
+  target: AdapterTarget,
+  settings: SeamSettings,
+  service: string,
+): Promise<T | null> {
   const [connection] = target.connectionId
     ? await db
         .select()
@@ -341,7 +369,7 @@ async function seamOptionsFor(
   if (!connection?.credentialsEncrypted) {
     throw new LockFailure(
       'transient',
-      'The lock’s Seam connection is gone. Connect the workspace again.',
+      `The lock’s ${service} connection is gone. Connect it again.`,
       CREDENTIALS_UNREADABLE,
     );
   }
@@ -350,14 +378,12 @@ async function seamOptionsFor(
     settings.credentialsKey,
     context(target.organizationId, connection.id),
   );
-  const credentials = plain ? (JSON.parse(plain) as SeamCredentials) : null;
-  if (!credentials?.apiKey) {
-    await recordConnectionHealth(db, connection.id, new Date(), CREDENTIALS_UNREADABLE);
-    throw new LockFailure(
-      'transient',
-      issueMessage(CREDENTIALS_UNREADABLE),
-      CREDENTIALS_UNREADABLE,
-    );
+  return plain ? (JSON.parse(plain) as T) : null;
+}
+
+async function unreadable(db: Executor, target: AdapterTarget): Promise<LockFailure> {
+  if (target.connectionId) {
+    await recordConnectionHealth(db, target.connectionId, new Date(), CREDENTIALS_UNREADABLE);
   }
-  return seamClientOptions(credentials, settings);
+  return new LockFailure('transient', issueMessage(CREDENTIALS_UNREADABLE), CREDENTIALS_UNREADABLE);
 }

@@ -3,6 +3,7 @@ import type { AdapterResolver, AdapterTarget } from './adapter';
 import { SeamAdapter } from './seam/adapter';
 import type { SeamClientOptions } from './seam/client';
 import { SimulatedAdapter } from './simulated/adapter';
+import { ZwaveAdapter, type ZwaveConnection } from './zwave/adapter';
 
 /**
  * What the adapters need to reach a lock, handed in by whoever keeps it (as
@@ -11,20 +12,24 @@ import { SimulatedAdapter } from './simulated/adapter';
  * the adapter's first call so its key is read and decrypted only when used.
  */
 export type AdapterCredentials = {
-  simulated: Executor;
+  /** The database the simulated locks' tables and the Z-Wave adapter's slot records are on. */
+  db: Executor;
   seam: (target: AdapterTarget) => Promise<SeamClientOptions>;
+  /** A Z-Wave JS connection's server address, read on the adapter's first call. */
+  zwave: (target: AdapterTarget) => Promise<ZwaveConnection>;
 };
 
-/** One simulated adapter per organization, one Seam adapter per connection. */
+/** One simulated adapter per organization, one Seam or Z-Wave JS adapter per connection. */
 export function adapterResolver(credentials: AdapterCredentials): AdapterResolver {
   const simulated = new Map<string, SimulatedAdapter>();
   const seam = new Map<string, SeamAdapter>();
+  const zwave = new Map<string, ZwaveAdapter>();
   return (target) => {
     switch (target.adapter) {
       case 'simulated': {
         let adapter = simulated.get(target.organizationId);
         if (!adapter) {
-          adapter = new SimulatedAdapter(credentials.simulated, target.organizationId);
+          adapter = new SimulatedAdapter(credentials.db, target.organizationId);
           simulated.set(target.organizationId, adapter);
         }
         return adapter;
@@ -35,6 +40,15 @@ export function adapterResolver(credentials: AdapterCredentials): AdapterResolve
         if (!adapter) {
           adapter = new SeamAdapter(() => credentials.seam(target));
           seam.set(key, adapter);
+        }
+        return adapter;
+      }
+      case 'zwave': {
+        const key = `${target.organizationId}:${target.connectionId}`;
+        let adapter = zwave.get(key);
+        if (!adapter) {
+          adapter = new ZwaveAdapter(credentials.db, () => credentials.zwave(target));
+          zwave.set(key, adapter);
         }
         return adapter;
       }

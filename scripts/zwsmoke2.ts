@@ -1,0 +1,17 @@
+import WebSocket from 'ws';
+import { startZwaveNetwork } from '@/lib/locks/zwave/testing';
+const net = await startZwaveNetwork({ locks: [{ nodeId: 2 }] });
+const ws = new WebSocket(net.url);
+let id = 0; const waits = new Map();
+ws.on('message', (m) => { const msg = JSON.parse(String(m)); if (msg.type === 'result') waits.get(msg.messageId)?.(msg); });
+const call = (command: string, args = {}) => new Promise<any>((r) => { const messageId = `m${++id}`; waits.set(messageId, r); ws.send(JSON.stringify({ messageId, command, ...args })); });
+await new Promise((r) => ws.once('open', r));
+console.log(JSON.stringify(await call('set_api_schema', { schemaVersion: 44 })));
+const state = await call('start_listening');
+console.log(Object.keys(state.result.state), JSON.stringify(state.result.state.controller).slice(0, 300));
+const n = state.result.state.nodes.find((x: any) => x.nodeId === 2);
+const { values, ...rest } = n;
+console.log(JSON.stringify(rest).slice(0, 3000));
+console.log(JSON.stringify(values.filter((v: any) => v.commandClass === 99 && v.property !== 'userCode' && v.property !== 'userIdStatus')));
+console.log(JSON.stringify(values.filter((v: any) => v.commandClass === 99).slice(0, 3)));
+ws.close(); await net.stop(); process.exit(0);
