@@ -144,7 +144,7 @@ async function bench(engine: string) {
   const seedStarted = performance.now();
   const { locks } = await seed(db, now);
   const seedMs = performance.now() - seedStarted;
-  const adapters = () => defaultAdapters(hardware);
+  const adapters = () => defaultAdapters(db, { hardware });
   const tick = async () => {
     const started = performance.now();
     const stats = await runTick(db, { now, adapters: adapters(), transports: {} });

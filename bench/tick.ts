@@ -93,7 +93,7 @@ async function bench(engine: string) {
     const t = performance.now();
     const stats = await runTick(db, {
       now,
-      adapters: defaultAdapters(database.hardware),
+      adapters: defaultAdapters(db, { hardware: database.hardware }),
       concurrency: CONCURRENCY,
       budgetMs: BUDGET,
     });

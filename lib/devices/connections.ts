@@ -308,17 +308,21 @@ function sealCredentials(
 
 /**
  * The adapters of a tick, each Seam adapter reaching its workspace with the
- * connection's stored key. Seam's endpoint and the credentials key come from
- * settings unless given.
+ * connection's stored key and each Z-Wave JS adapter its server. Simulated
+ * locks live on `hardware` when given (the app's pool that does not wait for
+ * the disk); Keyhold's own records, the Z-Wave slots among them, on `db`.
+ * Seam's endpoint and the credentials key come from settings unless given.
  */
 export function defaultAdapters(
   db: Executor,
-  options: { seam?: SeamSettings } = {},
+  options: { hardware?: Executor; seam?: SeamSettings } = {},
 ): AdapterResolver {
+  const settings = () => options.seam ?? seamSettingsFromEnv();
   return adapterResolver({
+    simulated: options.hardware ?? db,
     db,
-    seam: (target) => seamOptionsFor(db, target, options.seam ?? seamSettingsFromEnv()),
-    zwave: (target) => zwaveConnectionFor(db, target, options.seam ?? seamSettingsFromEnv()),
+    seam: (target) => seamOptionsFor(db, target, settings()),
+    zwave: (target) => zwaveConnectionFor(db, target, settings()),
   });
 }
 

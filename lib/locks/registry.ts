@@ -8,11 +8,14 @@ import { ZwaveAdapter, type ZwaveConnection } from './zwave/adapter';
 /**
  * What the adapters need to reach a lock, handed in by whoever keeps it (as
  * cal.com's getCalendar is handed a credential): the connection the simulated
- * locks' tables are on, and a Seam connection's client options, asked for on
- * the adapter's first call so its key is read and decrypted only when used.
+ * locks' tables are on, Keyhold's database for the Z-Wave slot records, and a
+ * Seam or Z-Wave JS connection's options, asked for on the adapter's first
+ * call so a key is read and decrypted only when used.
  */
 export type AdapterCredentials = {
-  /** The database the simulated locks' tables and the Z-Wave adapter's slot records are on. */
+  /** Where the simulated locks live (a pool whose commits need not wait for the disk). */
+  simulated: Executor;
+  /** Keyhold's own database: the Z-Wave adapter's record of whose code each slot holds. */
   db: Executor;
   seam: (target: AdapterTarget) => Promise<SeamClientOptions>;
   /** A Z-Wave JS connection's server address, read on the adapter's first call. */
@@ -29,7 +32,7 @@ export function adapterResolver(credentials: AdapterCredentials): AdapterResolve
       case 'simulated': {
         let adapter = simulated.get(target.organizationId);
         if (!adapter) {
-          adapter = new SimulatedAdapter(credentials.db, target.organizationId);
+          adapter = new SimulatedAdapter(credentials.simulated, target.organizationId);
           simulated.set(target.organizationId, adapter);
         }
         return adapter;

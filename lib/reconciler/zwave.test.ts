@@ -60,6 +60,7 @@ beforeEach(async () => {
   if (!connection) throw new Error('no connection');
   connectionId = connection.id;
   adapters = adapterResolver({
+    simulated: database.db,
     db: database.db,
     seam: () => Promise.reject(new Error('no Seam here')),
     zwave: async () => ({ connectionId, url: network.url }),

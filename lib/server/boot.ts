@@ -89,7 +89,7 @@ function scheduleTicks(intervalMs: number) {
         const { db, hardware } = await getDatabase();
         const stats = await runTick(db, {
           now: clock.now(),
-          adapters: defaultAdapters(hardware),
+          adapters: defaultAdapters(db, { hardware }),
           calendarRefreshMinutes: env().CALENDAR_REFRESH_MINUTES,
         });
         return stats.more;

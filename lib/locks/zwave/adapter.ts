@@ -82,16 +82,33 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
   async listCodes(externalId: string): Promise<CodeOnLock[]> {
     const { client, connectionId } = await this.reach();
     const node = await this.reachable(client, externalId);
-    await this.check(client, connectionId, externalId, node, { force: true });
+    // A sleeping lock answers nothing until it wakes: what Keyhold knows is all there is.
+    if (node.status !== NodeStatus.asleep) {
+      await this.check(client, connectionId, externalId, node, { force: true });
+    }
     return this.view(node, await this.held(connectionId, externalId));
   }
 
   async setCode(externalId: string, request: SetCodeRequest): Promise<CodeOnLock> {
     const { client, connectionId } = await this.reach();
     const node = await this.reachable(client, externalId);
-    await this.check(client, connectionId, externalId, node);
-    const held = await this.held(connectionId, externalId);
+    const asleep = node.status === NodeStatus.asleep;
+    let held = await this.held(connectionId, externalId);
     let mine = held.find((r) => r.keyholdCodeId === request.keyholdCodeId);
+
+    if (mine?.state === 'queued' && mine.code === request.code) {
+      // Sent while the lock slept: still waiting, or delivered when it woke (one read says which).
+      if (asleep) return toCode(mine, 'pending');
+      const report = await this.readSlot(client, node, mine.slot);
+      if (confirms(report, request.code)) {
+        return this.confirmed(client, connectionId, externalId, node, mine);
+      }
+    }
+    if (!asleep) {
+      await this.check(client, connectionId, externalId, node);
+      held = await this.held(connectionId, externalId);
+      mine = held.find((r) => r.keyholdCodeId === request.keyholdCodeId);
+    }
 
     // Digits another slot holds: the lock would refuse them (or worse, keep both).
     const clash = this.view(node, held).find(
@@ -100,15 +117,10 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
     if (clash)
       throw new LockFailure('duplicate_code', `${label(node)} already holds these digits.`);
 
-    if (
-      mine?.state === 'queued' &&
-      mine.code === request.code &&
-      node.status === NodeStatus.asleep
-    ) {
-      return toCode(mine, 'pending');
-    }
     if (!mine) {
-      const slot = freeSlot(node, held);
+      // A sleeping lock cannot be read first: a slot nobody is known to hold is taken
+      // (Z-Wave JS clears every slot when it includes a lock).
+      const slot = freeSlot(node, held, { unknownIsFree: asleep });
       if (slot === null)
         throw new LockFailure('no_space', `${label(node)} has no free code slots.`);
       [mine] = await this.db
@@ -132,7 +144,7 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
     if (!mine) throw new Error('The slot record was not written.');
     const slot = mine.slot;
 
-    if (node.status === NodeStatus.asleep) {
+    if (asleep) {
       // The driver holds the command until the lock wakes; the code is being set meanwhile.
       this.invoke(client, node, 'set', [slot, UserIdStatus.Enabled, request.code], null).catch(
         () => {},
@@ -154,22 +166,30 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
       await this.db.delete(zwaveCodeSlots).where(eq(zwaveCodeSlots.id, mine.id));
       throw new LockFailure('duplicate_code', `${label(node)} already holds these digits.`);
     }
-    const confirmed =
-      isOccupied(report.userIdStatus) &&
-      (report.userCode === request.code || isMasked(report.userCode));
-    if (!confirmed) {
+    if (!confirms(report, request.code)) {
       throw new LockFailure(
         'transient',
         `${label(node)} did not confirm the code in slot ${slot}; Keyhold will write it again.`,
       );
     }
+    return this.confirmed(client, connectionId, externalId, node, mine);
+  }
+
+  /** The lock confirmed the code in its slot. */
+  private async confirmed(
+    client: ZwaveServerClient,
+    connectionId: string,
+    externalId: string,
+    node: ZwaveNode,
+    row: ZwaveCodeSlot,
+  ): Promise<CodeOnLock> {
     const [set] = await this.db
       .update(zwaveCodeSlots)
       .set({ state: 'set' })
-      .where(eq(zwaveCodeSlots.id, mine.id))
+      .where(eq(zwaveCodeSlots.id, row.id))
       .returning();
     await this.rebaseline(client, connectionId, externalId, node);
-    return toCode(set ?? { ...mine, state: 'set' }, 'set');
+    return toCode(set ?? { ...row, state: 'set' }, 'set');
   }
 
   async removeCode(externalId: string, keyholdCodeId: string): Promise<{ pending: boolean }> {
@@ -324,6 +344,8 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
     const held = await this.held(connectionId, externalId);
     const checksum = expectedChecksum(node, held) ?? (await this.readChecksum(client, node));
     await this.keep(connectionId, externalId, { checksum });
+    // Keyhold's own write is known: the next write of this pass need not check again.
+    this.checkedAt.set(`${connectionId}:${externalId}`, Date.now());
   }
 
   /**
@@ -472,12 +494,25 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
 }
 
 /** The lowest slot no Keyhold code holds and the lock reports empty. */
-function freeSlot(node: ZwaveNode, held: ZwaveCodeSlot[]): number | null {
+function freeSlot(
+  node: ZwaveNode,
+  held: ZwaveCodeSlot[],
+  { unknownIsFree = false } = {},
+): number | null {
   const taken = new Set(held.map((r) => r.slot));
   for (const { slot, status } of slotsOf(node)) {
-    if (!taken.has(slot) && status !== undefined && !isOccupied(status)) return slot;
+    if (taken.has(slot) || isOccupied(status)) continue;
+    if (status !== undefined || unknownIsFree) return slot;
   }
   return null;
+}
+
+/** The lock's report shows the code in the slot (a masked read-back after a confirmed write counts). */
+function confirms(
+  report: { userIdStatus: number | undefined; userCode: string | undefined },
+  code: string,
+): boolean {
+  return isOccupied(report.userIdStatus) && (report.userCode === code || isMasked(report.userCode));
 }
 
 /** Whose the slot was at that moment: the record whose time in the slot covers it. */

@@ -11,6 +11,7 @@ import {
   UserCodeCCReport,
   UserCodeCCSet,
 } from '@zwave-js/cc/UserCodeCC';
+import { WakeUpCCWakeUpNotification } from '@zwave-js/cc/WakeUpCC';
 import { CommandClasses } from '@zwave-js/core';
 import { Faucet, type ZWaveSerialFrame, ZWaveSerialFrameType } from '@zwave-js/serial';
 import { createAndOpenMockedZWaveSerialPort } from '@zwave-js/serial/mock';
@@ -21,7 +22,7 @@ import {
   MockNode,
   type MockNodeBehavior,
 } from '@zwave-js/testing';
-import { Driver } from 'zwave-js';
+import { Driver, NodeStatus } from 'zwave-js';
 import {
   createDefaultMockControllerBehaviors,
   createDefaultMockNodeBehaviors,
@@ -50,6 +51,8 @@ export type MockLockOptions = {
   masked?: boolean;
   /** 0..100 */
   batteryLevel?: number;
+  /** A battery lock that sleeps (Wake Up CC) instead of listening: commands wait for it to wake. */
+  sleeps?: boolean;
 };
 
 export type MockLock = {
@@ -67,6 +70,8 @@ export type MockLock = {
   dropWrites(drop: boolean): void;
   /** Someone opens the door with the code in `slot` (Notification CC, access control). */
   enterCode(slot: number): Promise<void>;
+  /** A sleeping lock wakes (its wake-up interval, or a button press) and takes what waited for it. */
+  wakeUp(): Promise<void>;
   /** Z-Wave commands the lock has received from the controller, by command name. */
   received(): string[];
   clearReceived(): void;
@@ -113,7 +118,7 @@ export async function startZwaveNetwork(options: {
   const cacheDir = await mkdtemp(path.join(tmpdir(), 'keyhold-zwave-'));
   const driver = new Driver(`tcp://127.0.0.1:${stick.port}`, {
     logConfig: process.env.ZWAVE_LOG
-      ? { enabled: true, level: 'info', forceConsole: true }
+      ? { enabled: true, level: process.env.ZWAVE_LOG, forceConsole: true }
       : { enabled: false },
     storage: { cacheDir },
     // The mock answers at once; a missing answer should not hold a test for long.
@@ -122,8 +127,26 @@ export async function startZwaveNetwork(options: {
   });
   driver.on('error', () => {});
   const ready = new Promise<void>((resolve) => driver.once('all nodes ready', () => resolve()));
+  // Sleeping locks wake until the driver has interviewed them, as a person pressing the button would.
+  driver.once('driver ready', () => {
+    for (const lock of options.locks) {
+      if (!lock.sleeps) continue;
+      const timer = setInterval(() => {
+        if (driver.controller.nodes.get(lock.nodeId)?.ready) clearInterval(timer);
+        else void locks.get(lock.nodeId)?.wakeUp();
+      }, 500);
+    }
+  });
   await driver.start();
   await ready;
+  // Done with the interview: the driver sends sleeping locks back to sleep.
+  for (const lock of options.locks) {
+    const node = lock.sleeps ? driver.controller.nodes.get(lock.nodeId) : undefined;
+    for (let i = 0; node && node.status !== NodeStatus.Asleep && i < 20; i++) {
+      await node.sendNoMoreInformation();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 
   const serverPort = options.serverPort ?? (await freePort());
   let server: ZwavejsServer | null = null;
@@ -174,9 +197,9 @@ async function mockLock(
     id: options.nodeId,
     controller,
     capabilities: {
-      // A door lock: FLiRS, reached within a second while on batteries.
+      // A door lock: FLiRS, reached within a second while on batteries, or one that sleeps.
       isListening: false,
-      isFrequentListening: '1000ms',
+      isFrequentListening: options.sleeps ? false : '1000ms',
       genericDeviceClass: 0x40,
       specificDeviceClass: 0x03,
       commandClasses: [
@@ -193,6 +216,7 @@ async function mockLock(
           notificationTypesAndEvents: { 6: [0x01, 0x02, 0x05, 0x06, 0x0f] },
         },
         { ccId: CommandClasses.Battery, version: 1 },
+        ...(options.sleeps ? [{ ccId: CommandClasses['Wake Up'], version: 2 }] : []),
         CommandClasses['Manufacturer Specific'],
         CommandClasses.Version,
       ],
@@ -312,6 +336,13 @@ async function mockLock(
     },
     dropWrites(value) {
       dropWrites = value;
+    },
+    async wakeUp() {
+      await node.sendToController(
+        createMockZWaveRequestFrame(
+          new WakeUpCCWakeUpNotification({ nodeId: controller.ownNodeId }),
+        ),
+      );
     },
     async enterCode(slot) {
       await node.sendToController(createMockZWaveRequestFrame(notify(0x06, slot)));

@@ -21,6 +21,7 @@ const CONTRACT_LOCK = 2;
 const MASKED_LOCK = 3;
 const V1_LOCK = 4;
 const FAULT_LOCK = 5;
+const SLEEPING_LOCK = 6;
 
 beforeAll(async () => {
   [database, network] = await Promise.all([
@@ -31,6 +32,7 @@ beforeAll(async () => {
         { nodeId: MASKED_LOCK, slots: 10, masked: true },
         { nodeId: V1_LOCK, slots: 8, version: 1, batteryLevel: 35 },
         { nodeId: FAULT_LOCK, slots: 20 },
+        { nodeId: SLEEPING_LOCK, slots: 6, sleeps: true },
       ],
     }),
   ]);
@@ -86,7 +88,7 @@ describe('Z-Wave JS adapter', () => {
   it('finds the locks with their slots, code lengths and battery', async () => {
     const devices = await adapter().listDevices();
     expect(devices.map((d) => d.externalId).sort()).toEqual(
-      [CONTRACT_LOCK, MASKED_LOCK, V1_LOCK, FAULT_LOCK]
+      [CONTRACT_LOCK, MASKED_LOCK, V1_LOCK, FAULT_LOCK, SLEEPING_LOCK]
         .map((n) => network.lock(n).externalId)
         .sort(),
     );
@@ -264,6 +266,32 @@ describe('Z-Wave JS adapter', () => {
       ['lock.unlocked', 'keycode', { keyholdCodeId: second, slot: 1 }],
       ['lock.unlocked', 'keycode', { keyholdCodeId: null, slot: 7 }],
     ]);
+  });
+
+  it('queues a code for a sleeping lock, keeps it being set, and confirms it once the lock woke', async () => {
+    const lock = network.lock(SLEEPING_LOCK);
+    const id = await freshLock(lock);
+    const keyholdCodeId = randomUUID();
+    const queued = await adapter().setCode(id, { keyholdCodeId, code: '80417', name: null });
+    expect(queued).toMatchObject({ state: 'pending', ref: 'slot:1' });
+    // Asked again while it sleeps: still being set, nothing sent twice.
+    expect(await adapter().setCode(id, { keyholdCodeId, code: '80417', name: null })).toMatchObject(
+      {
+        state: 'pending',
+      },
+    );
+    expect(await adapter().listCodes(id)).toEqual([
+      expect.objectContaining({ keyholdCodeId, state: 'pending' }),
+    ]);
+    expect(lock.received()).toEqual([]);
+    expect(lock.codes().size).toBe(0);
+
+    await lock.wakeUp();
+    await expect.poll(() => lock.codes().get(1), { timeout: 5_000 }).toBe('80417');
+    expect(lock.received().filter((c) => c === 'UserCodeCCExtendedUserCodeSet')).toHaveLength(1);
+    const set = await adapter().setCode(id, { keyholdCodeId, code: '80417', name: null });
+    expect(set).toMatchObject({ state: 'set', ref: 'slot:1' });
+    expect(lock.received().filter((c) => c === 'UserCodeCCExtendedUserCodeSet')).toHaveLength(1);
   });
 
   it('answers null for a node that left the network', async () => {

@@ -12,7 +12,7 @@ const tick = withCronSecret(async () => {
   const { db, hardware } = await getDatabase();
   const stats = await runTick(db, {
     now: clock.now(),
-    adapters: defaultAdapters(hardware),
+    adapters: defaultAdapters(db, { hardware }),
     calendarRefreshMinutes: env().CALENDAR_REFRESH_MINUTES,
   });
   return { ok: true, ...stats };
