@@ -161,7 +161,8 @@ async function run(): Promise<Run> {
       runTick(db, {
         now: new Date(),
         adapters: adapterResolver({
-          db: database.hardware,
+          simulated: database.hardware,
+          db,
           seam: async () => {
             throw new Error('no Seam locks in this bench');
           },
