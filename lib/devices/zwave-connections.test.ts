@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { accessCodes, adapterConnections, auditLog, devices } from '@/db/schema';
+import { accessCodes, adapterConnections, alerts, auditLog, devices } from '@/db/schema';
 import { actorFor, createOrganization, createTestDatabase, type TestDatabase } from '@/db/testing';
 import type { Actor } from '@/lib/auth/actor';
 import type { SeamSettings } from '@/lib/locks/seam/options';
@@ -299,6 +299,14 @@ describe('Z-Wave locks in the tick', () => {
       const [connection] = await listConnections(database.db, admin);
       expect(connection).toMatchObject({ status: 'error' });
       expect(connection?.errors.map((e) => e.code)).toEqual(['provider_service_unavailable']);
+      // Staff read it on the connection and in one alert; the address (it may hold a token) is in neither.
+      expect(connection?.errors[0]?.message).toMatch(/Z-Wave JS Server\) could not be reached/);
+      const [alert] = await database.db
+        .select()
+        .from(alerts)
+        .where(and(eq(alerts.kind, 'provider_service_unavailable'), isNull(alerts.resolvedAt)));
+      expect(alert?.message).toMatch(/^The lock connection “Harbour Z-Wave”: /);
+      expect(alert?.message).not.toContain(String(port));
     } finally {
       await network.startServer();
     }
