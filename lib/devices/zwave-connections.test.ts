@@ -15,6 +15,7 @@ import {
   connectZwave,
   defaultAdapters,
   listConnections,
+  replaceConnectionKey,
   replaceConnectionUrl,
 } from './connections';
 import { requestDiscovery } from './discovery';
@@ -228,6 +229,16 @@ describe('changing a Z-Wave JS connection’s server address', () => {
     await expect(
       replaceConnectionUrl(database.db, owner, { connectionId, url }, T0, settings),
     ).rejects.toMatchObject({ code: 'not_found' });
+    // A Seam key sealed over a Z-Wave connection would leave it unreachable.
+    await expect(
+      replaceConnectionKey(
+        database.db,
+        admin,
+        { connectionId, apiKey: 'seam_some_workspace_key' },
+        T0,
+        settings,
+      ),
+    ).rejects.toMatchObject({ code: 'invalid_input', options: { field: 'connectionId' } });
 
     await change(`ws://localhost:${port}/?token=n3w-token`);
     const [row] = await database.db
