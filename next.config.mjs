@@ -1,8 +1,10 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // PGlite ships WASM and data files that must be loaded from node_modules at
-  // run time; bundling it makes every database request fail.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pino'],
+  // run time; bundling it makes every database request fail. ws (the Z-Wave JS
+  // adapter's client) loads its optional native helpers with a require that
+  // bundling breaks, so it is loaded from node_modules too.
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pino', 'ws'],
   poweredByHeader: false,
   experimental: {
     // A CSV import posts the file's text (lib/sources/csv.ts refuses over 5 MB,

@@ -315,6 +315,17 @@ const ACTIONS: Record<string, ActionRow> = {
     permission: 'settings.manage',
     args: (f) => [null, form({ name: 'Seam', apiKey: 'seam_test_key', propertyId: f.propertyId })],
   },
+  'app/(dashboard)/settings/connection-actions.ts#connectZwaveAction': {
+    permission: 'settings.manage',
+    args: (f) => [
+      null,
+      form({ name: 'Z-Wave', url: 'ws://127.0.0.1:9', propertyId: f.propertyId }),
+    ],
+  },
+  'app/(dashboard)/settings/connection-actions.ts#replaceConnectionUrlAction': {
+    permission: 'settings.manage',
+    args: (f) => [null, form({ connectionId: f.connectionId, url: 'ws://127.0.0.1:9' })],
+  },
   'app/(dashboard)/settings/connection-actions.ts#replaceConnectionKeyAction': {
     permission: 'settings.manage',
     args: (f) => [null, form({ connectionId: f.connectionId, apiKey: 'seam_other_key' })],

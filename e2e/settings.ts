@@ -15,6 +15,16 @@ export const E2E = {
     locks: ['Seam Room 401', 'Seam Room 402'],
     slowLock: 'Seam Room 403',
   },
+  /**
+   * A Z-Wave network beside the app: zwave-js's mock controller and two mock
+   * locks behind the real driver and a real Z-Wave JS Server on this port
+   * (scripts/e2e-server.ts), for connecting Z-Wave JS from Settings.
+   */
+  zwave: {
+    port: Number(process.env.E2E_ZWAVE_PORT ?? 3102),
+    /** Node ids of its locks; Z-Wave JS names a lock it knows no name for "Z-Wave lock <node>". */
+    nodes: [2, 3],
+  },
   users: {
     admin: { email: 'admin@harbor.example', name: 'Alex Admin', label: 'Admin' },
     owner: { email: 'owner@harbor.example', name: 'Olivia Owner', label: 'Owner' },

@@ -324,11 +324,15 @@ export function describeAuditEntry(
         : `${verb} a backup pool`;
     }
     case 'connection.created':
-      return `Connected the Seam workspace “${name ?? 'unnamed'}”${
+      return `Connected the ${d.adapter === 'zwave' ? 'Z-Wave JS Server' : 'Seam workspace'} “${name ?? 'unnamed'}”${
         typeof d.locks === 'number' ? `, importing ${plural(d.locks, 'lock')}` : ''
       }`;
     case 'connection.key_replaced':
       return `Replaced the API key of “${name ?? 'a connection'}”`;
+    case 'connection.url_replaced':
+      return `Changed the Z-Wave JS Server address of “${name ?? 'a connection'}”${
+        typeof d.host === 'string' ? ` to ${d.host}` : ''
+      }`;
     case 'permanent_backup_code.created':
       return 'Created a permanent backup code';
     default: {

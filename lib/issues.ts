@@ -174,7 +174,7 @@ export const ISSUES: Record<string, IssueWords> = {
     tone: 'error',
     group: 'Guest messages not delivered: reach the guest another way',
   },
-  // Lock connections (a Seam workspace), named as Seam names them where it has a name.
+  // Lock connections (a Seam workspace, a Z-Wave JS Server), named as Seam names them where it has a name.
   unauthorized: {
     title: 'API key refused',
     explanation:
@@ -184,7 +184,8 @@ export const ISSUES: Record<string, IssueWords> = {
   },
   provider_service_unavailable: {
     title: 'Lock service unreachable',
-    explanation: 'Seam could not be reached. Keyhold keeps trying.',
+    explanation:
+      'The lock service (Seam, or the Z-Wave JS Server) could not be reached. Keyhold keeps trying.',
     tone: 'error',
     group: 'Lock services that cannot be reached',
   },

@@ -22,6 +22,7 @@ import { defaultAdapters } from '@/lib/devices/connections';
 import { DISCOVERY_INTERVAL_MS, discoverDevices } from '@/lib/devices/discovery';
 import { startFakeSeam } from '@/lib/locks/seam/testing';
 import { factoryResetLock } from '@/lib/locks/simulated/controls';
+import { startZwaveNetwork } from '@/lib/locks/zwave/testing';
 import { operatorActor } from '@/lib/organizations/admin';
 import { createReservation } from '@/lib/reservations/operations';
 
@@ -551,6 +552,58 @@ describe('npm run admin', { timeout: 90_000 }, () => {
     } finally {
       delete childEnv.SEAM_ENDPOINT;
       await seam.stop();
+    }
+  });
+
+  it('connects a Z-Wave JS Server by its address, refusing one that is not a WebSocket URL or does not answer', async () => {
+    // The network starts (about 4 s) while the refusals run.
+    const starting = startZwaveNetwork({ locks: [{ nodeId: 2, slots: 20 }] });
+    const connect = ['connect-zwave', '--organization', orgId, '--property', propertyId];
+    const [notWs, away] = await Promise.all([
+      adminAsync([...connect, '--name', 'Harbor Z-Wave', '--url', 'zwave-js:3000']),
+      adminAsync([...connect, '--name', 'Harbor Z-Wave', '--url', 'ws://127.0.0.1:9']),
+    ]);
+    const network = await starting;
+    try {
+      expect(notWs.status).toBe(2);
+      expect(lines(notWs.stderr)).toEqual([
+        'Invalid --url: The Z-Wave JS Server address begins with ws:// or wss://, e.g. ws://zwave-js:3000.',
+      ]);
+      expect(away.status).toBe(1);
+      expect(lines(away.stderr)).toEqual([
+        'Invalid --url: No Z-Wave JS Server answered at ws://127.0.0.1:9. Check the address and that the server is running; nothing was saved.',
+      ]);
+
+      const result = await adminAsync([
+        ...connect,
+        '--name',
+        'Harbor Z-Wave',
+        '--url',
+        network.url,
+        '--no-backup-pool',
+      ]);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(lines(result.stdout)[0]).toBe('Connected “Harbor Z-Wave”: 1 lock imported.');
+      await withDatabase(async ({ db }) => {
+        const [lock] = await db
+          .select()
+          .from(devices)
+          .where(
+            and(
+              eq(devices.organizationId, orgId),
+              eq(devices.externalId, network.lock(2).externalId),
+            ),
+          );
+        expect(lock).toMatchObject({
+          adapter: 'zwave',
+          propertyId,
+          backupPoolEnabled: false,
+          slotLimit: 20,
+        });
+      });
+    } finally {
+      await network.stop();
     }
   });
 

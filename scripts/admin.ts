@@ -8,7 +8,12 @@
 
 import { createApiKeyCommand, revokeApiKeyCommand } from './admin/api-keys';
 import { type Commands, runCli } from './admin/cli';
-import { backupPoolCommand, connectSeamCommand, listLocksCommand } from './admin/locks';
+import {
+  backupPoolCommand,
+  connectSeamCommand,
+  connectZwaveCommand,
+  listLocksCommand,
+} from './admin/locks';
 import { createOrganizationCommand } from './admin/organizations';
 import { newLocksCommand, placeLockCommand, replaceLockCommand } from './admin/replacement';
 import {
@@ -40,6 +45,7 @@ const commands: Commands = {
   'new-locks': newLocksCommand,
   'replace-lock': replaceLockCommand,
   'connect-seam': connectSeamCommand,
+  'connect-zwave': connectZwaveCommand,
   'place-lock': placeLockCommand,
   'factory-reset': factoryResetCommand,
   keypad: keypadCommand,

@@ -1,7 +1,9 @@
 // The server Playwright tests against: the production build on its own fresh
 // database (a new database on DATABASE_URL's server, or its own PGlite
-// directory), seeded with the demo and a known password; and Seam's fake server
-// with a workspace of two locks, for connecting Seam from Settings.
+// directory), seeded with the demo and a known password; Seam's fake server
+// with a workspace of three locks, for connecting Seam from Settings; and a
+// Z-Wave network of two mock locks behind a real Z-Wave JS Server, for
+// connecting Z-Wave JS from Settings.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,6 +11,7 @@ import { join, resolve } from 'node:path';
 import postgres from 'postgres';
 import { E2E } from '../e2e/settings';
 import { startFakeSeam } from '../lib/locks/seam/testing';
+import { startZwaveNetwork } from '../lib/locks/zwave/testing';
 
 /**
  * Seam's fake never moves a code's status; real Seam does once the lock
@@ -39,6 +42,11 @@ async function freshDatabaseUrl(serverUrl: string): Promise<string> {
 async function main() {
   const dataDir = resolve('.data', 'e2e');
   rmSync(dataDir, { recursive: true, force: true });
+  // Started beside the build's boot; the mock locks answer at once, as a mains-powered lock would.
+  const zwave = startZwaveNetwork({
+    serverPort: E2E.zwave.port,
+    locks: E2E.zwave.nodes.map((nodeId) => ({ nodeId, slots: 20 })),
+  });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: dataDir,
@@ -53,6 +61,7 @@ async function main() {
   if (process.env.DATABASE_URL) env.DATABASE_URL = await freshDatabaseUrl(process.env.DATABASE_URL);
   else env.PGLITE_DIR = join(dataDir, 'pglite');
 
+  await zwave;
   const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
   const child = spawn(process.execPath, [nextBin, 'start', '-p', String(E2E.port)], {
     env,

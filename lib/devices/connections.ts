@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, like, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '@/db/client';
 import { adapterConnections, devices, type Issue } from '@/db/schema';
@@ -24,6 +24,9 @@ import {
   seamSettingsFromEnv,
 } from '@/lib/locks/seam/options';
 import type { ZwaveConnection } from '@/lib/locks/zwave/adapter';
+import { listZwaveLocks } from '@/lib/locks/zwave/check';
+import { ZwaveUnavailable } from '@/lib/locks/zwave/client';
+import { zwaveNetworkPrefix } from '@/lib/locks/zwave/mapping';
 import { findProperty } from '@/lib/properties';
 import { open, seal } from '@/lib/secret-box';
 import { parseInput } from '@/lib/validation';
@@ -36,9 +39,10 @@ import { newDevice, requestDiscovery } from './discovery';
 
 /**
  * An organization's accounts at lock services (DESIGN.md "Lock adapters"): a
- * Seam workspace, reached with its API key. The key is checked with one call
- * before anything is kept, stored encrypted, never shown again and never
- * logged; the connection's health is what its last call found.
+ * Seam workspace, reached with its API key, or a Z-Wave JS Server, reached at
+ * its WebSocket address. Either is checked with one call before anything is
+ * kept, stored encrypted, never shown again and never logged; the
+ * connection's health is what its last call found.
  */
 
 const context = (organizationId: string, connectionId: string) =>
@@ -71,8 +75,53 @@ export const replaceConnectionKeySchema = z.object({
   apiKey,
 });
 
+const ZWAVE_URL_HINT = 'Enter the Z-Wave JS Server address, e.g. ws://zwave-js:3000.';
+
+/** A Z-Wave JS Server's WebSocket address (Z-Wave JS UI's "WS Server", port 3000 by default). */
+const zwaveUrl = z
+  .string({ error: ZWAVE_URL_HINT })
+  .trim()
+  .min(1, ZWAVE_URL_HINT)
+  .max(500, 'That is longer than any Z-Wave JS Server address.')
+  .refine((v) => /^wss?:\/\//i.test(v), {
+    message: 'The Z-Wave JS Server address begins with ws:// or wss://, e.g. ws://zwave-js:3000.',
+  })
+  .refine((v) => URL.canParse(v) && new URL(v).hostname !== '', { message: ZWAVE_URL_HINT });
+
+export const connectZwaveSchema = z.object({
+  name: connectSeamSchema.shape.name,
+  url: zwaveUrl,
+  propertyId: connectSeamSchema.shape.propertyId,
+  backupPool: connectSeamSchema.shape.backupPool,
+});
+
+export const replaceConnectionUrlSchema = z.object({
+  connectionId: z.string({ error: 'Connection not found.' }),
+  url: zwaveUrl,
+});
+
 /** What reaches a Z-Wave JS Server, kept sealed like a Seam key (an address may carry a token). */
 type ZwaveCredentials = { url: string };
+
+/** The part of an address safe to show and keep in the audit log: an address may carry a token. */
+function serverOf(url: string): { origin: string; host: string } {
+  const parsed = new URL(url);
+  return { origin: `${parsed.protocol}//${parsed.host}`, host: parsed.host };
+}
+
+/** Ask the server for its network and locks: the one call that checks the address. */
+async function checkZwaveServer(url: string): ReturnType<typeof listZwaveLocks> {
+  try {
+    return await listZwaveLocks(url);
+  } catch (error) {
+    if (!(error instanceof ZwaveUnavailable)) throw error;
+    throw new AppError(
+      'invalid_input',
+      `No Z-Wave JS Server answered at ${serverOf(url).origin}. Check the address and that the server is running; nothing was saved.`,
+      { field: 'url', internal: error.message.replaceAll(url, serverOf(url).origin) },
+    );
+  }
+}
 
 /** Ask Seam for the workspace's locks with this key: the one call that checks it. */
 async function checkKey(key: string, settings: SeamSettings): Promise<AdapterDevice[]> {
@@ -110,9 +159,91 @@ export async function connectSeam(
   await findProperty(db, actor, data.propertyId);
 
   const listed = await checkKey(data.apiKey, settings);
+  return createConnection(db, actor, now, settings, {
+    adapter: 'seam',
+    name: data.name,
+    credentials: { apiKey: data.apiKey },
+    propertyId: data.propertyId,
+    backupPool: data.backupPool,
+    listed,
+    sameAccount:
+      listed.length > 0
+        ? inArray(
+            devices.externalId,
+            listed.map((d) => d.externalId),
+          )
+        : null,
+    alreadyConnected: (name) =>
+      new AppError('conflict', `This Seam workspace is already connected as “${name}”.`, {
+        field: 'apiKey',
+      }),
+    detail: {},
+  });
+}
+
+/**
+ * Connect a Z-Wave JS Server (Z-Wave JS UI, Home Assistant's add-on, or
+ * zwave-js-server beside the USB stick): check the address with one call,
+ * keep it sealed, and bring the network's locks into the chosen property.
+ * A network is known by its home id, so the same server under another
+ * address is refused. Nodes included later arrive as "new lock found".
+ */
+export async function connectZwave(
+  db: Db,
+  actor: Actor,
+  input: z.input<typeof connectZwaveSchema>,
+  now: Date,
+  settings: SeamSettings = seamSettingsFromEnv(),
+): Promise<{ connectionId: string; imported: number }> {
+  assertCan(actor, 'settings.manage');
+  const data = parseInput(connectZwaveSchema, input);
+  await findProperty(db, actor, data.propertyId);
+
+  const { homeId, locks } = await checkZwaveServer(data.url);
+  return createConnection(db, actor, now, settings, {
+    adapter: 'zwave',
+    name: data.name,
+    credentials: { url: data.url },
+    propertyId: data.propertyId,
+    backupPool: data.backupPool,
+    listed: locks,
+    sameAccount: like(devices.externalId, `${zwaveNetworkPrefix(homeId)}%`),
+    alreadyConnected: (name) =>
+      new AppError('conflict', `This Z-Wave network is already connected as “${name}”.`, {
+        field: 'url',
+      }),
+    detail: { host: serverOf(data.url).host },
+  });
+}
+
+/**
+ * Keep a checked connection and bring its account's locks into a property,
+ * in one transaction: refused when the organization already reaches any of
+ * them through another connection.
+ */
+async function createConnection(
+  db: Db,
+  actor: Actor,
+  now: Date,
+  settings: SeamSettings,
+  account: {
+    adapter: 'seam' | 'zwave';
+    name: string;
+    credentials: SeamCredentials | ZwaveCredentials;
+    propertyId: string;
+    backupPool: boolean;
+    listed: AdapterDevice[];
+    /** Which of the organization's devices of this adapter would mean it is connected already. */
+    sameAccount: SQL | null;
+    alreadyConnected: (name: string) => AppError;
+    /** Added to the audit entry: nothing secret. */
+    detail: Record<string, unknown>;
+  },
+): Promise<{ connectionId: string; imported: number }> {
+  const { listed } = account;
   const connectionId = randomUUID();
   return db.transaction(async (tx) => {
-    if (listed.length > 0) {
+    if (account.sameAccount) {
       const [taken] = await tx
         .select({ name: adapterConnections.name })
         .from(devices)
@@ -120,29 +251,20 @@ export async function connectSeam(
         .where(
           and(
             eq(devices.organizationId, actor.organizationId),
-            eq(devices.adapter, 'seam'),
-            inArray(
-              devices.externalId,
-              listed.map((d) => d.externalId),
-            ),
+            eq(devices.adapter, account.adapter),
+            account.sameAccount,
           ),
         )
         .limit(1);
-      if (taken) {
-        throw new AppError(
-          'conflict',
-          `This Seam workspace is already connected as “${taken.name}”.`,
-          { field: 'apiKey' },
-        );
-      }
+      if (taken) throw account.alreadyConnected(taken.name);
     }
     await tx.insert(adapterConnections).values({
       id: connectionId,
       organizationId: actor.organizationId,
-      adapter: 'seam',
-      name: data.name,
+      adapter: account.adapter,
+      name: account.name,
       credentialsEncrypted: sealCredentials(
-        { apiKey: data.apiKey },
+        account.credentials,
         settings,
         actor.organizationId,
         connectionId,
@@ -155,12 +277,12 @@ export async function connectSeam(
       await tx.insert(devices).values(
         listed.map((d) => ({
           ...newDevice(
-            { organizationId: actor.organizationId, adapter: 'seam', connectionId },
+            { organizationId: actor.organizationId, adapter: account.adapter, connectionId },
             d,
             now,
           ),
-          propertyId: data.propertyId,
-          backupPoolEnabled: data.backupPool,
+          propertyId: account.propertyId,
+          backupPoolEnabled: account.backupPool,
           // Read at the next tick, whatever the clock.
           nextSyncAt: new Date(0),
         })),
@@ -170,7 +292,12 @@ export async function connectSeam(
       action: 'connection.created',
       targetType: 'adapter_connection',
       targetId: connectionId,
-      detail: { adapter: 'seam', name: data.name, locks: listed.length },
+      detail: {
+        adapter: account.adapter,
+        name: account.name,
+        locks: listed.length,
+        ...account.detail,
+      },
     });
     return { connectionId, imported: listed.length };
   });
@@ -187,6 +314,11 @@ export async function replaceConnectionKey(
   assertCan(actor, 'settings.manage');
   const data = parseInput(replaceConnectionKeySchema, input);
   const connection = await findConnection(db, actor, data.connectionId);
+  if (connection.adapter !== 'seam') {
+    throw new AppError('invalid_input', 'Only a Seam connection has an API key.', {
+      field: 'connectionId',
+    });
+  }
   const listed = await checkKey(data.apiKey, settings);
   // A key to another workspace would leave every lock of this one unreachable.
   const known = await db
@@ -224,6 +356,68 @@ export async function replaceConnectionKey(
     });
   });
   // Look for locks with the new key at the next tick, not in five minutes.
+  await requestDiscovery(db, {
+    organizationId: actor.organizationId,
+    adapter: connection.adapter,
+    connectionId: connection.id,
+  });
+}
+
+/**
+ * Give a Z-Wave JS connection its server's new address (the server moved, or
+ * got a token); checked first, and refused when it reaches another network.
+ */
+export async function replaceConnectionUrl(
+  db: Db,
+  actor: Actor,
+  input: z.input<typeof replaceConnectionUrlSchema>,
+  now: Date,
+  settings: SeamSettings = seamSettingsFromEnv(),
+): Promise<void> {
+  assertCan(actor, 'settings.manage');
+  const data = parseInput(replaceConnectionUrlSchema, input);
+  const connection = await findConnection(db, actor, data.connectionId);
+  if (connection.adapter !== 'zwave') {
+    throw new AppError('invalid_input', 'Only a Z-Wave JS connection has a server address.', {
+      field: 'connectionId',
+    });
+  }
+  const { homeId } = await checkZwaveServer(data.url);
+  // Another network's server would leave every lock of this one unreachable.
+  const known = await db
+    .select({ externalId: devices.externalId })
+    .from(devices)
+    .where(and(eq(devices.connectionId, connection.id), eq(devices.status, 'active')));
+  const prefix = zwaveNetworkPrefix(homeId);
+  if (known.length > 0 && !known.some((d) => d.externalId.startsWith(prefix))) {
+    throw new AppError(
+      'invalid_input',
+      `This address reaches a different Z-Wave network: none of “${connection.name}”’s locks are on it.`,
+      { field: 'url' },
+    );
+  }
+  await db.transaction(async (tx) => {
+    await tx
+      .update(adapterConnections)
+      .set({
+        credentialsEncrypted: sealCredentials(
+          { url: data.url },
+          settings,
+          actor.organizationId,
+          connection.id,
+        ),
+        status: 'ok',
+        errors: [],
+        lastCheckedAt: now,
+      })
+      .where(eq(adapterConnections.id, connection.id));
+    await recordAudit(tx, actor, {
+      action: 'connection.url_replaced',
+      targetType: 'adapter_connection',
+      targetId: connection.id,
+      detail: { name: connection.name, host: serverOf(data.url).host },
+    });
+  });
   await requestDiscovery(db, {
     organizationId: actor.organizationId,
     adapter: connection.adapter,
@@ -294,7 +488,7 @@ export async function listConnections(db: Executor, actor: Actor): Promise<Conne
 }
 
 function sealCredentials(
-  credentials: SeamCredentials,
+  credentials: SeamCredentials | ZwaveCredentials,
   settings: SeamSettings,
   organizationId: string,
   connectionId: string,

@@ -1,9 +1,15 @@
-// An organization's locks: listing them, their backup pools, and bringing in a Seam workspace's.
+// An organization's locks: listing them, their backup pools, and bringing in a Seam workspace's
+// or a Z-Wave JS Server's.
 
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { setBackupPool } from '../../lib/backup-pools/pools';
-import { connectSeam, connectSeamSchema } from '../../lib/devices/connections';
+import {
+  connectSeam,
+  connectSeamSchema,
+  connectZwave,
+  connectZwaveSchema,
+} from '../../lib/devices/connections';
 import { type LockSummary, listLocks, listLocksSchema } from '../../lib/devices/locks';
 import { actorFor, defineCommand, jsonFlag, organizationFlag, UsageError, uuidFlag } from './cli';
 import { clean, print, printJson, printTable } from './output';
@@ -125,6 +131,50 @@ export const connectSeamCommand = defineCommand({
       {
         name: input.name,
         apiKey: input.apiKey,
+        propertyId: input.property,
+        backupPool: !input['no-backup-pool'],
+      },
+      context.now,
+    );
+    if (input.json) return printJson(result);
+    print(
+      `Connected “${clean(input.name)}”: ${result.imported} lock${result.imported === 1 ? '' : 's'} imported.`,
+    );
+    print(`Connection id: ${result.connectionId}`);
+  },
+});
+
+export const connectZwaveCommand = defineCommand({
+  summary:
+    'Connect a Z-Wave JS Server (Z-Wave JS UI, or zwave-js-server beside the Z-Wave stick): check its WebSocket address with one call, keep it encrypted, and bring the network’s locks into a property (with backup pools unless --no-backup-pool).',
+  synopsis:
+    '--organization <id> --property <id> --name "Harbor Z-Wave" --url ws://zwave-js:3000 [--no-backup-pool] [--json]',
+  flags: {
+    organization: 'string',
+    property: 'string',
+    name: 'string',
+    url: 'string',
+    'no-backup-pool': 'boolean',
+    json: 'boolean',
+  },
+  required: ['organization', 'property', 'name', 'url'],
+  fields: { propertyId: 'property', name: 'name', url: 'url' },
+  schema: z.object({
+    organization: organizationFlag,
+    property: uuidFlag('a property id'),
+    name: connectZwaveSchema.shape.name,
+    url: connectZwaveSchema.shape.url,
+    'no-backup-pool': z.boolean().default(false),
+    json: jsonFlag,
+  }),
+  async run(input, context) {
+    const actor = await actorFor(context, input.organization);
+    const result = await connectZwave(
+      context.database.db,
+      actor,
+      {
+        name: input.name,
+        url: input.url,
         propertyId: input.property,
         backupPool: !input['no-backup-pool'],
       },

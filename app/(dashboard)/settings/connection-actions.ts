@@ -3,14 +3,21 @@
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
-import { checkConnectionSoon, connectSeam, replaceConnectionKey } from '@/lib/devices/connections';
+import {
+  checkConnectionSoon,
+  connectSeam,
+  connectZwave,
+  replaceConnectionKey,
+  replaceConnectionUrl,
+} from '@/lib/devices/connections';
 import { type ActionResult, formOf, runAction } from '@/lib/http/action';
 
 // Lock-service connections on the settings page. lib checks the role and the
-// input (naming the field); the API key goes one way only: nothing here
-// returns it, so it never reaches the action state or the browser again.
+// input (naming the field); the API key and the Z-Wave JS Server address go
+// one way only: nothing here returns them, so they never reach the action
+// state or the browser again.
 
-export type ConnectedSeam = { name: string; imported: number; propertyId: string };
+export type Connected = { name: string; imported: number; propertyId: string };
 
 function revalidate() {
   revalidatePath('/settings');
@@ -18,9 +25,9 @@ function revalidate() {
 }
 
 export async function connectSeamAction(
-  _previous: ActionResult<ConnectedSeam> | null,
+  _previous: ActionResult<Connected> | null,
   formArgument: FormData,
-): Promise<ActionResult<ConnectedSeam>> {
+): Promise<ActionResult<Connected>> {
   const formData = formOf(formArgument);
   const name = String(formData.get('name') ?? '');
   const propertyId = String(formData.get('propertyId') ?? '');
@@ -37,6 +44,52 @@ export async function connectSeamAction(
       clock.now(),
     );
     return { name: name.trim(), imported, propertyId };
+  });
+  if (result.ok) revalidate();
+  return result;
+}
+
+export async function connectZwaveAction(
+  _previous: ActionResult<Connected> | null,
+  formArgument: FormData,
+): Promise<ActionResult<Connected>> {
+  const formData = formOf(formArgument);
+  const name = String(formData.get('name') ?? '');
+  const propertyId = String(formData.get('propertyId') ?? '');
+  const result = await runAction('settings.manage', async (actor) => {
+    const { imported } = await connectZwave(
+      await getDb(),
+      actor,
+      {
+        name,
+        url: String(formData.get('url') ?? ''),
+        propertyId,
+        backupPool: formData.get('backupPool') === 'on',
+      },
+      clock.now(),
+    );
+    return { name: name.trim(), imported, propertyId };
+  });
+  if (result.ok) revalidate();
+  return result;
+}
+
+export async function replaceConnectionUrlAction(
+  _previous: ActionResult<null> | null,
+  formArgument: FormData,
+): Promise<ActionResult<null>> {
+  const formData = formOf(formArgument);
+  const result = await runAction('settings.manage', async (actor) => {
+    await replaceConnectionUrl(
+      await getDb(),
+      actor,
+      {
+        connectionId: String(formData.get('connectionId') ?? ''),
+        url: String(formData.get('url') ?? ''),
+      },
+      clock.now(),
+    );
+    return null;
   });
   if (result.ok) revalidate();
   return result;

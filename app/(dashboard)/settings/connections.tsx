@@ -10,9 +10,12 @@ import { type ControlProps, Field, FormProblem } from '@/components/ui/field';
 import { useFormAction } from '@/components/ui/use-form-action';
 import { plural } from '@/lib/access-codes/describe';
 import {
+  type Connected,
   checkConnectionAction,
   connectSeamAction,
+  connectZwaveAction,
   replaceConnectionKeyAction,
+  replaceConnectionUrlAction,
 } from './connection-actions';
 
 export type ConnectionItem = {
@@ -32,12 +35,46 @@ const STATUS_WORDS: Record<ConnectionItem['status'], string> = {
   unchecked: 'Not checked yet',
 };
 
-const CONNECT_FIELDS = ['name', 'apiKey', 'propertyId', 'backupPool'];
-
 /** A lock service's key: typed unseen, never offered back by the browser. */
 const apiKeyInput = (control: ControlProps) => (
   <input {...control} type="password" autoComplete="off" spellCheck={false} placeholder="seam_…" />
 );
+
+/** A Z-Wave JS Server's address: checked by Keyhold (with its words), not by the browser. */
+const serverUrlInput = (control: ControlProps) => (
+  <input
+    {...control}
+    type="text"
+    inputMode="url"
+    autoComplete="off"
+    spellCheck={false}
+    placeholder="ws://zwave-js:3000"
+  />
+);
+
+/** What each service's connect form asks for beyond the name, property and pool. */
+const SERVICES = {
+  seam: {
+    action: connectSeamAction,
+    heading: 'Connect a Seam workspace',
+    testId: 'connect-seam-form',
+    field: { name: 'apiKey', label: 'Seam API key', input: apiKeyInput },
+    namePlaceholder: 'e.g. Harbour Hotel Seam',
+    pending: 'Checking the key…',
+    note: 'The workspace’s locks are brought into this property under their Seam names.',
+    noProperty: 'Add a property first: a workspace’s locks are brought into one property.',
+  },
+  zwave: {
+    action: connectZwaveAction,
+    heading: 'Connect a Z-Wave JS Server',
+    testId: 'connect-zwave-form',
+    field: { name: 'url', label: 'Z-Wave JS Server address', input: serverUrlInput },
+    namePlaceholder: 'e.g. Harbour Z-Wave',
+    pending: 'Checking the server…',
+    note: 'Every lock on the Z-Wave network is brought into this property under its Z-Wave JS name; locks included later show up as new locks to place.',
+    noProperty: 'Add a property first: a Z-Wave network’s locks are brought into one property.',
+  },
+} as const;
 
 export function Connections({
   connections,
@@ -53,9 +90,15 @@ export function Connections({
         more) through a Seam workspace. Paste the workspace’s API key from Seam Console: Keyhold
         checks it with one call, keeps it encrypted and never shows it again.
       </p>
+      <p className="max-w-prose text-sm text-slate-600">
+        Z-Wave locks (Schlage, Yale, Kwikset, Ultraloq, Danalock…) are reached without any cloud
+        through Z-Wave JS: give the WebSocket address of the Z-Wave JS Server beside your Z-Wave
+        stick (Z-Wave JS UI or Home Assistant’s Z-Wave add-on, usually port 3000).
+      </p>
       {connections.length === 0 ? (
         <EmptyState data-testid="connections-empty">
-          No lock services connected. Locks are simulated until you connect a Seam workspace.
+          No lock services connected. Locks are simulated until you connect a Seam workspace or a
+          Z-Wave JS Server.
         </EmptyState>
       ) : (
         <ul className="space-y-3">
@@ -64,15 +107,21 @@ export function Connections({
           ))}
         </ul>
       )}
-      <ConnectForm properties={properties} />
+      <div className="grid gap-4 xl:grid-cols-2">
+        <ConnectForm service="seam" properties={properties} />
+        <ConnectForm service="zwave" properties={properties} />
+      </div>
     </div>
   );
 }
 
 function ConnectionCard({ connection }: { connection: ConnectionItem }) {
   const check = useFormAction(checkConnectionAction);
-  // The key goes one way: a refused one is kept to correct, a saved one cleared.
-  const replace = useFormAction(replaceConnectionKeyAction, { resetOnSuccess: true });
+  // The key or address goes one way: a refused one is kept to correct, a saved one cleared.
+  const zwave = connection.adapter === 'zwave';
+  const replace = useFormAction(zwave ? replaceConnectionUrlAction : replaceConnectionKeyAction, {
+    resetOnSuccess: true,
+  });
   const headingId = `connection-${connection.id}-name`;
   return (
     <li
@@ -126,73 +175,100 @@ function ConnectionCard({ connection }: { connection: ConnectionItem }) {
             Check now<span className="sr-only"> {connection.name}</span>
           </Button>
         </form>
-        <form {...replace.form} className="flex flex-wrap items-end gap-3">
-          <input type="hidden" name="connectionId" value={connection.id} />
-          <Field
-            name="apiKey"
-            label={`New API key for ${connection.name}`}
-            error={replace.fieldErrors.apiKey}
-            className="w-72 max-w-full"
-          >
-            {apiKeyInput}
-          </Field>
-          <Button type="submit" disabled={replace.pending}>
-            {replace.pending ? 'Checking the key…' : 'Replace API key'}
-            <span className="sr-only"> for {connection.name}</span>
-          </Button>
-        </form>
+        {connection.adapter === 'zwave' ? (
+          <form {...replace.form} className="flex flex-wrap items-end gap-3">
+            <input type="hidden" name="connectionId" value={connection.id} />
+            <Field
+              name="url"
+              label={`New server address for ${connection.name}`}
+              error={replace.fieldErrors.url}
+              className="w-72 max-w-full"
+            >
+              {serverUrlInput}
+            </Field>
+            <Button type="submit" disabled={replace.pending}>
+              {replace.pending ? 'Checking the server…' : 'Change address'}
+              <span className="sr-only"> of {connection.name}</span>
+            </Button>
+          </form>
+        ) : (
+          <form {...replace.form} className="flex flex-wrap items-end gap-3">
+            <input type="hidden" name="connectionId" value={connection.id} />
+            <Field
+              name="apiKey"
+              label={`New API key for ${connection.name}`}
+              error={replace.fieldErrors.apiKey}
+              className="w-72 max-w-full"
+            >
+              {apiKeyInput}
+            </Field>
+            <Button type="submit" disabled={replace.pending}>
+              {replace.pending ? 'Checking the key…' : 'Replace API key'}
+              <span className="sr-only"> for {connection.name}</span>
+            </Button>
+          </form>
+        )}
       </div>
       <FormProblem refusal={check.refusal} fields={[]} />
       {check.success ? (
         <Alert tone="success">Keyhold checks it at the next tick (within a minute).</Alert>
       ) : null}
-      <FormProblem refusal={replace.refusal} fields={['apiKey']} />
+      <FormProblem refusal={replace.refusal} fields={[zwave ? 'url' : 'apiKey']} />
       {replace.success ? (
         <Alert tone="success">
-          New key saved for “{connection.name}”. Keyhold looks for its locks at the next tick.
+          New {zwave ? 'address' : 'key'} saved for “{connection.name}”. Keyhold looks for its locks
+          at the next tick.
         </Alert>
       ) : null}
     </li>
   );
 }
 
-function ConnectForm({ properties }: { properties: { id: string; name: string }[] }) {
-  // Submitted by the hook, never natively: a plain GET would put the API key in the address bar.
-  const { form, pending, refusal, fieldErrors, answer } = useFormAction(connectSeamAction, {
+function ConnectForm({
+  service,
+  properties,
+}: {
+  service: keyof typeof SERVICES;
+  properties: { id: string; name: string }[];
+}) {
+  const words = SERVICES[service];
+  // Submitted by the hook, never natively: a plain GET would put the key or address in the address bar.
+  const { form, pending, refusal, fieldErrors, answer } = useFormAction<Connected>(words.action, {
     resetOnSuccess: true,
   });
   const connectedTo = answer?.ok
     ? (properties.find((p) => p.id === answer.data.propertyId)?.name ?? 'the property')
     : null;
+  const headingId = `connect-${service}-heading`;
 
   return (
     <form
       {...form}
-      aria-labelledby="connect-heading"
-      data-testid="connect-seam-form"
+      aria-labelledby={headingId}
+      data-testid={words.testId}
       className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
     >
-      <h3 id="connect-heading" className="font-medium text-slate-900">
-        Connect a Seam workspace
+      <h3 id={headingId} className="font-medium text-slate-900">
+        {words.heading}
       </h3>
       {properties.length === 0 ? (
-        <p className="text-sm text-slate-600">
-          Add a property first: a workspace’s locks are brought into one property.
-        </p>
+        <p className="text-sm text-slate-600">{words.noProperty}</p>
       ) : (
         <>
           <div className="grid gap-4 sm:grid-cols-3">
             <Field name="name" label="Connection name" error={fieldErrors.name}>
-              {(control) => <input {...control} placeholder="e.g. Harbour Hotel Seam" />}
+              {(control) => <input {...control} placeholder={words.namePlaceholder} />}
             </Field>
-            <Field name="apiKey" label="Seam API key" error={fieldErrors.apiKey}>
-              {apiKeyInput}
+            <Field
+              name={words.field.name}
+              label={words.field.label}
+              error={fieldErrors[words.field.name]}
+            >
+              {words.field.input}
             </Field>
             <PropertyField properties={properties} error={fieldErrors.propertyId} />
           </div>
-          <p className="text-xs text-slate-500">
-            The workspace’s locks are brought into this property under their Seam names.
-          </p>
+          <p className="text-xs text-slate-500">{words.note}</p>
           <label className="flex items-center gap-2 text-sm">
             <input
               type="checkbox"
@@ -203,11 +279,14 @@ function ConnectForm({ properties }: { properties: { id: string; name: string }[
             Keep a pool of backup codes on each of its locks (recommended)
           </label>
           <Button type="submit" variant="primary" disabled={pending}>
-            {pending ? 'Checking the key…' : 'Connect'}
+            {pending ? words.pending : 'Connect'}
           </Button>
         </>
       )}
-      <FormProblem refusal={refusal} fields={CONNECT_FIELDS} />
+      <FormProblem
+        refusal={refusal}
+        fields={['name', words.field.name, 'propertyId', 'backupPool']}
+      />
       {answer?.ok ? (
         <Alert tone="success">
           Connected “{answer.data.name}”: {plural(answer.data.imported, 'lock')} imported into{' '}

@@ -16,7 +16,12 @@ const MAX_LENGTH = 10;
 
 /** A lock's id at the adapter: home id and node id, so a re-included (factory-reset) lock is a new device. */
 export function zwaveExternalId(homeId: number, nodeId: number): string {
-  return `${homeId.toString(16).padStart(8, '0')}-${nodeId}`;
+  return `${zwaveNetworkPrefix(homeId)}${nodeId}`;
+}
+
+/** What every lock id on one Z-Wave network (one home id) begins with. */
+export function zwaveNetworkPrefix(homeId: number): string {
+  return `${homeId.toString(16).padStart(8, '0')}-`;
 }
 
 export function parseExternalId(externalId: string): { homeId: number; nodeId: number } | null {
