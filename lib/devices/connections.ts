@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, inArray, like, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '@/db/client';
-import { adapterConnections, devices, type Issue } from '@/db/schema';
+import { type AdapterConnection, adapterConnections, devices, type Issue } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
@@ -319,47 +319,13 @@ export async function replaceConnectionKey(
       field: 'connectionId',
     });
   }
-  const listed = await checkKey(data.apiKey, settings);
-  // A key to another workspace would leave every lock of this one unreachable.
-  const known = await db
-    .select({ externalId: devices.externalId })
-    .from(devices)
-    .where(and(eq(devices.connectionId, connection.id), eq(devices.status, 'active')));
-  const listedIds = new Set(listed.map((d) => d.externalId));
-  if (known.length > 0 && !known.some((d) => listedIds.has(d.externalId))) {
-    throw new AppError(
-      'invalid_input',
-      `This key opens a different Seam workspace: none of “${connection.name}”’s locks are in it.`,
-      { field: 'apiKey' },
-    );
-  }
-  await db.transaction(async (tx) => {
-    await tx
-      .update(adapterConnections)
-      .set({
-        credentialsEncrypted: sealCredentials(
-          { apiKey: data.apiKey },
-          settings,
-          actor.organizationId,
-          connection.id,
-        ),
-        status: 'ok',
-        errors: [],
-        lastCheckedAt: now,
-      })
-      .where(eq(adapterConnections.id, connection.id));
-    await recordAudit(tx, actor, {
-      action: 'connection.key_replaced',
-      targetType: 'adapter_connection',
-      targetId: connection.id,
-      detail: { name: connection.name },
-    });
-  });
-  // Look for locks with the new key at the next tick, not in five minutes.
-  await requestDiscovery(db, {
-    organizationId: actor.organizationId,
-    adapter: connection.adapter,
-    connectionId: connection.id,
+  const listed = new Set((await checkKey(data.apiKey, settings)).map((d) => d.externalId));
+  await reconnect(db, actor, connection, now, settings, {
+    credentials: { apiKey: data.apiKey },
+    reaches: (externalId) => listed.has(externalId),
+    elsewhere: `This key opens a different Seam workspace: none of “${connection.name}”’s locks are in it.`,
+    field: 'apiKey',
+    audit: { action: 'connection.key_replaced', detail: { name: connection.name } },
   });
 }
 
@@ -382,26 +348,51 @@ export async function replaceConnectionUrl(
       field: 'connectionId',
     });
   }
-  const { homeId } = await checkZwaveServer(data.url);
-  // Another network's server would leave every lock of this one unreachable.
+  const prefix = zwaveNetworkPrefix((await checkZwaveServer(data.url)).homeId);
+  await reconnect(db, actor, connection, now, settings, {
+    credentials: { url: data.url },
+    reaches: (externalId) => externalId.startsWith(prefix),
+    elsewhere: `This address reaches a different Z-Wave network: none of “${connection.name}”’s locks are on it.`,
+    field: 'url',
+    audit: {
+      action: 'connection.url_replaced',
+      detail: { name: connection.name, host: serverOf(data.url).host },
+    },
+  });
+}
+
+/**
+ * Keep a connection's checked new credentials, unless they reach another
+ * account (none of the connection's locks there: every one would be
+ * unreachable), and look for its locks at the next tick, not in five minutes.
+ */
+async function reconnect(
+  db: Db,
+  actor: Actor,
+  connection: AdapterConnection,
+  now: Date,
+  settings: SeamSettings,
+  change: {
+    credentials: SeamCredentials | ZwaveCredentials;
+    reaches: (externalId: string) => boolean;
+    elsewhere: string;
+    field: string;
+    audit: { action: string; detail: Record<string, unknown> };
+  },
+): Promise<void> {
   const known = await db
     .select({ externalId: devices.externalId })
     .from(devices)
     .where(and(eq(devices.connectionId, connection.id), eq(devices.status, 'active')));
-  const prefix = zwaveNetworkPrefix(homeId);
-  if (known.length > 0 && !known.some((d) => d.externalId.startsWith(prefix))) {
-    throw new AppError(
-      'invalid_input',
-      `This address reaches a different Z-Wave network: none of “${connection.name}”’s locks are on it.`,
-      { field: 'url' },
-    );
+  if (known.length > 0 && !known.some((d) => change.reaches(d.externalId))) {
+    throw new AppError('invalid_input', change.elsewhere, { field: change.field });
   }
   await db.transaction(async (tx) => {
     await tx
       .update(adapterConnections)
       .set({
         credentialsEncrypted: sealCredentials(
-          { url: data.url },
+          change.credentials,
           settings,
           actor.organizationId,
           connection.id,
@@ -412,10 +403,10 @@ export async function replaceConnectionUrl(
       })
       .where(eq(adapterConnections.id, connection.id));
     await recordAudit(tx, actor, {
-      action: 'connection.url_replaced',
+      action: change.audit.action,
       targetType: 'adapter_connection',
       targetId: connection.id,
-      detail: { name: connection.name, host: serverOf(data.url).host },
+      detail: change.audit.detail,
     });
   });
   await requestDiscovery(db, {
