@@ -1,4 +1,4 @@
-CREATE TYPE "public"."zwave_slot_state" AS ENUM('writing', 'set', 'queued');--> statement-breakpoint
+CREATE TYPE "public"."zwave_slot_state" AS ENUM('writing', 'set', 'queued', 'clearing');--> statement-breakpoint
 ALTER TYPE "public"."lock_adapter" ADD VALUE 'zwave';--> statement-breakpoint
 CREATE TABLE "zwave_code_slots" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,

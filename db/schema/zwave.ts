@@ -28,6 +28,8 @@ export const zwaveSlotState = pgEnum('zwave_slot_state', [
   'set',
   /** Sent to a sleeping lock: the Z-Wave JS driver delivers it when the lock wakes. */
   'queued',
+  /** Its clearing sent to a sleeping lock: the slot is the code's until the lock confirms it empty. */
+  'clearing',
 ]);
 
 export const zwaveCodeSlots = pgTable(

@@ -42,6 +42,8 @@ const FRESH_MS = 10_000;
 const FULL_READ_MS = 24 * 60 * 60_000;
 /** Z-Wave JS's error for a command the lock does not support (nothing was sent). */
 const CC_NOT_SUPPORTED = 302;
+/** Notification CC, access control: all codes deleted, one deleted, one added (at the keypad). */
+const USER_CODE_CHANGED_EVENTS = [0x0c, 0x0d, 0x0e];
 /** Notification CC, access control: "New user code not added due to duplicate code". */
 const DUPLICATE_CODE_EVENT = 0x0f;
 
@@ -60,6 +62,7 @@ const DUPLICATE_CODE_EVENT = 0x0f;
 export class ZwaveAdapter implements LockAdapter, LockEventReader {
   readonly name = 'zwave';
   private readonly checkedAt = new Map<string, number>();
+  private resolved: Promise<ZwaveConnection> | undefined;
 
   constructor(
     private readonly db: Executor,
@@ -96,15 +99,11 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
     let held = await this.held(connectionId, externalId);
     let mine = held.find((r) => r.keyholdCodeId === request.keyholdCodeId);
 
-    if (mine?.state === 'queued' && mine.code === request.code) {
-      // Sent while the lock slept: still waiting, or delivered when it woke (one read says which).
-      if (asleep) return toCode(mine, 'pending');
-      const report = await this.readSlot(client, node, mine.slot);
-      if (confirms(report, request.code)) {
-        return this.confirmed(client, connectionId, externalId, node, mine);
-      }
-    }
-    if (!asleep) {
+    if (asleep) {
+      // Written and confirmed in an earlier wake-up, or waiting for the next one.
+      if (mine?.code === request.code && mine.state === 'set') return toCode(mine, 'set');
+      if (mine?.code === request.code && mine.state === 'queued') return toCode(mine, 'pending');
+    } else {
       await this.check(client, connectionId, externalId, node);
       held = await this.held(connectionId, externalId);
       mine = held.find((r) => r.keyholdCodeId === request.keyholdCodeId);
@@ -118,9 +117,20 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
       throw new LockFailure('duplicate_code', `${label(node)} already holds these digits.`);
 
     if (!mine) {
-      // A sleeping lock cannot be read first: a slot nobody is known to hold is taken
-      // (Z-Wave JS clears every slot when it includes a lock).
-      const slot = freeSlot(node, held, { unknownIsFree: asleep });
+      const slot = await this.freeSlot(client, node, held);
+      if (slot === 'unknown') {
+        // A sleeping lock Keyhold has not read: ask what the slots hold when it wakes, then pick.
+        for (const { slot: unread } of slotsOf(node).filter((x) => x.status === undefined)) {
+          this.readSlot(client, node, unread, null).catch(() => {});
+        }
+        return {
+          ...toCode(
+            { slot: 0, code: request.code, keyholdCodeId: request.keyholdCodeId },
+            'pending',
+          ),
+          ref: 'slot:unassigned',
+        };
+      }
       if (slot === null)
         throw new LockFailure('no_space', `${label(node)} has no free code slots.`);
       [mine] = await this.db
@@ -134,45 +144,67 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
           state: 'writing',
         })
         .returning();
-    } else if (mine.code !== request.code || mine.state !== 'writing') {
-      [mine] = await this.db
-        .update(zwaveCodeSlots)
-        .set({ code: request.code, state: 'writing' })
-        .where(eq(zwaveCodeSlots.id, mine.id))
-        .returning();
     }
     if (!mine) throw new Error('The slot record was not written.');
-    const slot = mine.slot;
+    const row = mine;
+    const slot = row.slot;
+    // What the slot held before this write: a masked read-back cannot tell old digits from new.
+    const before = slotsOf(node).find((x) => x.slot === slot);
+    const rewrite = isOccupied(before?.status) && row.code !== request.code;
+    await this.db
+      .update(zwaveCodeSlots)
+      .set({ code: request.code, state: asleep ? 'queued' : 'writing' })
+      .where(eq(zwaveCodeSlots.id, row.id));
+    const written = { ...row, code: request.code };
 
     if (asleep) {
-      // The driver holds the command until the lock wakes; the code is being set meanwhile.
-      this.invoke(client, node, 'set', [slot, UserIdStatus.Enabled, request.code], null).catch(
-        () => {},
-      );
-      await this.db
-        .update(zwaveCodeSlots)
-        .set({ state: 'queued' })
-        .where(eq(zwaveCodeSlots.id, mine.id));
-      return toCode({ ...mine, state: 'queued' }, 'pending');
+      // The driver holds the Set until the lock wakes; the Get after it goes in the same
+      // wake-up, and its answer confirms the code. Being set meanwhile, not failed.
+      void this.invoke(client, node, 'set', [slot, UserIdStatus.Enabled, request.code], null)
+        .then(() => this.readSlot(client, node, slot, null))
+        .then(async (report) => {
+          if (!confirms(report, request.code)) return;
+          await this.db
+            .update(zwaveCodeSlots)
+            .set({ state: 'set' })
+            .where(and(eq(zwaveCodeSlots.id, row.id), eq(zwaveCodeSlots.code, request.code)));
+        })
+        .catch(() => {});
+      return toCode(written, 'pending');
     }
 
     const since = client.notifications.at(-1)?.seq ?? 0;
     await this.invoke(client, node, 'set', [slot, UserIdStatus.Enabled, request.code]);
     const report = await this.readSlot(client, node, slot);
-    const refused = client
-      .notificationsOf(node.nodeId, since)
-      .some((n) => n.type === 6 && n.event === DUPLICATE_CODE_EVENT && (n.userId ?? slot) === slot);
-    if (refused) {
-      await this.db.delete(zwaveCodeSlots).where(eq(zwaveCodeSlots.id, mine.id));
-      throw new LockFailure('duplicate_code', `${label(node)} already holds these digits.`);
-    }
     if (!confirms(report, request.code)) {
+      const refused = client
+        .notificationsOf(node.nodeId, since)
+        .some((n) => n.type === 6 && n.event === DUPLICATE_CODE_EVENT && n.userId === slot);
+      if (refused && !isOccupied(report.userIdStatus)) {
+        // Never on the lock: the slot goes back.
+        await this.db.delete(zwaveCodeSlots).where(eq(zwaveCodeSlots.id, row.id));
+        throw new LockFailure('duplicate_code', `${label(node)} already holds these digits.`);
+      }
       throw new LockFailure(
         'transient',
         `${label(node)} did not confirm the code in slot ${slot}; Keyhold will write it again.`,
       );
     }
-    return this.confirmed(client, connectionId, externalId, node, mine);
+    if (rewrite && isMasked(report.userCode)) {
+      // New digits over old in a masked slot: only the checksum tells whether the lock took them.
+      const expected = expectedChecksum(node, [
+        ...held.filter((r) => r.id !== row.id),
+        { ...written, state: 'set' },
+      ]);
+      const actual = expected === null ? null : await this.readChecksum(client, node);
+      if (expected !== null && actual !== null && actual !== expected) {
+        throw new LockFailure(
+          'transient',
+          `${label(node)} kept the old digits in slot ${slot}; Keyhold will write the new ones again.`,
+        );
+      }
+    }
+    return this.confirmed(client, connectionId, externalId, node, written);
   }
 
   /** The lock confirmed the code in its slot. */
@@ -183,13 +215,9 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
     node: ZwaveNode,
     row: ZwaveCodeSlot,
   ): Promise<CodeOnLock> {
-    const [set] = await this.db
-      .update(zwaveCodeSlots)
-      .set({ state: 'set' })
-      .where(eq(zwaveCodeSlots.id, row.id))
-      .returning();
+    await this.db.update(zwaveCodeSlots).set({ state: 'set' }).where(eq(zwaveCodeSlots.id, row.id));
     await this.rebaseline(client, connectionId, externalId, node);
-    return toCode(set ?? { ...row, state: 'set' }, 'set');
+    return toCode(row, 'set');
   }
 
   async removeCode(externalId: string, keyholdCodeId: string): Promise<{ pending: boolean }> {
@@ -199,15 +227,31 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
     if (!mine) return { pending: false };
     const node = await this.reachable(client, externalId);
     if (node.status === NodeStatus.asleep) {
-      this.invoke(client, node, 'clear', [mine.slot], null).catch(() => {});
+      if (mine.state === 'clearing') return { pending: true };
+      await this.db
+        .update(zwaveCodeSlots)
+        .set({ state: 'clearing' })
+        .where(eq(zwaveCodeSlots.id, mine.id));
+      // Cleared and read back in the lock's next wake-up; released only when it reads empty.
+      void this.invoke(client, node, 'clear', [mine.slot], null)
+        .then(() => this.readSlot(client, node, mine.slot, null))
+        .then(async (report) => {
+          if (report.userIdStatus !== UserIdStatus.Available) return;
+          await this.db
+            .update(zwaveCodeSlots)
+            .set({ releasedAt: new Date() })
+            .where(eq(zwaveCodeSlots.id, mine.id));
+        })
+        .catch(() => {});
       return { pending: true };
     }
     await this.invoke(client, node, 'clear', [mine.slot]);
     const report = await this.readSlot(client, node, mine.slot);
-    if (isOccupied(report.userIdStatus)) {
+    // Only a slot the lock reports empty is released: no answer is not an empty slot.
+    if (report.userIdStatus !== UserIdStatus.Available) {
       throw new LockFailure(
         'transient',
-        `${label(node)} still holds the code in slot ${mine.slot}; Keyhold will clear it again.`,
+        `${label(node)} did not confirm slot ${mine.slot} empty; Keyhold will clear it again.`,
       );
     }
     await this.db
@@ -231,9 +275,13 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
     const { client, connectionId } = await this.reach();
     const id = parseExternalId(externalId);
     if (!id || id.homeId !== client.homeId) return { events: [], cursor };
-    const [session, seq] = (cursor ?? '').split(':');
-    const after = session === client.session ? Number(seq) || 0 : 0;
-    const notifications = client.notificationsOf(id.nodeId, after).slice(0, options.limit ?? 500);
+    // The cursor is when the last event read arrived (ms): it means the same in every
+    // process, so another instance or a restart goes on from there.
+    const after = cursor && /^\d+$/.test(cursor) ? Number(cursor) : 0;
+    const notifications = client
+      .notificationsOf(id.nodeId, 0)
+      .filter((n) => n.receivedAt.getTime() > after)
+      .slice(0, options.limit ?? 500);
     const history = notifications.some((n) => n.userId !== null)
       ? await this.db
           .select()
@@ -250,14 +298,20 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
       const event = toLockEvent(id.nodeId, n, (slot, at) => holderAt(history, slot, at));
       return event ? [event] : [];
     });
-    const last = notifications.at(-1)?.seq ?? (session === client.session ? after : 0);
-    return { events, cursor: `${client.session}:${last}` };
+    const last = notifications.at(-1)?.receivedAt.getTime();
+    return { events, cursor: last === undefined ? cursor : String(last) };
   }
 
   /** The connection's server, connected; its trouble is every lock's, reported once for the connection. */
   private async reach(): Promise<{ client: ZwaveServerClient; connectionId: string }> {
-    const connection =
-      typeof this.connection === 'function' ? await this.connection() : this.connection;
+    // Read (and decrypted) once per adapter: the tick builds one per run.
+    this.resolved ??= Promise.resolve(
+      typeof this.connection === 'function' ? this.connection() : this.connection,
+    );
+    this.resolved.catch(() => {
+      this.resolved = undefined;
+    });
+    const connection = await this.resolved;
     const client = this.clientFor(connection.url);
     try {
       await client.ready();
@@ -314,6 +368,15 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
       .from(zwaveLocks)
       .where(and(eq(zwaveLocks.connectionId, connectionId), eq(zwaveLocks.externalId, externalId)));
     const allKnown = slotsOf(node).every((s) => s.status !== undefined);
+    // The lock said a code was added or deleted at its keypad since the last full read.
+    const changedAtLock = client
+      .notificationsOf(node.nodeId, 0)
+      .some(
+        (n) =>
+          n.type === 6 &&
+          USER_CODE_CHANGED_EVENTS.includes(n.event) &&
+          (!kept?.fullReadAt || n.receivedAt > kept.fullReadAt),
+      );
     const checksum = await this.readChecksum(client, node);
     if (checksum !== null) {
       if (allKnown && kept?.checksum === checksum) {
@@ -322,6 +385,7 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
       }
     } else if (
       allKnown &&
+      !changedAtLock &&
       kept?.fullReadAt &&
       Date.now() - kept.fullReadAt.getTime() < FULL_READ_MS
     ) {
@@ -386,13 +450,38 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
       });
   }
 
+  /**
+   * The lowest slot no Keyhold code holds and the lock reports empty; null
+   * when there is none, `unknown` for a sleeping lock whose slots were never
+   * read. A lock without a checksum may have had a code typed in since its
+   * daily read: the chosen slot is read first, so nobody's code is written over.
+   */
+  private async freeSlot(
+    client: ZwaveServerClient,
+    node: ZwaveNode,
+    held: ZwaveCodeSlot[],
+  ): Promise<number | null | 'unknown'> {
+    const taken = new Set(held.map((r) => r.slot));
+    for (const { slot, status } of slotsOf(node)) {
+      if (taken.has(slot) || isOccupied(status)) continue;
+      if (status === undefined && node.status === NodeStatus.asleep) return 'unknown';
+      if ((node.noChecksum || status === undefined) && node.status !== NodeStatus.asleep) {
+        const report = await this.readSlot(client, node, slot);
+        if (isOccupied(report.userIdStatus)) continue;
+      }
+      return slot;
+    }
+    return null;
+  }
+
   /** One slot read from the lock, kept in the client's view of the node. */
   private async readSlot(
     client: ZwaveServerClient,
     node: ZwaveNode,
     slot: number,
+    timeoutMs?: number | null,
   ): Promise<{ userIdStatus: number | undefined; userCode: string | undefined }> {
-    const report = ((await this.invoke(client, node, 'get', [slot])) ?? {}) as {
+    const report = ((await this.invoke(client, node, 'get', [slot], timeoutMs)) ?? {}) as {
       userIdStatus?: number;
       userCode?: string;
     };
@@ -493,20 +582,6 @@ export class ZwaveAdapter implements LockAdapter, LockEventReader {
   }
 }
 
-/** The lowest slot no Keyhold code holds and the lock reports empty. */
-function freeSlot(
-  node: ZwaveNode,
-  held: ZwaveCodeSlot[],
-  { unknownIsFree = false } = {},
-): number | null {
-  const taken = new Set(held.map((r) => r.slot));
-  for (const { slot, status } of slotsOf(node)) {
-    if (taken.has(slot) || isOccupied(status)) continue;
-    if (status !== undefined || unknownIsFree) return slot;
-  }
-  return null;
-}
-
 /** The lock's report shows the code in the slot (a masked read-back after a confirmed write counts). */
 function confirms(
   report: { userIdStatus: number | undefined; userCode: string | undefined },
@@ -530,7 +605,10 @@ function slotRef(slot: number): string {
   return `slot:${slot}`;
 }
 
-function toCode(row: ZwaveCodeSlot, state: CodeOnLock['state']): CodeOnLock {
+function toCode(
+  row: Pick<ZwaveCodeSlot, 'slot' | 'code' | 'keyholdCodeId'>,
+  state: CodeOnLock['state'],
+): CodeOnLock {
   return {
     ref: slotRef(row.slot),
     code: row.code,

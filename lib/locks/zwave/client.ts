@@ -88,11 +88,11 @@ type Pending = {
 /** Notifications kept per client for the events read; older ones fall off. */
 const NOTIFICATIONS_KEPT = 5_000;
 const CONNECT_TIMEOUT_MS = 5_000;
+/** A connection that answers no ping for this long is dropped and reopened (a server host that lost power). */
+const HEARTBEAT_MS = 20_000;
 const BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
 export class ZwaveServerClient {
-  /** Tells this client's notification sequence from another process's or an earlier one's. */
-  readonly session = randomUUID().slice(0, 8);
   homeId: number | null = null;
   readonly nodes = new Map<number, ZwaveNode>();
   readonly notifications: ZwaveNotification[] = [];
@@ -106,10 +106,15 @@ export class ZwaveServerClient {
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
 
+  /** The address as messages and logs show it: scheme and host, never a token or a password. */
+  readonly server: string;
+
   constructor(
     readonly url: string,
     private readonly options: { callTimeoutMs?: number } = {},
-  ) {}
+  ) {
+    this.server = serverLabel(url);
+  }
 
   get connected(): boolean {
     return this.socket?.readyState === WebSocket.OPEN && this.homeId !== null;
@@ -148,8 +153,14 @@ export class ZwaveServerClient {
         timeoutMs === null
           ? null
           : setTimeout(() => {
+              // The driver answers every command itself, failed or not: silence is the server's.
               this.pending.delete(messageId);
-              reject(new ZwaveCommandError(`No answer to ${command} in time.`, 'timeout', null));
+              reject(
+                new ZwaveUnavailable(
+                  `Z-Wave JS Server at ${this.server} did not answer ${command} in time.`,
+                ),
+              );
+              socket.terminate();
             }, timeoutMs);
       this.pending.set(messageId, { resolve: resolve as (v: unknown) => void, reject, timer });
       socket.send(JSON.stringify({ messageId, command, ...args }), (error) => {
@@ -159,7 +170,7 @@ export class ZwaveServerClient {
     });
   }
 
-  /** A node's notifications since `afterSeq` (this session's numbering), oldest first. */
+  /** A node's notifications after `afterSeq` (this client's numbering), oldest first. */
   notificationsOf(nodeId: number, afterSeq: number): ZwaveNotification[] {
     return this.notifications.filter((n) => n.nodeId === nodeId && n.seq > afterSeq);
   }
@@ -183,7 +194,7 @@ export class ZwaveServerClient {
       this.lastError =
         error instanceof ZwaveUnavailable
           ? error.message
-          : `Z-Wave JS Server at ${this.url} is not answering.`;
+          : `Z-Wave JS Server at ${this.server} is not answering.`;
       this.retryAt = Date.now() + (BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)] ?? 0);
       this.failures++;
       throw new ZwaveUnavailable(this.lastError);
@@ -196,26 +207,40 @@ export class ZwaveServerClient {
       this.socket = socket;
       let established = false;
       const timer = setTimeout(() => {
-        reject(new ZwaveUnavailable(`Z-Wave JS Server at ${this.url} did not answer in time.`));
+        reject(new ZwaveUnavailable(`Z-Wave JS Server at ${this.server} did not answer in time.`));
       }, CONNECT_TIMEOUT_MS);
       socket.on('error', (error) => {
         clearTimeout(timer);
         reject(
           new ZwaveUnavailable(
-            `Z-Wave JS Server at ${this.url} is not answering (${error.message}).`,
+            `Z-Wave JS Server at ${this.server} is not answering (${error.message}).`,
           ),
         );
       });
+      let alive = true;
+      const heartbeat = setInterval(() => {
+        if (!alive) {
+          socket.terminate();
+          return;
+        }
+        alive = false;
+        socket.ping();
+      }, HEARTBEAT_MS);
+      heartbeat.unref();
+      socket.on('pong', () => {
+        alive = true;
+      });
       socket.on('close', () => {
         clearTimeout(timer);
+        clearInterval(heartbeat);
         if (!established) {
-          reject(new ZwaveUnavailable(`Z-Wave JS Server at ${this.url} closed the connection.`));
+          reject(new ZwaveUnavailable(`Z-Wave JS Server at ${this.server} closed the connection.`));
           return;
         }
         if (this.socket !== socket) return;
         this.socket = null;
         this.homeId = null;
-        this.lastError = `Z-Wave JS Server at ${this.url} closed the connection.`;
+        this.lastError = `Z-Wave JS Server at ${this.server} closed the connection.`;
         this.failAll(new ZwaveUnavailable(this.lastError));
         this.scheduleReconnect();
       });
@@ -252,7 +277,9 @@ export class ZwaveServerClient {
         const messageId = randomUUID();
         const timer = setTimeout(() => {
           this.pending.delete(messageId);
-          reject(new ZwaveUnavailable(`Z-Wave JS Server at ${this.url} did not answer in time.`));
+          reject(
+            new ZwaveUnavailable(`Z-Wave JS Server at ${this.server} did not answer in time.`),
+          );
         }, CONNECT_TIMEOUT_MS);
         this.pending.set(messageId, { resolve: resolve as (v: unknown) => void, reject, timer });
         this.socket?.send(JSON.stringify({ messageId, command, ...args }));
@@ -365,10 +392,12 @@ export class ZwaveServerClient {
       case 'notification': {
         if (nodeId === null || event.ccId !== 113) return;
         const parameters = (args.parameters ?? {}) as { userId?: unknown };
+        // Strictly increasing arrival times: readers keep their place by them.
+        const previous = this.notifications.at(-1)?.receivedAt.getTime() ?? 0;
         this.notifications.push({
           seq: ++this.seq,
           nodeId,
-          receivedAt: new Date(),
+          receivedAt: new Date(Math.max(Date.now(), previous + 1)),
           type: Number(args.type),
           event: Number(args.event),
           userId: typeof parameters.userId === 'number' ? parameters.userId : null,
@@ -401,6 +430,16 @@ export class ZwaveServerClient {
       this.ready().catch(() => this.scheduleReconnect());
     }, delay);
     this.reconnectTimer.unref();
+  }
+}
+
+/** `ws://host:port` of an address, without credentials, path or query. */
+export function serverLabel(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return 'the configured address';
   }
 }
 

@@ -68,6 +68,8 @@ export type MockLock = {
   setDead(dead: boolean): void;
   /** Acknowledge writes but keep none of them. */
   dropWrites(drop: boolean): void;
+  /** Acknowledge reads of a slot but never answer them (the report is lost). */
+  dropReads(drop: boolean): void;
   /** Someone opens the door with the code in `slot` (Notification CC, access control). */
   enterCode(slot: number): Promise<void>;
   /** A sleeping lock wakes (its wake-up interval, or a button press) and takes what waited for it. */
@@ -95,6 +97,12 @@ const statusKey = (slot: number) => `UserCode_userIdStatus_${slot}`;
 
 export async function startZwaveNetwork(options: {
   locks: MockLockOptions[];
+  /**
+   * Read every slot in the interview (Z-Wave JS's `queryAllUserCodes`), as
+   * for locks included long ago; otherwise Z-Wave JS clears a new lock's
+   * slots and Keyhold reads them on its first look.
+   */
+  queryAllUserCodes?: boolean;
   /** Fixed WebSocket port (the e2e suite's); a free one otherwise. */
   serverPort?: number;
 }): Promise<ZwaveNetwork> {
@@ -106,6 +114,11 @@ export async function startZwaveNetwork(options: {
     serial,
   });
   controller.defineBehavior(...createDefaultMockControllerBehaviors());
+  // The mock gives the driver 1 s to acknowledge each frame: on a loaded
+  // two-core CI machine a test process can be busy longer than that.
+  const expectHostACK = controller.expectHostACK.bind(controller);
+  controller.expectHostACK = (timeout, errorMessage) =>
+    expectHostACK(Math.max(timeout, 10_000), errorMessage);
 
   const locks = new Map<number, MockLock>();
   for (const lockOptions of options.locks) {
@@ -123,7 +136,7 @@ export async function startZwaveNetwork(options: {
     storage: { cacheDir },
     // The mock answers at once; a missing answer should not hold a test for long.
     timeouts: { report: 500 },
-    interview: { queryAllUserCodes: false },
+    interview: { queryAllUserCodes: options.queryAllUserCodes ?? false },
   });
   driver.on('error', () => {});
   const ready = new Promise<void>((resolve) => driver.once('all nodes ready', () => resolve()));
@@ -140,13 +153,14 @@ export async function startZwaveNetwork(options: {
   await driver.start();
   await ready;
   // Done with the interview: the driver sends sleeping locks back to sleep.
-  for (const lock of options.locks) {
-    const node = lock.sleeps ? driver.controller.nodes.get(lock.nodeId) : undefined;
+  const sendToSleep = async (nodeId: number) => {
+    const node = driver.controller.nodes.get(nodeId);
     for (let i = 0; node && node.status !== NodeStatus.Asleep && i < 20; i++) {
       await node.sendNoMoreInformation();
       await new Promise((r) => setTimeout(r, 200));
     }
-  }
+  };
+  for (const lock of options.locks) if (lock.sleeps) await sendToSleep(lock.nodeId);
 
   const serverPort = options.serverPort ?? (await freePort());
   let server: ZwavejsServer | null = null;
@@ -226,8 +240,15 @@ async function mockLock(
 
   let dead = false;
   let dropWrites = false;
+  let dropReads = false;
   const received: string[] = [];
-  const codeIn = (slot: number) => node.state.get(userCodeKey(slot)) as string | undefined;
+  const codeIn = (slot: number) => {
+    // A v1 Set carries the code as bytes; v2 as a string.
+    const code = node.state.get(userCodeKey(slot)) as string | Uint8Array | undefined;
+    return code === undefined || typeof code === 'string'
+      ? code
+      : Buffer.from(code).toString('ascii');
+  };
   const occupied = (slot: number) => {
     const status = node.state.get(statusKey(slot));
     return status !== undefined && status !== UserIDStatus.Available;
@@ -294,6 +315,7 @@ async function mockLock(
           }
           return undefined;
         }
+        if (dropReads && cc instanceof UserCodeCCGet) return { action: 'stop' };
         if (options.masked && cc instanceof UserCodeCCGet && occupied(cc.userId)) {
           return {
             action: 'sendCC',
@@ -336,6 +358,9 @@ async function mockLock(
     },
     dropWrites(value) {
       dropWrites = value;
+    },
+    dropReads(value) {
+      dropReads = value;
     },
     async wakeUp() {
       await node.sendToController(

@@ -7,7 +7,7 @@ import { createOrganization, createTestDatabase, type TestDatabase } from '@/db/
 import { LockFailure } from '../adapter';
 import { describeLockAdapterContract } from '../contract';
 import { ZwaveAdapter } from './adapter';
-import { closeZwaveClients } from './client';
+import { closeZwaveClients, NodeStatus, zwaveClient } from './client';
 import { crc16ccitt } from './mapping';
 import { type MockLock, startZwaveNetwork, type ZwaveNetwork } from './testing';
 
@@ -27,12 +27,14 @@ beforeAll(async () => {
   [database, network] = await Promise.all([
     createTestDatabase(),
     startZwaveNetwork({
+      // Slots read at inclusion, so a sleeping lock's are known before it sleeps.
+      queryAllUserCodes: true,
       locks: [
-        { nodeId: CONTRACT_LOCK, slots: 30 },
+        { nodeId: CONTRACT_LOCK, slots: 12 },
         { nodeId: MASKED_LOCK, slots: 10, masked: true },
         { nodeId: V1_LOCK, slots: 8, version: 1, batteryLevel: 35 },
         { nodeId: FAULT_LOCK, slots: 20 },
-        { nodeId: SLEEPING_LOCK, slots: 6, sleeps: true },
+        { nodeId: SLEEPING_LOCK, slots: 6, sleeps: true, version: 1 },
       ],
     }),
   ]);
@@ -59,6 +61,7 @@ const adapter = () => new ZwaveAdapter(database.db, { connectionId, url: network
 async function freshLock(lock: MockLock): Promise<string> {
   lock.setDead(false);
   lock.dropWrites(false);
+  lock.dropReads(false);
   for (const slot of lock.codes().keys()) lock.clearAtKeypad(slot);
   lock.clearReceived();
   connectionId = await newConnection();
@@ -71,11 +74,11 @@ describeLockAdapterContract('zwave (real Z-Wave JS driver and server, zwave-js m
   setOnline: async (_id, online) => network.lock(CONTRACT_LOCK).setDead(!online),
   limitSlots: async (_id, free) => {
     const lock = network.lock(CONTRACT_LOCK);
-    for (let slot = free + 1; slot <= 30; slot++) lock.addCodeAtKeypad(slot, String(100000 + slot));
+    for (let slot = free + 1; slot <= 12; slot++) lock.addCodeAtKeypad(slot, String(100000 + slot));
   },
   addForeignCode: async (_id, digits) => {
     const lock = network.lock(CONTRACT_LOCK);
-    lock.addCodeAtKeypad(30, digits);
+    lock.addCodeAtKeypad(12, digits);
   },
   keepsWindows: false,
 });
@@ -144,7 +147,7 @@ describe('Z-Wave JS adapter', () => {
     expect(lock.received()).toEqual(Array(3).fill('UserCodeCCUserCodeChecksumGet'));
   });
 
-  it('reads a lock without a checksum in full once, then trusts what it wrote', async () => {
+  it('reads a lock without a checksum in full once, then trusts what it wrote but the slot it picks', async () => {
     const lock = network.lock(V1_LOCK);
     const id = await freshLock(lock);
     await adapter().listCodes(id);
@@ -152,7 +155,8 @@ describe('Z-Wave JS adapter', () => {
     lock.clearReceived();
     await adapter().setCode(id, { keyholdCodeId: randomUUID(), code: '55120', name: null });
     expect(await adapter().listCodes(id)).toHaveLength(1);
-    expect(lock.received()).toEqual(['UserCodeCCSet', 'UserCodeCCGet']);
+    // The chosen slot is read before it is written: a keypad code may sit there since the daily read.
+    expect(lock.received()).toEqual(['UserCodeCCGet', 'UserCodeCCSet', 'UserCodeCCGet']);
   });
 
   it('keeps a code’s slot when the lock never confirms the write, and writes the same slot again', async () => {
@@ -268,13 +272,14 @@ describe('Z-Wave JS adapter', () => {
     ]);
   });
 
-  it('queues a code for a sleeping lock, keeps it being set, and confirms it once the lock woke', async () => {
+  it('queues a code for a sleeping lock, keeps it being set, and confirms it in the wake-up that delivers it', async () => {
     const lock = network.lock(SLEEPING_LOCK);
     const id = await freshLock(lock);
+    expect(zwaveClient(network.url).nodes.get(SLEEPING_LOCK)?.status).toBe(NodeStatus.asleep);
     const keyholdCodeId = randomUUID();
     const queued = await adapter().setCode(id, { keyholdCodeId, code: '80417', name: null });
     expect(queued).toMatchObject({ state: 'pending', ref: 'slot:1' });
-    // Asked again while it sleeps: still being set, nothing sent twice.
+    // Asked again while it sleeps: still being set, nothing sent twice, nothing failed.
     expect(await adapter().setCode(id, { keyholdCodeId, code: '80417', name: null })).toMatchObject(
       {
         state: 'pending',
@@ -288,10 +293,80 @@ describe('Z-Wave JS adapter', () => {
 
     await lock.wakeUp();
     await expect.poll(() => lock.codes().get(1), { timeout: 5_000 }).toBe('80417');
-    expect(lock.received().filter((c) => c === 'UserCodeCCExtendedUserCodeSet')).toHaveLength(1);
-    const set = await adapter().setCode(id, { keyholdCodeId, code: '80417', name: null });
-    expect(set).toMatchObject({ state: 'set', ref: 'slot:1' });
-    expect(lock.received().filter((c) => c === 'UserCodeCCExtendedUserCodeSet')).toHaveLength(1);
+    // The Set and the Get that confirms it went in the same wake-up; the record says set.
+    await expect
+      .poll(async () => {
+        const [row] = await database.db
+          .select()
+          .from(zwaveCodeSlots)
+          .where(
+            and(
+              eq(zwaveCodeSlots.connectionId, connectionId),
+              eq(zwaveCodeSlots.keyholdCodeId, keyholdCodeId),
+            ),
+          );
+        return row?.state;
+      })
+      .toBe('set');
+    expect(lock.received()).toEqual(['UserCodeCCSet', 'UserCodeCCGet']);
+    expect(await adapter().listCodes(id)).toEqual([
+      expect.objectContaining({ keyholdCodeId, state: 'set', code: '80417' }),
+    ]);
+  });
+
+  it('does not take a removal for done when the lock never answers the read-back', async () => {
+    const lock = network.lock(FAULT_LOCK);
+    const id = await freshLock(lock);
+    const keyholdCodeId = randomUUID();
+    await adapter().setCode(id, { keyholdCodeId, code: '7070', name: null });
+    lock.dropWrites(true);
+    lock.dropReads(true);
+    const failure = await adapter()
+      .removeCode(id, keyholdCodeId)
+      .catch((e: unknown) => e);
+    expect((failure as LockFailure).kind).toBe('transient');
+    expect(lock.codes().get(1)).toBe('7070');
+    lock.dropWrites(false);
+    lock.dropReads(false);
+    expect(await adapter().removeCode(id, keyholdCodeId)).toEqual({ pending: false });
+    expect(lock.codes().size).toBe(0);
+  });
+
+  it('does not take a masked read-back for new digits the lock did not keep', async () => {
+    const lock = network.lock(MASKED_LOCK);
+    const id = await freshLock(lock);
+    const keyholdCodeId = randomUUID();
+    await adapter().setCode(id, { keyholdCodeId, code: '1357', name: null });
+    lock.dropWrites(true);
+    const failure = await adapter()
+      .setCode(id, { keyholdCodeId, code: '2468', name: null })
+      .catch((e: unknown) => e);
+    expect((failure as LockFailure).kind).toBe('transient');
+    expect((failure as LockFailure).message).toMatch(/kept the old digits/);
+    lock.dropWrites(false);
+    expect(await adapter().setCode(id, { keyholdCodeId, code: '2468', name: null })).toMatchObject({
+      state: 'set',
+    });
+    expect(lock.codes().get(1)).toBe('2468');
+  });
+
+  it('never writes over a code typed in at the keypad of a lock without a checksum', async () => {
+    const lock = network.lock(V1_LOCK);
+    const id = await freshLock(lock);
+    await adapter().listCodes(id);
+    lock.addCodeAtKeypad(1, '99887');
+    const set = await adapter().setCode(id, {
+      keyholdCodeId: randomUUID(),
+      code: '55120',
+      name: null,
+    });
+    expect(set.ref).toBe('slot:2');
+    expect(lock.codes()).toEqual(
+      new Map([
+        [1, '99887'],
+        [2, '55120'],
+      ]),
+    );
   });
 
   it('answers null for a node that left the network', async () => {
