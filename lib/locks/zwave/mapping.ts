@@ -4,7 +4,6 @@ import { NodeStatus, valueKey, type ZwaveNode } from './client';
 
 /** Command classes Keyhold reads. */
 export const USER_CODE = 0x63;
-export const USER_CREDENTIAL = 0x83;
 const BATTERY = 0x80;
 
 /** User Code CC's user ID status. */
@@ -30,7 +29,11 @@ export function parseExternalId(externalId: string): { homeId: number; nodeId: n
   return { homeId: Number.parseInt(match[1], 16), nodeId: Number(match[2]) };
 }
 
-/** A node Keyhold can program: it keeps codes (User Code CC). */
+/**
+ * A node Keyhold can program: it keeps codes in User Code CC slots. Locks
+ * that speak only the newer User Credential CC are not programmed yet (Z-Wave
+ * JS's access-control API, server schema 48+, is the way to reach them).
+ */
 export function isLockNode(node: ZwaveNode): boolean {
   const classes = node.endpoints?.[0]?.commandClasses ?? [];
   return node.nodeId !== 1 && classes.some((c) => c.id === USER_CODE);
