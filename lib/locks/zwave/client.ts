@@ -447,9 +447,26 @@ const holder = globalThis as { __keyholdZwaveClients?: Map<string, ZwaveServerCl
 /** Kept on globalThis so a reloaded module (next dev) finds the open connections. */
 holder.__keyholdZwaveClients ??= new Map();
 const clients = holder.__keyholdZwaveClients;
+const lastAsked = new Map<string, number>();
 
-/** The process's client of the server at `url`, opened on first use and kept. */
-export function zwaveClient(url: string): ZwaveServerClient {
+/** A client no adapter asked for in this long is closed: its connection was removed or moved. */
+export const CLIENT_IDLE_MS = 10 * 60_000;
+
+/**
+ * The process's client of the server at `url`, opened on first use and kept
+ * while the tick keeps asking for it; clients nobody asked for in
+ * CLIENT_IDLE_MS (an address changed in Settings, a connection removed) are
+ * closed, so none keeps reconnecting to an old address.
+ */
+export function zwaveClient(url: string, now = Date.now()): ZwaveServerClient {
+  for (const [known, client] of clients) {
+    if (known !== url && now - (lastAsked.get(known) ?? now) > CLIENT_IDLE_MS) {
+      client.close();
+      clients.delete(known);
+      lastAsked.delete(known);
+    }
+  }
+  lastAsked.set(url, now);
   let client = clients.get(url);
   if (!client) {
     client = new ZwaveServerClient(url);
@@ -462,4 +479,5 @@ export function zwaveClient(url: string): ZwaveServerClient {
 export function closeZwaveClients(): void {
   for (const client of clients.values()) client.close();
   clients.clear();
+  lastAsked.clear();
 }

@@ -7,7 +7,7 @@ import { createOrganization, createTestDatabase, type TestDatabase } from '@/db/
 import { LockFailure } from '../adapter';
 import { describeLockAdapterContract } from '../contract';
 import { ZwaveAdapter } from './adapter';
-import { closeZwaveClients, NodeStatus, zwaveClient } from './client';
+import { CLIENT_IDLE_MS, closeZwaveClients, NodeStatus, zwaveClient } from './client';
 import { crc16ccitt } from './mapping';
 import { type MockLock, startZwaveNetwork, type ZwaveNetwork } from './testing';
 
@@ -367,6 +367,14 @@ describe('Z-Wave JS adapter', () => {
         [2, '55120'],
       ]),
     );
+  });
+
+  it('closes a client nobody asked for in ten minutes, so a changed address is not dialled for ever', async () => {
+    const old = zwaveClient('ws://127.0.0.1:9/moved');
+    const later = Date.now() + CLIENT_IDLE_MS + 1_000;
+    expect(zwaveClient(network.url, later)).toBe(zwaveClient(network.url));
+    await expect(old.ready()).rejects.toThrow(/closed/);
+    expect(zwaveClient('ws://127.0.0.1:9/moved', later)).not.toBe(old);
   });
 
   it('answers null for a node that left the network', async () => {
