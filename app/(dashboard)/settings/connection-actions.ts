@@ -2,6 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
+import type { Actor } from '@/lib/auth/actor';
 import { clock } from '@/lib/clock';
 import {
   checkConnectionSoon,
@@ -24,54 +25,53 @@ function revalidate() {
   revalidatePath('/locks');
 }
 
-export async function connectSeamAction(
-  _previous: ActionResult<Connected> | null,
+/** Connect a service from its form: the fields every connection has, and the one secret it needs. */
+async function connectFrom(
   formArgument: FormData,
+  connect: (
+    actor: Actor,
+    fields: { name: string; propertyId: string; backupPool: boolean },
+    formData: FormData,
+  ) => Promise<{ imported: number }>,
 ): Promise<ActionResult<Connected>> {
   const formData = formOf(formArgument);
   const name = String(formData.get('name') ?? '');
   const propertyId = String(formData.get('propertyId') ?? '');
+  const backupPool = formData.get('backupPool') === 'on';
   const result = await runAction('settings.manage', async (actor) => {
-    const { imported } = await connectSeam(
-      await getDb(),
-      actor,
-      {
-        name,
-        apiKey: String(formData.get('apiKey') ?? ''),
-        propertyId,
-        backupPool: formData.get('backupPool') === 'on',
-      },
-      clock.now(),
-    );
+    const { imported } = await connect(actor, { name, propertyId, backupPool }, formData);
     return { name: name.trim(), imported, propertyId };
   });
   if (result.ok) revalidate();
   return result;
 }
 
+export async function connectSeamAction(
+  _previous: ActionResult<Connected> | null,
+  formArgument: FormData,
+): Promise<ActionResult<Connected>> {
+  return connectFrom(formArgument, async (actor, fields, formData) =>
+    connectSeam(
+      await getDb(),
+      actor,
+      { ...fields, apiKey: String(formData.get('apiKey') ?? '') },
+      clock.now(),
+    ),
+  );
+}
+
 export async function connectZwaveAction(
   _previous: ActionResult<Connected> | null,
   formArgument: FormData,
 ): Promise<ActionResult<Connected>> {
-  const formData = formOf(formArgument);
-  const name = String(formData.get('name') ?? '');
-  const propertyId = String(formData.get('propertyId') ?? '');
-  const result = await runAction('settings.manage', async (actor) => {
-    const { imported } = await connectZwave(
+  return connectFrom(formArgument, async (actor, fields, formData) =>
+    connectZwave(
       await getDb(),
       actor,
-      {
-        name,
-        url: String(formData.get('url') ?? ''),
-        propertyId,
-        backupPool: formData.get('backupPool') === 'on',
-      },
+      { ...fields, url: String(formData.get('url') ?? '') },
       clock.now(),
-    );
-    return { name: name.trim(), imported, propertyId };
-  });
-  if (result.ok) revalidate();
-  return result;
+    ),
+  );
 }
 
 export async function replaceConnectionUrlAction(
