@@ -76,6 +76,26 @@ const SERVICES = {
   },
 } as const;
 
+/** What a connection's card asks for to reach its service again: a new key, or a new address. */
+const REPLACE = {
+  seam: {
+    name: 'apiKey',
+    label: 'New API key for',
+    input: apiKeyInput,
+    pending: 'Checking the key…',
+    button: 'Replace API key',
+    buttonFor: 'for',
+  },
+  zwave: {
+    name: 'url',
+    label: 'New server address for',
+    input: serverUrlInput,
+    pending: 'Checking the server…',
+    button: 'Change address',
+    buttonFor: 'of',
+  },
+} as const;
+
 export function Connections({
   connections,
   properties,
@@ -119,6 +139,7 @@ function ConnectionCard({ connection }: { connection: ConnectionItem }) {
   const check = useFormAction(checkConnectionAction);
   // The key or address goes one way: a refused one is kept to correct, a saved one cleared.
   const zwave = connection.adapter === 'zwave';
+  const swap = zwave ? REPLACE.zwave : REPLACE.seam;
   const replace = useFormAction(zwave ? replaceConnectionUrlAction : replaceConnectionKeyAction, {
     resetOnSuccess: true,
   });
@@ -175,39 +196,24 @@ function ConnectionCard({ connection }: { connection: ConnectionItem }) {
             Check now<span className="sr-only"> {connection.name}</span>
           </Button>
         </form>
-        {connection.adapter === 'zwave' ? (
-          <form {...replace.form} className="flex flex-wrap items-end gap-3">
-            <input type="hidden" name="connectionId" value={connection.id} />
-            <Field
-              name="url"
-              label={`New server address for ${connection.name}`}
-              error={replace.fieldErrors.url}
-              className="w-72 max-w-full"
-            >
-              {serverUrlInput}
-            </Field>
-            <Button type="submit" disabled={replace.pending}>
-              {replace.pending ? 'Checking the server…' : 'Change address'}
-              <span className="sr-only"> of {connection.name}</span>
-            </Button>
-          </form>
-        ) : (
-          <form {...replace.form} className="flex flex-wrap items-end gap-3">
-            <input type="hidden" name="connectionId" value={connection.id} />
-            <Field
-              name="apiKey"
-              label={`New API key for ${connection.name}`}
-              error={replace.fieldErrors.apiKey}
-              className="w-72 max-w-full"
-            >
-              {apiKeyInput}
-            </Field>
-            <Button type="submit" disabled={replace.pending}>
-              {replace.pending ? 'Checking the key…' : 'Replace API key'}
-              <span className="sr-only"> for {connection.name}</span>
-            </Button>
-          </form>
-        )}
+        <form {...replace.form} className="flex flex-wrap items-end gap-3">
+          <input type="hidden" name="connectionId" value={connection.id} />
+          <Field
+            name={swap.name}
+            label={`${swap.label} ${connection.name}`}
+            error={replace.fieldErrors[swap.name]}
+            className="w-72 max-w-full"
+          >
+            {swap.input}
+          </Field>
+          <Button type="submit" disabled={replace.pending}>
+            {replace.pending ? swap.pending : swap.button}
+            <span className="sr-only">
+              {' '}
+              {swap.buttonFor} {connection.name}
+            </span>
+          </Button>
+        </form>
       </div>
       <FormProblem refusal={check.refusal} fields={[]} />
       {check.success ? (
