@@ -17,6 +17,7 @@ import { createdAt, id, issues, updatedAt } from './columns';
 import { devices } from './devices';
 import { organizations, users } from './organizations';
 import { reservations } from './reservations';
+import { staffMembers } from './staff';
 
 export const accessCodeType = pgEnum('access_code_type', ['time_bound', 'ongoing']);
 
@@ -47,6 +48,13 @@ export const accessCodes = pgTable(
       .references(() => devices.id, { onDelete: 'cascade' }),
     /** The stay this guest code belongs to; null for backup and hand-made codes. */
     reservationId: uuid('reservation_id').references(() => reservations.id, {
+      onDelete: 'set null',
+    }),
+    /**
+     * The person (cleaner, maintenance, owner) this code opens the lock for,
+     * for one of their windows (lib/staff); null for guest, backup and hand-made codes.
+     */
+    staffMemberId: uuid('staff_member_id').references(() => staffMembers.id, {
       onDelete: 'set null',
     }),
     type: accessCodeType('type').notNull(),
@@ -109,6 +117,9 @@ export const accessCodes = pgTable(
     index('access_codes_device_idx').on(t.deviceId, t.status),
     index('access_codes_organization_idx').on(t.organizationId, t.createdAt),
     index('access_codes_reservation_idx').on(t.reservationId),
+    index('access_codes_staff_idx')
+      .on(t.staffMemberId, t.deviceId)
+      .where(sql`${t.staffMemberId} is not null`),
     index('access_codes_backup_pool_idx')
       .on(t.deviceId)
       .where(sql`${t.isBackup} and ${t.pulledAt} is null and ${t.deletedAt} is null`),

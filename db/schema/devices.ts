@@ -7,6 +7,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   real,
   text,
   timestamp,
@@ -85,6 +86,17 @@ export const devices = pgTable(
     }),
     replacedAt: timestamp('replaced_at', { withTimezone: true }),
     backupPoolEnabled: boolean('backup_pool_enabled').notNull().default(false),
+    /** This lock's pool size when it differs from the organization's (a small lock, a busy entrance); null: the organization's. */
+    backupPoolSize: integer('backup_pool_size'),
+    /**
+     * A door every stay of its property needs (a building entrance, a gate, a
+     * gym): each stay's guest code goes on it too (DESIGN.md "Common doors").
+     * With `common_door_group_id`, only stays in that group's rooms.
+     */
+    commonDoor: boolean('common_door').notNull().default(false),
+    commonDoorGroupId: uuid('common_door_group_id').references((): AnyPgColumn => lockGroups.id, {
+      onDelete: 'set null',
+    }),
     errors: issues('errors'),
     warnings: issues('warnings'),
     /** Discovery: when the adapter first and last reported this device. */
@@ -114,6 +126,46 @@ export const devices = pgTable(
     index('devices_property_idx').on(t.propertyId),
     index('devices_next_sync_idx').on(t.nextSyncAt).where(sql`${t.status} = 'active'`),
     index('devices_next_events_idx').on(t.nextEventsReadAt).where(sql`${t.status} = 'active'`),
+  ],
+);
+
+/**
+ * A named set of a property's locks ("2nd floor", "Garden rooms"): a common
+ * door can serve just a group, and staff are given groups of doors.
+ */
+export const lockGroups = pgTable(
+  'lock_groups',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    propertyId: uuid('property_id')
+      .notNull()
+      .references(() => properties.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('lock_groups_name_key').on(t.organizationId, t.propertyId, t.name)],
+);
+
+export const lockGroupDevices = pgTable(
+  'lock_group_devices',
+  {
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => lockGroups.id, { onDelete: 'cascade' }),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.deviceId] }),
+    index('lock_group_devices_device_idx').on(t.deviceId),
   ],
 );
 
@@ -172,5 +224,6 @@ export const simulatedLockCodes = pgTable(
 );
 
 export type Device = typeof devices.$inferSelect;
+export type LockGroup = typeof lockGroups.$inferSelect;
 export type AdapterConnection = typeof adapterConnections.$inferSelect;
 export type LockAdapter = (typeof lockAdapter.enumValues)[number];

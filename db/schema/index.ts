@@ -8,4 +8,5 @@ export * from './properties';
 export * from './reservations';
 export * from './sessions';
 export * from './sources';
+export * from './staff';
 export * from './zwave';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   index,
   pgEnum,
   pgTable,
@@ -67,6 +68,12 @@ export const reservationDevices = pgTable(
     organizationId: uuid('organization_id')
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
+    /**
+     * Linked because the lock is a common door of the stay's property or of a
+     * group holding one of its rooms, not chosen: follows the stay's rooms and
+     * the door's marking, and is no double booking.
+     */
+    viaCommonDoor: boolean('via_common_door').notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.reservationId, t.deviceId] }),

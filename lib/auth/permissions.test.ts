@@ -23,6 +23,7 @@ const EXPECTED: Record<Permission, [boolean, boolean, boolean]> = {
   'api_keys.manage': [true, false, false],
   'settings.manage': [true, false, false],
   'audit.read': [true, false, false],
+  'staff.manage': [true, true, false],
   'sessions.own': [true, true, true],
 };
 

@@ -22,6 +22,8 @@ export const PERMISSIONS = [
   'api_keys.manage',
   'settings.manage',
   'audit.read',
+  /** Add, change, rotate and remove staff codes (cleaners, maintenance, owners): their digits never reach the front desk. */
+  'staff.manage',
   /** See and end one's own sessions. */
   'sessions.own',
 ] as const;
@@ -47,6 +49,7 @@ const OWNER: readonly Permission[] = [
   'backup_pools.manage',
   'permanent_codes.manage',
   'alerts.acknowledge',
+  'staff.manage',
 ];
 
 /** DESIGN.md "Who uses it". Nobody, admins included, may read unpulled backup digits. */
