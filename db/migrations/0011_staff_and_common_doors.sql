@@ -1,5 +1,6 @@
 CREATE TYPE "public"."staff_role" AS ENUM('cleaning', 'maintenance', 'owner', 'other');--> statement-breakpoint
 CREATE TYPE "public"."staff_window_kind" AS ENUM('weekly', 'turnover');--> statement-breakpoint
+ALTER TYPE "public"."message_kind" ADD VALUE 'staff_code' BEFORE 'webhook_event';--> statement-breakpoint
 CREATE TABLE "lock_group_devices" (
 	"group_id" uuid NOT NULL,
 	"device_id" uuid NOT NULL,

@@ -66,6 +66,8 @@ export const messageKind = pgEnum('message_kind', [
   /** A member told of something by email (lib/notifications/). */
   'staff_notification',
   'staff_digest',
+  /** A staff member's (cleaner's, owner's) code, sent when given or rotated (lib/staff/). */
+  'staff_code',
   /** An event delivered to an admin's outbound webhook (lib/webhooks/). */
   'webhook_event',
 ]);
