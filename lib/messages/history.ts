@@ -39,6 +39,7 @@ export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
   cancellation: 'Cancellation',
   staff_notification: 'Staff notification',
   staff_digest: 'Staff digest',
+  staff_code: 'Staff code',
   webhook_event: 'Webhook event',
 };
 
