@@ -70,7 +70,11 @@ export async function listStayOptions(
   };
 }
 
-/** A property's active locks, the ones a stay there may open. */
+/**
+ * A property's active locks a stay there may choose as its rooms. Common
+ * doors are not offered: a stay gets them from its rooms
+ * (../devices/common-doors.ts).
+ */
 export async function locksAtProperty(
   db: Executor,
   actor: Actor,
@@ -86,12 +90,13 @@ export async function locksAtProperty(
         eq(devices.organizationId, actor.organizationId),
         eq(devices.propertyId, propertyId),
         eq(devices.status, 'active'),
+        eq(devices.commonDoor, false),
       ),
     )
     .orderBy(asc(devices.room), asc(devices.name), asc(devices.id));
 }
 
-/** Every property's active locks in one query, by property id: for forms that switch property. */
+/** Every property's rooms (`locksAtProperty`) in one query, by property id: for forms that switch property. */
 export async function locksByProperty(
   db: Executor,
   actor: Actor,
@@ -106,7 +111,13 @@ export async function locksByProperty(
       online: devices.online,
     })
     .from(devices)
-    .where(and(eq(devices.organizationId, actor.organizationId), eq(devices.status, 'active')))
+    .where(
+      and(
+        eq(devices.organizationId, actor.organizationId),
+        eq(devices.status, 'active'),
+        eq(devices.commonDoor, false),
+      ),
+    )
     .orderBy(asc(devices.room), asc(devices.name), asc(devices.id));
   const byProperty: Record<string, StayLock[]> = {};
   for (const { propertyId, ...lock } of rows) {
