@@ -125,6 +125,47 @@ export async function listLockGroups(
   }));
 }
 
+export type GroupLockChoice = {
+  id: string;
+  name: string;
+  room: string | null;
+  commonDoor: boolean;
+};
+
+/**
+ * What a group may hold, for the groups page: each property with its active
+ * locks (common doors too: staff are given doors, and a group's door may be
+ * one of its rooms' doors).
+ */
+export async function groupLockChoices(
+  db: Executor,
+  actor: Actor,
+): Promise<{ id: string; name: string; locks: GroupLockChoice[] }[]> {
+  assertCan(actor, 'locks.read');
+  const [places, locks] = await Promise.all([
+    db
+      .select({ id: properties.id, name: properties.name })
+      .from(properties)
+      .where(eq(properties.organizationId, actor.organizationId))
+      .orderBy(asc(properties.name), asc(properties.id)),
+    db
+      .select({
+        propertyId: devices.propertyId,
+        id: devices.id,
+        name: devices.name,
+        room: devices.room,
+        commonDoor: devices.commonDoor,
+      })
+      .from(devices)
+      .where(and(eq(devices.organizationId, actor.organizationId), eq(devices.status, 'active')))
+      .orderBy(asc(devices.room), asc(devices.name), asc(devices.id)),
+  ]);
+  return places.map((p) => ({
+    ...p,
+    locks: locks.filter((l) => l.propertyId === p.id).map(({ propertyId: _, ...lock }) => lock),
+  }));
+}
+
 /** One group of the actor's organization; another organization's is not found. */
 async function findGroup(tx: Executor, actor: Actor, id: string): Promise<LockGroup> {
   const [group] = await tx
