@@ -54,7 +54,7 @@ export function LockCheckboxes({
               <span>
                 {lock.name}
                 {lock.room && !lock.name.includes(lock.room) ? (
-                  <span className="text-slate-500"> (room {lock.room})</span>
+                  <span className="text-slate-600"> (room {lock.room})</span>
                 ) : null}
               </span>
             </label>

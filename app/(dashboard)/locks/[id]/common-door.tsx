@@ -20,6 +20,8 @@ const scopeOf = (choice: Pick<CommonDoorChoice, 'commonDoor' | 'groupId'>) =>
   choice.commonDoor ? (choice.groupId ?? 'property') : 'none';
 
 const stays = (n: number) => `${plural(n, 'current or upcoming stay')}`;
+const staysGot = (n: number) => (n === 1 ? '1 stay got its' : `${n} stays got their`);
+const staysLost = (n: number) => (n === 1 ? '1 stay lost its' : `${n} stays lost their`);
 
 /** How the lock is marked now, in a sentence. */
 function describeMarking(choice: CommonDoorChoice, lockName: string): string {
@@ -126,7 +128,7 @@ export function CommonDoor({
                 />
                 <span>
                   {option.label}
-                  <span className="block text-xs text-slate-500">{option.hint}</span>
+                  <span className="block text-xs text-slate-600">{option.hint}</span>
                 </span>
               </label>
             ))}
@@ -153,10 +155,10 @@ export function CommonDoor({
             <p role="status" className="text-sm text-emerald-800" data-testid="common-door-saved">
               Saved.{' '}
               {success.data.staysAdded > 0
-                ? `${plural(success.data.staysAdded, 'stay')} got its code on ${lockName}. `
+                ? `${staysGot(success.data.staysAdded)} code on ${lockName}. `
                 : ''}
               {success.data.staysRemoved > 0
-                ? `${plural(success.data.staysRemoved, 'stay')} lost its code here. `
+                ? `${staysLost(success.data.staysRemoved)} code here. `
                 : ''}
               The next tick puts them on the lock or takes them off.
             </p>

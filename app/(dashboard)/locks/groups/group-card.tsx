@@ -143,10 +143,10 @@ function LocksForm({ group, locks }: { group: LockGroupSummary; locks: GroupLock
         <p role="status" className="text-sm text-emerald-800">
           Saved.
           {success.data.staysAdded > 0
-            ? ` ${plural(success.data.staysAdded, 'stay')} got the group’s common door.`
+            ? ` ${plural(success.data.staysAdded, 'stay')} now ${success.data.staysAdded === 1 ? 'has' : 'have'} the group’s common door.`
             : ''}
           {success.data.staysRemoved > 0
-            ? ` ${plural(success.data.staysRemoved, 'stay')} lost it.`
+            ? ` ${plural(success.data.staysRemoved, 'stay')} no longer ${success.data.staysRemoved === 1 ? 'has' : 'have'} it.`
             : ''}
         </p>
       ) : null}
