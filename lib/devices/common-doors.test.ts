@@ -483,6 +483,13 @@ describe('a common door of a lock group', () => {
     const outside = await stay([r3.id], 1, 2, 'Otto Outside');
     expect((await linksOf(inGarden.id)).get(gate.id)).toBe(true);
     expect((await linksOf(outside.id)).has(gate.id)).toBe(false);
+    // The form counts, for each choice, the stays it would reach.
+    expect(await commonDoorChoice(database.db, owner, gate.id, T0)).toMatchObject({
+      commonDoor: true,
+      groupId: garden.id,
+      upcomingStays: 2,
+      groups: [{ groupId: garden.id, name: 'Garden rooms', stays: 1 }],
+    });
 
     // Otto adds a garden room: the gate comes with it, with Otto's digits.
     await updateReservation(database.db, frontDesk, outside.id, { deviceIds: [r3.id, g2.id] }, T0);

@@ -5,7 +5,23 @@
 // a stay, changing its rooms and marking a door alike. A door's codes are the
 // stay's ordinary time-bound guest codes, so the tick, cancelling, moving
 // dates and replacing a lock treat them like any other.
-import { and, asc, count, eq, exists, gt, inArray, isNull, ne, not, or, sql } from 'drizzle-orm';
+import {
+  type AnyColumn,
+  and,
+  asc,
+  count,
+  eq,
+  exists,
+  gt,
+  inArray,
+  isNull,
+  ne,
+  not,
+  or,
+  type SQL,
+  type SQLWrapper,
+  sql,
+} from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
@@ -62,11 +78,55 @@ export async function holdCommonDoors(
 const room = alias(devices, 'room');
 
 /**
+ * The rule, in one place: one of a stay's rooms (`rooms`: ids, or a subquery
+ * of them) is in the group. A room that is itself a common door never puts a
+ * stay in a group. A door with no group serves every stay at its property.
+ */
+function roomInGroup(
+  tx: Executor,
+  groupId: AnyColumn | string,
+  rooms: readonly string[] | SQLWrapper,
+): SQL {
+  if (Array.isArray(rooms) && rooms.length === 0) return sql`false`;
+  return exists(
+    tx
+      .select({ one: sql`1` })
+      .from(lockGroupDevices)
+      .innerJoin(
+        room,
+        and(
+          eq(room.id, lockGroupDevices.deviceId),
+          eq(room.organizationId, lockGroupDevices.organizationId),
+        ),
+      )
+      .where(
+        and(
+          eq(lockGroupDevices.groupId, groupId),
+          inArray(lockGroupDevices.deviceId, rooms as string[] | SQLWrapper),
+          eq(room.commonDoor, false),
+        ),
+      ),
+  );
+}
+
+/** The rooms of the stay in the outer query (`reservations`): the locks it chose. */
+const roomsOfStay = (tx: Executor) =>
+  tx
+    .select({ id: reservationDevices.deviceId })
+    .from(reservationDevices)
+    .where(
+      and(
+        eq(reservationDevices.reservationId, reservations.id),
+        eq(reservationDevices.organizationId, reservations.organizationId),
+        eq(reservationDevices.viaCommonDoor, false),
+      ),
+    );
+
+/**
  * The common doors a stay at `propertyId` with these rooms gets: the
- * property's doors, and each group's door when one of the rooms is in its
- * group. A room that is itself a common door never puts a stay in a group.
- * The doors come back with their codes locked for this transaction
- * (`lockCodeChanges`), ready for digits to be picked.
+ * property's, and each group's door whose group holds one of them
+ * (`roomInGroup`). The doors come back with their codes locked for this
+ * transaction (`lockCodeChanges`), ready for digits to be picked.
  */
 export async function commonDoorsFor(
   tx: Executor,
@@ -75,28 +135,6 @@ export async function commonDoorsFor(
   roomDeviceIds: readonly string[],
 ): Promise<LockForCodes[]> {
   const rooms = [...new Set(roomDeviceIds)];
-  const inTheGroup =
-    rooms.length === 0
-      ? undefined
-      : exists(
-          tx
-            .select({ one: sql`1` })
-            .from(lockGroupDevices)
-            .innerJoin(
-              room,
-              and(
-                eq(room.id, lockGroupDevices.deviceId),
-                eq(room.organizationId, lockGroupDevices.organizationId),
-              ),
-            )
-            .where(
-              and(
-                eq(lockGroupDevices.groupId, devices.commonDoorGroupId),
-                inArray(lockGroupDevices.deviceId, rooms),
-                eq(room.commonDoor, false),
-              ),
-            ),
-        );
   const doors = await tx
     .select({
       id: devices.id,
@@ -115,7 +153,7 @@ export async function commonDoorsFor(
         eq(devices.propertyId, propertyId),
         eq(devices.status, 'active'),
         eq(devices.commonDoor, true),
-        or(isNull(devices.commonDoorGroupId), inTheGroup),
+        or(isNull(devices.commonDoorGroupId), roomInGroup(tx, devices.commonDoorGroupId, rooms)),
       ),
     )
     .orderBy(asc(devices.name), asc(devices.id));
@@ -176,37 +214,7 @@ function servedStays(
     eq(reservations.status, 'confirmed'),
     gt(reservations.endsAt, now),
     not(chosenDirectly),
-    door.groupId === null ? undefined : hasRoomIn(tx, door.groupId),
-  );
-}
-
-/** The stay (the outer `reservations` row) has a room in the group. */
-function hasRoomIn(tx: Executor, groupId: string) {
-  return exists(
-    tx
-      .select({ one: sql`1` })
-      .from(reservationDevices)
-      .innerJoin(
-        lockGroupDevices,
-        and(
-          eq(lockGroupDevices.deviceId, reservationDevices.deviceId),
-          eq(lockGroupDevices.groupId, groupId),
-        ),
-      )
-      .innerJoin(
-        room,
-        and(
-          eq(room.id, reservationDevices.deviceId),
-          eq(room.organizationId, reservationDevices.organizationId),
-        ),
-      )
-      .where(
-        and(
-          eq(reservationDevices.reservationId, reservations.id),
-          eq(reservationDevices.viaCommonDoor, false),
-          eq(room.commonDoor, false),
-        ),
-      ),
+    door.groupId === null ? undefined : roomInGroup(tx, door.groupId, roomsOfStay(tx)),
   );
 }
 
@@ -523,28 +531,17 @@ export async function commonDoorChoice(
     eq(reservations.status, 'confirmed'),
     gt(reservations.endsAt, now),
   );
-  const [[all], perGroup, groups] = await Promise.all([
+  const [[all], groups] = await Promise.all([
     db.select({ n: count() }).from(reservations).where(stillComing),
     db
       .select({
-        groupId: lockGroupDevices.groupId,
-        n: sql<number>`count(distinct ${reservations.id})::int`,
-      })
-      .from(reservations)
-      .innerJoin(
-        reservationDevices,
-        and(
-          eq(reservationDevices.reservationId, reservations.id),
-          eq(reservationDevices.organizationId, reservations.organizationId),
-          eq(reservationDevices.viaCommonDoor, false),
+        id: lockGroups.id,
+        name: lockGroups.name,
+        stays: db.$count(
+          reservations,
+          and(stillComing, roomInGroup(db, lockGroups.id, roomsOfStay(db))),
         ),
-      )
-      .innerJoin(lockGroupDevices, eq(lockGroupDevices.deviceId, reservationDevices.deviceId))
-      .innerJoin(room, and(eq(room.id, reservationDevices.deviceId), eq(room.commonDoor, false)))
-      .where(stillComing)
-      .groupBy(lockGroupDevices.groupId),
-    db
-      .select({ id: lockGroups.id, name: lockGroups.name })
+      })
       .from(lockGroups)
       .where(
         and(
@@ -554,10 +551,9 @@ export async function commonDoorChoice(
       )
       .orderBy(asc(lockGroups.name), asc(lockGroups.id)),
   ]);
-  const staysOf = new Map(perGroup.map((g) => [g.groupId, g.n]));
   return {
     ...base,
     upcomingStays: all?.n ?? 0,
-    groups: groups.map((g) => ({ groupId: g.id, name: g.name, stays: staysOf.get(g.id) ?? 0 })),
+    groups: groups.map((g) => ({ groupId: g.id, name: g.name, stays: g.stays })),
   };
 }
