@@ -346,6 +346,8 @@ export async function updateReservation(
     const roomsBefore = linked.filter((l) => !l.via).map((l) => l.deviceId);
     // The rooms chosen (the ones it had, when the edit names none); its common doors follow from them.
     const chosen = data.deviceIds ? [...new Set(data.deviceIds)] : roomsBefore;
+    // Every lock it had or chooses, at once and in order: two edits never hold one each and wait for the other's.
+    await lockCodeChanges(tx, [...new Set([...before, ...chosen])]);
     const newlyChosen = await locksForStay(
       tx,
       actor,
