@@ -251,6 +251,26 @@ describe('a stay and its common door', () => {
     expect((await codesOf(created.id)).size).toBe(0);
   });
 
+  it('is given back, with the stay’s digits, by any edit of a stay that lacks it', async () => {
+    const room = await addLock('Room 101');
+    const entrance = await addEntrance();
+    const created = await stay([room.id], 1);
+    const digits = created.accessCodes.find((c) => c.deviceId === room.id)?.code;
+    // As if the stay had been written before the entrance was marked, and the backfill missed it.
+    await database.db
+      .delete(reservationDevices)
+      .where(
+        and(
+          eq(reservationDevices.reservationId, created.id),
+          eq(reservationDevices.deviceId, entrance.id),
+        ),
+      );
+    await database.db.delete(accessCodes).where(eq(accessCodes.deviceId, entrance.id));
+    await updateReservation(database.db, frontDesk, created.id, { guestName: 'Ana Guest-Lee' }, T0);
+    expect((await linksOf(created.id)).get(entrance.id)).toBe(true);
+    expect((await codesOf(created.id)).get(entrance.id)?.code).toBe(digits);
+  });
+
   it('is not offered as a room, and the stay’s page shows it as the common door', async () => {
     const room = await addLock('Room 101');
     const entrance = await addEntrance();

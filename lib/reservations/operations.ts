@@ -81,11 +81,16 @@ async function createGuestCodes(
       digits = null;
     }
   }
-  if (!digits && commonLengths(locks.map((l) => l.codeConstraints)).length > 0) {
-    const shared = pickCode(locks, window, live);
-    digits = new Map(locks.map((l) => [l.id, shared]));
+  if (!digits && rooms.length > 0) {
+    if (commonLengths(locks.map((l) => l.codeConstraints)).length > 0) {
+      const shared = pickCode(locks, window, live);
+      digits = new Map(locks.map((l) => [l.id, shared]));
+    } else {
+      digits = pickCodes(rooms, window, live);
+    }
   }
-  digits ??= rooms.length > 0 ? pickCodes(rooms, window, live) : new Map<string, string>();
+  // No room among them: the doors take the stay's digits where they can (an edit adding only a door).
+  digits ??= wanted ? new Map<string, string>() : pickCodes(doors, window, live);
   const stayDigits = rooms.length > 0 ? digits.get(rooms[0]?.id ?? '') : wanted;
   for (const door of doors) {
     if (!digits.has(door.id)) digits.set(door.id, doorDigits(door, stayDigits, window, live));
