@@ -30,7 +30,7 @@ import {
   createReservation,
   updateReservation,
 } from '@/lib/reservations/operations';
-import { locksAtProperty } from '@/lib/reservations/options';
+import { listStayOptions, locksAtProperty } from '@/lib/reservations/options';
 import { findOverlaps } from '@/lib/reservations/overlap';
 import type { CreateReservationInput } from '@/lib/reservations/stay-input';
 import { deriveKey } from '@/lib/secret-box';
@@ -276,6 +276,10 @@ describe('a stay and its common door', () => {
     const entrance = await addEntrance();
     const offered = await locksAtProperty(database.db, frontDesk, harbor.property.id);
     expect(offered.map((l) => l.name)).toEqual(['Room 101']);
+    // The new-stay form says which doors come with the rooms.
+    const options = await listStayOptions(database.db, frontDesk, {}, T0);
+    expect(options.locks.map((l) => l.name)).toEqual(['Room 101']);
+    expect(options.commonDoors).toEqual([{ id: entrance.id, name: 'Entrance', group: null }]);
     const created = await stay([room.id], 1);
     const detail = await getReservationDetail(database.db, frontDesk, created.id, T0);
     expect(detail.locks.map((l) => l.name)).toEqual(['Room 101']);
