@@ -54,6 +54,14 @@ export default defineConfig({
       metadata: { role: 'admin' },
     },
     {
+      // After Seam and Z-Wave are connected: a common door on their locks, which no role spec books.
+      name: 'common-doors',
+      testMatch: /common-doors\/.*\.spec\.ts/,
+      dependencies: ['seam'],
+      use: { storageState: storageStatePath('admin') },
+      metadata: { role: 'admin' },
+    },
+    {
       // After Seam is connected: one code in every state, on four pages (uses Seam's slow lock).
       name: 'code-states',
       testMatch: /code-states\/.*\.spec\.ts/,

@@ -15,6 +15,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { createPermanentBackupCode } from '@/lib/backup-pools/permanent';
 import { clock } from '@/lib/clock';
+import { createLockGroup } from '@/lib/devices/lock-groups';
 import { replaceDevice } from '@/lib/devices/replace';
 import { GENERIC_ERROR_MESSAGE } from '@/lib/errors';
 import { isId } from '@/lib/ids';
@@ -122,6 +123,8 @@ type Fixtures = {
   webhookEndpointId: string;
   /** Another endpoint, for the row that removes one. */
   spareWebhookEndpointId: string;
+  /** A lock group at the harbor's property, holding lockId. */
+  lockGroupId: string;
 };
 
 const form = (fields: Record<string, string>) => {
@@ -227,6 +230,26 @@ const ACTIONS: Record<string, ActionRow> = {
   'app/(dashboard)/locks/[id]/actions.ts#setBackupPoolAction': {
     permission: 'backup_pools.manage',
     args: (f) => [{ deviceId: f.lockId, enabled: true }],
+  },
+  'app/(dashboard)/locks/[id]/actions.ts#setCommonDoorAction': {
+    permission: 'locks.manage',
+    args: (f) => [null, form({ deviceId: f.lockId, scope: f.lockGroupId })],
+  },
+  'app/(dashboard)/locks/groups/actions.ts#createLockGroupAction': {
+    permission: 'locks.manage',
+    args: (f) => [null, form({ propertyId: f.propertyId, name: 'Wing', deviceIds: f.lockId })],
+  },
+  'app/(dashboard)/locks/groups/actions.ts#renameLockGroupAction': {
+    permission: 'locks.manage',
+    args: (f) => [null, form({ groupId: f.lockGroupId, name: 'Renamed' })],
+  },
+  'app/(dashboard)/locks/groups/actions.ts#setLockGroupLocksAction': {
+    permission: 'locks.manage',
+    args: (f) => [null, form({ groupId: f.lockGroupId, deviceIds: f.lockId })],
+  },
+  'app/(dashboard)/locks/groups/actions.ts#deleteLockGroupAction': {
+    permission: 'locks.manage',
+    args: (f) => [f.lockGroupId],
   },
   'app/(dashboard)/locks/replace/actions.ts#replaceLockAction': {
     permission: 'devices.replace',
@@ -577,6 +600,12 @@ beforeAll(async () => {
   const hook = { url: 'http://127.0.0.1:9/events' };
   const endpoint = await createWebhookEndpoint(db, admin, hook);
   const spareEndpoint = await createWebhookEndpoint(db, admin, hook);
+  const group = await createLockGroup(
+    db,
+    admin,
+    { propertyId: harbor.property.id, name: 'Garden rooms', deviceIds: [lock.id] },
+    clock.now(),
+  );
   if (!code || !alert || !connection || !session) throw new Error('fixtures missing');
   fixtures = {
     harborId: harbor.org.id,
@@ -598,6 +627,7 @@ beforeAll(async () => {
     spareSourceId: spare.id,
     webhookEndpointId: endpoint.endpoint.id,
     spareWebhookEndpointId: spareEndpoint.endpoint.id,
+    lockGroupId: group.id,
   };
   // A fixture that is not a real id would make every "not found" below vacuous.
   for (const [name, id] of Object.entries(fixtures)) expect(isId(id), name).toBe(true);

@@ -15,11 +15,14 @@ export function LockCheckboxes({
   hint,
   locks,
   error,
+  checked = [],
 }: {
   legend: string;
   hint: string;
   locks: LockChoice[];
   error?: string | undefined;
+  /** Locks ticked to begin with (a lock group's own). */
+  checked?: readonly string[];
 }) {
   const id = useId();
   return (
@@ -45,12 +48,13 @@ export function LockCheckboxes({
                 type="checkbox"
                 name="deviceIds"
                 value={lock.id}
+                defaultChecked={checked.includes(lock.id)}
                 className="size-4 accent-brand-600"
               />
               <span>
                 {lock.name}
                 {lock.room && !lock.name.includes(lock.room) ? (
-                  <span className="text-slate-500"> (room {lock.room})</span>
+                  <span className="text-slate-600"> (room {lock.room})</span>
                 ) : null}
               </span>
             </label>

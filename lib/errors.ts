@@ -25,6 +25,7 @@ export type Resource =
   | 'Device'
   | 'Event'
   | 'Invitation'
+  | 'LockGroup'
   | 'Member'
   | 'Organization'
   | 'Page'
@@ -46,6 +47,7 @@ const RESOURCE_NAMES: Record<Resource, string> = {
   Device: 'Lock',
   Event: 'Event',
   Invitation: 'Invitation',
+  LockGroup: 'Lock group',
   Member: 'Member',
   Organization: 'Organization',
   Page: 'Page',

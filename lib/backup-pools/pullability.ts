@@ -160,6 +160,7 @@ export async function loadPullFacts(
             from reservation_devices rd
             join reservations r2 on r2.id = rd.reservation_id
            where rd.device_id = c.device_id and r2.organization_id = c.organization_id
+             and not rd.via_common_door
              and r2.status = 'confirmed' and r2.id is distinct from c.reservation_id
              and r2.starts_at <= ${at} and r2.ends_at > ${at}
            order by r2.ends_at desc

@@ -55,6 +55,10 @@ export type LockSummary = {
   availableBackups: number;
   /** Alerts about this lock or its codes that are not resolved. */
   openAlerts: number;
+  /** Every stay at its property (or in `commonDoorGroup`) gets its code on this lock too. */
+  commonDoor: boolean;
+  /** The lock group whose stays a common door serves; null: the whole property. */
+  commonDoorGroup: string | null;
 };
 
 export type LockPage = {
@@ -68,6 +72,11 @@ export type LockPage = {
 // out in full: a subquery must not depend on how drizzle qualifies columns.
 const openAlertsColumn = sql<number>`(
   select count(*)::int from alerts a where a.device_id = devices.id and a.status <> 'resolved'
+)`;
+
+const commonDoorGroupColumn = sql<string | null>`(
+  select g.name from lock_groups g
+  where g.id = devices.common_door_group_id and g.organization_id = devices.organization_id
 )`;
 
 const codesOnLock = sql<number>`(
@@ -98,6 +107,8 @@ const summaryColumns = (now: Date) => ({
   backupPoolEnabled: devices.backupPoolEnabled,
   availableBackups: readyBackupsColumn(now),
   openAlerts: openAlertsColumn,
+  commonDoor: devices.commonDoor,
+  commonDoorGroup: commonDoorGroupColumn,
 });
 
 /** The "show" filter as a condition: what a person scanning for trouble asks for. */

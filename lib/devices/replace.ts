@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { accessCodes, devices, reservationDevices } from '@/db/schema';
+import { accessCodes, devices, lockGroupDevices, reservationDevices } from '@/db/schema';
 import { codeProblem } from '@/lib/access-codes/rules';
 import { withoutIssues } from '@/lib/access-codes/state';
 import {
@@ -154,6 +154,7 @@ export async function replaceDevice(
           eq(reservationDevices.organizationId, actor.organizationId),
         ),
       );
+    await moveGroupMemberships(tx, actor.organizationId, { from: old.id, to: fresh.id });
     await tx
       .update(devices)
       .set({
@@ -161,6 +162,9 @@ export async function replaceDevice(
         propertyId: old.propertyId,
         room: old.room,
         backupPoolEnabled: old.backupPoolEnabled,
+        // A common door stays one: its stays keep it, and new stays get the new lock.
+        commonDoor: old.commonDoor,
+        commonDoorGroupId: old.commonDoorGroupId,
         needsPlacement: false,
         warnings: withoutIssues(fresh.warnings, [NEW_LOCK_FOUND]),
         nextSyncAt: now,
@@ -173,6 +177,8 @@ export async function replaceDevice(
         status: 'replaced',
         replacedByDeviceId: fresh.id,
         replacedAt: now,
+        commonDoor: false,
+        commonDoorGroupId: null,
         online: false,
         errors: withoutIssues(old.errors, [DEVICE_REMOVED]),
         leaseExpiresAt: null,
@@ -206,4 +212,30 @@ export async function replaceDevice(
       poolClosed: pool.length,
     };
   });
+}
+
+/**
+ * The lock groups a lock belongs to, handed to the lock that takes its place
+ * (and back, when a replacement is undone): staff doors and a group's rooms
+ * name the door, not the hardware behind it.
+ */
+export async function moveGroupMemberships(
+  tx: Executor,
+  organizationId: string,
+  move: { from: string; to: string },
+): Promise<void> {
+  const groups = await tx
+    .delete(lockGroupDevices)
+    .where(
+      and(
+        eq(lockGroupDevices.deviceId, move.from),
+        eq(lockGroupDevices.organizationId, organizationId),
+      ),
+    )
+    .returning({ groupId: lockGroupDevices.groupId });
+  if (groups.length === 0) return;
+  await tx
+    .insert(lockGroupDevices)
+    .values(groups.map(({ groupId }) => ({ groupId, deviceId: move.to, organizationId })))
+    .onConflictDoNothing();
 }

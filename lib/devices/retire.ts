@@ -1,7 +1,13 @@
 import { and, eq, gt } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { accessCodes, devices, reservationDevices, reservations } from '@/db/schema';
+import {
+  accessCodes,
+  devices,
+  lockGroupDevices,
+  reservationDevices,
+  reservations,
+} from '@/db/schema';
 import { lockCodeChanges } from '@/lib/access-codes/store';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
@@ -28,7 +34,12 @@ export async function retireDevice(
   const data = parseInput(retireDeviceSchema, input);
   return db.transaction(async (tx) => {
     const [lock] = await tx
-      .select({ id: devices.id, name: devices.name, status: devices.status })
+      .select({
+        id: devices.id,
+        name: devices.name,
+        status: devices.status,
+        commonDoor: devices.commonDoor,
+      })
       .from(devices)
       .where(and(eq(devices.id, data.deviceId), eq(devices.organizationId, actor.organizationId)))
       .for('update');
@@ -50,6 +61,14 @@ export async function retireDevice(
           gt(reservations.endsAt, now),
         ),
       );
+    if (stays.length > 0 && lock.commonDoor) {
+      // Its stays did not choose it: they get it as their common door, so "another lock" is no way out.
+      throw new AppError(
+        'invalid_input',
+        `${lock.name} is the common door of ${stays.length} current or future ${stays.length === 1 ? 'stay' : 'stays'}: replace it, or stop it being a common door first.`,
+        { field: 'deviceId' },
+      );
+    }
     if (stays.length > 0) {
       throw new AppError(
         'invalid_input',
@@ -74,11 +93,15 @@ export async function retireDevice(
         online: false,
         needsPlacement: false,
         backupPoolEnabled: false,
+        commonDoor: false,
+        commonDoorGroupId: null,
         leaseExpiresAt: null,
         leaseOwner: null,
         updatedAt: now,
       })
       .where(eq(devices.id, lock.id));
+    // Out of service for good: no group names it as a room or a staff door any more.
+    await tx.delete(lockGroupDevices).where(eq(lockGroupDevices.deviceId, lock.id));
     await recordAudit(tx, actor, {
       action: 'device.retired',
       targetType: 'device',

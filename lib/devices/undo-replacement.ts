@@ -10,6 +10,7 @@ import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import { DEVICE_REMOVED, NEW_LOCK_FOUND } from './discovery';
+import { moveGroupMemberships } from './replace';
 import { closedByReplacement, moveCodesBack } from './replacement-codes';
 
 /** How long after a replacement it can be undone, if no code has gone to the new lock yet. */
@@ -110,12 +111,15 @@ export async function undoReplacement(
           eq(reservationDevices.organizationId, actor.organizationId),
         ),
       );
+    await moveGroupMemberships(tx, actor.organizationId, { from: fresh.id, to: old.id });
     await tx
       .update(devices)
       .set({
         status: 'active',
         replacedByDeviceId: null,
         replacedAt: null,
+        commonDoor: fresh.commonDoor,
+        commonDoorGroupId: fresh.commonDoorGroupId,
         errors: withIssue(old.errors, DEVICE_REMOVED, now),
         nextSyncAt: now,
         updatedAt: now,
@@ -127,6 +131,8 @@ export async function undoReplacement(
         propertyId: null,
         room: null,
         backupPoolEnabled: false,
+        commonDoor: false,
+        commonDoorGroupId: null,
         needsPlacement: true,
         warnings: withIssue(fresh.warnings, NEW_LOCK_FOUND, now),
         updatedAt: now,

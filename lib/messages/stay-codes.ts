@@ -11,21 +11,32 @@ export type CodeForGuest = {
   code: string;
   lockName: string;
   room: string | null;
+  /** The stay's common door (an entrance, a gate), not its room: never named as the guest's room. */
+  commonDoor?: boolean;
   startsAt: Date | null;
   endsAt: Date | null;
 };
 
 /**
  * `{{code}}` and `{{room}}` for one or several locks: the shared digits when
- * every lock takes the same ones (the usual case), else each lock's own.
+ * every lock takes the same ones (the usual case), else each lock's own. The
+ * room is the stay's rooms', never its common door's.
  */
 export function describeCodes(codes: CodeForGuest[]): { code: string; room: string | null } {
-  const rooms = [...new Set(codes.map((c) => c.room).filter((r): r is string => Boolean(r)))];
+  const rooms = [
+    ...new Set(
+      codes
+        .filter((c) => !c.commonDoor)
+        .map((c) => c.room)
+        .filter((r): r is string => Boolean(r)),
+    ),
+  ];
   const digits = new Set(codes.map((c) => c.code));
+  const where = (c: CodeForGuest) => (c.room && !c.commonDoor ? `room ${c.room}` : c.lockName);
   const code =
     digits.size <= 1
       ? (codes[0]?.code ?? '')
-      : codes.map((c) => `${c.code} (${c.room ? `room ${c.room}` : c.lockName})`).join(', ');
+      : codes.map((c) => `${c.code} (${where(c)})`).join(', ');
   return { code, room: rooms.length > 0 ? rooms.join(', ') : (codes[0]?.lockName ?? null) };
 }
 
@@ -73,6 +84,9 @@ export async function stayCodes(
       select r.id as reservation_id, r.organization_id,
              json_agg(json_build_object(
                'code', c.code, 'lockName', d.name, 'room', d.room,
+               'commonDoor', exists (select 1 from reservation_devices rd
+                                      where rd.reservation_id = r.id and rd.device_id = d.id
+                                        and rd.via_common_door),
                'startsAt', c.starts_at, 'endsAt', c.ends_at) order by d.name, d.id) as codes,
              encode(sha256(convert_to(string_agg(
                d.name || '|' || coalesce(d.room, '') || '|' || coalesce(c.code, '') || '|' ||

@@ -105,7 +105,10 @@ export type ReservationDetail = {
   checkIn: { date: string; time: string };
   checkOut: { date: string; time: string };
   cancelledAtLabel: string | null;
+  /** The rooms: the locks the stay chose. */
   locks: StayLock[];
+  /** The common doors its rooms give it (an entrance, a gate): not chosen, they follow the rooms. */
+  commonDoors: StayLock[];
   codes: CodeView[];
   /** What the stay's codes do next, locks with the same outcome together. */
   effect: string[];
@@ -171,7 +174,13 @@ export async function getReservationDetail(
 
   const [locks, codeRows, eventRows, sentMessages, entries] = await Promise.all([
     db
-      .select({ id: devices.id, name: devices.name, room: devices.room, online: devices.online })
+      .select({
+        id: devices.id,
+        name: devices.name,
+        room: devices.room,
+        online: devices.online,
+        viaCommonDoor: reservationDevices.viaCommonDoor,
+      })
       .from(reservationDevices)
       .innerJoin(devices, deviceOfLink)
       .where(
@@ -297,7 +306,8 @@ export async function getReservationDetail(
     cancelledAtLabel: reservation.cancelledAt
       ? formatZoned(reservation.cancelledAt, timeZone)
       : null,
-    locks,
+    locks: locks.filter((l) => !l.viaCommonDoor).map(({ viaCommonDoor: _, ...lock }) => lock),
+    commonDoors: locks.filter((l) => l.viaCommonDoor).map(({ viaCommonDoor: _, ...lock }) => lock),
     codes,
     effect,
     history: eventRows.map((event) => {

@@ -102,13 +102,16 @@ export function stageOf(
 
 // The subqueries are written out in full so they do not depend on how drizzle
 // qualifies columns; each joins on the organization too, so a mislinked row
-// can never show another tenant's lock.
+// can never show another tenant's lock. A stay's locks here are its rooms: the
+// common door every stay shares would say nothing on each row (the stay's page
+// shows it).
 const stayLocks = sql<StayLock[]>`coalesce((
   select json_agg(json_build_object('id', d.id, 'name', d.name, 'room', d.room, 'online', d.online)
                   order by d.room, d.name)
   from reservation_devices rd
   join devices d on d.id = rd.device_id and d.organization_id = rd.organization_id
   where rd.reservation_id = reservations.id and rd.organization_id = reservations.organization_id
+    and not rd.via_common_door
 ), '[]'::json)`;
 
 const liveGuestCode = sql`c.reservation_id = reservations.id
@@ -171,7 +174,7 @@ export async function listReservations(
         sql`exists (
           select 1 from reservation_devices rd
           join devices d on d.id = rd.device_id and d.organization_id = rd.organization_id
-          where rd.reservation_id = reservations.id
+          where rd.reservation_id = reservations.id and not rd.via_common_door
             and (d.room ilike ${pattern} or d.name ilike ${pattern}))`,
       ),
     );

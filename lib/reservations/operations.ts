@@ -9,6 +9,7 @@ import {
 } from '@/db/schema';
 import { applyCodeChange, markDeleted, retireHiddenHolders } from '@/lib/access-codes/operations';
 import { isLive } from '@/lib/access-codes/predicates';
+import { commonLengths } from '@/lib/access-codes/rules';
 import {
   assertCodeFits,
   clashOn,
@@ -24,6 +25,7 @@ import {
 } from '@/lib/access-codes/store';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import { commonDoorsFor, doorDigits, holdCommonDoors } from '@/lib/devices/common-doors';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { queueCancellationMessage } from '@/lib/messages/guest';
@@ -42,15 +44,22 @@ import {
   updateReservationSchema,
 } from './stay-input';
 
-/** Guest codes for a stay on `locks`, sharing one PIN where the locks allow it. */
+/**
+ * Guest codes for a stay on its `rooms` and common `doors`: one PIN on every
+ * lock where they share a length (a guest remembers one code); where they do
+ * not, the rooms share theirs and each door takes it where it can (a door's
+ * own digits otherwise, ../devices/common-doors `doorDigits`).
+ */
 async function createGuestCodes(
   tx: Executor,
   actor: Actor,
   reservation: Pick<Reservation, 'id' | 'guestName' | 'startsAt' | 'endsAt'>,
-  locks: LockForCodes[],
+  rooms: LockForCodes[],
+  doors: LockForCodes[],
   now: Date,
   preferred: PreferredDigits = {},
 ): Promise<AccessCode[]> {
+  const locks = [...rooms, ...doors];
   if (locks.length === 0) return [];
   const window = { startsAt: reservation.startsAt, endsAt: reservation.endsAt };
   const live = await liveCodesOn(
@@ -59,12 +68,12 @@ async function createGuestCodes(
   );
   let digits: Map<string, string> | null = null;
   const wanted = preferred.digits;
-  if (wanted) {
+  if (wanted && rooms.length > 0) {
     try {
-      const hidden = locks.flatMap((lock) => assertCodeFits(wanted, window, lock, live));
+      const hidden = rooms.flatMap((lock) => assertCodeFits(wanted, window, lock, live));
       if (hidden.length === 0 || !preferred.avoidHidden) {
         // Staff's digits: a code with hidden digits never turns them down (that would tell its digits): it is retired.
-        digits = new Map(locks.map((l) => [l.id, wanted]));
+        digits = new Map(rooms.map((l) => [l.id, wanted]));
         await retireHiddenHolders(tx, actor, hidden, now);
       }
     } catch (error) {
@@ -72,7 +81,21 @@ async function createGuestCodes(
       digits = null;
     }
   }
-  digits ??= pickCodes(locks, window, live);
+  if (!digits && rooms.length > 0) {
+    if (commonLengths(locks.map((l) => l.codeConstraints)).length > 0) {
+      const shared = pickCode(locks, window, live);
+      digits = new Map(locks.map((l) => [l.id, shared]));
+    } else {
+      digits = pickCodes(rooms, window, live);
+    }
+  }
+  // No room among them: the doors take the stay's digits where they can (an edit adding only a door).
+  digits ??= wanted ? new Map<string, string>() : pickCodes(doors, window, live);
+  const stayDigits = rooms.length > 0 ? digits.get(rooms[0]?.id ?? '') : wanted;
+  for (const door of doors) {
+    if (!digits.has(door.id)) digits.set(door.id, doorDigits(door, stayDigits, window, live));
+  }
+  const chosen = digits;
   return insertCodes(
     tx,
     locks.map((lock) => ({
@@ -80,7 +103,7 @@ async function createGuestCodes(
       deviceId: lock.id,
       reservationId: reservation.id,
       type: 'time_bound' as const,
-      code: digits.get(lock.id) ?? '',
+      code: chosen.get(lock.id) ?? '',
       name: reservation.guestName,
       ...window,
       nextAttemptAt: firstAttemptAt(
@@ -94,13 +117,49 @@ async function createGuestCodes(
   );
 }
 
+/**
+ * A stay's locks: the rooms it chose, and the common doors those rooms give
+ * it (./devices/common-doors `commonDoorsFor`). A chosen lock that is one of
+ * those doors anyway is linked once, as the door.
+ */
+async function roomsAndDoors(
+  tx: Executor,
+  actor: Actor,
+  propertyId: string,
+  chosen: string[],
+): Promise<{ roomIds: string[]; doors: LockForCodes[] }> {
+  const doors = await commonDoorsFor(tx, actor.organizationId, propertyId, chosen);
+  const doorIds = new Set(doors.map((d) => d.id));
+  return { roomIds: [...new Set(chosen)].filter((id) => !doorIds.has(id)), doors };
+}
+
 /** For the audit: the other stays a confirmed double booking shares a lock with. */
 const confirmedOverlaps = (overlaps: Overlap[]) =>
   overlaps.length > 0
     ? { overlapsConfirmed: [...new Set(overlaps.map((o) => o.reservationId))] }
     : {};
 
-export type ReservationWithCodes = Reservation & { deviceIds: string[]; accessCodes: AccessCode[] };
+export type ReservationWithCodes = Reservation & {
+  /** The rooms: the locks the stay chose. */
+  deviceIds: string[];
+  /** The common doors its rooms give it (../devices/common-doors.ts). */
+  commonDoorIds: string[];
+  accessCodes: AccessCode[];
+};
+
+/** Links of a stay to locks, as chosen rooms or as common doors. */
+const linksOf = (
+  reservationId: string,
+  actor: Actor,
+  deviceIds: string[],
+  viaCommonDoor: boolean,
+) =>
+  deviceIds.map((deviceId) => ({
+    reservationId,
+    deviceId,
+    organizationId: actor.organizationId,
+    viaCommonDoor,
+  }));
 
 /**
  * Digits a new code should have where every lock takes them (random otherwise).
@@ -129,9 +188,17 @@ export async function createReservation(
     const property = await findProperty(tx, actor, propertyId.data);
     const { data, window } = stayProblems(parsed, dates.data ?? null, property, now);
     if (!window) throw new Error('a parsed stay has dates');
-    const locks = await locksForStay(tx, actor, property.id, data.deviceIds);
+    await holdCommonDoors(tx, property.id, 'stay');
+    const chosen = await locksForStay(tx, actor, property.id, data.deviceIds);
+    const { roomIds, doors } = await roomsAndDoors(
+      tx,
+      actor,
+      property.id,
+      chosen.map((l) => l.id),
+    );
+    const rooms = chosen.filter((l) => roomIds.includes(l.id));
     const [overlaps = []] = await findOverlaps(tx, actor.organizationId, [
-      { ...window, deviceIds: locks.map((l) => l.id) },
+      { ...window, deviceIds: roomIds },
     ]);
     assertNoOverlap(overlaps, data.allowOverlap);
     if (data.externalUid) {
@@ -171,26 +238,54 @@ export async function createReservation(
       })
       .returning();
     if (!reservation) throw new Error('reservation insert returned nothing');
-    await tx.insert(reservationDevices).values(
-      locks.map((l) => ({
-        reservationId: reservation.id,
-        deviceId: l.id,
-        organizationId: actor.organizationId,
-      })),
-    );
-    const codes = await createGuestCodes(tx, actor, reservation, locks, now, options.digits);
+    await tx.insert(reservationDevices).values([
+      ...linksOf(reservation.id, actor, roomIds, false),
+      ...linksOf(
+        reservation.id,
+        actor,
+        doors.map((d) => d.id),
+        true,
+      ),
+    ]);
+    const codes = await createGuestCodes(tx, actor, reservation, rooms, doors, now, options.digits);
     await recordAudit(tx, actor, {
       action: 'reservation.created',
       targetType: 'reservation',
       targetId: reservation.id,
-      detail: { locks: locks.length, ...confirmedOverlaps(overlaps) },
+      detail: {
+        locks: rooms.length,
+        ...(doors.length > 0 ? { commonDoors: doors.length } : {}),
+        ...confirmedOverlaps(overlaps),
+      },
     });
-    return { ...reservation, deviceIds: locks.map((l) => l.id), accessCodes: codes };
+    return {
+      ...reservation,
+      deviceIds: roomIds,
+      commonDoorIds: doors.map((d) => d.id),
+      accessCodes: codes,
+    };
   });
 }
 
+/**
+ * A stay of the actor's organization, held for this transaction; another
+ * organization's is not found. Its property's common doors are held first
+ * (`holdCommonDoors`): a door marked meanwhile waits for this change, never
+ * the other way round.
+ */
 async function findReservation(tx: Executor, actor: Actor, reservationId: string) {
   parseId('Reservation', reservationId);
+  const [stay] = await tx
+    .select({ propertyId: reservations.propertyId })
+    .from(reservations)
+    .where(
+      and(
+        eq(reservations.id, reservationId),
+        eq(reservations.organizationId, actor.organizationId),
+      ),
+    );
+  if (!stay) throw AppError.notFound('Reservation');
+  await holdCommonDoors(tx, stay.propertyId, 'stay');
   const [row] = await tx
     .select()
     .from(reservations)
@@ -249,14 +344,32 @@ export async function updateReservation(
     const window = checked.window ?? { startsAt: current.startsAt, endsAt: current.endsAt };
 
     const linked = await tx
-      .select({ deviceId: reservationDevices.deviceId })
+      .select({ deviceId: reservationDevices.deviceId, via: reservationDevices.viaCommonDoor })
       .from(reservationDevices)
       .where(eq(reservationDevices.reservationId, current.id));
     const before = linked.map((l) => l.deviceId);
-    const after = data.deviceIds ? [...new Set(data.deviceIds)] : before;
+    const roomsBefore = linked.filter((l) => !l.via).map((l) => l.deviceId);
+    // The rooms chosen (the ones it had, when the edit names none); its common doors follow from them.
+    const chosen = data.deviceIds ? [...new Set(data.deviceIds)] : roomsBefore;
+    // Every lock it had or chooses, at once and in order: two edits never hold one each and wait for the other's.
+    await lockCodeChanges(tx, [...new Set([...before, ...chosen])]);
+    const newlyChosen = await locksForStay(
+      tx,
+      actor,
+      property.id,
+      chosen.filter((id) => !before.includes(id)),
+    );
+    const { roomIds, doors } = await roomsAndDoors(tx, actor, property.id, chosen);
+    const doorIds = doors.map((d) => d.id);
+    const after = [...roomIds, ...doorIds];
     const added = after.filter((id) => !before.includes(id));
     const removed = before.filter((id) => !after.includes(id));
-    const addedLocks = await locksForStay(tx, actor, property.id, added);
+    // A lock that was a chosen room and is now the stay's common door, or the other way round.
+    const turned = linked.filter(
+      (l) => after.includes(l.deviceId) && l.via !== doorIds.includes(l.deviceId),
+    );
+    const addedRooms = newlyChosen.filter((l) => roomIds.includes(l.id));
+    const addedDoors = doors.filter((d) => added.includes(d.id));
 
     // Only an overlap this edit makes needs confirming: one confirmed before stands.
     const [had = [], has = []] = await findOverlaps(tx, actor.organizationId, [
@@ -264,9 +377,9 @@ export async function updateReservation(
         reservationId: current.id,
         startsAt: current.startsAt,
         endsAt: current.endsAt,
-        deviceIds: before,
+        deviceIds: roomsBefore,
       },
-      { reservationId: current.id, ...window, deviceIds: after },
+      { reservationId: current.id, ...window, deviceIds: roomIds },
     ]);
     const overlapKey = (o: Overlap) => `${o.reservationId}:${o.deviceId}`;
     const known = new Set(had.map(overlapKey));
@@ -296,14 +409,32 @@ export async function updateReservation(
           ),
         );
     }
-    if (addedLocks.length > 0) {
-      await tx.insert(reservationDevices).values(
-        addedLocks.map((l) => ({
-          reservationId: current.id,
-          deviceId: l.id,
-          organizationId: actor.organizationId,
-        })),
-      );
+    if (added.length > 0) {
+      await tx.insert(reservationDevices).values([
+        ...linksOf(
+          current.id,
+          actor,
+          addedRooms.map((l) => l.id),
+          false,
+        ),
+        ...linksOf(
+          current.id,
+          actor,
+          addedDoors.map((d) => d.id),
+          true,
+        ),
+      ]);
+    }
+    for (const link of turned) {
+      await tx
+        .update(reservationDevices)
+        .set({ viaCommonDoor: !link.via })
+        .where(
+          and(
+            eq(reservationDevices.reservationId, current.id),
+            eq(reservationDevices.deviceId, link.deviceId),
+          ),
+        );
     }
 
     const codes = await guestCodesOf(tx, current.id);
@@ -332,8 +463,10 @@ export async function updateReservation(
         ),
       );
     }
-    const created = await createGuestCodes(tx, actor, reservation, addedLocks, now, {
-      digits: kept[0]?.code,
+    // The guest's digits: a room's, where the stay keeps one.
+    const stayDigits = (kept.find((c) => roomIds.includes(c.deviceId)) ?? kept[0])?.code;
+    const created = await createGuestCodes(tx, actor, reservation, addedRooms, addedDoors, now, {
+      digits: stayDigits,
     });
     await recordAudit(tx, actor, {
       action: 'reservation.updated',
@@ -341,12 +474,21 @@ export async function updateReservation(
       targetId: current.id,
       detail: {
         datesChanged: Boolean(datesChanged),
-        locksAdded: added.length,
-        locksRemoved: removed.length,
+        locksAdded: addedRooms.length,
+        locksRemoved: removed.filter((id) => roomsBefore.includes(id)).length,
+        ...(addedDoors.length > 0 ? { commonDoorsAdded: addedDoors.length } : {}),
+        ...(removed.some((id) => !roomsBefore.includes(id))
+          ? { commonDoorsRemoved: removed.filter((id) => !roomsBefore.includes(id)).length }
+          : {}),
         ...confirmedOverlaps(made),
       },
     });
-    return { ...reservation, deviceIds: after, accessCodes: [...updated, ...created] };
+    return {
+      ...reservation,
+      deviceIds: roomIds,
+      commonDoorIds: doorIds,
+      accessCodes: [...updated, ...created],
+    };
   });
 }
 
@@ -425,12 +567,13 @@ export async function getReservation(
     );
   if (!reservation) throw AppError.notFound('Reservation');
   const links = await db
-    .select({ deviceId: reservationDevices.deviceId })
+    .select({ deviceId: reservationDevices.deviceId, via: reservationDevices.viaCommonDoor })
     .from(reservationDevices)
     .where(eq(reservationDevices.reservationId, reservation.id));
   return {
     ...reservation,
-    deviceIds: links.map((l) => l.deviceId),
+    deviceIds: links.filter((l) => !l.via).map((l) => l.deviceId),
+    commonDoorIds: links.filter((l) => l.via).map((l) => l.deviceId),
     accessCodes: await guestCodesOf(db, reservation.id),
   };
 }

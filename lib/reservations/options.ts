@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { devices, properties } from '@/db/schema';
+import { devices, lockGroups, properties } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { isId } from '@/lib/ids';
 import { localDateTimeParts, wallTimeInZone, zoneAbbreviation } from '@/lib/time';
@@ -26,6 +26,8 @@ export type StayOptions = {
   /** The property whose locks are listed: the one asked for if it is the organization's, else the first. */
   propertyId: string | null;
   locks: StayLock[];
+  /** That property's common doors, which a stay gets from its rooms (`group`: only rooms in it). */
+  commonDoors: { id: string; name: string; group: string | null }[];
 };
 
 export const stayOptionsSchema = z.object({
@@ -53,7 +55,30 @@ export async function listStayOptions(
     .where(eq(properties.organizationId, actor.organizationId))
     .orderBy(asc(properties.name), asc(properties.id));
   const chosen = rows.find((p) => p.id === propertyId) ?? rows[0];
-  const locks = chosen ? await locksAtProperty(db, actor, chosen.id) : [];
+  const [locks, commonDoors] = chosen
+    ? await Promise.all([
+        locksAtProperty(db, actor, chosen.id),
+        db
+          .select({ id: devices.id, name: devices.name, group: lockGroups.name })
+          .from(devices)
+          .leftJoin(
+            lockGroups,
+            and(
+              eq(lockGroups.id, devices.commonDoorGroupId),
+              eq(lockGroups.organizationId, devices.organizationId),
+            ),
+          )
+          .where(
+            and(
+              eq(devices.organizationId, actor.organizationId),
+              eq(devices.propertyId, chosen.id),
+              eq(devices.status, 'active'),
+              eq(devices.commonDoor, true),
+            ),
+          )
+          .orderBy(asc(devices.name), asc(devices.id)),
+      ])
+    : [[], []];
   return {
     properties: rows.map((p) => ({
       id: p.id,
@@ -67,10 +92,15 @@ export async function listStayOptions(
     })),
     propertyId: chosen?.id ?? null,
     locks,
+    commonDoors,
   };
 }
 
-/** A property's active locks, the ones a stay there may open. */
+/**
+ * A property's active locks a stay there may choose as its rooms. Common
+ * doors are not offered: a stay gets them from its rooms
+ * (../devices/common-doors.ts).
+ */
 export async function locksAtProperty(
   db: Executor,
   actor: Actor,
@@ -86,12 +116,13 @@ export async function locksAtProperty(
         eq(devices.organizationId, actor.organizationId),
         eq(devices.propertyId, propertyId),
         eq(devices.status, 'active'),
+        eq(devices.commonDoor, false),
       ),
     )
     .orderBy(asc(devices.room), asc(devices.name), asc(devices.id));
 }
 
-/** Every property's active locks in one query, by property id: for forms that switch property. */
+/** Every property's rooms (`locksAtProperty`) in one query, by property id: for forms that switch property. */
 export async function locksByProperty(
   db: Executor,
   actor: Actor,
@@ -106,7 +137,13 @@ export async function locksByProperty(
       online: devices.online,
     })
     .from(devices)
-    .where(and(eq(devices.organizationId, actor.organizationId), eq(devices.status, 'active')))
+    .where(
+      and(
+        eq(devices.organizationId, actor.organizationId),
+        eq(devices.status, 'active'),
+        eq(devices.commonDoor, false),
+      ),
+    )
     .orderBy(asc(devices.room), asc(devices.name), asc(devices.id));
   const byProperty: Record<string, StayLock[]> = {};
   for (const { propertyId, ...lock } of rows) {

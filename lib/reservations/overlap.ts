@@ -36,7 +36,9 @@ export function windowsOverlap(a: Window, b: Window): boolean {
 
 /**
  * For each stay (in the order given), the organization's other confirmed
- * stays that overlap it on one of its locks. Cancelled stays never count.
+ * stays that overlap it on one of its rooms. Cancelled stays never count,
+ * nor do common doors (../devices/common-doors.ts): a stay may name one among
+ * its locks, and none is ever double booked.
  * One query whatever the number of stays.
  */
 export async function findOverlaps(
@@ -67,6 +69,9 @@ export async function findOverlaps(
       and(
         eq(reservationDevices.organizationId, organizationId),
         inArray(reservationDevices.deviceId, deviceIds),
+        // Only rooms: every stay at a property shares its entrance, and that is no double booking.
+        eq(reservationDevices.viaCommonDoor, false),
+        eq(devices.commonDoor, false),
         eq(reservations.status, 'confirmed'),
         lt(reservations.startsAt, until),
         gt(reservations.endsAt, from),

@@ -551,7 +551,14 @@ async function sameStay(
       deviceIds: sql<string[]>`array_agg(${reservationDevices.deviceId})`,
     })
     .from(reservations)
-    .innerJoin(reservationDevices, eq(reservationDevices.reservationId, reservations.id))
+    // The stay's rooms: its common doors came from them, and a booking names rooms.
+    .innerJoin(
+      reservationDevices,
+      and(
+        eq(reservationDevices.reservationId, reservations.id),
+        eq(reservationDevices.viaCommonDoor, false),
+      ),
+    )
     .where(
       and(
         eq(reservations.organizationId, actor.organizationId),

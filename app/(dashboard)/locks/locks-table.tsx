@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { OnlineStatus } from '@/components/online-status';
 import { Pager } from '@/components/pager';
+import { StatusPill } from '@/components/status-pill';
 import { Alert } from '@/components/ui/alert';
 import { cx } from '@/components/ui/cx';
 import { DataTable, Td } from '@/components/ui/data-table';
@@ -55,7 +56,10 @@ export function LocksTable({
             Locks
           </h1>
           <p className="text-sm text-slate-600">
-            Every lock Keyhold manages, with what it holds now.
+            Every lock Keyhold manages, with what it holds now.{' '}
+            <Link href="/locks/groups" className="text-brand-700 underline">
+              Lock groups
+            </Link>
           </p>
         </div>
         <div className="flex w-full flex-wrap gap-2 sm:w-auto">
@@ -143,6 +147,20 @@ function LockRow({ lock }: { lock: LockSummary }) {
         >
           {lock.name}
         </Link>
+        {lock.commonDoor ? (
+          <span
+            className="ml-2"
+            title={
+              lock.commonDoorGroup
+                ? `Every stay in ${lock.commonDoorGroup} gets its code on this lock.`
+                : 'Every stay at its property gets its code on this lock.'
+            }
+          >
+            <StatusPill tone="blue">
+              Common door{lock.commonDoorGroup ? ` · ${lock.commonDoorGroup}` : ''}
+            </StatusPill>
+          </span>
+        ) : null}
       </Td>
       <Td>{lock.room ?? '—'}</Td>
       <Td hideBelow="md" className="text-slate-600">

@@ -1,8 +1,10 @@
 'use server';
 
+import { revalidatePath } from 'next/cache';
 import { getDatabase } from '@/db/client';
 import { setBackupPool } from '@/lib/backup-pools/pools';
 import { clock } from '@/lib/clock';
+import { type CommonDoorResult, setCommonDoor } from '@/lib/devices/common-doors';
 import { retireDevice } from '@/lib/devices/retire';
 import {
   enterCodeAtSimulatedKeypad,
@@ -12,7 +14,7 @@ import {
   setSimulatedReportsEntryCode,
   unlockSimulatedLockWithKey,
 } from '@/lib/devices/simulated-controls';
-import { type ActionResult, runAction } from '@/lib/http/action';
+import { type ActionResult, formOf, runAction } from '@/lib/http/action';
 
 // The simulated adapter's knobs on the lock page. Inputs are validated in lib
 // (zod, naming the field); the page refreshes itself from the live query.
@@ -103,4 +105,32 @@ export async function setBackupPoolAction(input: {
     await setBackupPool(db, actor, input, clock.now());
     return { enabled: input.enabled };
   });
+}
+
+/**
+ * "Common door: no / every stay at the property / stays in a group", from
+ * the lock page's form: `scope` is `none`, `property` or a group's id.
+ */
+export async function setCommonDoorAction(
+  _previous: unknown,
+  formArgument: FormData,
+): Promise<ActionResult<CommonDoorResult>> {
+  const formData = formOf(formArgument);
+  const deviceId = String(formData.get('deviceId') ?? '');
+  const scope = String(formData.get('scope') ?? 'none');
+  const result = await runAction('locks.manage', async (actor) => {
+    const { db } = await getDatabase();
+    return setCommonDoor(
+      db,
+      actor,
+      {
+        deviceId,
+        commonDoor: scope !== 'none',
+        groupId: scope === 'none' || scope === 'property' ? null : scope,
+      },
+      clock.now(),
+    );
+  });
+  if (result.ok) revalidatePath(`/locks/${result.data.deviceId}`);
+  return result;
 }

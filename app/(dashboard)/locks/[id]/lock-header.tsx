@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { adapterLabel } from '@/components/adapter-label';
 import { IssueList } from '@/components/issue-list';
 import { OnlineStatus } from '@/components/online-status';
+import { StatusPill } from '@/components/status-pill';
 import { Alert } from '@/components/ui/alert';
 import { Breadcrumb } from '@/components/ui/breadcrumb';
 import { LOW_BATTERY } from '@/lib/devices/battery';
@@ -31,7 +32,16 @@ export function LockHeader({
       <Breadcrumb parent={{ href: '/locks', label: 'Locks' }} current={lock.name} />
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 className="text-xl font-semibold">{lock.name}</h1>
+          <h1 className="text-xl font-semibold">
+            {lock.name}
+            {lock.commonDoor ? (
+              <span className="ml-2 align-middle" data-testid="lock-common-door">
+                <StatusPill tone="blue">
+                  Common door{lock.commonDoorGroup ? ` · ${lock.commonDoorGroup}` : ''}
+                </StatusPill>
+              </span>
+            ) : null}
+          </h1>
           <p className="text-sm text-slate-600">
             {lock.room ? `Room ${lock.room}` : 'No room'} ·{' '}
             {lock.propertyName ?? 'Not placed in a property'}

@@ -4,9 +4,11 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { fetchJson } from '@/components/query-client';
 import { Alert } from '@/components/ui/alert';
+import type { CommonDoorChoice } from '@/lib/devices/common-doors';
 import type { LockDetail } from '@/lib/devices/lock-detail';
 import { queryKeys } from '@/lib/query-keys';
 import { CodeList } from './code-list';
+import { CommonDoor } from './common-door';
 import { Events } from './events';
 import { LockHeader } from './lock-header';
 import { Pool } from './pool';
@@ -18,12 +20,15 @@ import { Timeline } from './timeline';
 export function LockView({
   id,
   canManage,
+  commonDoor,
   canReset,
   canManagePool,
   canFixConnection,
 }: {
   id: string;
   canManage: boolean;
+  /** How the lock is marked as a common door, with what each choice would reach (read at render). */
+  commonDoor: CommonDoorChoice;
   canReset: boolean;
   canManagePool: boolean;
   /** May open Settings to mend the lock's connection. */
@@ -61,6 +66,9 @@ export function LockView({
       ) : null}
       <Timeline detail={data} />
       <CodeList detail={data} />
+      {lock.status === 'active' ? (
+        <CommonDoor choice={commonDoor} lockName={lock.name} canManage={canManage} />
+      ) : null}
       <div className="grid gap-6 md:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
         <Pool detail={data} canManage={canManagePool && lock.status === 'active'} />
         <Events events={data.events} zone={data.timeZone} />

@@ -4,6 +4,7 @@ import { makeQueryClient } from '@/components/query-client';
 import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { clock } from '@/lib/clock';
+import { commonDoorChoice } from '@/lib/devices/common-doors';
 import { getLockDetail } from '@/lib/devices/lock-detail';
 import { orNotFound, requirePageActor } from '@/lib/http/session';
 import { queryKeys } from '@/lib/query-keys';
@@ -23,12 +24,14 @@ export default async function LockPage({ params }: { params: Promise<{ id: strin
       queryFn: () => getLockDetail(db, actor, id, clock.now(), hardware),
     }),
   );
+  const commonDoor = await commonDoorChoice(db, actor, id, clock.now());
 
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <LockView
         id={id}
         canManage={can(actor.role, 'locks.manage')}
+        commonDoor={commonDoor}
         canReset={can(actor.role, 'devices.replace')}
         canManagePool={can(actor.role, 'backup_pools.manage')}
         canFixConnection={can(actor.role, 'settings.manage')}

@@ -17,10 +17,9 @@ export function CancelStay({
   onCancelled: (detail: ReservationDetail) => void;
 }) {
   const [error, setError] = useState<string | null>(null);
+  const locks = [...stay.locks, ...stay.commonDoors];
   const where =
-    stay.locks.length === 0
-      ? ''
-      : `The guest code comes off ${listNames(stay.locks.map((l) => l.name))}. `;
+    locks.length === 0 ? '' : `The guest code comes off ${listNames(locks.map((l) => l.name))}. `;
 
   return (
     <Panel title="Cancel reservation">

@@ -142,9 +142,17 @@ export function ReservationView({
             ) : null}
           </Item>
           <Item label="Time zone">{stay.timeZone}</Item>
-          <Item label="Locks">
+          <Item label="Locks" testId="stay-locks">
             {stay.locks.length === 0 ? 'None' : stay.locks.map((l) => l.name).join(', ')}
           </Item>
+          {stay.commonDoors.length > 0 ? (
+            <Item label="Common doors" testId="stay-common-doors">
+              {stay.commonDoors.map((l) => `${l.name} — common door`).join(', ')}
+              <span className="block text-xs text-slate-500">
+                Every stay here gets its code on them; they follow the stay’s rooms.
+              </span>
+            </Item>
+          ) : null}
           <Item label="Email">
             {stay.guestEmail ? (
               <a href={`mailto:${stay.guestEmail}`} className="text-brand-700 underline">

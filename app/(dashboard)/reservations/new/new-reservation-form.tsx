@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/button';
 import { FormProblem } from '@/components/ui/field';
 import { useFormAction } from '@/components/ui/use-form-action';
 import type { StayLock } from '@/lib/reservations/list';
-import type { PropertyOption } from '@/lib/reservations/options';
+import type { PropertyOption, StayOptions } from '@/lib/reservations/options';
 import { createReservationAction } from '../actions';
 import { STAY_FIELDS, StayFields } from '../stay-fields';
 
@@ -14,10 +14,12 @@ export function NewReservationForm({
   properties,
   propertyId,
   locks,
+  commonDoors,
 }: {
   properties: PropertyOption[];
   propertyId: string;
   locks: StayLock[];
+  commonDoors: StayOptions['commonDoors'];
 }) {
   const router = useRouter();
   // On success the action opens the new stay; a refusal keeps what was typed.
@@ -55,6 +57,15 @@ export function NewReservationForm({
         zone={property.zoneAbbreviation}
         errors={fieldErrors}
       />
+      {commonDoors.length > 0 ? (
+        <p className="text-sm text-slate-600" data-testid="common-doors-hint">
+          Common doors come with the rooms, with the same code where the locks allow it:{' '}
+          {commonDoors
+            .map((d) => `${d.name} (${d.group ? `stays in ${d.group}` : 'every stay'})`)
+            .join(', ')}
+          .
+        </p>
+      ) : null}
 
       <div className="flex flex-wrap gap-3">
         <Button type="submit" variant="primary" disabled={pending}>

@@ -50,6 +50,7 @@ export default async function NewReservationPage({
           properties={options.properties}
           propertyId={options.propertyId}
           locks={options.locks}
+          commonDoors={options.commonDoors}
         />
       )}
     </div>
