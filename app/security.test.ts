@@ -22,6 +22,7 @@ import { logger } from '@/lib/log';
 import { inviteMember } from '@/lib/organizations/invitations';
 import { createReservation } from '@/lib/reservations/operations';
 import { createCalendarSource } from '@/lib/sources/sources';
+import { createStaffMember } from '@/lib/staff/members';
 import { createWebhookEndpoint } from '@/lib/webhooks/endpoints';
 
 // Every server action and route handler, found in the source, called as a
@@ -122,6 +123,8 @@ type Fixtures = {
   webhookEndpointId: string;
   /** Another endpoint, for the row that removes one. */
   spareWebhookEndpointId: string;
+  /** A cleaner with a code on the lock. */
+  staffMemberId: string;
 };
 
 const form = (fields: Record<string, string>) => {
@@ -129,6 +132,14 @@ const form = (fields: Record<string, string>) => {
   for (const [k, v] of Object.entries(fields)) data.set(k, v);
   return data;
 };
+
+/** A person as the staff form sends one: a weekly window on the harbor's room 101. */
+const staffInput = (f: Fixtures) => ({
+  name: 'Maria Lopez',
+  role: 'cleaning',
+  deviceIds: [f.lockId],
+  windows: [{ kind: 'weekly', days: [1, 2, 3, 4, 5], startTime: '07:30', endTime: '17:30' }],
+});
 
 /** A CSV file of one booking at the harbor's room 101, for the import actions. */
 const CSV_FILE =
@@ -301,6 +312,22 @@ const ACTIONS: Record<string, ActionRow> = {
         dryRun: 'false',
       }),
     ],
+  },
+  'app/(dashboard)/staff/actions.ts#createStaffMemberAction': {
+    permission: 'staff.manage',
+    args: (f) => [staffInput(f)],
+  },
+  'app/(dashboard)/staff/actions.ts#updateStaffMemberAction': {
+    permission: 'staff.manage',
+    args: (f) => [f.staffMemberId, { ...staffInput(f), name: 'Maria López' }],
+  },
+  'app/(dashboard)/staff/actions.ts#rotateStaffCodeAction': {
+    permission: 'staff.manage',
+    args: (f) => [f.staffMemberId],
+  },
+  'app/(dashboard)/staff/actions.ts#removeStaffMemberAction': {
+    permission: 'staff.manage',
+    args: (f) => [f.staffMemberId],
   },
   'app/(dashboard)/settings/actions.ts#createApiKeyAction': {
     permission: 'api_keys.manage',
@@ -577,6 +604,17 @@ beforeAll(async () => {
   const hook = { url: 'http://127.0.0.1:9/events' };
   const endpoint = await createWebhookEndpoint(db, admin, hook);
   const spareEndpoint = await createWebhookEndpoint(db, admin, hook);
+  const cleaner = await createStaffMember(
+    db,
+    admin,
+    {
+      name: 'Carla Cleaner',
+      role: 'cleaning',
+      deviceIds: [lock.id],
+      windows: [{ kind: 'weekly', days: [1, 2, 3, 4, 5], startTime: '09:00', endTime: '17:00' }],
+    },
+    clock.now(),
+  );
   if (!code || !alert || !connection || !session) throw new Error('fixtures missing');
   fixtures = {
     harborId: harbor.org.id,
@@ -598,6 +636,7 @@ beforeAll(async () => {
     spareSourceId: spare.id,
     webhookEndpointId: endpoint.endpoint.id,
     spareWebhookEndpointId: spareEndpoint.endpoint.id,
+    staffMemberId: cleaner.id,
   };
   // A fixture that is not a real id would make every "not found" below vacuous.
   for (const [name, id] of Object.entries(fixtures)) expect(isId(id), name).toBe(true);

@@ -25,6 +25,7 @@ export type Resource =
   | 'Device'
   | 'Event'
   | 'Invitation'
+  | 'LockGroup'
   | 'Member'
   | 'Organization'
   | 'Page'
@@ -32,6 +33,7 @@ export type Resource =
   | 'Reservation'
   | 'Session'
   | 'SimulatedLock'
+  | 'StaffMember'
   | 'Source'
   | 'Template'
   | 'WebhookEndpoint';
@@ -46,6 +48,7 @@ const RESOURCE_NAMES: Record<Resource, string> = {
   Device: 'Lock',
   Event: 'Event',
   Invitation: 'Invitation',
+  LockGroup: 'Lock group',
   Member: 'Member',
   Organization: 'Organization',
   Page: 'Page',
@@ -53,6 +56,7 @@ const RESOURCE_NAMES: Record<Resource, string> = {
   Reservation: 'Reservation',
   Session: 'Session',
   SimulatedLock: 'Simulated lock',
+  StaffMember: 'Staff member',
   Source: 'Reservation source',
   Template: 'Template',
   WebhookEndpoint: 'Webhook endpoint',

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { accessCodes, devices, reservationDevices } from '@/db/schema';
+import { accessCodes, devices, reservationDevices, staffAccess } from '@/db/schema';
 import { codeProblem } from '@/lib/access-codes/rules';
 import { withoutIssues } from '@/lib/access-codes/state';
 import {
@@ -153,6 +153,13 @@ export async function replaceDevice(
           eq(reservationDevices.deviceId, old.id),
           eq(reservationDevices.organizationId, actor.organizationId),
         ),
+      );
+    // The people who opened the old lock open the new one (their codes moved above).
+    await tx
+      .update(staffAccess)
+      .set({ deviceId: fresh.id })
+      .where(
+        and(eq(staffAccess.deviceId, old.id), eq(staffAccess.organizationId, actor.organizationId)),
       );
     await tx
       .update(devices)

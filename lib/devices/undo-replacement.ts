@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, not, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { accessCodes, devices, reservationDevices } from '@/db/schema';
+import { accessCodes, devices, reservationDevices, staffAccess } from '@/db/schema';
 import { inBackupPool } from '@/lib/access-codes/predicates';
 import { withIssue } from '@/lib/access-codes/state';
 import { lockCodeChanges } from '@/lib/access-codes/store';
@@ -108,6 +108,15 @@ export async function undoReplacement(
         and(
           eq(reservationDevices.deviceId, fresh.id),
           eq(reservationDevices.organizationId, actor.organizationId),
+        ),
+      );
+    await tx
+      .update(staffAccess)
+      .set({ deviceId: old.id })
+      .where(
+        and(
+          eq(staffAccess.deviceId, fresh.id),
+          eq(staffAccess.organizationId, actor.organizationId),
         ),
       );
     await tx

@@ -47,7 +47,7 @@ import { runTick } from './tick';
 const rigged = vi.hoisted(() => ({ digits: [] as number[] }));
 vi.mock('node:crypto', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:crypto')>();
-  const randomInt = ((...args: Parameters<typeof actual.randomInt>) => {
+  const randomInt = ((...args: unknown[]) => {
     const next = rigged.digits.shift();
     if (next !== undefined && args.length === 1) return next;
     return (actual.randomInt as (...a: unknown[]) => unknown)(...args);
@@ -68,7 +68,7 @@ const hhmm = (at: Date | null) =>
       }).format(at)
     : null;
 const minutes = (n: number) => n * 60_000;
-const after = (base: Date, ms: number) => new Date(base.getTime() + ms);
+const later = (base: Date, ms: number) => new Date(base.getTime() + ms);
 
 // Thursday 2026-11-26, 09:00 in New York.
 const T0 = local(2026, 11, 26, 9);
@@ -167,7 +167,12 @@ describe('weekly windows through the tick', () => {
 
   it('puts the code on the lock within its window and takes it off after (the real tick)', async () => {
     const lock = await room('102');
-    const daily = { kind: 'weekly' as const, days: [1, 2, 3, 4, 5, 6, 7], startTime: '10:00', endTime: '12:00' };
+    const daily = {
+      kind: 'weekly' as const,
+      days: [1, 2, 3, 4, 5, 6, 7],
+      startTime: '10:00',
+      endTime: '12:00',
+    };
     const person = await maria({ deviceIds: [lock.id], windows: [daily] }, T0);
     await tick(T0);
     // Not before the organization's lead time (30 min before 10:00).
@@ -208,11 +213,18 @@ describe('turnover windows', () => {
       createReservation(
         database.db,
         admin,
-        { propertyId: harbor.property.id, guestName, checkInDate, checkOutDate, deviceIds: [lock.id] },
+        {
+          propertyId: harbor.property.id,
+          guestName,
+          checkInDate,
+          checkOutDate,
+          deviceIds: [lock.id],
+        },
         T0,
       );
-    const first = await stay('2026-11-26', '2026-11-28', 'Ada Guest');
-    const next = await stay('2026-11-30', '2026-12-02', 'Bo Guest');
+    // Check-out Friday 11:00, the next check-in Sunday 15:00: within the 72 hours codes are made for.
+    const first = await stay('2026-11-26', '2026-11-27', 'Ada Guest');
+    const next = await stay('2026-11-29', '2026-12-01', 'Bo Guest');
     const turnover = {
       kind: 'turnover' as const,
       opensAfterCheckOutMinutes: 0,
@@ -221,16 +233,16 @@ describe('turnover windows', () => {
     const person = await maria({ deviceIds: [lock.id], windows: [turnover] }, T0);
     const [before] = await liveCodesOf(person.id);
     expect(before?.startsAt?.toISOString()).toBe(first.endsAt.toISOString());
-    expect(before?.endsAt?.toISOString()).toBe(after(next.startsAt, minutes(-60)).toISOString());
+    expect(before?.endsAt?.toISOString()).toBe(later(next.startsAt, minutes(-60)).toISOString());
 
     const moved = await updateReservation(
       database.db,
       admin,
       first.id,
-      { checkOutDate: '2026-11-29' },
-      after(T0, minutes(1)),
+      { checkOutDate: '2026-11-28' },
+      later(T0, minutes(1)),
     );
-    await programStaffCodes(database.db, after(T0, minutes(2)));
+    await programStaffCodes(database.db, later(T0, minutes(2)));
     const codes = await liveCodesOf(person.id);
     expect(codes).toHaveLength(1);
     expect(codes[0]?.id).toBe(before?.id);
@@ -262,7 +274,7 @@ describe('programStaffCodes', () => {
       events: await database.db.select().from(accessCodeEvents).orderBy(accessCodeEvents.id),
     });
     const before = await snapshot();
-    const again = await programStaffCodes(database.db, after(T0, minutes(1)));
+    const again = await programStaffCodes(database.db, later(T0, minutes(1)));
     expect(again).toEqual({ created: 0, moved: 0, deleted: 0 });
     expect(await snapshot()).toEqual(before);
   });
@@ -273,7 +285,7 @@ describe('programStaffCodes', () => {
     await database.db.delete(accessCodes);
     const first = await tick(T0);
     expect(first.staffCodes).toBeGreaterThan(0);
-    const second = await tick(after(T0, minutes(1)));
+    const second = await tick(later(T0, minutes(1)));
     expect(second.staffCodes).toBe(0);
   });
 });
@@ -281,7 +293,12 @@ describe('programStaffCodes', () => {
 describe('rotate and remove', () => {
   it('rotating gives every code new digits, the locks get them after a tick, and the person is messaged', async () => {
     const [a, b] = [await room('110'), await room('111')];
-    const allDay = { kind: 'weekly' as const, days: [1, 2, 3, 4, 5, 6, 7], startTime: '08:00', endTime: '20:00' };
+    const allDay = {
+      kind: 'weekly' as const,
+      days: [1, 2, 3, 4, 5, 6, 7],
+      startTime: '08:00',
+      endTime: '20:00',
+    };
     const person = await maria(
       { deviceIds: [a.id, b.id], windows: [allDay], email: 'maria@example.com' },
       T0,
@@ -290,13 +307,13 @@ describe('rotate and remove', () => {
     expect(await digitsOnLock(a.externalId)).toEqual([person.code]);
     expect(await digitsOnLock(b.externalId)).toEqual([person.code]);
 
-    const rotated = await rotateStaffCode(database.db, admin, person.id, after(T0, minutes(5)));
+    const rotated = await rotateStaffCode(database.db, admin, person.id, later(T0, minutes(5)));
     expect(rotated.code).not.toBe(person.code);
     const codes = await liveCodesOf(person.id);
     expect(codes.length).toBeGreaterThan(1);
     expect(new Set(codes.map((c) => c.code))).toEqual(new Set([rotated.code]));
 
-    await tick(after(T0, minutes(6)));
+    await tick(later(T0, minutes(6)));
     expect(await digitsOnLock(a.externalId)).toEqual([rotated.code]);
     expect(await digitsOnLock(b.externalId)).toEqual([rotated.code]);
 
@@ -314,18 +331,26 @@ describe('rotate and remove', () => {
 
   it('removing a person ends every code of theirs; the locks lose them at the next tick', async () => {
     const [a, b] = [await room('112'), await room('113')];
-    const allDay = { kind: 'weekly' as const, days: [1, 2, 3, 4, 5, 6, 7], startTime: '08:00', endTime: '20:00' };
+    const allDay = {
+      kind: 'weekly' as const,
+      days: [1, 2, 3, 4, 5, 6, 7],
+      startTime: '08:00',
+      endTime: '20:00',
+    };
     const person = await maria({ deviceIds: [a.id, b.id], windows: [allDay] }, T0);
     await tick(T0);
-    await removeStaffMember(database.db, admin, person.id, after(T0, minutes(5)));
+    await removeStaffMember(database.db, admin, person.id, later(T0, minutes(5)));
     expect(await liveCodesOf(person.id)).toEqual([]);
-    await tick(after(T0, minutes(6)));
+    await tick(later(T0, minutes(6)));
     expect(await digitsOnLock(a.externalId)).toEqual([]);
     expect(await digitsOnLock(b.externalId)).toEqual([]);
     // Kept for the history of their entries, and never programmed again.
-    const [row] = await database.db.select().from(staffMembers).where(eq(staffMembers.id, person.id));
+    const [row] = await database.db
+      .select()
+      .from(staffMembers)
+      .where(eq(staffMembers.id, person.id));
     expect(row?.removedAt).not.toBeNull();
-    await tick(after(T0, minutes(7)));
+    await tick(later(T0, minutes(7)));
     expect(await liveCodesOf(person.id)).toEqual([]);
   });
 });
@@ -402,9 +427,9 @@ describe('digits unique on each lock', () => {
       database.db,
       frontDesk,
       { deviceId: lock.id, name: 'Electrician', code: '482915' },
-      after(T0, minutes(1)),
+      later(T0, minutes(1)),
     );
-    await tick(after(T0, minutes(2)));
+    await tick(later(T0, minutes(2)));
     const codes = await liveCodesOf(person.id);
     expect(codes.length).toBeGreaterThan(0);
     expect(codes.every((c) => c.code !== '482915')).toBe(true);
@@ -424,21 +449,29 @@ describe('secrecy', () => {
     const deskIds = await listAccessCodes(database.db, frontDesk, { accessCodeIds: [code.id] }, T0);
     expect(deskIds.accessCodes[0]?.code).toBeNull();
     expect((await getAccessCode(database.db, frontDesk, code.id, T0)).code).toBeNull();
-    await refused(() =>
-      getAccessCodeByDigits(database.db, frontDesk, lock.id, person.code, T0),
-    );
+    await refused(() => getAccessCodeByDigits(database.db, frontDesk, lock.id, person.code, T0));
     const deskPage = await getLockDetail(database.db, frontDesk, lock.id, T0);
     expect(deskPage.codes.find((c) => c.id === code.id)?.code).toBeNull();
     expect(JSON.stringify(deskPage)).not.toContain(person.code);
     expect(deskPage.staff).toEqual([
-      { name: 'Maria Lopez', role: 'cleaning', roleLabel: 'Cleaning', windows: 'Mon–Fri 07:30–17:30' },
+      {
+        name: 'Maria Lopez',
+        role: 'cleaning',
+        roleLabel: 'Cleaning',
+        windows: 'Mon–Fri 07:30–17:30',
+      },
     ]);
 
     // Owners and admins manage staff and see them.
     const adminList = await listAccessCodes(database.db, admin, { deviceId: lock.id }, T0);
     expect(adminList.accessCodes.find((c) => c.id === code.id)?.code).toBe(person.code);
-    expect((await getLockDetail(database.db, admin, lock.id, T0)).codes.find((c) => c.id === code.id)?.code).toBe(person.code);
-    expect((await getAccessCodeByDigits(database.db, admin, lock.id, person.code, T0)).id).toBe(code.id);
+    expect(
+      (await getLockDetail(database.db, admin, lock.id, T0)).codes.find((c) => c.id === code.id)
+        ?.code,
+    ).toBe(person.code);
+    expect((await getAccessCodeByDigits(database.db, admin, lock.id, person.code, T0)).id).toBe(
+      code.id,
+    );
   });
 
   it('a staff code follows its person: nobody edits or deletes it as a code', async () => {
@@ -460,7 +493,12 @@ describe('secrecy', () => {
 describe('entries', () => {
   it('credits an entry with a staff code to the person, shown on her page in the property’s zone', async () => {
     const lock = await room('140');
-    const allDay = { kind: 'weekly' as const, days: [1, 2, 3, 4, 5, 6, 7], startTime: '08:00', endTime: '20:00' };
+    const allDay = {
+      kind: 'weekly' as const,
+      days: [1, 2, 3, 4, 5, 6, 7],
+      startTime: '08:00',
+      endTime: '20:00',
+    };
     const person = await maria({ deviceIds: [lock.id], windows: [allDay] }, T0);
     await setSimulatedReportsEntryCode(
       database.db,
@@ -476,9 +514,9 @@ describe('entries', () => {
       { deviceId: lock.id, code: person.code },
       entered,
     );
-    expect(opened.outcome).toBe('opened');
-    await tick(after(entered, minutes(1)));
-    const page = await getStaffMember(database.db, admin, person.id, after(entered, minutes(2)));
+    expect(opened.outcome).toBe('unlocked');
+    await tick(later(entered, minutes(1)));
+    const page = await getStaffMember(database.db, admin, person.id, later(entered, minutes(2)));
     expect(page.entries).toHaveLength(1);
     expect(page.entries[0]?.words).toContain('09:12');
     expect(page.entries[0]?.words).toContain('Room 140');
