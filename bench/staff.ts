@@ -47,7 +47,8 @@ function seeded(seed: number) {
   let s = seed;
   return (n: number) => {
     s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return s % n;
+    // The high bits: an LCG's low bits repeat every few draws.
+    return Math.floor(s / 65_536) % n;
   };
 }
 

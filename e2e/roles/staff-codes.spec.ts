@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import type { Role } from '../settings';
 
@@ -48,6 +49,14 @@ test('an admin adds a cleaner with a weekly window on two rooms and sees the cod
     await expect(door.getByTestId('staff-door-code').first()).toBeVisible();
     await expect(door.getByTestId('code-status').first()).toHaveText(SCHEDULED);
   }
+  // The person's page passes the same scan as every other page (e2e/accessibility).
+  const scan = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(
+    scan.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id),
+  ).toEqual([]);
+  await page.screenshot({ path: info.outputPath('staff-member.png'), fullPage: true });
 
   // The list has them, with their windows in words.
   await page.goto('/staff');

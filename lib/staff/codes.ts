@@ -14,6 +14,7 @@ import {
   type LockForCodes,
   liveCodesOn,
   lockCodeChanges,
+  type NewCode,
   pickCode,
   policyFor,
   staffHoldId,
@@ -317,28 +318,40 @@ async function applyDoor(
   }
 
   const policy = policyFor(lock, lock.leadMinutes);
+  const inserts: NewCode[] = [];
   for (const { need, interval } of plan.inserts) {
     const digits = await digitsOnDoor(tx, actor, need, lock, interval, live, now);
-    const [row] = await insertCodes(
-      tx,
-      [
-        {
-          organizationId: lock.organizationId,
-          deviceId: lock.id,
-          staffMemberId: need.staffMemberId,
-          type: 'time_bound',
-          code: digits,
-          name: need.name,
-          ...interval,
-          nextAttemptAt: firstAttemptAt({ type: 'time_bound', ...interval }, policy, now),
-          createdByUserId: actor.userId,
-          createdAt: now,
-        },
-      ],
-      actor.userId,
-    );
-    if (row) live.push({ ...row, hold: false });
+    inserts.push({
+      organizationId: lock.organizationId,
+      deviceId: lock.id,
+      staffMemberId: need.staffMemberId,
+      type: 'time_bound',
+      code: digits,
+      name: need.name,
+      ...interval,
+      nextAttemptAt: firstAttemptAt({ type: 'time_bound', ...interval }, policy, now),
+      createdByUserId: actor.userId,
+      createdAt: now,
+    });
+    // The next window's digits are chosen knowing this one's (one statement writes them all).
+    live.push({
+      id: `new:${inserts.length}`,
+      deviceId: lock.id,
+      code: digits,
+      type: 'time_bound',
+      reservationId: null,
+      ...interval,
+      isBackup: false,
+      pulledAt: null,
+      isPermanentBackup: false,
+      staffMemberId: need.staffMemberId,
+      organizationId: lock.organizationId,
+      status: 'unset',
+      revision: 0,
+      hold: false,
+    });
   }
+  await insertCodes(tx, inserts, actor.userId);
   return { created: plan.inserts.length, moved: plan.moves.length, deleted: plan.deletes.length };
 }
 

@@ -64,7 +64,9 @@ export default async function StaffMemberPage({ params }: { params: Promise<{ id
 
       <Panel title="Doors and scheduled codes">
         <p className="text-sm text-slate-600">
-          Codes are made up to 72 hours ahead, one per window, in each door’s local time.
+          Codes are made up to 72 hours ahead, one per window, in each door’s local time. A lock
+          that keeps schedules holds one of them at a time: it gets the next window’s code once the
+          one before it has ended.
         </p>
         {person.locks.length === 0 ? (
           <EmptyState>No doors.</EmptyState>
