@@ -448,20 +448,20 @@ export async function recodeStaffMember(
   person: StaffDigits,
   now: Date,
 ): Promise<void> {
-  const codes = await tx
-    .select()
+  const mine = and(
+    eq(accessCodes.staffMemberId, person.staffMemberId),
+    eq(accessCodes.organizationId, actor.organizationId),
+    gte(accessCodes.endsAt, now),
+    isLive.sql(),
+  );
+  // The locks first, then the rows: the order every code change takes them in.
+  const where = await tx
+    .selectDistinct({ deviceId: accessCodes.deviceId })
     .from(accessCodes)
-    .where(
-      and(
-        eq(accessCodes.staffMemberId, person.staffMemberId),
-        eq(accessCodes.organizationId, actor.organizationId),
-        gte(accessCodes.endsAt, now),
-        isLive.sql(),
-      ),
-    )
-    .for('update');
-  const deviceIds = [...new Set(codes.map((c) => c.deviceId))];
+    .where(mine);
+  const deviceIds = where.map((r) => r.deviceId);
   await lockCodeChanges(tx, deviceIds);
+  const codes = await tx.select().from(accessCodes).where(mine).for('update');
   const locks = await locksById(tx, deviceIds);
   for (const [deviceId, mine] of byDevice(codes)) {
     const lock = locks.get(deviceId);

@@ -112,6 +112,28 @@ function assertFitsDoors(code: string, locks: LockForCodes[]): void {
   }
 }
 
+/**
+ * Take the code changes of every lock a change to this person may touch (their
+ * doors before and after, and wherever they have a live code) in one sorted
+ * call, before anything else: the later steps take them again one by one,
+ * and taking more later could wait on a transaction that waits on us.
+ */
+async function lockPersonLocks(
+  tx: Executor,
+  actor: Actor,
+  staffMemberId: string,
+  more: string[] = [],
+): Promise<void> {
+  const [doors, codes] = await Promise.all([
+    doorLockIds(tx, actor.organizationId, { staffMemberIds: [staffMemberId] }),
+    tx
+      .selectDistinct({ deviceId: accessCodes.deviceId })
+      .from(accessCodes)
+      .where(and(eq(accessCodes.staffMemberId, staffMemberId), isLive.sql())),
+  ]);
+  await lockCodeChanges(tx, [...new Set([...doors, ...codes.map((c) => c.deviceId), ...more])]);
+}
+
 async function findPerson(tx: Executor, actor: Actor, staffMemberId: string) {
   parseId('StaffMember', staffMemberId);
   const [person] = await tx
@@ -276,6 +298,12 @@ export async function updateStaffMember(
   return db.transaction(async (tx) => {
     const current = await findPerson(tx, actor, staffMemberId);
     const locks = await doorLocks(tx, actor, data);
+    await lockPersonLocks(
+      tx,
+      actor,
+      current.id,
+      locks.map((l) => l.id),
+    );
     const recoded = data.code !== null && data.code !== current.code;
     if (recoded && data.code) assertFitsDoors(data.code, locks);
     const [person] = await tx
@@ -323,7 +351,7 @@ export async function rotateStaffCode(
       staffMemberIds: [current.id],
     });
     const locks = await loadLocks(tx, actor.organizationId, lockIds);
-    await lockCodeChanges(tx, lockIds);
+    await lockPersonLocks(tx, actor, current.id);
     const code = await newDigits(tx, current.id, locks, [current.code]);
     const [person] = await tx
       .update(staffMembers)
@@ -357,6 +385,7 @@ export async function removeStaffMember(
   assertCan(actor, 'staff.manage', 'StaffMember');
   await db.transaction(async (tx) => {
     const current = await findPerson(tx, actor, staffMemberId);
+    await lockPersonLocks(tx, actor, current.id);
     await tx
       .update(staffMembers)
       .set({ removedAt: now, updatedAt: new Date() })
