@@ -4,6 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import {
   accessCodeEvents,
   accessCodes,
+  auditLog,
+  devices,
   lockGroupDevices,
   lockGroups,
   messages,
@@ -28,6 +30,7 @@ import { getAccessCode, getAccessCodeByDigits, listAccessCodes } from '@/lib/acc
 import type { Actor } from '@/lib/auth/actor';
 import { defaultAdapters } from '@/lib/devices/connections';
 import { getLockDetail } from '@/lib/devices/lock-detail';
+import { replaceDevice } from '@/lib/devices/replace';
 import {
   enterCodeAtSimulatedKeypad,
   setSimulatedReportsEntryCode,
@@ -327,6 +330,13 @@ describe('rotate and remove', () => {
     expect(sent.at(-1)?.body).toContain(rotated.code);
     expect(sent.at(-1)?.body).toContain('Room 110');
     expect(sent.at(-1)?.body).toContain('Every day 08:00–20:00');
+    // The audit says who rotated whose code, never the digits.
+    const audit = await database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, 'staff_member.code_rotated'));
+    expect(audit.map((a) => a.targetId)).toEqual([person.id]);
+    expect(JSON.stringify(audit)).not.toContain(rotated.code);
   });
 
   it('removing a person ends every code of theirs; the locks lose them at the next tick', async () => {
@@ -352,6 +362,26 @@ describe('rotate and remove', () => {
     expect(row?.removedAt).not.toBeNull();
     await tick(later(T0, minutes(7)));
     expect(await liveCodesOf(person.id)).toEqual([]);
+  });
+});
+
+describe('a replaced lock', () => {
+  it('keeps its people: the new lock gets their code and their windows go on there', async () => {
+    const old = await room('115');
+    const person = await maria({ deviceIds: [old.id] }, T0);
+    await tick(T0);
+    const fresh = await room('115-new');
+    await database.db
+      .update(devices)
+      .set({ propertyId: null, needsPlacement: true })
+      .where(eq(devices.id, fresh.id));
+    await replaceDevice(database.db, admin, { oldDeviceId: old.id, newDeviceId: fresh.id }, T0);
+    await tick(later(T0, minutes(1)));
+    await tick(later(T0, minutes(2)));
+    expect(await digitsOnLock(fresh.externalId)).toContain(person.code);
+    const page = await getStaffMember(database.db, admin, person.id, later(T0, minutes(2)));
+    expect(page.locks.map((l) => l.deviceId)).toEqual([fresh.id]);
+    expect(page.locks[0]?.codes.length).toBeGreaterThan(0);
   });
 });
 
