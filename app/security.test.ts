@@ -23,6 +23,7 @@ import { logger } from '@/lib/log';
 import { inviteMember } from '@/lib/organizations/invitations';
 import { createReservation } from '@/lib/reservations/operations';
 import { createCalendarSource } from '@/lib/sources/sources';
+import { createStaffMember } from '@/lib/staff/members';
 import { createWebhookEndpoint } from '@/lib/webhooks/endpoints';
 
 // Every server action and route handler, found in the source, called as a
@@ -125,6 +126,8 @@ type Fixtures = {
   spareWebhookEndpointId: string;
   /** A lock group at the harbor's property, holding lockId. */
   lockGroupId: string;
+  /** A cleaner with a code on the lock. */
+  staffMemberId: string;
 };
 
 const form = (fields: Record<string, string>) => {
@@ -132,6 +135,14 @@ const form = (fields: Record<string, string>) => {
   for (const [k, v] of Object.entries(fields)) data.set(k, v);
   return data;
 };
+
+/** A person as the staff form sends one: a weekly window on the harbor's room 101. */
+const staffInput = (f: Fixtures) => ({
+  name: 'Maria Lopez',
+  role: 'cleaning',
+  deviceIds: [f.lockId],
+  windows: [{ kind: 'weekly', days: [1, 2, 3, 4, 5], startTime: '07:30', endTime: '17:30' }],
+});
 
 /** A CSV file of one booking at the harbor's room 101, for the import actions. */
 const CSV_FILE =
@@ -324,6 +335,22 @@ const ACTIONS: Record<string, ActionRow> = {
         dryRun: 'false',
       }),
     ],
+  },
+  'app/(dashboard)/staff/actions.ts#createStaffMemberAction': {
+    permission: 'staff.manage',
+    args: (f) => [staffInput(f)],
+  },
+  'app/(dashboard)/staff/actions.ts#updateStaffMemberAction': {
+    permission: 'staff.manage',
+    args: (f) => [f.staffMemberId, { ...staffInput(f), name: 'Maria López' }],
+  },
+  'app/(dashboard)/staff/actions.ts#rotateStaffCodeAction': {
+    permission: 'staff.manage',
+    args: (f) => [f.staffMemberId],
+  },
+  'app/(dashboard)/staff/actions.ts#removeStaffMemberAction': {
+    permission: 'staff.manage',
+    args: (f) => [f.staffMemberId],
   },
   'app/(dashboard)/settings/actions.ts#createApiKeyAction': {
     permission: 'api_keys.manage',
@@ -606,6 +633,17 @@ beforeAll(async () => {
     { propertyId: harbor.property.id, name: 'Garden rooms', deviceIds: [lock.id] },
     clock.now(),
   );
+  const cleaner = await createStaffMember(
+    db,
+    admin,
+    {
+      name: 'Carla Cleaner',
+      role: 'cleaning',
+      deviceIds: [lock.id],
+      windows: [{ kind: 'weekly', days: [1, 2, 3, 4, 5], startTime: '09:00', endTime: '17:00' }],
+    },
+    clock.now(),
+  );
   if (!code || !alert || !connection || !session) throw new Error('fixtures missing');
   fixtures = {
     harborId: harbor.org.id,
@@ -628,6 +666,7 @@ beforeAll(async () => {
     webhookEndpointId: endpoint.endpoint.id,
     spareWebhookEndpointId: spareEndpoint.endpoint.id,
     lockGroupId: group.id,
+    staffMemberId: cleaner.id,
   };
   // A fixture that is not a real id would make every "not found" below vacuous.
   for (const [name, id] of Object.entries(fixtures)) expect(isId(id), name).toBe(true);

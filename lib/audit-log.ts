@@ -217,6 +217,7 @@ export const AUDIT_ACTION_GROUPS = [
   { prefix: 'backup_code.', label: 'Backup codes pulled' },
   { prefix: 'backup_pool.', label: 'Backup pools' },
   { prefix: 'permanent_backup_code.', label: 'Permanent backup codes' },
+  { prefix: 'staff_member.', label: 'Staff codes' },
   { prefix: 'device.', label: 'Locks' },
   { prefix: 'connection.', label: 'Lock connections' },
   { prefix: 'member.', label: 'Members' },
@@ -227,6 +228,7 @@ export const AUDIT_ACTION_GROUPS = [
 export const AUDIT_TARGET_TYPES = [
   { value: 'reservation', label: 'Reservation' },
   { value: 'access_code', label: 'Access code' },
+  { value: 'staff_member', label: 'Staff member' },
   { value: 'device', label: 'Lock' },
   { value: 'adapter_connection', label: 'Lock connection' },
   { value: 'property', label: 'Property' },
@@ -335,6 +337,23 @@ export function describeAuditEntry(
       }`;
     case 'permanent_backup_code.created':
       return 'Created a permanent backup code';
+    case 'staff_member.created':
+      return `Added ${name ?? 'a staff member'} with a code on ${
+        typeof d.locks === 'number' && typeof d.groups === 'number'
+          ? [
+              d.locks > 0 ? plural(d.locks, 'lock') : null,
+              d.groups > 0 ? plural(d.groups, 'group') : null,
+            ]
+              .filter(Boolean)
+              .join(' and ')
+          : 'their doors'
+      }`;
+    case 'staff_member.updated':
+      return `Changed ${name ?? 'a staff member'}’s doors and windows${d.codeChanged === true ? ', and gave them new digits' : ''}`;
+    case 'staff_member.code_rotated':
+      return `Gave ${name ?? 'a staff member'} a new code`;
+    case 'staff_member.removed':
+      return `Removed ${name ?? 'a staff member'}: their codes come off the locks`;
     default: {
       const words = action.replace(/[._]+/g, ' ').trim();
       return words ? words.charAt(0).toUpperCase() + words.slice(1) : 'Unknown action';

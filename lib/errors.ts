@@ -33,6 +33,7 @@ export type Resource =
   | 'Reservation'
   | 'Session'
   | 'SimulatedLock'
+  | 'StaffMember'
   | 'Source'
   | 'Template'
   | 'WebhookEndpoint';
@@ -55,6 +56,7 @@ const RESOURCE_NAMES: Record<Resource, string> = {
   Reservation: 'Reservation',
   Session: 'Session',
   SimulatedLock: 'Simulated lock',
+  StaffMember: 'Staff member',
   Source: 'Reservation source',
   Template: 'Template',
   WebhookEndpoint: 'Webhook endpoint',

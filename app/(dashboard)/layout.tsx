@@ -32,6 +32,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     ...(can(actor.role, 'permanent_codes.manage')
       ? [{ href: '/backup-codes', label: 'Backup codes' }]
       : []),
+    ...(can(actor.role, 'staff.manage') ? [{ href: '/staff', label: 'Staff' }] : []),
     ...(can(actor.role, 'audit.read') ? [{ href: '/audit', label: 'Audit log' }] : []),
     ...(can(actor.role, 'settings.manage') ? [{ href: '/settings', label: 'Settings' }] : []),
   ];

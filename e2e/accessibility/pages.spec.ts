@@ -12,6 +12,8 @@ const PAGES = [
   { path: '/locks', name: 'locks' },
   { path: '/alerts', name: 'alerts' },
   { path: '/backup-codes', name: 'backup-codes' },
+  { path: '/staff', name: 'staff' },
+  { path: '/staff/new', name: 'add-staff-member' },
   { path: '/audit', name: 'audit' },
   { path: '/settings', name: 'settings' },
   { path: '/settings/messages', name: 'guest-messages' },

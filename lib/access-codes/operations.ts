@@ -151,6 +151,7 @@ export async function updateAccessCode(
   const data = parseInput(updateAccessCodeSchema, input);
   return db.transaction(async (tx) => {
     const current = await findCode(tx, actor, accessCodeId);
+    assertNotStaffCode(current);
     if (current.isBackup) {
       // The pool owns its codes; editing one would also reveal its digits.
       throw new AppError(
@@ -165,13 +166,33 @@ export async function updateAccessCode(
   });
 }
 
-/** The shared body of code updates, also used when a reservation moves. */
+/**
+ * A staff code is one window of a person's (lib/staff): it follows their
+ * windows, doors and digits, and a change made to it as a code would be
+ * undone at the next tick. Its person is changed instead.
+ */
+function assertNotStaffCode(code: Pick<AccessCode, 'staffMemberId'>): void {
+  if (code.staffMemberId) {
+    throw new AppError(
+      'invalid_input',
+      'This is a staff member’s code: it follows their windows. Owners and admins change it on the Staff page.',
+      { field: 'access_code_id' },
+    );
+  }
+}
+
+/**
+ * The shared body of code updates, also used when a reservation moves and
+ * when a staff member's window moves. `ignoreIds`: other codes whose digits
+ * may meet these (a person's own other windows on the lock).
+ */
 export async function applyCodeChange(
   tx: Executor,
   actor: Actor,
   current: AccessCode,
   data: z.output<typeof updateAccessCodeSchema>,
   now: Date,
+  options: { ignoreIds?: string[] } = {},
 ): Promise<AccessCode> {
   const toOngoing = data.type === 'ongoing';
   const startsAt = toOngoing ? null : (data.startsAt ?? current.startsAt);
@@ -191,6 +212,7 @@ export async function applyCodeChange(
   const digits = data.code ?? current.code ?? '';
   await claimDigits(tx, actor, digits, window, [lock], await liveCodesOn(tx, [lock.id]), now, [
     current.id,
+    ...(options.ignoreIds ?? []),
   ]);
 
   const codeChanged = digits !== current.code;
@@ -317,6 +339,7 @@ export async function deleteAccessCode(
   assertCan(actor, 'codes.manage', 'AccessCode');
   await db.transaction(async (tx) => {
     const current = await findCode(tx, actor, accessCodeId);
+    assertNotStaffCode(current);
     await markDeleted(tx, [current], actor.userId, now);
   });
 }
@@ -349,13 +372,18 @@ export async function claimDigits(
   await retireHiddenHolders(tx, actor, hidden, now);
 }
 
-/** Retire the codes `assertCodeFits` returned (the hidden holders of requested digits). */
+/**
+ * Retire the codes `assertCodeFits` returned (the hidden holders of requested
+ * digits). A person's hold is not a code: their door gets other digits at the
+ * next tick instead (lib/staff/codes).
+ */
 export async function retireHiddenHolders(
   tx: Executor,
   actor: Actor,
-  hidden: LiveCode[],
+  holders: LiveCode[],
   now: Date,
 ): Promise<void> {
+  const hidden = holders.filter((c) => !c.hold);
   if (hidden.length === 0) return;
   await markDeleted(tx, hidden, actor.userId, now, { reason: 'digits_requested' });
   for (const code of hidden.filter((c) => c.isPermanentBackup)) {

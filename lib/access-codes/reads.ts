@@ -1,11 +1,12 @@
 // Reading codes: one by id or by its digits, and a lock's or a stay's codes a
 // page at a time, with backup digits hidden until pulled. The writes live in
 // operations.ts, which hides the digits it returns the same way.
-import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Executor, prepared } from '@/db/client';
 import { type AccessCode, accessCodes } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import { can } from '@/lib/auth/permissions';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { formatCursor, parseCursor } from '@/lib/pagination';
@@ -36,7 +37,7 @@ export async function getAccessCode(
   );
   const [row] = await query.execute({ id: accessCodeId, organizationId: actor.organizationId });
   if (!row) throw AppError.notFound('AccessCode');
-  return asShown(row, now);
+  return asShown(row, actor, now);
 }
 
 export const listAccessCodesSchema = z.object({
@@ -58,6 +59,7 @@ const listColumns = {
   organizationId: accessCodes.organizationId,
   deviceId: accessCodes.deviceId,
   reservationId: accessCodes.reservationId,
+  staffMemberId: accessCodes.staffMemberId,
   type: accessCodes.type,
   code: accessCodes.code,
   name: accessCodes.name,
@@ -161,45 +163,68 @@ export async function listAccessCodes(
   const page = rows.slice(0, data.limit);
   const last = page.at(-1);
   return {
-    accessCodes: page.map((row) => asShown(row, now)),
+    accessCodes: page.map((row) => asShown(row, actor, now)),
     nextCursor: rows.length > data.limit && last ? formatCursor(last) : null,
   };
 }
 
+/** Who is reading; none is nobody in particular (a refusal's words, a check any caller may trigger). */
+export type DigitsViewer = Pick<Actor, 'role'> | null;
+
 /**
  * Backup digits are nobody's business until the backup is pulled; a
  * permanent backup code's are shown once, when it is made, and never again.
- * No answer may depend on them either: no refusal names them (store
+ * A person's (a cleaner's, an owner's: a staff code) are for the members who
+ * manage staff: never the front desk's, and nobody in particular's. No
+ * answer may depend on them either: no refusal names them (store
  * `assertCodeFits`) and no look-up by digits finds them.
  */
 export function hidesDigits(
-  row: Pick<AccessCode, 'isBackup' | 'pulledAt' | 'isPermanentBackup'>,
+  row: Pick<AccessCode, 'isBackup' | 'pulledAt' | 'isPermanentBackup'> &
+    Partial<Pick<AccessCode, 'staffMemberId'>>,
+  viewer: DigitsViewer = null,
 ): boolean {
-  return (row.isBackup && !row.pulledAt) || row.isPermanentBackup;
+  if ((row.isBackup && !row.pulledAt) || row.isPermanentBackup) return true;
+  return Boolean(row.staffMemberId) && !(viewer && can(viewer.role, 'staff.manage'));
+}
+
+/**
+ * `hidesDigits` as a SQL condition on `access_codes`, for a query that leaves
+ * the digits it may not show in the database (`case when … then null`).
+ */
+export function hidesDigitsSql(viewer: DigitsViewer = null): SQL {
+  const staff =
+    viewer && can(viewer.role, 'staff.manage')
+      ? sql`false`
+      : sql`${accessCodes.staffMemberId} is not null`;
+  return sql`((${accessCodes.isBackup} and ${accessCodes.pulledAt} is null) or ${accessCodes.isPermanentBackup} or ${staff})`;
 }
 
 export function hideUnpulledBackup<
-  T extends Pick<AccessCode, 'isBackup' | 'pulledAt' | 'code' | 'isPermanentBackup'>,
->(row: T): T {
-  return hidesDigits(row) ? { ...row, code: null } : row;
+  T extends Pick<AccessCode, 'isBackup' | 'pulledAt' | 'code' | 'isPermanentBackup'> &
+    Partial<Pick<AccessCode, 'staffMemberId'>>,
+>(row: T, viewer: DigitsViewer = null): T {
+  return hidesDigits(row, viewer) ? { ...row, code: null } : row;
 }
 
 /**
  * What a reader is shown of a code at `now`: its status as `shownStatus` has
  * it (a code the lock holds with its window is `set` from its start, before
- * the tick writes it), and no secret digits.
+ * the tick writes it), and no digits the reader may not see.
  */
 function asShown<T extends Parameters<typeof hideUnpulledBackup>[0] & AccessCodeListItem>(
   row: T,
+  viewer: DigitsViewer,
   now: Date,
 ): T {
-  return { ...hideUnpulledBackup(row), status: shownStatus.test(row, now) };
+  return { ...hideUnpulledBackup(row, viewer), status: shownStatus.test(row, now) };
 }
 
 /**
  * A live code found by its lock and digits (Seam's `get` by `device_id` +
- * `code`). Codes whose digits are hidden (backups, permanent backup codes)
- * are never found: digits they hold answer exactly as digits nobody holds.
+ * `code`). Codes whose digits are hidden from the reader (backups, permanent
+ * backup codes; staff codes, to a member who does not manage staff) are never
+ * found: digits they hold answer exactly as digits nobody holds.
  */
 export async function getAccessCodeByDigits(
   db: Executor,
@@ -220,10 +245,11 @@ export async function getAccessCodeByDigits(
         eq(accessCodes.code, digits),
         eq(accessCodes.isBackup, false),
         eq(accessCodes.isPermanentBackup, false),
+        can(actor.role, 'staff.manage') ? undefined : isNull(accessCodes.staffMemberId),
         isLive.sql(),
       ),
     )
     .limit(1);
   if (!row) throw AppError.notFound('AccessCode');
-  return asShown(row, now);
+  return asShown(row, actor, now);
 }

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Executor } from '@/db/client';
+import { type Executor, queryRows } from '@/db/client';
 import {
   type AccessCode,
   accessCodeEvents,
@@ -84,10 +84,17 @@ export async function lockCodeChanges(tx: Executor, deviceIds: string[]): Promis
   }
 }
 
-/** Live codes on these locks: everything not deleted and not yet off the lock for good. */
-export async function liveCodesOn(tx: Executor, deviceIds: string[]) {
+/**
+ * Live codes on these locks: everything not deleted and not yet off the lock
+ * for good, and the digits of every person (cleaner, owner, …) with access to
+ * a lock, as an ongoing hold on it (`hold: true`; not a row of access_codes).
+ * A person keeps their digits on their doors whether or not one of their
+ * windows is open, so nothing generated for a lock ever takes them: this is
+ * the one home of "digits taken on this lock".
+ */
+export async function liveCodesOn(tx: Executor, deviceIds: string[]): Promise<LiveCode[]> {
   if (deviceIds.length === 0) return [];
-  return tx
+  const codes = await tx
     .select({
       id: accessCodes.id,
       deviceId: accessCodes.deviceId,
@@ -100,15 +107,86 @@ export async function liveCodesOn(tx: Executor, deviceIds: string[]) {
       isBackup: accessCodes.isBackup,
       pulledAt: accessCodes.pulledAt,
       isPermanentBackup: accessCodes.isPermanentBackup,
+      staffMemberId: accessCodes.staffMemberId,
       organizationId: accessCodes.organizationId,
       status: accessCodes.status,
       revision: accessCodes.revision,
     })
     .from(accessCodes)
     .where(and(inArray(accessCodes.deviceId, deviceIds), isLive.sql()));
+  const holds = await staffHoldsOn(tx, deviceIds);
+  return [...codes.map((c) => ({ ...c, hold: false })), ...holds];
 }
 
-export type LiveCode = Awaited<ReturnType<typeof liveCodesOn>>[number];
+/** The id of a person's hold on a lock: not a code's id, so nothing can retire it as one. */
+export const staffHoldId = (staffMemberId: string) => `staff-hold:${staffMemberId}`;
+
+/** Every current person's digits on each of these locks they may open, directly or through a group. */
+async function staffHoldsOn(tx: Executor, deviceIds: string[]): Promise<LiveCode[]> {
+  const rows = await queryRows<{
+    staff_member_id: string;
+    organization_id: string;
+    code: string;
+    device_id: string;
+  }>(
+    tx,
+    sql`select m.id as staff_member_id, m.organization_id, m.code, a.device_id
+          from staff_access a join staff_members m on m.id = a.staff_member_id
+          where a.device_id in ${inList(deviceIds)} and m.removed_at is null
+            and m.organization_id = a.organization_id
+        union
+        select m.id, m.organization_id, m.code, g.device_id
+          from staff_access a join staff_members m on m.id = a.staff_member_id
+          join lock_group_devices g on g.group_id = a.group_id
+            and g.organization_id = a.organization_id
+          where g.device_id in ${inList(deviceIds)} and m.removed_at is null
+            and m.organization_id = a.organization_id`,
+  );
+  return rows.map((r) => ({
+    id: staffHoldId(r.staff_member_id),
+    deviceId: r.device_id,
+    code: r.code,
+    type: 'ongoing' as const,
+    reservationId: null,
+    startsAt: null,
+    endsAt: null,
+    isBackup: false,
+    pulledAt: null,
+    isPermanentBackup: false,
+    staffMemberId: r.staff_member_id,
+    organizationId: r.organization_id,
+    status: 'set' as const,
+    revision: 0,
+    hold: true,
+  }));
+}
+
+const inList = (ids: string[]) =>
+  sql`(${sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  )})`;
+
+export type LiveCode = Pick<
+  AccessCode,
+  | 'id'
+  | 'deviceId'
+  | 'code'
+  | 'type'
+  | 'reservationId'
+  | 'startsAt'
+  | 'endsAt'
+  | 'isBackup'
+  | 'pulledAt'
+  | 'isPermanentBackup'
+  | 'staffMemberId'
+  | 'organizationId'
+  | 'status'
+  | 'revision'
+> & {
+  /** A person's digits held on the lock (`staffHoldId`), not a code: never retired or written. */
+  hold: boolean;
+};
 /** What deciding whether digits are taken reads of a code (callers may add codes they are about to write). */
 export type HeldCode = Pick<
   LiveCode,
@@ -127,7 +205,7 @@ const lockPolicy = (lock: LockForCodes) => policyFor(lock, lock.leadMinutes);
  * The codes on `lock` that already hold `digits` at a time the lock would
  * hold them for a code in `window` (./state `holdDigitsAtOnce`).
  */
-function clashesOn<T extends HeldCode>(
+export function clashesOn<T extends HeldCode>(
   lock: LockForCodes,
   digits: string,
   window: Window,
@@ -162,6 +240,8 @@ export function clashOn(
  * backup, a permanent backup code: `hidesDigits`) never refuse — a refusal
  * would tell which digits they hold (issue 18). They are returned instead,
  * for the caller to retire in its transaction (operations `claimDigits`).
+ * So are a person's digits (their hold, and their staff codes): the door
+ * whose digits were taken gets other digits for that person (lib/staff/codes).
  */
 export function assertCodeFits(
   digits: string,
@@ -260,6 +340,8 @@ export type NewCode = {
   organizationId: string;
   deviceId: string;
   reservationId?: string | null;
+  /** A staff member's window on this lock (lib/staff/codes). */
+  staffMemberId?: string | null;
   type: 'time_bound' | 'ongoing';
   code: string;
   name: string | null;

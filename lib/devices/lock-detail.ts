@@ -25,6 +25,7 @@ import {
   shownStatus,
   takesSlot,
 } from '@/lib/access-codes/predicates';
+import { hidesDigitsSql } from '@/lib/access-codes/reads';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
@@ -32,6 +33,7 @@ import { parseId } from '@/lib/ids';
 import { codeOfEvent } from '@/lib/joins';
 import { type Entry, listLockEntries } from '@/lib/lock-events/entries';
 import { SimulatedAdapter } from '@/lib/locks/simulated/adapter';
+import { type StaffWithAccess, staffWithAccess } from '@/lib/staff/people';
 import { toIso } from '@/lib/time';
 import { getLock, type LockSummary } from './locks';
 import { timelineRange } from './timeline';
@@ -69,7 +71,12 @@ export type LockDetailCode = {
   reservationId: string | null;
   /** The stay's guest: of the reservation, or the one a backup was pulled for. */
   guestName: string | null;
-  /** Null for unpulled backup codes and permanent backup codes: nobody sees those digits. */
+  /** The person a staff code opens the door for (lib/staff); null for other codes. */
+  staffMemberId: string | null;
+  /**
+   * Null for unpulled backup codes and permanent backup codes (nobody sees
+   * those digits), and for staff codes to a member who does not manage staff.
+   */
   code: string | null;
 };
 
@@ -131,6 +138,8 @@ export type LockDetail = {
   simulated: { answers: boolean; online: boolean; reportsEntryCode: boolean } | null;
   /** The connection (a Seam workspace) the lock is reached through; null for simulated locks. */
   connection: LockConnection | null;
+  /** Who else may open the lock, and when (cleaners, maintenance, owners): never their digits. */
+  staff: StaffWithAccess[];
 };
 
 /**
@@ -192,8 +201,8 @@ export async function getLockDetail(
 
   const timeZone = lock.timeZone ?? extra.organizationZone;
   const range = timelineRange(now, timeZone);
-  const [codes, events, entries, simulated] = await Promise.all([
-    listDetailCodes(db, actor.organizationId, lock.id, range, now, (row) =>
+  const [codes, events, entries, simulated, staff] = await Promise.all([
+    listDetailCodes(db, actor, lock.id, range, now, (row) =>
       codeStatusOf(row, extra.leadMinutes, timeZone, now),
     ),
     listRecentEvents(db, actor.organizationId, lock.id),
@@ -201,6 +210,7 @@ export async function getLockDetail(
     lock.adapter === 'simulated'
       ? simulatedState(hardware, actor.organizationId, extra.externalId)
       : Promise.resolve(null),
+    staffWithAccess(db, actor, lock.id),
   ]);
 
   return {
@@ -219,6 +229,7 @@ export async function getLockDetail(
     events,
     entries,
     simulated,
+    staff,
     connection:
       extra.connectionName === null || extra.connectionStatus === null
         ? null
@@ -255,7 +266,7 @@ async function simulatedState(
 
 async function listDetailCodes(
   db: Executor,
-  organizationId: string,
+  actor: Actor,
   deviceId: string,
   range: { start: Date; end: Date },
   now: Date,
@@ -272,12 +283,12 @@ async function listDetailCodes(
       pulledAt: accessCodes.pulledAt,
       onLock,
       reservationId: accessCodes.reservationId,
+      staffMemberId: accessCodes.staffMemberId,
       guestName: reservations.guestName,
       // Decided in the query, so secret digits never leave the database.
       code: sql<
         string | null
-      >`case when (${accessCodes.isBackup} and ${accessCodes.pulledAt} is null)
-        or ${accessCodes.isPermanentBackup} then null else ${accessCodes.code} end`,
+      >`case when ${hidesDigitsSql(actor)} then null else ${accessCodes.code} end`,
     })
     .from(accessCodes)
     .innerJoin(devices, eq(devices.id, accessCodes.deviceId))
@@ -294,7 +305,7 @@ async function listDetailCodes(
     )
     .where(
       and(
-        eq(accessCodes.organizationId, organizationId),
+        eq(accessCodes.organizationId, actor.organizationId),
         eq(accessCodes.deviceId, deviceId),
         isTracked.sql(),
         // A deleted code that never reached the lock is gone as far as anyone can tell.
@@ -330,6 +341,7 @@ async function listDetailCodes(
     state: stateOf(row),
     deleted: row.deletedAt !== null,
     reservationId: row.reservationId,
+    staffMemberId: row.staffMemberId,
     guestName: row.guestName,
     code: row.code,
   }));

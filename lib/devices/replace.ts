@@ -1,7 +1,13 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { accessCodes, devices, lockGroupDevices, reservationDevices } from '@/db/schema';
+import {
+  accessCodes,
+  devices,
+  lockGroupDevices,
+  reservationDevices,
+  staffAccess,
+} from '@/db/schema';
 import { codeProblem } from '@/lib/access-codes/rules';
 import { withoutIssues } from '@/lib/access-codes/state';
 import {
@@ -155,6 +161,13 @@ export async function replaceDevice(
         ),
       );
     await moveGroupMemberships(tx, actor.organizationId, { from: old.id, to: fresh.id });
+    // The people who opened the old lock open the new one (their codes moved above).
+    await tx
+      .update(staffAccess)
+      .set({ deviceId: fresh.id })
+      .where(
+        and(eq(staffAccess.deviceId, old.id), eq(staffAccess.organizationId, actor.organizationId)),
+      );
     await tx
       .update(devices)
       .set({

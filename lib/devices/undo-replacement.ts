@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, not, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { accessCodes, devices, reservationDevices } from '@/db/schema';
+import { accessCodes, devices, reservationDevices, staffAccess } from '@/db/schema';
 import { inBackupPool } from '@/lib/access-codes/predicates';
 import { withIssue } from '@/lib/access-codes/state';
 import { lockCodeChanges } from '@/lib/access-codes/store';
@@ -112,6 +112,15 @@ export async function undoReplacement(
         ),
       );
     await moveGroupMemberships(tx, actor.organizationId, { from: fresh.id, to: old.id });
+    await tx
+      .update(staffAccess)
+      .set({ deviceId: old.id })
+      .where(
+        and(
+          eq(staffAccess.deviceId, fresh.id),
+          eq(staffAccess.organizationId, actor.organizationId),
+        ),
+      );
     await tx
       .update(devices)
       .set({

@@ -273,3 +273,43 @@ export async function listLockEntries(
     .limit(MAX_LOCK_ENTRIES);
   return rows.map((row) => toEntry(row, zone, now));
 }
+
+/** The most entries a person's page shows. */
+export const MAX_STAFF_ENTRIES = 20;
+
+/**
+ * A staff member's last entries, newest first: the entries made with one of
+ * their codes (`access_codes.staff_member_id`), each in its door's property
+ * zone. The caller has checked that the actor may read the person.
+ */
+export async function listStaffEntries(
+  db: Executor,
+  organizationId: string,
+  staffMemberId: string,
+  now: Date,
+  limit = MAX_STAFF_ENTRIES,
+): Promise<Entry[]> {
+  const rows = await db
+    .select({ ...entryColumns, timeZone: properties.timeZone })
+    .from(events)
+    .innerJoin(accessCodes, codeOfHappening)
+    .leftJoin(devices, deviceOfHappening)
+    .leftJoin(reservations, reservationOfHappening)
+    .leftJoin(
+      properties,
+      and(
+        eq(properties.id, devices.propertyId),
+        eq(properties.organizationId, devices.organizationId),
+      ),
+    )
+    .where(
+      and(
+        eq(events.organizationId, organizationId),
+        eq(accessCodes.staffMemberId, staffMemberId),
+        eq(events.eventType, ENTRY_EVENT_TYPE),
+      ),
+    )
+    .orderBy(desc(events.occurredAt), desc(events.id))
+    .limit(limit);
+  return rows.map((row) => toEntry(row, row.timeZone ?? 'UTC', now));
+}

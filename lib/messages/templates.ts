@@ -148,9 +148,9 @@ const SAMPLE_VALUES: Record<Placeholder, string> = {
   ends_at: '2026-12-31 11:00 (America/Argentina/Buenos_Aires)',
 };
 
-function renderText(text: string, values: Record<Placeholder, string>, encode = (s: string) => s) {
+function renderText(text: string, values: Record<string, string>, encode = (s: string) => s) {
   return text.replace(PLACEHOLDER_PATTERN, (whole, name: string) =>
-    name in values ? encode(values[name as Placeholder]) : whole,
+    Object.hasOwn(values, name) ? encode(values[name] ?? '') : whole,
   );
 }
 
@@ -174,7 +174,17 @@ export function renderTemplate(
   template: { channel: PersonChannel; subject?: string | null; body: string },
   facts: TemplateFacts,
 ): RenderedMessage {
-  const values = valuesFor(facts);
+  return renderWith(template, valuesFor(facts));
+}
+
+/**
+ * Fill any template with its own placeholders' values (a staff member's
+ * message has other facts than a guest's), escaped for HTML the same way.
+ */
+export function renderWith(
+  template: { channel: PersonChannel; subject?: string | null; body: string },
+  values: Record<string, string>,
+): RenderedMessage {
   const text = renderText(template.body, values);
   if (template.channel === 'sms') return { subject: null, text, html: null };
   const html = escapeHtml(template.body)

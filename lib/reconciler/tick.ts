@@ -14,6 +14,7 @@ import { queueDueGuestCodeMessages } from '@/lib/messages/schedule';
 import { transportsFromEnv } from '@/lib/messages/transports';
 import { notifyConditions } from '@/lib/notifications/conditions';
 import { readDueCalendars } from '@/lib/sources/calendars';
+import { programStaffCodes } from '@/lib/staff/codes';
 import { recordLastTick } from '@/lib/system-state';
 import { webhookTransport } from '@/lib/webhooks/transport';
 import { reconcileLock } from './act';
@@ -77,6 +78,8 @@ export type TickStats = {
   eventsDispatched: number;
   webhookDeliveriesQueued: number;
   staffNotifications: number;
+  /** Staff codes made, moved or deleted to follow people's windows (lib/staff/codes). */
+  staffCodes: number;
 };
 
 export async function runTick(db: Db, options: TickOptions): Promise<TickStats> {
@@ -112,6 +115,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     eventsDispatched: 0,
     webhookDeliveriesQueued: 0,
     staffNotifications: 0,
+    staffCodes: 0,
   };
 
   try {
@@ -141,6 +145,14 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     stats.backupCodesCreated = pools.created;
   } catch (error) {
     logger().error({ err: error }, 'refilling backup pools failed');
+  }
+
+  try {
+    // Before the rounds, so a window that needs its code now has it programmed this tick.
+    const staff = await programStaffCodes(db, settings.now);
+    stats.staffCodes = staff.created + staff.moved + staff.deleted;
+  } catch (error) {
+    logger().error({ err: error }, 'programming staff codes failed');
   }
 
   while (performance.now() - started < settings.budgetMs) {
@@ -273,6 +285,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     stats.messagesFailed > 0 ||
     stats.staysFromCalendars > 0 ||
     stats.lockEventsStored > 0 ||
+    stats.staffCodes > 0 ||
     stats.eventsDispatched > 0 ||
     stats.calendarsFailed > 0
   ) {

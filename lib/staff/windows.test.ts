@@ -57,6 +57,22 @@ describe('weekly windows', () => {
   });
 });
 
+describe('weekly windows asked again', () => {
+  it('answer the same, and what one caller does to its answer never reaches the next', () => {
+    const from = local(2026, 11, 23, 0);
+    const to = local(2026, 11, 30, 0);
+    const first = weeklyOccurrences(weekdays, NY, from, to);
+    const kept = first.map((o) => o.endsAt.toISOString());
+    for (const o of first) o.endsAt = new Date(0);
+    first.pop();
+    const again = weeklyOccurrences(weekdays, NY, from, to);
+    expect(again.map((o) => o.endsAt.toISOString())).toEqual(kept);
+    // Another zone is another question.
+    const paris = weeklyOccurrences(weekdays, 'Europe/Paris', from, to);
+    expect(paris[0]?.startsAt.toISOString()).not.toBe(again[0]?.startsAt.toISOString());
+  });
+});
+
 describe('turnover windows', () => {
   const stays = [
     { startsAt: local(2026, 12, 1, 15), endsAt: local(2026, 12, 4, 11) },

@@ -10,6 +10,7 @@ function kindOf(code: LockDetailCode): string {
   if (code.isBackup) return 'Pulled backup';
   if (code.isPermanentBackup) return 'Permanent backup';
   if (code.reservationId) return 'Guest';
+  if (code.staffMemberId) return 'Staff';
   return code.type === 'ongoing' ? 'Ongoing' : 'Time-bound';
 }
 

@@ -14,6 +14,7 @@ import { LockHeader } from './lock-header';
 import { Pool } from './pool';
 import { RetireLock } from './retire-lock';
 import { SimulatedControls } from './simulated-controls';
+import { StaffAccess } from './staff-access';
 import { Timeline } from './timeline';
 
 /** A lock's page, kept live: what it is, what it holds over the next two weeks, its pool and history. */
@@ -69,6 +70,7 @@ export function LockView({
       {lock.status === 'active' ? (
         <CommonDoor choice={commonDoor} lockName={lock.name} canManage={canManage} />
       ) : null}
+      <StaffAccess staff={data.staff} />
       <div className="grid gap-6 md:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
         <Pool detail={data} canManage={canManagePool && lock.status === 'active'} />
         <Events events={data.events} zone={data.timeZone} />

@@ -1,0 +1,481 @@
+import { and, desc, eq, gt, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { Db, Executor } from '@/db/client';
+import { type AccessCode, accessCodes, devices, organizations, staffMembers } from '@/db/schema';
+import { applyCodeChange, markDeleted, retireHiddenHolders } from '@/lib/access-codes/operations';
+import { isLive } from '@/lib/access-codes/predicates';
+import { hidesDigits } from '@/lib/access-codes/reads';
+import { codeProblem, windowsOverlap } from '@/lib/access-codes/rules';
+import { holdDigitsAtOnce, NATIVE_SCHEDULING_HOURS } from '@/lib/access-codes/state';
+import {
+  clashesOn,
+  firstAttemptAt,
+  insertCodes,
+  type LiveCode,
+  type LockForCodes,
+  liveCodesOn,
+  lockCodeChanges,
+  type NewCode,
+  pickCode,
+  policyFor,
+  staffHoldId,
+} from '@/lib/access-codes/store';
+import type { Actor } from '@/lib/auth/actor';
+import { logger } from '@/lib/log';
+import { loadStaffPlan, type StaffNeed } from './plan';
+import type { Interval } from './windows';
+
+/**
+ * Staff codes on the locks (DESIGN.md "Common doors and staff codes"): each
+ * window a person has on a door is a time-bound access code with their
+ * digits, linked to them (`access_codes.staff_member_id`), which the
+ * reconciler then programs like any code. This file keeps those codes equal
+ * to the plan (./plan `loadStaffPlan`): a window with no code gets one, a
+ * code whose window moved follows it, a code no window wants any more is
+ * deleted. Codes already ended are the reconciler's to take off.
+ */
+
+/** How far ahead codes are made: a lock that keeps schedules takes them this early. */
+export const STAFF_HORIZON_MS = NATIVE_SCHEDULING_HOURS * 3_600_000;
+
+export type StaffCodeChanges = { created: number; moved: number; deleted: number };
+
+const NO_CHANGES: StaffCodeChanges = { created: 0, moved: 0, deleted: 0 };
+const add = (a: StaffCodeChanges, b: StaffCodeChanges): StaffCodeChanges => ({
+  created: a.created + b.created,
+  moved: a.moved + b.moved,
+  deleted: a.deleted + b.deleted,
+});
+
+/** Keyhold itself acting for an organization (the tick): audit and events show no member. */
+export function keyholdActor(organizationId: string): Actor {
+  return {
+    userId: null,
+    name: 'Keyhold',
+    email: '',
+    organizationId,
+    organizationName: '',
+    role: 'admin',
+  };
+}
+
+/** What the diff reads of a live staff code. */
+type StaffCode = Pick<
+  AccessCode,
+  'id' | 'deviceId' | 'staffMemberId' | 'startsAt' | 'endsAt' | 'name' | 'code'
+>;
+
+const staffCodeColumns = {
+  id: accessCodes.id,
+  deviceId: accessCodes.deviceId,
+  staffMemberId: accessCodes.staffMemberId,
+  startsAt: accessCodes.startsAt,
+  endsAt: accessCodes.endsAt,
+  name: accessCodes.name,
+  code: accessCodes.code,
+};
+
+/** The changes one lock needs: codes to delete, to move (or rename), and windows to give a code. */
+export type DoorPlan = {
+  deletes: string[];
+  moves: { id: string; staffMemberId: string; interval: Interval; name: string }[];
+  inserts: { need: StaffNeed; interval: Interval }[];
+};
+
+const isEmpty = (plan: DoorPlan) =>
+  plan.deletes.length + plan.moves.length + plan.inserts.length === 0;
+
+const asCode = (interval: Interval) => ({ type: 'time_bound' as const, ...interval });
+const sameWindow = (code: StaffCode, interval: Interval) =>
+  code.startsAt?.getTime() === interval.startsAt.getTime() &&
+  code.endsAt?.getTime() === interval.endsAt.getTime();
+
+/**
+ * A person's windows on one lock that may have a code now. A lock holds each
+ * code once (./state `holdDigitsAtOnce`): a lock that keeps schedules stores
+ * Tuesday's code 72 hours ahead, while Monday's is still on it with the same
+ * digits. So the next window waits until the one before it has ended, and
+ * gets its code then (the tick takes the old one off first).
+ */
+export function oneAtATime(
+  intervals: Interval[],
+  policy: Parameters<typeof holdDigitsAtOnce>[2],
+): Interval[] {
+  const kept: Interval[] = [];
+  for (const interval of [...intervals].sort(
+    (a, b) => a.startsAt.getTime() - b.startsAt.getTime(),
+  )) {
+    const last = kept.at(-1);
+    if (last && holdDigitsAtOnce(asCode(last), asCode(interval), policy)) continue;
+    kept.push(interval);
+  }
+  return kept;
+}
+
+/**
+ * The diff on one lock between what people need (`needs`, this lock's) and
+ * their live staff codes there (`codes`): pure. A code that already ended is
+ * left alone; a window matches a code with its exact times, else takes over a
+ * code it overlaps (moved), else gets a new one; codes left over are deleted.
+ */
+export function planDoor(
+  lock: LockForCodes,
+  needs: StaffNeed[],
+  codes: StaffCode[],
+  now: Date,
+  skip: ReadonlySet<string> = new Set(),
+): DoorPlan {
+  const plan: DoorPlan = { deletes: [], moves: [], inserts: [] };
+  const policy = policyFor(lock, lock.leadMinutes);
+  const people = new Set([
+    ...needs.map((n) => n.staffMemberId),
+    ...codes.flatMap((c) => (c.staffMemberId ? [c.staffMemberId] : [])),
+  ]);
+  for (const person of people) {
+    if (skip.has(person)) continue;
+    const need = needs.find((n) => n.staffMemberId === person);
+    const wanted = need ? oneAtATime(need.intervals, policy) : [];
+    const unmatched = codes.filter(
+      (c) => c.staffMemberId === person && c.endsAt !== null && c.endsAt > now,
+    );
+    const rest: Interval[] = [];
+    for (const interval of wanted) {
+      const at = unmatched.findIndex((c) => sameWindow(c, interval));
+      const [code] = at >= 0 ? unmatched.splice(at, 1) : [];
+      if (!code) rest.push(interval);
+      else if (need && code.name !== need.name) {
+        plan.moves.push({ id: code.id, staffMemberId: person, interval, name: need.name });
+      }
+    }
+    for (const interval of rest) {
+      const at = unmatched.findIndex((c) => windowsOverlap(c, interval));
+      const [code] = at >= 0 ? unmatched.splice(at, 1) : [];
+      if (code && need) {
+        plan.moves.push({ id: code.id, staffMemberId: person, interval, name: need.name });
+      } else if (need) plan.inserts.push({ need, interval });
+    }
+    plan.deletes.push(...unmatched.map((c) => c.id));
+  }
+  return plan;
+}
+
+/** Active locks by id, with their organization's lead time (any organization: the tick's). */
+async function locksById(db: Executor, deviceIds: string[]): Promise<Map<string, LockForCodes>> {
+  if (deviceIds.length === 0) return new Map();
+  const rows = await db
+    .select({
+      id: devices.id,
+      name: devices.name,
+      codeConstraints: devices.codeConstraints,
+      supportsNativeScheduling: devices.supportsNativeScheduling,
+      organizationId: devices.organizationId,
+      propertyId: devices.propertyId,
+      leadMinutes: organizations.programmingLeadMinutes,
+    })
+    .from(devices)
+    .innerJoin(organizations, eq(organizations.id, devices.organizationId))
+    .where(and(inArray(devices.id, deviceIds), eq(devices.status, 'active')));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** The person whose digits a code takes: what choosing them needs. */
+export type StaffDigits = { staffMemberId: string; code: string };
+
+/**
+ * The digits a person's code on `lock` gets for `window`: theirs, unless the
+ * lock cannot take them or another code holds them there then (a guest's, a
+ * hand-made one, another person's) — then digits of this door's own: the
+ * ones it had before if they still fit, else new ones. A backup or permanent
+ * code holding them is retired instead, as for digits anyone asks for
+ * (access-codes/operations `claimDigits`): turning them down would tell
+ * whose digits those are. `live` is the lock's (store `liveCodesOn`).
+ */
+export async function digitsOnDoor(
+  tx: Executor,
+  actor: Actor,
+  person: StaffDigits,
+  lock: LockForCodes,
+  window: Interval,
+  live: LiveCode[],
+  now: Date,
+): Promise<string> {
+  const others = live.filter((c) => c.staffMemberId !== person.staffMemberId);
+  if (!codeProblem(person.code, lock.codeConstraints)) {
+    const clashes = clashesOn(lock, person.code, window, others, []);
+    const retirable = clashes.filter((c) => !c.hold && !c.staffMemberId && hidesDigits(c));
+    if (clashes.length === retirable.length) {
+      await retireHiddenHolders(tx, actor, retirable, now);
+      for (const gone of retirable) live.splice(live.indexOf(gone), 1);
+      return person.code;
+    }
+  }
+  const [before] = await tx
+    .select({ code: accessCodes.code })
+    .from(accessCodes)
+    .innerJoin(staffMembers, eq(staffMembers.id, accessCodes.staffMemberId))
+    .where(
+      and(
+        eq(accessCodes.staffMemberId, person.staffMemberId),
+        eq(accessCodes.deviceId, lock.id),
+        sql`${accessCodes.code} <> ${person.code}`,
+        // Digits from before a rotation are the old secret: never again.
+        sql`${accessCodes.createdAt} >= coalesce(${staffMembers.codeRotatedAt}, '-infinity'::timestamptz)`,
+      ),
+    )
+    .orderBy(desc(accessCodes.createdAt))
+    .limit(1);
+  const previous = before?.code;
+  if (
+    previous &&
+    !codeProblem(previous, lock.codeConstraints) &&
+    clashesOn(lock, previous, window, others, []).length === 0
+  ) {
+    return previous;
+  }
+  return pickCode([lock], window, others);
+}
+
+/** Live staff codes, of these people or on these locks. */
+function liveStaffCodes(db: Executor, where: { people?: string[]; deviceIds?: string[] }) {
+  return db
+    .select(staffCodeColumns)
+    .from(accessCodes)
+    .where(
+      and(
+        isNotNull(accessCodes.staffMemberId),
+        where.people ? inArray(accessCodes.staffMemberId, where.people) : undefined,
+        where.deviceIds ? inArray(accessCodes.deviceId, where.deviceIds) : undefined,
+        isLive.sql(),
+      ),
+    );
+}
+
+/**
+ * Carry out one lock's plan in the caller's transaction, which holds the
+ * lock's code changes (store `lockCodeChanges`): deletions first (they free
+ * digits and slots), then moves, then new codes, each with digits that fit.
+ */
+async function applyDoor(
+  tx: Executor,
+  actor: Actor,
+  lock: LockForCodes,
+  plan: DoorPlan,
+  now: Date,
+): Promise<StaffCodeChanges> {
+  if (isEmpty(plan)) return NO_CHANGES;
+  if (plan.deletes.length > 0) {
+    const rows = await tx
+      .select({
+        id: accessCodes.id,
+        organizationId: accessCodes.organizationId,
+        deviceId: accessCodes.deviceId,
+        status: accessCodes.status,
+        revision: accessCodes.revision,
+      })
+      .from(accessCodes)
+      .where(inArray(accessCodes.id, plan.deletes))
+      .for('update');
+    await markDeleted(tx, rows, actor.userId, now, { reason: 'staff_window_gone' });
+  }
+  const live = await liveCodesOn(tx, [lock.id]);
+  const ownCodes = (person: string) => [
+    staffHoldId(person),
+    ...live.filter((c) => c.staffMemberId === person).map((c) => c.id),
+  ];
+
+  for (const move of plan.moves) {
+    const [current] = await tx
+      .select()
+      .from(accessCodes)
+      .where(eq(accessCodes.id, move.id))
+      .for('update');
+    if (!current?.code) continue;
+    const others = live.filter((c) => c.staffMemberId !== move.staffMemberId);
+    // A window moved onto another code's time with the same digits takes this door's own.
+    const blocked = clashesOn(lock, current.code, move.interval, others, []).some(
+      (c) => c.hold || c.staffMemberId || !hidesDigits(c),
+    );
+    const code = blocked
+      ? await digitsOnDoor(
+          tx,
+          actor,
+          { staffMemberId: move.staffMemberId, code: current.code },
+          lock,
+          move.interval,
+          live,
+          now,
+        )
+      : undefined;
+    const row = await applyCodeChange(
+      tx,
+      actor,
+      current,
+      { ...move.interval, name: move.name, ...(code ? { code } : {}) },
+      now,
+      { ignoreIds: ownCodes(move.staffMemberId) },
+    );
+    const at = live.findIndex((c) => c.id === row.id);
+    if (at >= 0) live[at] = { ...live[at], ...row, hold: false } as LiveCode;
+  }
+
+  const policy = policyFor(lock, lock.leadMinutes);
+  const inserts: NewCode[] = [];
+  for (const { need, interval } of plan.inserts) {
+    const digits = await digitsOnDoor(tx, actor, need, lock, interval, live, now);
+    inserts.push({
+      organizationId: lock.organizationId,
+      deviceId: lock.id,
+      staffMemberId: need.staffMemberId,
+      type: 'time_bound',
+      code: digits,
+      name: need.name,
+      ...interval,
+      nextAttemptAt: firstAttemptAt({ type: 'time_bound', ...interval }, policy, now),
+      createdByUserId: actor.userId,
+      createdAt: now,
+    });
+    // The next window's digits are chosen knowing this one's (one statement writes them all).
+    live.push({
+      id: `new:${inserts.length}`,
+      deviceId: lock.id,
+      code: digits,
+      type: 'time_bound',
+      reservationId: null,
+      ...interval,
+      isBackup: false,
+      pulledAt: null,
+      isPermanentBackup: false,
+      staffMemberId: need.staffMemberId,
+      organizationId: lock.organizationId,
+      status: 'unset',
+      revision: 0,
+      hold: false,
+    });
+  }
+  await insertCodes(tx, inserts, actor.userId);
+  return { created: plan.inserts.length, moved: plan.moves.length, deleted: plan.deletes.length };
+}
+
+const byDevice = <T extends { deviceId: string }>(rows: T[]) => {
+  const map = new Map<string, T[]>();
+  for (const row of rows) map.set(row.deviceId, [...(map.get(row.deviceId) ?? []), row]);
+  return map;
+};
+
+/**
+ * The tick's step: every organization's staff codes brought to the plan
+ * over the coming `STAFF_HORIZON_MS`. Nothing to change writes nothing: the
+ * plan and the live codes are read once, and only a lock that differs gets a
+ * transaction, which takes the lock's code changes (as every code write does)
+ * and diffs again from what it finds, so two ticks at once never make a code
+ * twice. A person changed after the plan was read was brought up to date by
+ * that change itself, and is left to the next tick.
+ */
+export async function programStaffCodes(db: Db, now: Date): Promise<StaffCodeChanges> {
+  const planReadAt = new Date();
+  const needs = await loadStaffPlan(db, {}, now, new Date(now.getTime() + STAFF_HORIZON_MS));
+  const codes = await liveStaffCodes(db, {});
+  const needsOn = byDevice(needs);
+  const codesOn = byDevice(codes);
+  const locks = await locksById(db, [...new Set([...needsOn.keys(), ...codesOn.keys()])]);
+  let changes = NO_CHANGES;
+  for (const lock of locks.values()) {
+    const wanted = needsOn.get(lock.id) ?? [];
+    if (isEmpty(planDoor(lock, wanted, codesOn.get(lock.id) ?? [], now))) continue;
+    try {
+      const done = await db.transaction(async (tx) => {
+        await lockCodeChanges(tx, [lock.id]);
+        const fresh = await liveStaffCodes(tx, { deviceIds: [lock.id] });
+        const people = [
+          ...new Set([
+            ...wanted.map((n) => n.staffMemberId),
+            ...fresh.flatMap((c) => (c.staffMemberId ? [c.staffMemberId] : [])),
+          ]),
+        ];
+        const changed = await tx
+          .select({ id: staffMembers.id })
+          .from(staffMembers)
+          .where(and(inArray(staffMembers.id, people), gt(staffMembers.updatedAt, planReadAt)));
+        const plan = planDoor(lock, wanted, fresh, now, new Set(changed.map((p) => p.id)));
+        return applyDoor(tx, keyholdActor(lock.organizationId), lock, plan, now);
+      });
+      changes = add(changes, done);
+    } catch (error) {
+      // This lock's staff codes wait for the next tick; the other locks go on.
+      logger().error({ err: error, deviceId: lock.id }, 'programming staff codes failed');
+    }
+  }
+  return changes;
+}
+
+/**
+ * One person's codes brought to their plan, in the caller's transaction (a
+ * person added, changed or given new digits): their doors before and after.
+ */
+export async function syncStaffMemberCodes(
+  tx: Executor,
+  actor: Actor,
+  staffMemberId: string,
+  now: Date,
+): Promise<StaffCodeChanges> {
+  const needs = await loadStaffPlan(
+    tx,
+    { organizationId: actor.organizationId, staffMemberIds: [staffMemberId] },
+    now,
+    new Date(now.getTime() + STAFF_HORIZON_MS),
+  );
+  const before = await liveStaffCodes(tx, { people: [staffMemberId] });
+  const deviceIds = [...new Set([...needs, ...before].map((r) => r.deviceId))];
+  await lockCodeChanges(tx, deviceIds);
+  const codes = byDevice(await liveStaffCodes(tx, { people: [staffMemberId] }));
+  const needsOn = byDevice(needs);
+  let changes = NO_CHANGES;
+  for (const lock of (await locksById(tx, deviceIds)).values()) {
+    if (lock.organizationId !== actor.organizationId) continue;
+    const plan = planDoor(lock, needsOn.get(lock.id) ?? [], codes.get(lock.id) ?? [], now);
+    changes = add(changes, await applyDoor(tx, actor, lock, plan, now));
+  }
+  return changes;
+}
+
+/**
+ * New digits on every live, not yet ended code of a person's (a rotation):
+ * `code` where each lock takes it, a door's own where not. The locks get
+ * them at the next tick (`applyCodeChange` reprograms a code on its lock).
+ */
+export async function recodeStaffMember(
+  tx: Executor,
+  actor: Actor,
+  person: StaffDigits,
+  now: Date,
+): Promise<void> {
+  const mine = and(
+    eq(accessCodes.staffMemberId, person.staffMemberId),
+    eq(accessCodes.organizationId, actor.organizationId),
+    gte(accessCodes.endsAt, now),
+    isLive.sql(),
+  );
+  // The locks first, then the rows: the order every code change takes them in.
+  const where = await tx
+    .selectDistinct({ deviceId: accessCodes.deviceId })
+    .from(accessCodes)
+    .where(mine);
+  const deviceIds = where.map((r) => r.deviceId);
+  await lockCodeChanges(tx, deviceIds);
+  const codes = await tx.select().from(accessCodes).where(mine).for('update');
+  const locks = await locksById(tx, deviceIds);
+  for (const [deviceId, mine] of byDevice(codes)) {
+    const lock = locks.get(deviceId);
+    if (!lock) continue;
+    const live = await liveCodesOn(tx, [deviceId]);
+    for (const current of mine) {
+      if (!current.startsAt || !current.endsAt || current.endsAt <= now) continue;
+      const window = { startsAt: current.startsAt, endsAt: current.endsAt };
+      const code = await digitsOnDoor(tx, actor, person, lock, window, live, now);
+      const row = await applyCodeChange(tx, actor, current, { code }, now, {
+        ignoreIds: [staffHoldId(person.staffMemberId), ...mine.map((c) => c.id)],
+      });
+      const at = live.findIndex((c) => c.id === row.id);
+      if (at >= 0) live[at] = { ...live[at], ...row, hold: false } as LiveCode;
+    }
+  }
+}
