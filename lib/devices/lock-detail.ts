@@ -26,6 +26,7 @@ import {
   takesSlot,
 } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import { poolSizeSql } from '@/lib/backup-pools/pool-size';
 import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
@@ -160,7 +161,7 @@ export async function getLockDetail(
         errors: devices.errors,
         warnings: devices.warnings,
         poolEnabled: devices.backupPoolEnabled,
-        poolSize: organizations.backupPoolSize,
+        poolSize: poolSizeSql(),
         leadMinutes: organizations.programmingLeadMinutes,
         organizationZone: organizations.timeZone,
         connectionName: adapterConnections.name,

@@ -14,6 +14,7 @@ import { queueDueGuestCodeMessages } from '@/lib/messages/schedule';
 import { transportsFromEnv } from '@/lib/messages/transports';
 import { notifyConditions } from '@/lib/notifications/conditions';
 import { readDueCalendars } from '@/lib/sources/calendars';
+import { forecastSlotShortages } from '@/lib/slots/shortages';
 import { recordLastTick } from '@/lib/system-state';
 import { webhookTransport } from '@/lib/webhooks/transport';
 import { reconcileLock } from './act';
@@ -77,6 +78,8 @@ export type TickStats = {
   eventsDispatched: number;
   webhookDeliveriesQueued: number;
   staffNotifications: number;
+  /** Locks newly warned this tick that they will run out of code slots (lib/slots). */
+  slotShortagesForecast: number;
 };
 
 export async function runTick(db: Db, options: TickOptions): Promise<TickStats> {
@@ -112,6 +115,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     eventsDispatched: 0,
     webhookDeliveriesQueued: 0,
     staffNotifications: 0,
+    slotShortagesForecast: 0,
   };
 
   try {
@@ -238,6 +242,14 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
   } catch (error) {
     // Messages stay queued (or leased until the lease expires) for the next tick.
     logger().error({ err: error }, 'delivering messages failed');
+  }
+
+  try {
+    // Before the alerts, so a shortage forecast now is an alert this tick.
+    const forecast = await forecastSlotShortages(db, settings.now);
+    stats.slotShortagesForecast = forecast.warned;
+  } catch (error) {
+    logger().error({ err: error }, 'forecasting slot shortages failed');
   }
 
   try {
