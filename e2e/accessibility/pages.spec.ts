@@ -19,6 +19,7 @@ const PAGES = [
   { path: '/settings/webhooks', name: 'webhooks' },
   { path: '/reservations/import', name: 'csv-import' },
   { path: '/locks/replace', name: 'replace-lock' },
+  { path: '/locks/forecast', name: 'slot-forecast' },
 ];
 
 /** Serious and critical WCAG 2 A/AA problems on the page as it is now. */

@@ -732,9 +732,40 @@ const names = (list: string[]) =>
   list.length <= 3 ? list.join(', ') : `${list.slice(0, 3).join(', ')} and ${list.length - 3} more`;
 
 /**
- * What a short lock's forecast means, in one sentence: when it runs short
- * (in its property's zone) and who would be without a code. The alert and
- * the forecast page both say it this way.
+ * What a short lock's forecast means for people, part by part: the stays and
+ * staff left without a code (named, unless the caller lists them itself),
+ * codes that would wait, the pool short.
+ */
+export function shortageParts(
+  lock: Pick<LockSlotForecast, 'stays' | 'staff' | 'otherCodes' | 'poolShort'>,
+  options: { names: boolean } = { names: true },
+): string[] {
+  const parts: string[] = [];
+  if (lock.stays.length > 0) {
+    const who = options.names ? ` (${names(lock.stays.map((s) => s.guestName))})` : '';
+    parts.push(`${plural(lock.stays.length, 'stay')} would be left without a code${who}`);
+  }
+  if (lock.staff.length > 0) {
+    const who = options.names
+      ? names(lock.staff.map((s) => s.name))
+      : lock.staff.length === 1
+        ? '1 person'
+        : `${lock.staff.length} people`;
+    parts.push(`${who} would have no code for a window`);
+  }
+  if (lock.otherCodes > 0) parts.push(`${plural(lock.otherCodes, 'other code')} would wait`);
+  if (lock.poolShort > 0) parts.push(`the backup pool would be ${lock.poolShort} short`);
+  if (parts.length === 0) {
+    parts.push(
+      'codes would wait for a slot, though each reaches the lock before it opens the door',
+    );
+  }
+  return parts;
+}
+
+/**
+ * A short lock's forecast in one sentence: when it runs short (in its
+ * property's zone) and who would be without a code. The alert says it so.
  */
 export function shortageSentence(
   lock: Pick<
@@ -744,25 +775,14 @@ export function shortageSentence(
   now: Date,
 ): string {
   if (!lock.firstShortage) return `${lock.name} has enough code slots.`;
-  const at = new Date(lock.firstShortage);
-  const when = at.getTime() <= now.getTime() ? 'now' : `on ${formatZoned(at, lock.timeZone)}`;
-  const parts: string[] = [];
-  if (lock.stays.length > 0) {
-    parts.push(
-      `${plural(lock.stays.length, 'stay')} would be left without a code (${names(lock.stays.map((s) => s.guestName))})`,
-    );
-  }
-  if (lock.staff.length > 0) {
-    parts.push(`${names(lock.staff.map((s) => s.name))} would have no code for a window`);
-  }
-  if (lock.otherCodes > 0) parts.push(`${plural(lock.otherCodes, 'other code')} would wait`);
-  if (lock.poolShort > 0) {
-    parts.push(`the backup pool would be ${lock.poolShort} short`);
-  }
-  if (parts.length === 0) {
-    parts.push(
-      'codes would wait for a slot, though each reaches the lock before it opens the door',
-    );
-  }
-  return `${lock.name} runs out of code slots ${when}: ${parts.join('; ')}.`;
+  return `${lock.name} runs out of code slots ${shortageWhen(lock, now)}: ${shortageParts(lock).join('; ')}.`;
+}
+
+/** "now", or "on Sat, 5 Dec 2026, 14:30 EST" in the lock's zone. */
+export function shortageWhen(
+  lock: Pick<LockSlotForecast, 'timeZone' | 'firstShortage'>,
+  now: Date,
+): string {
+  const at = lock.firstShortage ? new Date(lock.firstShortage) : now;
+  return at.getTime() <= now.getTime() ? 'now' : `on ${formatZoned(at, lock.timeZone)}`;
 }

@@ -55,7 +55,10 @@ export function LocksTable({
             Locks
           </h1>
           <p className="text-sm text-slate-600">
-            Every lock Keyhold manages, with what it holds now.
+            Every lock Keyhold manages, with what it holds now.{' '}
+            <Link href="/locks/forecast" className="text-brand-700 underline">
+              Slot forecast: which lock runs out of code slots, and when
+            </Link>
           </p>
         </div>
         <div className="flex w-full flex-wrap gap-2 sm:w-auto">
