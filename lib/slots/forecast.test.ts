@@ -379,6 +379,32 @@ describe('fixes', () => {
     expect(entry).toMatchObject({ targetId: h.lock.id, detail: { from: 3, to: 1 } });
   });
 
+  it('takes a pool’s extra codes off at the next tick when the organization’s size is cut too', async () => {
+    const h = await hotel({ slotLimit: 10, poolSize: 3 });
+    await database.db.update(devices).set({ backupPoolSize: null }).where(eq(devices.id, h.lock.id));
+    await tick(T0);
+    const unpulled = async () =>
+      database.db
+        .select({ id: accessCodes.id })
+        .from(accessCodes)
+        .where(
+          and(
+            eq(accessCodes.deviceId, h.lock.id),
+            eq(accessCodes.isBackup, true),
+            isNull(accessCodes.pulledAt),
+            isNull(accessCodes.deletedAt),
+          ),
+        );
+    expect(await unpulled()).toHaveLength(5);
+    await database.db
+      .update(organizations)
+      .set({ backupPoolSize: 2 })
+      .where(eq(organizations.id, h.org.org.id));
+    await tick(later(T0, MINUTE));
+    expect(await unpulled()).toHaveLength(2);
+    expect((await lockOf(h, h.admin, later(T0, MINUTE))).pool).toEqual({ enabled: true, size: 2 });
+  });
+
   it('offers the programming lead (org-wide) where a shorter lead clears it', async () => {
     // One slot; a guest leaves at 11:00 and the next arrives at 15:00 the same day.
     const h = await hotel({ slotLimit: 1, poolSize: 0, leadMinutes: 300 });
