@@ -381,7 +381,10 @@ describe('fixes', () => {
 
   it('takes a pool’s extra codes off at the next tick when the organization’s size is cut too', async () => {
     const h = await hotel({ slotLimit: 10, poolSize: 3 });
-    await database.db.update(devices).set({ backupPoolSize: null }).where(eq(devices.id, h.lock.id));
+    await database.db
+      .update(devices)
+      .set({ backupPoolSize: null })
+      .where(eq(devices.id, h.lock.id));
     await tick(T0);
     const unpulled = async () =>
       database.db

@@ -1,4 +1,5 @@
 import { and, eq, gt, isNull, lt, not, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import {
   type AccessCodeStatus,
@@ -13,7 +14,6 @@ import { inBackupPool, isLive, takesSlot } from '@/lib/access-codes/predicates';
 import { type LockPolicy, NATIVE_SCHEDULING_HOURS, timeOnLock } from '@/lib/access-codes/state';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { poolSizeSql } from '@/lib/backup-pools/pool-size';
-import { deviceOfCode } from '@/lib/joins';
 import { compareWork, type WorkItem } from '@/lib/reconciler/work-order';
 import { loadStaffPlan } from '@/lib/staff/plan';
 import type { Interval } from '@/lib/staff/windows';
@@ -36,6 +36,17 @@ import { formatZoned, localDateTimeParts, toIso } from '@/lib/time';
 
 const HOUR = 3_600_000;
 export const FORECAST_DAYS = 14;
+/** Locks per page of the forecast's table of every lock (the short ones are all shown above it). */
+export const FORECAST_PAGE_SIZE = 50;
+
+export const forecastPageSchema = z.object({
+  page: z.coerce
+    .number({ error: 'Page must be a number.' })
+    .int('Page must be a whole number.')
+    .min(1, 'Page must be 1 or more.')
+    .max(10_000, 'Page is too large.')
+    .default(1),
+});
 
 export type SlotNeedKind =
   /** A stay's guest code. */
@@ -122,6 +133,8 @@ export function forecastLock(input: {
     order: WorkItem;
     /** Place in work order. */
     rank: number;
+    state: 'idle' | 'waiting' | 'held';
+    leftAt: number | null;
   };
   const items: Item[] = [];
   for (const need of input.needs) {
@@ -132,67 +145,71 @@ export function forecastLock(input: {
       .filter((at): at is Date => at !== null)
       .map((at) => Math.max(at.getTime(), s))
       .filter((at) => at < e && at < end);
-    items.push({ need, s, e, checks, order: workItem(need), rank: 0 });
+    const order = workItem(need);
+    items.push({ need, s, e, checks, order, rank: 0, state: 'idle', leftAt: null });
   }
   items.sort(
     (a, b) =>
       compareWork(a.order, b.order) || (a.need.id < b.need.id ? -1 : a.need.id > b.need.id ? 1 : 0),
   );
+  // At one moment: slots given back (0), then asked for (1), then who must hold one by now (2).
+  const events: { at: number; kind: 0 | 1 | 2; item: Item }[] = [];
   items.forEach((item, i) => {
     item.rank = i;
+    events.push({ at: item.s, kind: 1, item });
+    if (item.e < end) events.push({ at: item.e, kind: 0, item });
+    for (const at of item.checks) events.push({ at, kind: 2, item });
   });
+  events.sort((a, b) => a.at - b.at || a.kind - b.kind);
 
-  const times = new Set<number>([start]);
-  const startsAt = new Map<number, Item[]>();
-  const endsAt = new Map<number, Item[]>();
-  const checksAt = new Map<number, Item[]>();
-  const add = (map: Map<number, Item[]>, at: number, item: Item) => {
-    const list = map.get(at);
-    if (list) list.push(item);
-    else map.set(at, [item]);
-    times.add(at);
+  let held = 0;
+  // In work order: the first waiting gets the next free slot.
+  const waiting: Item[] = [];
+  const wait = (item: Item) => {
+    item.state = 'waiting';
+    let at = waiting.length;
+    while (at > 0 && (waiting[at - 1]?.rank ?? 0) > item.rank) at--;
+    waiting.splice(at, 0, item);
   };
-  for (const item of items) {
-    add(startsAt, item.s, item);
-    if (item.e < end) add(endsAt, item.e, item);
-    for (const at of item.checks) add(checksAt, at, item);
-  }
-  const order = [...times].sort((a, b) => a - b);
-
-  const held = new Set<Item>();
-  // Kept in work order: items are added in it, and the order never changes.
-  let waiting: Item[] = [];
-  const left = new Map<Item, number>();
-  const steps: { at: number; need: number }[] = [];
+  /** The need at each moment it changes: [time, need, time, need, …]. */
+  const steps: number[] = events.length === 0 || (events[0]?.at ?? start) > start ? [start, 0] : [];
   let firstShortage: number | null = null;
-
-  for (const t of order) {
-    for (const item of endsAt.get(t) ?? []) {
-      if (!held.delete(item)) waiting = waiting.filter((w) => w !== item);
+  const checked: Item[] = [];
+  for (let i = 0; i < events.length; ) {
+    const t = events[i]?.at ?? end;
+    checked.length = 0;
+    for (; i < events.length && events[i]?.at === t; i++) {
+      const event = events[i];
+      if (!event) continue;
+      const { item } = event;
+      if (event.kind === 0) {
+        if (item.state === 'held') held--;
+        else if (item.state === 'waiting') waiting.splice(waiting.indexOf(item), 1);
+        item.state = 'idle';
+      } else if (event.kind === 1) {
+        // What is on the lock now stays there, whatever the count.
+        if (t === start && item.need.onLock) {
+          item.state = 'held';
+          held++;
+        } else wait(item);
+      } else checked.push(item);
     }
-    const arriving = startsAt.get(t) ?? [];
-    for (const item of arriving) {
-      // What is on the lock now stays there, whatever the count.
-      if (t === start && item.need.onLock) held.add(item);
-    }
-    const asking = arriving.filter((item) => !held.has(item));
-    if (asking.length > 0) {
-      waiting = [...waiting, ...asking].sort((a, b) => a.rank - b.rank);
-    }
-    while (waiting.length > 0 && held.size < capacity) {
+    while (waiting.length > 0 && held < capacity) {
       const next = waiting.shift();
-      if (next) held.add(next);
+      if (!next) break;
+      next.state = 'held';
+      held++;
     }
-    const need = held.size + waiting.length;
+    const need = held + waiting.length;
     if (need > capacity && firstShortage === null) firstShortage = t;
     for (const item of waiting) {
       // A code that opens no door at a set time (ongoing, pool) needs its slot at once.
-      if (item.checks.length === 0 && !left.has(item)) left.set(item, t);
+      if (item.checks.length === 0 && item.leftAt === null) item.leftAt = t;
     }
-    for (const item of checksAt.get(t) ?? []) {
-      if (!held.has(item) && waiting.includes(item) && !left.has(item)) left.set(item, t);
+    for (const item of checked) {
+      if (item.state === 'waiting' && item.leftAt === null) item.leftAt = t;
     }
-    steps.push({ at: t, need });
+    steps.push(t, need);
   }
 
   const hourly = new Array<number>(hours).fill(0);
@@ -203,24 +220,21 @@ export function forecastLock(input: {
   for (let h = 0; h < hours; h++) {
     const bucketEnd = start + (h + 1) * HOUR;
     let max = current;
-    while (step < steps.length && (steps[step]?.at ?? end) < bucketEnd) {
-      const s = steps[step];
-      step++;
-      if (!s) continue;
-      current = s.need;
+    for (; step < steps.length && (steps[step] ?? end) < bucketEnd; step += 2) {
+      current = steps[step + 1] ?? 0;
       if (current > max) max = current;
       if (current > peak) {
         peak = current;
-        peakAt = s.at;
+        peakAt = steps[step] ?? null;
       }
     }
     hourly[h] = max;
   }
 
-  const leftOut = [...left.entries()]
-    .map(([item, at]) => ({ need: item.need, at: new Date(at), rank: item.rank }))
-    .sort((a, b) => a.at.getTime() - b.at.getTime() || a.rank - b.rank)
-    .map(({ need, at }) => ({ need, at }));
+  const leftOut = items
+    .filter((item) => item.leftAt !== null)
+    .sort((a, b) => (a.leftAt ?? 0) - (b.leftAt ?? 0) || a.rank - b.rank)
+    .map((item) => ({ need: item.need, at: new Date(item.leftAt ?? start) }));
   return {
     hourly,
     peak,
@@ -304,19 +318,22 @@ export function lockNeeds(facts: LockSlotFacts, options: NeedOptions): SlotNeed[
       }))
       .sort((a, b) => (a.time.startsAt?.getTime() ?? 0) - (b.time.startsAt?.getTime() ?? 0));
     let merged: { from: Date; until: Date; windows: Interval[] } | null = null;
+    let firstTime = true;
     const flush = () => {
       if (!merged) return;
       const [first, ...rest] = merged.windows;
       needs.push({
-        id: `staff:${person.staffMemberId}:${merged.from.toISOString()}`,
+        id: `staff:${person.staffMemberId}:${merged.from.getTime()}`,
         kind: 'staff',
         from: merged.from,
         until: merged.until,
         startsAt: first?.startsAt ?? merged.from,
         alsoAt: rest.map((w) => w.startsAt),
-        onLock: person.onLock && needs.every((n) => n.staff?.id !== person.staffMemberId),
+        // Their code on the lock now is the one for their first time there.
+        onLock: person.onLock && firstTime,
         staff: { id: person.staffMemberId, name: person.name },
       });
+      firstTime = false;
     };
     for (const { window, time } of held) {
       const from = time.startsAt ?? window.startsAt;
@@ -494,7 +511,9 @@ export async function forecastOrganization(
         checkIn: reservations.startsAt,
       })
       .from(accessCodes)
-      .innerJoin(devices, deviceOfCode)
+      // The organization's live codes, matched to the locks above in memory:
+      // a join to devices lets a planner without statistics walk the codes
+      // once per lock.
       .leftJoin(
         reservations,
         and(
@@ -505,8 +524,6 @@ export async function forecastOrganization(
       .where(
         and(
           eq(accessCodes.organizationId, organizationId),
-          eq(devices.status, 'active'),
-          sql`${devices.slotLimit} is not null`,
           isLive.sql(),
           // The pool is counted by its size.
           not(inBackupPool.sql()),
@@ -554,8 +571,26 @@ export async function forecastOrganization(
     });
   }
 
+  // Every lock of a zone shares its day labels (formatting dates is costly).
+  const datesOf = new Map<string, string[]>();
+  const dates = (zone: string) => {
+    let list = datesOf.get(zone);
+    if (!list) {
+      list = Array.from(
+        { length: days },
+        (_, day) => localDateTimeParts(new Date(now.getTime() + day * 24 * HOUR), zone).date,
+      );
+      datesOf.set(zone, list);
+    }
+    return list;
+  };
   const locks = lockRows.map((lock) =>
-    forecastOne(lock, factsOf.get(lock.id) as LockSlotFacts, { now, hours, days }),
+    forecastOne(lock, factsOf.get(lock.id) as LockSlotFacts, {
+      now,
+      hours,
+      days,
+      dates: dates(lock.timeZone),
+    }),
   );
   locks.sort(
     (a, b) =>
@@ -567,6 +602,7 @@ export async function forecastOrganization(
 }
 
 type Horizon = { now: Date; hours: number; days: number };
+type LockHorizon = Horizon & { dates: string[] };
 
 function run(facts: LockSlotFacts, options: NeedOptions, horizon: Horizon) {
   return forecastLock({
@@ -581,11 +617,11 @@ function run(facts: LockSlotFacts, options: NeedOptions, horizon: Horizon) {
 const peopleLeftOut = (result: LockForecastResult) =>
   result.leftOut.filter((l) => l.need.reservation || l.need.staff).length;
 
-function forecastOne(lock: LockRow, facts: LockSlotFacts, horizon: Horizon): LockSlotForecast {
+function forecastOne(lock: LockRow, facts: LockSlotFacts, horizon: LockHorizon): LockSlotForecast {
   const base = { leadMinutes: lock.leadMinutes };
   const result = run(facts, base, horizon);
-  const daily = Array.from({ length: horizon.days }, (_, day) => ({
-    date: localDateTimeParts(new Date(horizon.now.getTime() + day * 24 * HOUR), lock.timeZone).date,
+  const daily = horizon.dates.map((date, day) => ({
+    date,
     peak: Math.max(0, ...result.hourly.slice(day * 24, (day + 1) * 24)),
   }));
   const stays = new Map<string, LeftOutStay>();

@@ -2,14 +2,18 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { StatusPill } from '@/components/status-pill';
 import { Breadcrumb } from '@/components/ui/breadcrumb';
+import { ButtonLink } from '@/components/ui/button';
 import { DataTable, Td } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { getDb } from '@/db/client';
 import { plural } from '@/lib/access-codes/describe';
 import { can } from '@/lib/auth/permissions';
 import { clock } from '@/lib/clock';
+import { firstValues } from '@/lib/http/search-params';
 import { requirePageActor } from '@/lib/http/session';
 import {
+  FORECAST_PAGE_SIZE,
+  forecastPageSchema,
   type LockSlotForecast,
   leavesSomeoneOut,
   type SlotFix,
@@ -31,12 +35,20 @@ type Rights = { pool: boolean; settings: boolean; staff: boolean };
  * slots. Anyone who reads locks reads it; each fix is a button or a link
  * only for those allowed to make it.
  */
-export default async function SlotForecastPage() {
+export default async function SlotForecastPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePageActor('locks.read');
+  const parsed = forecastPageSchema.safeParse(firstValues(await searchParams));
   const db = await getDb();
   const now = clock.now();
   const forecast = await slotForecast(db, actor, now);
   const short = forecast.locks.filter((l) => l.firstShortage);
+  const pages = Math.max(1, Math.ceil(forecast.locks.length / FORECAST_PAGE_SIZE));
+  const page = Math.min(parsed.success ? parsed.data.page : 1, pages);
+  const shown = forecast.locks.slice((page - 1) * FORECAST_PAGE_SIZE, page * FORECAST_PAGE_SIZE);
   const rights: Rights = {
     pool: can(actor.role, 'backup_pools.manage'),
     settings: can(actor.role, 'settings.manage'),
@@ -77,9 +89,12 @@ export default async function SlotForecastPage() {
       )}
 
       <section aria-labelledby="all-heading" className="space-y-3">
-        <h2 id="all-heading" className="text-base font-semibold">
-          Every lock ({forecast.locks.length})
-        </h2>
+        <div>
+          <h2 id="all-heading" className="text-base font-semibold">
+            Every lock ({forecast.locks.length})
+          </h2>
+          <p className="text-sm text-slate-600">Tightest first: the fewest slots to spare.</p>
+        </div>
         <DataTable
           columns={[
             { label: 'Lock' },
@@ -94,7 +109,7 @@ export default async function SlotForecastPage() {
               : undefined
           }
         >
-          {forecast.locks.map((lock) => (
+          {shown.map((lock) => (
             <tr key={lock.deviceId} data-testid="forecast-row">
               <Td>
                 <Link href={`/locks/${lock.deviceId}`} className="text-brand-700 underline">
@@ -120,6 +135,29 @@ export default async function SlotForecastPage() {
             </tr>
           ))}
         </DataTable>
+        {pages > 1 ? (
+          <nav
+            aria-label="Pages of locks"
+            className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600"
+          >
+            <p>
+              {(page - 1) * FORECAST_PAGE_SIZE + 1}–{(page - 1) * FORECAST_PAGE_SIZE + shown.length}{' '}
+              of {forecast.locks.length} locks
+            </p>
+            <div className="flex gap-2">
+              {page > 1 ? (
+                <ButtonLink size="sm" href={`/locks/forecast?page=${page - 1}`}>
+                  Previous
+                </ButtonLink>
+              ) : null}
+              {page < pages ? (
+                <ButtonLink size="sm" href={`/locks/forecast?page=${page + 1}`}>
+                  Next
+                </ButtonLink>
+              ) : null}
+            </div>
+          </nav>
+        ) : null}
       </section>
     </div>
   );
