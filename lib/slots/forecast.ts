@@ -141,10 +141,14 @@ export function forecastLock(input: {
     const s = need.onLock || need.from === null ? start : Math.max(start, need.from.getTime());
     const e = need.until?.getTime() ?? Number.POSITIVE_INFINITY;
     if (e <= s || s >= end) continue;
-    const checks = [need.startsAt, ...(need.alsoAt ?? [])]
-      .filter((at): at is Date => at !== null)
-      .map((at) => Math.max(at.getTime(), s))
-      .filter((at) => at < e && at < end);
+    const checks: number[] = [];
+    const check = (at: Date | null | undefined) => {
+      if (!at) return;
+      const t = Math.max(at.getTime(), s);
+      if (t < e && t < end) checks.push(t);
+    };
+    check(need.startsAt);
+    if (need.alsoAt) for (const at of need.alsoAt) check(at);
     const order = workItem(need);
     items.push({ need, s, e, checks, order, rank: 0, state: 'idle', leftAt: null });
   }
@@ -153,14 +157,17 @@ export function forecastLock(input: {
       compareWork(a.order, b.order) || (a.need.id < b.need.id ? -1 : a.need.id > b.need.id ? 1 : 0),
   );
   // At one moment: slots given back (0), then asked for (1), then who must hold one by now (2).
-  const events: { at: number; kind: 0 | 1 | 2; item: Item }[] = [];
+  // Sorted by one number: the time, then the kind.
+  const events: { key: number; at: number; kind: 0 | 1 | 2; item: Item }[] = [];
+  const event = (at: number, kind: 0 | 1 | 2, item: Item) =>
+    events.push({ key: at * 4 + kind, at, kind, item });
   items.forEach((item, i) => {
     item.rank = i;
-    events.push({ at: item.s, kind: 1, item });
-    if (item.e < end) events.push({ at: item.e, kind: 0, item });
-    for (const at of item.checks) events.push({ at, kind: 2, item });
+    event(item.s, 1, item);
+    if (item.e < end) event(item.e, 0, item);
+    for (const at of item.checks) event(at, 2, item);
   });
-  events.sort((a, b) => a.at - b.at || a.kind - b.kind);
+  events.sort((a, b) => a.key - b.key);
 
   let held = 0;
   // In work order: the first waiting gets the next free slot.
@@ -174,10 +181,9 @@ export function forecastLock(input: {
   /** The need at each moment it changes: [time, need, time, need, …]. */
   const steps: number[] = events.length === 0 || (events[0]?.at ?? start) > start ? [start, 0] : [];
   let firstShortage: number | null = null;
-  const checked: Item[] = [];
   for (let i = 0; i < events.length; ) {
     const t = events[i]?.at ?? end;
-    checked.length = 0;
+    const checked: Item[] = [];
     for (; i < events.length && events[i]?.at === t; i++) {
       const event = events[i];
       if (!event) continue;
