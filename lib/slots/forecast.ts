@@ -1,14 +1,7 @@
-import { and, eq, gt, isNull, lt, not, or, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Executor } from '@/db/client';
-import {
-  type AccessCodeStatus,
-  accessCodes,
-  devices,
-  organizations,
-  properties,
-  reservations,
-} from '@/db/schema';
+import { type Executor, queryRows } from '@/db/client';
+import { type AccessCodeStatus, devices, organizations, properties } from '@/db/schema';
 import { plural } from '@/lib/access-codes/describe';
 import { inBackupPool, isLive, takesSlot } from '@/lib/access-codes/predicates';
 import { type LockPolicy, NATIVE_SCHEDULING_HOURS, timeOnLock } from '@/lib/access-codes/state';
@@ -90,7 +83,7 @@ export type LeftOut = {
 };
 
 export type LockForecastResult = {
-  /** The most slots needed at once within each hour from `from`. */
+  /** The most slots needed at once within each hour from `from` (each bucket of `bucketHours`). */
   hourly: number[];
   peak: number;
   /** When the peak is first reached; null when nothing needs a slot. */
@@ -120,8 +113,11 @@ export function forecastLock(input: {
   needs: SlotNeed[];
   from: Date;
   hours: number;
+  /** Hours per peak in `hourly`: 1 (each hour) unless a caller wants days, or one for all. */
+  bucketHours?: number;
 }): LockForecastResult {
   const { capacity, from, hours } = input;
+  const bucketHours = input.bucketHours ?? 1;
   const start = from.getTime();
   const end = start + hours * HOUR;
 
@@ -218,13 +214,14 @@ export function forecastLock(input: {
     steps.push(t, need);
   }
 
-  const hourly = new Array<number>(hours).fill(0);
+  const buckets = Math.ceil(hours / bucketHours);
+  const hourly = new Array<number>(buckets).fill(0);
   let peak = 0;
   let peakAt: number | null = null;
   let current = 0;
   let step = 0;
-  for (let h = 0; h < hours; h++) {
-    const bucketEnd = start + (h + 1) * HOUR;
+  for (let h = 0; h < buckets; h++) {
+    const bucketEnd = Math.min(end, start + (h + 1) * bucketHours * HOUR);
     let max = current;
     for (; step < steps.length && (steps[step] ?? end) < bucketEnd; step += 2) {
       current = steps[step + 1] ?? 0;
@@ -432,8 +429,8 @@ type LockRow = {
 
 /**
  * The forecast of every active lock of the organization with a known
- * capacity, over `days` from `now`: three reads (locks, their codes, the
- * staff plan), then pure work per lock.
+ * capacity, over `days` from `now`: the lead, then three reads at once
+ * (locks, codes, the staff plan), then pure work per lock.
  */
 export async function slotForecast(
   db: Executor,
@@ -462,87 +459,96 @@ export async function forecastOrganization(
   const empty = { from: toIso(now), days, leadMinutes, locks: [] };
   if (!org) return empty;
 
-  const lockRows: LockRow[] = await db
-    .select({
-      id: devices.id,
-      name: devices.name,
-      room: devices.room,
-      propertyId: devices.propertyId,
-      propertyName: properties.name,
-      timeZone: sql<string>`coalesce(${properties.timeZone}, ${organizations.timeZone})`,
-      capacity: sql<number>`${devices.slotLimit}`,
-      nativeScheduling: devices.supportsNativeScheduling,
-      poolEnabled: devices.backupPoolEnabled,
-      poolSize: poolSizeSql(),
-      poolOnLock: sql<number>`(select count(*)::int from access_codes b
-        where b.device_id = ${devices.id} and b.is_backup and b.pulled_at is null
-          and ${isLive.sql({ table: 'b' })} and ${takesSlot.sql({ table: 'b' })})`,
-      leadMinutes: organizations.programmingLeadMinutes,
-    })
-    .from(devices)
-    .innerJoin(organizations, eq(organizations.id, devices.organizationId))
-    .leftJoin(
-      properties,
-      and(
-        eq(properties.id, devices.propertyId),
-        eq(properties.organizationId, devices.organizationId),
-      ),
-    )
-    .where(
-      and(
-        eq(devices.organizationId, organizationId),
-        eq(devices.status, 'active'),
-        sql`${devices.slotLimit} is not null`,
-      ),
-    );
-  if (lockRows.length === 0) return empty;
-
   // Codes whose time on the lock begins before the horizon ends: a lock that
   // keeps schedules takes them 72 hours ahead, any other at the lead.
   const aheadMs = Math.max(NATIVE_SCHEDULING_HOURS * HOUR, leadMinutes * 60_000);
-  const [codes, plan] = await Promise.all([
+  // Three reads at once: the locks, the organization's codes, the staff plan.
+  const [lockRows, codeRows, plan] = await Promise.all([
     db
       .select({
-        id: accessCodes.id,
-        deviceId: accessCodes.deviceId,
-        type: accessCodes.type,
-        startsAt: accessCodes.startsAt,
-        endsAt: accessCodes.endsAt,
-        status: accessCodes.status,
-        externalRef: accessCodes.externalRef,
-        isBackup: accessCodes.isBackup,
-        reservationId: accessCodes.reservationId,
-        staffMemberId: accessCodes.staffMemberId,
-        guestName: reservations.guestName,
-        checkIn: reservations.startsAt,
+        id: devices.id,
+        name: devices.name,
+        room: devices.room,
+        propertyId: devices.propertyId,
+        propertyName: properties.name,
+        timeZone: sql<string>`coalesce(${properties.timeZone}, ${organizations.timeZone})`,
+        capacity: sql<number>`${devices.slotLimit}`,
+        nativeScheduling: devices.supportsNativeScheduling,
+        poolEnabled: devices.backupPoolEnabled,
+        poolSize: poolSizeSql(),
+        poolOnLock: sql<number>`(select count(*)::int from access_codes b
+          where b.device_id = ${devices.id} and b.is_backup and b.pulled_at is null
+            and ${isLive.sql({ table: 'b' })} and ${takesSlot.sql({ table: 'b' })})`,
+        leadMinutes: organizations.programmingLeadMinutes,
       })
-      .from(accessCodes)
-      // The organization's live codes, matched to the locks above in memory:
-      // a join to devices lets a planner without statistics walk the codes
-      // once per lock.
+      .from(devices)
+      .innerJoin(organizations, eq(organizations.id, devices.organizationId))
       .leftJoin(
-        reservations,
+        properties,
         and(
-          eq(reservations.id, accessCodes.reservationId),
-          eq(reservations.organizationId, accessCodes.organizationId),
+          eq(properties.id, devices.propertyId),
+          eq(properties.organizationId, devices.organizationId),
         ),
       )
       .where(
         and(
-          eq(accessCodes.organizationId, organizationId),
-          isLive.sql(),
-          // The pool is counted by its size.
-          not(inBackupPool.sql()),
-          or(eq(accessCodes.type, 'ongoing'), gt(accessCodes.endsAt, now)),
-          or(
-            isNull(accessCodes.startsAt),
-            lt(accessCodes.startsAt, new Date(until.getTime() + aheadMs)),
-          ),
+          eq(devices.organizationId, organizationId),
+          eq(devices.status, 'active'),
+          sql`${devices.slotLimit} is not null`,
         ),
       ),
+    // The organization's live codes, matched to the locks above in memory (a
+    // join to devices lets a planner without statistics walk the codes once
+    // per lock); times as epoch milliseconds, read raw (thousands of rows).
+    queryRows<{
+      id: string;
+      device_id: string;
+      type: 'time_bound' | 'ongoing';
+      starts_at: number | null;
+      ends_at: number | null;
+      status: AccessCodeStatus;
+      external_ref: string | null;
+      is_backup: boolean;
+      reservation_id: string | null;
+      staff_member_id: string | null;
+      guest_name: string | null;
+      check_in: number | null;
+    }>(
+      db,
+      sql`select c.id, c.device_id, c.type, c.status, c.external_ref, c.is_backup,
+            c.reservation_id, c.staff_member_id, r.guest_name,
+            ${epochMs(sql`c.starts_at`)} as starts_at, ${epochMs(sql`c.ends_at`)} as ends_at,
+            ${epochMs(sql`r.starts_at`)} as check_in
+          from access_codes c
+          left join reservations r
+            on r.id = c.reservation_id and r.organization_id = c.organization_id
+          where c.organization_id = ${organizationId}
+            and ${isLive.sql({ table: 'c' })}
+            -- The pool is counted by its size.
+            and not ${inBackupPool.sql({ table: 'c' })}
+            and (c.type = 'ongoing' or c.ends_at > ${now.toISOString()}::timestamptz)
+            and (c.starts_at is null
+              or c.starts_at < ${new Date(until.getTime() + aheadMs).toISOString()}::timestamptz)`,
+    ),
     loadStaffPlan(db, { organizationId }, now, new Date(until.getTime() + aheadMs)),
   ]);
 
+  if (lockRows.length === 0) return empty;
+  const at = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
+  const codes = codeRows.map((c) => ({
+    id: c.id,
+    deviceId: c.device_id,
+    type: c.type,
+    startsAt: at(c.starts_at),
+    endsAt: at(c.ends_at),
+    status: c.status,
+    externalRef: c.external_ref,
+    isBackup: c.is_backup,
+    reservationId: c.reservation_id,
+    staffMemberId: c.staff_member_id,
+    guestName: c.guest_name,
+    checkIn: at(c.check_in),
+  }));
   const factsOf = new Map<string, LockSlotFacts>();
   for (const lock of lockRows) {
     factsOf.set(lock.id, {
@@ -602,20 +608,33 @@ export async function forecastOrganization(
     (a, b) =>
       (a.firstShortage ?? '~').localeCompare(b.firstShortage ?? '~') ||
       a.capacity - a.peak - (b.capacity - b.peak) ||
-      a.name.localeCompare(b.name, 'en', { numeric: true }),
+      byName.compare(a.name, b.name),
   );
   return { from: toIso(now), days, leadMinutes, locks };
 }
 
+/** A time as epoch milliseconds (a number on every driver), or null. */
+const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
+
+/** "Room 9" before "Room 10"; one collator (making one per comparison is slow). */
+const byName = new Intl.Collator('en', { numeric: true });
+
 type Horizon = { now: Date; hours: number; days: number };
 type LockHorizon = Horizon & { dates: string[] };
 
-function run(facts: LockSlotFacts, options: NeedOptions, horizon: Horizon) {
+/** One lock's forecast with its peaks by day (`bucketHours` 24), or one peak for all (a fix's check). */
+function run(
+  facts: LockSlotFacts,
+  options: NeedOptions,
+  horizon: Horizon,
+  bucketHours = horizon.hours,
+) {
   return forecastLock({
     capacity: facts.capacity,
     needs: lockNeeds(facts, options),
     from: horizon.now,
     hours: horizon.hours,
+    bucketHours,
   });
 }
 
@@ -625,11 +644,8 @@ const peopleLeftOut = (result: LockForecastResult) =>
 
 function forecastOne(lock: LockRow, facts: LockSlotFacts, horizon: LockHorizon): LockSlotForecast {
   const base = { leadMinutes: lock.leadMinutes };
-  const result = run(facts, base, horizon);
-  const daily = horizon.dates.map((date, day) => ({
-    date,
-    peak: Math.max(0, ...result.hourly.slice(day * 24, (day + 1) * 24)),
-  }));
+  const result = run(facts, base, horizon, 24);
+  const daily = horizon.dates.map((date, day) => ({ date, peak: result.hourly[day] ?? 0 }));
   const stays = new Map<string, LeftOutStay>();
   const staff = new Map<string, LeftOutPerson>();
   let otherCodes = 0;

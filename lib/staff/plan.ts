@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import {
   devices,
@@ -118,7 +118,13 @@ export async function loadStaffPlan(
         eq(properties.organizationId, devices.organizationId),
       ),
     )
-    .where(and(inArray(devices.id, deviceIds), eq(devices.status, 'active')));
+    // One parameter for any number of doors (a list of thousands is slow to build and send).
+    .where(
+      and(
+        sql`${devices.id} in (select jsonb_array_elements_text(${JSON.stringify(deviceIds)}::jsonb)::uuid)`,
+        eq(devices.status, 'active'),
+      ),
+    );
   const doorById = new Map(doors.map((d) => [d.id, d]));
 
   // Turnovers need the stays on people's rooms (their own links, not common doors').

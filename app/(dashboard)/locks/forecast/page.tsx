@@ -224,36 +224,25 @@ function ShortLock({ lock, now, rights }: { lock: LockSlotForecast; now: Date; r
   );
 }
 
-/** The 14 days as a short list of numbers against the lock's slots. */
+/** The most slots needed in each 24 hours from now, on one line; the days over its slots stand out. */
 function DailyPeaks({ lock }: { lock: LockSlotForecast }) {
   return (
-    <details className="text-sm">
-      <summary className="cursor-pointer text-slate-700">Most slots needed, day by day</summary>
-      <ol className="mt-2 grid grid-cols-4 gap-1 sm:grid-cols-7">
-        {lock.daily.map((day) => {
-          const over = day.peak > lock.capacity;
-          return (
-            <li
-              key={day.date}
-              className={`rounded border px-2 py-1 ${over ? 'border-red-300 bg-red-50 text-red-900' : 'border-slate-200'}`}
-            >
-              <span className="block text-xs text-slate-600">
-                {new Date(`${day.date}T12:00:00Z`).toLocaleDateString('en-GB', {
-                  weekday: 'short',
-                  day: 'numeric',
-                  month: 'short',
-                  timeZone: 'UTC',
-                })}
-              </span>
-              <span className="font-medium">
-                {day.peak} of {lock.capacity}
-              </span>
-              {over ? <span className="sr-only"> (short)</span> : null}
-            </li>
-          );
-        })}
-      </ol>
-    </details>
+    <p className="text-sm text-slate-700">
+      Most needed at once, day by day (of {lock.capacity}):{' '}
+      {lock.daily.map((day, i) => (
+        <span key={day.date}>
+          {i > 0 ? ' · ' : ''}
+          {day.peak > lock.capacity ? (
+            <strong className="text-red-800">
+              {day.peak}
+              <span className="sr-only"> (short)</span>
+            </strong>
+          ) : (
+            day.peak
+          )}
+        </span>
+      ))}
+    </p>
   );
 }
 
