@@ -262,6 +262,10 @@ const ACTIONS: Record<string, ActionRow> = {
     permission: 'locks.manage',
     args: (f) => [f.lockGroupId],
   },
+  'app/(dashboard)/locks/forecast/actions.ts#setLockPoolSizeAction': {
+    permission: 'backup_pools.manage',
+    args: (f) => [{ deviceId: f.lockId, size: 1 }],
+  },
   'app/(dashboard)/locks/replace/actions.ts#replaceLockAction': {
     permission: 'devices.replace',
     args: (f) => [null, form({ oldDeviceId: f.lockId, newDeviceId: f.newLockId })],

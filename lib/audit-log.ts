@@ -325,6 +325,10 @@ export function describeAuditEntry(
         ? `${verb} the backup pool on ${plural(d.locks, 'lock')}`
         : `${verb} a backup pool`;
     }
+    case 'backup_pool.resized':
+      return `Set the backup pool of ${name ?? 'a lock'} to ${
+        typeof d.to === 'number' ? plural(d.to, 'code') : 'its size'
+      }${d.ownSize === null ? ' (the organization’s)' : ''}`;
     case 'connection.created':
       return `Connected the ${d.adapter === 'zwave' ? 'Z-Wave JS Server' : 'Seam workspace'} “${name ?? 'unnamed'}”${
         typeof d.locks === 'number' ? `, importing ${plural(d.locks, 'lock')}` : ''

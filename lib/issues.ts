@@ -135,6 +135,13 @@ export const ISSUES: Record<string, IssueWords> = {
     tone: 'warning',
     group: 'Locks that hold as many codes as they can',
   },
+  slot_shortage_forecast: {
+    title: 'Runs out of slots soon',
+    explanation:
+      'Within the next 14 days the lock will need more code slots than it holds, and codes would wait for one: stays may be left without a code. The slot forecast shows when and offers a fix (a smaller backup pool, a shorter lead, a staff window moved).',
+    tone: 'warning',
+    group: 'Locks forecast to run out of code slots',
+  },
   low_battery: {
     title: 'Low battery',
     explanation: 'The lock’s battery is low. Replace it before it dies.',

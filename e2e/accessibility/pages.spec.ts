@@ -22,6 +22,7 @@ const PAGES = [
   { path: '/reservations/import', name: 'csv-import' },
   { path: '/locks/replace', name: 'replace-lock' },
   { path: '/locks/groups', name: 'lock-groups' },
+  { path: '/locks/forecast', name: 'slot-forecast' },
 ];
 
 /** Serious and critical WCAG 2 A/AA problems on the page as it is now. */

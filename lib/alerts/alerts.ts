@@ -25,6 +25,7 @@ import { CONNECTION_ISSUES } from '@/lib/devices/connection-health';
 import { DEVICE_REMOVED, NEW_LOCK_FOUND } from '@/lib/devices/discovery';
 import { AppError } from '@/lib/errors';
 import { LOCK_UNREACHABLE } from '@/lib/reconciler/record';
+import { SLOT_SHORTAGE_FORECAST } from '@/lib/slots/shortages';
 import { CALENDAR_NOT_READ, CALENDAR_STALE_MINUTES } from '@/lib/sources/calendars';
 import { toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
@@ -313,12 +314,14 @@ export type ListAlertsInput = z.input<typeof listAlertsSchema>;
 /**
  * Where an alert is fixed, when that is somewhere other than the lock or stay
  * it names: a lock discovery found is set up (or placed), a lock gone from its
- * account is replaced, a connection is mended in Settings.
+ * account is replaced, a connection is mended in Settings, a lock that will
+ * run out of slots is seen in the slot forecast, with its fixes.
  */
-export type AlertRemedy = 'set_up_new_lock' | 'replace_lock' | 'fix_connection';
+export type AlertRemedy = 'set_up_new_lock' | 'replace_lock' | 'fix_connection' | 'slot_forecast';
 
 const REMEDIES: Record<string, AlertRemedy> = {
   [NEW_LOCK_FOUND]: 'set_up_new_lock',
+  [SLOT_SHORTAGE_FORECAST]: 'slot_forecast',
   [DEVICE_REMOVED]: 'replace_lock',
   ...Object.fromEntries([...CONNECTION_ISSUES].map((kind) => [kind, 'fix_connection'] as const)),
 };

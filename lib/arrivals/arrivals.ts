@@ -13,6 +13,7 @@ import {
 import { codeFactColumns } from '@/lib/access-codes/code-status';
 import { takesSlot } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import { poolSizeSql } from '@/lib/backup-pools/pool-size';
 import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { loadPullFacts, pullability } from '@/lib/backup-pools/pullability';
 import { deviceOfLink } from '@/lib/joins';
@@ -154,7 +155,6 @@ export async function assessArrivals(
   const [policyRow] = await db
     .select({
       leadMinutes: organizations.programmingLeadMinutes,
-      poolSize: organizations.backupPoolSize,
       messageLeadMinutes: organizations.guestMessageLeadMinutes,
       deskFallbackText: organizations.deskFallbackText,
       noEntryAlertTime: organizations.noEntryAlertTime,
@@ -211,10 +211,12 @@ export async function assessArrivals(
         batteryLevel: devices.batteryLevel,
         supportsNativeScheduling: devices.supportsNativeScheduling,
         backupPoolEnabled: devices.backupPoolEnabled,
+        poolSize: poolSizeSql(),
         availableBackups: readyBackupsColumn(now),
       })
       .from(reservationDevices)
       .innerJoin(devices, deviceOfLink)
+      .innerJoin(organizations, eq(organizations.id, devices.organizationId))
       .where(
         and(
           eq(reservationDevices.organizationId, org),

@@ -8,7 +8,6 @@ const hours = (n: number) => new Date(NOW.getTime() + n * 3_600_000);
 const FALLBACK = 'Let the guest in with a key, or call maintenance.';
 const POLICY = {
   leadMinutes: 30,
-  poolSize: 5,
   messageLeadMinutes: 24 * 60,
   deskFallbackText: FALLBACK,
 };
@@ -49,6 +48,7 @@ function lock(
     batteryLevel: 0.9,
     supportsNativeScheduling: false,
     backupPoolEnabled: true,
+    poolSize: 5,
     availableBackups: 5,
     ...rest,
     code:

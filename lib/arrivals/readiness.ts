@@ -58,6 +58,8 @@ export type StayLock = LockFacts & {
   batteryLevel: number | null;
   supportsNativeScheduling: boolean;
   backupPoolEnabled: boolean;
+  /** How many backup codes the lock's pool keeps (lib/backup-pools/pool-size.ts). */
+  poolSize: number;
   /** Backup codes ready for a guest (0 on a lock that cannot honour them). */
   availableBackups: number;
   code: (CodeForStatus & { id: string }) | null;
@@ -103,7 +105,6 @@ export type Readiness = {
 
 export type ReadinessPolicy = {
   leadMinutes: number;
-  poolSize: number;
   /** How long before arrival the guest should have their code. */
   messageLeadMinutes: number;
   /** What the desk does when no code can work (Settings). */
@@ -234,14 +235,14 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
       });
     }
     // A lock that cannot honour codes has said so above, with what to do.
-    if (!trouble && lock.backupPoolEnabled && lock.availableBackups < policy.poolSize) {
+    if (!trouble && lock.backupPoolEnabled && lock.availableBackups < lock.poolSize) {
       const empty = lock.availableBackups === 0;
       problems.push({
         check: 'backup_pool',
         severity: empty ? 'error' : 'warning',
         message: empty
           ? `${name} has no backup code ready for a guest who cannot get in.`
-          : `${name} has ${lock.availableBackups} of ${policy.poolSize} backup codes ready.`,
+          : `${name} has ${lock.availableBackups} of ${lock.poolSize} backup codes ready.`,
         fix: { label: 'See the lock’s pool', href: lockHref(lock.deviceId) },
         deviceId: lock.deviceId,
       });

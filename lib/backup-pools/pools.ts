@@ -1,12 +1,20 @@
 import { and, eq, gt, inArray, isNull, not, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, type Executor, queryRows } from '@/db/client';
-import { type AccessCode, accessCodeEvents, accessCodes, devices, type Issue } from '@/db/schema';
+import {
+  type AccessCode,
+  accessCodeEvents,
+  accessCodes,
+  devices,
+  type Issue,
+  organizations,
+} from '@/db/schema';
 import { markDeleted } from '@/lib/access-codes/operations';
 import {
   guestWaitsForSlot,
   isAvailableBackup,
   isLive,
+  takesSlot,
   waitsForSlot,
 } from '@/lib/access-codes/predicates';
 import { withIssue, withoutIssues } from '@/lib/access-codes/state';
@@ -26,7 +34,10 @@ import { backupPulledEvent } from '@/lib/events/keyhold';
 import { recordEvents } from '@/lib/events/store';
 import { parseId } from '@/lib/ids';
 import { issueMessage } from '@/lib/issues';
+import { MAX_BACKUP_POOL_SIZE } from '@/lib/organizations/settings';
+import { forgetSlotForecast } from '@/lib/slots/shortages';
 import { parseInput } from '@/lib/validation';
+import { poolSizeSql } from './pool-size';
 import { loadPullFacts, pullability } from './pullability';
 
 /**
@@ -61,10 +72,11 @@ export const readyBackupsColumn = (now: Date | SQL) =>
  * slot there is the guest's, never a new backup code's.
  */
 function shortPools(executor: Executor, deviceId?: string) {
+  const size = poolSizeSql({ device: 'd', organization: 'o' });
   return queryRows<{ device_id: string; organization_id: string; missing: number }>(
     executor,
     sql`select d.id as device_id, d.organization_id,
-          (o.backup_pool_size - count(c.id))::int as missing
+          (${size} - count(c.id))::int as missing
         from devices d
         join organizations o on o.id = d.organization_id
         left join access_codes c on c.device_id = d.id and c.is_backup
@@ -73,8 +85,8 @@ function shortPools(executor: Executor, deviceId?: string) {
           and not exists (select 1 from access_codes g
             where g.device_id = d.id and ${guestWaitsForSlot.sql({ table: 'g' })})
           ${deviceId ? sql`and d.id = ${deviceId}` : sql``}
-        group by d.id, d.organization_id, o.backup_pool_size
-        having count(c.id) < o.backup_pool_size`,
+        group by d.id, d.organization_id, d.backup_pool_size, o.backup_pool_size
+        having count(c.id) < ${size}`,
   );
 }
 
@@ -119,6 +131,7 @@ export async function refillPools(
   if (unhealthy.length > 0) {
     await db.transaction((tx) => markDeleted(tx, unhealthy, null, now));
   }
+  const trimmed = await db.transaction((tx) => trimPools(tx, now));
 
   const short = await shortPools(db);
   let created = 0;
@@ -164,7 +177,49 @@ export async function refillPools(
     });
   }
   await updatePoolHealth(db, now);
-  return { created, retired: unhealthy.length };
+  return { created, retired: unhealthy.length + trimmed };
+}
+
+/**
+ * Take off the unpulled backup codes an enabled pool holds beyond its size
+ * (its size was cut: a lock's own, or its organization's), keeping the ones
+ * on the lock and healthy, oldest first. A code pulled meanwhile is never
+ * taken: each is locked and looked at again before it goes.
+ */
+async function trimPools(tx: Executor, now: Date, deviceId?: string): Promise<number> {
+  const extra = await queryRows<{ id: string }>(
+    tx,
+    sql`select id from (
+          select c.id, ${poolSizeSql({ device: 'd', organization: 'o' })} as size,
+            row_number() over (partition by c.device_id
+              order by ${takesSlot.sql({ table: 'c' })} desc, c.errors = '[]'::jsonb desc,
+                c.created_at, c.id) as n
+          from access_codes c
+          join devices d on d.id = c.device_id
+          join organizations o on o.id = d.organization_id
+          where d.backup_pool_enabled and d.status = 'active'
+            and c.is_backup and c.pulled_at is null and ${isLive.sql({ table: 'c' })}
+            ${deviceId ? sql`and d.id = ${deviceId}` : sql``}
+        ) ranked
+        where n > size`,
+  );
+  if (extra.length === 0) return 0;
+  const codes = await tx
+    .select()
+    .from(accessCodes)
+    .where(
+      and(
+        inArray(
+          accessCodes.id,
+          extra.map((e) => e.id),
+        ),
+        isNull(accessCodes.pulledAt),
+        isNull(accessCodes.deletedAt),
+      ),
+    )
+    .for('update');
+  await markDeleted(tx, codes, null, now, { reason: 'pool_size' });
+  return codes.length;
 }
 
 /** A pool may take this long to fill before Keyhold calls it unhealthy. */
@@ -193,7 +248,7 @@ async function updatePoolHealth(db: Db, now: Date): Promise<void> {
   }>(
     db,
     sql`select devices.id, devices.name, devices.online, devices.errors, devices.warnings,
-          o.backup_pool_size as size,
+          ${poolSizeSql({ device: 'devices', organization: 'o' })} as size,
           ${availableBackupsColumn} as available,
           -- Short for longer than a refill: a code made before the grace is still not on
           -- the lock (a full lock's wait for a slot), or was retired within it without
@@ -456,5 +511,65 @@ export async function setBackupPool(
       detail: { locks: targets.length },
     });
     return { locks: targets.length };
+  });
+}
+
+export const setLockPoolSizeSchema = z.object({
+  deviceId: z.uuid({ error: 'device_id must be a lock id.' }),
+  /** Null: the organization's size again. */
+  size: z
+    .number({ error: 'Pool size must be a number.' })
+    .int('Pool size must be a whole number.')
+    .min(0, 'Pool size must be 0 or more.')
+    .max(MAX_BACKUP_POOL_SIZE, `Pool size must be at most ${MAX_BACKUP_POOL_SIZE}.`)
+    .nullable(),
+});
+export type SetLockPoolSizeInput = z.input<typeof setLockPoolSizeSchema>;
+
+/**
+ * Give one lock its own pool size (a small lock, a busy entrance: the slot
+ * forecast's fix), or the organization's again with null. A smaller pool's
+ * extra unpulled codes are taken off the lock at once; a larger one fills at
+ * the next tick. The forecast is looked at again at the next tick.
+ */
+export async function setLockPoolSize(
+  db: Executor,
+  actor: Actor,
+  input: SetLockPoolSizeInput,
+  now: Date,
+): Promise<{ deviceId: string; name: string; size: number; ownSize: number | null }> {
+  assertCan(actor, 'backup_pools.manage', 'Device');
+  const data = parseInput(setLockPoolSizeSchema, input);
+  return db.transaction(async (tx) => {
+    const [lock] = await tx
+      .select({
+        id: devices.id,
+        name: devices.name,
+        size: poolSizeSql(),
+        organizationSize: organizations.backupPoolSize,
+      })
+      .from(devices)
+      .innerJoin(organizations, eq(organizations.id, devices.organizationId))
+      .where(
+        and(
+          eq(devices.id, data.deviceId),
+          eq(devices.organizationId, actor.organizationId),
+          eq(devices.status, 'active'),
+        ),
+      )
+      .for('update', { of: devices });
+    if (!lock) throw AppError.notFound('Device', { field: 'device_id' });
+    await lockCodeChanges(tx, [lock.id]);
+    await tx.update(devices).set({ backupPoolSize: data.size }).where(eq(devices.id, lock.id));
+    const size = data.size ?? lock.organizationSize;
+    await trimPools(tx, now, lock.id);
+    await forgetSlotForecast(tx, actor.organizationId);
+    await recordAudit(tx, actor, {
+      action: 'backup_pool.resized',
+      targetType: 'device',
+      targetId: lock.id,
+      detail: { name: lock.name, from: lock.size, to: size, ownSize: data.size },
+    });
+    return { deviceId: lock.id, name: lock.name, size, ownSize: data.size };
   });
 }

@@ -27,6 +27,7 @@ import {
 } from '@/lib/access-codes/predicates';
 import { hidesDigitsSql } from '@/lib/access-codes/reads';
 import { type Actor, assertCan } from '@/lib/auth/actor';
+import { poolSizeSql } from '@/lib/backup-pools/pool-size';
 import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
@@ -169,7 +170,7 @@ export async function getLockDetail(
         errors: devices.errors,
         warnings: devices.warnings,
         poolEnabled: devices.backupPoolEnabled,
-        poolSize: organizations.backupPoolSize,
+        poolSize: poolSizeSql(),
         leadMinutes: organizations.programmingLeadMinutes,
         organizationZone: organizations.timeZone,
         connectionName: adapterConnections.name,

@@ -5,6 +5,7 @@ import { type ImportedCodePolicy, importedCodePolicy, organizations } from '@/db
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { forgetSlotForecast } from '@/lib/slots/shortages';
 import { isValidTimeZone } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
 
@@ -210,6 +211,10 @@ export async function updateOrganizationSettings(
     const changes = Object.fromEntries(
       changed.map((field) => [field, { from: before[field], to: next[field] }]),
     );
+    // A shorter lead or a smaller pool may clear a forecast slot shortage: the next tick looks again.
+    if (changed.includes('programmingLeadMinutes') || changed.includes('backupPoolSize')) {
+      await forgetSlotForecast(tx, actor.organizationId);
+    }
     await recordAudit(tx, actor, {
       action: 'organization.settings_updated',
       targetType: 'organization',

@@ -13,6 +13,7 @@ import { logger } from '@/lib/log';
 import { type ClaimedLock, policyOf } from './claim';
 import type { Settings } from './options';
 import { syncLock } from './sync';
+import { compareWork } from './work-order';
 
 export type Outcome = {
   code: AccessCode;
@@ -24,16 +25,18 @@ export type Outcome = {
 };
 
 /**
- * Order of work on one lock: removals first (they free slots), then guest
+ * Order of work on one lock (./work-order.ts): removals first, then guest
  * codes by arrival, then ongoing codes, backup codes last — so when slots are
  * short the nearest arrival gets one and a pool code never takes a guest's.
  */
 function workOrder(a: { code: AccessCode; decision: Decision }, b: typeof a): number {
-  const rank = (x: typeof a) =>
-    x.decision.kind === 'remove' ? 0 : x.code.isBackup ? 3 : x.code.type === 'ongoing' ? 2 : 1;
-  const byRank = rank(a) - rank(b);
-  if (byRank !== 0) return byRank;
-  return (a.code.startsAt?.getTime() ?? 0) - (b.code.startsAt?.getTime() ?? 0);
+  const item = ({ code, decision }: typeof a) => ({
+    isBackup: code.isBackup,
+    type: code.type,
+    startsAt: code.startsAt,
+    removal: decision.kind === 'remove',
+  });
+  return compareWork(item(a), item(b));
 }
 
 export type LockResultSet = {

@@ -13,6 +13,7 @@ import { deliverDueMessages } from '@/lib/messages/outbox';
 import { queueDueGuestCodeMessages } from '@/lib/messages/schedule';
 import { transportsFromEnv } from '@/lib/messages/transports';
 import { notifyConditions } from '@/lib/notifications/conditions';
+import { forecastSlotShortages } from '@/lib/slots/shortages';
 import { readDueCalendars } from '@/lib/sources/calendars';
 import { programStaffCodes } from '@/lib/staff/codes';
 import { recordLastTick } from '@/lib/system-state';
@@ -80,6 +81,8 @@ export type TickStats = {
   staffNotifications: number;
   /** Staff codes made, moved or deleted to follow people's windows (lib/staff/codes). */
   staffCodes: number;
+  /** Locks newly warned this tick that they will run out of code slots (lib/slots). */
+  slotShortagesForecast: number;
 };
 
 export async function runTick(db: Db, options: TickOptions): Promise<TickStats> {
@@ -116,6 +119,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     webhookDeliveriesQueued: 0,
     staffNotifications: 0,
     staffCodes: 0,
+    slotShortagesForecast: 0,
   };
 
   try {
@@ -250,6 +254,14 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
   } catch (error) {
     // Messages stay queued (or leased until the lease expires) for the next tick.
     logger().error({ err: error }, 'delivering messages failed');
+  }
+
+  try {
+    // Before the alerts, so a shortage forecast now is an alert this tick.
+    const forecast = await forecastSlotShortages(db, settings.now);
+    stats.slotShortagesForecast = forecast.warned;
+  } catch (error) {
+    logger().error({ err: error }, 'forecasting slot shortages failed');
   }
 
   try {

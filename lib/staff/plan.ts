@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import {
   devices,
@@ -13,6 +13,7 @@ import {
 } from '@/db/schema';
 import {
   type Interval,
+  mergeIntervals,
   type StaffWindowRule,
   staffIntervals,
   TURNOVER_LOOKAHEAD_DAYS,
@@ -117,7 +118,13 @@ export async function loadStaffPlan(
         eq(properties.organizationId, devices.organizationId),
       ),
     )
-    .where(and(inArray(devices.id, deviceIds), eq(devices.status, 'active')));
+    // One parameter for any number of doors (a list of thousands is slow to build and send).
+    .where(
+      and(
+        sql`${devices.id} in (select jsonb_array_elements_text(${JSON.stringify(deviceIds)}::jsonb)::uuid)`,
+        eq(devices.status, 'active'),
+      ),
+    );
   const doorById = new Map(doors.map((d) => [d.id, d]));
 
   // Turnovers need the stays on people's rooms (their own links, not common doors').
@@ -188,9 +195,15 @@ export async function loadStaffPlan(
   }
 
   const needs: StaffNeed[] = [];
+  // Weekly windows are the same on every door of one zone, and for everyone
+  // on the same schedule: worked out once per schedule and zone (zoned dates
+  // are costly; a cleaner may have hundreds of doors), turnovers per door.
+  const weeklyOf = new Map<string, Interval[]>();
   for (const person of people) {
     const rules = rulesOf.get(person.id) ?? [];
     if (rules.length === 0) continue;
+    const weeklyRules = rules.filter((r) => r.kind === 'weekly');
+    const turnoverRules = rules.filter((r) => r.kind === 'turnover');
     const mine = [...(doorsOf.get(person.id) ?? [])]
       .map((id) => doorById.get(id))
       .filter((d) => d !== undefined && d.organizationId === person.organizationId);
@@ -210,7 +223,19 @@ export async function loadStaffPlan(
             )
             .map((room) => staysByRoom.get(room?.id ?? '') ?? [])
         : [staysByRoom.get(door.id) ?? []];
-      const intervals = staffIntervals(rules, { zone: door.zone, turnoverRooms }, from, to);
+      const key = `${door.zone}|${JSON.stringify(weeklyRules)}`;
+      let weekly = weeklyOf.get(key);
+      if (!weekly) {
+        weekly = staffIntervals(weeklyRules, { zone: door.zone, turnoverRooms: [] }, from, to);
+        weeklyOf.set(key, weekly);
+      }
+      const intervals =
+        turnoverRules.length === 0
+          ? weekly.map((i) => ({ ...i }))
+          : mergeIntervals([
+              ...weekly,
+              ...staffIntervals(turnoverRules, { zone: door.zone, turnoverRooms }, from, to),
+            ]);
       if (intervals.length === 0) continue;
       needs.push({
         staffMemberId: person.id,

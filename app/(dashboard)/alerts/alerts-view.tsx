@@ -135,6 +135,16 @@ export function AlertsView({
                         </Link>
                       </p>
                     ) : null}
+                    {alert.deviceId && alert.remedy === 'slot_forecast' ? (
+                      <p>
+                        <Link
+                          href={`/locks/forecast#lock-${alert.deviceId}`}
+                          className="font-medium text-brand-700 underline"
+                        >
+                          See the slot forecast and its fixes
+                        </Link>
+                      </p>
+                    ) : null}
                     {mayFixConnections && alert.remedy === 'fix_connection' ? (
                       <p>
                         <Link

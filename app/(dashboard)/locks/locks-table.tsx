@@ -60,6 +60,10 @@ export function LocksTable({
             <Link href="/locks/groups" className="text-brand-700 underline">
               Lock groups
             </Link>
+            {' · '}
+            <Link href="/locks/forecast" className="text-brand-700 underline">
+              Slot forecast: which lock runs out of code slots, and when
+            </Link>
           </p>
         </div>
         <div className="flex w-full flex-wrap gap-2 sm:w-auto">
