@@ -55,24 +55,6 @@ export function weeklyOccurrences(
   from: Date,
   to: Date,
 ): Interval[] {
-  // Zoned dates are slow to make (each asks Intl for the offset), and a tick
-  // asks the same question for every door a person shares a zone with: 500
-  // windows on 600 doors cost 300 ms a tick without this. Copies out, so no
-  // caller can change what the next one is told.
-  const key = `${zone}|${window.days.join(',')}|${window.startTime}|${window.endTime}|${from.getTime()}|${to.getTime()}`;
-  let found = occurrenceCache.get(key);
-  if (!found) {
-    found = computeWeekly(window, zone, from, to);
-    if (occurrenceCache.size >= OCCURRENCE_CACHE_SIZE) occurrenceCache.clear();
-    occurrenceCache.set(key, found);
-  }
-  return found.map((o) => ({ startsAt: o.startsAt, endsAt: o.endsAt }));
-}
-
-const OCCURRENCE_CACHE_SIZE = 5_000;
-const occurrenceCache = new Map<string, Interval[]>();
-
-function computeWeekly(window: WeeklyWindow, zone: string, from: Date, to: Date): Interval[] {
   const start = minutesOf(window.startTime);
   let end = minutesOf(window.endTime);
   if (end <= start) end += 24 * 60;
