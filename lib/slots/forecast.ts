@@ -373,41 +373,38 @@ export function lockNeeds(facts: LockSlotFacts, options: NeedOptions): SlotNeed[
   }
   for (const person of facts.staff) {
     if (person.staffMemberId === options.withoutStaff) continue;
+    const staff = { id: person.staffMemberId, name: person.name };
     // One person's digits are on a lock once: windows whose times on the lock
-    // meet are one code there, holding one slot.
-    const held = person.intervals
-      .map((interval) => ({
-        window: interval,
-        time: timeOnLock({ type: 'time_bound', ...interval }, policy),
-      }))
-      .sort((a, b) => (a.time.startsAt?.getTime() ?? 0) - (b.time.startsAt?.getTime() ?? 0));
-    let merged: { from: Date; until: Date; windows: Interval[] } | null = null;
-    let firstTime = true;
+    // meet are one code there, holding one slot. Every window goes on the same
+    // time ahead of its start, so in the order of their starts.
+    const windows = [...person.intervals].sort(
+      (a, b) => a.startsAt.getTime() - b.startsAt.getTime(),
+    );
+    let merged: { from: Date; until: Date; first: Interval; later: Date[] } | null = null;
     const flush = () => {
       if (!merged) return;
-      const [first, ...rest] = merged.windows;
       needs.push({
         id: `staff:${person.staffMemberId}:${merged.from.getTime()}`,
         kind: 'staff',
         from: merged.from,
         until: merged.until,
-        startsAt: first?.startsAt ?? merged.from,
-        alsoAt: rest.map((w) => w.startsAt),
+        startsAt: merged.first.startsAt,
+        ...(merged.later.length > 0 ? { alsoAt: merged.later } : {}),
         // Their code on the lock now is the one for their first time there.
-        onLock: person.onLock && firstTime,
-        staff: { id: person.staffMemberId, name: person.name },
+        onLock: person.onLock && merged.first === windows[0],
+        staff,
       });
-      firstTime = false;
     };
-    for (const { window, time } of held) {
+    for (const window of windows) {
+      const time = timeOnLock({ type: 'time_bound', ...window }, policy);
       const from = time.startsAt ?? window.startsAt;
       const until = time.endsAt ?? window.endsAt;
       if (merged && from.getTime() <= merged.until.getTime()) {
         if (until > merged.until) merged.until = until;
-        merged.windows.push(window);
+        merged.later.push(window.startsAt);
       } else {
         flush();
-        merged = { from, until, windows: [window] };
+        merged = { from, until, first: window, later: [] };
       }
     }
     flush();
