@@ -236,7 +236,9 @@ function DailyPeaks({ lock }: { lock: LockSlotForecast }) {
 }
 
 const effect = (fix: SlotFix) =>
-  fix.clears ? 'Clears the shortage.' : 'Leaves fewer people without a code, but not none.';
+  fix.clears
+    ? 'Clears the shortage.'
+    : 'Leaves fewer people without a code, though the lock still runs short.';
 
 function Fixes({ lock, rights }: { lock: LockSlotForecast; rights: Rights }) {
   if (lock.fixes.length === 0) {
