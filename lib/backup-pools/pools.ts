@@ -189,17 +189,22 @@ export async function refillPools(
 async function trimPools(tx: Executor, now: Date, deviceId?: string): Promise<number> {
   const extra = await queryRows<{ id: string }>(
     tx,
-    sql`select id from (
-          select c.id, ${poolSizeSql({ device: 'd', organization: 'o' })} as size,
+    sql`with over as (
+          select d.id, ${poolSizeSql({ device: 'd', organization: 'o' })} as size
+          from devices d join organizations o on o.id = d.organization_id
+          where d.backup_pool_enabled and d.status = 'active'
+            ${deviceId ? sql`and d.id = ${deviceId}` : sql``}
+            and (select count(*) from access_codes p where p.device_id = d.id
+                  and p.is_backup and p.pulled_at is null and ${isLive.sql({ table: 'p' })})
+                > ${poolSizeSql({ device: 'd', organization: 'o' })}
+        )
+        select id from (
+          select c.id, over.size,
             row_number() over (partition by c.device_id
               order by ${takesSlot.sql({ table: 'c' })} desc, c.errors = '[]'::jsonb desc,
                 c.created_at, c.id) as n
-          from access_codes c
-          join devices d on d.id = c.device_id
-          join organizations o on o.id = d.organization_id
-          where d.backup_pool_enabled and d.status = 'active'
-            and c.is_backup and c.pulled_at is null and ${isLive.sql({ table: 'c' })}
-            ${deviceId ? sql`and d.id = ${deviceId}` : sql``}
+          from access_codes c join over on over.id = c.device_id
+          where c.is_backup and c.pulled_at is null and ${isLive.sql({ table: 'c' })}
         ) ranked
         where n > size`,
   );

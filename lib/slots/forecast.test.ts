@@ -163,6 +163,30 @@ describe('the pure forecast', () => {
     expect(result.firstShortage).toBeNull();
   });
 
+  it('counts the same need hour by hour whether or not the lock has room for all', () => {
+    // A lock with room for every need takes a shorter road; the need it counts is the same.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let round = 0; round < 50; round++) {
+      const needs = Array.from({ length: 1 + Math.floor(random() * 12) }, (_, i) => {
+        const fromMin = random() < 0.2 ? null : Math.floor(random() * 600) - 60;
+        const length = Math.floor(random() * 400);
+        return need(`n${i}`, fromMin, random() < 0.1 ? null : (fromMin ?? 0) + length, {
+          onLock: fromMin === null,
+        });
+      });
+      const roomy = forecastLock({ capacity: needs.length, needs, from, hours: 12 });
+      const full = forecastLock({ capacity: 0, needs, from, hours: 12 });
+      expect(full.hourly, `round ${round}`).toEqual(roomy.hourly);
+      expect(full.peak).toBe(roomy.peak);
+      expect(full.peakAt?.getTime()).toBe(roomy.peakAt?.getTime());
+      expect(roomy.firstShortage).toBeNull();
+    }
+  });
+
   it('never pushes out a code on the lock: the latest arrival is left out, at its check-in', () => {
     const result = forecastLock({
       capacity: 2,

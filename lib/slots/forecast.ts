@@ -1,7 +1,7 @@
-import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Executor, queryRows } from '@/db/client';
-import { type AccessCodeStatus, devices, organizations, properties } from '@/db/schema';
+import { type AccessCodeStatus, organizations } from '@/db/schema';
 import { plural } from '@/lib/access-codes/describe';
 import { inBackupPool, isLive, takesSlot } from '@/lib/access-codes/predicates';
 import { type LockPolicy, NATIVE_SCHEDULING_HOURS, timeOnLock } from '@/lib/access-codes/state';
@@ -113,13 +113,31 @@ export function forecastLock(input: {
   needs: SlotNeed[];
   from: Date;
   hours: number;
+  /**
+   * Slots taken throughout by codes on the lock for good (ongoing codes on
+   * it now, the pool's codes there): never pushed out, never ending, counted
+   * without a need each.
+   */
+  held?: number;
   /** Hours per peak in `hourly`: 1 (each hour) unless a caller wants days, or one for all. */
   bucketHours?: number;
 }): LockForecastResult {
   const { capacity, from, hours } = input;
+  const throughout = input.held ?? 0;
   const bucketHours = input.bucketHours ?? 1;
   const start = from.getTime();
   const end = start + hours * HOUR;
+
+  // When each need holds (or asks for) its slot, within the horizon.
+  const counted: { need: SlotNeed; s: number; e: number }[] = [];
+  for (const need of input.needs) {
+    const s = need.onLock || need.from === null ? start : Math.max(start, need.from.getTime());
+    const e = need.until?.getTime() ?? Number.POSITIVE_INFINITY;
+    if (e > s && s < end) counted.push({ need, s, e });
+  }
+  if (counted.length + throughout <= capacity) {
+    return roomForAll(counted, throughout, start, end, bucketHours);
+  }
 
   type Item = {
     need: SlotNeed;
@@ -132,11 +150,7 @@ export function forecastLock(input: {
     state: 'idle' | 'waiting' | 'held';
     leftAt: number | null;
   };
-  const items: Item[] = [];
-  for (const need of input.needs) {
-    const s = need.onLock || need.from === null ? start : Math.max(start, need.from.getTime());
-    const e = need.until?.getTime() ?? Number.POSITIVE_INFINITY;
-    if (e <= s || s >= end) continue;
+  const items: Item[] = counted.map(({ need, s, e }) => {
     const checks: number[] = [];
     const check = (at: Date | null | undefined) => {
       if (!at) return;
@@ -145,15 +159,14 @@ export function forecastLock(input: {
     };
     check(need.startsAt);
     if (need.alsoAt) for (const at of need.alsoAt) check(at);
-    const order = workItem(need);
-    items.push({ need, s, e, checks, order, rank: 0, state: 'idle', leftAt: null });
-  }
+    return { need, s, e, checks, order: workItem(need), rank: 0, state: 'idle', leftAt: null };
+  });
   items.sort(
     (a, b) =>
       compareWork(a.order, b.order) || (a.need.id < b.need.id ? -1 : a.need.id > b.need.id ? 1 : 0),
   );
-  // At one moment: slots given back (0), then asked for (1), then who must hold one by now (2).
-  // Sorted by one number: the time, then the kind.
+  // At one moment: slots given back (0), then asked for (1), then who must hold one by now (2);
+  // sorted by one number: the time, then the kind.
   const events: { key: number; at: number; kind: 0 | 1 | 2; item: Item }[] = [];
   const event = (at: number, kind: 0 | 1 | 2, item: Item) =>
     events.push({ key: at * 4 + kind, at, kind, item });
@@ -165,7 +178,7 @@ export function forecastLock(input: {
   });
   events.sort((a, b) => a.key - b.key);
 
-  let held = 0;
+  let held = throughout;
   // In work order: the first waiting gets the next free slot.
   const waiting: Item[] = [];
   const wait = (item: Item) => {
@@ -175,8 +188,8 @@ export function forecastLock(input: {
     waiting.splice(at, 0, item);
   };
   /** The need at each moment it changes: [time, need, time, need, …]. */
-  const steps: number[] = events.length === 0 || (events[0]?.at ?? start) > start ? [start, 0] : [];
-  let firstShortage: number | null = null;
+  const steps: number[] = (events[0]?.at ?? start) > start ? [start, throughout] : [];
+  let firstShortage: number | null = throughout > capacity ? start : null;
   for (let i = 0; i < events.length; ) {
     const t = events[i]?.at ?? end;
     const checked: Item[] = [];
@@ -214,7 +227,61 @@ export function forecastLock(input: {
     steps.push(t, need);
   }
 
-  const buckets = Math.ceil(hours / bucketHours);
+  const leftOut = items
+    .filter((item) => item.leftAt !== null)
+    .sort((a, b) => (a.leftAt ?? 0) - (b.leftAt ?? 0) || a.rank - b.rank)
+    .map((item) => ({ need: item.need, at: new Date(item.leftAt ?? start) }));
+  return {
+    ...peaksOf(steps, start, end, bucketHours),
+    firstShortage: firstShortage === null ? null : new Date(firstShortage),
+    leftOut,
+  };
+}
+
+/**
+ * A lock with a slot for every need it will have: nobody waits, so the need
+ * at any moment is the count of times that have begun and not ended (ends
+ * first at one moment). Numbers only: most locks are this one.
+ */
+function roomForAll(
+  counted: { s: number; e: number }[],
+  throughout: number,
+  start: number,
+  end: number,
+  bucketHours: number,
+): LockForecastResult {
+  const starts = new Float64Array(counted.length);
+  const ends: number[] = [];
+  counted.forEach(({ s, e }, i) => {
+    starts[i] = s;
+    if (e < end) ends.push(e);
+  });
+  starts.sort();
+  const endsSorted = Float64Array.from(ends).sort();
+  const steps: number[] = (starts[0] ?? start) > start ? [start, throughout] : [];
+  let need = throughout;
+  let i = 0;
+  let j = 0;
+  while (i < starts.length || j < endsSorted.length) {
+    const t = Math.min(
+      starts[i] ?? Number.POSITIVE_INFINITY,
+      endsSorted[j] ?? Number.POSITIVE_INFINITY,
+    );
+    for (; j < endsSorted.length && endsSorted[j] === t; j++) need--;
+    for (; i < starts.length && starts[i] === t; i++) need++;
+    steps.push(t, need);
+  }
+  return { ...peaksOf(steps, start, end, bucketHours), firstShortage: null, leftOut: [] };
+}
+
+/** The most needed at once in each bucket, and the peak, from the need at each change. */
+function peaksOf(
+  steps: number[],
+  start: number,
+  end: number,
+  bucketHours: number,
+): Pick<LockForecastResult, 'hourly' | 'peak' | 'peakAt'> {
+  const buckets = Math.ceil((end - start) / (bucketHours * HOUR));
   const hourly = new Array<number>(buckets).fill(0);
   let peak = 0;
   let peakAt: number | null = null;
@@ -233,18 +300,7 @@ export function forecastLock(input: {
     }
     hourly[h] = max;
   }
-
-  const leftOut = items
-    .filter((item) => item.leftAt !== null)
-    .sort((a, b) => (a.leftAt ?? 0) - (b.leftAt ?? 0) || a.rank - b.rank)
-    .map((item) => ({ need: item.need, at: new Date(item.leftAt ?? start) }));
-  return {
-    hourly,
-    peak,
-    peakAt: peakAt === null ? null : new Date(peakAt),
-    firstShortage: firstShortage === null ? null : new Date(firstShortage),
-    leftOut,
-  };
+  return { hourly, peak, peakAt: peakAt === null ? null : new Date(peakAt) };
 }
 
 /** A live code on a lock, as the forecast reads it. */
@@ -269,7 +325,12 @@ export type LockSlotFacts = {
   poolSize: number;
   /** Unpulled backup codes on the lock now. */
   poolOnLock: number;
-  /** Live codes other than the pool's and staff members' (those are counted as the pool and the staff plan). */
+  /** Ongoing codes on the lock for good (`heldForGood`): a slot each throughout. */
+  ongoingOnLock: number;
+  /**
+   * The other live codes, but the pool's and staff members' (counted as the
+   * pool and from the staff plan).
+   */
   codes: SlotCode[];
   /** Each person's windows on this lock (lib/staff/plan), and whether their code is on the lock now. */
   staff: { staffMemberId: string; name: string; intervals: Interval[]; onLock: boolean }[];
@@ -312,59 +373,74 @@ export function lockNeeds(facts: LockSlotFacts, options: NeedOptions): SlotNeed[
   }
   for (const person of facts.staff) {
     if (person.staffMemberId === options.withoutStaff) continue;
+    const staff = { id: person.staffMemberId, name: person.name };
     // One person's digits are on a lock once: windows whose times on the lock
-    // meet are one code there, holding one slot.
-    const held = person.intervals
-      .map((interval) => ({
-        window: interval,
-        time: timeOnLock({ type: 'time_bound', ...interval }, policy),
-      }))
-      .sort((a, b) => (a.time.startsAt?.getTime() ?? 0) - (b.time.startsAt?.getTime() ?? 0));
-    let merged: { from: Date; until: Date; windows: Interval[] } | null = null;
-    let firstTime = true;
+    // meet are one code there, holding one slot. Every window goes on the same
+    // time ahead of its start, so in the order of their starts.
+    const windows = [...person.intervals].sort(
+      (a, b) => a.startsAt.getTime() - b.startsAt.getTime(),
+    );
+    let merged: { from: Date; until: Date; first: Interval; later: Date[] } | null = null;
     const flush = () => {
       if (!merged) return;
-      const [first, ...rest] = merged.windows;
       needs.push({
         id: `staff:${person.staffMemberId}:${merged.from.getTime()}`,
         kind: 'staff',
         from: merged.from,
         until: merged.until,
-        startsAt: first?.startsAt ?? merged.from,
-        alsoAt: rest.map((w) => w.startsAt),
+        startsAt: merged.first.startsAt,
+        ...(merged.later.length > 0 ? { alsoAt: merged.later } : {}),
         // Their code on the lock now is the one for their first time there.
-        onLock: person.onLock && firstTime,
-        staff: { id: person.staffMemberId, name: person.name },
+        onLock: person.onLock && merged.first === windows[0],
+        staff,
       });
-      firstTime = false;
     };
-    for (const { window, time } of held) {
+    for (const window of windows) {
+      const time = timeOnLock({ type: 'time_bound', ...window }, policy);
       const from = time.startsAt ?? window.startsAt;
       const until = time.endsAt ?? window.endsAt;
       if (merged && from.getTime() <= merged.until.getTime()) {
         if (until > merged.until) merged.until = until;
-        merged.windows.push(window);
+        merged.later.push(window.startsAt);
       } else {
         flush();
-        merged = { from, until, windows: [window] };
+        merged = { from, until, first: window, later: [] };
       }
     }
     flush();
   }
-  const poolSize = facts.poolEnabled ? (options.poolSize ?? facts.poolSize) : 0;
-  const placed = Math.min(poolSize, facts.poolOnLock);
-  for (let i = 0; i < poolSize; i++) {
+  // The pool's codes not on the lock yet wait for a slot, last; those on it hold theirs (`lockHeld`).
+  const poolSize = poolSizeUnder(facts, options);
+  for (let i = Math.min(poolSize, facts.poolOnLock); i < poolSize; i++) {
     needs.push({
       id: `pool:${i}`,
       kind: 'pool',
       from: null,
       until: null,
       startsAt: null,
-      onLock: i < placed,
+      onLock: false,
     });
   }
   return needs;
 }
+
+const poolSizeUnder = (facts: LockSlotFacts, options: NeedOptions) =>
+  facts.poolEnabled ? (options.poolSize ?? facts.poolSize) : 0;
+
+/** Slots the lock's codes on it for good take throughout: ongoing codes and the pool's placed codes. */
+export function lockHeld(facts: LockSlotFacts, options: NeedOptions): number {
+  return facts.ongoingOnLock + Math.min(poolSizeUnder(facts, options), facts.poolOnLock);
+}
+
+/**
+ * An ongoing code on its lock now, not the pool's and not a staff member's:
+ * it keeps its slot for good, so the forecast counts it, not its times.
+ */
+const heldForGood = (table: string) => {
+  const c = sql.identifier(table);
+  return sql`(${c}.type = 'ongoing' and not ${c}.is_backup and ${c}.staff_member_id is null
+    and ${takesSlot.sql({ table })})`;
+};
 
 /** A change that clears the shortage (or leaves fewer people without a code), re-forecast to be sure. */
 export type SlotFix =
@@ -423,7 +499,6 @@ type LockRow = {
   nativeScheduling: boolean;
   poolEnabled: boolean;
   poolSize: number;
-  poolOnLock: number;
   leadMinutes: number;
 };
 
@@ -464,39 +539,44 @@ export async function forecastOrganization(
   const aheadMs = Math.max(NATIVE_SCHEDULING_HOURS * HOUR, leadMinutes * 60_000);
   // Three reads at once: the locks, the organization's codes, the staff plan.
   const [lockRows, codeRows, plan] = await Promise.all([
-    db
-      .select({
-        id: devices.id,
-        name: devices.name,
-        room: devices.room,
-        propertyId: devices.propertyId,
-        propertyName: properties.name,
-        timeZone: sql<string>`coalesce(${properties.timeZone}, ${organizations.timeZone})`,
-        capacity: sql<number>`${devices.slotLimit}`,
-        nativeScheduling: devices.supportsNativeScheduling,
-        poolEnabled: devices.backupPoolEnabled,
-        poolSize: poolSizeSql(),
-        poolOnLock: sql<number>`(select count(*)::int from access_codes b
-          where b.device_id = ${devices.id} and b.is_backup and b.pulled_at is null
-            and ${isLive.sql({ table: 'b' })} and ${takesSlot.sql({ table: 'b' })})`,
-        leadMinutes: organizations.programmingLeadMinutes,
-      })
-      .from(devices)
-      .innerJoin(organizations, eq(organizations.id, devices.organizationId))
-      .leftJoin(
-        properties,
-        and(
-          eq(properties.id, devices.propertyId),
-          eq(properties.organizationId, devices.organizationId),
-        ),
-      )
-      .where(
-        and(
-          eq(devices.organizationId, organizationId),
-          eq(devices.status, 'active'),
-          sql`${devices.slotLimit} is not null`,
-        ),
-      ),
+    // What is on each lock for good is counted here, in one pass over the codes.
+    queryRows<{
+      id: string;
+      name: string;
+      room: string | null;
+      property_id: string | null;
+      property_name: string | null;
+      time_zone: string;
+      capacity: number;
+      native_scheduling: boolean;
+      pool_enabled: boolean;
+      pool_size: number;
+      pool_on_lock: number;
+      ongoing_on_lock: number;
+    }>(
+      db,
+      sql`select d.id, d.name, d.room, d.property_id, p.name as property_name,
+            coalesce(p.time_zone, o.time_zone) as time_zone, d.slot_limit as capacity,
+            d.supports_native_scheduling as native_scheduling,
+            d.backup_pool_enabled as pool_enabled,
+            ${poolSizeSql({ device: 'd', organization: 'o' })} as pool_size,
+            coalesce(h.pool_on_lock, 0) as pool_on_lock,
+            coalesce(h.ongoing_on_lock, 0) as ongoing_on_lock
+          from devices d
+          join organizations o on o.id = d.organization_id
+          left join properties p on p.id = d.property_id and p.organization_id = d.organization_id
+          left join (
+            select c.device_id,
+              (count(*) filter (where ${inBackupPool.sql({ table: 'c' })}))::int as pool_on_lock,
+              (count(*) filter (where ${heldForGood('c')}))::int as ongoing_on_lock
+            from access_codes c
+            where c.organization_id = ${organizationId} and ${isLive.sql({ table: 'c' })}
+              and ${takesSlot.sql({ table: 'c' })}
+            group by c.device_id
+          ) h on h.device_id = d.id
+          where d.organization_id = ${organizationId} and d.status = 'active'
+            and d.slot_limit is not null`,
+    ),
     // The organization's live codes, matched to the locks above in memory (a
     // join to devices lets a planner without statistics walk the codes once
     // per lock); times as epoch milliseconds, read raw (thousands of rows).
@@ -524,8 +604,8 @@ export async function forecastOrganization(
             on r.id = c.reservation_id and r.organization_id = c.organization_id
           where c.organization_id = ${organizationId}
             and ${isLive.sql({ table: 'c' })}
-            -- The pool is counted by its size.
-            and not ${inBackupPool.sql({ table: 'c' })}
+            -- The pool is counted by its size, codes on the lock for good by their number.
+            and not ${inBackupPool.sql({ table: 'c' })} and not ${heldForGood('c')}
             and (c.type = 'ongoing' or c.ends_at > ${now.toISOString()}::timestamptz)
             and (c.starts_at is null
               or c.starts_at < ${new Date(until.getTime() + aheadMs).toISOString()}::timestamptz)`,
@@ -550,13 +630,27 @@ export async function forecastOrganization(
     checkIn: at(c.check_in),
   }));
   const factsOf = new Map<string, LockSlotFacts>();
-  for (const lock of lockRows) {
-    factsOf.set(lock.id, {
-      capacity: lock.capacity,
-      nativeScheduling: lock.nativeScheduling,
-      poolEnabled: lock.poolEnabled,
-      poolSize: lock.poolSize,
-      poolOnLock: lock.poolOnLock,
+  const rows: LockRow[] = lockRows.map((l) => ({
+    id: l.id,
+    name: l.name,
+    room: l.room,
+    propertyId: l.property_id,
+    propertyName: l.property_name,
+    timeZone: l.time_zone,
+    capacity: l.capacity,
+    nativeScheduling: l.native_scheduling,
+    poolEnabled: l.pool_enabled,
+    poolSize: l.pool_size,
+    leadMinutes,
+  }));
+  for (const l of lockRows) {
+    factsOf.set(l.id, {
+      capacity: l.capacity,
+      nativeScheduling: l.native_scheduling,
+      poolEnabled: l.pool_enabled,
+      poolSize: l.pool_size,
+      poolOnLock: l.pool_on_lock,
+      ongoingOnLock: l.ongoing_on_lock,
       codes: [],
       staff: [],
     });
@@ -596,7 +690,7 @@ export async function forecastOrganization(
     }
     return list;
   };
-  const locks = lockRows.map((lock) =>
+  const locks = rows.map((lock) =>
     forecastOne(lock, factsOf.get(lock.id) as LockSlotFacts, {
       now,
       hours,
@@ -632,6 +726,7 @@ function run(
   return forecastLock({
     capacity: facts.capacity,
     needs: lockNeeds(facts, options),
+    held: lockHeld(facts, options),
     from: horizon.now,
     hours: horizon.hours,
     bucketHours,

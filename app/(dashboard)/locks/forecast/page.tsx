@@ -181,7 +181,7 @@ function ShortLock({ lock, now, rights }: { lock: LockSlotForecast; now: Date; r
           ) : null}
         </h3>
         <StatusPill tone={leavesSomeoneOut(lock) ? 'red' : 'amber'}>
-          {plural(lock.capacity, 'slot')}, {lock.peak} needed at most
+          {plural(lock.capacity, 'slot')}
         </StatusPill>
       </div>
       <p className="text-sm text-slate-800">
@@ -224,30 +224,21 @@ function ShortLock({ lock, now, rights }: { lock: LockSlotForecast; now: Date; r
   );
 }
 
-/** The most slots needed in each 24 hours from now, on one line; the days over its slots stand out. */
+/** How many of the coming days are short: the day-by-day peaks in one sentence. */
 function DailyPeaks({ lock }: { lock: LockSlotForecast }) {
+  const short = lock.daily.filter((day) => day.peak > lock.capacity).length;
   return (
     <p className="text-sm text-slate-700">
-      Most needed at once, day by day (of {lock.capacity}):{' '}
-      {lock.daily.map((day, i) => (
-        <span key={day.date}>
-          {i > 0 ? ' · ' : ''}
-          {day.peak > lock.capacity ? (
-            <strong className="text-red-800">
-              {day.peak}
-              <span className="sr-only"> (short)</span>
-            </strong>
-          ) : (
-            day.peak
-          )}
-        </span>
-      ))}
+      Short on {short === 1 ? '1 day' : `${short} days`} of the next {lock.daily.length}; at most{' '}
+      {lock.peak} needed at once.
     </p>
   );
 }
 
 const effect = (fix: SlotFix) =>
-  fix.clears ? 'Clears the shortage.' : 'Leaves fewer people without a code, but not none.';
+  fix.clears
+    ? 'Clears the shortage.'
+    : 'Leaves fewer people without a code, though the lock still runs short.';
 
 function Fixes({ lock, rights }: { lock: LockSlotForecast; rights: Rights }) {
   if (lock.fixes.length === 0) {
