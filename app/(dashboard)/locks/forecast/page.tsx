@@ -235,10 +235,21 @@ function DailyPeaks({ lock }: { lock: LockSlotForecast }) {
   );
 }
 
-const effect = (fix: SlotFix) =>
-  fix.clears
+/**
+ * What the fix was checked to do. A person's fix was checked by forecasting
+ * without their windows on this lock, so it promises no more than that: a
+ * window moved by an hour may still fall in the short time.
+ */
+const effect = (fix: SlotFix) => {
+  if (fix.kind === 'move_staff_window') {
+    return fix.clears
+      ? `Without ${fix.name}’s windows on this lock, it has room for everyone else.`
+      : `Without ${fix.name}’s windows on this lock, fewer people are left without a code.`;
+  }
+  return fix.clears
     ? 'Clears the shortage.'
     : 'Leaves fewer people without a code, though the lock still runs short.';
+};
 
 function Fixes({ lock, rights }: { lock: LockSlotForecast; rights: Rights }) {
   if (lock.fixes.length === 0) {
@@ -314,11 +325,14 @@ function FixAction({
             href={`/staff/${fix.staffMemberId}`}
             className="font-medium text-brand-700 underline"
           >
-            Move {fix.name}’s window
+            Move {fix.name}’s windows out of the short time, or take this lock off their doors
           </Link>
         </p>
       ) : (
-        <p>Move {fix.name}’s window (an owner or admin can).</p>
+        <p>
+          Move {fix.name}’s windows out of the short time, or take this lock off their doors (an
+          owner or admin can).
+        </p>
       );
   }
 }
