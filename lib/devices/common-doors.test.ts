@@ -817,6 +817,8 @@ describe('a lock a stay booked that later becomes a common door', () => {
     const detail = await getReservationDetail(database.db, frontDesk, whole.id, T0);
     // The edit form lists and checks the stay's locks (reservation-view.tsx `lockChoices`).
     expect(detail.locks.map((l) => l.name)).toEqual(['Apt A entrance']);
+    // Checked and fixed there: unchecking it could not take it off.
+    expect(detail.keptLockIds).toEqual([entrance.id]);
 
     const edited = await fixPhone(whole.id, []);
     expect(edited.guestPhone).toBe('+14155550123');
