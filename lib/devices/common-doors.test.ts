@@ -769,3 +769,95 @@ describe('listing stays', () => {
     expect(search.reservations).toEqual([]);
   });
 });
+
+describe('a lock a stay booked that later becomes a common door', () => {
+  /** Apt A: two bedrooms in the group 'Apt A rooms', its entrance and a bike shed outside it. */
+  async function aptA() {
+    const [bed1, bed2] = [await addLock('Apt A bedroom 1'), await addLock('Apt A bedroom 2')];
+    const entrance = await addLock('Apt A entrance');
+    const shed = await addLock('Bike shed');
+    const group = await createLockGroup(
+      database.db,
+      owner,
+      { propertyId: harbor.property.id, name: 'Apt A rooms', deviceIds: [bed1.id, bed2.id] },
+      T0,
+    );
+    return { bed1, bed2, entrance, shed, group };
+  }
+  const markEntrance = (entranceId: string, groupId: string | null) =>
+    setCommonDoor(database.db, owner, { deviceId: entranceId, commonDoor: true, groupId }, T0);
+  const fixPhone = (reservationId: string, deviceIds?: string[]) =>
+    updateReservation(
+      database.db,
+      frontDesk,
+      reservationId,
+      { guestPhone: '+1 415 555 0123', ...(deviceIds ? { deviceIds } : {}) },
+      at(T0, minutes(5)),
+    );
+
+  it('keeps the entrance, and the guest’s code there, when the desk edits a stay with other rooms', async () => {
+    const { entrance, shed, group } = await aptA();
+    const whole = await stay([entrance.id, shed.id], 1, 2, 'Wanda Whole');
+    const entranceCode = (await codesOf(whole.id)).get(entrance.id);
+    expect(await markEntrance(entrance.id, group.id)).toMatchObject({ staysAdded: 0 });
+    expect((await linksOf(whole.id)).get(entrance.id)).toBe(false);
+
+    // The edit form cannot offer a common door: it sends the rooms it shows.
+    const edited = await fixPhone(whole.id, [shed.id]);
+    expect(edited.guestPhone).toBe('+14155550123');
+    expect(edited.deviceIds.sort()).toEqual([entrance.id, shed.id].sort());
+    expect((await linksOf(whole.id)).get(entrance.id)).toBe(false);
+    expect((await codesOf(whole.id)).get(entrance.id)?.id).toBe(entranceCode?.id);
+  });
+
+  it('lets the desk edit a stay whose only lock is the entrance, and the stay page shows it as its lock', async () => {
+    const { entrance, bed1, group } = await aptA();
+    const whole = await stay([entrance.id], 1, 2, 'Wanda Whole');
+    await markEntrance(entrance.id, group.id);
+    const detail = await getReservationDetail(database.db, frontDesk, whole.id, T0);
+    // The edit form lists and checks the stay's locks (reservation-view.tsx `lockChoices`).
+    expect(detail.locks.map((l) => l.name)).toEqual(['Apt A entrance']);
+    // Checked and fixed there: unchecking it could not take it off.
+    expect(detail.keptLockIds).toEqual([entrance.id]);
+
+    const edited = await fixPhone(whole.id, []);
+    expect(edited.guestPhone).toBe('+14155550123');
+    expect(edited.deviceIds).toEqual([entrance.id]);
+    expect((await linksOf(whole.id)).get(entrance.id)).toBe(false);
+    expect((await codesOf(whole.id)).has(entrance.id)).toBe(true);
+
+    // A stay with nothing to keep still needs a lock.
+    const bedroom = await stay([bed1.id], 4, 1, 'Ben Bedroom');
+    const error = await refused(() => fixPhone(bedroom.id, []));
+    expect(error.message).toBe('Choose at least one lock.');
+    expect(error.options.field).toBe('deviceIds');
+  });
+
+  it('does not turn the booked lock into the stay’s common door, so unmarking the door leaves the guest’s code', async () => {
+    const { entrance, shed } = await aptA();
+    const whole = await stay([entrance.id], 1, 2, 'Wanda Whole');
+    const withShed = await stay([entrance.id, shed.id], 4, 1, 'Sid Shed');
+    const roomOnly = await stay([shed.id], 8, 1, 'Ros Room');
+    // The door of the whole property.
+    expect(await markEntrance(entrance.id, null)).toMatchObject({ staysAdded: 1 });
+
+    await fixPhone(whole.id);
+    await fixPhone(withShed.id, [shed.id]);
+    for (const booked of [whole, withShed]) {
+      expect((await linksOf(booked.id)).get(entrance.id)).toBe(false);
+    }
+    const unmarked = await setCommonDoor(
+      database.db,
+      owner,
+      { deviceId: entrance.id, commonDoor: false },
+      at(T0, minutes(10)),
+    );
+    // Only the stay that got the entrance as its common door loses it.
+    expect(unmarked).toMatchObject({ staysRemoved: 1 });
+    expect((await codesOf(roomOnly.id)).has(entrance.id)).toBe(false);
+    for (const booked of [whole, withShed]) {
+      expect((await linksOf(booked.id)).get(entrance.id)).toBe(false);
+      expect((await codesOf(booked.id)).has(entrance.id)).toBe(true);
+    }
+  });
+});

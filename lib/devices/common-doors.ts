@@ -123,16 +123,57 @@ const roomsOfStay = (tx: Executor) =>
     );
 
 /**
+ * The other half of the rule: a stay that has a lock as one of its own rooms
+ * (it chose it, maybe before the lock became a common door) keeps it as
+ * chosen, never gets it as a common door. Marking the lock leaves such a stay
+ * alone, unmarking it takes nothing from it, and an edit of the stay keeps it
+ * (`keptRooms`): the forms offer no common door to choose again.
+ */
+function chosenAsRoom(
+  tx: Executor,
+  reservationId: AnyColumn | string,
+  deviceId: AnyColumn | string,
+) {
+  return exists(
+    tx
+      .select({ one: sql`1` })
+      .from(reservationDevices)
+      .where(
+        and(
+          eq(reservationDevices.reservationId, reservationId),
+          eq(reservationDevices.deviceId, deviceId),
+          eq(reservationDevices.viaCommonDoor, false),
+        ),
+      ),
+  );
+}
+
+/**
+ * A stay's rooms that are common doors now (`chosenAsRoom`): an edit keeps
+ * them whatever rooms it names, since no form can offer them.
+ */
+export async function keptRooms(tx: Executor, reservationId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ id: devices.id })
+    .from(devices)
+    .where(and(eq(devices.commonDoor, true), chosenAsRoom(tx, reservationId, devices.id)))
+    .orderBy(asc(devices.id));
+  return rows.map((r) => r.id);
+}
+
+/**
  * The common doors a stay at `propertyId` with these rooms gets: the
  * property's, and each group's door whose group holds one of them
- * (`roomInGroup`). The doors come back with their codes locked for this
- * transaction (`lockCodeChanges`), ready for digits to be picked.
+ * (`roomInGroup`), but none the stay (`reservationId`, when it exists) has
+ * as a room (`chosenAsRoom`). The doors come back with their codes locked
+ * for this transaction (`lockCodeChanges`), ready for digits to be picked.
  */
 export async function commonDoorsFor(
   tx: Executor,
   organizationId: string,
   propertyId: string,
   roomDeviceIds: readonly string[],
+  reservationId: string | null = null,
 ): Promise<LockForCodes[]> {
   const rooms = [...new Set(roomDeviceIds)];
   const doors = await tx
@@ -154,6 +195,7 @@ export async function commonDoorsFor(
         eq(devices.status, 'active'),
         eq(devices.commonDoor, true),
         or(isNull(devices.commonDoorGroupId), roomInGroup(tx, devices.commonDoorGroupId, rooms)),
+        reservationId === null ? undefined : not(chosenAsRoom(tx, reservationId, devices.id)),
       ),
     )
     .orderBy(asc(devices.name), asc(devices.id));
@@ -189,31 +231,19 @@ export function doorDigits(
 /**
  * Stays a door serves now: confirmed, at its property, not yet checked out;
  * for a group's door, only those with a room in the group. A stay that chose
- * the door as one of its own locks keeps it as chosen.
+ * the door as one of its own locks keeps it as chosen (`chosenAsRoom`).
  */
 function servedStays(
   tx: Executor,
   door: { id: string; organizationId: string; propertyId: string; groupId: string | null },
   now: Date,
 ) {
-  const chosenDirectly = exists(
-    tx
-      .select({ one: sql`1` })
-      .from(reservationDevices)
-      .where(
-        and(
-          eq(reservationDevices.reservationId, reservations.id),
-          eq(reservationDevices.deviceId, door.id),
-          eq(reservationDevices.viaCommonDoor, false),
-        ),
-      ),
-  );
   return and(
     eq(reservations.organizationId, door.organizationId),
     eq(reservations.propertyId, door.propertyId),
     eq(reservations.status, 'confirmed'),
     gt(reservations.endsAt, now),
-    not(chosenDirectly),
+    not(chosenAsRoom(tx, reservations.id, door.id)),
     door.groupId === null ? undefined : roomInGroup(tx, door.groupId, roomsOfStay(tx)),
   );
 }

@@ -109,6 +109,11 @@ export type ReservationDetail = {
   locks: StayLock[];
   /** The common doors its rooms give it (an entrance, a gate): not chosen, they follow the rooms. */
   commonDoors: StayLock[];
+  /**
+   * Its rooms that are common doors now (booked before they were marked): an
+   * edit keeps them (../devices/common-doors `keptRooms`), so the form shows them chosen and fixed.
+   */
+  keptLockIds: string[];
   codes: CodeView[];
   /** What the stay's codes do next, locks with the same outcome together. */
   effect: string[];
@@ -180,6 +185,7 @@ export async function getReservationDetail(
         room: devices.room,
         online: devices.online,
         viaCommonDoor: reservationDevices.viaCommonDoor,
+        commonDoor: devices.commonDoor,
       })
       .from(reservationDevices)
       .innerJoin(devices, deviceOfLink)
@@ -306,8 +312,13 @@ export async function getReservationDetail(
     cancelledAtLabel: reservation.cancelledAt
       ? formatZoned(reservation.cancelledAt, timeZone)
       : null,
-    locks: locks.filter((l) => !l.viaCommonDoor).map(({ viaCommonDoor: _, ...lock }) => lock),
-    commonDoors: locks.filter((l) => l.viaCommonDoor).map(({ viaCommonDoor: _, ...lock }) => lock),
+    locks: locks
+      .filter((l) => !l.viaCommonDoor)
+      .map(({ viaCommonDoor: _, commonDoor: __, ...lock }) => lock),
+    commonDoors: locks
+      .filter((l) => l.viaCommonDoor)
+      .map(({ viaCommonDoor: _, commonDoor: __, ...lock }) => lock),
+    keptLockIds: locks.filter((l) => !l.viaCommonDoor && l.commonDoor).map((l) => l.id),
     codes,
     effect,
     history: eventRows.map((event) => {

@@ -25,7 +25,7 @@ import {
 } from '@/lib/access-codes/store';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
-import { commonDoorsFor, doorDigits, holdCommonDoors } from '@/lib/devices/common-doors';
+import { commonDoorsFor, doorDigits, holdCommonDoors, keptRooms } from '@/lib/devices/common-doors';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { queueCancellationMessage } from '@/lib/messages/guest';
@@ -120,15 +120,17 @@ async function createGuestCodes(
 /**
  * A stay's locks: the rooms it chose, and the common doors those rooms give
  * it (./devices/common-doors `commonDoorsFor`). A chosen lock that is one of
- * those doors anyway is linked once, as the door.
+ * those doors anyway is linked once, as the door, unless the stay (`reservationId`,
+ * on an edit) already has it as a room: that one stays a room.
  */
 async function roomsAndDoors(
   tx: Executor,
   actor: Actor,
   propertyId: string,
   chosen: string[],
+  reservationId: string | null = null,
 ): Promise<{ roomIds: string[]; doors: LockForCodes[] }> {
-  const doors = await commonDoorsFor(tx, actor.organizationId, propertyId, chosen);
+  const doors = await commonDoorsFor(tx, actor.organizationId, propertyId, chosen, reservationId);
   const doorIds = new Set(doors.map((d) => d.id));
   return { roomIds: [...new Set(chosen)].filter((id) => !doorIds.has(id)), doors };
 }
@@ -320,10 +322,16 @@ export async function updateReservation(
   now: Date,
 ): Promise<ReservationWithCodes> {
   assertCan(actor, 'reservations.manage', 'Reservation');
-  const parsed = updateReservationSchema.safeParse(input);
   const given = changedDatesSchema.safeParse(input);
   return db.transaction(async (tx) => {
     const current = await findReservation(tx, actor, reservationId);
+    // Rooms it chose that are common doors now: no form offers them, so the rooms an edit names keep them.
+    const doorsKept = await keptRooms(tx, current.id);
+    const parsed = updateReservationSchema.safeParse(
+      Array.isArray(input.deviceIds) && doorsKept.length > 0
+        ? { ...input, deviceIds: [...input.deviceIds, ...doorsKept] }
+        : input,
+    );
     if (current.status === 'cancelled') {
       throw new AppError('conflict', 'This reservation is cancelled; create a new one instead.');
     }
@@ -359,7 +367,7 @@ export async function updateReservation(
       property.id,
       chosen.filter((id) => !before.includes(id)),
     );
-    const { roomIds, doors } = await roomsAndDoors(tx, actor, property.id, chosen);
+    const { roomIds, doors } = await roomsAndDoors(tx, actor, property.id, chosen, current.id);
     const doorIds = doors.map((d) => d.id);
     const after = [...roomIds, ...doorIds];
     const added = after.filter((id) => !before.includes(id));

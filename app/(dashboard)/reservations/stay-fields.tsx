@@ -42,6 +42,8 @@ export type StayDefaults = {
   checkOutDate: string;
   checkOutTime: string;
   deviceIds: string[];
+  /** Locks the stay keeps whatever is checked (rooms it booked that are common doors now): shown checked, fixed. */
+  keptLockIds?: string[];
 };
 
 /** Guest contact, the stay's dates and times, and its locks: the fields the new and edit forms share. */
@@ -126,7 +128,12 @@ export function StayFields({
         </div>
       </fieldset>
 
-      <LockChoices locks={locks} chosen={defaults.deviceIds} error={errors.deviceIds} />
+      <LockChoices
+        locks={locks}
+        chosen={defaults.deviceIds}
+        kept={defaults.keptLockIds ?? []}
+        error={errors.deviceIds}
+      />
       {errors.allowOverlap ? <BookAnyway problem={errors.allowOverlap} /> : null}
     </div>
   );
@@ -156,10 +163,12 @@ function BookAnyway({ problem }: { problem: string }) {
 function LockChoices({
   locks,
   chosen,
+  kept,
   error,
 }: {
   locks: StayLock[];
   chosen: string[];
+  kept: string[];
   error?: string;
 }) {
   const [filter, setFilter] = useState('');
@@ -207,7 +216,9 @@ function LockChoices({
                   type="checkbox"
                   name="deviceIds"
                   value={lock.id}
-                  defaultChecked={chosen.includes(lock.id)}
+                  defaultChecked={chosen.includes(lock.id) || kept.includes(lock.id)}
+                  // The stay keeps it whatever is sent: a box that could be unchecked would say otherwise.
+                  disabled={kept.includes(lock.id)}
                   className="size-4 accent-brand-600"
                 />
                 <span>
@@ -216,6 +227,9 @@ function LockChoices({
                     <span className="text-slate-500"> (room {lock.room})</span>
                   ) : null}
                   {lock.online ? null : <span className="text-red-700"> · offline</span>}
+                  {kept.includes(lock.id) ? (
+                    <span className="text-slate-500"> · common door now, the stay keeps it</span>
+                  ) : null}
                 </span>
               </label>
             );

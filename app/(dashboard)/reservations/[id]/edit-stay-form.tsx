@@ -55,6 +55,7 @@ export function EditStayForm({
             checkOutDate: stay.checkOut.date,
             checkOutTime: stay.checkOut.time,
             deviceIds: stay.locks.map((l) => l.id),
+            keptLockIds: stay.keptLockIds,
           }}
           locks={locks}
           zone={stay.zoneAbbreviation}
