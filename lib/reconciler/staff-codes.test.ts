@@ -467,6 +467,61 @@ describe('digits unique on each lock', () => {
   });
 });
 
+describe('digits typed by the desk that are a person’s', () => {
+  it('rotate that person at once: the revealed digits open none of her doors, she is told, and the desk sees no digits', async () => {
+    const [entrance, other] = [await room('125'), await room('126')];
+    const allDay = {
+      kind: 'weekly' as const,
+      days: [1, 2, 3, 4, 5, 6, 7],
+      startTime: '08:00',
+      endTime: '20:00',
+    };
+    const person = await maria(
+      {
+        deviceIds: [entrance.id, other.id],
+        windows: [allDay],
+        code: '482915',
+        email: 'maria@example.com',
+      },
+      T0,
+    );
+    await tick(T0);
+    expect(await digitsOnLock(other.externalId)).toEqual(['482915']);
+    const typed = await createAccessCode(
+      database.db,
+      frontDesk,
+      { deviceId: entrance.id, name: 'Electrician', code: '482915' },
+      later(T0, minutes(1)),
+    );
+    // Her digits changed in the same transaction: no live code of hers keeps the typed ones.
+    const [row] = await database.db
+      .select()
+      .from(staffMembers)
+      .where(eq(staffMembers.id, person.id));
+    expect(row?.code).not.toBe('482915');
+    const codes = await liveCodesOf(person.id);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(codes.every((c) => c.code !== '482915')).toBe(true);
+    const sent = await database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.kind, 'staff_code'), eq(messages.recipient, 'maria@example.com')));
+    expect(sent).toHaveLength(2);
+    // The desk's page names no digits but its own code's.
+    const deskPage = await getLockDetail(
+      database.db,
+      frontDesk,
+      entrance.id,
+      later(T0, minutes(1)),
+    );
+    expect(deskPage.codes.filter((c) => c.code === '482915').map((c) => c.id)).toEqual([typed.id]);
+    expect(JSON.stringify(deskPage)).not.toContain(row?.code ?? 'none');
+    // After a tick the other door holds her new digits, not the typed ones.
+    await tick(later(T0, minutes(2)));
+    expect(await digitsOnLock(other.externalId)).toEqual([row?.code]);
+  });
+});
+
 describe('secrecy', () => {
   it('the front desk sees who has access to a door but never the digits', async () => {
     const lock = await room('130');

@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db, Executor } from '@/db/client';
 import { type AccessCode, accessCodes, devices, organizations, staffMembers } from '@/db/schema';
+// biome-ignore lint/suspicious/noImportCycles: operations loads ./members only when called (a revealed person's rotation).
 import { applyCodeChange, markDeleted, retireHiddenHolders } from '@/lib/access-codes/operations';
 import { isLive } from '@/lib/access-codes/predicates';
 import { hidesDigits } from '@/lib/access-codes/reads';

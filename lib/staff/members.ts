@@ -8,6 +8,7 @@ import {
   staffMembers,
   staffWindows,
 } from '@/db/schema';
+// biome-ignore lint/suspicious/noImportCycles: operations loads this file only when called (a revealed person's rotation).
 import { markDeleted } from '@/lib/access-codes/operations';
 import { isLive } from '@/lib/access-codes/predicates';
 import { codeProblem, commonLengths, defaultLength, generateCode } from '@/lib/access-codes/rules';
@@ -23,7 +24,8 @@ import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { InvalidInputError } from '@/lib/validation';
-import { recodeStaffMember, syncStaffMemberCodes } from './codes';
+// biome-ignore lint/suspicious/noImportCycles: see the import of operations above.
+import { keyholdActor, recodeStaffMember, syncStaffMemberCodes } from './codes';
 import { describeWindows } from './describe';
 import { parseStaffMember, type StaffMemberData, type StaffWindowData } from './input';
 import { queueStaffCodeMessage } from './messages';
@@ -347,29 +349,69 @@ export async function rotateStaffCode(
   assertCan(actor, 'staff.manage', 'StaffMember');
   return db.transaction(async (tx) => {
     const current = await findPerson(tx, actor, staffMemberId);
-    const lockIds = await doorLockIds(tx, actor.organizationId, {
-      staffMemberIds: [current.id],
-    });
-    const locks = await loadLocks(tx, actor.organizationId, lockIds);
-    await lockPersonLocks(tx, actor, current.id);
-    const code = await newDigits(tx, current.id, locks, [current.code]);
-    const [person] = await tx
-      .update(staffMembers)
-      .set({ code, codeRotatedAt: now, updatedAt: new Date() })
-      .where(eq(staffMembers.id, current.id))
-      .returning();
-    if (!person) throw AppError.notFound('StaffMember');
-    await recodeStaffMember(tx, actor, { staffMemberId: person.id, code }, now);
-    await syncStaffMemberCodes(tx, actor, person.id, now);
-    await recordAudit(tx, actor, {
-      action: 'staff_member.code_rotated',
-      targetType: 'staff_member',
-      targetId: person.id,
-      detail: { name: person.name },
-    });
-    await messagePerson(tx, actor, person, `rotated:${now.toISOString()}`, now);
-    return { code };
+    return rotate(tx, actor, current, now, {});
   });
+}
+
+/** The body of a rotation, in the caller's transaction: new digits everywhere, audited, messaged. */
+async function rotate(
+  tx: Executor,
+  actor: Actor,
+  current: StaffMember,
+  now: Date,
+  detail: Record<string, unknown>,
+): Promise<{ code: string }> {
+  const lockIds = await doorLockIds(tx, actor.organizationId, {
+    staffMemberIds: [current.id],
+  });
+  const locks = await loadLocks(tx, actor.organizationId, lockIds);
+  await lockPersonLocks(tx, actor, current.id);
+  const code = await newDigits(tx, current.id, locks, [current.code]);
+  const [person] = await tx
+    .update(staffMembers)
+    .set({ code, codeRotatedAt: now, updatedAt: new Date() })
+    .where(eq(staffMembers.id, current.id))
+    .returning();
+  if (!person) throw AppError.notFound('StaffMember');
+  await recodeStaffMember(tx, actor, { staffMemberId: person.id, code }, now);
+  await syncStaffMemberCodes(tx, actor, person.id, now);
+  await recordAudit(tx, actor, {
+    action: 'staff_member.code_rotated',
+    targetType: 'staff_member',
+    targetId: person.id,
+    detail: { name: person.name, ...detail },
+  });
+  await messagePerson(tx, actor, person, `rotated:${now.toISOString()}`, now);
+  return { code };
+}
+
+/**
+ * People whose digits someone just typed on a door (access-codes/operations
+ * `retireHiddenHolders`): that door's code of theirs came off, and whoever
+ * typed them may now guess whose they were. Their digits are rotated in the
+ * same transaction, by Keyhold, so the typed ones open none of their doors.
+ */
+export async function rotateRevealedStaffCodes(
+  tx: Executor,
+  organizationId: string,
+  staffMemberIds: string[],
+  now: Date,
+): Promise<void> {
+  const actor = keyholdActor(organizationId);
+  for (const staffMemberId of [...new Set(staffMemberIds)].sort()) {
+    const [current] = await tx
+      .select()
+      .from(staffMembers)
+      .where(
+        and(
+          eq(staffMembers.id, staffMemberId),
+          eq(staffMembers.organizationId, organizationId),
+          isNull(staffMembers.removedAt),
+        ),
+      )
+      .for('update');
+    if (current) await rotate(tx, actor, current, now, { reason: 'digits_requested' });
+  }
 }
 
 /**
