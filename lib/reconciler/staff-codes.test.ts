@@ -449,6 +449,38 @@ describe('digits unique on each lock', () => {
     ]);
   });
 
+  it('a door the tick gives digits of its own is told to the person, once', async () => {
+    const first = await room('127');
+    const [group] = await database.db
+      .insert(lockGroups)
+      .values({ organizationId: harbor.org.id, propertyId: harbor.property.id, name: 'Floor 2' })
+      .returning();
+    if (!group) throw new Error('no group');
+    await database.db
+      .insert(lockGroupDevices)
+      .values({ groupId: group.id, deviceId: first.id, organizationId: harbor.org.id });
+    const person = await maria(
+      { groupIds: [group.id], code: '482915', email: 'maria@example.com' },
+      T0,
+    );
+    // A four-digit lock joins her group: it cannot take her six digits.
+    const short = await room('128', { lengths: [4] });
+    await database.db
+      .insert(lockGroupDevices)
+      .values({ groupId: group.id, deviceId: short.id, organizationId: harbor.org.id });
+    await tick(later(T0, minutes(1)));
+    const [own] = (await liveCodesOf(person.id)).filter((c) => c.deviceId === short.id);
+    expect(own?.code).toMatch(/^\d{4}$/);
+    await tick(later(T0, minutes(2)));
+    const sent = await database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.kind, 'staff_code'), eq(messages.recipient, 'maria@example.com')))
+      .orderBy(asc(messages.createdAt));
+    expect(sent).toHaveLength(2);
+    expect(sent.at(-1)?.body).toContain(`Room 128 (code ${own?.code} on this door)`);
+  });
+
   it('a code typed with the person’s digits takes that door from her; the next tick gives it other digits', async () => {
     const lock = await room('124');
     const person = await maria({ deviceIds: [lock.id], code: '482915' }, T0);

@@ -22,6 +22,7 @@ import {
 } from '@/lib/access-codes/store';
 import type { Actor } from '@/lib/auth/actor';
 import { logger } from '@/lib/log';
+import { messageStaffMember } from './messages';
 import { loadStaffPlan, type StaffNeed } from './plan';
 import type { Interval } from './windows';
 
@@ -178,6 +179,9 @@ async function locksById(db: Executor, deviceIds: string[]): Promise<Map<string,
   return new Map(rows.map((r) => [r.id, r]));
 }
 
+/** The id prefix of a code `applyDoor` is about to insert. */
+const PENDING = 'new:';
+
 /** The person whose digits a code takes: what choosing them needs. */
 export type StaffDigits = { staffMemberId: string; code: string };
 
@@ -224,7 +228,15 @@ export async function digitsOnDoor(
     )
     .orderBy(desc(accessCodes.createdAt))
     .limit(1);
-  const previous = before?.code;
+  // Digits just chosen for another window of theirs on this door (not yet
+  // written: `applyDoor`'s inserts) come first: one door, one code.
+  const sibling = live.find(
+    (c) =>
+      c.id.startsWith(PENDING) &&
+      c.staffMemberId === person.staffMemberId &&
+      c.code !== person.code,
+  )?.code;
+  const previous = sibling ?? before?.code;
   if (
     previous &&
     !codeProblem(previous, lock.codeConstraints) &&
@@ -261,8 +273,11 @@ async function applyDoor(
   lock: LockForCodes,
   plan: DoorPlan,
   now: Date,
+  options: { tell: boolean },
 ): Promise<StaffCodeChanges> {
   if (isEmpty(plan)) return NO_CHANGES;
+  // Codes that ended up with digits other than the person's: they are told.
+  const ownDigits: StaffDigits[] = [];
   if (plan.deletes.length > 0) {
     const rows = await tx
       .select({
@@ -316,12 +331,14 @@ async function applyDoor(
     );
     const at = live.findIndex((c) => c.id === row.id);
     if (at >= 0) live[at] = { ...live[at], ...row, hold: false } as LiveCode;
+    if (row.code) ownDigits.push({ staffMemberId: move.staffMemberId, code: row.code });
   }
 
   const policy = policyFor(lock, lock.leadMinutes);
   const inserts: NewCode[] = [];
   for (const { need, interval } of plan.inserts) {
     const digits = await digitsOnDoor(tx, actor, need, lock, interval, live, now);
+    if (digits !== need.code) ownDigits.push({ staffMemberId: need.staffMemberId, code: digits });
     inserts.push({
       organizationId: lock.organizationId,
       deviceId: lock.id,
@@ -336,7 +353,7 @@ async function applyDoor(
     });
     // The next window's digits are chosen knowing this one's (one statement writes them all).
     live.push({
-      id: `new:${inserts.length}`,
+      id: `${PENDING}${inserts.length}`,
       deviceId: lock.id,
       code: digits,
       type: 'time_bound',
@@ -353,7 +370,47 @@ async function applyDoor(
     });
   }
   await insertCodes(tx, inserts, actor.userId);
+  if (options.tell) await tellOwnDigits(tx, actor, lock, ownDigits, now);
   return { created: plan.inserts.length, moved: plan.moves.length, deleted: plan.deletes.length };
+}
+
+/**
+ * Tell each person whose code on `lock` now has digits other than theirs
+ * (the lock cannot take theirs, or another code holds them there): the
+ * message lists each door's digits, and its cause names the door and the
+ * digits, so the same digits on the same door are told once.
+ */
+async function tellOwnDigits(
+  tx: Executor,
+  actor: Actor,
+  lock: LockForCodes,
+  changed: StaffDigits[],
+  now: Date,
+): Promise<void> {
+  if (changed.length === 0) return;
+  const people = await tx
+    .select()
+    .from(staffMembers)
+    .where(
+      inArray(
+        staffMembers.id,
+        changed.map((c) => c.staffMemberId),
+      ),
+    );
+  const told = new Set<string>();
+  for (const { staffMemberId, code } of changed) {
+    const person = people.find((p) => p.id === staffMemberId);
+    const cause = `door:${lock.id}:${code}`;
+    if (
+      !person ||
+      person.removedAt ||
+      person.code === code ||
+      told.has(`${staffMemberId}|${cause}`)
+    )
+      continue;
+    told.add(`${staffMemberId}|${cause}`);
+    await messageStaffMember(tx, actor, person, cause, now);
+  }
 }
 
 const byDevice = <T extends { deviceId: string }>(rows: T[]) => {
@@ -397,7 +454,7 @@ export async function programStaffCodes(db: Db, now: Date): Promise<StaffCodeCha
           .from(staffMembers)
           .where(and(inArray(staffMembers.id, people), gt(staffMembers.updatedAt, planReadAt)));
         const plan = planDoor(lock, wanted, fresh, now, new Set(changed.map((p) => p.id)));
-        return applyDoor(tx, keyholdActor(lock.organizationId), lock, plan, now);
+        return applyDoor(tx, keyholdActor(lock.organizationId), lock, plan, now, { tell: true });
       });
       changes = add(changes, done);
     } catch (error) {
@@ -411,12 +468,15 @@ export async function programStaffCodes(db: Db, now: Date): Promise<StaffCodeCha
 /**
  * One person's codes brought to their plan, in the caller's transaction (a
  * person added, changed or given new digits): their doors before and after.
+ * `tell`: message the person about a door given digits of its own (off when
+ * the caller messages them everything anyway).
  */
 export async function syncStaffMemberCodes(
   tx: Executor,
   actor: Actor,
   staffMemberId: string,
   now: Date,
+  options: { tell: boolean } = { tell: true },
 ): Promise<StaffCodeChanges> {
   const needs = await loadStaffPlan(
     tx,
@@ -433,7 +493,7 @@ export async function syncStaffMemberCodes(
   for (const lock of (await locksById(tx, deviceIds)).values()) {
     if (lock.organizationId !== actor.organizationId) continue;
     const plan = planDoor(lock, needsOn.get(lock.id) ?? [], codes.get(lock.id) ?? [], now);
-    changes = add(changes, await applyDoor(tx, actor, lock, plan, now));
+    changes = add(changes, await applyDoor(tx, actor, lock, plan, now, options));
   }
   return changes;
 }

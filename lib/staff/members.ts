@@ -26,10 +26,9 @@ import { parseId } from '@/lib/ids';
 import { InvalidInputError } from '@/lib/validation';
 // biome-ignore lint/suspicious/noImportCycles: see the import of operations above.
 import { keyholdActor, recodeStaffMember, syncStaffMemberCodes } from './codes';
-import { describeWindows } from './describe';
 import { parseStaffMember, type StaffMemberData, type StaffWindowData } from './input';
-import { queueStaffCodeMessage } from './messages';
-import { doorLockIds, windowRules } from './people';
+import { messageStaffMember } from './messages';
+import { doorLockIds } from './people';
 
 export type { StaffMemberInput } from './input';
 export {
@@ -191,47 +190,6 @@ async function writeDoorsAndWindows(
     .values(data.windows.map((w) => windowRow(organizationId, staffMemberId, w)));
 }
 
-/** Tell the person their code, doors and windows (a no-op without an email or phone). */
-async function messagePerson(
-  tx: Executor,
-  actor: Actor,
-  person: StaffMember,
-  cause: string,
-  now: Date,
-): Promise<void> {
-  if (!person.email && !person.phone) return;
-  const lockIds = await doorLockIds(tx, actor.organizationId, {
-    staffMemberIds: [person.id],
-  });
-  const locks = await loadLocks(tx, actor.organizationId, lockIds);
-  const codes = await tx
-    .select({ deviceId: accessCodes.deviceId, code: accessCodes.code })
-    .from(accessCodes)
-    .where(and(eq(accessCodes.staffMemberId, person.id), isLive.sql()));
-  const rules = await windowRules(tx, [person.id]);
-  await queueStaffCodeMessage(
-    tx,
-    {
-      organizationId: person.organizationId,
-      staffMemberId: person.id,
-      name: person.name,
-      email: person.email,
-      phone: person.phone,
-      code: person.code,
-      doors: [...locks]
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((lock) => ({
-          name: lock.name,
-          digits: codes.find((c) => c.deviceId === lock.id && c.code !== person.code)?.code ?? null,
-        })),
-      windows: describeWindows(rules.get(person.id) ?? []),
-      cause,
-      createdByUserId: actor.userId,
-    },
-    now,
-  );
-}
-
 const auditDetail = (data: StaffMemberData) => ({
   role: data.role,
   locks: data.deviceIds.length,
@@ -270,14 +228,14 @@ export async function createStaffMember(
       .returning();
     if (!person) throw new Error('staff member insert returned nothing');
     await writeDoorsAndWindows(tx, actor, person.id, data);
-    await syncStaffMemberCodes(tx, actor, person.id, now);
+    await syncStaffMemberCodes(tx, actor, person.id, now, { tell: false });
     await recordAudit(tx, actor, {
       action: 'staff_member.created',
       targetType: 'staff_member',
       targetId: person.id,
       detail: { name: person.name, ...auditDetail(data) },
     });
-    await messagePerson(tx, actor, person, 'created', now);
+    await messageStaffMember(tx, actor, person, 'created', now);
     return person;
   });
 }
@@ -324,14 +282,14 @@ export async function updateStaffMember(
     await writeDoorsAndWindows(tx, actor, person.id, data);
     if (recoded)
       await recodeStaffMember(tx, actor, { staffMemberId: person.id, code: person.code }, now);
-    await syncStaffMemberCodes(tx, actor, person.id, now);
+    await syncStaffMemberCodes(tx, actor, person.id, now, { tell: !recoded });
     await recordAudit(tx, actor, {
       action: 'staff_member.updated',
       targetType: 'staff_member',
       targetId: person.id,
       detail: { name: person.name, codeChanged: recoded, ...auditDetail(data) },
     });
-    if (recoded) await messagePerson(tx, actor, person, `rotated:${now.toISOString()}`, now);
+    if (recoded) await messageStaffMember(tx, actor, person, `rotated:${now.toISOString()}`, now);
     return person;
   });
 }
@@ -374,14 +332,14 @@ async function rotate(
     .returning();
   if (!person) throw AppError.notFound('StaffMember');
   await recodeStaffMember(tx, actor, { staffMemberId: person.id, code }, now);
-  await syncStaffMemberCodes(tx, actor, person.id, now);
+  await syncStaffMemberCodes(tx, actor, person.id, now, { tell: false });
   await recordAudit(tx, actor, {
     action: 'staff_member.code_rotated',
     targetType: 'staff_member',
     targetId: person.id,
     detail: { name: person.name, ...detail },
   });
-  await messagePerson(tx, actor, person, `rotated:${now.toISOString()}`, now);
+  await messageStaffMember(tx, actor, person, `rotated:${now.toISOString()}`, now);
   return { code };
 }
 
