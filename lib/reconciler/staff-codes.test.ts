@@ -254,6 +254,45 @@ describe('turnover windows', () => {
   });
 });
 
+describe('round-the-clock windows', () => {
+  it('keep the running code on a lock that keeps schedules: no daily rewrite, extended only near its end', async () => {
+    const lock = await room('108', { native: true });
+    const always = {
+      kind: 'weekly' as const,
+      days: [1, 2, 3, 4, 5, 6, 7],
+      startTime: '00:00',
+      endTime: '00:00',
+    };
+    const person = await maria({ deviceIds: [lock.id], windows: [always] }, T0);
+    await tick(T0);
+    const [first] = await liveCodesOf(person.id);
+    if (!first) throw new Error('no staff code');
+    const rewrites = async () =>
+      (
+        await database.db
+          .select()
+          .from(accessCodeEvents)
+          .where(eq(accessCodeEvents.accessCodeId, first.id))
+      ).filter((e) => e.eventType === 'time_frame_changed').length;
+    // The next two days: the same code, untouched.
+    await tick(local(2026, 11, 27, 9));
+    await tick(local(2026, 11, 28, 9));
+    expect(await rewrites()).toBe(0);
+    const [same] = await liveCodesOf(person.id);
+    expect(same?.id).toBe(first.id);
+    expect(same?.startsAt?.toISOString()).toBe(first.startsAt?.toISOString());
+    // Within a day of its end it is extended (its start stays), once.
+    await tick(local(2026, 11, 29, 9));
+    await tick(local(2026, 11, 29, 10));
+    const [extended] = await liveCodesOf(person.id);
+    expect(extended?.id).toBe(first.id);
+    expect(extended?.startsAt?.toISOString()).toBe(first.startsAt?.toISOString());
+    expect(extended?.endsAt && first.endsAt && extended.endsAt > first.endsAt).toBe(true);
+    expect(await rewrites()).toBe(1);
+    expect(await digitsOnLock(lock.externalId)).toEqual([person.code]);
+  });
+});
+
 describe('programStaffCodes', () => {
   it('writes nothing when nothing changed, and never twice the same code', async () => {
     const [a, b] = [await room('105'), await room('106', { native: true })];

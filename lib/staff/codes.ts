@@ -3,7 +3,7 @@ import type { Db, Executor } from '@/db/client';
 import { type AccessCode, accessCodes, devices, organizations, staffMembers } from '@/db/schema';
 // biome-ignore lint/suspicious/noImportCycles: operations loads ./members only when called (a revealed person's rotation).
 import { applyCodeChange, markDeleted, retireHiddenHolders } from '@/lib/access-codes/operations';
-import { isLive } from '@/lib/access-codes/predicates';
+import { isLive, takesSlot } from '@/lib/access-codes/predicates';
 import { hidesDigits } from '@/lib/access-codes/reads';
 import { codeProblem, windowsOverlap } from '@/lib/access-codes/rules';
 import { holdDigitsAtOnce, NATIVE_SCHEDULING_HOURS } from '@/lib/access-codes/state';
@@ -63,7 +63,15 @@ export function keyholdActor(organizationId: string): Actor {
 /** What the diff reads of a live staff code. */
 type StaffCode = Pick<
   AccessCode,
-  'id' | 'deviceId' | 'staffMemberId' | 'startsAt' | 'endsAt' | 'name' | 'code'
+  | 'id'
+  | 'deviceId'
+  | 'staffMemberId'
+  | 'startsAt'
+  | 'endsAt'
+  | 'name'
+  | 'code'
+  | 'status'
+  | 'externalRef'
 >;
 
 const staffCodeColumns = {
@@ -74,6 +82,8 @@ const staffCodeColumns = {
   endsAt: accessCodes.endsAt,
   name: accessCodes.name,
   code: accessCodes.code,
+  status: accessCodes.status,
+  externalRef: accessCodes.externalRef,
 };
 
 /** The changes one lock needs: codes to delete, to move (or rename), and windows to give a code. */
@@ -90,6 +100,44 @@ const asCode = (interval: Interval) => ({ type: 'time_bound' as const, ...interv
 const sameWindow = (code: StaffCode, interval: Interval) =>
   code.startsAt?.getTime() === interval.startsAt.getTime() &&
   code.endsAt?.getTime() === interval.endsAt.getTime();
+
+const DAY_MS = 24 * 3_600_000;
+
+/**
+ * Where a code that takes over `interval` should run. A code already running
+ * while the window is open keeps its start (a window running round the
+ * clock, or back to back, starts wherever the plan's `from` falls: moving
+ * the start each day would rewrite a code in use, on a lock that keeps
+ * schedules every day), and its end, unless the window ends sooner or the
+ * code ends within a day (then it runs to the window's end).
+ */
+export function settledWindow(code: StaffCode, interval: Interval, now: Date): Interval {
+  const running =
+    code.startsAt !== null &&
+    code.endsAt !== null &&
+    code.startsAt <= now &&
+    interval.startsAt <= now &&
+    interval.endsAt > now;
+  if (!running || !code.startsAt || !code.endsAt) return interval;
+  const endsAt =
+    interval.endsAt <= code.endsAt || code.endsAt.getTime() - now.getTime() < DAY_MS
+      ? interval.endsAt
+      : code.endsAt;
+  return { startsAt: code.startsAt, endsAt };
+}
+
+/** Of the codes a window overlaps, the one to take over: one on the lock or running first. */
+function takeOver(codes: StaffCode[], interval: Interval, now: Date): number {
+  const rank = (c: StaffCode) =>
+    takesSlot.test(c, now) ? 0 : c.startsAt !== null && c.startsAt <= now ? 1 : 2;
+  let best = -1;
+  codes.forEach((c, i) => {
+    if (!windowsOverlap(c, interval)) return;
+    const current = codes[best];
+    if (!current || rank(c) < rank(current)) best = i;
+  });
+  return best;
+}
 
 /**
  * A person's windows on one lock that may have a code now. A lock holds each
@@ -149,10 +197,18 @@ export function planDoor(
       }
     }
     for (const interval of rest) {
-      const at = unmatched.findIndex((c) => windowsOverlap(c, interval));
+      const at = takeOver(unmatched, interval, now);
       const [code] = at >= 0 ? unmatched.splice(at, 1) : [];
       if (code && need) {
-        plan.moves.push({ id: code.id, staffMemberId: person, interval, name: need.name });
+        const settled = settledWindow(code, interval, now);
+        if (!sameWindow(code, settled) || code.name !== need.name) {
+          plan.moves.push({
+            id: code.id,
+            staffMemberId: person,
+            interval: settled,
+            name: need.name,
+          });
+        }
       } else if (need) plan.inserts.push({ need, interval });
     }
     plan.deletes.push(...unmatched.map((c) => c.id));
