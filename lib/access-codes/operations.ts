@@ -374,8 +374,8 @@ export async function claimDigits(
 
 /**
  * Retire the codes `assertCodeFits` returned (the hidden holders of requested
- * digits). A person's hold is not a code: their door gets other digits at the
- * next tick instead (lib/staff/codes).
+ * digits). A person's hold is not a code; a person whose code or hold held
+ * the digits is rotated (new digits on all their doors) in this transaction.
  */
 export async function retireHiddenHolders(
   tx: Executor,
@@ -384,8 +384,9 @@ export async function retireHiddenHolders(
   now: Date,
 ): Promise<void> {
   const hidden = holders.filter((c) => !c.hold);
-  if (hidden.length === 0) return;
-  await markDeleted(tx, hidden, actor.userId, now, { reason: 'digits_requested' });
+  if (hidden.length > 0) {
+    await markDeleted(tx, hidden, actor.userId, now, { reason: 'digits_requested' });
+  }
   for (const code of hidden.filter((c) => c.isPermanentBackup)) {
     await recordAudit(tx, actor, {
       action: 'permanent_backup_code.retired',
@@ -393,6 +394,16 @@ export async function retireHiddenHolders(
       targetId: code.id,
       detail: { deviceId: code.deviceId, reason: 'digits_requested' },
     });
+  }
+  // A person's digits (their code or their hold) typed by someone: whoever
+  // typed them may guess whose they are, so the person gets new ones on
+  // every door, here and now (lib/staff/members).
+  const people = holders.flatMap((c) => (c.staffMemberId ? [c.staffMemberId] : []));
+  if (people.length > 0) {
+    // Loaded when called (never at start-up): rotating runs the code changes in this file.
+    // biome-ignore lint/suspicious/noImportCycles: a call-time import; no value is read at load.
+    const { rotateRevealedStaffCodes } = await import('@/lib/staff/members');
+    await rotateRevealedStaffCodes(tx, actor.organizationId, people, now);
   }
 }
 

@@ -254,6 +254,45 @@ describe('turnover windows', () => {
   });
 });
 
+describe('round-the-clock windows', () => {
+  it('keep the running code on a lock that keeps schedules: no daily rewrite, extended only near its end', async () => {
+    const lock = await room('108', { native: true });
+    const always = {
+      kind: 'weekly' as const,
+      days: [1, 2, 3, 4, 5, 6, 7],
+      startTime: '00:00',
+      endTime: '00:00',
+    };
+    const person = await maria({ deviceIds: [lock.id], windows: [always] }, T0);
+    await tick(T0);
+    const [first] = await liveCodesOf(person.id);
+    if (!first) throw new Error('no staff code');
+    const rewrites = async () =>
+      (
+        await database.db
+          .select()
+          .from(accessCodeEvents)
+          .where(eq(accessCodeEvents.accessCodeId, first.id))
+      ).filter((e) => e.eventType === 'time_frame_changed').length;
+    // The next two days: the same code, untouched.
+    await tick(local(2026, 11, 27, 9));
+    await tick(local(2026, 11, 28, 9));
+    expect(await rewrites()).toBe(0);
+    const [same] = await liveCodesOf(person.id);
+    expect(same?.id).toBe(first.id);
+    expect(same?.startsAt?.toISOString()).toBe(first.startsAt?.toISOString());
+    // Within a day of its end it is extended (its start stays), once.
+    await tick(local(2026, 11, 29, 9));
+    await tick(local(2026, 11, 29, 10));
+    const [extended] = await liveCodesOf(person.id);
+    expect(extended?.id).toBe(first.id);
+    expect(extended?.startsAt?.toISOString()).toBe(first.startsAt?.toISOString());
+    expect(extended?.endsAt && first.endsAt && extended.endsAt > first.endsAt).toBe(true);
+    expect(await rewrites()).toBe(1);
+    expect(await digitsOnLock(lock.externalId)).toEqual([person.code]);
+  });
+});
+
 describe('programStaffCodes', () => {
   it('writes nothing when nothing changed, and never twice the same code', async () => {
     const [a, b] = [await room('105'), await room('106', { native: true })];
@@ -449,6 +488,38 @@ describe('digits unique on each lock', () => {
     ]);
   });
 
+  it('a door the tick gives digits of its own is told to the person, once', async () => {
+    const first = await room('127');
+    const [group] = await database.db
+      .insert(lockGroups)
+      .values({ organizationId: harbor.org.id, propertyId: harbor.property.id, name: 'Floor 2' })
+      .returning();
+    if (!group) throw new Error('no group');
+    await database.db
+      .insert(lockGroupDevices)
+      .values({ groupId: group.id, deviceId: first.id, organizationId: harbor.org.id });
+    const person = await maria(
+      { groupIds: [group.id], code: '482915', email: 'maria@example.com' },
+      T0,
+    );
+    // A four-digit lock joins her group: it cannot take her six digits.
+    const short = await room('128', { lengths: [4] });
+    await database.db
+      .insert(lockGroupDevices)
+      .values({ groupId: group.id, deviceId: short.id, organizationId: harbor.org.id });
+    await tick(later(T0, minutes(1)));
+    const [own] = (await liveCodesOf(person.id)).filter((c) => c.deviceId === short.id);
+    expect(own?.code).toMatch(/^\d{4}$/);
+    await tick(later(T0, minutes(2)));
+    const sent = await database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.kind, 'staff_code'), eq(messages.recipient, 'maria@example.com')))
+      .orderBy(asc(messages.createdAt));
+    expect(sent).toHaveLength(2);
+    expect(sent.at(-1)?.body).toContain(`Room 128 (code ${own?.code} on this door)`);
+  });
+
   it('a code typed with the person’s digits takes that door from her; the next tick gives it other digits', async () => {
     const lock = await room('124');
     const person = await maria({ deviceIds: [lock.id], code: '482915' }, T0);
@@ -464,6 +535,61 @@ describe('digits unique on each lock', () => {
     expect(codes.length).toBeGreaterThan(0);
     expect(codes.every((c) => c.code !== '482915')).toBe(true);
     expect(await digitsOnLock(lock.externalId)).toContain('482915');
+  });
+});
+
+describe('digits typed by the desk that are a person’s', () => {
+  it('rotate that person at once: the revealed digits open none of her doors, she is told, and the desk sees no digits', async () => {
+    const [entrance, other] = [await room('125'), await room('126')];
+    const allDay = {
+      kind: 'weekly' as const,
+      days: [1, 2, 3, 4, 5, 6, 7],
+      startTime: '08:00',
+      endTime: '20:00',
+    };
+    const person = await maria(
+      {
+        deviceIds: [entrance.id, other.id],
+        windows: [allDay],
+        code: '482915',
+        email: 'maria@example.com',
+      },
+      T0,
+    );
+    await tick(T0);
+    expect(await digitsOnLock(other.externalId)).toEqual(['482915']);
+    const typed = await createAccessCode(
+      database.db,
+      frontDesk,
+      { deviceId: entrance.id, name: 'Electrician', code: '482915' },
+      later(T0, minutes(1)),
+    );
+    // Her digits changed in the same transaction: no live code of hers keeps the typed ones.
+    const [row] = await database.db
+      .select()
+      .from(staffMembers)
+      .where(eq(staffMembers.id, person.id));
+    expect(row?.code).not.toBe('482915');
+    const codes = await liveCodesOf(person.id);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(codes.every((c) => c.code !== '482915')).toBe(true);
+    const sent = await database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.kind, 'staff_code'), eq(messages.recipient, 'maria@example.com')));
+    expect(sent).toHaveLength(2);
+    // The desk's page names no digits but its own code's.
+    const deskPage = await getLockDetail(
+      database.db,
+      frontDesk,
+      entrance.id,
+      later(T0, minutes(1)),
+    );
+    expect(deskPage.codes.filter((c) => c.code === '482915').map((c) => c.id)).toEqual([typed.id]);
+    expect(JSON.stringify(deskPage)).not.toContain(row?.code ?? 'none');
+    // After a tick the other door holds her new digits, not the typed ones.
+    await tick(later(T0, minutes(2)));
+    expect(await digitsOnLock(other.externalId)).toEqual([row?.code]);
   });
 });
 

@@ -1,8 +1,9 @@
 import { and, desc, eq, gt, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db, Executor } from '@/db/client';
 import { type AccessCode, accessCodes, devices, organizations, staffMembers } from '@/db/schema';
+// biome-ignore lint/suspicious/noImportCycles: operations loads ./members only when called (a revealed person's rotation).
 import { applyCodeChange, markDeleted, retireHiddenHolders } from '@/lib/access-codes/operations';
-import { isLive } from '@/lib/access-codes/predicates';
+import { isLive, takesSlot } from '@/lib/access-codes/predicates';
 import { hidesDigits } from '@/lib/access-codes/reads';
 import { codeProblem, windowsOverlap } from '@/lib/access-codes/rules';
 import { holdDigitsAtOnce, NATIVE_SCHEDULING_HOURS } from '@/lib/access-codes/state';
@@ -21,6 +22,7 @@ import {
 } from '@/lib/access-codes/store';
 import type { Actor } from '@/lib/auth/actor';
 import { logger } from '@/lib/log';
+import { messageStaffMember } from './messages';
 import { loadStaffPlan, type StaffNeed } from './plan';
 import type { Interval } from './windows';
 
@@ -61,7 +63,15 @@ export function keyholdActor(organizationId: string): Actor {
 /** What the diff reads of a live staff code. */
 type StaffCode = Pick<
   AccessCode,
-  'id' | 'deviceId' | 'staffMemberId' | 'startsAt' | 'endsAt' | 'name' | 'code'
+  | 'id'
+  | 'deviceId'
+  | 'staffMemberId'
+  | 'startsAt'
+  | 'endsAt'
+  | 'name'
+  | 'code'
+  | 'status'
+  | 'externalRef'
 >;
 
 const staffCodeColumns = {
@@ -72,6 +82,8 @@ const staffCodeColumns = {
   endsAt: accessCodes.endsAt,
   name: accessCodes.name,
   code: accessCodes.code,
+  status: accessCodes.status,
+  externalRef: accessCodes.externalRef,
 };
 
 /** The changes one lock needs: codes to delete, to move (or rename), and windows to give a code. */
@@ -88,6 +100,44 @@ const asCode = (interval: Interval) => ({ type: 'time_bound' as const, ...interv
 const sameWindow = (code: StaffCode, interval: Interval) =>
   code.startsAt?.getTime() === interval.startsAt.getTime() &&
   code.endsAt?.getTime() === interval.endsAt.getTime();
+
+const DAY_MS = 24 * 3_600_000;
+
+/**
+ * Where a code that takes over `interval` should run. A code already running
+ * while the window is open keeps its start (a window running round the
+ * clock, or back to back, starts wherever the plan's `from` falls: moving
+ * the start each day would rewrite a code in use, on a lock that keeps
+ * schedules every day), and its end, unless the window ends sooner or the
+ * code ends within a day (then it runs to the window's end).
+ */
+export function settledWindow(code: StaffCode, interval: Interval, now: Date): Interval {
+  const running =
+    code.startsAt !== null &&
+    code.endsAt !== null &&
+    code.startsAt <= now &&
+    interval.startsAt <= now &&
+    interval.endsAt > now;
+  if (!running || !code.startsAt || !code.endsAt) return interval;
+  const endsAt =
+    interval.endsAt <= code.endsAt || code.endsAt.getTime() - now.getTime() < DAY_MS
+      ? interval.endsAt
+      : code.endsAt;
+  return { startsAt: code.startsAt, endsAt };
+}
+
+/** Of the codes a window overlaps, the one to take over: one on the lock or running first. */
+function takeOver(codes: StaffCode[], interval: Interval, now: Date): number {
+  const rank = (c: StaffCode) =>
+    takesSlot.test(c, now) ? 0 : c.startsAt !== null && c.startsAt <= now ? 1 : 2;
+  let best = -1;
+  codes.forEach((c, i) => {
+    if (!windowsOverlap(c, interval)) return;
+    const current = codes[best];
+    if (!current || rank(c) < rank(current)) best = i;
+  });
+  return best;
+}
 
 /**
  * A person's windows on one lock that may have a code now. A lock holds each
@@ -147,10 +197,18 @@ export function planDoor(
       }
     }
     for (const interval of rest) {
-      const at = unmatched.findIndex((c) => windowsOverlap(c, interval));
+      const at = takeOver(unmatched, interval, now);
       const [code] = at >= 0 ? unmatched.splice(at, 1) : [];
       if (code && need) {
-        plan.moves.push({ id: code.id, staffMemberId: person, interval, name: need.name });
+        const settled = settledWindow(code, interval, now);
+        if (!sameWindow(code, settled) || code.name !== need.name) {
+          plan.moves.push({
+            id: code.id,
+            staffMemberId: person,
+            interval: settled,
+            name: need.name,
+          });
+        }
       } else if (need) plan.inserts.push({ need, interval });
     }
     plan.deletes.push(...unmatched.map((c) => c.id));
@@ -176,6 +234,9 @@ async function locksById(db: Executor, deviceIds: string[]): Promise<Map<string,
     .where(and(inArray(devices.id, deviceIds), eq(devices.status, 'active')));
   return new Map(rows.map((r) => [r.id, r]));
 }
+
+/** The id prefix of a code `applyDoor` is about to insert. */
+const PENDING = 'new:';
 
 /** The person whose digits a code takes: what choosing them needs. */
 export type StaffDigits = { staffMemberId: string; code: string };
@@ -223,7 +284,15 @@ export async function digitsOnDoor(
     )
     .orderBy(desc(accessCodes.createdAt))
     .limit(1);
-  const previous = before?.code;
+  // Digits just chosen for another window of theirs on this door (not yet
+  // written: `applyDoor`'s inserts) come first: one door, one code.
+  const sibling = live.find(
+    (c) =>
+      c.id.startsWith(PENDING) &&
+      c.staffMemberId === person.staffMemberId &&
+      c.code !== person.code,
+  )?.code;
+  const previous = sibling ?? before?.code;
   if (
     previous &&
     !codeProblem(previous, lock.codeConstraints) &&
@@ -260,8 +329,11 @@ async function applyDoor(
   lock: LockForCodes,
   plan: DoorPlan,
   now: Date,
+  options: { tell: boolean },
 ): Promise<StaffCodeChanges> {
   if (isEmpty(plan)) return NO_CHANGES;
+  // Codes that ended up with digits other than the person's: they are told.
+  const ownDigits: StaffDigits[] = [];
   if (plan.deletes.length > 0) {
     const rows = await tx
       .select({
@@ -315,12 +387,14 @@ async function applyDoor(
     );
     const at = live.findIndex((c) => c.id === row.id);
     if (at >= 0) live[at] = { ...live[at], ...row, hold: false } as LiveCode;
+    if (row.code) ownDigits.push({ staffMemberId: move.staffMemberId, code: row.code });
   }
 
   const policy = policyFor(lock, lock.leadMinutes);
   const inserts: NewCode[] = [];
   for (const { need, interval } of plan.inserts) {
     const digits = await digitsOnDoor(tx, actor, need, lock, interval, live, now);
+    if (digits !== need.code) ownDigits.push({ staffMemberId: need.staffMemberId, code: digits });
     inserts.push({
       organizationId: lock.organizationId,
       deviceId: lock.id,
@@ -335,7 +409,7 @@ async function applyDoor(
     });
     // The next window's digits are chosen knowing this one's (one statement writes them all).
     live.push({
-      id: `new:${inserts.length}`,
+      id: `${PENDING}${inserts.length}`,
       deviceId: lock.id,
       code: digits,
       type: 'time_bound',
@@ -352,7 +426,47 @@ async function applyDoor(
     });
   }
   await insertCodes(tx, inserts, actor.userId);
+  if (options.tell) await tellOwnDigits(tx, actor, lock, ownDigits, now);
   return { created: plan.inserts.length, moved: plan.moves.length, deleted: plan.deletes.length };
+}
+
+/**
+ * Tell each person whose code on `lock` now has digits other than theirs
+ * (the lock cannot take theirs, or another code holds them there): the
+ * message lists each door's digits, and its cause names the door and the
+ * digits, so the same digits on the same door are told once.
+ */
+async function tellOwnDigits(
+  tx: Executor,
+  actor: Actor,
+  lock: LockForCodes,
+  changed: StaffDigits[],
+  now: Date,
+): Promise<void> {
+  if (changed.length === 0) return;
+  const people = await tx
+    .select()
+    .from(staffMembers)
+    .where(
+      inArray(
+        staffMembers.id,
+        changed.map((c) => c.staffMemberId),
+      ),
+    );
+  const told = new Set<string>();
+  for (const { staffMemberId, code } of changed) {
+    const person = people.find((p) => p.id === staffMemberId);
+    const cause = `door:${lock.id}:${code}`;
+    if (
+      !person ||
+      person.removedAt ||
+      person.code === code ||
+      told.has(`${staffMemberId}|${cause}`)
+    )
+      continue;
+    told.add(`${staffMemberId}|${cause}`);
+    await messageStaffMember(tx, actor, person, cause, now);
+  }
 }
 
 const byDevice = <T extends { deviceId: string }>(rows: T[]) => {
@@ -396,7 +510,7 @@ export async function programStaffCodes(db: Db, now: Date): Promise<StaffCodeCha
           .from(staffMembers)
           .where(and(inArray(staffMembers.id, people), gt(staffMembers.updatedAt, planReadAt)));
         const plan = planDoor(lock, wanted, fresh, now, new Set(changed.map((p) => p.id)));
-        return applyDoor(tx, keyholdActor(lock.organizationId), lock, plan, now);
+        return applyDoor(tx, keyholdActor(lock.organizationId), lock, plan, now, { tell: true });
       });
       changes = add(changes, done);
     } catch (error) {
@@ -410,12 +524,15 @@ export async function programStaffCodes(db: Db, now: Date): Promise<StaffCodeCha
 /**
  * One person's codes brought to their plan, in the caller's transaction (a
  * person added, changed or given new digits): their doors before and after.
+ * `tell`: message the person about a door given digits of its own (off when
+ * the caller messages them everything anyway).
  */
 export async function syncStaffMemberCodes(
   tx: Executor,
   actor: Actor,
   staffMemberId: string,
   now: Date,
+  options: { tell: boolean } = { tell: true },
 ): Promise<StaffCodeChanges> {
   const needs = await loadStaffPlan(
     tx,
@@ -432,7 +549,7 @@ export async function syncStaffMemberCodes(
   for (const lock of (await locksById(tx, deviceIds)).values()) {
     if (lock.organizationId !== actor.organizationId) continue;
     const plan = planDoor(lock, needsOn.get(lock.id) ?? [], codes.get(lock.id) ?? [], now);
-    changes = add(changes, await applyDoor(tx, actor, lock, plan, now));
+    changes = add(changes, await applyDoor(tx, actor, lock, plan, now, options));
   }
   return changes;
 }

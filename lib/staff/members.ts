@@ -8,6 +8,7 @@ import {
   staffMembers,
   staffWindows,
 } from '@/db/schema';
+// biome-ignore lint/suspicious/noImportCycles: operations loads this file only when called (a revealed person's rotation).
 import { markDeleted } from '@/lib/access-codes/operations';
 import { isLive } from '@/lib/access-codes/predicates';
 import { codeProblem, commonLengths, defaultLength, generateCode } from '@/lib/access-codes/rules';
@@ -23,11 +24,11 @@ import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { InvalidInputError } from '@/lib/validation';
-import { recodeStaffMember, syncStaffMemberCodes } from './codes';
-import { describeWindows } from './describe';
+// biome-ignore lint/suspicious/noImportCycles: see the import of operations above.
+import { keyholdActor, recodeStaffMember, syncStaffMemberCodes } from './codes';
 import { parseStaffMember, type StaffMemberData, type StaffWindowData } from './input';
-import { queueStaffCodeMessage } from './messages';
-import { doorLockIds, windowRules } from './people';
+import { messageStaffMember } from './messages';
+import { doorLockIds } from './people';
 
 export type { StaffMemberInput } from './input';
 export {
@@ -189,47 +190,6 @@ async function writeDoorsAndWindows(
     .values(data.windows.map((w) => windowRow(organizationId, staffMemberId, w)));
 }
 
-/** Tell the person their code, doors and windows (a no-op without an email or phone). */
-async function messagePerson(
-  tx: Executor,
-  actor: Actor,
-  person: StaffMember,
-  cause: string,
-  now: Date,
-): Promise<void> {
-  if (!person.email && !person.phone) return;
-  const lockIds = await doorLockIds(tx, actor.organizationId, {
-    staffMemberIds: [person.id],
-  });
-  const locks = await loadLocks(tx, actor.organizationId, lockIds);
-  const codes = await tx
-    .select({ deviceId: accessCodes.deviceId, code: accessCodes.code })
-    .from(accessCodes)
-    .where(and(eq(accessCodes.staffMemberId, person.id), isLive.sql()));
-  const rules = await windowRules(tx, [person.id]);
-  await queueStaffCodeMessage(
-    tx,
-    {
-      organizationId: person.organizationId,
-      staffMemberId: person.id,
-      name: person.name,
-      email: person.email,
-      phone: person.phone,
-      code: person.code,
-      doors: [...locks]
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((lock) => ({
-          name: lock.name,
-          digits: codes.find((c) => c.deviceId === lock.id && c.code !== person.code)?.code ?? null,
-        })),
-      windows: describeWindows(rules.get(person.id) ?? []),
-      cause,
-      createdByUserId: actor.userId,
-    },
-    now,
-  );
-}
-
 const auditDetail = (data: StaffMemberData) => ({
   role: data.role,
   locks: data.deviceIds.length,
@@ -268,14 +228,14 @@ export async function createStaffMember(
       .returning();
     if (!person) throw new Error('staff member insert returned nothing');
     await writeDoorsAndWindows(tx, actor, person.id, data);
-    await syncStaffMemberCodes(tx, actor, person.id, now);
+    await syncStaffMemberCodes(tx, actor, person.id, now, { tell: false });
     await recordAudit(tx, actor, {
       action: 'staff_member.created',
       targetType: 'staff_member',
       targetId: person.id,
       detail: { name: person.name, ...auditDetail(data) },
     });
-    await messagePerson(tx, actor, person, 'created', now);
+    await messageStaffMember(tx, actor, person, 'created', now);
     return person;
   });
 }
@@ -322,14 +282,14 @@ export async function updateStaffMember(
     await writeDoorsAndWindows(tx, actor, person.id, data);
     if (recoded)
       await recodeStaffMember(tx, actor, { staffMemberId: person.id, code: person.code }, now);
-    await syncStaffMemberCodes(tx, actor, person.id, now);
+    await syncStaffMemberCodes(tx, actor, person.id, now, { tell: !recoded });
     await recordAudit(tx, actor, {
       action: 'staff_member.updated',
       targetType: 'staff_member',
       targetId: person.id,
       detail: { name: person.name, codeChanged: recoded, ...auditDetail(data) },
     });
-    if (recoded) await messagePerson(tx, actor, person, `rotated:${now.toISOString()}`, now);
+    if (recoded) await messageStaffMember(tx, actor, person, `rotated:${now.toISOString()}`, now);
     return person;
   });
 }
@@ -347,29 +307,69 @@ export async function rotateStaffCode(
   assertCan(actor, 'staff.manage', 'StaffMember');
   return db.transaction(async (tx) => {
     const current = await findPerson(tx, actor, staffMemberId);
-    const lockIds = await doorLockIds(tx, actor.organizationId, {
-      staffMemberIds: [current.id],
-    });
-    const locks = await loadLocks(tx, actor.organizationId, lockIds);
-    await lockPersonLocks(tx, actor, current.id);
-    const code = await newDigits(tx, current.id, locks, [current.code]);
-    const [person] = await tx
-      .update(staffMembers)
-      .set({ code, codeRotatedAt: now, updatedAt: new Date() })
-      .where(eq(staffMembers.id, current.id))
-      .returning();
-    if (!person) throw AppError.notFound('StaffMember');
-    await recodeStaffMember(tx, actor, { staffMemberId: person.id, code }, now);
-    await syncStaffMemberCodes(tx, actor, person.id, now);
-    await recordAudit(tx, actor, {
-      action: 'staff_member.code_rotated',
-      targetType: 'staff_member',
-      targetId: person.id,
-      detail: { name: person.name },
-    });
-    await messagePerson(tx, actor, person, `rotated:${now.toISOString()}`, now);
-    return { code };
+    return rotate(tx, actor, current, now, {});
   });
+}
+
+/** The body of a rotation, in the caller's transaction: new digits everywhere, audited, messaged. */
+async function rotate(
+  tx: Executor,
+  actor: Actor,
+  current: StaffMember,
+  now: Date,
+  detail: Record<string, unknown>,
+): Promise<{ code: string }> {
+  const lockIds = await doorLockIds(tx, actor.organizationId, {
+    staffMemberIds: [current.id],
+  });
+  const locks = await loadLocks(tx, actor.organizationId, lockIds);
+  await lockPersonLocks(tx, actor, current.id);
+  const code = await newDigits(tx, current.id, locks, [current.code]);
+  const [person] = await tx
+    .update(staffMembers)
+    .set({ code, codeRotatedAt: now, updatedAt: new Date() })
+    .where(eq(staffMembers.id, current.id))
+    .returning();
+  if (!person) throw AppError.notFound('StaffMember');
+  await recodeStaffMember(tx, actor, { staffMemberId: person.id, code }, now);
+  await syncStaffMemberCodes(tx, actor, person.id, now, { tell: false });
+  await recordAudit(tx, actor, {
+    action: 'staff_member.code_rotated',
+    targetType: 'staff_member',
+    targetId: person.id,
+    detail: { name: person.name, ...detail },
+  });
+  await messageStaffMember(tx, actor, person, `rotated:${now.toISOString()}`, now);
+  return { code };
+}
+
+/**
+ * People whose digits someone just typed on a door (access-codes/operations
+ * `retireHiddenHolders`): that door's code of theirs came off, and whoever
+ * typed them may now guess whose they were. Their digits are rotated in the
+ * same transaction, by Keyhold, so the typed ones open none of their doors.
+ */
+export async function rotateRevealedStaffCodes(
+  tx: Executor,
+  organizationId: string,
+  staffMemberIds: string[],
+  now: Date,
+): Promise<void> {
+  const actor = keyholdActor(organizationId);
+  for (const staffMemberId of [...new Set(staffMemberIds)].sort()) {
+    const [current] = await tx
+      .select()
+      .from(staffMembers)
+      .where(
+        and(
+          eq(staffMembers.id, staffMemberId),
+          eq(staffMembers.organizationId, organizationId),
+          isNull(staffMembers.removedAt),
+        ),
+      )
+      .for('update');
+    if (current) await rotate(tx, actor, current, now, { reason: 'digits_requested' });
+  }
 }
 
 /**

@@ -1,10 +1,15 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { organizations, type PersonChannel } from '@/db/schema';
+import { accessCodes, organizations, type PersonChannel, type StaffMember } from '@/db/schema';
+import { isLive } from '@/lib/access-codes/predicates';
+import { loadLocks } from '@/lib/access-codes/store';
+import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { logger } from '@/lib/log';
 import { queueMessage } from '@/lib/messages/outbox';
 import { renderWith, SMS_MAX_LENGTH } from '@/lib/messages/templates';
+import { describeWindows } from './describe';
+import { doorLockIds, windowRules } from './people';
 
 /**
  * The message a staff member gets with their code (kind `staff_code`): when
@@ -106,4 +111,45 @@ export async function queueStaffCodeMessage(
     }
   }
   return channels;
+}
+
+/** Tell the person their code, doors and windows (a no-op without an email or phone). */
+export async function messageStaffMember(
+  tx: Executor,
+  actor: Actor,
+  person: StaffMember,
+  cause: string,
+  now: Date,
+): Promise<void> {
+  if (!person.email && !person.phone) return;
+  const lockIds = await doorLockIds(tx, actor.organizationId, {
+    staffMemberIds: [person.id],
+  });
+  const locks = await loadLocks(tx, actor.organizationId, lockIds);
+  const codes = await tx
+    .select({ deviceId: accessCodes.deviceId, code: accessCodes.code })
+    .from(accessCodes)
+    .where(and(eq(accessCodes.staffMemberId, person.id), isLive.sql()));
+  const rules = await windowRules(tx, [person.id]);
+  await queueStaffCodeMessage(
+    tx,
+    {
+      organizationId: person.organizationId,
+      staffMemberId: person.id,
+      name: person.name,
+      email: person.email,
+      phone: person.phone,
+      code: person.code,
+      doors: [...locks]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((lock) => ({
+          name: lock.name,
+          digits: codes.find((c) => c.deviceId === lock.id && c.code !== person.code)?.code ?? null,
+        })),
+      windows: describeWindows(rules.get(person.id) ?? []),
+      cause,
+      createdByUserId: actor.userId,
+    },
+    now,
+  );
 }

@@ -23,8 +23,8 @@ import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { type Entry, listStaffEntries } from '@/lib/lock-events/entries';
 import { formatZoned, localDateTimeParts, toIso } from '@/lib/time';
-import { describeWindow, describeWindows, hhmm, ROLE_LABELS } from './describe';
-import { loadStaffPlan } from './plan';
+import { describeWindow, describeWindows, ROLE_LABELS } from './describe';
+import { loadStaffPlan, windowRule } from './plan';
 import type { StaffWindowRule } from './windows';
 
 /**
@@ -99,16 +99,7 @@ export async function windowRules(
     .where(inArray(staffWindows.staffMemberId, staffMemberIds))
     .orderBy(asc(staffWindows.createdAt), asc(staffWindows.id));
   for (const w of rows) {
-    const rule: StaffWindowRule | null =
-      w.kind === 'weekly'
-        ? w.days && w.startTime && w.endTime
-          ? { kind: 'weekly', days: w.days, startTime: hhmm(w.startTime), endTime: hhmm(w.endTime) }
-          : null
-        : {
-            kind: 'turnover',
-            opensAfterCheckOutMinutes: w.opensAfterCheckOutMinutes,
-            closesBeforeCheckInMinutes: w.closesBeforeCheckInMinutes,
-          };
+    const rule = windowRule(w);
     if (rule) rules.set(w.staffMemberId, [...(rules.get(w.staffMemberId) ?? []), rule]);
   }
   return rules;

@@ -7,6 +7,7 @@ import {
   reservationDevices,
   reservations,
   type StaffRole,
+  type StaffWindow as StaffWindowRow,
   staffAccess,
   staffMembers,
   staffWindows,
@@ -46,6 +47,25 @@ export type StaffPlanScope = {
 };
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** A `staff_windows` row as its rule (./windows), times as HH:MM; a weekly row missing a part is none. */
+export function windowRule(w: StaffWindowRow): StaffWindowRule | null {
+  if (w.kind === 'weekly') {
+    return w.days && w.startTime && w.endTime
+      ? {
+          kind: 'weekly',
+          days: w.days,
+          startTime: w.startTime.slice(0, 5),
+          endTime: w.endTime.slice(0, 5),
+        }
+      : null;
+  }
+  return {
+    kind: 'turnover',
+    opensAfterCheckOutMinutes: w.opensAfterCheckOutMinutes,
+    closesBeforeCheckInMinutes: w.closesBeforeCheckInMinutes,
+  };
+}
 
 export async function loadStaffPlan(
   db: Executor,
@@ -180,18 +200,8 @@ export async function loadStaffPlan(
 
   const rulesOf = new Map<string, StaffWindowRule[]>();
   for (const w of windows) {
-    const rule: StaffWindowRule | null =
-      w.kind === 'weekly'
-        ? w.days && w.startTime && w.endTime
-          ? { kind: 'weekly', days: w.days, startTime: w.startTime, endTime: w.endTime }
-          : null
-        : {
-            kind: 'turnover',
-            opensAfterCheckOutMinutes: w.opensAfterCheckOutMinutes,
-            closesBeforeCheckInMinutes: w.closesBeforeCheckInMinutes,
-          };
-    if (!rule) continue;
-    rulesOf.set(w.staffMemberId, [...(rulesOf.get(w.staffMemberId) ?? []), rule]);
+    const rule = windowRule(w);
+    if (rule) rulesOf.set(w.staffMemberId, [...(rulesOf.get(w.staffMemberId) ?? []), rule]);
   }
 
   const needs: StaffNeed[] = [];
