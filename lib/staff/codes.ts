@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db, Executor } from '@/db/client';
 import { type AccessCode, accessCodes, devices, organizations, staffMembers } from '@/db/schema';
 // biome-ignore lint/suspicious/noImportCycles: operations loads ./members only when called (a revealed person's rotation).
@@ -172,7 +172,6 @@ export function planDoor(
   needs: StaffNeed[],
   codes: StaffCode[],
   now: Date,
-  skip: ReadonlySet<string> = new Set(),
 ): DoorPlan {
   const plan: DoorPlan = { deletes: [], moves: [], inserts: [] };
   const policy = policyFor(lock, lock.leadMinutes);
@@ -181,7 +180,6 @@ export function planDoor(
     ...codes.flatMap((c) => (c.staffMemberId ? [c.staffMemberId] : [])),
   ]);
   for (const person of people) {
-    if (skip.has(person)) continue;
     const need = needs.find((n) => n.staffMemberId === person);
     const wanted = need ? oneAtATime(need.intervals, policy) : [];
     const unmatched = codes.filter(
@@ -480,13 +478,13 @@ const byDevice = <T extends { deviceId: string }>(rows: T[]) => {
  * over the coming `STAFF_HORIZON_MS`. Nothing to change writes nothing: the
  * plan and the live codes are read once, and only a lock that differs gets a
  * transaction, which takes the lock's code changes (as every code write does)
- * and diffs again from what it finds, so two ticks at once never make a code
- * twice. A person changed after the plan was read was brought up to date by
- * that change itself, and is left to the next tick.
+ * and plans and diffs again from what it finds, so two ticks at once never
+ * make a code twice and a person changed meanwhile is never planned from the
+ * first read.
  */
 export async function programStaffCodes(db: Db, now: Date): Promise<StaffCodeChanges> {
-  const planReadAt = new Date();
-  const needs = await loadStaffPlan(db, {}, now, new Date(now.getTime() + STAFF_HORIZON_MS));
+  const horizonEnd = new Date(now.getTime() + STAFF_HORIZON_MS);
+  const needs = await loadStaffPlan(db, {}, now, horizonEnd);
   const codes = await liveStaffCodes(db, {});
   const needsOn = byDevice(needs);
   const codesOn = byDevice(codes);
@@ -499,17 +497,20 @@ export async function programStaffCodes(db: Db, now: Date): Promise<StaffCodeCha
       const done = await db.transaction(async (tx) => {
         await lockCodeChanges(tx, [lock.id]);
         const fresh = await liveStaffCodes(tx, { deviceIds: [lock.id] });
+        // The plan again, for this lock's people, now that the lock is ours: a
+        // person changed since the first read (windows, doors, a group's
+        // locks, removed) is planned from what they are now, never from the
+        // read before — whatever the two instances' clocks say.
         const people = [
           ...new Set([
             ...wanted.map((n) => n.staffMemberId),
             ...fresh.flatMap((c) => (c.staffMemberId ? [c.staffMemberId] : [])),
           ]),
         ];
-        const changed = await tx
-          .select({ id: staffMembers.id })
-          .from(staffMembers)
-          .where(and(inArray(staffMembers.id, people), gt(staffMembers.updatedAt, planReadAt)));
-        const plan = planDoor(lock, wanted, fresh, now, new Set(changed.map((p) => p.id)));
+        const current = (
+          await loadStaffPlan(tx, { staffMemberIds: people }, now, horizonEnd)
+        ).filter((n) => n.deviceId === lock.id);
+        const plan = planDoor(lock, current, fresh, now);
         return applyDoor(tx, keyholdActor(lock.organizationId), lock, plan, now, { tell: true });
       });
       changes = add(changes, done);
