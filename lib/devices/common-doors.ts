@@ -53,6 +53,7 @@ import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
+import { forgetSlotForecast } from '@/lib/slots/shortages';
 import { parseInput } from '@/lib/validation';
 
 /**
@@ -477,6 +478,8 @@ export async function setCommonDoor(
       .set({ commonDoor: data.commonDoor, commonDoorGroupId: groupId, updatedAt: now })
       .where(eq(devices.id, lock.id));
     const changes = await syncCommonDoor(tx, actor, lock.id, now);
+    // The tick looks at the slot forecast again at once: this changes what locks must hold.
+    await forgetSlotForecast(tx, actor.organizationId);
     await recordAudit(tx, actor, {
       action: 'device.common_door_set',
       targetType: 'device',

@@ -10,6 +10,7 @@ import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { findProperty } from '@/lib/properties';
+import { forgetSlotForecast } from '@/lib/slots/shortages';
 import { parseInput } from '@/lib/validation';
 import { type DoorChanges, holdCommonDoors, syncCommonDoor } from './common-doors';
 
@@ -375,6 +376,8 @@ export async function setLockGroupLocks(
     }
     const changes = await syncGroupDoors(tx, actor, await doorsOf(tx, group), now);
     await tx.update(lockGroups).set({ updatedAt: now }).where(eq(lockGroups.id, group.id));
+    // The tick looks at the slot forecast again at once: this changes what locks must hold.
+    await forgetSlotForecast(tx, actor.organizationId);
     await recordAudit(tx, actor, {
       action: 'lock_group.locks_set',
       targetType: 'lock_group',
@@ -418,6 +421,8 @@ export async function deleteLockGroup(
       now,
     );
     await tx.delete(lockGroups).where(eq(lockGroups.id, group.id));
+    // The tick looks at the slot forecast again at once: this changes what locks must hold.
+    await forgetSlotForecast(tx, actor.organizationId);
     await recordAudit(tx, actor, {
       action: 'lock_group.deleted',
       targetType: 'lock_group',

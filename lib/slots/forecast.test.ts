@@ -26,6 +26,7 @@ import { setLockPoolSize } from '@/lib/backup-pools/pools';
 import { defaultAdapters } from '@/lib/devices/connections';
 import { runTick } from '@/lib/reconciler/tick';
 import { createReservation } from '@/lib/reservations/operations';
+import { createStaffMember } from '@/lib/staff/members';
 import { forecastLock, type SlotNeed, slotForecast } from './forecast';
 import { forecastSlotShortages, SLOT_SHORTAGE_FORECAST } from './shortages';
 
@@ -500,6 +501,34 @@ describe('the alert, days ahead', () => {
     await forecastSlotShortages(database.db, later(T0, 15 * MINUTE));
     expect(await warned()).toContain(SLOT_SHORTAGE_FORECAST);
     await syncAlerts(database.db, later(T0, 15 * MINUTE));
+  });
+});
+
+describe('a change to who needs the lock', () => {
+  it('has the next tick look again at once: a cleaner added through Staff warns within minutes, not 15', async () => {
+    const h = await hotel({ slotLimit: 2, poolSize: 0 });
+    await h.stay('In House', '2026-11-28', '2026-12-20');
+    await h.stay('Bo Arrival', '2026-12-02', '2026-12-20');
+    await tick(T0);
+    const warned = async () =>
+      (await database.db.select().from(devices).where(eq(devices.id, h.lock.id)))[0]?.warnings.map(
+        (w) => w.code,
+      );
+    expect(await warned()).not.toContain(SLOT_SHORTAGE_FORECAST);
+    // Weekdays 09:00–17:00: from Wednesday both guests hold the two slots, and the cleaner finds none.
+    await createStaffMember(
+      database.db,
+      h.admin,
+      {
+        name: 'Casey Clean',
+        role: 'cleaning',
+        deviceIds: [h.lock.id],
+        windows: [{ kind: 'weekly', days: [1, 2, 3, 4, 5], startTime: '09:00', endTime: '17:00' }],
+      },
+      later(T0, 2 * MINUTE),
+    );
+    await tick(later(T0, 3 * MINUTE));
+    expect(await warned()).toContain(SLOT_SHORTAGE_FORECAST);
   });
 });
 

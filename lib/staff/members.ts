@@ -23,6 +23,7 @@ import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
+import { forgetSlotForecast } from '@/lib/slots/shortages';
 import { InvalidInputError } from '@/lib/validation';
 // biome-ignore lint/suspicious/noImportCycles: see the import of operations above.
 import { keyholdActor, recodeStaffMember, syncStaffMemberCodes } from './codes';
@@ -229,6 +230,8 @@ export async function createStaffMember(
     if (!person) throw new Error('staff member insert returned nothing');
     await writeDoorsAndWindows(tx, actor, person.id, data);
     await syncStaffMemberCodes(tx, actor, person.id, now, { tell: false });
+    // The tick looks at the slot forecast again at once: this changes what locks must hold.
+    await forgetSlotForecast(tx, actor.organizationId);
     await recordAudit(tx, actor, {
       action: 'staff_member.created',
       targetType: 'staff_member',
@@ -283,6 +286,8 @@ export async function updateStaffMember(
     if (recoded)
       await recodeStaffMember(tx, actor, { staffMemberId: person.id, code: person.code }, now);
     await syncStaffMemberCodes(tx, actor, person.id, now, { tell: !recoded });
+    // The tick looks at the slot forecast again at once: this changes what locks must hold.
+    await forgetSlotForecast(tx, actor.organizationId);
     await recordAudit(tx, actor, {
       action: 'staff_member.updated',
       targetType: 'staff_member',
@@ -409,6 +414,8 @@ export async function removeStaffMember(
       .orderBy(asc(accessCodes.id))
       .for('update');
     await markDeleted(tx, codes, actor.userId, now, { reason: 'staff_member_removed' });
+    // The tick looks at the slot forecast again at once: this changes what locks must hold.
+    await forgetSlotForecast(tx, actor.organizationId);
     await recordAudit(tx, actor, {
       action: 'staff_member.removed',
       targetType: 'staff_member',
