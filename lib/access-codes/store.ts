@@ -29,6 +29,17 @@ export type LockForCodes = Pick<
   leadMinutes: number;
 };
 
+/** What a `LockForCodes` reads: the lock and its organization's lead (join `organizations` on the lock's). */
+export const lockForCodesColumns = {
+  id: devices.id,
+  name: devices.name,
+  codeConstraints: devices.codeConstraints,
+  supportsNativeScheduling: devices.supportsNativeScheduling,
+  organizationId: devices.organizationId,
+  propertyId: devices.propertyId,
+  leadMinutes: organizations.programmingLeadMinutes,
+};
+
 /**
  * Active locks of the organization, by id, with the organization's lead time;
  * a missing or foreign id is not found.
@@ -40,15 +51,7 @@ export async function loadLocks(
 ): Promise<LockForCodes[]> {
   if (deviceIds.length === 0) return [];
   const rows = await tx
-    .select({
-      id: devices.id,
-      name: devices.name,
-      codeConstraints: devices.codeConstraints,
-      supportsNativeScheduling: devices.supportsNativeScheduling,
-      organizationId: devices.organizationId,
-      propertyId: devices.propertyId,
-      leadMinutes: organizations.programmingLeadMinutes,
-    })
+    .select(lockForCodesColumns)
     .from(devices)
     .innerJoin(organizations, eq(organizations.id, devices.organizationId))
     .where(

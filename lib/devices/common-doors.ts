@@ -46,6 +46,7 @@ import {
   type LockForCodes,
   liveCodesOn,
   lockCodeChanges,
+  lockForCodesColumns,
   pickCode,
   policyFor,
 } from '@/lib/access-codes/store';
@@ -178,15 +179,7 @@ export async function commonDoorsFor(
 ): Promise<LockForCodes[]> {
   const rooms = [...new Set(roomDeviceIds)];
   const doors = await tx
-    .select({
-      id: devices.id,
-      name: devices.name,
-      codeConstraints: devices.codeConstraints,
-      supportsNativeScheduling: devices.supportsNativeScheduling,
-      organizationId: devices.organizationId,
-      propertyId: devices.propertyId,
-      leadMinutes: organizations.programmingLeadMinutes,
-    })
+    .select(lockForCodesColumns)
     .from(devices)
     .innerJoin(organizations, eq(organizations.id, devices.organizationId))
     .where(

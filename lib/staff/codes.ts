@@ -15,6 +15,7 @@ import {
   type LockForCodes,
   liveCodesOn,
   lockCodeChanges,
+  lockForCodesColumns,
   type NewCode,
   pickCode,
   policyFor,
@@ -218,15 +219,7 @@ export function planDoor(
 async function locksById(db: Executor, deviceIds: string[]): Promise<Map<string, LockForCodes>> {
   if (deviceIds.length === 0) return new Map();
   const rows = await db
-    .select({
-      id: devices.id,
-      name: devices.name,
-      codeConstraints: devices.codeConstraints,
-      supportsNativeScheduling: devices.supportsNativeScheduling,
-      organizationId: devices.organizationId,
-      propertyId: devices.propertyId,
-      leadMinutes: organizations.programmingLeadMinutes,
-    })
+    .select(lockForCodesColumns)
     .from(devices)
     .innerJoin(organizations, eq(organizations.id, devices.organizationId))
     .where(and(inArray(devices.id, deviceIds), eq(devices.status, 'active')));
