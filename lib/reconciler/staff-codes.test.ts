@@ -35,6 +35,7 @@ import {
   enterCodeAtSimulatedKeypad,
   setSimulatedReportsEntryCode,
 } from '@/lib/devices/simulated-controls';
+import { logTransport } from '@/lib/messages/transports';
 import { createReservation, updateReservation } from '@/lib/reservations/operations';
 import { programStaffCodes } from '@/lib/staff/codes';
 import {
@@ -101,8 +102,15 @@ beforeEach(async () => {
   frontDesk = await actorFor(database.db, harbor, 'front_desk');
 });
 
+/** Messages the tick sends (a person's code) go nowhere: the environment's transports need settings a test has not. */
+const quietLog = { info() {}, warn() {}, error() {} } as never;
 const tick = (now: Date) =>
-  runTick(database.db, { now, adapters: defaultAdapters(database.db), random: () => 1 });
+  runTick(database.db, {
+    now,
+    adapters: defaultAdapters(database.db),
+    random: () => 1,
+    transports: { email: logTransport({ log: quietLog }), sms: logTransport({ log: quietLog }) },
+  });
 
 const room = (number: string, options: { native?: boolean; lengths?: number[] } = {}) =>
   addSimulatedLock(database.db, {
