@@ -175,7 +175,7 @@ async function run(engine: string) {
   const now = new Date('2026-11-26T14:00:00Z');
   const seeded = await seed(db, now);
   const adapters = defaultAdapters(db, { hardware: database.hardware });
-  const tick = (at: Date) => runTick(db, { now: at, adapters, concurrency: 32 });
+  const tick = (at: Date) => runTick(db, { now: at, adapters, concurrency: 32, transports: {} });
 
   const minutesLater = (n: number) => new Date(now.getTime() + n * 60_000);
   const [first, firstMs] = await timed(() => programStaffCodes(db, now));
