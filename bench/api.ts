@@ -1,28 +1,38 @@
-// npm run bench:api — the Seam-style API under load, beside a trivial route in
-// the same build. Needs DATABASE_URL (a real Postgres); builds first.
+// npm run bench:api — the Seam-style API under load, beside the framework's
+// floor. Needs DATABASE_URL (a real Postgres); builds first.
 //
 // Starts `next start` on a fresh database with one organization, one lock and
-// 55 codes, then drives GET /api/live (trivial), access_codes/get and
+// 55 codes, and beside it the bare Next app (bench/bare-next: the same
+// one-line JSON route in an app with nothing else, built with the same Next).
+// Drives the bare route, Keyhold's GET /api/live, access_codes/get and
 // access_codes/list (55 codes) with autocannon at 50 connections, 10 s each,
-// in 3 rounds (--rounds); prints each figure's median over the rounds.
-import { spawn } from 'node:child_process';
+// in 3 rounds (--rounds); prints each figure's median over the rounds and
+// every ratio against the bare route and against Keyhold's /api/live.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import postgres from 'postgres';
 import { openDatabase } from '@/db/client';
 import { accessCodes } from '@/db/schema';
 import { addSimulatedLock, createOrganization } from '@/db/testing';
 import { createApiKey } from '@/lib/api-keys';
 import { loadActor } from '@/lib/auth/actor';
+import {
+  BARE_NEXT_DIR,
+  BENCH_ENV,
+  ensureBareNextBuilt,
+  freshDatabase,
+  median,
+  type NextServer,
+  startNext,
+} from './servers';
 
 const { values } = parseArgs({
   options: {
     connections: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '10' },
     port: { type: 'string', default: '3300' },
-    // Write a V8 CPU profile of the server to .bench-profiles/ (open it in Chrome DevTools).
+    // Write V8 CPU profiles of both servers to .bench-profiles/ (open them in Chrome DevTools).
     profile: { type: 'boolean', default: false },
     only: { type: 'string' },
     // Each round runs every route once; the table shows each figure's median
@@ -34,17 +44,6 @@ const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) {
   console.error('bench:api needs DATABASE_URL (a real Postgres server).');
   process.exit(2);
-}
-
-async function freshDatabase(): Promise<string> {
-  const name = 'keyhold_bench_api';
-  const admin = postgres(serverUrl as string, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl as string);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 async function seed(url: string) {
@@ -82,19 +81,6 @@ function rssOf(pid: number): number {
   return Math.round(total);
 }
 
-async function waitForServer(base: string) {
-  for (let i = 0; i < 120; i++) {
-    try {
-      const res = await fetch(`${base}/api/live`);
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('server did not start');
-}
-
 async function run(title: string, url: string, headers: Record<string, string>, pid: number) {
   // A short warm-up so the first compile and connection setup are not measured.
   await autocannon({ url, headers, connections: 10, duration: 2 });
@@ -115,83 +101,82 @@ async function run(title: string, url: string, headers: Record<string, string>, 
   };
 }
 
-const url = await freshDatabase();
+const url = await freshDatabase(serverUrl, 'keyhold_bench_api');
 const { apiKey, deviceId, codeId } = await seed(url);
-const port = values.port;
-const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-const profileArgs = values.profile ? ['--cpu-prof', '--cpu-prof-dir', '.bench-profiles'] : [];
-const server = spawn(process.execPath, [...profileArgs, nextBin, 'start', '-p', port], {
-  env: {
-    ...process.env,
-    DATABASE_URL: url,
-    AUTH_SECRET: 'bench-auth-secret-0123456789-0123456789',
-    CRON_SECRET: 'bench-cron-secret-0123456789',
-    SEED_DEMO: 'false',
-    TICK_SECONDS: '0',
-    LOG_LEVEL: 'warn',
-    // One key at 50 connections measures the server, not the per-key limit (20 a second by default).
-    SEAM_API_RATE_PER_SECOND: '0',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const base = `http://127.0.0.1:${port}`;
+ensureBareNextBuilt();
+const cpuProfileDir = values.profile ? resolve('.bench-profiles') : undefined;
+const servers: NextServer[] = [];
 try {
-  await waitForServer(base);
+  const keyhold = await startNext({
+    port: values.port,
+    cpuProfileDir,
+    env: {
+      ...BENCH_ENV,
+      DATABASE_URL: url,
+      // One key at 50 connections measures the server, not the per-key limit (20 a second by default).
+      SEAM_API_RATE_PER_SECOND: '0',
+    },
+  });
+  servers.push(keyhold);
+  const bare = await startNext({
+    port: String(Number(values.port) + 1),
+    dir: BARE_NEXT_DIR,
+    cpuProfileDir,
+  });
+  servers.push(bare);
   const auth = { authorization: `Bearer ${apiKey}` };
-  const pid = server.pid ?? 0;
-  const routes: [string, string, Record<string, string>][] = [
-    ['GET /api/live (trivial)', `${base}/api/live`, {}],
-    ['access_codes/get', `${base}/api/seam/access_codes/get?access_code_id=${codeId}`, auth],
-    [
-      'access_codes/list (55 codes)',
-      `${base}/api/seam/access_codes/list?device_id=${deviceId}`,
-      auth,
-    ],
+  const seam = `${keyhold.base}/api/seam/access_codes`;
+  const routes: [string, string, Record<string, string>, NextServer][] = [
+    ['bare Next route (the floor)', `${bare.base}/api/live`, {}, bare],
+    ['GET /api/live (trivial)', `${keyhold.base}/api/live`, {}, keyhold],
+    ['access_codes/get', `${seam}/get?access_code_id=${codeId}`, auth, keyhold],
+    ['access_codes/list (55 codes)', `${seam}/list?device_id=${deviceId}`, auth, keyhold],
   ];
-  // --only list: the trivial route (the yardstick) and the routes whose title contains "list".
+  // --only list: the two yardsticks and the routes whose title contains "list".
   const chosen = routes.filter(
-    ([title]) => !values.only || title.includes(values.only) || title.includes('trivial'),
+    ([title], i) => !values.only || i < 2 || title.includes(values.only),
   );
-  const rounds: Awaited<ReturnType<typeof run>>[][] = [];
+  type Row = Awaited<ReturnType<typeof run>>;
+  const rounds: Row[][] = [];
   for (let round = 0; round < Number(values.rounds); round++) {
-    const rows = [];
-    for (const [title, routeUrl, headers] of chosen)
-      rows.push(await run(title, routeUrl, headers, pid));
+    const rows: Row[] = [];
+    for (const [title, routeUrl, headers, server] of chosen)
+      rows.push(await run(title, routeUrl, headers, server.pid));
     rounds.push(rows);
     console.log(
       `round ${round + 1}:`,
       rows.map((r) => `${r.route} ${r.requestsPerSecond} req/s p99 ${r.p99Ms} ms`).join('; '),
     );
   }
-  const median = (xs: number[]) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-  };
-  // Ratios are taken within a round (each route against that round's trivial run), then the median.
-  type Row = Awaited<ReturnType<typeof run>>;
-  const ratios = (i: number, pick: (r: Row) => number) =>
-    rounds.flatMap(([trivial, ...rest]) => {
-      const row = [trivial, ...rest][i];
-      return row && trivial ? [pick(row) / pick(trivial)] : [];
-    });
+  // Ratios are taken within a round (each route against that round's yardstick), then the median.
+  const ratio = (i: number, yardstick: number, pick: (r: Row) => number) =>
+    +median(
+      rounds.flatMap((rows) => {
+        const row = rows[i];
+        const base = rows[yardstick];
+        return row && base ? [pick(row) / pick(base)] : [];
+      }),
+    ).toFixed(2);
+  const rps = (r: Row) => r.requestsPerSecond;
+  const p99 = (r: Row) => r.p99Ms;
   console.table(
     chosen.map(([title], i) => {
       const runs = rounds.flatMap((rows) => rows[i] ?? []);
       return {
         route: title,
-        requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+        requestsPerSecond: median(runs.map(rps)),
         p50Ms: median(runs.map((r) => r.p50Ms)),
-        p99Ms: median(runs.map((r) => r.p99Ms)),
+        p99Ms: median(runs.map(p99)),
         non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
         errors: runs.reduce((n, r) => n + r.errors, 0),
         serverRssMb: Math.max(...runs.map((r) => r.serverRssMb)),
-        ofTrivialRps: +median(ratios(i, (r) => r.requestsPerSecond)).toFixed(2),
-        p99VsTrivial: +median(ratios(i, (r) => r.p99Ms)).toFixed(2),
+        ofBareRps: ratio(i, 0, rps),
+        p99VsBare: ratio(i, 0, p99),
+        ofLiveRps: ratio(i, 1, rps),
+        p99VsLive: ratio(i, 1, p99),
       };
     }),
   );
 } finally {
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
+  for (const server of servers) await server.stop();
 }

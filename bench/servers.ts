@@ -1,0 +1,145 @@
+// What the HTTP benches share: a fresh database on the Postgres server, a
+// `next start` of Keyhold's build, and the bare Next app (bench/bare-next) that
+// measures the framework's own floor beside it.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+
+const require = createRequire(import.meta.url);
+const nextBin = require.resolve('next/dist/bin/next');
+const nextVersion: string = require('next/package.json').version;
+
+/** The bare app's sources: one JSON route and one page, nothing of Keyhold's. */
+const BARE_NEXT_SOURCE = fileURLToPath(new URL('./bare-next', import.meta.url));
+const projectModules = fileURLToPath(new URL('../node_modules', import.meta.url));
+
+/**
+ * Where the bare app is built and served: outside this repository, so no
+ * file of Keyhold's can join its build (inside the workspace, Turbopack
+ * compiles Keyhold's instrumentation.ts into it; Next reads the nearest
+ * next.config above it). Its node_modules is a link to Keyhold's, so it runs
+ * the very same Next; a link leaving the workspace is why it builds with webpack.
+ */
+export const BARE_NEXT_DIR = join(tmpdir(), `keyhold-bare-next-${nextVersion}`);
+
+/** The settings a bench's Keyhold server runs with: no tick, no demo, quiet logs. */
+export const BENCH_ENV = {
+  AUTH_SECRET: 'bench-auth-secret-0123456789-0123456789',
+  CRON_SECRET: 'bench-cron-secret-0123456789',
+  SEED_DEMO: 'false',
+  TICK_SECONDS: '0',
+  LOG_LEVEL: 'warn',
+} as const;
+
+/** An empty database called `name` on the server at `serverUrl` (dropped first); its URL. */
+export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * Builds the bare app with the installed Next, once per Next version (a
+ * stamp beside its build says which); ~15 s the first time.
+ */
+export function ensureBareNextBuilt(): void {
+  const stamp = join(BARE_NEXT_DIR, '.next', 'keyhold-bare-source');
+  const source = JSON.stringify(
+    ['app/api/live/route.js', 'app/layout.jsx', 'app/page.jsx', 'next.config.mjs'].map((file) =>
+      readFileSync(join(BARE_NEXT_SOURCE, file), 'utf8'),
+    ),
+  );
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === source) return;
+  console.log(`building the bare Next ${nextVersion} app (bench/bare-next) in ${BARE_NEXT_DIR} …`);
+  rmSync(BARE_NEXT_DIR, { recursive: true, force: true });
+  mkdirSync(BARE_NEXT_DIR, { recursive: true });
+  cpSync(BARE_NEXT_SOURCE, BARE_NEXT_DIR, { recursive: true });
+  writeFileSync(join(BARE_NEXT_DIR, 'package.json'), '{ "private": true }\n');
+  symlinkSync(projectModules, join(BARE_NEXT_DIR, 'node_modules'));
+  execFileSync(process.execPath, [nextBin, 'build', '--webpack'], {
+    cwd: BARE_NEXT_DIR,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  writeFileSync(stamp, source);
+}
+
+export type NextServer = { base: string; pid: number; stop: () => Promise<void> };
+
+/**
+ * `next start` on `port` for the app in `dir` (Keyhold's own by default),
+ * answering once `readyPath` does. `cpuProfileDir` writes a V8 CPU profile of
+ * the server there when it stops.
+ */
+export async function startNext(options: {
+  port: string;
+  dir?: string;
+  env?: Record<string, string>;
+  readyPath?: string;
+  cpuProfileDir?: string;
+}): Promise<NextServer> {
+  const profile = options.cpuProfileDir
+    ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir]
+    : [];
+  const server: ChildProcess = spawn(
+    process.execPath,
+    [...profile, nextBin, 'start', '-p', options.port],
+    {
+      cwd: options.dir,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...options.env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const base = `http://127.0.0.1:${options.port}`;
+  const stop = async () => {
+    if (server.exitCode !== null) return;
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await waitFor(`${base}${options.readyPath ?? '/api/live'}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { base, pid: server.pid ?? 0, stop };
+}
+
+async function waitFor(url: string) {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`server did not start: ${url}`);
+}
+
+/** The value at percentile `p` of an ascending list. */
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+
+/** The middle value (the upper one of an even count). */
+export function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
