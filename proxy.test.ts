@@ -1,7 +1,8 @@
+import { unstable_doesMiddlewareMatch } from 'next/experimental/testing/server';
 import { NextRequest } from 'next/server';
 import { describe, expect, it } from 'vitest';
 import { pagePolicy } from '@/lib/http/security-headers';
-import proxy from '@/proxy';
+import proxy, { config } from '@/proxy';
 
 // Finding 18.5: paths whose percent-escapes do not decode answered 500 from
 // Next's own param decoding (checked against `next start`: 6 of 6).
@@ -152,4 +153,42 @@ describe('pagePolicy', () => {
     );
     expect(pagePolicy('n', { https: false, dev: false })).not.toContain('unsafe-eval');
   });
+});
+
+// Issue 23: the proxy cost every API request ~40% of the framework's speed.
+// It runs before pages only; the API authenticates itself and sets its own headers.
+describe('where the proxy runs', () => {
+  const runsOn = (url: string) =>
+    unstable_doesMiddlewareMatch({ config, url: `http://127.0.0.1${url}` });
+
+  it.each(['/', '/locks', '/reservations/abc/edit', '/sign-in', '/invite/abc', '/api'])(
+    'runs before the page %s',
+    (url) => expect(runsOn(url)).toBe(true),
+  );
+
+  it.each(['/api/auth/signin', '/api/auth/error?error=Configuration'])(
+    "runs before Auth.js's own page %s",
+    (url) => expect(runsOn(url)).toBe(true),
+  );
+
+  it.each([
+    '/api/live',
+    '/api/health',
+    '/api/cron/tick',
+    '/api/seam/access_codes/list?device_id=x',
+    '/api/locks',
+    '/api/sources/abc/webhook',
+  ])('leaves the API route %s to authenticate itself', (url) => {
+    expect(runsOn(url)).toBe(false);
+  });
+
+  it.each(['/api/locks/%', '/api/seam/access_codes/%', '/api/reservations/%E0%A4%A', '/%zz'])(
+    'still runs on %s, so an undecodable path answers 404, not 500',
+    (url) => expect(runsOn(url)).toBe(true),
+  );
+
+  it.each(['/icon.svg', '/manifest.webmanifest', '/_next/static/chunks/x.js'])(
+    'skips the static file %s',
+    (url) => expect(runsOn(url)).toBe(false),
+  );
 });

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { type NextRequest, NextResponse } from 'next/server';
 import { actionBodyDecodes } from '@/lib/http/action-body';
+import { requestIdFrom } from '@/lib/http/request-id';
 import {
   applySecurityHeaders,
   JSON_POLICY,
@@ -16,16 +16,20 @@ const SESSION_COOKIES = ['authjs.session-token', '__Secure-authjs.session-token'
 const PUBLIC_PATHS = ['/sign-in', '/api/', '/invite/'];
 
 /**
- * Tags every request with an id for the logs, sets the security headers
+ * Runs before routing for pages: tags the request with an id for the logs,
+ * sets the security headers with the page's script nonce
  * (lib/http/security-headers.ts), refuses what Next itself would fail on (an
- * undecodable path, a server action's undecodable body), and sends visitors without a
- * session cookie to sign-in. This is a convenience, not a guard: every page,
- * action and route handler checks the member itself (lib/http/session.ts).
+ * undecodable path, a server action's undecodable body), and sends visitors
+ * without a session cookie to sign-in. This is a convenience, not a guard:
+ * every page, action and route handler checks the member itself
+ * (lib/http/session.ts).
+ *
+ * The JSON API skips it (see `config`): every route authenticates itself and
+ * its shell sets the request id and headers (lib/http/route.ts, the
+ * Seam-style handler), so an API request pays only for its own work.
  */
 export default async function proxy(request: NextRequest) {
-  // A caller's own id is kept when it is short and plain (a load balancer's), never trusted blindly.
-  const offered = request.headers.get('x-request-id');
-  const requestId = offered && /^[A-Za-z0-9._-]{1,64}$/.test(offered) ? offered : randomUUID();
+  const requestId = requestIdFrom(request.headers.get('x-request-id'));
   const { pathname, search } = request.nextUrl;
   const https = servedOverHttps(request.nextUrl, request.headers.get('x-forwarded-proto'));
 
@@ -96,7 +100,14 @@ function decodes(pathname: string): boolean {
 }
 
 // Static files skip the proxy: the icons and the web manifest are fetched
-// without cookies (browsers send none for a manifest), so a redirect to sign-in would break them.
+// without cookies (browsers send none for a manifest), so a redirect to sign-in
+// would break them. The API skips it too, but for Auth.js's own pages and for
+// paths with a percent-escape: Next answers 500 to one that does not decode
+// (`/api/locks/%`) before any handler runs, so the proxy answers 404.
 export const config = {
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|webmanifest)$).*)'],
+  matcher: [
+    '/((?!api/|_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|webmanifest)$).*)',
+    '/api/auth/:path*',
+    '/(api/.*%.*)',
+  ],
 };

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { env } from './env';
+import { requestIdFrom } from './http/request-id';
 
 const context = new AsyncLocalStorage<{ requestId: string }>();
 
@@ -102,9 +102,9 @@ export function logger(): Logger {
   return root;
 }
 
-/** Run `fn` with `requestId` on every log line written inside it. */
+/** Run `fn` with `requestId` (as `requestIdFrom` keeps it) on every log line written inside it. */
 export function withRequestId<T>(requestId: string | null | undefined, fn: () => T): T {
-  return context.run({ requestId: requestId || randomUUID() }, fn);
+  return context.run({ requestId: requestIdFrom(requestId) }, fn);
 }
 
 export function currentRequestId(): string | undefined {

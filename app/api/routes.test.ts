@@ -20,6 +20,7 @@ import { GENERIC_ERROR_MESSAGE } from '@/lib/errors';
 import { jsonRoute } from '@/lib/http/route';
 import { listDeskStays } from '@/lib/reservations/desk';
 import { createReservation } from '@/lib/reservations/operations';
+import { handleSeamRequest } from '@/lib/seam-api/handler';
 import { createWebhookSource } from '@/lib/sources/sources';
 import { signWebhook } from '@/lib/webhooks/signature';
 import { GET as countAlerts } from './alerts/count/route';
@@ -27,6 +28,8 @@ import { GET as getAlerts } from './alerts/route';
 import { GET as getArrivals } from './arrivals/route';
 import { POST as tick } from './cron/tick/route';
 import { GET as getFrontDesk } from './front-desk/route';
+import { GET as getHealth } from './health/route';
+import { GET as getLive } from './live/route';
 import { GET as getLock } from './locks/[id]/route';
 import { GET as getProgress } from './replacements/[newId]/route';
 import { GET as getPlan } from './replacements/plan/route';
@@ -170,6 +173,76 @@ describe('withActor routes', () => {
       status: 500,
       body: { error: { code: 'internal', message: GENERIC_ERROR_MESSAGE } },
     });
+  });
+});
+
+// Issue 23: the API skips the proxy, so its shells set what the proxy set on
+// every answer: a request id (the caller's when plain) and the security headers.
+describe('every API answer, without the proxy', () => {
+  const seam = (init?: RequestInit, url = 'http://keyhold.test/api/seam/locks/list') =>
+    handleSeamRequest(new Request(url, init), 'locks/list', {
+      getDb: async () => the.database?.db as TestDatabase['db'],
+      now: () => new Date(),
+    });
+  const answers: [string, (init?: RequestInit, url?: string) => Promise<Response>][] = [
+    [
+      'GET /api/live',
+      (init, url) => getLive(new Request(url ?? 'http://keyhold.test/api/live', init), {}),
+    ],
+    [
+      'GET /api/health',
+      (init, url) => getHealth(new Request(url ?? 'http://keyhold.test/api/health', init), {}),
+    ],
+    [
+      'a signed-in route, signed out',
+      (init, url) => {
+        as(null);
+        return getReservation(
+          new Request(url ?? 'http://keyhold.test/api/reservations/x', init),
+          params({ id: stayId }),
+        );
+      },
+    ],
+    [
+      'the cron route without its secret',
+      (init, url) =>
+        tick(
+          new Request(url ?? 'http://keyhold.test/api/cron/tick', { method: 'POST', ...init }),
+          params({}),
+        ),
+    ],
+    ['the Seam-style API without a key', seam],
+  ];
+
+  it.each(answers)(
+    '%s carries a request id, the JSON policy, nosniff and a referrer policy',
+    async (_, call) => {
+      const response = await call();
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(response.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      expect(response.headers.get('strict-transport-security')).toBeNull();
+    },
+  );
+
+  it.each(answers)(
+    "%s keeps a load balancer's plain request id, never a crafted one",
+    async (_, call) => {
+      const kept = await call({ headers: { 'x-request-id': 'lb-7f3a.42' } });
+      expect(kept.headers.get('x-request-id')).toBe('lb-7f3a.42');
+      const crafted = await call({ headers: { 'x-request-id': '<script>alert(1)</script>' } });
+      expect(crafted.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
+
+  it.each(answers)('%s sends HSTS when the client came over https', async (_, call) => {
+    const proxied = await call({ headers: { 'x-forwarded-proto': 'https' } });
+    expect(proxied.headers.get('strict-transport-security')).toBe(
+      'max-age=31536000; includeSubDomains',
+    );
   });
 });
 

@@ -7,7 +7,9 @@ import { env } from '@/lib/env';
 import { AppError, GENERIC_ERROR_MESSAGE, httpStatus } from '@/lib/errors';
 import { logger, withRequestId } from '@/lib/log';
 import { bearerToken } from './bearer';
+import { requestIdFrom } from './request-id';
 import { firstValues } from './search-params';
+import { applyApiHeaders } from './security-headers';
 import { currentActor } from './session';
 
 type JsonError = { error: { code: string; message: string; field?: string } };
@@ -57,22 +59,30 @@ export type RouteInput<P extends RouteParams> = {
 
 /**
  * The shell every JSON route shares: tags logs with the request id, hands the
- * body its params and query, answers its result as JSON and maps every error
- * through jsonError. Authentication is added by the wrappers built on it.
+ * body its params and query, answers its result as JSON (or the Response it
+ * returns, for a status of its own) and maps every error through jsonError.
+ * The API skips the proxy, so the answer's request id and security headers
+ * are set here. Authentication is added by the wrappers built on it.
  */
 export function jsonRoute<P extends RouteParams = Record<string, never>, T = unknown>(
-  handler: (input: RouteInput<P>) => Promise<T>,
+  handler: (input: RouteInput<P>) => Promise<T | Response>,
 ) {
-  return (request: Request, context: RouteContext<P>): Promise<Response> =>
-    withRequestId(request.headers.get('x-request-id'), async () => {
+  return (request: Request, context: RouteContext<P>): Promise<Response> => {
+    const requestId = requestIdFrom(request.headers.get('x-request-id'));
+    return withRequestId(requestId, async () => {
+      let response: Response;
       try {
         const params = ((await context?.params) ?? {}) as P;
         const searchParams = firstValues(new URL(request.url).searchParams);
-        return NextResponse.json(await handler({ request, params, searchParams }));
+        const result = await handler({ request, params, searchParams });
+        response = result instanceof Response ? result : NextResponse.json(result);
       } catch (error) {
-        return jsonError(error);
+        response = jsonError(error);
       }
+      applyApiHeaders(response.headers, request, requestId);
+      return response;
     });
+  };
 }
 
 /**

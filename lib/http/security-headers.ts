@@ -1,4 +1,5 @@
-// The security headers every response carries (issue 18 finding 7), set by proxy.ts.
+// The security headers every response carries (issue 18 finding 7): set by
+// proxy.ts on pages, by `apiResponseHeaders` on the API's JSON (which skips the proxy).
 
 import { randomBytes } from 'node:crypto';
 
@@ -59,4 +60,15 @@ export function applySecurityHeaders(headers: Headers, policy: string, https: bo
   headers.set('Content-Security-Policy', policy);
   for (const [name, value] of Object.entries(COMMON_SECURITY_HEADERS)) headers.set(name, value);
   if (https) headers.set('Strict-Transport-Security', HSTS);
+}
+
+/**
+ * What every API answer carries besides its body: its request id and the
+ * security headers the proxy gives pages. The API skips the proxy (issue 23),
+ * so the route shells (lib/http/route.ts, the Seam-style handler) set these.
+ */
+export function applyApiHeaders(headers: Headers, request: Request, requestId: string): void {
+  headers.set('x-request-id', requestId);
+  const https = servedOverHttps(new URL(request.url), request.headers.get('x-forwarded-proto'));
+  applySecurityHeaders(headers, JSON_POLICY, https);
 }

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Db } from '@/db/client';
 import { authenticateApiKey } from '@/lib/api-keys';
 import { AppError } from '@/lib/errors';
 import { bearerToken } from '@/lib/http/bearer';
+import { requestIdFrom } from '@/lib/http/request-id';
+import { applyApiHeaders } from '@/lib/http/security-headers';
 import { logger, withRequestId } from '@/lib/log';
 import { ENDPOINTS } from './endpoints';
 import { toSeamError } from './errors';
@@ -16,24 +17,30 @@ export type SeamApiDeps = {
   rateLimiter?: TokenBuckets;
 };
 
+/** Seam's answers carry its `seam-request-id` and, as every API answer, Keyhold's own headers. */
 function json(
+  request: Request,
   status: number,
   body: object,
   requestId: string,
-  headers: Record<string, string> = {},
+  extra: Record<string, string> = {},
 ): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'seam-request-id': requestId,
-      ...headers,
-    },
+  const headers = new Headers({
+    'content-type': 'application/json; charset=utf-8',
+    'seam-request-id': requestId,
+    ...extra,
   });
+  applyApiHeaders(headers, request, requestId);
+  return new Response(JSON.stringify(body), { status, headers });
 }
 
 /** Seam's envelope for a key over its limit, with how long to wait. */
-function tooMany(limiter: TokenBuckets, retryAfterSeconds: number, requestId: string): Response {
+function tooMany(
+  request: Request,
+  limiter: TokenBuckets,
+  retryAfterSeconds: number,
+  requestId: string,
+): Response {
   const { perSecond, burst } = limiter.limit;
   const [status, body] = toSeamError(
     new AppError(
@@ -41,7 +48,7 @@ function tooMany(limiter: TokenBuckets, retryAfterSeconds: number, requestId: st
       `Too many requests for this API key: at most ${perSecond} a second, in bursts of up to ${burst}. Try again in ${retryAfterSeconds} s.`,
     ),
   );
-  return json(status, body, requestId, { 'retry-after': String(retryAfterSeconds) });
+  return json(request, status, body, requestId, { 'retry-after': String(retryAfterSeconds) });
 }
 
 /**
@@ -55,7 +62,7 @@ export async function handleSeamRequest(
   path: string,
   deps: SeamApiDeps,
 ): Promise<Response> {
-  const requestId = request.headers.get('x-request-id') ?? randomUUID();
+  const requestId = requestIdFrom(request.headers.get('x-request-id'));
   return withRequestId(requestId, async () => {
     try {
       const endpoint = ENDPOINTS[path];
@@ -71,15 +78,15 @@ export async function handleSeamRequest(
       const limiter = deps.rateLimiter;
       const verdict = limiter?.take(actor.apiKeyId ?? actor.organizationId);
       if (limiter && verdict && !verdict.allowed) {
-        return tooMany(limiter, verdict.retryAfterSeconds, requestId);
+        return tooMany(request, limiter, verdict.retryAfterSeconds, requestId);
       }
       const params = await readParams(request);
       const result = await endpoint({ db, actor, now }, params);
-      return json(200, { ...result, ok: true }, requestId);
+      return json(request, 200, { ...result, ok: true }, requestId);
     } catch (error) {
       const [status, body] = toSeamError(error);
       if (status >= 500) logger().error({ path }, 'Seam-style API answered 500');
-      return json(status, body, requestId);
+      return json(request, status, body, requestId);
     }
   });
 }

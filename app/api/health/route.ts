@@ -3,11 +3,12 @@ import { NextResponse } from 'next/server';
 import { getDb } from '@/db/client';
 import { clock } from '@/lib/clock';
 import { getHealth } from '@/lib/health';
+import { jsonRoute } from '@/lib/http/route';
 import { logger } from '@/lib/log';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET() {
+export const GET = jsonRoute(async () => {
   try {
     const health = await getHealth(await getDb(), clock.now());
     return NextResponse.json(health, { status: health.status === 'ok' ? 200 : 503 });
@@ -15,4 +16,4 @@ export async function GET() {
     logger().error({ err: error }, 'health check could not open the database');
     return NextResponse.json({ status: 'unavailable', database: 'unreachable' }, { status: 503 });
   }
-}
+});
