@@ -15,7 +15,7 @@ import {
   getAccessCodeByDigits,
   listAccessCodes,
 } from '@/lib/access-codes/reads';
-import type { Actor } from '@/lib/auth/actor';
+import { type Actor, assertCan } from '@/lib/auth/actor';
 import { pullBackupAccessCode, readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { enableBackupPool, getDevice, listDevices } from '@/lib/devices/devices';
 import { AppError } from '@/lib/errors';
@@ -154,15 +154,18 @@ function pagination(after: string | null) {
 }
 
 /** The locks behind a set of codes, for the device errors Seam shows on each code. */
-async function withDevices(ctx: EndpointContext, codes: AccessCodeListItem[]) {
-  const ids = [...new Set(codes.map((c) => c.deviceId))];
-  if (ids.length === 0) return [];
+/**
+ * What Seam's code shape needs of the codes' locks (errors, backups a guest
+ * could be given), by id; one small prepared read, so `get` and `list` stay cheap.
+ */
+async function locksOfCodes(ctx: EndpointContext, ids: string[]) {
   // Prepared once: `get` runs this on every call. The ids come from code rows
   // (uuids), passed as one Postgres array literal so the statement never changes.
   const query = prepared(ctx.db, 'devices_for_codes', () =>
     ctx.db
       .select({
         id: devices.id,
+        status: devices.status,
         errors: devices.errors,
         availableBackups: readyBackupsColumn(sql`${sql.placeholder('now')}`),
       })
@@ -180,7 +183,13 @@ async function withDevices(ctx: EndpointContext, codes: AccessCodeListItem[]) {
     organizationId: ctx.actor.organizationId,
     now: ctx.now.toISOString(),
   });
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+async function withDevices(ctx: EndpointContext, codes: AccessCodeListItem[]) {
+  const ids = [...new Set(codes.map((c) => c.deviceId))];
+  if (ids.length === 0) return [];
+  const byId = await locksOfCodes(ctx, ids);
   return codes.map((c) => toSeamAccessCode(c, byId.get(c.deviceId), ctx.now));
 }
 
@@ -297,17 +306,17 @@ export const ENDPOINTS: Record<string, Endpoint> = {
       ctx.now,
     );
     // One lock's codes: read the lock alongside, for its errors and to answer
-    // 404 for a lock that is not this organization's, even when it has no codes.
+    // 404 for a lock that is not this organization's (or is retired), even
+    // when it has no codes.
     let shaped: ReturnType<typeof toSeamAccessCode>[];
     let page: Awaited<typeof listing>;
     if (p.device_id) {
-      const [lock, codes] = await Promise.all([
-        getDevice(ctx.db, ctx.actor, p.device_id, ctx.now),
-        listing,
-      ]);
+      assertCan(ctx.actor, 'locks.read', 'Device');
+      const [locks, codes] = await Promise.all([locksOfCodes(ctx, [p.device_id]), listing]);
+      const lock = locks.get(p.device_id);
+      if (lock?.status !== 'active') throw AppError.notFound('Device');
       page = codes;
-      const device = { ...lock.device, availableBackups: lock.availableBackups };
-      shaped = page.accessCodes.map((c) => toSeamAccessCode(c, device, ctx.now));
+      shaped = page.accessCodes.map((c) => toSeamAccessCode(c, lock, ctx.now));
     } else {
       page = await listing;
       shaped = await withDevices(ctx, page.accessCodes);

@@ -420,6 +420,28 @@ describe('isolation', () => {
     ]);
   });
 
+  it('answers 404 to a list of codes on a lock that is not there, another’s, or replaced', async () => {
+    const seam = seamFor(keyA);
+    const [harbor] = await database.db.select().from(devices).where(eq(devices.id, lockA));
+    const replaced = await addSimulatedLock(database.db, {
+      organizationId: harbor?.organizationId ?? '',
+      propertyId: harbor?.propertyId ?? '',
+      room: '103',
+    });
+    await database.db
+      .update(devices)
+      .set({ status: 'replaced' })
+      .where(eq(devices.id, replaced.id));
+    for (const device_id of ['7d1f0c2e-5a4b-4c3d-8e9f-a0b1c2d3e4f5', lockB, replaced.id]) {
+      const error = await seam.accessCodes.list({ device_id }).catch((e: unknown) => e);
+      expect(isSeamHttpApiError(error) && [error.statusCode, error.code]).toEqual([
+        404,
+        'device_not_found',
+      ]);
+    }
+    expect(await seam.accessCodes.list({ device_id: lockA })).toBeInstanceOf(Array);
+  });
+
   it('answers 404 to another organization’s key and never lists its rows', async () => {
     const created = await seamFor(keyA).accessCodes.create({ device_id: lockA, name: 'Private' });
     const seamB = seamFor(keyB);
