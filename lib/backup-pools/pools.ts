@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, not, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, not, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, type Executor, queryRows } from '@/db/client';
 import {
@@ -28,7 +28,6 @@ import {
 } from '@/lib/access-codes/store';
 import { recordAudit } from '@/lib/audit';
 import { type Actor, assertCan } from '@/lib/auth/actor';
-import { canHonourCodes } from '@/lib/devices/predicates';
 import { AppError } from '@/lib/errors';
 import { backupPulledEvent } from '@/lib/events/keyhold';
 import { recordEvents } from '@/lib/events/store';
@@ -39,6 +38,7 @@ import { forgetSlotForecast } from '@/lib/slots/shortages';
 import { parseInput } from '@/lib/validation';
 import { poolSizeSql } from './pool-size';
 import { loadPullFacts, pullability } from './pullability';
+import { availableBackupsColumn } from './ready';
 
 /**
  * Backup access code pools (the guide's recommendation; DESIGN.md "backup
@@ -46,24 +46,6 @@ import { loadPullFacts, pullability } from './pullability';
  * of ongoing backup codes on it, nobody sees their digits until one is
  * pulled for a stay, and a pulled code leaves the lock when the stay ends.
  */
-
-/**
- * How many healthy backup codes sit on each lock, whatever the lock's own
- * state, as a column of a query on `devices` (written out in full: drizzle
- * leaves columns unqualified in single-table selects, which a subquery would
- * misread). Pool health counts these; what a guest could be given is
- * `readyBackupsColumn`.
- */
-export const availableBackupsColumn = sql<number>`(select count(*)::int from access_codes b
-  where b.device_id = devices.id and ${isAvailableBackup.sql({ table: 'b' })})`;
-
-/**
- * How many backup codes a guest could be given now, per lock: the healthy
- * ones, on a lock that can honour them (a reset, retired or long-offline
- * lock's pool is 0 ready). `now` may be a prepared statement's placeholder.
- */
-export const readyBackupsColumn = (now: Date | SQL) =>
-  sql<number>`(case when ${canHonourCodes.sql({ now })} then ${availableBackupsColumn} else 0 end)`;
 
 /**
  * Enabled pools below their size (one lock's, when given), with how many codes

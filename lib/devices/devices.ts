@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { type Executor, prepared } from '@/db/client';
 import { type Device, devices, type Property, properties } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
-import { readyBackupsColumn } from '@/lib/backup-pools/pools';
+import { readyBackupsColumn } from '@/lib/backup-pools/ready';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { formatCursor, parseCursor } from '@/lib/pagination';

@@ -28,7 +28,7 @@ import {
 import { hidesDigitsSql } from '@/lib/access-codes/reads';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { poolSizeSql } from '@/lib/backup-pools/pool-size';
-import { readyBackupsColumn } from '@/lib/backup-pools/pools';
+import { readyBackupsColumn } from '@/lib/backup-pools/ready';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
 import { codeOfEvent } from '@/lib/joins';

@@ -4,7 +4,7 @@ import type { Executor } from '@/db/client';
 import { devices, properties } from '@/db/schema';
 import { takesSlot } from '@/lib/access-codes/predicates';
 import { type Actor, assertCan } from '@/lib/auth/actor';
-import { readyBackupsColumn } from '@/lib/backup-pools/pools';
+import { readyBackupsColumn } from '@/lib/backup-pools/ready';
 import { LOW_BATTERY } from '@/lib/devices/battery';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';

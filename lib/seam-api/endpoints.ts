@@ -11,12 +11,13 @@ import {
 } from '@/lib/access-codes/operations';
 import {
   type AccessCodeListItem,
-  getAccessCode,
+  codeLockColumns,
   getAccessCodeByDigits,
+  getAccessCodeWithLock,
   listAccessCodes,
 } from '@/lib/access-codes/reads';
 import { type Actor, assertCan } from '@/lib/auth/actor';
-import { pullBackupAccessCode, readyBackupsColumn } from '@/lib/backup-pools/pools';
+import { pullBackupAccessCode } from '@/lib/backup-pools/pools';
 import { enableBackupPool, getDevice, listDevices } from '@/lib/devices/devices';
 import { AppError } from '@/lib/errors';
 import { getEvent, listEvents } from '@/lib/events/reads';
@@ -154,21 +155,13 @@ function pagination(after: string | null) {
 }
 
 /** The locks behind a set of codes, for the device errors Seam shows on each code. */
-/**
- * What Seam's code shape needs of the codes' locks (errors, backups a guest
- * could be given), by id; one small prepared read, so `get` and `list` stay cheap.
- */
+/** The codes' locks' `codeLockColumns`, by id: one small prepared read. */
 async function locksOfCodes(ctx: EndpointContext, ids: string[]) {
   // Prepared once: `get` runs this on every call. The ids come from code rows
   // (uuids), passed as one Postgres array literal so the statement never changes.
   const query = prepared(ctx.db, 'devices_for_codes', () =>
     ctx.db
-      .select({
-        id: devices.id,
-        status: devices.status,
-        errors: devices.errors,
-        availableBackups: readyBackupsColumn(sql`${sql.placeholder('now')}`),
-      })
+      .select(codeLockColumns)
       .from(devices)
       .where(
         and(
@@ -280,9 +273,23 @@ export const ENDPOINTS: Record<string, Endpoint> = {
 
   'access_codes/get': async (ctx, params) => {
     const p = getSchema.parse(params);
-    const code = p.access_code_id
-      ? await getAccessCode(ctx.db, ctx.actor, p.access_code_id, ctx.now)
-      : await getAccessCodeByDigits(ctx.db, ctx.actor, p.device_id ?? '', p.code ?? '', ctx.now);
+    if (p.access_code_id) {
+      // The busiest call: the code and its lock in one statement.
+      const { code, lock } = await getAccessCodeWithLock(
+        ctx.db,
+        ctx.actor,
+        p.access_code_id,
+        ctx.now,
+      );
+      return { access_code: toSeamAccessCode(code, lock ?? undefined, ctx.now) };
+    }
+    const code = await getAccessCodeByDigits(
+      ctx.db,
+      ctx.actor,
+      p.device_id ?? '',
+      p.code ?? '',
+      ctx.now,
+    );
     const [shaped] = await withDevices(ctx, [code]);
     return { access_code: shaped };
   },
@@ -294,7 +301,8 @@ export const ENDPOINTS: Record<string, Endpoint> = {
         field: 'device_id',
       });
     }
-    const listing = listAccessCodes(
+    if (p.device_id) assertCan(ctx.actor, 'locks.read', 'Device');
+    const page = await listAccessCodes(
       ctx.db,
       ctx.actor,
       {
@@ -305,22 +313,21 @@ export const ENDPOINTS: Record<string, Endpoint> = {
       },
       ctx.now,
     );
-    // One lock's codes: read the lock alongside, for its errors and to answer
-    // 404 for a lock that is not this organization's (or is retired), even
-    // when it has no codes.
-    let shaped: ReturnType<typeof toSeamAccessCode>[];
-    let page: Awaited<typeof listing>;
-    if (p.device_id) {
-      assertCan(ctx.actor, 'locks.read', 'Device');
-      const [locks, codes] = await Promise.all([locksOfCodes(ctx, [p.device_id]), listing]);
-      const lock = locks.get(p.device_id);
-      if (lock?.status !== 'active') throw AppError.notFound('Device');
-      page = codes;
-      shaped = page.accessCodes.map((c) => toSeamAccessCode(c, lock, ctx.now));
-    } else {
-      page = await listing;
-      shaped = await withDevices(ctx, page.accessCodes);
+    // One lock's codes come with the lock (`page.lock`): a lock that is not
+    // this organization's, or is retired, answers 404 even when it has no codes.
+    const locks =
+      page.lock !== undefined
+        ? new Map(page.lock ? [[page.lock.id, page.lock]] : [])
+        : await locksOfCodes(ctx, [
+            ...new Set([
+              ...page.accessCodes.map((c) => c.deviceId),
+              ...(p.device_id ? [p.device_id] : []),
+            ]),
+          ]);
+    if (p.device_id && locks.get(p.device_id)?.status !== 'active') {
+      throw AppError.notFound('Device');
     }
+    const shaped = page.accessCodes.map((c) => toSeamAccessCode(c, locks.get(c.deviceId), ctx.now));
     return { access_codes: shaped, pagination: pagination(page.nextCursor) };
   },
 

@@ -208,6 +208,7 @@ describe('backup codes through the SDK', () => {
     const ready = await seam.accessCodes.get({ access_code_id: stay.access_code_id });
     expect(ready.is_backup_access_code_available).toBe(true);
     const listed = await seam.accessCodes.list({ device_id: lockA2 });
+    expect(listed.find((c) => c.access_code_id === stay.access_code_id)).toEqual(ready);
     const listedBackups = listed.filter((c) => c.is_backup);
     expect(listedBackups).toHaveLength(5);
     for (const code of listedBackups) expect(code.code).toBeNull();
@@ -277,6 +278,15 @@ describe('a pull follows the same rule as the desk', () => {
       });
       const code = await seam.accessCodes.get({ access_code_id: stay.access_code_id });
       expect(code.is_backup_access_code_available).toBe(false);
+      // Get, the lock's list and a list by ids read the lock their own ways
+      // (issue 23: one statement each); all three show the code alike.
+      expect(code.errors).toContainEqual(
+        expect.objectContaining({ error_code: 'device_removed', is_device_error: true }),
+      );
+      const onLock = await seam.accessCodes.list({ device_id: lockA2 });
+      expect(onLock.find((c) => c.access_code_id === stay.access_code_id)).toEqual(code);
+      const byId = await seam.accessCodes.list({ access_code_ids: [stay.access_code_id] });
+      expect(byId).toEqual([code]);
     } finally {
       await database.db
         .update(devices)
