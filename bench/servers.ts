@@ -15,7 +15,6 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
 
 const require = createRequire(import.meta.url);
 const nextBin = require.resolve('next/dist/bin/next');
@@ -43,16 +42,7 @@ export const BENCH_ENV = {
   LOG_LEVEL: 'warn',
 } as const;
 
-/** An empty database called `name` on the server at `serverUrl` (dropped first); its URL. */
-export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+export { freshDatabase } from '@/db/testing';
 
 /**
  * Builds the bare app with the installed Next, once per Next version (a

@@ -19,6 +19,23 @@ const tableNames = Object.values(schema as Record<string, unknown>)
   .join(', ');
 
 /**
+ * An empty database called `name` on the server at `serverUrl` (dropped
+ * first if it is there), for a bench or the e2e server; its URL.
+ */
+export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
  * A database of its own for one test file: a fresh database on the server at
  * DATABASE_URL when it is set (dropped on close), otherwise an in-memory
  * PGlite. Never a mock.

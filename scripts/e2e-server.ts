@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import postgres from 'postgres';
+import { freshDatabase } from '../db/testing';
 import { E2E } from '../e2e/settings';
 import { startFakeSeam } from '../lib/locks/seam/testing';
 import { startZwaveNetwork } from '../lib/locks/zwave/testing';
@@ -27,16 +27,9 @@ async function startSeam() {
 }
 
 /** A database beside the one DATABASE_URL names, so parallel CI runs never share one. */
-async function freshDatabaseUrl(serverUrl: string): Promise<string> {
+function freshDatabaseUrl(serverUrl: string): Promise<string> {
   const base = new URL(serverUrl).pathname.slice(1) || 'keyhold';
-  const name = `${base}_e2e`.replace(/[^A-Za-z0-9_]/g, '_');
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return freshDatabase(serverUrl, `${base}_e2e`.replace(/[^A-Za-z0-9_]/g, '_'));
 }
 
 async function main() {

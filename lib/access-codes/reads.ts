@@ -4,12 +4,7 @@
 import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Executor, prepared } from '@/db/client';
-import {
-  type AccessCode,
-  accessCodes,
-  devices,
-  type Issue,
-} from '@/db/schema';
+import { type AccessCode, accessCodes, devices, type Issue } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/permissions';
 import { readyBackupsColumn } from '@/lib/backup-pools/ready';
