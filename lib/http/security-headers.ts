@@ -1,5 +1,5 @@
 // The security headers every response carries (issue 18 finding 7): set by
-// proxy.ts on pages, by `apiResponseHeaders` on the API's JSON (which skips the proxy).
+// proxy.ts on pages, by `applyApiHeaders` on the API's JSON (which skips the proxy).
 
 import { randomBytes } from 'node:crypto';
 
