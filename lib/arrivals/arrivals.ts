@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, isNull, lte, not, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Executor } from '@/db/client';
+import { type Executor, inIds } from '@/db/client';
 import {
   accessCodes,
   devices,
@@ -20,13 +20,21 @@ import { deviceOfLink } from '@/lib/joins';
 import { type FirstEntry, firstEntriesFor } from '@/lib/lock-events/entries';
 import { findOverlaps } from '@/lib/reservations/overlap';
 import { pendingCancellations, stayCameFrom } from '@/lib/sources/stay-source';
-import { localDateTimeParts, toIso } from '@/lib/time';
+import { sameLocalDate, toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
-import { assessStay, byUrgency, type Readiness, type StayLock, type Verdict } from './readiness';
+import {
+  assessStay,
+  byUrgency,
+  offersBackup,
+  type Readiness,
+  type StayLock,
+  type Verdict,
+} from './readiness';
 
 /** Stays arriving within this many hours are on the arrivals page. */
 export const ARRIVALS_HORIZON_HOURS = 72;
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 // Times are ISO strings: the same shape reaches the page from the server
 // render and from the JSON route that keeps it live.
@@ -152,101 +160,129 @@ export async function assessArrivals(
   const empty = { arrivals: [], departures: [] };
   const horizon = new Date(now.getTime() + ARRIVALS_HORIZON_HOURS * HOUR);
 
-  const [policyRow] = await db
-    .select({
-      leadMinutes: organizations.programmingLeadMinutes,
-      messageLeadMinutes: organizations.guestMessageLeadMinutes,
-      deskFallbackText: organizations.deskFallbackText,
-      noEntryAlertTime: organizations.noEntryAlertTime,
-    })
-    .from(organizations)
-    .where(eq(organizations.id, org));
+  const [[policyRow], stays] = await Promise.all([
+    db
+      .select({
+        leadMinutes: organizations.programmingLeadMinutes,
+        messageLeadMinutes: organizations.guestMessageLeadMinutes,
+        deskFallbackText: organizations.deskFallbackText,
+        noEntryAlertTime: organizations.noEntryAlertTime,
+      })
+      .from(organizations)
+      .where(eq(organizations.id, org)),
+    // Arriving within the horizon, or leaving within a day either side of now
+    // (narrowed to "today" per property below).
+    db
+      .select({
+        reservationId: reservations.id,
+        guestName: reservations.guestName,
+        propertyName: properties.name,
+        timeZone: properties.timeZone,
+        startsAt: reservations.startsAt,
+        endsAt: reservations.endsAt,
+        reachable: sql<boolean>`(${reservations.guestEmail} is not null or ${reservations.guestPhone} is not null)`,
+        source: reservations.source,
+        sourceId: reservations.sourceId,
+      })
+      .from(reservations)
+      .innerJoin(properties, eq(properties.id, reservations.propertyId))
+      .where(
+        and(
+          eq(reservations.organizationId, org),
+          eq(reservations.status, 'confirmed'),
+          lte(reservations.startsAt, horizon),
+          gte(reservations.endsAt, new Date(now.getTime() - 24 * HOUR)),
+        ),
+      )
+      .orderBy(asc(reservations.startsAt)),
+  ]);
   if (!policyRow) return empty;
-
-  // Arriving within the horizon, or leaving within a day either side of now
-  // (narrowed to "today" per property below).
-  const stays = await db
-    .select({
-      reservationId: reservations.id,
-      guestName: reservations.guestName,
-      propertyName: properties.name,
-      timeZone: properties.timeZone,
-      startsAt: reservations.startsAt,
-      endsAt: reservations.endsAt,
-      reachable: sql<boolean>`(${reservations.guestEmail} is not null or ${reservations.guestPhone} is not null)`,
-      source: reservations.source,
-      sourceId: reservations.sourceId,
-    })
-    .from(reservations)
-    .innerJoin(properties, eq(properties.id, reservations.propertyId))
-    .where(
-      and(
-        eq(reservations.organizationId, org),
-        eq(reservations.status, 'confirmed'),
-        lte(reservations.startsAt, horizon),
-        gte(reservations.endsAt, new Date(now.getTime() - 24 * HOUR)),
-      ),
-    )
-    .orderBy(asc(reservations.startsAt));
-  const today = (at: Date, zone: string) => localDateTimeParts(at, zone).date;
+  // No local day lasts two days (a DST change makes one 23 or 25 hours), so a
+  // moment that far from now is never today, and needs no formatting to say so.
+  const isToday = (at: Date, zone: string) =>
+    Math.abs(at.getTime() - now.getTime()) < 2 * DAY && sameLocalDate(at, now, zone);
   // A guest who checked in at 15:00 may still walk up at 23:00: today's
   // arrivals stay on the board all day, in the property's zone.
-  const arriving = stays.filter(
-    (s) => s.startsAt >= now || today(s.startsAt, s.timeZone) === today(now, s.timeZone),
-  );
-  const leaving = stays.filter((s) => today(s.endsAt, s.timeZone) === today(now, s.timeZone));
+  const arriving = stays.filter((s) => s.startsAt >= now || isToday(s.startsAt, s.timeZone));
+  const leaving = stays.filter((s) => isToday(s.endsAt, s.timeZone));
   const ids = [...new Set([...arriving, ...leaving].map((s) => s.reservationId))];
   if (ids.length === 0) return empty;
 
-  const [links, codes, sent, pending, firstEntries] = await Promise.all([
-    db
-      .select({
-        reservationId: reservationDevices.reservationId,
-        deviceId: devices.id,
-        name: devices.name,
-        room: devices.room,
-        online: devices.online,
-        status: devices.status,
-        errors: devices.errors,
-        batteryLevel: devices.batteryLevel,
-        supportsNativeScheduling: devices.supportsNativeScheduling,
-        backupPoolEnabled: devices.backupPoolEnabled,
-        poolSize: poolSizeSql(),
-        availableBackups: readyBackupsColumn(now),
-      })
-      .from(reservationDevices)
-      .innerJoin(devices, deviceOfLink)
-      .innerJoin(organizations, eq(organizations.id, devices.organizationId))
-      .where(
-        and(
-          eq(reservationDevices.organizationId, org),
-          inArray(reservationDevices.reservationId, ids),
-        ),
-      )
-      .orderBy(asc(devices.name)),
-    db
-      .select({
-        id: accessCodes.id,
-        reservationId: accessCodes.reservationId,
-        deviceId: accessCodes.deviceId,
-        ...codeFactColumns,
-      })
-      .from(accessCodes)
-      .where(
-        and(
-          eq(accessCodes.organizationId, org),
-          inArray(accessCodes.reservationId, ids),
-          isNull(accessCodes.deletedAt),
-          not(accessCodes.isBackup),
-        ),
+  // Each query starts as soon as what it needs has come: a code's pullability
+  // once the codes have, the double bookings once the locks have.
+  const linksRead = db
+    .select({
+      reservationId: reservationDevices.reservationId,
+      deviceId: devices.id,
+      name: devices.name,
+      room: devices.room,
+      online: devices.online,
+      status: devices.status,
+      errors: devices.errors,
+      batteryLevel: devices.batteryLevel,
+      supportsNativeScheduling: devices.supportsNativeScheduling,
+      backupPoolEnabled: devices.backupPoolEnabled,
+      poolSize: poolSizeSql(),
+      availableBackups: readyBackupsColumn(now),
+    })
+    .from(reservationDevices)
+    .innerJoin(devices, deviceOfLink)
+    .innerJoin(organizations, eq(organizations.id, devices.organizationId))
+    .where(
+      and(eq(reservationDevices.organizationId, org), inIds(reservationDevices.reservationId, ids)),
+    )
+    .orderBy(asc(devices.name))
+    .then((rows) => rows);
+  const codesRead = db
+    .select({
+      id: accessCodes.id,
+      reservationId: accessCodes.reservationId,
+      deviceId: accessCodes.deviceId,
+      ...codeFactColumns,
+    })
+    .from(accessCodes)
+    .where(
+      and(
+        eq(accessCodes.organizationId, org),
+        inIds(accessCodes.reservationId, ids),
+        isNull(accessCodes.deletedAt),
+        not(accessCodes.isBackup),
       ),
+    )
+    .then((rows) => rows);
+  const [links, codes, pullFacts, overlaps, sent, pending, firstEntries] = await Promise.all([
+    linksRead,
+    codesRead,
+    // Pullability changes only the words and the fix of a code with an error (../readiness.ts).
+    codesRead.then((codes) =>
+      loadPullFacts(
+        db,
+        org,
+        codes.filter(offersBackup).map((c) => c.id),
+        now,
+      ),
+    ),
+    // A confirmed double booking: flagged on the stay's lock, with the other guest.
+    linksRead.then((links) => {
+      const lockIdsOf = new Map<string, string[]>();
+      for (const link of links) {
+        const list = lockIdsOf.get(link.reservationId);
+        if (list) list.push(link.deviceId);
+        else lockIdsOf.set(link.reservationId, [link.deviceId]);
+      }
+      return findOverlaps(
+        db,
+        org,
+        arriving.map((stay) => ({ ...stay, deviceIds: lockIdsOf.get(stay.reservationId) ?? [] })),
+      );
+    }),
     db
       .selectDistinct({ reservationId: messages.reservationId })
       .from(messages)
       .where(
         and(
           eq(messages.organizationId, org),
-          inArray(messages.reservationId, ids),
+          inIds(messages.reservationId, ids),
           inArray(messages.kind, ['guest_code', 'code_changed']),
           eq(messages.status, 'sent'),
         ),
@@ -260,12 +296,6 @@ export async function assessArrivals(
   ]);
 
   const codeOf = new Map(codes.map((c) => [`${c.reservationId}:${c.deviceId}`, c]));
-  const pullFacts = await loadPullFacts(
-    db,
-    org,
-    codes.map((c) => c.id),
-    now,
-  );
   const locksOf = new Map<string, StayLock[]>();
   for (const link of links) {
     const { reservationId, ...lock } = link;
@@ -276,15 +306,6 @@ export async function assessArrivals(
     locksOf.set(reservationId, list);
   }
   const messaged = new Set(sent.map((m) => m.reservationId));
-  // A confirmed double booking: flagged on the stay's lock, with the other guest.
-  const overlaps = await findOverlaps(
-    db,
-    org,
-    arriving.map((stay) => ({
-      ...stay,
-      deviceIds: (locksOf.get(stay.reservationId) ?? []).map((l) => l.deviceId),
-    })),
-  );
   const overlapsOf = new Map(arriving.map((stay, i) => [stay.reservationId, overlaps[i] ?? []]));
 
   // Postgres answers `time` as "22:00:00"; the rule and its words use "22:00".

@@ -65,7 +65,7 @@ export type StayLock = LockFacts & {
   code: (CodeForStatus & { id: string }) | null;
   /** Other stays holding this lock at the same time: a double booking someone confirmed. */
   overlaps?: readonly Overlap[];
-  /** Whether the desk may pull a backup code for the guest code; null without one. */
+  /** Whether the desk may pull a backup code for the guest code; null without one, or when it offers none (`offersBackup`). */
   pull: Pullability | null;
 };
 
@@ -116,6 +116,14 @@ export type ReadinessPolicy = {
   noEntryAlertTime?: string | null;
 };
 
+/**
+ * Whether a lock's guest code needs `pull` (whether the desk may pull a
+ * backup code for it): only a code with an error offers one, so the board
+ * loads pullability for those codes alone.
+ */
+export const offersBackup = (code: { errors: readonly unknown[] }): boolean =>
+  code.errors.length > 0;
+
 const lockHref = (deviceId: string) => `/locks/${deviceId}`;
 const deskHref = (guestName: string) => `/front-desk?q=${encodeURIComponent(guestName)}`;
 
@@ -126,13 +134,6 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
     const name = lockLabel(lock);
     const code = lock.code;
     const trouble = lockTrouble(lock, now);
-    // One truthful action for a guest whose code fails: a backup code only where the desk can pull one.
-    const canPull = lock.pull?.ok === true && lock.availableBackups > 0;
-    const insteadOfBackup = !lock.pull
-      ? ''
-      : !lock.pull.ok
-        ? ` ${lock.pull.reason}`
-        : ` No backup code is ready — ${policy.deskFallbackText}`;
     const lockPolicy = {
       leadMinutes: policy.leadMinutes,
       nativeScheduling: lock.supportsNativeScheduling,
@@ -155,7 +156,14 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
         fix: { label: 'Open the reservation', href: `/reservations/${stay.reservationId}` },
         deviceId: lock.deviceId,
       });
-    } else if (code.errors.length > 0) {
+    } else if (offersBackup(code)) {
+      // One truthful action for a guest whose code fails: a backup code only where the desk can pull one.
+      const canPull = lock.pull?.ok === true && lock.availableBackups > 0;
+      const insteadOfBackup = !lock.pull
+        ? ''
+        : !lock.pull.ok
+          ? ` ${lock.pull.reason}`
+          : ` No backup code is ready — ${policy.deskFallbackText}`;
       problems.push({
         check: 'code',
         severity: 'error',

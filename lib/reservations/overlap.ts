@@ -1,8 +1,8 @@
 // Double bookings: when two stays hold one lock at the same time. Creating
 // and editing a stay, Arrivals and the front desk all ask `findOverlaps`, so
 // they agree on what counts and say it in the same words.
-import { and, eq, gt, inArray, lt } from 'drizzle-orm';
-import type { Executor } from '@/db/client';
+import { and, eq, gt, lt } from 'drizzle-orm';
+import { type Executor, inIds } from '@/db/client';
 import { devices, properties, reservationDevices, reservations } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { deviceOfLink, propertyOfReservation, reservationOfLink } from '@/lib/joins';
@@ -68,7 +68,7 @@ export async function findOverlaps(
     .where(
       and(
         eq(reservationDevices.organizationId, organizationId),
-        inArray(reservationDevices.deviceId, deviceIds),
+        inIds(reservationDevices.deviceId, deviceIds),
         // Only rooms: every stay at a property shares its entrance, and that is no double booking.
         eq(reservationDevices.viaCommonDoor, false),
         eq(devices.commonDoor, false),
@@ -78,14 +78,24 @@ export async function findOverlaps(
       ),
     )
     .orderBy(reservations.startsAt, devices.name);
-  return stays.map((stay) =>
-    held.filter(
-      (other) =>
-        other.reservationId !== stay.reservationId &&
-        stay.deviceIds.includes(other.deviceId) &&
-        windowsOverlap(stay, other),
-    ),
-  );
+  // Each stay looks only at its own locks' rows (a board asks for hundreds of
+  // stays at once), kept in the query's order.
+  const heldOn = new Map<string, number[]>();
+  held.forEach((other, i) => {
+    const rows = heldOn.get(other.deviceId);
+    if (rows) rows.push(i);
+    else heldOn.set(other.deviceId, [i]);
+  });
+  return stays.map((stay) => {
+    const rows = [...new Set(stay.deviceIds)].flatMap((id) => heldOn.get(id) ?? []);
+    if (stay.deviceIds.length > 1) rows.sort((a, b) => a - b);
+    return rows.flatMap((i) => {
+      const other = held[i];
+      return other && other.reservationId !== stay.reservationId && windowsOverlap(stay, other)
+        ? [other]
+        : [];
+    });
+  });
 }
 
 /** "Maya Lindqvist until Sun, 6 Dec 2026, 11:00 EST". */
