@@ -18,7 +18,7 @@ import { readyBackupsColumn } from '@/lib/backup-pools/pools';
 import { loadPullFacts, pullability } from '@/lib/backup-pools/pullability';
 import { deviceOfLink } from '@/lib/joins';
 import { type FirstEntry, firstEntriesFor } from '@/lib/lock-events/entries';
-import { findOverlaps } from '@/lib/reservations/overlap';
+import { findOverlapsOfStays } from '@/lib/reservations/overlap';
 import { pendingCancellations, stayCameFrom } from '@/lib/sources/stay-source';
 import { sameLocalDate, toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
@@ -208,8 +208,6 @@ export async function assessArrivals(
   const ids = [...new Set([...arriving, ...leaving].map((s) => s.reservationId))];
   if (ids.length === 0) return empty;
 
-  // Each query starts as soon as what it needs has come: a code's pullability
-  // once the codes have, the double bookings once the locks have.
   const linksRead = db
     .select({
       reservationId: reservationDevices.reservationId,
@@ -231,8 +229,8 @@ export async function assessArrivals(
     .where(
       and(eq(reservationDevices.organizationId, org), inIds(reservationDevices.reservationId, ids)),
     )
-    .orderBy(asc(devices.name))
-    .then((rows) => rows);
+    .orderBy(asc(devices.name));
+  // A code's pullability is read as soon as the codes have come.
   const codesRead = db
     .select({
       id: accessCodes.id,
@@ -263,19 +261,11 @@ export async function assessArrivals(
       ),
     ),
     // A confirmed double booking: flagged on the stay's lock, with the other guest.
-    linksRead.then((links) => {
-      const lockIdsOf = new Map<string, string[]>();
-      for (const link of links) {
-        const list = lockIdsOf.get(link.reservationId);
-        if (list) list.push(link.deviceId);
-        else lockIdsOf.set(link.reservationId, [link.deviceId]);
-      }
-      return findOverlaps(
-        db,
-        org,
-        arriving.map((stay) => ({ ...stay, deviceIds: lockIdsOf.get(stay.reservationId) ?? [] })),
-      );
-    }),
+    findOverlapsOfStays(
+      db,
+      org,
+      arriving.map((s) => s.reservationId),
+    ),
     db
       .selectDistinct({ reservationId: messages.reservationId })
       .from(messages)
@@ -306,7 +296,6 @@ export async function assessArrivals(
     locksOf.set(reservationId, list);
   }
   const messaged = new Set(sent.map((m) => m.reservationId));
-  const overlapsOf = new Map(arriving.map((stay, i) => [stay.reservationId, overlaps[i] ?? []]));
 
   // Postgres answers `time` as "22:00:00"; the rule and its words use "22:00".
   const policy = {
@@ -332,9 +321,9 @@ export async function assessArrivals(
           timeZone: stay.timeZone,
           locks: (locksOf.get(stay.reservationId) ?? []).map((lock) => ({
             ...lock,
-            overlaps: overlapsOf
-              .get(stay.reservationId)
-              ?.filter((o) => o.deviceId === lock.deviceId),
+            overlaps: (overlaps.get(stay.reservationId) ?? []).filter(
+              (o) => o.deviceId === lock.deviceId,
+            ),
           })),
           messageSent: messaged.has(stay.reservationId),
           reachable: stay.reachable,
