@@ -27,6 +27,8 @@ import {
   byUrgency,
   offersBackup,
   type Readiness,
+  type ReadinessPolicy,
+  type StayFacts,
   type StayLock,
   type Verdict,
 } from './readiness';
@@ -129,14 +131,21 @@ export async function listArrivals(
 ): Promise<ArrivalsBoard> {
   assertCan(actor, 'reservations.read', 'Reservation');
   const { verdict, page } = parseInput(listArrivalsSchema, input);
-  const { arrivals: assessed, departures } = await assessArrivals(db, actor.organizationId, now);
+  const board = await readBoard(db, actor.organizationId, now);
+  // Every stay is ranked and counted by its verdict, assessed without words;
+  // only the page shown is put in words, in the order assessArrivals gives.
+  const ranked = board ? rank(board, now, { words: false }) : [];
   const counts = emptyCounts();
-  for (const arrival of assessed) counts[arrival.readiness.verdict] += 1;
-  const matching = verdict ? assessed.filter((a) => a.readiness.verdict === verdict) : assessed;
+  for (const arrival of ranked) counts[arrival.readiness.verdict] += 1;
+  const matching = verdict ? ranked.filter((a) => a.readiness.verdict === verdict) : ranked;
   const start = (page - 1) * ARRIVALS_PAGE_SIZE;
+  const shown = matching.slice(start, start + ARRIVALS_PAGE_SIZE);
+  const departures = board?.departures ?? [];
   return {
     now: toIso(now),
-    arrivals: matching.slice(start, start + ARRIVALS_PAGE_SIZE),
+    arrivals: board
+      ? shown.map(({ stay }) => arrivalOf(stay, assessStay(stay.facts, board.policy, now)))
+      : [],
     counts,
     matching: matching.length,
     page,
@@ -157,7 +166,61 @@ export async function assessArrivals(
   org: string,
   now: Date,
 ): Promise<{ arrivals: Arrival[]; departures: Departure[] }> {
-  const empty = { arrivals: [], departures: [] };
+  const board = await readBoard(db, org, now);
+  if (!board) return { arrivals: [], departures: [] };
+  return {
+    arrivals: rank(board, now).map(({ stay, readiness }) => arrivalOf(stay, readiness)),
+    departures: board.departures,
+  };
+}
+
+type Board = { stays: StayOnBoard[]; departures: Departure[]; policy: ReadinessPolicy };
+
+/** The board's stays with their readiness, at-risk first (then by check-in). */
+function rank(board: Board, now: Date, options?: { words: boolean }) {
+  return board.stays
+    .map((stay) => ({
+      stay,
+      startsAt: stay.facts.startsAt,
+      readiness: assessStay(stay.facts, board.policy, now, options),
+    }))
+    .sort(byUrgency);
+}
+
+/** An arriving stay as the board reads it: what it shows, and what its readiness is assessed from. */
+type StayOnBoard = {
+  stay: { reservationId: string; guestName: string; propertyName: string; timeZone: string };
+  source: string | null;
+  endsAt: Date;
+  firstEntry: FirstEntry | undefined;
+  facts: StayFacts;
+};
+
+/** One arrival as the page and the tick read it, in words. */
+function arrivalOf(
+  { stay, source, endsAt, firstEntry, facts }: StayOnBoard,
+  readiness: Readiness,
+): Arrival {
+  return {
+    reservationId: stay.reservationId,
+    guestName: stay.guestName,
+    source,
+    propertyName: stay.propertyName,
+    timeZone: stay.timeZone,
+    startsAt: toIso(facts.startsAt),
+    endsAt: toIso(endsAt),
+    firstEntry: firstEntryOf(firstEntry),
+    neededHelp: firstEntry?.neededHelp ?? false,
+    readiness,
+  };
+}
+
+/**
+ * The board's reads: each arriving stay with the facts its readiness is
+ * assessed from (in check-in order), today's departures, and the
+ * organization's policy; null for no organization.
+ */
+async function readBoard(db: Executor, org: string, now: Date): Promise<Board | null> {
   const horizon = new Date(now.getTime() + ARRIVALS_HORIZON_HOURS * HOUR);
 
   const [[policyRow], stays] = await Promise.all([
@@ -196,7 +259,7 @@ export async function assessArrivals(
       )
       .orderBy(asc(reservations.startsAt)),
   ]);
-  if (!policyRow) return empty;
+  if (!policyRow) return null;
   // No local day lasts two days (a DST change makes one 23 or 25 hours), so a
   // moment that far from now is never today, and needs no formatting to say so.
   const isToday = (at: Date, zone: string) =>
@@ -206,7 +269,12 @@ export async function assessArrivals(
   const arriving = stays.filter((s) => s.startsAt >= now || isToday(s.startsAt, s.timeZone));
   const leaving = stays.filter((s) => isToday(s.endsAt, s.timeZone));
   const ids = [...new Set([...arriving, ...leaving].map((s) => s.reservationId))];
-  if (ids.length === 0) return empty;
+  // Postgres answers `time` as "22:00:00"; the rule and its words use "22:00".
+  const policy = {
+    ...policyRow,
+    noEntryAlertTime: policyRow.noEntryAlertTime?.slice(0, 5) ?? null,
+  };
+  if (ids.length === 0) return { stays: [], departures: [], policy };
 
   const linksRead = db
     .select({
@@ -297,51 +365,30 @@ export async function assessArrivals(
   }
   const messaged = new Set(sent.map((m) => m.reservationId));
 
-  // Postgres answers `time` as "22:00:00"; the rule and its words use "22:00".
-  const policy = {
-    ...policyRow,
-    noEntryAlertTime: policyRow.noEntryAlertTime?.slice(0, 5) ?? null,
-  };
-  const assessed = arriving
-    .map((stay) => ({
-      reservationId: stay.reservationId,
-      guestName: stay.guestName,
+  const onBoard = arriving.map(
+    (stay): StayOnBoard => ({
+      stay,
       source: stayCameFrom(stay),
-      propertyName: stay.propertyName,
-      timeZone: stay.timeZone,
-      startsAt: stay.startsAt,
       endsAt: stay.endsAt,
-      firstEntry: firstEntryOf(firstEntries.get(stay.reservationId)),
-      neededHelp: firstEntries.get(stay.reservationId)?.neededHelp ?? false,
-      readiness: assessStay(
-        {
-          reservationId: stay.reservationId,
-          guestName: stay.guestName,
-          startsAt: stay.startsAt,
-          timeZone: stay.timeZone,
-          locks: (locksOf.get(stay.reservationId) ?? []).map((lock) => ({
-            ...lock,
-            overlaps: (overlaps.get(stay.reservationId) ?? []).filter(
-              (o) => o.deviceId === lock.deviceId,
-            ),
-          })),
-          messageSent: messaged.has(stay.reservationId),
-          reachable: stay.reachable,
-          pendingCancellation: pending.get(stay.reservationId) ?? null,
-          firstEntryAt: firstAt(firstEntries.get(stay.reservationId)),
-        },
-        policy,
-        now,
-      ),
-    }))
-    .sort(byUrgency)
-    .map(
-      (arrival): Arrival => ({
-        ...arrival,
-        startsAt: toIso(arrival.startsAt),
-        endsAt: toIso(arrival.endsAt),
-      }),
-    );
+      firstEntry: firstEntries.get(stay.reservationId),
+      facts: {
+        reservationId: stay.reservationId,
+        guestName: stay.guestName,
+        startsAt: stay.startsAt,
+        timeZone: stay.timeZone,
+        locks: (locksOf.get(stay.reservationId) ?? []).map((lock) => ({
+          ...lock,
+          overlaps: (overlaps.get(stay.reservationId) ?? []).filter(
+            (o) => o.deviceId === lock.deviceId,
+          ),
+        })),
+        messageSent: messaged.has(stay.reservationId),
+        reachable: stay.reachable,
+        pendingCancellation: pending.get(stay.reservationId) ?? null,
+        firstEntryAt: firstAt(firstEntries.get(stay.reservationId)),
+      },
+    }),
+  );
 
   const departures = leaving
     .map((stay) => ({
@@ -365,5 +412,5 @@ export async function assessArrivals(
     )
     .map((departure): Departure => ({ ...departure, endsAt: toIso(departure.endsAt) }));
 
-  return { arrivals: assessed, departures };
+  return { stays: onBoard, departures, policy };
 }
