@@ -61,6 +61,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     // Write V8 CPU profiles of both servers to .bench-profiles/ (open them in Chrome DevTools).
     profile: { type: 'boolean', default: false },
+    // --only arrivals: the three yardsticks and the pages whose title contains "arrivals".
+    only: { type: 'string' },
   },
 });
 const serverUrl = process.env.DATABASE_URL;
@@ -365,10 +367,13 @@ try {
   ];
   const BARE_PAGE = 0;
   const SIGN_IN = 2;
+  const chosen = pages.filter(
+    ([title], i) => !values.only || i <= SIGN_IN || title.includes(values.only),
+  );
   const rounds: Row[][] = [];
   for (let round = 0; round < Number(values.rounds); round++) {
     const rows: Row[] = [];
-    for (const [title, pageUrl, pageCookie] of pages)
+    for (const [title, pageUrl, pageCookie] of chosen)
       rows.push(await measure(title, pageUrl, pageCookie));
     rounds.push(rows);
     console.log(
@@ -386,7 +391,7 @@ try {
       }),
     ).toFixed(2);
   console.table(
-    pages.map(([title], i) => {
+    chosen.map(([title], i) => {
       const runs = rounds.flatMap((rows) => rows[i] ?? []);
       return {
         page: title,

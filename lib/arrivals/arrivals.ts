@@ -268,13 +268,21 @@ async function readBoard(db: Executor, org: string, now: Date): Promise<Board | 
   // arrivals stay on the board all day, in the property's zone.
   const arriving = stays.filter((s) => s.startsAt >= now || isToday(s.startsAt, s.timeZone));
   const leaving = stays.filter((s) => isToday(s.endsAt, s.timeZone));
-  const ids = [...new Set([...arriving, ...leaving].map((s) => s.reservationId))];
+  const arrivingIds = arriving.map((s) => s.reservationId);
+  // The locks and codes of arriving stays, and of departures whose check-out has
+  // passed (a code still on a lock); a departure still in the room shows neither.
+  const ids = [
+    ...new Set([
+      ...arrivingIds,
+      ...leaving.filter((s) => s.endsAt <= now).map((s) => s.reservationId),
+    ]),
+  ];
   // Postgres answers `time` as "22:00:00"; the rule and its words use "22:00".
   const policy = {
     ...policyRow,
     noEntryAlertTime: policyRow.noEntryAlertTime?.slice(0, 5) ?? null,
   };
-  if (ids.length === 0) return { stays: [], departures: [], policy };
+  if (arriving.length === 0 && leaving.length === 0) return { stays: [], departures: [], policy };
 
   const linksRead = db
     .select({
@@ -329,27 +337,19 @@ async function readBoard(db: Executor, org: string, now: Date): Promise<Board | 
       ),
     ),
     // A confirmed double booking: flagged on the stay's lock, with the other guest.
-    findOverlapsOfStays(
-      db,
-      org,
-      arriving.map((s) => s.reservationId),
-    ),
+    findOverlapsOfStays(db, org, arrivingIds),
     db
       .selectDistinct({ reservationId: messages.reservationId })
       .from(messages)
       .where(
         and(
           eq(messages.organizationId, org),
-          inIds(messages.reservationId, ids),
+          inIds(messages.reservationId, arrivingIds),
           inArray(messages.kind, ['guest_code', 'code_changed']),
           eq(messages.status, 'sent'),
         ),
       ),
-    pendingCancellations(
-      db,
-      org,
-      arriving.map((s) => s.reservationId),
-    ),
+    pendingCancellations(db, org, arrivingIds),
     firstEntriesFor(db, org, arriving, now),
   ]);
 
