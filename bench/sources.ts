@@ -18,8 +18,6 @@
 //      POST /api/sources/<id>/webhook of the built app (`next start`), paced at
 //      `rate` a second and then flat out, latency at the route p50/p95/p99.
 // (a) and (b) run on PGlite and, with DATABASE_URL, on a database of their own there.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { count, eq, sql } from 'drizzle-orm';
@@ -40,6 +38,7 @@ import { createCalendarSource, createWebhookSource } from '@/lib/sources/sources
 import { startFeedServer } from '@/lib/sources/testing/feed-server';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from '@/lib/webhooks/signature';
 import { seedSimulatedLocks } from './seed';
+import { BENCH_ENV, freshDatabase, type NextServer, startNext } from './servers';
 
 const { values } = parseArgs({
   options: {
@@ -254,30 +253,6 @@ async function feeds(engine: string) {
 
 // (c) Webhooks at the route, on the built app.
 
-async function freshDatabase(serverUrl: string): Promise<string> {
-  const name = 'keyhold_bench_sources';
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function waitForServer(base: string) {
-  for (let i = 0; i < 120; i++) {
-    try {
-      const res = await fetch(`${base}/api/live`);
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('server did not start');
-}
-
 type Delivery = { ms: number; status: number; outcome: string };
 
 async function deliver(url: string, secret: string, body: string): Promise<Delivery> {
@@ -338,7 +313,7 @@ function summarize(title: string, deliveries: Delivery[], wallMs: number) {
 }
 
 async function webhooks(serverUrl: string) {
-  const url = await freshDatabase(serverUrl);
+  const url = await freshDatabase(serverUrl, 'keyhold_bench_sources');
   const database = await openDatabase({ url });
   const harbor = await createOrganization(database.db, { name: 'Bench Hotel', roles: ['admin'] });
   const admin = await actorFor(database.db, harbor, 'admin');
@@ -358,26 +333,14 @@ async function webhooks(serverUrl: string) {
     { name: 'Bench PMS', propertyId: harbor.property.id },
     KEY,
   );
-  const port = values.port;
-  const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-  const server = spawn(process.execPath, [nextBin, 'start', '-p', port], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      AUTH_SECRET: 'bench-auth-secret-0123456789-0123456789',
-      CRON_SECRET: 'bench-cron-secret-0123456789',
-      CREDENTIALS_KEY,
-      SEED_DEMO: 'false',
-      TICK_SECONDS: '0',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const route = `${base}/api/sources/${source.id}/webhook`;
+  let server: NextServer | null = null;
   const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
   try {
-    await waitForServer(base);
+    server = await startNext({
+      port: values.port,
+      env: { ...BENCH_ENV, DATABASE_URL: url, CREDENTIALS_KEY },
+    });
+    const route = `${server.base}/api/sources/${source.id}/webhook`;
     // A few deliveries so the route's first compile and connections are not measured.
     for (let i = 0; i < 10; i++) await deliver(route, secret, event('warmup', i, rooms, today));
 
@@ -419,9 +382,7 @@ async function webhooks(serverUrl: string) {
       }),
     );
   } finally {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
+    await server?.stop();
     await database.close();
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe('drop database if exists keyhold_bench_sources with (force)');

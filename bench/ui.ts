@@ -1,21 +1,25 @@
-// npm run bench:ui — the dashboard's busiest pages on a large organization.
-// Needs DATABASE_URL (a real Postgres); builds first.
+// npm run bench:ui — the dashboard's busiest pages on a large organization,
+// beside the framework's floor. Needs DATABASE_URL (a real Postgres); builds first.
 //
 // Seeds one organization with 2,000 locks, 20,000 codes and 5,000
 // reservations (some locks offline, some batteries low, some codes failed,
 // alerts raised; one lock in 40 small enough to run short of slots; 100
 // cleaners on ten weekly shifts, 20 locks each), starts `next start`, and
-// loads the arrivals, locks, alerts and slot forecast pages 20 times each as
-// a signed-in admin, beside the sign-in page (a page that reads nothing from
-// the database) in the same build. Prints the server response time (request
-// to last byte; p50/p95) and each page's size; and, in process, the slot
-// forecast's own time (lib/slots: `slotForecast`) and the tick's forecast step.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+// beside it the bare Next app (bench/bare-next: one page and one JSON route,
+// both per request, built with the same Next). In each of 3 rounds
+// (--rounds) it loads, 20 times each (--loads): the bare page and route, the
+// sign-in page (a page that reads nothing from the database), and the
+// arrivals, locks, alerts and slot forecast pages as a signed-in admin.
+// Prints the server response time (request to last byte; p50/p95) and each
+// page's size per round, then each figure's median over the rounds and every
+// page's p95 against sign-in's and the bare page's p95 in the same round
+// (the median of those ratios); and, in process, the arrivals board's own
+// time (lib/arrivals: `listArrivals`) and the slot forecast's (lib/slots:
+// `slotForecast`) with the tick's forecast step.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { encode } from 'next-auth/jwt';
-import postgres from 'postgres';
 import { openDatabase } from '@/db/client';
 import {
   accessCodes,
@@ -30,9 +34,20 @@ import {
 } from '@/db/schema';
 import { actorFor, createOrganization } from '@/db/testing';
 import { syncAlerts } from '@/lib/alerts/alerts';
+import { listArrivals } from '@/lib/arrivals/arrivals';
 import { startSession } from '@/lib/auth/sessions';
 import { slotForecast } from '@/lib/slots/forecast';
 import { forecastSlotShortages } from '@/lib/slots/shortages';
+import {
+  BARE_NEXT_DIR,
+  BENCH_ENV,
+  ensureBareNextBuilt,
+  freshDatabase,
+  median,
+  type NextServer,
+  percentile,
+  startNext,
+} from './servers';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +56,13 @@ const { values } = parseArgs({
     reservations: { type: 'string', default: '5000' },
     loads: { type: 'string', default: '20' },
     port: { type: 'string', default: '3310' },
+    // Each round loads every page; the table shows each figure's median over
+    // the rounds, so one noisy run on shared cores does not decide it.
+    rounds: { type: 'string', default: '3' },
+    // Write V8 CPU profiles of both servers to .bench-profiles/ (open them in Chrome DevTools).
+    profile: { type: 'boolean', default: false },
+    // --only arrivals: the three yardsticks and the pages whose title contains "arrivals".
+    only: { type: 'string' },
   },
 });
 const serverUrl = process.env.DATABASE_URL;
@@ -52,19 +74,7 @@ const LOCKS = Number(values.locks);
 const CODES = Number(values.codes);
 const STAYS = Number(values.reservations);
 const LOADS = Number(values.loads);
-const AUTH_SECRET = 'bench-auth-secret-0123456789-0123456789';
 const DAY = 86_400_000;
-
-async function freshDatabase(): Promise<string> {
-  const name = 'keyhold_bench_ui';
-  const admin = postgres(serverUrl as string, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl as string);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 async function inChunks<T>(rows: T[], size: number, write: (chunk: T[]) => Promise<unknown>) {
   for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
@@ -233,7 +243,9 @@ async function seed(url: string) {
   // minute or so); without them the planner walks some tables once per row
   // (the arrivals board takes ~2 s instead of ~0.2 s).
   await db.execute(sql`analyze`);
-  await timeForecast(db, await actorFor(db, { members }, 'admin'), now);
+  const admin = await actorFor(db, { members }, 'admin');
+  await timeArrivals(db, admin, now);
+  await timeForecast(db, admin, now);
   const alerts = await syncAlerts(db, now);
   const userId = members.admin?.userId ?? '';
   // A cookie means something only with a live session row behind it.
@@ -268,22 +280,28 @@ async function timeForecast(
   );
 }
 
-async function waitForServer(base: string) {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${base}/api/live`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
+/** The arrivals board in process, without the page around it: its own p50/p95. */
+async function timeArrivals(
+  db: Awaited<ReturnType<typeof openDatabase>>['db'],
+  actor: Awaited<ReturnType<typeof actorFor>>,
+  now: Date,
+) {
+  const times: number[] = [];
+  let board: Awaited<ReturnType<typeof listArrivals>> | null = null;
+  for (let i = 0; i <= LOADS; i++) {
+    const started = performance.now();
+    board = await listArrivals(db, actor, {}, now);
+    if (i > 0) times.push(performance.now() - started);
   }
-  throw new Error('server did not start');
+  times.sort((a, b) => a - b);
+  console.log(
+    `listArrivals: ${board?.matching} arrivals in the window (${JSON.stringify(board?.counts)}), ${board?.departuresTotal} departures: p50 ${Math.round(percentile(times, 50))} ms, p95 ${Math.round(percentile(times, 95))} ms`,
+  );
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+type Row = { page: string; status: number; p50Ms: number; p95Ms: number; sizeKb: number };
 
-async function measure(base: string, path: string, cookie: string) {
+async function measure(title: string, url: string, cookie: string): Promise<Row> {
   const times: number[] = [];
   let bytes = 0;
   let status = 0;
@@ -291,7 +309,7 @@ async function measure(base: string, path: string, cookie: string) {
   // build, but it does open the database pool.
   for (let i = 0; i <= LOADS; i++) {
     const started = performance.now();
-    const response = await fetch(`${base}${path}`, {
+    const response = await fetch(url, {
       headers: { cookie, 'accept-encoding': 'identity' },
       redirect: 'manual',
     });
@@ -303,7 +321,7 @@ async function measure(base: string, path: string, cookie: string) {
   }
   times.sort((a, b) => a - b);
   return {
-    page: path,
+    page: title,
     status,
     p50Ms: Math.round(percentile(times, 50)),
     p95Ms: Math.round(percentile(times, 95)),
@@ -311,44 +329,81 @@ async function measure(base: string, path: string, cookie: string) {
   };
 }
 
-const url = await freshDatabase();
+const url = await freshDatabase(serverUrl, 'keyhold_bench_ui');
 const { userId, sessionId } = await seed(url);
 const cookieName = 'authjs.session-token';
 const token = await encode({
   token: { sub: userId, sid: sessionId },
-  secret: AUTH_SECRET,
+  secret: BENCH_ENV.AUTH_SECRET,
   salt: cookieName,
   maxAge: 3600,
 });
 const cookie = `${cookieName}=${token}`;
-const port = values.port;
-const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-const server = spawn(process.execPath, [nextBin, 'start', '-p', port], {
-  env: {
-    ...process.env,
-    DATABASE_URL: url,
-    AUTH_SECRET,
-    CRON_SECRET: 'bench-cron-secret-0123456789',
-    SEED_DEMO: 'false',
-    TICK_SECONDS: '0',
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const base = `http://127.0.0.1:${port}`;
+ensureBareNextBuilt();
+const cpuProfileDir = values.profile ? resolve('.bench-profiles') : undefined;
+const servers: NextServer[] = [];
 try {
-  await waitForServer(base);
-  const rows = [];
+  const keyhold = await startNext({
+    port: values.port,
+    cpuProfileDir,
+    env: { ...BENCH_ENV, DATABASE_URL: url },
+  });
+  servers.push(keyhold);
+  const bare = await startNext({
+    port: String(Number(values.port) + 1),
+    dir: BARE_NEXT_DIR,
+    cpuProfileDir,
+  });
+  servers.push(bare);
   // The sign-in page is loaded signed out (signed in, it sends you home).
-  rows.push(await measure(base, '/sign-in', ''));
-  for (const path of ['/', '/locks', '/alerts', '/locks/forecast']) {
-    rows.push(await measure(base, path, cookie));
+  const pages: [string, string, string][] = [
+    ['bare Next page (the floor)', `${bare.base}/`, ''],
+    ['bare Next route /api/live', `${bare.base}/api/live`, ''],
+    ['/sign-in (trivial)', `${keyhold.base}/sign-in`, ''],
+    ['/ (arrivals)', `${keyhold.base}/`, cookie],
+    ['/locks', `${keyhold.base}/locks`, cookie],
+    ['/alerts', `${keyhold.base}/alerts`, cookie],
+    ['/locks/forecast', `${keyhold.base}/locks/forecast`, cookie],
+  ];
+  const BARE_PAGE = 0;
+  const SIGN_IN = 2;
+  const chosen = pages.filter(
+    ([title], i) => !values.only || i <= SIGN_IN || title.includes(values.only),
+  );
+  const rounds: Row[][] = [];
+  for (let round = 0; round < Number(values.rounds); round++) {
+    const rows: Row[] = [];
+    for (const [title, pageUrl, pageCookie] of chosen)
+      rows.push(await measure(title, pageUrl, pageCookie));
+    rounds.push(rows);
+    console.log(
+      `round ${round + 1}:`,
+      rows.map((r) => `${r.page} p50 ${r.p50Ms} ms p95 ${r.p95Ms} ms`).join('; '),
+    );
   }
+  // Ratios are taken within a round (each page against that round's yardstick), then the median.
+  const ratio = (i: number, yardstick: number) =>
+    +median(
+      rounds.flatMap((rows) => {
+        const row = rows[i];
+        const base = rows[yardstick];
+        return row && base ? [row.p95Ms / base.p95Ms] : [];
+      }),
+    ).toFixed(2);
   console.table(
-    rows.map((r) => ({ ...r, page: r.page === '/sign-in' ? '/sign-in (trivial)' : r.page })),
+    chosen.map(([title], i) => {
+      const runs = rounds.flatMap((rows) => rows[i] ?? []);
+      return {
+        page: title,
+        status: runs.map((r) => r.status).join(','),
+        p50Ms: median(runs.map((r) => r.p50Ms)),
+        p95Ms: median(runs.map((r) => r.p95Ms)),
+        sizeKb: median(runs.map((r) => r.sizeKb)),
+        p95VsSignIn: ratio(i, SIGN_IN),
+        p95VsBarePage: ratio(i, BARE_PAGE),
+      };
+    }),
   );
 } finally {
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
+  for (const server of servers) await server.stop();
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { type SQL, sql } from 'drizzle-orm';
+import { type Column, type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -164,6 +164,18 @@ export async function queryRows<T extends Record<string, unknown>>(
 }
 
 export { schema, sql };
+
+/**
+ * `column = any($1::uuid[])`: a list of ids as one parameter, however long.
+ * drizzle's inArray sends one parameter per id; for the hundreds of stays on
+ * the arrivals board, building that statement and planning it cost more than
+ * running it. Each id is quoted, so whatever a string holds it stays one
+ * element (and one that is no uuid fails as it would in inArray).
+ */
+export function inIds(column: Column | SQL, ids: readonly string[]): SQL {
+  const items = ids.map((id) => `"${id.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
+  return sql`${column} = any(${`{${items.join(',')}}`}::uuid[])`;
+}
 
 const preparedByExecutor = new WeakMap<object, Map<string, unknown>>();
 

@@ -3,6 +3,8 @@ import {
   formatInZone,
   formatZoned,
   isValidTimeZone,
+  localDateTimeParts,
+  sameLocalDate,
   wallTimeInZone,
   zoneAbbreviation,
   zonedInstant,
@@ -87,5 +89,29 @@ describe('formatZoned', () => {
     expect(formatZoned(new Date('2026-03-08T19:00:00Z'), 'America/New_York')).toBe(
       'Sun, 8 Mar 2026, 15:00 EDT',
     );
+  });
+});
+
+describe('sameLocalDate', () => {
+  it('agrees with the local date of each moment, across midnight and DST changes, in every kind of zone', () => {
+    // Every half hour over three days around New York's fall-back (2026-11-01),
+    // against a moment on each side of local midnight.
+    const zones = ['America/New_York', 'Europe/Paris', 'Asia/Kolkata', 'Pacific/Chatham', 'UTC'];
+    const start = Date.parse('2026-10-31T00:00:00Z');
+    const pivots = ['2026-11-01T03:59:00Z', '2026-11-01T04:01:00Z', '2026-11-01T23:30:00Z'];
+    let same = 0;
+    for (const zone of zones) {
+      for (const pivot of pivots.map((p) => new Date(p))) {
+        for (let i = 0; i < 144; i++) {
+          const at = new Date(start + i * 1_800_000);
+          const expected =
+            localDateTimeParts(at, zone).date === localDateTimeParts(pivot, zone).date;
+          expect(sameLocalDate(at, pivot, zone), `${at.toISOString()} ${zone}`).toBe(expected);
+          if (expected) same += 1;
+        }
+      }
+    }
+    // Each pivot shares its date with about a day's worth of moments.
+    expect(same).toBeGreaterThan(zones.length * pivots.length * 40);
   });
 });

@@ -1,19 +1,27 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+type Style = Omit<Intl.DateTimeFormatOptions, 'timeZone'>;
+const formatters = new WeakMap<Style, Map<string, Intl.DateTimeFormat>>();
 
 /**
- * One formatter per locale, zone and style, made once: building an
+ * One formatter per style, locale and zone, made once: building an
  * Intl.DateTimeFormat costs far more than using one, and a page of 500 stays
- * formats thousands of times.
+ * formats thousands of times. Each style is a constant object, so finding
+ * its formatter is two map lookups (a key spelled out of the options on
+ * every call cost the arrivals board more than the formatting).
  */
-function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let made = formatters.get(key);
+function formatter(locale: string, zone: string, style: Style): Intl.DateTimeFormat {
+  let byZone = formatters.get(style);
+  if (!byZone) {
+    byZone = new Map();
+    formatters.set(style, byZone);
+  }
+  const key = `${locale}|${zone}`;
+  let made = byZone.get(key);
   if (!made) {
-    made = new Intl.DateTimeFormat(locale, options);
-    formatters.set(key, made);
+    made = new Intl.DateTimeFormat(locale, { ...style, timeZone: zone });
+    byZone.set(key, made);
   }
   return made;
 }
@@ -62,35 +70,47 @@ export function toIso(at: Date | string | null): string | null {
   return at === null ? null : (at instanceof Date ? at : new Date(at)).toISOString();
 }
 
+const IN_ZONE: Style = {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+};
+
 /** "Nov 26, 15:00" in the property's zone. */
 export function formatInZone(at: Date, zone: string): string {
-  return formatter('en-GB', {
-    timeZone: zone,
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(at);
+  return formatter('en-GB', zone, IN_ZONE).format(at);
 }
+
+const DATE_TIME_PARTS: Style = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+};
 
 /** A moment as the property's local date ("2026-12-24") and time ("15:00"). */
 export function localDateTimeParts(at: Date, zone: string): { date: string; time: string } {
-  const parts = formatter('en-CA', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
+  const parts = formatter('en-CA', zone, DATE_TIME_PARTS).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
   return {
     date: `${get('year')}-${get('month')}-${get('day')}`,
     time: `${get('hour')}:${get('minute')}`,
   };
 }
+
+const DATE_ONLY: Style = { year: 'numeric', month: '2-digit', day: '2-digit' };
+
+/** Whether two moments fall on the same date in a zone (cheaper than comparing their parts). */
+export function sameLocalDate(a: Date, b: Date, zone: string): boolean {
+  const date = formatter('en-CA', zone, DATE_ONLY);
+  return date.format(a) === date.format(b);
+}
+
+const ZONE_NAME: Style = { timeZoneName: 'short' };
 
 /**
  * The zone's short name at that moment ("EST", "EDT", "CET"). Browsers and
@@ -101,7 +121,7 @@ export function localDateTimeParts(at: Date, zone: string): { date: string; time
 export function zoneAbbreviation(at: Date, zone: string): string {
   let fallback = zone;
   for (const locale of ['en-US', 'en-GB']) {
-    const name = formatter(locale, { timeZone: zone, timeZoneName: 'short' })
+    const name = formatter(locale, zone, ZONE_NAME)
       .formatToParts(at)
       .find((p) => p.type === 'timeZoneName')?.value;
     if (!name) continue;
@@ -111,17 +131,18 @@ export function zoneAbbreviation(at: Date, zone: string): string {
   return fallback;
 }
 
+const ZONED: Style = {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+};
+
 /** "Thu 26 Nov 2026, 15:00 EST": a moment as people at the property read it, zone included. */
 export function formatZoned(at: Date, zone: string): string {
-  const local = formatter('en-GB', {
-    timeZone: zone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(at);
+  const local = formatter('en-GB', zone, ZONED).format(at);
   return `${local} ${zoneAbbreviation(at, zone)}`;
 }

@@ -105,7 +105,8 @@ export function describeCodeStatus(
   const offline = lock.online
     ? ''
     : ` ${lock.name} is offline: Keyhold keeps trying and shows an error if it cannot reach it in time.`;
-  const until = code.endsAt ? ` until ${formatZoned(code.endsAt, zone)}` : '';
+  // Formatted only where the words say it (a board describes hundreds of codes).
+  const until = () => (code.endsAt ? ` until ${formatZoned(code.endsAt, zone)}` : '');
 
   if (!isTracked.test(code)) return words('removed', 'The code is off the lock.');
   const finished = isFinished.test(code, now);
@@ -151,7 +152,7 @@ export function describeCodeStatus(
     return words('delayed', `${describeIssue(delay.code).explanation}${offline}`);
   }
   if (isConfirmedOnLock.test(code)) {
-    if (isSet.test(code, now)) return words('set', `The code opens the door${until}.`);
+    if (isSet.test(code, now)) return words('set', `The code opens the door${until()}.`);
     const from = code.startsAt ? formatZoned(code.startsAt, zone) : 'check-in';
     return words(
       'stored',

@@ -12,7 +12,7 @@ import type { Actor } from '@/lib/auth/actor';
 import type { AppError } from '@/lib/errors';
 import { recordEvents } from '@/lib/events/store';
 import { createReservation } from '@/lib/reservations/operations';
-import { listArrivals } from './arrivals';
+import { ARRIVALS_PAGE_SIZE, assessArrivals, listArrivals } from './arrivals';
 
 // 07:00 in New York, where the test organizations' properties are.
 const NOW = new Date('2026-11-26T12:00:00Z');
@@ -219,5 +219,94 @@ describe('listArrivals', () => {
       }),
     );
     expect(board.get('Came Carla')?.readiness.problems.map((p) => p.check)).not.toContain('entry');
+  });
+
+  it('ranks, counts and pages every stay as assessing each one in full does, with only the page in words', async () => {
+    // Thirty stays on thirty rooms, five of each kind below: more than a page,
+    // with every verdict and the problems whose words take times or a pull.
+    const inn = await createOrganization(database.db, { roles: ['front_desk'] });
+    const desk = await actorFor(database.db, inn, 'front_desk');
+    const failed = { code: 'failed_to_set_on_device', message: 'Not on the lock.', createdAt: '' };
+    const offline = {
+      code: 'device_disconnected',
+      message: 'offline',
+      createdAt: new Date(NOW.getTime() - 5 * HOUR).toISOString(),
+    };
+    const kinds = ['ready', 'on track', 'low battery', 'offline', 'failed code', 'double booked'];
+    for (let i = 0; i < 30; i++) {
+      const kind = kinds[i % kinds.length];
+      const room = await lockIn(inn, String(300 + i));
+      const book = (guestName: string, checkInDate: string, checkOutDate: string) =>
+        createReservation(
+          database.db,
+          desk,
+          {
+            propertyId: inn.property.id,
+            guestName,
+            guestEmail: `guest${i}@example.com`,
+            checkInDate,
+            checkOutDate,
+            deviceIds: [room?.id ?? ''],
+            allowOverlap: true,
+          },
+          NOW,
+        );
+      // Check-ins over three days, so the order within a verdict is by check-in;
+      // a ready guest's code is not due to be sent yet.
+      const day = kind === 'ready' ? 8 : 6 + (i % 3);
+      const stay = await book(`${kind} ${i}`, `2026-11-2${day}`, '2026-11-30');
+      if (kind === 'double booked') await book(`Staying ${i}`, '2026-11-25', '2026-11-29');
+      const code = eq(accessCodes.reservationId, stay.id);
+      if (kind === 'ready' || kind === 'low battery') {
+        await database.db
+          .update(accessCodes)
+          .set({ status: 'set', externalRef: `r${i}` })
+          .where(code);
+      }
+      if (kind === 'failed code')
+        await database.db
+          .update(accessCodes)
+          .set({ errors: [failed] })
+          .where(code);
+      const device = eq(devices.id, room?.id ?? '');
+      if (kind === 'low battery')
+        await database.db.update(devices).set({ batteryLevel: 0.05 }).where(device);
+      if (kind === 'offline') {
+        await database.db
+          .update(devices)
+          .set({ online: false, errors: [offline] })
+          .where(device);
+      }
+    }
+
+    const full = await assessArrivals(database.db, inn.org.id, NOW);
+    const verdicts = full.arrivals.map((a) => a.readiness.verdict);
+    for (const verdict of ['at_risk', 'needs_attention', 'on_track', 'ready'] as const) {
+      expect(verdicts).toContain(verdict);
+    }
+    const checks = full.arrivals.flatMap((a) => a.readiness.problems.map((p) => p.check));
+    for (const check of ['battery', 'code', 'online', 'overlap'] as const)
+      expect(checks).toContain(check);
+    for (const verdict of [undefined, 'at_risk', 'needs_attention', 'on_track', 'ready'] as const) {
+      const matching = full.arrivals.filter((a) => !verdict || a.readiness.verdict === verdict);
+      for (const page of [1, 2, 3]) {
+        const board = await listArrivals(database.db, desk, { verdict, page }, NOW);
+        const start = (page - 1) * ARRIVALS_PAGE_SIZE;
+        expect(board.arrivals).toEqual(matching.slice(start, start + ARRIVALS_PAGE_SIZE));
+        expect(board.matching).toBe(matching.length);
+        expect(board.counts).toEqual({
+          at_risk: verdicts.filter((v) => v === 'at_risk').length,
+          needs_attention: verdicts.filter((v) => v === 'needs_attention').length,
+          on_track: verdicts.filter((v) => v === 'on_track').length,
+          ready: verdicts.filter((v) => v === 'ready').length,
+        });
+      }
+    }
+    // The page is in words: each code's state, and the other guest's check-out.
+    const page = await listArrivals(database.db, desk, {}, NOW);
+    expect(page.arrivals.every((a) => a.readiness.locks.every((l) => l.state !== null))).toBe(true);
+    expect(page.arrivals.flatMap((a) => a.readiness.problems.map((p) => p.message))).not.toContain(
+      '',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, isNull, lte, not, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Executor } from '@/db/client';
+import { type Executor, inIds } from '@/db/client';
 import {
   accessCodes,
   devices,
@@ -18,15 +18,25 @@ import { loadPullFacts, pullability } from '@/lib/backup-pools/pullability';
 import { readyBackupsColumn } from '@/lib/backup-pools/ready';
 import { deviceOfLink } from '@/lib/joins';
 import { type FirstEntry, firstEntriesFor } from '@/lib/lock-events/entries';
-import { findOverlaps } from '@/lib/reservations/overlap';
+import { findOverlapsOfStays } from '@/lib/reservations/overlap';
 import { pendingCancellations, stayCameFrom } from '@/lib/sources/stay-source';
-import { localDateTimeParts, toIso } from '@/lib/time';
+import { sameLocalDate, toIso } from '@/lib/time';
 import { parseInput } from '@/lib/validation';
-import { assessStay, byUrgency, type Readiness, type StayLock, type Verdict } from './readiness';
+import {
+  assessStay,
+  byUrgency,
+  offersBackup,
+  type Readiness,
+  type ReadinessPolicy,
+  type StayFacts,
+  type StayLock,
+  type Verdict,
+} from './readiness';
 
 /** Stays arriving within this many hours are on the arrivals page. */
 export const ARRIVALS_HORIZON_HOURS = 72;
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 // Times are ISO strings: the same shape reaches the page from the server
 // render and from the JSON route that keeps it live.
@@ -121,14 +131,21 @@ export async function listArrivals(
 ): Promise<ArrivalsBoard> {
   assertCan(actor, 'reservations.read', 'Reservation');
   const { verdict, page } = parseInput(listArrivalsSchema, input);
-  const { arrivals: assessed, departures } = await assessArrivals(db, actor.organizationId, now);
+  const board = await readBoard(db, actor.organizationId, now);
+  // Every stay is ranked and counted by its verdict, assessed without words;
+  // only the page shown is put in words, in the order assessArrivals gives.
+  const ranked = board ? rank(board, now, { words: false }) : [];
   const counts = emptyCounts();
-  for (const arrival of assessed) counts[arrival.readiness.verdict] += 1;
-  const matching = verdict ? assessed.filter((a) => a.readiness.verdict === verdict) : assessed;
+  for (const arrival of ranked) counts[arrival.readiness.verdict] += 1;
+  const matching = verdict ? ranked.filter((a) => a.readiness.verdict === verdict) : ranked;
   const start = (page - 1) * ARRIVALS_PAGE_SIZE;
+  const shown = matching.slice(start, start + ARRIVALS_PAGE_SIZE);
+  const departures = board?.departures ?? [];
   return {
     now: toIso(now),
-    arrivals: matching.slice(start, start + ARRIVALS_PAGE_SIZE),
+    arrivals: board
+      ? shown.map(({ stay }) => arrivalOf(stay, assessStay(stay.facts, board.policy, now)))
+      : [],
     counts,
     matching: matching.length,
     page,
@@ -149,123 +166,194 @@ export async function assessArrivals(
   org: string,
   now: Date,
 ): Promise<{ arrivals: Arrival[]; departures: Departure[] }> {
-  const empty = { arrivals: [], departures: [] };
+  const board = await readBoard(db, org, now);
+  if (!board) return { arrivals: [], departures: [] };
+  return {
+    arrivals: rank(board, now).map(({ stay, readiness }) => arrivalOf(stay, readiness)),
+    departures: board.departures,
+  };
+}
+
+type Board = { stays: StayOnBoard[]; departures: Departure[]; policy: ReadinessPolicy };
+
+/** The board's stays with their readiness, at-risk first (then by check-in). */
+function rank(board: Board, now: Date, options?: { words: boolean }) {
+  return board.stays
+    .map((stay) => ({
+      stay,
+      startsAt: stay.facts.startsAt,
+      readiness: assessStay(stay.facts, board.policy, now, options),
+    }))
+    .sort(byUrgency);
+}
+
+/** An arriving stay as the board reads it: what it shows, and what its readiness is assessed from. */
+type StayOnBoard = {
+  stay: { reservationId: string; guestName: string; propertyName: string; timeZone: string };
+  source: string | null;
+  endsAt: Date;
+  firstEntry: FirstEntry | undefined;
+  facts: StayFacts;
+};
+
+/** One arrival as the page and the tick read it, in words. */
+function arrivalOf(
+  { stay, source, endsAt, firstEntry, facts }: StayOnBoard,
+  readiness: Readiness,
+): Arrival {
+  return {
+    reservationId: stay.reservationId,
+    guestName: stay.guestName,
+    source,
+    propertyName: stay.propertyName,
+    timeZone: stay.timeZone,
+    startsAt: toIso(facts.startsAt),
+    endsAt: toIso(endsAt),
+    firstEntry: firstEntryOf(firstEntry),
+    neededHelp: firstEntry?.neededHelp ?? false,
+    readiness,
+  };
+}
+
+/**
+ * The board's reads: each arriving stay with the facts its readiness is
+ * assessed from (in check-in order), today's departures, and the
+ * organization's policy; null for no organization.
+ */
+async function readBoard(db: Executor, org: string, now: Date): Promise<Board | null> {
   const horizon = new Date(now.getTime() + ARRIVALS_HORIZON_HOURS * HOUR);
 
-  const [policyRow] = await db
-    .select({
-      leadMinutes: organizations.programmingLeadMinutes,
-      messageLeadMinutes: organizations.guestMessageLeadMinutes,
-      deskFallbackText: organizations.deskFallbackText,
-      noEntryAlertTime: organizations.noEntryAlertTime,
-    })
-    .from(organizations)
-    .where(eq(organizations.id, org));
-  if (!policyRow) return empty;
-
-  // Arriving within the horizon, or leaving within a day either side of now
-  // (narrowed to "today" per property below).
-  const stays = await db
-    .select({
-      reservationId: reservations.id,
-      guestName: reservations.guestName,
-      propertyName: properties.name,
-      timeZone: properties.timeZone,
-      startsAt: reservations.startsAt,
-      endsAt: reservations.endsAt,
-      reachable: sql<boolean>`(${reservations.guestEmail} is not null or ${reservations.guestPhone} is not null)`,
-      source: reservations.source,
-      sourceId: reservations.sourceId,
-    })
-    .from(reservations)
-    .innerJoin(properties, eq(properties.id, reservations.propertyId))
-    .where(
-      and(
-        eq(reservations.organizationId, org),
-        eq(reservations.status, 'confirmed'),
-        lte(reservations.startsAt, horizon),
-        gte(reservations.endsAt, new Date(now.getTime() - 24 * HOUR)),
-      ),
-    )
-    .orderBy(asc(reservations.startsAt));
-  const today = (at: Date, zone: string) => localDateTimeParts(at, zone).date;
-  // A guest who checked in at 15:00 may still walk up at 23:00: today's
-  // arrivals stay on the board all day, in the property's zone.
-  const arriving = stays.filter(
-    (s) => s.startsAt >= now || today(s.startsAt, s.timeZone) === today(now, s.timeZone),
-  );
-  const leaving = stays.filter((s) => today(s.endsAt, s.timeZone) === today(now, s.timeZone));
-  const ids = [...new Set([...arriving, ...leaving].map((s) => s.reservationId))];
-  if (ids.length === 0) return empty;
-
-  const [links, codes, sent, pending, firstEntries] = await Promise.all([
+  const [[policyRow], stays] = await Promise.all([
     db
       .select({
-        reservationId: reservationDevices.reservationId,
-        deviceId: devices.id,
-        name: devices.name,
-        room: devices.room,
-        online: devices.online,
-        status: devices.status,
-        errors: devices.errors,
-        batteryLevel: devices.batteryLevel,
-        supportsNativeScheduling: devices.supportsNativeScheduling,
-        backupPoolEnabled: devices.backupPoolEnabled,
-        poolSize: poolSizeSql(),
-        availableBackups: readyBackupsColumn(now),
+        leadMinutes: organizations.programmingLeadMinutes,
+        messageLeadMinutes: organizations.guestMessageLeadMinutes,
+        deskFallbackText: organizations.deskFallbackText,
+        noEntryAlertTime: organizations.noEntryAlertTime,
       })
-      .from(reservationDevices)
-      .innerJoin(devices, deviceOfLink)
-      .innerJoin(organizations, eq(organizations.id, devices.organizationId))
+      .from(organizations)
+      .where(eq(organizations.id, org)),
+    // Arriving within the horizon, or leaving within a day either side of now
+    // (narrowed to "today" per property below).
+    db
+      .select({
+        reservationId: reservations.id,
+        guestName: reservations.guestName,
+        propertyName: properties.name,
+        timeZone: properties.timeZone,
+        startsAt: reservations.startsAt,
+        endsAt: reservations.endsAt,
+        reachable: sql<boolean>`(${reservations.guestEmail} is not null or ${reservations.guestPhone} is not null)`,
+        source: reservations.source,
+        sourceId: reservations.sourceId,
+      })
+      .from(reservations)
+      .innerJoin(properties, eq(properties.id, reservations.propertyId))
       .where(
         and(
-          eq(reservationDevices.organizationId, org),
-          inArray(reservationDevices.reservationId, ids),
+          eq(reservations.organizationId, org),
+          eq(reservations.status, 'confirmed'),
+          lte(reservations.startsAt, horizon),
+          gte(reservations.endsAt, new Date(now.getTime() - 24 * HOUR)),
         ),
       )
-      .orderBy(asc(devices.name)),
-    db
-      .select({
-        id: accessCodes.id,
-        reservationId: accessCodes.reservationId,
-        deviceId: accessCodes.deviceId,
-        ...codeFactColumns,
-      })
-      .from(accessCodes)
-      .where(
-        and(
-          eq(accessCodes.organizationId, org),
-          inArray(accessCodes.reservationId, ids),
-          isNull(accessCodes.deletedAt),
-          not(accessCodes.isBackup),
-        ),
+      .orderBy(asc(reservations.startsAt)),
+  ]);
+  if (!policyRow) return null;
+  // No local day lasts two days (a DST change makes one 23 or 25 hours), so a
+  // moment that far from now is never today, and needs no formatting to say so.
+  const isToday = (at: Date, zone: string) =>
+    Math.abs(at.getTime() - now.getTime()) < 2 * DAY && sameLocalDate(at, now, zone);
+  // A guest who checked in at 15:00 may still walk up at 23:00: today's
+  // arrivals stay on the board all day, in the property's zone.
+  const arriving = stays.filter((s) => s.startsAt >= now || isToday(s.startsAt, s.timeZone));
+  const leaving = stays.filter((s) => isToday(s.endsAt, s.timeZone));
+  const arrivingIds = arriving.map((s) => s.reservationId);
+  // The locks and codes of arriving stays, and of departures whose check-out has
+  // passed (a code still on a lock); a departure still in the room shows neither.
+  const ids = [
+    ...new Set([
+      ...arrivingIds,
+      ...leaving.filter((s) => s.endsAt <= now).map((s) => s.reservationId),
+    ]),
+  ];
+  // Postgres answers `time` as "22:00:00"; the rule and its words use "22:00".
+  const policy = {
+    ...policyRow,
+    noEntryAlertTime: policyRow.noEntryAlertTime?.slice(0, 5) ?? null,
+  };
+  if (arriving.length === 0 && leaving.length === 0) return { stays: [], departures: [], policy };
+
+  const linksRead = db
+    .select({
+      reservationId: reservationDevices.reservationId,
+      deviceId: devices.id,
+      name: devices.name,
+      room: devices.room,
+      online: devices.online,
+      status: devices.status,
+      errors: devices.errors,
+      batteryLevel: devices.batteryLevel,
+      supportsNativeScheduling: devices.supportsNativeScheduling,
+      backupPoolEnabled: devices.backupPoolEnabled,
+      poolSize: poolSizeSql(),
+      availableBackups: readyBackupsColumn(now),
+    })
+    .from(reservationDevices)
+    .innerJoin(devices, deviceOfLink)
+    .innerJoin(organizations, eq(organizations.id, devices.organizationId))
+    .where(
+      and(eq(reservationDevices.organizationId, org), inIds(reservationDevices.reservationId, ids)),
+    )
+    .orderBy(asc(devices.name));
+  // A code's pullability is read as soon as the codes have come.
+  const codesRead = db
+    .select({
+      id: accessCodes.id,
+      reservationId: accessCodes.reservationId,
+      deviceId: accessCodes.deviceId,
+      ...codeFactColumns,
+    })
+    .from(accessCodes)
+    .where(
+      and(
+        eq(accessCodes.organizationId, org),
+        inIds(accessCodes.reservationId, ids),
+        isNull(accessCodes.deletedAt),
+        not(accessCodes.isBackup),
       ),
+    )
+    .then((rows) => rows);
+  const [links, codes, pullFacts, overlaps, sent, pending, firstEntries] = await Promise.all([
+    linksRead,
+    codesRead,
+    // Pullability changes only the words and the fix of a code with an error (../readiness.ts).
+    codesRead.then((codes) =>
+      loadPullFacts(
+        db,
+        org,
+        codes.filter(offersBackup).map((c) => c.id),
+        now,
+      ),
+    ),
+    // A confirmed double booking: flagged on the stay's lock, with the other guest.
+    findOverlapsOfStays(db, org, arrivingIds),
     db
       .selectDistinct({ reservationId: messages.reservationId })
       .from(messages)
       .where(
         and(
           eq(messages.organizationId, org),
-          inArray(messages.reservationId, ids),
+          inIds(messages.reservationId, arrivingIds),
           inArray(messages.kind, ['guest_code', 'code_changed']),
           eq(messages.status, 'sent'),
         ),
       ),
-    pendingCancellations(
-      db,
-      org,
-      arriving.map((s) => s.reservationId),
-    ),
+    pendingCancellations(db, org, arrivingIds),
     firstEntriesFor(db, org, arriving, now),
   ]);
 
   const codeOf = new Map(codes.map((c) => [`${c.reservationId}:${c.deviceId}`, c]));
-  const pullFacts = await loadPullFacts(
-    db,
-    org,
-    codes.map((c) => c.id),
-    now,
-  );
   const locksOf = new Map<string, StayLock[]>();
   for (const link of links) {
     const { reservationId, ...lock } = link;
@@ -276,62 +364,31 @@ export async function assessArrivals(
     locksOf.set(reservationId, list);
   }
   const messaged = new Set(sent.map((m) => m.reservationId));
-  // A confirmed double booking: flagged on the stay's lock, with the other guest.
-  const overlaps = await findOverlaps(
-    db,
-    org,
-    arriving.map((stay) => ({
-      ...stay,
-      deviceIds: (locksOf.get(stay.reservationId) ?? []).map((l) => l.deviceId),
-    })),
-  );
-  const overlapsOf = new Map(arriving.map((stay, i) => [stay.reservationId, overlaps[i] ?? []]));
 
-  // Postgres answers `time` as "22:00:00"; the rule and its words use "22:00".
-  const policy = {
-    ...policyRow,
-    noEntryAlertTime: policyRow.noEntryAlertTime?.slice(0, 5) ?? null,
-  };
-  const assessed = arriving
-    .map((stay) => ({
-      reservationId: stay.reservationId,
-      guestName: stay.guestName,
+  const onBoard = arriving.map(
+    (stay): StayOnBoard => ({
+      stay,
       source: stayCameFrom(stay),
-      propertyName: stay.propertyName,
-      timeZone: stay.timeZone,
-      startsAt: stay.startsAt,
       endsAt: stay.endsAt,
-      firstEntry: firstEntryOf(firstEntries.get(stay.reservationId)),
-      neededHelp: firstEntries.get(stay.reservationId)?.neededHelp ?? false,
-      readiness: assessStay(
-        {
-          reservationId: stay.reservationId,
-          guestName: stay.guestName,
-          startsAt: stay.startsAt,
-          timeZone: stay.timeZone,
-          locks: (locksOf.get(stay.reservationId) ?? []).map((lock) => ({
-            ...lock,
-            overlaps: overlapsOf
-              .get(stay.reservationId)
-              ?.filter((o) => o.deviceId === lock.deviceId),
-          })),
-          messageSent: messaged.has(stay.reservationId),
-          reachable: stay.reachable,
-          pendingCancellation: pending.get(stay.reservationId) ?? null,
-          firstEntryAt: firstAt(firstEntries.get(stay.reservationId)),
-        },
-        policy,
-        now,
-      ),
-    }))
-    .sort(byUrgency)
-    .map(
-      (arrival): Arrival => ({
-        ...arrival,
-        startsAt: toIso(arrival.startsAt),
-        endsAt: toIso(arrival.endsAt),
-      }),
-    );
+      firstEntry: firstEntries.get(stay.reservationId),
+      facts: {
+        reservationId: stay.reservationId,
+        guestName: stay.guestName,
+        startsAt: stay.startsAt,
+        timeZone: stay.timeZone,
+        locks: (locksOf.get(stay.reservationId) ?? []).map((lock) => ({
+          ...lock,
+          overlaps: (overlaps.get(stay.reservationId) ?? []).filter(
+            (o) => o.deviceId === lock.deviceId,
+          ),
+        })),
+        messageSent: messaged.has(stay.reservationId),
+        reachable: stay.reachable,
+        pendingCancellation: pending.get(stay.reservationId) ?? null,
+        firstEntryAt: firstAt(firstEntries.get(stay.reservationId)),
+      },
+    }),
+  );
 
   const departures = leaving
     .map((stay) => ({
@@ -355,5 +412,5 @@ export async function assessArrivals(
     )
     .map((departure): Departure => ({ ...departure, endsAt: toIso(departure.endsAt) }));
 
-  return { arrivals: assessed, departures };
+  return { stays: onBoard, departures, policy };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessStay, byUrgency, type StayFacts, type StayLock } from './readiness';
+import { assessStay, byUrgency, offersBackup, type StayFacts, type StayLock } from './readiness';
 
 type Code = NonNullable<StayLock['code']>;
 
@@ -260,6 +260,52 @@ describe('assessStay', () => {
       programmedAt: hours(39.5).toISOString(),
     });
     expect(pending(true)).toMatchObject({ code: 'pending', programmedAt: null });
+  });
+
+  it('reads pullability only for a code that offers a backup, so the board loads it for those alone', () => {
+    // Every kind of code without an error, on locks in every state: what the
+    // desk could pull must not change a word, a fix or a verdict.
+    const refusal = {
+      ok: false,
+      kind: 'lock',
+      reason: 'Nothing can be pulled.',
+      possibleFrom: null,
+    } as const;
+    const offline = [
+      { code: 'device_disconnected', message: 'offline', createdAt: hours(-1).toISOString() },
+    ];
+    const codes: (Partial<Code> | null)[] = [
+      null,
+      { status: 'set', externalRef: 'r1' },
+      { status: 'unset', startsAt: hours(0.1) },
+      { status: 'unset', startsAt: hours(40) },
+      {
+        status: 'setting',
+        warnings: [{ code: 'delay_in_setting_on_device', message: 'late', createdAt: '' }],
+      },
+    ];
+    const locks: Partial<Omit<StayLock, 'code'>>[] = [
+      {},
+      { online: false, errors: offline, availableBackups: 0 },
+      { availableBackups: 0 },
+      { status: 'replaced' },
+      { errors: [{ code: 'device_removed', message: 'reset', createdAt: '' }] },
+      { batteryLevel: 0.05, availableBackups: 2 },
+    ];
+    for (const code of codes) {
+      for (const facts of locks) {
+        const assess = (pull: StayLock['pull']) =>
+          assessStay(stay({ locks: [lock({ ...facts, code, pull })] }), POLICY, NOW);
+        expect(code !== null && offersBackup(fullCode(code))).toBe(false);
+        expect(assess({ ok: true })).toEqual(assess(null));
+        expect(assess(refusal)).toEqual(assess(null));
+      }
+    }
+    // With an error it does change them: the rule above is what keeps the board exact.
+    const failedLock = (pull: StayLock['pull']) =>
+      assessStay(stay({ locks: [lock({ code: { errors: [failed] }, pull })] }), POLICY, NOW);
+    expect(offersBackup(fullCode({ errors: [failed] }))).toBe(true);
+    expect(failedLock({ ok: true })).not.toEqual(failedLock(refusal));
   });
 
   describe('a guest whose code failed is offered one truthful action', () => {

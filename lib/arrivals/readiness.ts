@@ -65,7 +65,7 @@ export type StayLock = LockFacts & {
   code: (CodeForStatus & { id: string }) | null;
   /** Other stays holding this lock at the same time: a double booking someone confirmed. */
   overlaps?: readonly Overlap[];
-  /** Whether the desk may pull a backup code for the guest code; null without one. */
+  /** Whether the desk may pull a backup code for the guest code; null without one, or when it offers none (`offersBackup`). */
   pull: Pullability | null;
 };
 
@@ -116,37 +116,53 @@ export type ReadinessPolicy = {
   noEntryAlertTime?: string | null;
 };
 
+/**
+ * Whether a lock's guest code needs `pull` (whether the desk may pull a
+ * backup code for it): only a code with an error offers one, so the board
+ * loads pullability for those codes alone.
+ */
+export const offersBackup = (code: { errors: readonly unknown[] }): boolean =>
+  code.errors.length > 0;
+
 const lockHref = (deviceId: string) => `/locks/${deviceId}`;
 const deskHref = (guestName: string) => `/front-desk?q=${encodeURIComponent(guestName)}`;
 
-export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date): Readiness {
+/**
+ * `words: false` leaves out what only a reader needs and costs formatting:
+ * each code's state in words (null) and the times in problems' messages
+ * (empty). The verdict, and every problem's check and severity, are the
+ * same: the board ranks and counts all its stays this way and words the
+ * page it shows.
+ */
+export function assessStay(
+  stay: StayFacts,
+  policy: ReadinessPolicy,
+  now: Date,
+  options: { words?: boolean } = {},
+): Readiness {
+  const words = options.words ?? true;
+  const say = (message: () => string) => (words ? message() : '');
   const problems: Problem[] = [];
   const locks: LockReadiness[] = [];
   for (const lock of stay.locks) {
     const name = lockLabel(lock);
     const code = lock.code;
     const trouble = lockTrouble(lock, now);
-    // One truthful action for a guest whose code fails: a backup code only where the desk can pull one.
-    const canPull = lock.pull?.ok === true && lock.availableBackups > 0;
-    const insteadOfBackup = !lock.pull
-      ? ''
-      : !lock.pull.ok
-        ? ` ${lock.pull.reason}`
-        : ` No backup code is ready — ${policy.deskFallbackText}`;
     const lockPolicy = {
       leadMinutes: policy.leadMinutes,
       nativeScheduling: lock.supportsNativeScheduling,
     };
     const programmedAt = code ? programmingTime(code, lockPolicy) : null;
-    const words = code
-      ? describeCodeStatus(
-          code,
-          { name: lock.name, online: lock.online, policy: lockPolicy },
-          stay.timeZone,
-          now,
-        )
-      : null;
-    let state: LockReadiness['code'] = 'problem';
+    const state =
+      code && words
+        ? describeCodeStatus(
+            code,
+            { name: lock.name, online: lock.online, policy: lockPolicy },
+            stay.timeZone,
+            now,
+          )
+        : null;
+    let onLock: LockReadiness['code'] = 'problem';
     if (!code) {
       problems.push({
         check: 'code',
@@ -155,7 +171,14 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
         fix: { label: 'Open the reservation', href: `/reservations/${stay.reservationId}` },
         deviceId: lock.deviceId,
       });
-    } else if (code.errors.length > 0) {
+    } else if (offersBackup(code)) {
+      // One truthful action for a guest whose code fails: a backup code only where the desk can pull one.
+      const canPull = lock.pull?.ok === true && lock.availableBackups > 0;
+      const insteadOfBackup = !lock.pull
+        ? ''
+        : !lock.pull.ok
+          ? ` ${lock.pull.reason}`
+          : ` No backup code is ready — ${policy.deskFallbackText}`;
       problems.push({
         check: 'code',
         severity: 'error',
@@ -167,12 +190,12 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
       });
     } else if (isConfirmedOnLock.test(code)) {
       // On the lock, or stored there with its window by a lock that keeps schedules.
-      state = 'set';
+      onLock = 'set';
     } else if (programmedAt && programmedAt > now) {
-      state = 'pending';
+      onLock = 'pending';
     } else {
       // Due, not on the lock yet, no error: the next ticks are on it, unless the lock is offline.
-      state = 'pending';
+      onLock = 'pending';
       if (lock.online) {
         problems.push({
           check: 'code',
@@ -187,10 +210,10 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
       deviceId: lock.deviceId,
       name: lock.name,
       room: lock.room,
-      code: state,
+      code: onLock,
       programmedAt:
-        state === 'pending' && programmedAt && programmedAt > now ? toIso(programmedAt) : null,
-      state: words,
+        onLock === 'pending' && programmedAt && programmedAt > now ? toIso(programmedAt) : null,
+      state,
     });
 
     if (trouble && trouble.kind !== 'offline') {
@@ -211,7 +234,10 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
       problems.push({
         check: 'online',
         severity: 'error',
-        message: `${name} is offline${since ? ` since ${formatInZone(since, stay.timeZone)}` : ''}: codes cannot reach it.${trouble ? ` If the guest cannot get in — ${policy.deskFallbackText}` : ''}`,
+        message: say(
+          () =>
+            `${name} is offline${since ? ` since ${formatInZone(since, stay.timeZone)}` : ''}: codes cannot reach it.${trouble ? ` If the guest cannot get in — ${policy.deskFallbackText}` : ''}`,
+        ),
         fix: { label: 'Check the lock’s power and connection', href: lockHref(lock.deviceId) },
         deviceId: lock.deviceId,
       });
@@ -220,7 +246,7 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
       problems.push({
         check: 'overlap',
         severity: 'warning',
-        message: lockAlsoBooked(name, lock.overlaps),
+        message: say(() => lockAlsoBooked(name, lock.overlaps ?? [])),
         fix: { label: 'Open the reservation', href: `/reservations/${stay.reservationId}` },
         deviceId: lock.deviceId,
       });
@@ -282,12 +308,15 @@ export function assessStay(stay: StayFacts, policy: ReadinessPolicy, now: Date):
       check: 'entry',
       severity: 'warning',
       // The time the rule looked at: the alert time, or check-in when that is later.
-      message: `${NO_ENTRY_YET}: nobody has come in with ${stay.guestName}'s codes by ${
-        localDateTimeParts(
-          noEntryAlertAt(stay.startsAt, stay.timeZone, policy.noEntryAlertTime ?? '00:00'),
-          stay.timeZone,
-        ).time
-      }.`,
+      message: say(
+        () =>
+          `${NO_ENTRY_YET}: nobody has come in with ${stay.guestName}'s codes by ${
+            localDateTimeParts(
+              noEntryAlertAt(stay.startsAt, stay.timeZone, policy.noEntryAlertTime ?? '00:00'),
+              stay.timeZone,
+            ).time
+          }.`,
+      ),
       fix: { label: 'Open the reservation', href: `/reservations/${stay.reservationId}` },
     });
   }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import type { Executor } from '@/db/client';
+import { type Executor, inIds } from '@/db/client';
 import { accessCodes, devices, events, properties, reservations } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
@@ -227,7 +227,7 @@ export async function firstEntriesFor(
     .where(
       and(
         eq(events.organizationId, organizationId),
-        inArray(events.reservationId, [...zoneOf.keys()]),
+        inIds(events.reservationId, [...zoneOf.keys()]),
         eq(events.eventType, ENTRY_EVENT_TYPE),
       ),
     )

@@ -1,8 +1,8 @@
 // Double bookings: when two stays hold one lock at the same time. Creating
 // and editing a stay, Arrivals and the front desk all ask `findOverlaps`, so
 // they agree on what counts and say it in the same words.
-import { and, eq, gt, inArray, lt } from 'drizzle-orm';
-import type { Executor } from '@/db/client';
+import { and, eq, gt, lt, type SQL, sql } from 'drizzle-orm';
+import { type Executor, inIds, queryRows } from '@/db/client';
 import { devices, properties, reservationDevices, reservations } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { deviceOfLink, propertyOfReservation, reservationOfLink } from '@/lib/joins';
@@ -32,6 +32,14 @@ export type Overlap = {
  */
 export function windowsOverlap(a: Window, b: Window): boolean {
   return a.startsAt < b.endsAt && b.startsAt < a.endsAt;
+}
+
+/** The same rule in SQL, over two windows' columns (a test holds the two to the same cases). */
+export function windowsOverlapSql(
+  a: { startsAt: SQL; endsAt: SQL },
+  b: { startsAt: SQL; endsAt: SQL },
+): SQL {
+  return sql`(${a.startsAt} < ${b.endsAt} and ${b.startsAt} < ${a.endsAt})`;
 }
 
 /**
@@ -68,7 +76,7 @@ export async function findOverlaps(
     .where(
       and(
         eq(reservationDevices.organizationId, organizationId),
-        inArray(reservationDevices.deviceId, deviceIds),
+        inIds(reservationDevices.deviceId, deviceIds),
         // Only rooms: every stay at a property shares its entrance, and that is no double booking.
         eq(reservationDevices.viaCommonDoor, false),
         eq(devices.commonDoor, false),
@@ -78,14 +86,91 @@ export async function findOverlaps(
       ),
     )
     .orderBy(reservations.startsAt, devices.name);
-  return stays.map((stay) =>
-    held.filter(
-      (other) =>
-        other.reservationId !== stay.reservationId &&
-        stay.deviceIds.includes(other.deviceId) &&
-        windowsOverlap(stay, other),
-    ),
+  // Each stay looks only at its own locks' rows (a board asks for hundreds of
+  // stays at once), kept in the query's order.
+  const heldOn = new Map<string, number[]>();
+  held.forEach((other, i) => {
+    const rows = heldOn.get(other.deviceId);
+    if (rows) rows.push(i);
+    else heldOn.set(other.deviceId, [i]);
+  });
+  return stays.map((stay) => {
+    const rows = [...new Set(stay.deviceIds)].flatMap((id) => heldOn.get(id) ?? []);
+    if (stay.deviceIds.length > 1) rows.sort((a, b) => a - b);
+    return rows.flatMap((i) => {
+      const other = held[i];
+      return other && other.reservationId !== stay.reservationId && windowsOverlap(stay, other)
+        ? [other]
+        : [];
+    });
+  });
+}
+
+type OverlapRow = {
+  stay_id: string;
+  reservation_id: string;
+  guest_name: string;
+  device_id: string;
+  lock_name: string;
+  starts_at: string | Date;
+  ends_at: string | Date;
+  time_zone: string;
+};
+
+/**
+ * `findOverlaps` for stays already saved, by id, with the rule applied in the
+ * query: only the clashes come back (for the hundreds of stays on the
+ * arrivals board, not every stay near theirs on their rooms), and it needs
+ * no list of their rooms first. The same stays, order and words as
+ * `findOverlaps` on each stay's rooms and window.
+ */
+export async function findOverlapsOfStays(
+  db: Executor,
+  organizationId: string,
+  reservationIds: readonly string[],
+): Promise<Map<string, Overlap[]>> {
+  const found = new Map<string, Overlap[]>();
+  if (reservationIds.length === 0) return found;
+  const clash = windowsOverlapSql(
+    { startsAt: sql`mine.starts_at`, endsAt: sql`mine.ends_at` },
+    { startsAt: sql`other.starts_at`, endsAt: sql`other.ends_at` },
   );
+  const rows = await queryRows<OverlapRow>(
+    db,
+    sql`select mine.id as stay_id, other.id as reservation_id, other.guest_name,
+          held.device_id, d.name as lock_name, other.starts_at, other.ends_at, p.time_zone
+        from reservations mine
+        join reservation_devices own on own.reservation_id = mine.id
+          and own.organization_id = mine.organization_id
+        join reservation_devices held on held.device_id = own.device_id
+          and held.organization_id = mine.organization_id
+          and not held.via_common_door
+        join reservations other on other.id = held.reservation_id
+          and other.organization_id = held.organization_id
+        join properties p on p.id = other.property_id and p.organization_id = other.organization_id
+        join devices d on d.id = held.device_id and d.organization_id = held.organization_id
+          and not d.common_door
+        where mine.organization_id = ${organizationId}
+          and ${inIds(sql`mine.id`, reservationIds)}
+          and other.status = 'confirmed'
+          and other.id <> mine.id
+          and ${clash}
+        order by mine.id, other.starts_at, d.name, other.id, d.id`,
+  );
+  for (const row of rows) {
+    const list = found.get(row.stay_id) ?? [];
+    list.push({
+      reservationId: row.reservation_id,
+      guestName: row.guest_name,
+      deviceId: row.device_id,
+      lockName: row.lock_name,
+      startsAt: new Date(row.starts_at),
+      endsAt: new Date(row.ends_at),
+      timeZone: row.time_zone,
+    });
+    found.set(row.stay_id, list);
+  }
+  return found;
 }
 
 /** "Maya Lindqvist until Sun, 6 Dec 2026, 11:00 EST". */

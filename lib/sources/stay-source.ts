@@ -1,8 +1,8 @@
 // What pages say about where a stay came from: the source's name, and
 // whether that source has stopped listing it (a feed's booking missing from a
 // clean read, cancelled if the next read leaves it out too).
-import { and, eq, gt, inArray } from 'drizzle-orm';
-import type { Executor } from '@/db/client';
+import { and, eq, gt } from 'drizzle-orm';
+import { type Executor, inIds } from '@/db/client';
 import { reservationSources, sourceBookings } from '@/db/schema';
 import type { PendingCancellation } from './safety-net';
 
@@ -29,7 +29,7 @@ export async function pendingCancellations(
     .where(
       and(
         eq(sourceBookings.organizationId, organizationId),
-        inArray(sourceBookings.reservationId, reservationIds),
+        inIds(sourceBookings.reservationId, reservationIds),
         eq(sourceBookings.status, 'live'),
         gt(sourceBookings.missingReads, 0),
       ),
