@@ -153,6 +153,7 @@ async function bench(engine: string) {
   const ideal = (CODES * LATENCY) / CONCURRENCY;
   const result = {
     engine,
+    adapter: NOOP ? 'noop' : 'simulated',
     locks: LOCKS,
     codes: CODES,
     latencyMs: LATENCY,
