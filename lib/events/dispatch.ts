@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { isNull } from 'drizzle-orm';
 import { type Db, type Executor, queryRows, sql } from '@/db/client';
 import type { KeyholdEvent } from '@/db/schema';
 import { events } from '@/db/schema';
@@ -57,22 +57,24 @@ async function dispatchBatch(
   now: Date,
   stats: DispatchStats,
 ): Promise<number> {
-  const ids = (
-    await queryRows<{ id: string }>(
-      tx,
-      sql`select id from events where dispatched_at is null
-           order by created_at limit ${limit} for update skip locked`,
-    )
-  ).map((r) => r.id);
-  if (ids.length === 0) return 0;
+  // The claim reads the rows themselves: one statement, not ids then rows.
   const batch: KeyholdEvent[] = await tx
     .select()
     .from(events)
-    .where(inArray(events.id, ids))
-    .orderBy(events.occurredAt);
+    .where(isNull(events.dispatchedAt))
+    .orderBy(events.createdAt)
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  if (batch.length === 0) return 0;
+  // Handed on in the order they happened.
+  batch.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  const ids = batch.map((e) => e.id);
   const deliveries = await queueWebhookDeliveries(tx, batch, now);
   const notifications = await notifyForEvents(tx, batch, now);
-  await tx.update(events).set({ dispatchedAt: now }).where(inArray(events.id, ids));
+  await tx
+    .update(events)
+    .set({ dispatchedAt: now })
+    .where(sql`${events.id} = any(${`{${ids.join(',')}}`}::uuid[])`);
   // Counted only once the transaction's work is done: a rolled-back batch counts nothing.
   stats.deliveries += deliveries;
   stats.notifications += notifications;

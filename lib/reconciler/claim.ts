@@ -1,5 +1,12 @@
+import { and, asc, lte, or } from 'drizzle-orm';
 import { type Db, queryRows, sql } from '@/db/client';
-import type { AccessCode, AccessCodeStatus, Device, Issue } from '@/db/schema';
+import {
+  type AccessCode,
+  type AccessCodeStatus,
+  accessCodes,
+  type Device,
+  type Issue,
+} from '@/db/schema';
 import { waitsForSlot } from '@/lib/access-codes/predicates';
 import { decide, type LockPolicy, workingStatus } from '@/lib/access-codes/state';
 import type { Settings } from './options';
@@ -79,11 +86,17 @@ export async function claimLocks(db: Db, s: Settings, count: number): Promise<Cl
     // round frees goes to them (guests first, in work order), never to a code
     // merely due sooner. They come on top of the due codes' limit.
     const ids = locks.map((l) => l.id);
-    const codes = await tx.query.accessCodes.findMany({
-      where: (c, { and, inArray, lte, or }) =>
-        and(inArray(c.deviceId, ids), or(lte(c.nextAttemptAt, s.now), waitsForSlot.sql())),
-      orderBy: (c, { asc }) => [asc(c.nextAttemptAt)],
-    });
+    // A plain select: the relational query's row mapping cost ~20 ms a round of 1,280 codes.
+    const codes = await tx
+      .select()
+      .from(accessCodes)
+      .where(
+        and(
+          sql`${accessCodes.deviceId} = any(${`{${ids.join(',')}}`}::uuid[])`,
+          or(lte(accessCodes.nextAttemptAt, s.now), waitsForSlot.sql()),
+        ),
+      )
+      .orderBy(asc(accessCodes.nextAttemptAt));
     const byLock = new Map<string, AccessCode[]>();
     const dueCount = new Map<string, number>();
     for (const code of codes) {

@@ -154,39 +154,35 @@ async function record(db: Db, batch: LockResultSet[], s: Settings): Promise<void
         id uuid, revision int, status text, errors jsonb, warnings jsonb, attempts int,
         next_attempt_at timestamptz, external_ref text, is_scheduled_on_device boolean,
         set_on_device_at timestamptz, removed_from_device_at timestamptz, last_attempt_at timestamptz)`;
-      const applied = await queryRows<{ id: string }>(
+      // One statement for both cases. Edited by a person while the lock was
+      // busy (another revision): keep their edit, record what the lock now
+      // holds, and look at the code again straight away. The update leaves
+      // the revision as it was, so `returning` tells the two cases apart.
+      const written = await queryRows<{ id: string; applied: boolean }>(
         tx,
         sql`
         update access_codes c set
-          status = v.status::access_code_status,
-          errors = v.errors,
-          warnings = v.warnings,
-          attempts = v.attempts,
-          next_attempt_at = v.next_attempt_at,
+          status = case when c.revision = v.revision then v.status::access_code_status else c.status end,
+          errors = case when c.revision = v.revision then v.errors else c.errors end,
+          warnings = case when c.revision = v.revision then v.warnings else c.warnings end,
+          attempts = case when c.revision = v.revision then v.attempts else c.attempts end,
+          next_attempt_at = case when c.revision = v.revision then v.next_attempt_at
+            else ${now}::timestamptz end,
           external_ref = v.external_ref,
           last_external_ref = coalesce(v.external_ref, c.last_external_ref),
-          is_scheduled_on_device = coalesce(v.is_scheduled_on_device, c.is_scheduled_on_device),
+          is_scheduled_on_device = case when c.revision = v.revision
+            then coalesce(v.is_scheduled_on_device, c.is_scheduled_on_device)
+            else c.is_scheduled_on_device end,
           set_on_device_at = coalesce(v.set_on_device_at, c.set_on_device_at),
           removed_from_device_at = coalesce(v.removed_from_device_at, c.removed_from_device_at),
-          last_attempt_at = coalesce(v.last_attempt_at, c.last_attempt_at),
+          last_attempt_at = case when c.revision = v.revision
+            then coalesce(v.last_attempt_at, c.last_attempt_at) else c.last_attempt_at end,
           updated_at = now()
         from ${patches}
-        where c.id = v.id and c.revision = v.revision
-        returning c.id`,
+        where c.id = v.id
+        returning c.id, c.revision = v.revision as applied`,
       );
-      for (const { id } of applied) recorded.add(id);
-      // Edited by a person while the lock was busy: keep their edit, record
-      // what the lock now holds, and look at the code again straight away.
-      await tx.execute(sql`
-        update access_codes c set
-          external_ref = v.external_ref,
-          last_external_ref = coalesce(v.external_ref, c.last_external_ref),
-          set_on_device_at = coalesce(v.set_on_device_at, c.set_on_device_at),
-          removed_from_device_at = coalesce(v.removed_from_device_at, c.removed_from_device_at),
-          next_attempt_at = ${now}::timestamptz,
-          updated_at = now()
-        from ${patches}
-        where c.id = v.id and c.revision <> v.revision`);
+      for (const { id, applied } of written) if (applied) recorded.add(id);
     }
     if (events.length > 0) {
       await tx.execute(sql`

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { accessCodeEvents, accessCodes, alerts, devices, simulatedLockCodes } from '@/db/schema';
+import {
+  accessCodeEvents,
+  accessCodes,
+  alerts,
+  devices,
+  events,
+  simulatedLockCodes,
+} from '@/db/schema';
 import {
   actorFor,
   addSimulatedLock,
@@ -10,7 +17,7 @@ import {
   type TestDatabase,
 } from '@/db/testing';
 import { EXTERNAL_CHANGE_WARNING } from '@/lib/access-codes/external-changes';
-import { createAccessCode } from '@/lib/access-codes/operations';
+import { createAccessCode, updateAccessCode } from '@/lib/access-codes/operations';
 import { getAccessCode } from '@/lib/access-codes/reads';
 import type { Actor } from '@/lib/auth/actor';
 import { defaultAdapters } from '@/lib/devices/connections';
@@ -522,6 +529,46 @@ describe('crash safety and concurrency', () => {
     const held = await lockCodes(lock.externalId);
     expect(held).toHaveLength(1);
     expect(held[0]?.keyholdCodeId).toBe(code.id);
+  });
+
+  it('keeps an edit made while the lock was programming the code, records what the lock did, and looks again at once', async () => {
+    const lock = await addSimulatedLock(database.db, { organizationId, propertyId });
+    const edited = await createAccessCode(database.db, actor, { deviceId: lock.id }, T0);
+    const untouched = await createAccessCode(database.db, actor, { deviceId: lock.id }, T0);
+    const real = defaultAdapters(database.db);
+    // A person changes the digits while the lock takes the old ones.
+    const editing: typeof real = (target) => {
+      const adapter = real(target);
+      return wrap(adapter, {
+        async setCode(externalId, request) {
+          const onLock = await adapter.setCode(externalId, request);
+          if (request.keyholdCodeId === edited.id) {
+            await updateAccessCode(database.db, actor, edited.id, { code: '482913' }, T0);
+          }
+          return onLock;
+        },
+      });
+    };
+    await tick(T0, { adapters: editing });
+
+    const kept = await codeRow(edited.id);
+    expect(kept).toMatchObject({ code: '482913', status: 'setting', revision: 1, attempts: 0 });
+    expect(kept.externalRef).not.toBeNull();
+    expect(kept.setOnDeviceAt).toEqual(T0);
+    expect(kept.nextAttemptAt).toEqual(T0);
+    expect(await codeRow(untouched.id)).toMatchObject({ status: 'set', revision: 0 });
+    // Only the code whose record was written is announced as set.
+    const announced = await database.db
+      .select({ accessCodeId: events.accessCodeId })
+      .from(events)
+      .where(eq(events.eventType, 'access_code.set_on_device'));
+    expect(announced.map((e) => e.accessCodeId)).toEqual([untouched.id]);
+
+    await tick(at(T0, minutes(1)));
+    expect(await codeRow(edited.id)).toMatchObject({ code: '482913', status: 'set' });
+    expect((await lockCodes(lock.externalId)).map((c) => c.code).sort()).toEqual(
+      ['482913', untouched.code].sort(),
+    );
   });
 
   it('lets two ticks run at once without programming any code twice or missing one', async () => {

@@ -83,6 +83,8 @@ export type TickStats = {
   staffCodes: number;
   /** Locks newly warned this tick that they will run out of code slots (lib/slots). */
   slotShortagesForecast: number;
+  /** Milliseconds each step of the tick took (the rounds' claims apart from the rest of the rounds). */
+  stepMs: Record<string, number>;
 };
 
 export async function runTick(db: Db, options: TickOptions): Promise<TickStats> {
@@ -120,14 +122,26 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     staffNotifications: 0,
     staffCodes: 0,
     slotShortagesForecast: 0,
+    stepMs: {},
+  };
+  /** Runs one step of the tick and adds its time to `stats.stepMs`. */
+  const timed = async <T>(step: string, run: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await run();
+    } finally {
+      stats.stepMs[step] = Math.round((stats.stepMs[step] ?? 0) + performance.now() - t);
+    }
   };
 
   try {
     // Before the rounds, so a stay a feed brings now has its code programmed this tick.
-    const calendars = await readDueCalendars(db, {
-      now: settings.now,
-      refreshMinutes: settings.calendarRefreshMinutes,
-    });
+    const calendars = await timed('calendars', () =>
+      readDueCalendars(db, {
+        now: settings.now,
+        refreshMinutes: settings.calendarRefreshMinutes,
+      }),
+    );
     stats.calendarsRead = calendars.read + calendars.unchanged;
     stats.calendarsFailed = calendars.failed;
     stats.staysFromCalendars = calendars.created + calendars.updated + calendars.cancelled;
@@ -137,7 +151,9 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
 
   try {
     // First, so a lock found now is read and programmed this tick.
-    const discovery = await discoverDevices(db, settings.adapters, settings.now);
+    const discovery = await timed('discovery', () =>
+      discoverDevices(db, settings.adapters, settings.now),
+    );
     stats.locksFound = discovery.found;
     stats.locksRemoved = discovery.removed;
   } catch (error) {
@@ -145,7 +161,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
   }
 
   try {
-    const pools = await refillPools(db, settings.now);
+    const pools = await timed('pools', () => refillPools(db, settings.now));
     stats.backupCodesCreated = pools.created;
   } catch (error) {
     logger().error({ err: error }, 'refilling backup pools failed');
@@ -153,7 +169,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
 
   try {
     // Before the rounds, so a window that needs its code now has it programmed this tick.
-    const staff = await programStaffCodes(db, settings.now);
+    const staff = await timed('staffCodes', () => programStaffCodes(db, settings.now));
     stats.staffCodes = staff.created + staff.moved + staff.deleted;
   } catch (error) {
     logger().error({ err: error }, 'programming staff codes failed');
@@ -161,25 +177,27 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
 
   while (performance.now() - started < settings.budgetMs) {
     const roundStarted = performance.now();
-    const claimed = await claimLocks(db, settings, locksPerRound);
+    const claimed = await timed('claim', () => claimLocks(db, settings, locksPerRound));
     if (claimed.length === 0) break;
     stats.rounds++;
     stats.locks += claimed.length;
     const recorder = new Recorder(db, settings);
-    await Promise.all(
-      claimed.map((lock) =>
-        limit(async () => {
-          try {
-            const result = await reconcileLock(lock, settings, db);
-            await recorder.add(result);
-          } catch (error) {
-            // The lease expires and a later tick repeats this lock's work.
-            logger().error({ err: error, deviceId: lock.id }, 'reconciling a lock failed');
-          }
-        }),
-      ),
-    );
-    await recorder.flush();
+    await timed('locks', async () => {
+      await Promise.all(
+        claimed.map((lock) =>
+          limit(async () => {
+            try {
+              const result = await reconcileLock(lock, settings, db);
+              await recorder.add(result);
+            } catch (error) {
+              // The lease expires and a later tick repeats this lock's work.
+              logger().error({ err: error, deviceId: lock.id }, 'reconciling a lock failed');
+            }
+          }),
+        ),
+      );
+      await recorder.flush();
+    });
     stats.codesActed += recorder.totals.acted;
     stats.set += recorder.totals.set;
     stats.pending += recorder.totals.pending;
@@ -195,7 +213,9 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
 
   try {
     // After the rounds: an entry with a code set this tick is credited to it.
-    const entries = await readDueLockEvents(db, settings.adapters, settings.now);
+    const entries = await timed('lockEvents', () =>
+      readDueLockEvents(db, settings.adapters, settings.now),
+    );
     stats.lockEventsStored = entries.stored;
     stats.lockEventReadsFailed = entries.failed;
   } catch (error) {
@@ -204,7 +224,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
 
   try {
     // Events written this tick (entries, codes set or failed) reach webhooks and members now.
-    const dispatched = await dispatchEvents(db, settings.now);
+    const dispatched = await timed('dispatch', () => dispatchEvents(db, settings.now));
     stats.eventsDispatched = dispatched.events;
     stats.webhookDeliveriesQueued = dispatched.deliveries;
     stats.staffNotifications = dispatched.notifications;
@@ -213,14 +233,18 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
   }
 
   try {
-    stats.staffNotifications += await notifyConditions(db, settings.now);
+    stats.staffNotifications += await timed('notifyConditions', () =>
+      notifyConditions(db, settings.now),
+    );
   } catch (error) {
     logger().error({ err: error }, 'notifying members of arrivals and locks failed');
   }
 
   try {
     // After the rounds, so a code set this tick is messaged this tick.
-    const guestCodes = await queueDueGuestCodeMessages(db, settings.now);
+    const guestCodes = await timed('guestMessages', () =>
+      queueDueGuestCodeMessages(db, settings.now),
+    );
     stats.messagesQueued = guestCodes.queued + guestCodes.corrections;
   } catch (error) {
     logger().error({ err: error }, 'queueing guest code messages failed');
@@ -234,20 +258,24 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     };
     // Guests and members first, webhooks apart with their own budget: a
     // receiver that hangs (10 s a try) never holds up a guest's code.
-    const toPeople = await deliverDueMessages(db, {
-      now: settings.now,
-      transports,
-      random: settings.random,
-      channels: ['email', 'sms'],
-    });
-    const toWebhooks = await deliverDueMessages(db, {
-      now: settings.now,
-      transports,
-      random: settings.random,
-      channels: ['webhook'],
-      batchSize: WEBHOOK_BATCH,
-      budgetMs: WEBHOOK_BUDGET_MS,
-    });
+    const toPeople = await timed('messages', () =>
+      deliverDueMessages(db, {
+        now: settings.now,
+        transports,
+        random: settings.random,
+        channels: ['email', 'sms'],
+      }),
+    );
+    const toWebhooks = await timed('messages', () =>
+      deliverDueMessages(db, {
+        now: settings.now,
+        transports,
+        random: settings.random,
+        channels: ['webhook'],
+        batchSize: WEBHOOK_BATCH,
+        budgetMs: WEBHOOK_BUDGET_MS,
+      }),
+    );
     stats.messagesSent = toPeople.sent + toWebhooks.sent;
     stats.messagesFailed =
       toPeople.retrying + toPeople.failed + toWebhooks.retrying + toWebhooks.failed;
@@ -258,7 +286,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
 
   try {
     // Before the alerts, so a shortage forecast now is an alert this tick.
-    const forecast = await forecastSlotShortages(db, settings.now);
+    const forecast = await timed('slotForecast', () => forecastSlotShortages(db, settings.now));
     stats.slotShortagesForecast = forecast.warned;
   } catch (error) {
     logger().error({ err: error }, 'forecasting slot shortages failed');
@@ -266,16 +294,16 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
 
   try {
     // Last, so the alerts reflect what this tick just learned, deliveries included.
-    const alerts = await syncAlerts(db, settings.now);
+    const alerts = await timed('alerts', () => syncAlerts(db, settings.now));
     stats.alertsOpened = alerts.opened;
     stats.alertsResolved = alerts.resolved;
   } catch (error) {
     logger().error({ err: error }, 'updating alerts failed');
   }
 
-  await pruneSignInAttempts(db, settings.now);
+  await timed('prune', () => pruneSignInAttempts(db, settings.now));
   try {
-    await pruneLockEvents(db, settings.now);
+    await timed('prune', () => pruneLockEvents(db, settings.now));
   } catch (error) {
     logger().error({ err: error }, 'pruning old events failed');
   }
@@ -301,7 +329,7 @@ export async function runTick(db: Db, options: TickOptions): Promise<TickStats> 
     stats.eventsDispatched > 0 ||
     stats.calendarsFailed > 0
   ) {
-    const { roundMs: _rounds, more: _more, ...summary } = stats;
+    const { roundMs: _rounds, more: _more, stepMs: _steps, ...summary } = stats;
     logger().info({ event: 'tick', ...summary }, 'tick finished');
   }
   return stats;

@@ -537,9 +537,12 @@ export async function forecastOrganization(
   // Codes whose time on the lock begins before the horizon ends: a lock that
   // keeps schedules takes them 72 hours ahead, any other at the lead.
   const aheadMs = Math.max(NATIVE_SCHEDULING_HOURS * HOUR, leadMinutes * 60_000);
-  // Three reads at once: the locks, the organization's codes, the staff plan.
-  const [lockRows, codeRows, plan] = await Promise.all([
-    // What is on each lock for good is counted here, in one pass over the codes.
+  // Four reads at once: the locks, what is on each for good, the organization's
+  // codes, the staff plan. Each reads one table (or joins by primary key) and
+  // is matched in memory: a join of the locks to the codes' counts lets a
+  // planner without statistics (a freshly filled table, PGlite, which never
+  // analyzes) count the codes once per lock — 1.5 s for 2,000 locks.
+  const [lockRows, heldRows, codeRows, plan] = await Promise.all([
     queryRows<{
       id: string;
       name: string;
@@ -551,31 +554,29 @@ export async function forecastOrganization(
       native_scheduling: boolean;
       pool_enabled: boolean;
       pool_size: number;
-      pool_on_lock: number;
-      ongoing_on_lock: number;
     }>(
       db,
       sql`select d.id, d.name, d.room, d.property_id, p.name as property_name,
             coalesce(p.time_zone, o.time_zone) as time_zone, d.slot_limit as capacity,
             d.supports_native_scheduling as native_scheduling,
             d.backup_pool_enabled as pool_enabled,
-            ${poolSizeSql({ device: 'd', organization: 'o' })} as pool_size,
-            coalesce(h.pool_on_lock, 0) as pool_on_lock,
-            coalesce(h.ongoing_on_lock, 0) as ongoing_on_lock
+            ${poolSizeSql({ device: 'd', organization: 'o' })} as pool_size
           from devices d
           join organizations o on o.id = d.organization_id
           left join properties p on p.id = d.property_id and p.organization_id = d.organization_id
-          left join (
-            select c.device_id,
-              (count(*) filter (where ${inBackupPool.sql({ table: 'c' })}))::int as pool_on_lock,
-              (count(*) filter (where ${heldForGood('c')}))::int as ongoing_on_lock
-            from access_codes c
-            where c.organization_id = ${organizationId} and ${isLive.sql({ table: 'c' })}
-              and ${takesSlot.sql({ table: 'c' })}
-            group by c.device_id
-          ) h on h.device_id = d.id
           where d.organization_id = ${organizationId} and d.status = 'active'
             and d.slot_limit is not null`,
+    ),
+    // What is on each lock for good, counted in one pass over the codes.
+    queryRows<{ device_id: string; pool_on_lock: number; ongoing_on_lock: number }>(
+      db,
+      sql`select c.device_id,
+            (count(*) filter (where ${inBackupPool.sql({ table: 'c' })}))::int as pool_on_lock,
+            (count(*) filter (where ${heldForGood('c')}))::int as ongoing_on_lock
+          from access_codes c
+          where c.organization_id = ${organizationId} and ${isLive.sql({ table: 'c' })}
+            and ${takesSlot.sql({ table: 'c' })}
+          group by c.device_id`,
     ),
     // The organization's live codes, matched to the locks above in memory (a
     // join to devices lets a planner without statistics walk the codes once
@@ -643,14 +644,16 @@ export async function forecastOrganization(
     poolSize: l.pool_size,
     leadMinutes,
   }));
+  const heldOn = new Map(heldRows.map((h) => [h.device_id, h]));
   for (const l of lockRows) {
+    const held = heldOn.get(l.id);
     factsOf.set(l.id, {
       capacity: l.capacity,
       nativeScheduling: l.native_scheduling,
       poolEnabled: l.pool_enabled,
       poolSize: l.pool_size,
-      poolOnLock: l.pool_on_lock,
-      ongoingOnLock: l.ongoing_on_lock,
+      poolOnLock: held?.pool_on_lock ?? 0,
+      ongoingOnLock: held?.ongoing_on_lock ?? 0,
       codes: [],
       staff: [],
     });
