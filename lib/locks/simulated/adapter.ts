@@ -126,7 +126,8 @@ export class SimulatedAdapter implements LockAdapter, LockEventReader {
     setImmediate(() => {
       this.pumpDue = false;
       if (this.writing >= WRITES_AT_ONCE) return;
-      // One write per lock per statement; a second write to a lock waits for the next.
+      // One row per lock per statement: a second write to a lock goes in a later
+      // statement, as two calls to it went in two before.
       const locks = new Set<string>();
       const batch: QueuedWrite[] = [];
       const later: QueuedWrite[] = [];
