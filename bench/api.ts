@@ -18,13 +18,11 @@ import { addSimulatedLock, createOrganization } from '@/db/testing';
 import { createApiKey } from '@/lib/api-keys';
 import { loadActor } from '@/lib/auth/actor';
 import {
-  BARE_NEXT_DIR,
-  BENCH_ENV,
   ensureBareNextBuilt,
   freshDatabase,
   median,
   type NextServer,
-  startNext,
+  startKeyholdAndBare,
 } from './servers';
 
 const { values } = parseArgs({
@@ -105,25 +103,16 @@ const url = await freshDatabase(serverUrl, 'keyhold_bench_api');
 const { apiKey, deviceId, codeId } = await seed(url);
 ensureBareNextBuilt();
 const cpuProfileDir = values.profile ? resolve('.bench-profiles') : undefined;
-const servers: NextServer[] = [];
+const { keyhold, bare, stop } = await startKeyholdAndBare({
+  port: values.port,
+  cpuProfileDir,
+  env: {
+    DATABASE_URL: url,
+    // One key at 50 connections measures the server, not the per-key limit (20 a second by default).
+    SEAM_API_RATE_PER_SECOND: '0',
+  },
+});
 try {
-  const keyhold = await startNext({
-    port: values.port,
-    cpuProfileDir,
-    env: {
-      ...BENCH_ENV,
-      DATABASE_URL: url,
-      // One key at 50 connections measures the server, not the per-key limit (20 a second by default).
-      SEAM_API_RATE_PER_SECOND: '0',
-    },
-  });
-  servers.push(keyhold);
-  const bare = await startNext({
-    port: String(Number(values.port) + 1),
-    dir: BARE_NEXT_DIR,
-    cpuProfileDir,
-  });
-  servers.push(bare);
   const auth = { authorization: `Bearer ${apiKey}` };
   const seam = `${keyhold.base}/api/seam/access_codes`;
   const routes: [string, string, Record<string, string>, NextServer][] = [
@@ -188,5 +177,5 @@ try {
     }),
   );
 } finally {
-  for (const server of servers) await server.stop();
+  await stop();
 }

@@ -133,3 +133,34 @@ export function median(xs: number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
+
+/**
+ * Keyhold's build on `port` (with the bench settings and `env`) and the bare
+ * app on the next port, started side by side for one run's rounds.
+ */
+export async function startKeyholdAndBare(options: {
+  port: string;
+  env: Record<string, string>;
+  cpuProfileDir?: string;
+}): Promise<{ keyhold: NextServer; bare: NextServer; stop: () => Promise<void> }> {
+  const keyhold = await startNext({
+    port: options.port,
+    cpuProfileDir: options.cpuProfileDir,
+    env: { ...BENCH_ENV, ...options.env },
+  });
+  try {
+    const bare = await startNext({
+      port: String(Number(options.port) + 1),
+      dir: BARE_NEXT_DIR,
+      cpuProfileDir: options.cpuProfileDir,
+    });
+    return {
+      keyhold,
+      bare,
+      stop: async () => void (await Promise.all([keyhold.stop(), bare.stop()])),
+    };
+  } catch (error) {
+    await keyhold.stop();
+    throw error;
+  }
+}

@@ -39,14 +39,12 @@ import { startSession } from '@/lib/auth/sessions';
 import { slotForecast } from '@/lib/slots/forecast';
 import { forecastSlotShortages } from '@/lib/slots/shortages';
 import {
-  BARE_NEXT_DIR,
   BENCH_ENV,
   ensureBareNextBuilt,
   freshDatabase,
   median,
-  type NextServer,
   percentile,
-  startNext,
+  startKeyholdAndBare,
 } from './servers';
 
 const { values } = parseArgs({
@@ -341,20 +339,12 @@ const token = await encode({
 const cookie = `${cookieName}=${token}`;
 ensureBareNextBuilt();
 const cpuProfileDir = values.profile ? resolve('.bench-profiles') : undefined;
-const servers: NextServer[] = [];
+const { keyhold, bare, stop } = await startKeyholdAndBare({
+  port: values.port,
+  cpuProfileDir,
+  env: { DATABASE_URL: url },
+});
 try {
-  const keyhold = await startNext({
-    port: values.port,
-    cpuProfileDir,
-    env: { ...BENCH_ENV, DATABASE_URL: url },
-  });
-  servers.push(keyhold);
-  const bare = await startNext({
-    port: String(Number(values.port) + 1),
-    dir: BARE_NEXT_DIR,
-    cpuProfileDir,
-  });
-  servers.push(bare);
   // The sign-in page is loaded signed out (signed in, it sends you home).
   const pages: [string, string, string][] = [
     ['bare Next page (the floor)', `${bare.base}/`, ''],
@@ -405,5 +395,5 @@ try {
     }),
   );
 } finally {
-  for (const server of servers) await server.stop();
+  await stop();
 }

@@ -14,6 +14,17 @@ import {
 
 type LockRow = typeof simulatedLocks.$inferSelect;
 type CodeRow = typeof simulatedLockCodes.$inferSelect;
+
+/** A code written again to the lock (the same Keyhold code) takes the new digits and window in its own row. */
+const REWRITE_OWN_ROW = {
+  target: [simulatedLockCodes.lockId, simulatedLockCodes.keyholdCodeId],
+  set: {
+    code: sql`excluded.code`,
+    name: sql`excluded.name`,
+    startsAt: sql`excluded.starts_at`,
+    endsAt: sql`excluded.ends_at`,
+  },
+};
 type SetValues = {
   lockId: string;
   code: string;
@@ -199,15 +210,7 @@ export class SimulatedAdapter implements LockAdapter, LockEventReader {
             ) held
             where held.clashes = 0 and held.others < w."slotLimit"`,
       )
-      .onConflictDoUpdate({
-        target: [simulatedLockCodes.lockId, simulatedLockCodes.keyholdCodeId],
-        set: {
-          code: sql`excluded.code`,
-          name: sql`excluded.name`,
-          startsAt: sql`excluded.starts_at`,
-          endsAt: sql`excluded.ends_at`,
-        },
-      })
+      .onConflictDoUpdate(REWRITE_OWN_ROW)
       .returning()
       .prepare('simulated_lock_set_codes');
   }
@@ -243,15 +246,7 @@ export class SimulatedAdapter implements LockAdapter, LockEventReader {
               and (select count(*) from ${simulatedLockCodes} where ${others}) < ${p('slotLimit')}::int`,
           ),
       )
-      .onConflictDoUpdate({
-        target: [simulatedLockCodes.lockId, simulatedLockCodes.keyholdCodeId],
-        set: {
-          code: sql`excluded.code`,
-          name: sql`excluded.name`,
-          startsAt: sql`excluded.starts_at`,
-          endsAt: sql`excluded.ends_at`,
-        },
-      })
+      .onConflictDoUpdate(REWRITE_OWN_ROW)
       .returning()
       .prepare('simulated_lock_set_code');
   }
