@@ -520,4 +520,38 @@ describe('the reservation source webhook route', () => {
     expect(status).toBe(400);
     expect(answered.error.message).toBe('The body is larger than 256 KB.');
   });
+
+  // Review of issue 23: with the API out of the proxy, Next no longer caps a
+  // route's body (the proxy's copy was 10 MB at most); a chunked body says no length.
+  it('stops reading a chunked body without a length once it passes 256 KB', async () => {
+    const { stream, pulled } = endlessBody();
+    const response = await receiveWebhook(
+      new Request('http://keyhold.test/api/elsewhere', {
+        method: 'POST',
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+      params({ id: sourceId }),
+    );
+    expect(await answer(response)).toMatchObject({
+      status: 400,
+      body: { error: { message: 'The body is larger than 256 KB.', field: 'body' } },
+    });
+    // 4 chunks make 256 KB; the stream reads one ahead. Not the 100 it offers.
+    expect(pulled()).toBeLessThanOrEqual(6);
+  });
 });
+
+/** A request body of 64 KB chunks that would go on for 6.4 MB, counting what was read. */
+function endlessBody() {
+  let pulls = 0;
+  const chunk = new Uint8Array(64 * 1024).fill(120);
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulls += 1;
+      if (pulls > 100) controller.close();
+      else controller.enqueue(chunk);
+    },
+  });
+  return { stream, pulled: () => pulls };
+}

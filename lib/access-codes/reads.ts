@@ -10,6 +10,7 @@ import { can } from '@/lib/auth/permissions';
 import { readyBackupsColumn } from '@/lib/backup-pools/ready';
 import { AppError } from '@/lib/errors';
 import { parseId } from '@/lib/ids';
+import { deviceOfCode } from '@/lib/joins';
 import { formatCursor, parseCursor } from '@/lib/pagination';
 import { parseInput } from '@/lib/validation';
 import { isLive, shownStatus } from './predicates';
@@ -71,7 +72,7 @@ export async function getAccessCodeWithLock(
     db
       .select({ code: accessCodes, lock: codeLockColumns })
       .from(accessCodes)
-      .leftJoin(devices, eq(devices.id, accessCodes.deviceId))
+      .leftJoin(devices, deviceOfCode)
       .where(liveCodeById())
       .prepare('get_access_code_with_lock'),
   );

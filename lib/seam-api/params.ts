@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { readTextCapped } from '@/lib/http/body';
 import { isIsoInstant } from '@/lib/validation';
+
+/** The largest body a Seam-style call may send (a `create_multiple` of 500 codes is ~100 KB). */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Request parameters as Seam's SDK sends them: a JSON body, a query string
@@ -15,7 +19,11 @@ export async function readParams(request: Request): Promise<Record<string, unkno
     const values = url.searchParams.getAll(key).filter((v) => v !== '');
     if (values.length > 0) params[key] = values.length > 1 ? values : values[0];
   }
-  const text = request.body ? await request.text() : '';
+  const text = await readTextCapped(
+    request,
+    MAX_BODY_BYTES,
+    'The request body is larger than 1 MB.',
+  );
   if (text.trim() !== '') {
     let body: unknown;
     try {

@@ -343,6 +343,36 @@ describe('paging', () => {
 });
 
 describe('errors', () => {
+  // Review of issue 23: the API skips the proxy, whose copy of a body was
+  // capped; a chunked body announces no length, so the read itself must stop.
+  it('refuses a chunked body past 1 MB without reading the rest', async () => {
+    let pulls = 0;
+    const chunk = new TextEncoder().encode(' '.repeat(256 * 1024));
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls += 1;
+        if (pulls > 100) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const response = await handleSeamRequest(
+      new Request(`${endpoint}/devices/list`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keyA}`, 'content-type': 'application/json' },
+        body,
+        duplex: 'half',
+      } as RequestInit),
+      'devices/list',
+      { getDb: async () => database.db, now: () => NOW },
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: { type: 'invalid_input', message: 'The request body is larger than 1 MB.' },
+    });
+    // 4 chunks make 1 MB; the stream reads one ahead. Not the 100 it offers.
+    expect(pulls).toBeLessThanOrEqual(6);
+  });
+
   it('raises SeamHttpInvalidInputError naming the field', async () => {
     const seam = seamFor(keyA);
     const notAnId = await seam.accessCodes.create({ device_id: 'not-a-lock' }).catch((e) => e);
@@ -428,6 +458,44 @@ describe('isolation', () => {
       404,
       'action_attempt_not_found',
     ]);
+  });
+
+  it('never shows another organization’s lock on a code, even one wrongly pointed at it', async () => {
+    const [harbor] = await database.db.select().from(devices).where(eq(devices.id, lockA));
+    const [stray] = await database.db
+      .insert(accessCodes)
+      .values({
+        organizationId: harbor?.organizationId ?? '',
+        deviceId: lockB,
+        type: 'ongoing',
+        code: '864213',
+        name: 'Stray',
+      })
+      .returning();
+    const [rival] = await database.db.select().from(devices).where(eq(devices.id, lockB));
+    await database.db
+      .update(devices)
+      .set({
+        errors: [
+          {
+            code: 'device_removed',
+            message: 'Rival lock 9 was reset',
+            createdAt: NOW.toISOString(),
+          },
+        ],
+      })
+      .where(eq(devices.id, lockB));
+    try {
+      const code = await seamFor(keyA).accessCodes.get({ access_code_id: stray?.id ?? '' });
+      expect(code.errors).toEqual([]);
+      expect(code.is_backup_access_code_available).toBe(false);
+    } finally {
+      await database.db
+        .update(devices)
+        .set({ errors: rival?.errors ?? [] })
+        .where(eq(devices.id, lockB));
+      await database.db.delete(accessCodes).where(eq(accessCodes.id, stray?.id ?? ''));
+    }
   });
 
   it('answers 404 to a list of codes on a lock that is not there, another’s, or replaced', async () => {

@@ -1,7 +1,7 @@
 // POST /api/sources/<id>/webhook — a PMS's booking event, signed with the source's secret (lib/sources/webhooks.ts).
 import { getDatabase } from '@/db/client';
 import { clock } from '@/lib/clock';
-import { AppError } from '@/lib/errors';
+import { readTextCapped } from '@/lib/http/body';
 import { jsonRoute } from '@/lib/http/route';
 import { MAX_WEBHOOK_BYTES, takeWebhook } from '@/lib/sources/webhooks';
 import { WEBHOOK_SIGNATURE_HEADER } from '@/lib/webhooks/signature';
@@ -9,14 +9,11 @@ import { WEBHOOK_SIGNATURE_HEADER } from '@/lib/webhooks/signature';
 export const dynamic = 'force-dynamic';
 
 export const POST = jsonRoute<{ id: string }>(async ({ request, params }) => {
-  const length = Number(request.headers.get('content-length') ?? 0);
-  if (length > MAX_WEBHOOK_BYTES) {
-    throw new AppError('invalid_input', 'The body is larger than 256 KB.', { field: 'body' });
-  }
-  const rawBody = await request.text();
-  if (Buffer.byteLength(rawBody) > MAX_WEBHOOK_BYTES) {
-    throw new AppError('invalid_input', 'The body is larger than 256 KB.', { field: 'body' });
-  }
+  const rawBody = await readTextCapped(
+    request,
+    MAX_WEBHOOK_BYTES,
+    'The body is larger than 256 KB.',
+  );
   const { db } = await getDatabase();
   const receipt = await takeWebhook(
     db,
