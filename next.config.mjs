@@ -9,12 +9,24 @@ const nextConfig = {
   experimental: {
     // A CSV import posts the file's text (lib/sources/csv.ts refuses over 5 MB,
     // with a message on the file) to a server action; Next's own limit is 1 MB.
-    // The proxy reads bodies up to its own 10 MB (proxyClientMaxBodySize).
+    // Pages' requests pass the proxy, which reads bodies up to its own 10 MB
+    // (proxyClientMaxBodySize); the API skips it and caps its bodies itself
+    // (lib/http/body.ts).
     serverActions: { bodySizeLimit: '6mb' },
   },
-  // Static files skip proxy.ts, which sets these (and the CSP) on everything else.
+  // Static files skip proxy.ts, which sets these (and the CSP) on pages; the
+  // API's route shells set them (and the JSON policy) on their answers. The
+  // JSON policy here covers what Next answers under /api itself (405, OPTIONS);
+  // Auth.js's pages under /api/auth keep the page policy. It must equal
+  // JSON_POLICY in lib/http/security-headers.ts (a test holds them together).
   async headers() {
     return [
+      {
+        source: '/api/:path((?!auth/).*)',
+        headers: [
+          { key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" },
+        ],
+      },
       {
         source: '/:path*',
         headers: [

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { unstable_doesMiddlewareMatch } from 'next/experimental/testing/server';
 import { NextRequest } from 'next/server';
 import { describe, expect, it } from 'vitest';
-import { pagePolicy } from '@/lib/http/security-headers';
+import { JSON_POLICY, pagePolicy } from '@/lib/http/security-headers';
 import proxy, { config } from '@/proxy';
 
 // Finding 18.5: paths whose percent-escapes do not decode answered 500 from
@@ -191,4 +192,12 @@ describe('where the proxy runs', () => {
     'skips the static file %s',
     (url) => expect(runsOn(url)).toBe(false),
   );
+});
+
+// Review of issue 23: what Next answers under /api itself (405, OPTIONS) gets
+// its JSON policy from next.config.mjs, which cannot import the TypeScript one.
+it('next.config.mjs gives the API the same JSON policy as the route shells', () => {
+  const config = readFileSync(new URL('./next.config.mjs', import.meta.url), 'utf8');
+  expect(config).toContain(`source: '/api/:path((?!auth/).*)'`);
+  expect(config).toContain(`value: "${JSON_POLICY}"`);
 });

@@ -47,3 +47,29 @@ test('an API path that does not decode answers 404 in JSON, not 500', async ({ r
     expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'Not found.' } });
   }
 });
+
+// Review of issue 23: answers Next makes itself under /api (no route; a method
+// the route does not have) carry the JSON policy too, and no route is HTML.
+test('an unknown API path and a method a route lacks answer with the JSON policy', async ({
+  request,
+}) => {
+  const unknown = await request.get('/api/no-such-endpoint');
+  expect(unknown.status()).toBe(404);
+  expect(await unknown.json()).toEqual({
+    error: { code: 'not_found', message: 'Page not found.' },
+  });
+  expect(unknown.headers()['content-security-policy']).toBe(
+    "default-src 'none'; frame-ancestors 'none'",
+  );
+  expect(unknown.headers()['x-request-id']).toMatch(/\S/);
+  const wrongMethod = await request.delete('/api/live');
+  expect(wrongMethod.status()).toBe(405);
+  expect(wrongMethod.headers()['content-security-policy']).toBe(
+    "default-src 'none'; frame-ancestors 'none'",
+  );
+  // Auth.js's own pages keep the page policy.
+  const signIn = await request.get('/api/auth/signin', { maxRedirects: 0 });
+  expect(signIn.headers()['content-security-policy'] ?? '').not.toBe(
+    "default-src 'none'; frame-ancestors 'none'",
+  );
+});

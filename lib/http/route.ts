@@ -75,7 +75,11 @@ export function jsonRoute<P extends RouteParams = Record<string, never>, T = unk
         const params = ((await context?.params) ?? {}) as P;
         const searchParams = firstValues(new URL(request.url).searchParams);
         const result = await handler({ request, params, searchParams });
-        response = result instanceof Response ? result : NextResponse.json(result);
+        // A handler's own Response is copied: its headers may be immutable (a redirect, a fetch).
+        response =
+          result instanceof Response
+            ? new Response(result.body, result)
+            : NextResponse.json(result);
       } catch (error) {
         response = jsonError(error);
       }

@@ -154,11 +154,15 @@ function pagination(after: string | null) {
   return { has_next_page: cursor !== null, next_page_cursor: cursor, next_page_url: null };
 }
 
-/** The locks behind a set of codes, for the device errors Seam shows on each code. */
-/** The codes' locks' `codeLockColumns`, by id: one small prepared read. */
+/**
+ * The codes' locks' `codeLockColumns` (the device errors Seam shows on each
+ * code), by id: for answers whose codes were not read with their lock (writes,
+ * `get` by digits, a list by ids). `get` by id and a lock's list read the lock
+ * in their own statement.
+ */
 async function locksOfCodes(ctx: EndpointContext, ids: string[]) {
-  // Prepared once: `get` runs this on every call. The ids come from code rows
-  // (uuids), passed as one Postgres array literal so the statement never changes.
+  // Prepared once. The ids come from code rows (uuids), passed as one Postgres
+  // array literal so the statement never changes.
   const query = prepared(ctx.db, 'devices_for_codes', () =>
     ctx.db
       .select(codeLockColumns)
