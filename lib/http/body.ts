@@ -13,8 +13,21 @@ export async function readTextCapped(
 ): Promise<string> {
   const refuse = () => new AppError('invalid_input', tooLarge, { field: 'body' });
   if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw refuse();
-  if (!request.body) return '';
-  const reader = request.body.getReader();
+  const bytes = await readBytesAtMost(request, maxBytes);
+  if (bytes === null) throw refuse();
+  return bytes.toString('utf8');
+}
+
+/**
+ * A request's or response's body, or null once it passes `maxBytes` (the rest
+ * is never read: the stream is cancelled).
+ */
+export async function readBytesAtMost(
+  message: Pick<Request, 'body'>,
+  maxBytes: number,
+): Promise<Buffer | null> {
+  if (!message.body) return Buffer.alloc(0);
+  const reader = message.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -22,10 +35,10 @@ export async function readTextCapped(
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
-      throw refuse();
+      await reader.cancel().catch(() => {});
+      return null;
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -2,6 +2,7 @@
 // size. Parsing is ./ical.ts's; when to read again is the caller's.
 
 import { z } from 'zod';
+import { readBytesAtMost } from '@/lib/http/body';
 
 export type FeedRead =
   | { kind: 'ok'; body: string; etag: string | null; lastModified: string | null }
@@ -152,22 +153,9 @@ function failed(
 
 /** The body as text, or null once it passes `maxBytes` (the rest is never downloaded). */
 async function readAtMost(response: Response, maxBytes: number): Promise<string | null> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
+  const bytes = await readBytesAtMost(response, maxBytes);
   // iCal is UTF-8 (RFC 5545 §3.1.4); TextDecoder also drops a byte-order mark.
-  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+  return bytes === null ? null : new TextDecoder('utf-8').decode(bytes);
 }
 
 async function discard(response: Response): Promise<void> {
