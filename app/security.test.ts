@@ -792,6 +792,12 @@ const ROUTES: Record<string, RouteRow> = {
   },
   ...Object.fromEntries(
     ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => [
+      `app/api/[...rest]/route.ts#${method}`,
+      { public: 'no such endpoint: always a JSON 404, reads nothing' },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => [
       `app/api/seam/[...path]/route.ts#${method}`,
       {
         public:
