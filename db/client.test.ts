@@ -1,6 +1,7 @@
+import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inIds } from './client';
-import { devices } from './schema';
+import { inIds, jsonRows } from './client';
+import { devices, properties } from './schema';
 import {
   addSimulatedLock,
   createOrganization,
@@ -45,5 +46,69 @@ describe('inIds', () => {
     const [a = '', b = ''] = ids;
     await expect(selected([`${a},${b}`])).rejects.toThrow();
     await expect(selected([`${a}"}`])).rejects.toThrow();
+  });
+});
+
+describe('jsonRows', () => {
+  // Whatever a column holds, the rows read as JSON arrays are the rows the ORM gives.
+  const columns = {
+    id: devices.id,
+    name: devices.name,
+    room: devices.room,
+    online: devices.online,
+    batteryLevel: devices.batteryLevel,
+    slotLimit: devices.slotLimit,
+    errors: devices.errors,
+    codeConstraints: devices.codeConstraints,
+    createdAt: devices.createdAt,
+    replacedAt: devices.replacedAt,
+    timeZone: properties.timeZone,
+    nameLength: sql<number>`length(${devices.name})`,
+  };
+  const rows = jsonRows(columns);
+
+  it('gives the rows db.select gives, in the order asked, timestamps as Dates', async () => {
+    const [a = '', b = ''] = ids;
+    await database.db
+      .update(devices)
+      .set({
+        online: false,
+        batteryLevel: 0.125,
+        slotLimit: null,
+        room: null,
+        replacedAt: new Date('2026-12-06T10:11:12.345Z'),
+        errors: [
+          { code: 'device_disconnected', message: 'The lock is "offline".', createdAt: 'x' },
+        ],
+      })
+      .where(eq(devices.id, a));
+    await database.db.update(devices).set({ batteryLevel: 0.7 }).where(eq(devices.id, b));
+    const query = () =>
+      database.db
+        .select(columns)
+        .from(devices)
+        .innerJoin(properties, eq(properties.id, devices.propertyId));
+    const expected = await query().orderBy(asc(devices.room), asc(devices.id));
+    const [result] = await database.db
+      .select({ rows: rows.aggregate(sql`order by ${devices.room}, ${devices.id}`) })
+      .from(devices)
+      .innerJoin(properties, eq(properties.id, devices.propertyId));
+    const parsed = rows.parse(result?.rows);
+    expect(parsed).toEqual(expected);
+    expect(parsed.length).toBe(3);
+    expect(parsed.find((r) => r.id === a)?.replacedAt).toEqual(
+      new Date('2026-12-06T10:11:12.345Z'),
+    );
+    expect(parsed[0]?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('reads no rows as an empty list', async () => {
+    const [result] = await database.db
+      .select({ rows: rows.aggregate() })
+      .from(devices)
+      .innerJoin(properties, eq(properties.id, devices.propertyId))
+      .where(eq(devices.name, 'no such lock'));
+    expect(result?.rows).toBe('[]');
+    expect(rows.parse(result?.rows)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 // operations.ts, which hides the digits it returns the same way.
 import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Executor, prepared } from '@/db/client';
+import { type Executor, jsonRows, prepared } from '@/db/client';
 import { type AccessCode, accessCodes, devices, type Issue } from '@/db/schema';
 import { type Actor, assertCan } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/permissions';
@@ -123,19 +123,7 @@ const listColumns = {
 };
 export type AccessCodeListItem = Pick<AccessCode, keyof typeof listColumns>;
 
-const LIST_KEYS = Object.keys(listColumns) as (keyof typeof listColumns)[];
-const LIST_DATES = new Set<string>(['startsAt', 'endsAt', 'pulledAt', 'createdAt']);
-
-/** A list row Postgres wrote as a JSON array in `LIST_KEYS` order: timestamps as ISO text. */
-function fromJsonArray(values: unknown[]): AccessCodeListItem {
-  const row: Record<string, unknown> = {};
-  for (let i = 0; i < LIST_KEYS.length; i++) {
-    const key = LIST_KEYS[i] as string;
-    const value = values[i] ?? null;
-    row[key] = LIST_DATES.has(key) && value !== null ? new Date(value as string) : value;
-  }
-  return row as AccessCodeListItem;
-}
+const listRows = jsonRows(listColumns);
 
 /** Live codes of the actor's organization, oldest first, a page at a time; statuses as at `now`. */
 export async function listAccessCodes(
@@ -155,17 +143,9 @@ export async function listAccessCodes(
   let rows: AccessCodeListItem[];
   let lock: CodeLock | null | undefined;
   if (data.deviceId && !data.reservationId && !data.accessCodeIds) {
-    // One lock's codes — the API's busiest read. Postgres hands the page back
-    // as one JSON text of rows as arrays (`json_build_array`, in listColumns'
-    // order), which V8 parses natively: mapping 55 rows × 20 columns through
-    // the ORM cost more CPU than the rest of the request, and `json_agg` of
-    // whole rows cost Postgres twice what the arrays do (issue 23).
-    // The lock's `codeLockColumns` come in the same statement (one round trip).
+    // One lock's codes — the API's busiest read: the page as JSON arrays
+    // (`jsonRows`) and the lock's `codeLockColumns`, in one statement.
     const query = prepared(db, 'list_codes_of_lock', () => {
-      const values = sql.join(
-        LIST_KEYS.map((key) => sql`${listColumns[key]}`),
-        sql`, `,
-      );
       const page = sql`(select * from ${accessCodes} where ${and(
         eq(accessCodes.organizationId, sql.placeholder('organizationId')),
         sql`${accessCodes.deviceId} = ${devices.id}`,
@@ -175,7 +155,7 @@ export async function listAccessCodes(
       return db
         .select({
           lock: codeLockColumns,
-          rows: sql<string>`(select coalesce(json_agg(json_build_array(${values}) order by ${accessCodes.createdAt}, ${accessCodes.id})::text, '[]') from ${page})`,
+          rows: sql<string>`(select ${listRows.aggregate(sql`order by ${accessCodes.createdAt}, ${accessCodes.id}`)} from ${page})`,
         })
         .from(devices)
         .where(
@@ -195,7 +175,7 @@ export async function listAccessCodes(
       now: now.toISOString(),
     });
     lock = result?.lock ?? null;
-    rows = (JSON.parse(result?.rows ?? '[]') as unknown[][]).map(fromJsonArray);
+    rows = listRows.parse(result?.rows);
   } else {
     const conditions: (SQL | undefined)[] = [
       eq(accessCodes.organizationId, actor.organizationId),
