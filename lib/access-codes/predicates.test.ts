@@ -300,6 +300,22 @@ describe('code predicates: the TypeScript and the SQL form agree', () => {
     expect(drizzle.map((r) => r.shown)).toEqual(promoted.map(() => 'set'));
   });
 
+  // A rule on a column that is never NULL is written without coalesce, so
+  // Postgres can see that a partial index covers it: counting a lock's
+  // ready backups goes through access_codes_backup_pool_idx, not every code.
+  it("isAvailableBackup: Postgres can count a lock's pool through the backup-pool index", async () => {
+    const plan = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const lines = await queryRows<{ 'QUERY PLAN': string }>(
+        tx,
+        sql`explain select count(*) from access_codes b
+             where b.device_id = ${'00000000-0000-0000-0000-000000000000'} and ${isAvailableBackup.sql({ table: 'b' })}`,
+      );
+      return lines.map((l) => l['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('access_codes_backup_pool_idx');
+  });
+
   it('refuses to judge a rule that depends on the time without one', () => {
     const row = rows[0] as CodeFacts;
     expect(() =>

@@ -6,15 +6,6 @@ import { isAvailableBackup } from '@/lib/access-codes/predicates';
 import { canHonourCodes } from '@/lib/devices/predicates';
 
 /**
- * What `isAvailableBackup` already demands, spelled as the partial index
- * access_codes_backup_pool_idx is: the rule's own SQL (coalesce(… in (true),
- * false)) does not let Postgres see that the index covers it, and counting a
- * pool per lock through the lock's every code costs the arrivals board over
- * half of its largest query. It narrows nothing the rule does not.
- */
-const POOL_INDEX_HINT = sql`b.is_backup and b.pulled_at is null and b.deleted_at is null`;
-
-/**
  * How many healthy backup codes sit on each lock, whatever the lock's own
  * state, as a column of a query on `devices` (written out in full: drizzle
  * leaves columns unqualified in single-table selects, which a subquery would
@@ -22,7 +13,7 @@ const POOL_INDEX_HINT = sql`b.is_backup and b.pulled_at is null and b.deleted_at
  * `readyBackupsColumn`.
  */
 export const availableBackupsColumn = sql<number>`(select count(*)::int from access_codes b
-  where b.device_id = devices.id and ${POOL_INDEX_HINT} and ${isAvailableBackup.sql({ table: 'b' })})`;
+  where b.device_id = devices.id and ${isAvailableBackup.sql({ table: 'b' })})`;
 
 /**
  * How many backup codes a guest could be given now, per lock: the healthy
