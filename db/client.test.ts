@@ -1,4 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
+import { bigint, numeric, pgTable, timestamp } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inIds, jsonRows } from './client';
 import { devices, properties } from './schema';
@@ -100,6 +101,21 @@ describe('jsonRows', () => {
       new Date('2026-12-06T10:11:12.345Z'),
     );
     expect(parsed[0]?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('refuses a column it would read differently from db.select', () => {
+    const other = pgTable('other', {
+      local: timestamp('local'),
+      amount: numeric('amount'),
+      big: bigint('big', { mode: 'bigint' }),
+      zoned: timestamp('zoned', { withTimezone: true }),
+    });
+    expect(() => jsonRows({ local: other.local })).toThrow(/cannot read local/);
+    expect(() => jsonRows({ amount: other.amount, big: other.big })).toThrow(/amount, big/);
+    expect(() => jsonRows({ latest: sql`max(${other.zoned})`.mapWith(other.zoned) })).toThrow(
+      /cannot read latest/,
+    );
+    expect(() => jsonRows({ zoned: other.zoned, count: sql<number>`count(*)::int` })).not.toThrow();
   });
 
   it('reads no rows as an empty list', async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Column, is, type SQL, sql } from 'drizzle-orm';
+import { Column, is, noopDecoder, type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -202,20 +202,57 @@ export function prepared<T>(executor: Executor, name: string, build: () => T): T
 export type JsonRowColumns = Record<string, Column | SQL>;
 
 /**
+ * Column types whose JSON is the value `db.select` gives (a timestamp with
+ * its zone is turned back into a Date). Others would come back different: a
+ * numeric or bigint as a number, not the driver's string; a timestamp without
+ * a zone read in the process's zone.
+ */
+const JSON_AS_SELECTED = new Set([
+  'PgUUID',
+  'PgText',
+  'PgVarchar',
+  'PgEnumColumn',
+  'PgBoolean',
+  'PgInteger',
+  'PgSmallInt',
+  'PgReal',
+  'PgDoublePrecision',
+  'PgJsonb',
+  'PgTime',
+]);
+
+function readsAsSelected(column: Column | SQL): boolean {
+  if (!is(column, Column)) {
+    // An expression read as is; one mapped by `mapWith` would lose its mapping.
+    return (column as unknown as { decoder: unknown }).decoder === noopDecoder;
+  }
+  if (column.columnType === 'PgTimestamp') {
+    return (column as unknown as { withTimezone: boolean }).withTimezone;
+  }
+  return JSON_AS_SELECTED.has(column.columnType);
+}
+
+/**
  * A read of hundreds of rows without the ORM's row mapping. Postgres writes
  * the rows as one JSON text of arrays (`json_agg(json_build_array(…))`, in the
  * columns' order), V8 parses it natively, and each array becomes an object
  * keyed as `columns` is, timestamps as Dates: the same rows `db.select(columns)`
- * gives. Mapping rows field by field through the ORM cost the arrivals board
- * and the API's `list` more CPU than the rest of their work (issue 23);
+ * gives (a column type for which it would not be is refused when the read is
+ * defined). Mapping rows field by field through the ORM cost the arrivals
+ * board and the API's `list` more CPU than the rest of their work (issue 23);
  * `json_agg` of whole rows costs Postgres twice what the arrays do.
  *
- * Select `aggregate(…)` as a query's one column (a query with a join, so every
- * column is written with its table; one table alone needs no qualifying),
- * then `parse` its text.
+ * Select `aggregate(…)` as a column of a query on the columns' tables (or of
+ * a subquery), then `parse` its text.
  */
 export function jsonRows<C extends JsonRowColumns>(columns: C) {
   const keys = Object.keys(columns);
+  // json_build_array takes at most 100 arguments.
+  if (keys.length > 100) throw new Error('jsonRows reads at most 100 columns');
+  const refused = keys.filter((key) => !readsAsSelected(columns[key] as Column | SQL));
+  if (refused.length > 0) {
+    throw new Error(`jsonRows cannot read ${refused.join(', ')} as db.select would`);
+  }
   const isDate = keys.map((key) => {
     const column = columns[key];
     return is(column, Column) && column.dataType === 'date';

@@ -12,6 +12,10 @@ import { type AccessCode, type AccessCodeStatus, accessCodes } from '@/db/schema
  * can never drift apart; `predicates.test.ts` runs a table of codes through
  * both on a real Postgres. Comparisons are two-valued in SQL as in
  * TypeScript: a NULL never matches, and `not` of a non-match is a match.
+ * Columns that are never NULL are compared plainly (no coalesce), so Postgres
+ * can see a partial index that covers a rule; that is why a rule is for real
+ * rows only, never for the all-NULL side of an outer join (use it inside the
+ * join's `on`, or under `count(c.id) filter (…)`, as the queries here do).
  */
 
 /** The columns a rule may read, with the TypeScript names of `access_codes`. */
