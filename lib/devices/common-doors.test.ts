@@ -31,7 +31,7 @@ import {
   updateReservation,
 } from '@/lib/reservations/operations';
 import { listStayOptions, locksAtProperty } from '@/lib/reservations/options';
-import { findOverlaps } from '@/lib/reservations/overlap';
+import { findOverlaps, findOverlapsOfStays } from '@/lib/reservations/overlap';
 import type { CreateReservationInput } from '@/lib/reservations/stay-input';
 import { deriveKey } from '@/lib/secret-box';
 import { ingestBookings } from '@/lib/sources/ingest';
@@ -226,6 +226,10 @@ describe('a stay and its common door', () => {
       },
     ]);
     expect(overlaps).toEqual([[], []]);
+    // Arrivals asks by the stays' ids, with the rule in SQL: no clash either.
+    expect(await findOverlapsOfStays(database.db, harbor.org.id, [ana.id, ben.id])).toEqual(
+      new Map(),
+    );
     // Moving Ben a day earlier is no double booking either.
     await updateReservation(database.db, frontDesk, ben.id, { checkInDate: dateIn(0) }, T0);
     // Booking Ana's own room at the same time still is one.

@@ -43,11 +43,23 @@ export function windowsOverlapSql(
 }
 
 /**
- * For each stay (in the order given), the organization's other confirmed
- * stays that overlap it on one of its rooms. Cancelled stays never count,
- * nor do common doors (../devices/common-doors.ts): a stay may name one among
- * its locks, and none is ever double booked.
- * One query whatever the number of stays.
+ * What can be double booked: a confirmed stay's hold on a room. Cancelled
+ * stays never count, nor do common doors (../devices/common-doors.ts): a stay
+ * may name one among its locks (or hold it through its rooms), and every stay
+ * at a property shares its entrance. Over the query's names for the link, the
+ * lock and the other stay, so both finders below ask the same.
+ */
+function canClash(names: { link: string; lock: string; stay: string }): SQL {
+  const link = sql.identifier(names.link);
+  const lock = sql.identifier(names.lock);
+  const stay = sql.identifier(names.stay);
+  return sql`(not ${link}.via_common_door and not ${lock}.common_door and ${stay}.status = 'confirmed')`;
+}
+
+/**
+ * For each stay (in the order given), the organization's other stays that
+ * overlap it on one of its rooms (`canClash`). One query whatever the number
+ * of stays.
  */
 export async function findOverlaps(
   db: Executor,
@@ -77,10 +89,7 @@ export async function findOverlaps(
       and(
         eq(reservationDevices.organizationId, organizationId),
         inIds(reservationDevices.deviceId, deviceIds),
-        // Only rooms: every stay at a property shares its entrance, and that is no double booking.
-        eq(reservationDevices.viaCommonDoor, false),
-        eq(devices.commonDoor, false),
-        eq(reservations.status, 'confirmed'),
+        canClash({ link: 'reservation_devices', lock: 'devices', stay: 'reservations' }),
         lt(reservations.startsAt, until),
         gt(reservations.endsAt, from),
       ),
@@ -144,15 +153,13 @@ export async function findOverlapsOfStays(
           and own.organization_id = mine.organization_id
         join reservation_devices held on held.device_id = own.device_id
           and held.organization_id = mine.organization_id
-          and not held.via_common_door
         join reservations other on other.id = held.reservation_id
           and other.organization_id = held.organization_id
         join properties p on p.id = other.property_id and p.organization_id = other.organization_id
         join devices d on d.id = held.device_id and d.organization_id = held.organization_id
-          and not d.common_door
         where mine.organization_id = ${organizationId}
           and ${inIds(sql`mine.id`, reservationIds)}
-          and other.status = 'confirmed'
+          and ${canClash({ link: 'held', lock: 'd', stay: 'other' })}
           and other.id <> mine.id
           and ${clash}
         order by mine.id, other.starts_at, d.name, other.id, d.id`,
