@@ -20,10 +20,10 @@ import { loadActor } from '@/lib/auth/actor';
 import {
   ensureBareNextBuilt,
   freshDatabase,
-  median,
   type NextServer,
   startKeyholdAndBare,
 } from './servers';
+import { median } from './stats';
 
 const { values } = parseArgs({
   options: {

@@ -29,6 +29,7 @@ import { queueDueGuestCodeMessages } from '@/lib/messages/schedule';
 import type { Transports } from '@/lib/messages/transport-types';
 import { LOGGED_PREFIX, logTransport, smtpTransport } from '@/lib/messages/transports';
 import { chunked, seedSimulatedLocks } from './seed';
+import { percentile } from './stats';
 
 const { values } = parseArgs({
   options: {
@@ -46,10 +47,6 @@ const EXTRA_MESSAGES = Number(values.messages);
 const STEADY_RUNS = 20;
 const DAY = 86_400_000;
 const engines = values.engine === 'both' ? ['pglite', 'postgres'] : [values.engine ?? 'pglite'];
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? 0;
-}
 
 const ms = (n: number) => Math.round(n * 10) / 10;
 
@@ -369,8 +366,8 @@ async function bench(engine: string) {
           steadyState: {
             runs: STEADY_RUNS,
             queued: steadyQueued,
-            p50Ms: ms(percentile(steady, 0.5)),
-            p95Ms: ms(percentile(steady, 0.95)),
+            p50Ms: ms(percentile(steady, 50)),
+            p95Ms: ms(percentile(steady, 95)),
             maxMs: ms(steady.at(-1) ?? 0),
           },
           afterDigitsChanged: {

@@ -124,16 +124,6 @@ async function waitFor(url: string) {
   throw new Error(`server did not start: ${url}`);
 }
 
-/** The value at percentile `p` of an ascending list. */
-export const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-
-/** The middle value (the upper one of an even count). */
-export function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
 /**
  * Keyhold's build on `port` (with the bench settings and `env`) and the bare
  * app on the next port, started side by side for one run's rounds.

@@ -39,6 +39,7 @@ import { startFeedServer } from '@/lib/sources/testing/feed-server';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from '@/lib/webhooks/signature';
 import { seedSimulatedLocks } from './seed';
 import { BENCH_ENV, freshDatabase, type NextServer, startNext } from './servers';
+import { percentile } from './stats';
 
 const { values } = parseArgs({
   options: {
@@ -93,10 +94,6 @@ function calendar(f: number, today: Date): string {
     'END:VCALENDAR',
     '',
   ].join('\r\n');
-}
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? 0;
 }
 
 const round = (ms: number) => +ms.toFixed(1);
@@ -304,9 +301,9 @@ function summarize(title: string, deliveries: Delivery[], wallMs: number) {
     deliveries: deliveries.length,
     wallSeconds: +(wallMs / 1000).toFixed(1),
     perSecond: +((deliveries.length / wallMs) * 1000).toFixed(1),
-    p50Ms: round(percentile(sorted, 0.5)),
-    p95Ms: round(percentile(sorted, 0.95)),
-    p99Ms: round(percentile(sorted, 0.99)),
+    p50Ms: round(percentile(sorted, 50)),
+    p95Ms: round(percentile(sorted, 95)),
+    p99Ms: round(percentile(sorted, 99)),
     maxMs: round(sorted.at(-1) ?? 0),
     outcomes,
   };

@@ -25,6 +25,7 @@ import { defaultAdapters } from '@/lib/devices/connections';
 import { runTick } from '@/lib/reconciler/tick';
 import { programStaffCodes } from '@/lib/staff/codes';
 import { chunked, seedSimulatedLocks } from './seed';
+import { median } from './stats';
 
 const { values } = parseArgs({
   options: {
@@ -155,10 +156,8 @@ async function seed(db: Db, now: Date) {
   return { windows: windows.length, doors: access.length };
 }
 
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return Math.round(sorted[Math.floor((sorted.length - 1) / 2)] ?? 0);
-};
+/** Whole milliseconds, the median of the runs. */
+const medianMs = (xs: number[]) => Math.round(median(xs));
 const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
   const started = performance.now();
   const result = await work();
@@ -206,7 +205,7 @@ async function run(engine: string) {
     noChange: again,
     noChangeMs: againMs,
     programmingTicks,
-    quietTickMs: median(quiet),
+    quietTickMs: medianMs(quiet),
     quietTickStaffChanges: quietStaff,
   };
 }
@@ -227,10 +226,10 @@ for (const engine of engines) {
         firstRun: last?.firstRun,
         noChange: last?.noChange,
         runs: RUNS,
-        firstProgramStaffCodesMs: median(runs.map((r) => r.firstRunMs)),
-        noChangeProgramStaffCodesMs: median(runs.map((r) => r.noChangeMs)),
+        firstProgramStaffCodesMs: medianMs(runs.map((r) => r.firstRunMs)),
+        noChangeProgramStaffCodesMs: medianMs(runs.map((r) => r.noChangeMs)),
         ticksToProgram: last?.programmingTicks,
-        quietTickMs: median(runs.map((r) => r.quietTickMs)),
+        quietTickMs: medianMs(runs.map((r) => r.quietTickMs)),
         quietTickStaffChanges: last?.quietTickStaffChanges,
         eachRun: runs.map((r) => ({
           firstMs: Math.round(r.firstRunMs),

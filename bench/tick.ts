@@ -20,6 +20,7 @@ import { defaultAdapters } from '@/lib/devices/connections';
 import type { CodeOnLock, LockAdapter, SetCodeRequest } from '@/lib/locks/adapter';
 import { runTick } from '@/lib/reconciler/tick';
 import { chunked, seedSimulatedLocks } from './seed';
+import { percentile } from './stats';
 
 const { values } = parseArgs({
   options: {
@@ -97,10 +98,6 @@ async function seed(db: Db, now: Date) {
   await chunked(codes, 1000, (chunk) => db.insert(accessCodes).values(chunk));
 }
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? 0;
-}
-
 async function bench(engine: string) {
   const saved = process.env.DATABASE_URL;
   if (engine === 'pglite') delete process.env.DATABASE_URL;
@@ -164,11 +161,11 @@ async function bench(engine: string) {
     wallSeconds: +(wallMs / 1000).toFixed(2),
     codesPerSecond: Math.round((CODES / wallMs) * 1000),
     ticks: tickMs.length,
-    tickP50Ms: Math.round(percentile(sorted, 0.5)),
-    tickP95Ms: Math.round(percentile(sorted, 0.95)),
+    tickP50Ms: Math.round(percentile(sorted, 50)),
+    tickP95Ms: Math.round(percentile(sorted, 95)),
     rounds: rounds.length,
-    roundP50Ms: Math.round(percentile(rounds, 0.5)),
-    roundP95Ms: Math.round(percentile(rounds, 0.95)),
+    roundP50Ms: Math.round(percentile(rounds, 50)),
+    roundP95Ms: Math.round(percentile(rounds, 95)),
     peakRssMb: Math.round(peakRss / 1024 / 1024),
     ...(LATENCY > 0
       ? { idealSeconds: +(ideal / 1000).toFixed(1), ofIdeal: +(wallMs / ideal).toFixed(2) }

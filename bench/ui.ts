@@ -38,14 +38,8 @@ import { listArrivals } from '@/lib/arrivals/arrivals';
 import { startSession } from '@/lib/auth/sessions';
 import { slotForecast } from '@/lib/slots/forecast';
 import { forecastSlotShortages } from '@/lib/slots/shortages';
-import {
-  BENCH_ENV,
-  ensureBareNextBuilt,
-  freshDatabase,
-  median,
-  percentile,
-  startKeyholdAndBare,
-} from './servers';
+import { BENCH_ENV, ensureBareNextBuilt, freshDatabase, startKeyholdAndBare } from './servers';
+import { median, percentile } from './stats';
 
 const { values } = parseArgs({
   options: {

@@ -22,6 +22,7 @@ import { deriveKey } from '@/lib/secret-box';
 import { createWebhookEndpoint } from '@/lib/webhooks/endpoints';
 import { startWebhookReceiver } from '@/lib/webhooks/testing';
 import { webhookTransport } from '@/lib/webhooks/transport';
+import { percentile } from './stats';
 
 const { values } = parseArgs({
   options: {
@@ -35,15 +36,12 @@ const SINGLE = Number(values.single);
 const engines = values.engine === 'both' ? ['pglite', 'postgres'] : [values.engine ?? 'pglite'];
 const KEY = deriveKey('bench key for sealing webhook secrets');
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? 0;
-}
 const ms = (n: number) => Math.round(n * 10) / 10;
 const summary = (latencies: number[]) => {
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
-    p50: ms(percentile(sorted, 0.5)),
-    p99: ms(percentile(sorted, 0.99)),
+    p50: ms(percentile(sorted, 50)),
+    p99: ms(percentile(sorted, 99)),
     max: ms(sorted.at(-1) ?? 0),
   };
 };

@@ -27,6 +27,7 @@ import { startZwaveNetwork } from '@/lib/locks/zwave/testing';
 import { runTick } from '@/lib/reconciler/tick';
 import { createReservation } from '@/lib/reservations/operations';
 import { localDateTimeParts } from '@/lib/time';
+import { median } from './stats';
 
 const { values } = parseArgs({
   options: {
@@ -256,12 +257,6 @@ async function run(): Promise<Run> {
     await network.stop();
     await database.close();
   }
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 function table(rows: (string | number)[][]) {
