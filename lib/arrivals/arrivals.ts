@@ -217,7 +217,7 @@ function arrivalOf(
 
 // The board's three big reads (a row per stay, per stay's lock, per guest
 // code: ~2,400 rows for 2,000 locks) come back as JSON arrays (`jsonRows`):
-// the ORM's row mapping was the largest part of the page's CPU.
+// mapping them through the ORM cost ~7 of the board's ~22 ms of CPU (issue 23).
 const stayRows = jsonRows({
   reservationId: reservations.id,
   guestName: reservations.guestName,
