@@ -50,10 +50,12 @@ export function windowsOverlapSql(
  * lock and the other stay, so both finders below ask the same.
  */
 function canClash(names: { link: string; lock: string; stay: string }): SQL {
-  const link = sql.identifier(names.link);
-  const lock = sql.identifier(names.lock);
-  const stay = sql.identifier(names.stay);
-  return sql`(not ${link}.via_common_door and not ${lock}.common_door and ${stay}.status = 'confirmed')`;
+  const column = (table: string, name: string) =>
+    sql`${sql.identifier(table)}.${sql.identifier(name)}`;
+  const viaCommonDoor = column(names.link, reservationDevices.viaCommonDoor.name);
+  const commonDoor = column(names.lock, devices.commonDoor.name);
+  const status = column(names.stay, reservations.status.name);
+  return sql`(not ${viaCommonDoor} and not ${commonDoor} and ${status} = 'confirmed')`;
 }
 
 /**
