@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type Executor, queryRows } from '@/db/client';
+import { type Executor, inIds, queryRows } from '@/db/client';
 import type { Issue } from '@/db/schema';
 import { isAvailableBackup } from '@/lib/access-codes/predicates';
 import { type LockFacts, lockTrouble, offlineSince } from '@/lib/devices/predicates';
@@ -166,7 +166,7 @@ export async function loadPullFacts(
            order by r2.ends_at desc
            limit 1) occ on true
         where c.organization_id = ${organizationId}
-          and c.id = any(${`{${accessCodeIds.join(',')}}`}::uuid[])`,
+          and ${inIds(sql`c.id`, accessCodeIds)}`,
   );
   return new Map(
     rows.map((row) => [

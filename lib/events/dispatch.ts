@@ -1,5 +1,5 @@
 import { isNull } from 'drizzle-orm';
-import { type Db, type Executor, queryRows, sql } from '@/db/client';
+import { type Db, type Executor, inIds, queryRows, sql } from '@/db/client';
 import type { KeyholdEvent } from '@/db/schema';
 import { events } from '@/db/schema';
 import { logger } from '@/lib/log';
@@ -71,10 +71,7 @@ async function dispatchBatch(
   const ids = batch.map((e) => e.id);
   const deliveries = await queueWebhookDeliveries(tx, batch, now);
   const notifications = await notifyForEvents(tx, batch, now);
-  await tx
-    .update(events)
-    .set({ dispatchedAt: now })
-    .where(sql`${events.id} = any(${`{${ids.join(',')}}`}::uuid[])`);
+  await tx.update(events).set({ dispatchedAt: now }).where(inIds(events.id, ids));
   // Counted only once the transaction's work is done: a rolled-back batch counts nothing.
   stats.deliveries += deliveries;
   stats.notifications += notifications;

@@ -1,4 +1,4 @@
-import { type Executor, queryRows, sql } from '@/db/client';
+import { type Executor, inIds, queryRows, sql } from '@/db/client';
 import type { Device, KeyholdEvent } from '@/db/schema';
 import { CHECK_OUT_GRACE_MINUTES } from '@/lib/alerts/alerts';
 import { stayOfCodeSql } from '@/lib/events/keyhold';
@@ -159,7 +159,7 @@ async function namedCodes(
         left join reservations r
           on r.id = ${stayOfCodeSql('c')}
          and r.organization_id = c.organization_id
-       where c.id = any(${`{${[...ids].join(',')}}`}::uuid[])
+       where ${inIds(sql`c.id`, [...ids])}
           or c.last_external_ref = any(${`{${[...refs].map(arrayItem).join(',')}}`}::text[])
        order by c.created_at desc`,
   );

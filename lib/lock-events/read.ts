@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
-import { type Db, type Executor, queryRows } from '@/db/client';
+import { type Db, type Executor, inIds, queryRows } from '@/db/client';
 import { type Device, devices } from '@/db/schema';
 import {
   type AdapterResolver,
@@ -142,7 +142,7 @@ export async function readDueLockEvents(
       await db
         .update(devices)
         .set({ nextEventsReadAt: new Date(now.getTime() + NO_EVENTS_INTERVAL_MS) })
-        .where(sql`${devices.id} = any(${`{${quiet.join(',')}}`}::uuid[])`);
+        .where(inIds(devices.id, quiet));
     }
     if (due.length < CLAIM_BATCH) break;
   }

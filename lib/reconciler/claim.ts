@@ -1,5 +1,5 @@
 import { and, asc, lte, or } from 'drizzle-orm';
-import { type Db, queryRows, sql } from '@/db/client';
+import { type Db, inIds, queryRows, sql } from '@/db/client';
 import {
   type AccessCode,
   type AccessCodeStatus,
@@ -92,7 +92,7 @@ export async function claimLocks(db: Db, s: Settings, count: number): Promise<Cl
       .from(accessCodes)
       .where(
         and(
-          sql`${accessCodes.deviceId} = any(${`{${ids.join(',')}}`}::uuid[])`,
+          inIds(accessCodes.deviceId, ids),
           or(lte(accessCodes.nextAttemptAt, s.now), waitsForSlot.sql()),
         ),
       )
