@@ -15,16 +15,6 @@ import {
 type LockRow = typeof simulatedLocks.$inferSelect;
 type CodeRow = typeof simulatedLockCodes.$inferSelect;
 
-/** A code written again to the lock (the same Keyhold code) takes the new digits and window in its own row. */
-const REWRITE_OWN_ROW = {
-  target: [simulatedLockCodes.lockId, simulatedLockCodes.keyholdCodeId],
-  set: {
-    code: sql`excluded.code`,
-    name: sql`excluded.name`,
-    startsAt: sql`excluded.starts_at`,
-    endsAt: sql`excluded.ends_at`,
-  },
-};
 type SetValues = {
   lockId: string;
   code: string;
@@ -84,9 +74,7 @@ export class SimulatedAdapter implements LockAdapter, LockEventReader {
 
   async setCode(externalId: string, request: SetCodeRequest): Promise<CodeOnLock> {
     const lock = await this.reach(externalId);
-    // One prepared statement on the happy path: insert, or rewrite Keyhold's
-    // code of this id (a retry finds the row it made before), unless the
-    // digits are taken or the lock is full.
+    // One prepared statement on the happy path (`setManyStatement`).
     const written = await this.write({
       lockId: externalId,
       code: request.code,
@@ -163,7 +151,7 @@ export class SimulatedAdapter implements LockAdapter, LockEventReader {
   private async writeBatch(batch: QueuedWrite[]): Promise<void> {
     const alone = async (item: QueuedWrite) => {
       try {
-        const [row] = await this.setStatement().execute(item.values);
+        const [row] = await this.setManyStatement([item.values]);
         item.resolve(row);
       } catch (error) {
         item.reject(error);
@@ -183,7 +171,11 @@ export class SimulatedAdapter implements LockAdapter, LockEventReader {
     for (const item of batch) item.resolve(byLock.get(item.values.lockId));
   }
 
-  /** The prepared statement's rule for many locks at once, one row each. */
+  /**
+   * The lock's rule for a write, for one lock or many at once (one row each):
+   * insert, or rewrite Keyhold's code of this id (a retry finds the row it made
+   * before), unless the digits are taken or the lock is full.
+   */
   private setManyStatement(values: SetValues[]): Promise<CodeRow[]> {
     this.preparedMany ??= this.buildSetManyStatement();
     return this.preparedMany.execute({ rows: JSON.stringify(values) });
@@ -197,10 +189,11 @@ export class SimulatedAdapter implements LockAdapter, LockEventReader {
       "keyholdCodeId" uuid, "slotLimit" int)`;
     // Both checks in one pass over each lock's own codes (a lateral count): a
     // NOT EXISTS here became a hash anti-join over every lock's codes.
-    return this.db
-      .insert(simulatedLockCodes)
-      .select(
-        sql`select gen_random_uuid(), w."lockId", w.code, w.name, w."startsAt", w."endsAt",
+    return (
+      this.db
+        .insert(simulatedLockCodes)
+        .select(
+          sql`select gen_random_uuid(), w."lockId", w.code, w.name, w."startsAt", w."endsAt",
               w."keyholdCodeId", now()
             from ${w}
             cross join lateral (
@@ -209,46 +202,20 @@ export class SimulatedAdapter implements LockAdapter, LockEventReader {
               where o.lock_id = w."lockId" and o.keyhold_code_id is distinct from w."keyholdCodeId"
             ) held
             where held.clashes = 0 and held.others < w."slotLimit"`,
-      )
-      .onConflictDoUpdate(REWRITE_OWN_ROW)
-      .returning()
-      .prepare('simulated_lock_set_codes');
-  }
-
-  private prepared: ReturnType<SimulatedAdapter['buildSetStatement']> | undefined;
-
-  private setStatement() {
-    this.prepared ??= this.buildSetStatement();
-    return this.prepared;
-  }
-
-  private buildSetStatement() {
-    const p = (name: string) => sql.placeholder(name);
-    const others = sql`${simulatedLockCodes.lockId} = ${p('lockId')}
-      and ${simulatedLockCodes.keyholdCodeId} is distinct from ${p('keyholdCodeId')}::uuid`;
-    return this.db
-      .insert(simulatedLockCodes)
-      .select(
-        this.db
-          .select({
-            id: sql`gen_random_uuid()`.as('id'),
-            lockId: sql`${p('lockId')}`.as('lock_id'),
-            code: sql`${p('code')}`.as('code'),
-            name: sql`${p('name')}`.as('name'),
-            startsAt: sql`${p('startsAt')}::timestamptz`.as('starts_at'),
-            endsAt: sql`${p('endsAt')}::timestamptz`.as('ends_at'),
-            keyholdCodeId: sql`${p('keyholdCodeId')}::uuid`.as('keyhold_code_id'),
-            createdAt: sql`now()`.as('created_at'),
-          })
-          .from(sql`(select 1) as one`)
-          .where(
-            sql`not exists (select 1 from ${simulatedLockCodes} where ${others} and ${simulatedLockCodes.code} = ${p('code')})
-              and (select count(*) from ${simulatedLockCodes} where ${others}) < ${p('slotLimit')}::int`,
-          ),
-      )
-      .onConflictDoUpdate(REWRITE_OWN_ROW)
-      .returning()
-      .prepare('simulated_lock_set_code');
+        )
+        // A code written again (the same Keyhold code) takes the new digits and window in its own row.
+        .onConflictDoUpdate({
+          target: [simulatedLockCodes.lockId, simulatedLockCodes.keyholdCodeId],
+          set: {
+            code: sql`excluded.code`,
+            name: sql`excluded.name`,
+            startsAt: sql`excluded.starts_at`,
+            endsAt: sql`excluded.ends_at`,
+          },
+        })
+        .returning()
+        .prepare('simulated_lock_set_codes')
+    );
   }
 
   async removeCode(externalId: string, keyholdCodeId: string): Promise<{ pending: boolean }> {
